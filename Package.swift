@@ -1,0 +1,80 @@
+// swift-tools-version: 6.0
+//
+// usage-audit: audits the opt-in usage-tracking messages of Parsl for privacy and schema conformance.
+//
+// The targets follow the architecture, bottom to top:
+//   C libraries (CJansson, CPcap, CPCRE2)  ->  JSONCore  ->  JSONSchema
+//   CaptureReaders (pcap/pcapng -> UDP datagrams)
+//   AuditModel (findings as plain data)  ->  AuditInputs (wire, ndjson, log, journal, pcap)
+//   AuditRules (one rule per file, the checker, the embedded Parsl schemas)
+//   ReportWriters (text, json, sarif, junit, markdown, html)  ->  Collector (`listen`)
+//   UsageAuditCLI: the thin `usage-audit` executable.
+import PackageDescription
+
+let package = Package(
+    name: "usage-audit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "usage-audit", targets: ["UsageAuditCLI"]),
+        .executable(name: "usage-audit-bench", targets: ["UsageAuditBench"]),
+        .library(name: "JSONCore", targets: ["JSONCore"]),
+        .library(name: "JSONSchema", targets: ["JSONSchema"]),
+        .library(name: "AuditRules", targets: ["AuditRules"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
+    ],
+    targets: [
+        // MARK: C libraries, each a `[system]` modulemap over a one-line header.
+        .systemLibrary(
+            name: "CJansson", pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"]), .brew(["jansson"])]),
+        .systemLibrary(
+            name: "CPcap", pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]),
+        .systemLibrary(
+            name: "CPCRE2", pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]),
+
+        // MARK: Libraries.
+        .target(name: "JSONCore", dependencies: ["CJansson"]),
+        .target(name: "JSONSchema", dependencies: ["JSONCore", "CPCRE2"]),
+        .target(name: "CaptureReaders", dependencies: ["CPcap"]),
+        .target(name: "AuditModel", dependencies: ["JSONCore"]),
+        .target(name: "AuditInputs", dependencies: ["JSONCore", "AuditModel", "CaptureReaders"]),
+        .target(name: "AuditRules", dependencies: ["JSONCore", "JSONSchema", "AuditModel", "AuditInputs"]),
+        .target(name: "ReportWriters", dependencies: ["JSONCore", "AuditModel"]),
+        .target(
+            name: "Collector",
+            dependencies: [
+                "AuditModel", "AuditInputs", "AuditRules", "ReportWriters",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+
+        // MARK: Executables: thin wiring only.
+        .executableTarget(
+            name: "UsageAuditCLI",
+            dependencies: [
+                "JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "AuditRules", "ReportWriters",
+                "Collector",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "UsageAuditBench",
+            dependencies: ["JSONCore", "JSONSchema", "CJansson", "AuditInputs", "AuditRules", "CaptureReaders"]),
+
+        // MARK: Tests.
+        .target(name: "TestSupport", dependencies: ["JSONCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore", "TestSupport"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"]),
+        .testTarget(name: "CaptureReadersTests", dependencies: ["CaptureReaders", "TestSupport"]),
+        .testTarget(name: "AuditInputsTests", dependencies: ["AuditInputs", "TestSupport"]),
+        .testTarget(name: "AuditRulesTests", dependencies: ["AuditRules", "AuditInputs", "TestSupport"]),
+        .testTarget(name: "ReportWritersTests", dependencies: ["ReportWriters", "AuditRules", "TestSupport"]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

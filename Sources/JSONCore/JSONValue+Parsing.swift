@@ -1,0 +1,224 @@
+import CJansson
+
+extension JSONValue {
+    /// Parses one JSON document (any top-level value) through jansson.
+    ///
+    /// Rejected, each with its own ``JSONParseError/Code`` and exact position: duplicate keys, `NaN` and
+    /// `Infinity`, invalid UTF-8, trailing bytes, integers beyond 64 bits, nesting beyond
+    /// ``JSONParseOptions/maxDepth`` and inputs beyond ``JSONParseOptions/maxBytes``. Accepted and kept
+    /// whole: `\u0000` in strings and in object keys.
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, options: JSONParseOptions = .default
+    ) throws(JSONParseError) -> JSONValue {
+        guard bytes.count <= options.maxBytes else {
+            throw makeError(
+                .sizeLimit, "input of \(bytes.count) bytes exceeds the limit of \(options.maxBytes) bytes",
+                at: options.maxBytes, in: bytes)
+        }
+        switch JanssonDocument.load(bytes) {
+        case .success(let document):
+            return try convert(document, bytes: bytes, options: options, nulKeySentinel: nil)
+        case .failure(let failure):
+            if failure.code == json_error_null_byte_in_key {
+                return try parseWithNulKeys(bytes, options: options, original: failure)
+            }
+            throw describe(failure, in: bytes, options: options)
+        }
+    }
+
+    public static func parse(_ bytes: [UInt8], options: JSONParseOptions = .default) throws(JSONParseError)
+        -> JSONValue
+    {
+        var result: Result<JSONValue, JSONParseError>!
+        bytes.withUnsafeBytes { raw in
+            result = Result { () throws(JSONParseError) in try parse(raw, options: options) }
+        }
+        return try result.get()
+    }
+
+    public static func parse(_ text: String, options: JSONParseOptions = .default) throws(JSONParseError)
+        -> JSONValue
+    {
+        var text = text
+        var result: Result<JSONValue, JSONParseError>!
+        text.withUTF8 { utf8 in
+            result = Result { () throws(JSONParseError) in try parse(UnsafeRawBufferPointer(utf8), options: options) }
+        }
+        return try result.get()
+    }
+
+    // MARK: Conversion from jansson
+
+    private struct DepthExceeded: Error {}
+
+    private static func convert(
+        _ document: JanssonDocument, bytes: UnsafeRawBufferPointer, options: JSONParseOptions,
+        nulKeySentinel: Unicode.Scalar?
+    ) throws(JSONParseError) -> JSONValue {
+        do {
+            return try convert(document.root, depth: 0, limit: options.maxDepth, sentinel: nulKeySentinel)
+        } catch {
+            throw depthError(in: bytes, limit: options.maxDepth)
+        }
+    }
+
+    private static func convert(
+        _ node: UnsafeMutablePointer<json_t>, depth: Int, limit: Int, sentinel: Unicode.Scalar?
+    ) throws(DepthExceeded) -> JSONValue {
+        switch node.pointee.type {
+        case JSON_OBJECT:
+            guard depth < limit else { throw DepthExceeded() }
+            let count = json_object_size(node)
+            var keys: [String] = []
+            var values: [JSONValue] = []
+            keys.reserveCapacity(count)
+            values.reserveCapacity(count)
+            var iterator = json_object_iter(node)
+            while let current = iterator {
+                let keyBytes = UnsafeRawBufferPointer(
+                    start: json_object_iter_key(current), count: json_object_iter_key_len(current))
+                var key = String(decoding: keyBytes, as: UTF8.self)
+                if let sentinel { key = restoringNul(in: key, sentinel: sentinel) }
+                keys.append(key)
+                values.append(
+                    try convert(json_object_iter_value(current), depth: depth + 1, limit: limit, sentinel: sentinel))
+                iterator = json_object_iter_next(node, current)
+            }
+            return .object(JSONObject(uniqueKeys: keys, values: values))
+        case JSON_ARRAY:
+            guard depth < limit else { throw DepthExceeded() }
+            let count = json_array_size(node)
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(count)
+            for i in 0..<count {
+                elements.append(try convert(json_array_get(node, i), depth: depth + 1, limit: limit, sentinel: sentinel))
+            }
+            return .array(elements)
+        case JSON_STRING:
+            let raw = UnsafeRawBufferPointer(start: json_string_value(node), count: json_string_length(node))
+            return .string(String(decoding: raw, as: UTF8.self))
+        case JSON_INTEGER:
+            return .integer(Int64(json_integer_value(node)))
+        case JSON_REAL:
+            return .real(json_real_value(node))
+        case JSON_TRUE:
+            return .bool(true)
+        case JSON_FALSE:
+            return .bool(false)
+        default:
+            return .null
+        }
+    }
+
+    // MARK: `\u0000` in object keys
+
+    /// jansson refuses `\u0000` inside object keys (strings are fine with `JSON_ALLOW_NUL`). JSON allows it,
+    /// so on that refusal the input is re-read with each such escape inside a key replaced by the escape of
+    /// a noncharacter the document does not use. Both escapes are six bytes, so every offset stays true; the
+    /// converted keys get their NULs back.
+    private static func parseWithNulKeys(
+        _ bytes: UnsafeRawBufferPointer, options: JSONParseOptions, original: JanssonLoadError
+    ) throws(JSONParseError) -> JSONValue {
+        guard let sentinel = JSONByteScanner.unusedNoncharacter(in: bytes) else {
+            throw describe(original, in: bytes, options: options)
+        }
+        let rewritten = JSONByteScanner.replacingNulEscapesInKeys(bytes, with: sentinel)
+        var outcome: Result<JSONValue, JSONParseError>!
+        rewritten.withUnsafeBytes { raw in
+            switch JanssonDocument.load(raw) {
+            case .success(let document):
+                outcome = Result { () throws(JSONParseError) in
+                    try convert(document, bytes: raw, options: options, nulKeySentinel: Unicode.Scalar(sentinel)!)
+                }
+            case .failure(let failure):
+                outcome = .failure(describe(failure, in: raw, options: options))
+            }
+        }
+        return try outcome.get()
+    }
+
+    private static func restoringNul(in key: String, sentinel: Unicode.Scalar) -> String {
+        guard key.unicodeScalars.contains(sentinel) else { return key }
+        var scalars = String.UnicodeScalarView()
+        for scalar in key.unicodeScalars { scalars.append(scalar == sentinel ? "\u{0}" : scalar) }
+        return String(scalars)
+    }
+
+    // MARK: Errors
+
+    static func makeError(
+        _ code: JSONParseError.Code, _ message: String, at offset: Int, in bytes: UnsafeRawBufferPointer,
+        key: String? = nil
+    ) -> JSONParseError {
+        let clamped = max(0, min(offset, bytes.count))
+        let (line, column) = JSONByteScanner.lineAndColumn(of: clamped, in: bytes)
+        return JSONParseError(code: code, message: message, offset: clamped, line: line, column: column, key: key)
+    }
+
+    private static func depthError(in bytes: UnsafeRawBufferPointer, limit: Int) -> JSONParseError {
+        let offset = JSONByteScanner.offsetExceedingDepth(limit, in: bytes) ?? 0
+        return makeError(.depthLimit, "nesting deeper than \(limit) levels", at: offset, in: bytes)
+    }
+
+    /// Turns jansson's report into a precise error: the kind named, the offset pointing at the culprit.
+    private static func describe(
+        _ failure: JanssonLoadError, in bytes: UnsafeRawBufferPointer, options: JSONParseOptions
+    ) -> JSONParseError {
+        let position = failure.position
+        switch failure.code {
+        case json_error_stack_overflow:
+            return depthError(in: bytes, limit: min(options.maxDepth, 2048))
+        case json_error_invalid_utf8:
+            let offset = JSONByteScanner.firstInvalidUTF8(in: bytes) ?? position
+            let byte = offset < bytes.count ? bytes[offset] : 0
+            return makeError(.invalidUTF8, "invalid UTF-8 (byte 0x\(hex(byte)))", at: offset, in: bytes)
+        case json_error_end_of_input_expected:
+            let offset = JSONByteScanner.trailingBytesOffset(in: bytes)
+            return makeError(.trailingBytes, "trailing bytes after the JSON value", at: offset, in: bytes)
+        case json_error_premature_end_of_input:
+            return makeError(.truncated, "the input ends inside a JSON value", at: bytes.count, in: bytes)
+        case json_error_duplicate_key:
+            let start = JSONByteScanner.stringStart(endingBefore: position, in: bytes)
+            let key = JSONByteScanner.decodeStringToken(bytes, from: start, to: position)
+            let shown = key.map { "'\($0)'" } ?? "a key"
+            return makeError(.duplicateKey, "duplicate object key \(shown)", at: start, in: bytes, key: key)
+        case json_error_numeric_overflow:
+            let start = JSONByteScanner.numberStart(endingBefore: position, in: bytes)
+            let digits = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<min(position, bytes.count)]), as: UTF8.self)
+            let shown = digits.count > 40 ? String(digits.prefix(40)) + "..." : digits
+            let isInteger = !digits.contains(where: { $0 == "." || $0 == "e" || $0 == "E" })
+            return makeError(
+                isInteger ? .integerOverflow : .syntax,
+                isInteger
+                    ? "integer \(shown) does not fit in 64 bits (rejected rather than rounded)"
+                    : "number \(shown) is out of the range of a double",
+                at: start, in: bytes)
+        case json_error_invalid_syntax:
+            if let token = JSONByteScanner.firstNonFiniteToken(in: bytes, notAfter: position) {
+                return makeError(
+                    .nonFiniteNumber, "\(token.name) is not a JSON number (Python's json.dumps writes it, JSON forbids it)",
+                    at: token.offset, in: bytes)
+            }
+            return makeError(.syntax, jansssonMessage(failure.text), at: syntaxOffset(position, in: bytes), in: bytes)
+        default:
+            return makeError(
+                failure.code == json_error_invalid_format ? .syntax : .other, jansssonMessage(failure.text),
+                at: syntaxOffset(position, in: bytes), in: bytes)
+        }
+    }
+
+    /// jansson reports the position after the token it could not use; point at that token's first byte.
+    private static func syntaxOffset(_ position: Int, in bytes: UnsafeRawBufferPointer) -> Int {
+        guard position > 0 else { return 0 }
+        return min(position - 1, max(bytes.count - 1, 0))
+    }
+
+    private static func jansssonMessage(_ text: String) -> String {
+        text.isEmpty ? "invalid JSON" : text
+    }
+
+    private static func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+    }
+}

@@ -1,0 +1,1 @@
+// The ReportWriters module; see Package.swift for its place in the architecture.

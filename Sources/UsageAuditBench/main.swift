@@ -1,0 +1,1 @@
+print("usage-audit-bench: no benchmarks yet")
