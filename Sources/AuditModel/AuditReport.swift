@@ -1,0 +1,93 @@
+import JSONCore
+
+/// One input of a run, as the report names it.
+public struct InputSummary: Sendable, Hashable {
+    public var source: String
+    /// The detected or forced kind: `pcap`, `log`, `wire`, `ndjson`, `journal`.
+    public var kind: String
+    public var messages: Int
+    /// Set when the input could not be read at all, or only in part (a damaged capture): exit status 2.
+    public var readError: String?
+
+    public init(source: String, kind: String, messages: Int = 0, readError: String? = nil) {
+        self.source = source
+        self.kind = kind
+        self.messages = messages
+        self.readError = readError
+    }
+}
+
+/// Which field may appear in which message at which level, and what it discloses: derived from the
+/// schemas' privacy annotations, shown by `schemas describe` and beside observations in the HTML report.
+public struct DisclosureMatrix: Sendable, Hashable {
+    public struct Row: Sendable, Hashable {
+        /// The field's name as it appears in the message (`components`, `platform.system`).
+        public var field: String
+        /// `start` or `end`.
+        public var message: String
+        /// `basic`, `configuration`, `execution`, `identifying` or `forbidden`.
+        public var discloses: String
+        /// The lowest level at which the field may appear; `nil` when it may never appear (forbidden).
+        public var minimumLevel: Int?
+        /// The generations whose schemas carry it, e.g. `["G4", "G5"]`.
+        public var generations: [String]
+
+        public init(field: String, message: String, discloses: String, minimumLevel: Int?, generations: [String]) {
+            self.field = field
+            self.message = message
+            self.discloses = discloses
+            self.minimumLevel = minimumLevel
+            self.generations = generations
+        }
+
+        /// Whether the field may appear at `level`.
+        public func allowed(atLevel level: Int) -> Bool { minimumLevel.map { level >= $0 } ?? false }
+    }
+
+    public var rows: [Row]
+    public init(rows: [Row]) { self.rows = rows }
+}
+
+/// Everything one run found: what every report writer renders.
+public struct AuditReport: Sendable {
+    public var toolName: String
+    public var toolVersion: String
+    public var inputs: [InputSummary]
+    /// Every message, in input order then locator order.
+    public var messages: [AuditedMessage]
+    /// Every finding, in input order then locator order.
+    public var findings: [Finding]
+    /// The full rule catalogue (SARIF lists every rule, not only those that fired).
+    public var rules: [RuleDescriptor]
+    /// The disclosure matrix of the schemas in use, when known.
+    public var disclosure: DisclosureMatrix?
+
+    public init(
+        toolName: String = "usage-audit", toolVersion: String = UsageAuditVersion.current, inputs: [InputSummary],
+        messages: [AuditedMessage], findings: [Finding], rules: [RuleDescriptor], disclosure: DisclosureMatrix? = nil
+    ) {
+        self.toolName = toolName
+        self.toolVersion = toolVersion
+        self.inputs = inputs
+        self.messages = messages
+        self.findings = findings
+        self.rules = rules
+        self.disclosure = disclosure
+    }
+
+    /// Messages that could not be decoded.
+    public var unparsedCount: Int { messages.count { !$0.parsed } }
+
+    public func count(_ severity: Severity) -> Int { findings.count { $0.severity == severity } }
+
+    /// The exit status the contract gives this report: 2 when an input could not be read, else 1 when a
+    /// finding reaches `threshold`, else 0.
+    public func exitStatus(failOn threshold: FailThreshold) -> Int32 {
+        if inputs.contains(where: { $0.readError != nil }) { return 2 }
+        return findings.contains { threshold.fails(on: $0.severity) } ? 1 : 0
+    }
+}
+
+public enum UsageAuditVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,39 @@
+import JSONCore
+
+/// One thing wrong with one message (or with an input as a whole), as plain data that every report writer
+/// consumes.
+public struct Finding: Sendable, Hashable {
+    /// The rule's stable id, e.g. `level.config-disclosed`.
+    public var rule: String
+    public var severity: Severity
+    /// The input's name as the user gave it (`lo.pcap`, `-` for standard input).
+    public var source: String
+    /// Where the message sits in its input; `nil` for a finding about the whole input.
+    public var locator: Locator?
+    /// RFC 6901 pointer into the message; the root pointer for the whole message.
+    public var pointer: JSONPointer
+    /// The tracking level the message was judged at, when known.
+    public var level: Int?
+    /// The session's correlator (`uuid` in old generations), when known.
+    public var correlator: String?
+    /// One line a non-expert understands.
+    public var message: String
+    /// The values in `message` (and in the message payload) that are personal or user code: what
+    /// `--redact` masks in every report.
+    public var sensitiveValues: [String]
+
+    public init(
+        rule: String, severity: Severity, source: String, locator: Locator?, pointer: JSONPointer = .root,
+        level: Int? = nil, correlator: String? = nil, message: String, sensitiveValues: [String] = []
+    ) {
+        self.rule = rule
+        self.severity = severity
+        self.source = source
+        self.locator = locator
+        self.pointer = pointer
+        self.level = level
+        self.correlator = correlator
+        self.message = message
+        self.sensitiveValues = sensitiveValues
+    }
+}
