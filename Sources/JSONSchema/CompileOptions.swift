@@ -13,9 +13,13 @@ public struct CompileOptions: Sendable {
     /// with an error rather than running on.
     public var regexMatchLimit: UInt32
 
+    /// The default backtracking budget per match: generous for any sane pattern (a UUID pattern uses well
+    /// under a hundred steps), small enough that an exponential one gives up within milliseconds.
+    public static let defaultRegexMatchLimit: UInt32 = 1_000_000
+
     public init(
         formatAssertion: Bool = false, resources: ResourceMap = ResourceMap(), vocabularies: [Vocabulary] = [],
-        regexMatchLimit: UInt32 = ECMARegex.defaultMatchLimit
+        regexMatchLimit: UInt32 = CompileOptions.defaultRegexMatchLimit
     ) {
         self.formatAssertion = formatAssertion
         self.resources = resources

@@ -3,8 +3,8 @@ import JSONCore
 /// A vocabulary beyond draft 2020-12's own, as a value: its URI, the meta-schema describing its keywords,
 /// and the function that compiles each of its keywords into a validator.
 ///
-/// The compile function runs once per keyword occurrence and must reject a bad value by throwing a
-/// ``SchemaError`` (use ``KeywordSite/invalid(_:)``); what it returns is evaluated for every instance.
+/// The compile function runs once per keyword occurrence and must reject a bad value by throwing (a
+/// ``SchemaError`` from ``KeywordSite/invalid(_:)`` keeps its location; any other error is wrapped); what it returns is evaluated for every instance.
 public struct Vocabulary: Sendable {
     public let uri: String
     /// The keywords this vocabulary defines.
@@ -12,11 +12,11 @@ public struct Vocabulary: Sendable {
     /// The meta-schema for these keywords, registered as a resource under its own `$id` so that a dialect
     /// meta-schema can `$ref` it.
     public let metaSchema: JSONValue?
-    public let compile: @Sendable (KeywordSite) throws(SchemaError) -> any CustomKeyword
+    public let compile: @Sendable (KeywordSite) throws -> any CustomKeyword
 
     public init(
         uri: String, keywords: Set<String>, metaSchema: JSONValue? = nil,
-        compile: @escaping @Sendable (KeywordSite) throws(SchemaError) -> any CustomKeyword
+        compile: @escaping @Sendable (KeywordSite) throws -> any CustomKeyword
     ) {
         self.uri = uri
         self.keywords = keywords
@@ -30,7 +30,7 @@ public struct Vocabulary: Sendable {
         uri: String, keywords: Set<String>, metaSchema: JSONValue? = nil,
         check: @escaping @Sendable (_ keyword: String, _ value: JSONValue) -> String? = { _, _ in nil }
     ) -> Vocabulary {
-        Vocabulary(uri: uri, keywords: keywords, metaSchema: metaSchema) { (site: KeywordSite) throws(SchemaError) in
+        Vocabulary(uri: uri, keywords: keywords, metaSchema: metaSchema) { (site: KeywordSite) throws in
             if let reason = check(site.keyword, site.value) { throw site.invalid(reason) }
             return AnnotatingKeyword(value: site.value)
         }

@@ -12,7 +12,7 @@ final class Compiler {
     private var resourceObjects: [String: SchemaResource] = [:]
     private var dialects: [String: Dialect] = [:]
     private var regexes: [String: ECMARegex] = [:]
-    private var pendingReferences: [() throws(SchemaError) -> Void] = []
+    private var pendingReferences: [PendingReference] = []
     private var resourcesAwaitingAnchors: [SchemaResource] = []
     private let customKeywords: [String: Vocabulary]
     /// Whether any compiled schema uses `$dynamicRef` (and so evaluations must track the dynamic scope).
@@ -25,13 +25,13 @@ final class Compiler {
             for keyword in vocabulary.keywords { custom[keyword] = vocabulary }
         }
         customKeywords = custom
-        let resources = options.resources
-        let vocabularies = options.vocabularies
-        registry = ResourceRegistry { (uri: String) throws(SchemaError) -> JSONValue? in
-            if let document = try resources.document(for: uri) { return document }
-            if let document = EmbeddedMetaSchemas.document(for: uri) { return document }
-            return vocabularies.first { $0.metaSchema?["$id"]?.stringValue == uri }?.metaSchema
+        var vocabularyMetaSchemas: [String: JSONValue] = [:]
+        for vocabulary in options.vocabularies {
+            if let metaSchema = vocabulary.metaSchema, case .string(let id) = metaSchema["$id"] {
+                vocabularyMetaSchemas[URIReference(id).withoutFragment.description] = metaSchema
+            }
         }
+        registry = ResourceRegistry(resources: options.resources, builtIn: vocabularyMetaSchemas)
     }
 
     /// Compiles the document `root`, retrieved from `uri`, and everything it references.
@@ -45,7 +45,7 @@ final class Compiler {
     /// Resolves references and dynamic anchors until no work is left.
     private func finish() throws(SchemaError) {
         while !pendingReferences.isEmpty || !resourcesAwaitingAnchors.isEmpty {
-            while let resolve = pendingReferences.popLast() { try resolve() }
+            while let pending = pendingReferences.popLast() { try resolve(pending) }
             while let resource = resourcesAwaitingAnchors.popLast() {
                 for (name, place) in registry.dynamicAnchors[resource.uri] ?? [:] {
                     resource.dynamicAnchors[name] = try node(at: place)
@@ -100,12 +100,20 @@ final class Compiler {
             site.keyword = keyword
             site.value = value
             let result: KeywordCompilation
-            if let entry = KeywordTable.entries[keyword], entry.vocabularies.contains(where: dialect.has) {
-                result = try entry.compile(site)
+            if let compiled = try KeywordTable.compile(site) {
+                result = compiled
             } else if let vocabulary = customKeywords[keyword], dialect.has(vocabulary.uri) {
                 let location = site.location()
-                let compiled = try vocabulary.compile(
-                    KeywordSite(keyword: keyword, value: value, schema: object, location: location.absolute))
+                let compiled: any CustomKeyword
+                do {
+                    compiled = try vocabulary.compile(
+                        KeywordSite(keyword: keyword, value: value, schema: object, location: location.absolute))
+                } catch let error as SchemaError {
+                    throw error
+                } catch {
+                    throw SchemaError(
+                        code: .invalidKeywordValue, message: "'\(keyword)': \(error)", location: location.absolute)
+                }
                 result = .validator(.custom(CustomKeywordValidator(keyword: compiled, location: location)))
             } else {
                 result = .annotation  // unknown keywords are collected as annotations
@@ -187,19 +195,35 @@ final class Compiler {
 
     // MARK: Services for keyword compilation
 
-    /// A reference to resolve once the current schema is compiled; `assign` receives the target node.
-    func resolveLater(
-        _ reference: String, base: String, location: String, assign: @escaping (SchemaNode) -> Void
-    ) {
-        pendingReferences.append { [unowned self] () throws(SchemaError) in
-            guard let place = try registry.resolve(reference, against: base) else {
-                let target = URIReference(reference).resolved(against: URIReference(base))
-                throw SchemaError(
-                    code: .unresolvedReference,
-                    message: "cannot resolve '\(reference)' (to \(target)); no embedded, mapped or local schema has it",
-                    location: location)
-            }
-            assign(try node(at: place))
+    /// A `$ref` or `$dynamicRef` waiting for the schema that holds it to be compiled.
+    struct PendingReference {
+        let reference: String
+        let base: String
+        let location: String
+        let target: ReferenceTarget
+        let isDynamic: Bool
+    }
+
+    /// Resolves `reference` once the current schema is compiled, into `target`.
+    func resolveLater(_ reference: String, base: String, location: String, into target: ReferenceTarget, isDynamic: Bool) {
+        pendingReferences.append(
+            PendingReference(reference: reference, base: base, location: location, target: target, isDynamic: isDynamic))
+    }
+
+    private func resolve(_ pending: PendingReference) throws(SchemaError) {
+        guard let place = try registry.resolve(pending.reference, against: pending.base) else {
+            let target = URIReference(pending.reference).resolved(against: URIReference(pending.base))
+            throw SchemaError(
+                code: .unresolvedReference,
+                message: "cannot resolve '\(pending.reference)' (to \(target)); no embedded or mapped schema has it",
+                location: pending.location)
+        }
+        pending.target.node = try node(at: place)
+        // `$dynamicRef` resolves dynamically only when its static target declares the same dynamic anchor.
+        if pending.isDynamic, let fragment = URIReference(pending.reference).fragment, !fragment.isEmpty,
+            !fragment.hasPrefix("/"), registry.value(at: place)?["$dynamicAnchor"] == .string(fragment)
+        {
+            pending.target.dynamicAnchor = fragment
         }
     }
 

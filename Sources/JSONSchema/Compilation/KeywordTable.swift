@@ -2,83 +2,90 @@ import JSONCore
 
 /// Every draft 2020-12 keyword: the vocabulary it belongs to and its compile step.
 enum KeywordTable {
-    typealias Compile = @Sendable (SchemaObjectSite) throws(SchemaError) -> KeywordCompilation
-    struct Entry: Sendable {
-        /// The keyword applies when the dialect has any of these vocabularies.
-        let vocabularies: [String]
-        let compile: Compile
+    /// The vocabularies a keyword belongs to (it applies when the dialect has any of them), and its compile
+    /// step; `nil` for a keyword draft 2020-12 does not define.
+    ///
+    /// A `switch` rather than a dictionary of closures: typed-throwing closures stored in a table crash the
+    /// Swift 6.3 compiler, and a switch costs nothing at run time anyway (compilation is once per schema).
+    static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation? {
+        guard let vocabularies = vocabularies(of: site.keyword),
+            vocabularies.contains(where: site.dialect.has)
+        else { return nil }
+        switch site.keyword {
+        case "$schema": return try CoreKeywords.compileSchema(site)
+        case "$id": return try CoreKeywords.compileID(site)
+        case "$anchor": return try CoreKeywords.compileAnchor(site)
+        case "$dynamicAnchor": return try CoreKeywords.compileAnchor(site)
+        case "$ref": return try RefKeyword.compile(site)
+        case "$dynamicRef": return try DynamicRefKeyword.compile(site)
+        case "$vocabulary": return try CoreKeywords.compileVocabulary(site)
+        case "$comment": return try CoreKeywords.compileComment(site)
+        case "$defs": return try CoreKeywords.compileDefinitions(site)
+        case "prefixItems": return try PrefixItemsKeyword.compile(site)
+        case "items": return try ItemsKeyword.compile(site)
+        case "contains": return try ContainsKeyword.compile(site)
+        case "additionalProperties": return try AdditionalPropertiesKeyword.compile(site)
+        case "properties": return try PropertiesKeyword.compile(site)
+        case "patternProperties": return try PatternPropertiesKeyword.compile(site)
+        case "dependentSchemas": return try DependentSchemasKeyword.compile(site)
+        case "propertyNames": return try PropertyNamesKeyword.compile(site)
+        case "if": return try IfKeyword.compile(site)
+        case "then": return try IfKeyword.compileBranch(site)
+        case "else": return try IfKeyword.compileBranch(site)
+        case "allOf": return try AllOfKeyword.compile(site)
+        case "anyOf": return try AnyOfKeyword.compile(site)
+        case "oneOf": return try OneOfKeyword.compile(site)
+        case "not": return try NotKeyword.compile(site)
+        case "dependencies": return try DependenciesKeyword.compile(site)
+        case "unevaluatedItems": return try UnevaluatedItemsKeyword.compile(site)
+        case "unevaluatedProperties": return try UnevaluatedPropertiesKeyword.compile(site)
+        case "type": return try TypeKeyword.compile(site)
+        case "const": return try ConstKeyword.compile(site)
+        case "enum": return try EnumKeyword.compile(site)
+        case "multipleOf": return try MultipleOfKeyword.compile(site)
+        case "maximum": return try MaximumKeyword.compile(site)
+        case "exclusiveMaximum": return try ExclusiveMaximumKeyword.compile(site)
+        case "minimum": return try MinimumKeyword.compile(site)
+        case "exclusiveMinimum": return try ExclusiveMinimumKeyword.compile(site)
+        case "maxLength": return try MaxLengthKeyword.compile(site)
+        case "minLength": return try MinLengthKeyword.compile(site)
+        case "pattern": return try PatternKeyword.compile(site)
+        case "maxItems": return try MaxItemsKeyword.compile(site)
+        case "minItems": return try MinItemsKeyword.compile(site)
+        case "uniqueItems": return try UniqueItemsKeyword.compile(site)
+        case "maxContains": return try ContainsKeyword.compileBound(site)
+        case "minContains": return try ContainsKeyword.compileBound(site)
+        case "maxProperties": return try MaxPropertiesKeyword.compile(site)
+        case "minProperties": return try MinPropertiesKeyword.compile(site)
+        case "required": return try RequiredKeyword.compile(site)
+        case "dependentRequired": return try DependentRequiredKeyword.compile(site)
+        case "title": return try AnnotationKeywords.compileString(site)
+        case "description": return try AnnotationKeywords.compileString(site)
+        case "default": return try AnnotationKeywords.compileAny(site)
+        case "deprecated": return try AnnotationKeywords.compileBoolean(site)
+        case "readOnly": return try AnnotationKeywords.compileBoolean(site)
+        case "writeOnly": return try AnnotationKeywords.compileBoolean(site)
+        case "examples": return try AnnotationKeywords.compileArray(site)
+        case "format": return try FormatKeyword.compile(site)
+        case "contentEncoding": return try AnnotationKeywords.compileString(site)
+        case "contentMediaType": return try AnnotationKeywords.compileString(site)
+        case "contentSchema": return try AnnotationKeywords.compileSchema(site)
+        default: return nil
+        }
     }
 
-    static func entry(_ vocabularies: String..., compile: @escaping Compile) -> Entry {
-        Entry(vocabularies: vocabularies, compile: compile)
+    static func vocabularies(of keyword: String) -> [String]? {
+        switch keyword {
+        case "$schema", "$id", "$anchor", "$dynamicAnchor", "$ref", "$dynamicRef", "$vocabulary", "$comment", "$defs": return [Dialect.core]
+        case "prefixItems", "items", "contains", "additionalProperties", "properties", "patternProperties", "dependentSchemas", "propertyNames", "if", "then", "else", "allOf", "anyOf", "oneOf", "not", "dependencies": return [Dialect.applicator]
+        case "unevaluatedItems", "unevaluatedProperties": return [Dialect.unevaluated]
+        case "type", "const", "enum", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains", "minContains", "maxProperties", "minProperties", "required", "dependentRequired": return [Dialect.validation]
+        case "title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples": return [Dialect.metaData]
+        case "format": return [Dialect.formatAnnotation, Dialect.formatAssertionVocabulary]
+        case "contentEncoding", "contentMediaType", "contentSchema": return [Dialect.content]
+        default: return nil
+        }
     }
-
-    static let entries: [String: Entry] = [
-        // Core: always on.
-        "$schema": entry(Dialect.core, compile: CoreKeywords.compileSchema),
-        "$id": entry(Dialect.core, compile: CoreKeywords.compileID),
-        "$anchor": entry(Dialect.core, compile: CoreKeywords.compileAnchor),
-        "$dynamicAnchor": entry(Dialect.core, compile: CoreKeywords.compileAnchor),
-        "$ref": entry(Dialect.core, compile: RefKeyword.compile),
-        "$dynamicRef": entry(Dialect.core, compile: DynamicRefKeyword.compile),
-        "$vocabulary": entry(Dialect.core, compile: CoreKeywords.compileVocabulary),
-        "$comment": entry(Dialect.core, compile: CoreKeywords.compileComment),
-        "$defs": entry(Dialect.core, compile: CoreKeywords.compileDefinitions),
-        // Applicator.
-        "prefixItems": entry(Dialect.applicator, compile: PrefixItemsKeyword.compile),
-        "items": entry(Dialect.applicator, compile: ItemsKeyword.compile),
-        "contains": entry(Dialect.applicator, compile: ContainsKeyword.compile),
-        "additionalProperties": entry(Dialect.applicator, compile: AdditionalPropertiesKeyword.compile),
-        "properties": entry(Dialect.applicator, compile: PropertiesKeyword.compile),
-        "patternProperties": entry(Dialect.applicator, compile: PatternPropertiesKeyword.compile),
-        "dependentSchemas": entry(Dialect.applicator, compile: DependentSchemasKeyword.compile),
-        "propertyNames": entry(Dialect.applicator, compile: PropertyNamesKeyword.compile),
-        "if": entry(Dialect.applicator, compile: IfKeyword.compile),
-        "then": entry(Dialect.applicator, compile: IfKeyword.compileBranch),
-        "else": entry(Dialect.applicator, compile: IfKeyword.compileBranch),
-        "allOf": entry(Dialect.applicator, compile: AllOfKeyword.compile),
-        "anyOf": entry(Dialect.applicator, compile: AnyOfKeyword.compile),
-        "oneOf": entry(Dialect.applicator, compile: OneOfKeyword.compile),
-        "not": entry(Dialect.applicator, compile: NotKeyword.compile),
-        // Unevaluated.
-        "unevaluatedItems": entry(Dialect.unevaluated, compile: UnevaluatedItemsKeyword.compile),
-        "unevaluatedProperties": entry(Dialect.unevaluated, compile: UnevaluatedPropertiesKeyword.compile),
-        // Validation.
-        "type": entry(Dialect.validation, compile: TypeKeyword.compile),
-        "const": entry(Dialect.validation, compile: ConstKeyword.compile),
-        "enum": entry(Dialect.validation, compile: EnumKeyword.compile),
-        "multipleOf": entry(Dialect.validation, compile: MultipleOfKeyword.compile),
-        "maximum": entry(Dialect.validation, compile: MaximumKeyword.compile),
-        "exclusiveMaximum": entry(Dialect.validation, compile: ExclusiveMaximumKeyword.compile),
-        "minimum": entry(Dialect.validation, compile: MinimumKeyword.compile),
-        "exclusiveMinimum": entry(Dialect.validation, compile: ExclusiveMinimumKeyword.compile),
-        "maxLength": entry(Dialect.validation, compile: MaxLengthKeyword.compile),
-        "minLength": entry(Dialect.validation, compile: MinLengthKeyword.compile),
-        "pattern": entry(Dialect.validation, compile: PatternKeyword.compile),
-        "maxItems": entry(Dialect.validation, compile: MaxItemsKeyword.compile),
-        "minItems": entry(Dialect.validation, compile: MinItemsKeyword.compile),
-        "uniqueItems": entry(Dialect.validation, compile: UniqueItemsKeyword.compile),
-        "maxContains": entry(Dialect.validation, compile: ContainsKeyword.compileBound),
-        "minContains": entry(Dialect.validation, compile: ContainsKeyword.compileBound),
-        "maxProperties": entry(Dialect.validation, compile: MaxPropertiesKeyword.compile),
-        "minProperties": entry(Dialect.validation, compile: MinPropertiesKeyword.compile),
-        "required": entry(Dialect.validation, compile: RequiredKeyword.compile),
-        "dependentRequired": entry(Dialect.validation, compile: DependentRequiredKeyword.compile),
-        // Meta-data.
-        "title": entry(Dialect.metaData, compile: AnnotationKeywords.compileString),
-        "description": entry(Dialect.metaData, compile: AnnotationKeywords.compileString),
-        "default": entry(Dialect.metaData, compile: AnnotationKeywords.compileAny),
-        "deprecated": entry(Dialect.metaData, compile: AnnotationKeywords.compileBoolean),
-        "readOnly": entry(Dialect.metaData, compile: AnnotationKeywords.compileBoolean),
-        "writeOnly": entry(Dialect.metaData, compile: AnnotationKeywords.compileBoolean),
-        "examples": entry(Dialect.metaData, compile: AnnotationKeywords.compileArray),
-        // Format.
-        "format": entry(Dialect.formatAnnotation, Dialect.formatAssertionVocabulary, compile: FormatKeyword.compile),
-        // Content.
-        "contentEncoding": entry(Dialect.content, compile: AnnotationKeywords.compileString),
-        "contentMediaType": entry(Dialect.content, compile: AnnotationKeywords.compileString),
-        "contentSchema": entry(Dialect.content, compile: AnnotationKeywords.compileSchema),
-    ]
 }
 
 /// A compiled keyword. An enum rather than an existential, so the evaluation loop dispatches with one
@@ -121,6 +128,8 @@ enum CompiledKeyword: Sendable {
     case unevaluatedProperties(UnevaluatedPropertiesKeyword)
     case unevaluatedItems(UnevaluatedItemsKeyword)
     case custom(CustomKeywordValidator)
+    /// Several validators from one keyword (`dependencies`), all of which must pass.
+    indirect case allOfKeywords([CompiledKeyword])
 
     @inline(__always)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
@@ -162,6 +171,18 @@ enum CompiledKeyword: Sendable {
         case .unevaluatedProperties(let k): k.evaluate(instance, &e, &evaluated)
         case .unevaluatedItems(let k): k.evaluate(instance, &e, &evaluated)
         case .custom(let k): k.evaluate(instance, &e)
+        case .allOfKeywords(let keywords): Self.evaluateAll(keywords, instance, &e, &evaluated)
         }
+    }
+
+    private static func evaluateAll(
+        _ keywords: [CompiledKeyword], _ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?
+    ) -> Bool {
+        var valid = true
+        for keyword in keywords where !keyword.evaluate(instance, &e, &evaluated) {
+            valid = false
+            if e.stopsAtFirstFailure { return false }
+        }
+        return valid
     }
 }

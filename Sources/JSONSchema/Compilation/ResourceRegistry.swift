@@ -24,7 +24,8 @@ final class ResourceRegistry {
     private var anchors: [String: SchemaPlace] = [:]
     private(set) var dynamicAnchors: [String: [String: SchemaPlace]] = [:]
     private var scopes: [SchemaPlace: ResourceScope] = [:]
-    private let provider: (String) throws(SchemaError) -> JSONValue?
+    private let resourceMap: ResourceMap
+    private let builtIn: [String: JSONValue]
 
     /// Keywords whose value is one subschema.
     static let schemaKeywords: Set<String> = [
@@ -35,11 +36,19 @@ final class ResourceRegistry {
     static let schemaArrayKeywords: Set<String> = ["allOf", "anyOf", "oneOf", "prefixItems"]
     /// Keywords whose value is an object of subschemas.
     static let schemaMapKeywords: Set<String> = [
-        "$defs", "properties", "patternProperties", "dependentSchemas", "definitions",
+        "$defs", "properties", "patternProperties", "dependentSchemas", "definitions", "dependencies",
     ]
 
-    init(provider: @escaping (String) throws(SchemaError) -> JSONValue?) {
-        self.provider = provider
+    /// Documents come from `resources` (the user's mappings) first, then the embedded meta-schemas, then
+    /// `builtIn` (custom vocabularies' meta-schemas).
+    init(resources: ResourceMap, builtIn: [String: JSONValue]) {
+        self.resourceMap = resources
+        self.builtIn = builtIn
+    }
+
+    private func retrieve(_ uri: String) throws(SchemaError) -> JSONValue? {
+        if let document = try resourceMap.document(for: uri) { return document }
+        return EmbeddedMetaSchemas.document(for: uri) ?? builtIn[uri]
     }
 
     /// Adds a document retrieved from `uri` (no fragment) and indexes it; returns its number.
@@ -99,7 +108,7 @@ final class ResourceRegistry {
     /// The root of the resource `uri` (no fragment), loading its document if needed.
     func place(ofResource uri: String) throws(SchemaError) -> SchemaPlace? {
         if let place = resources[uri] { return place }
-        guard let document = try provider(uri) else { return nil }
+        guard let document = try retrieve(uri) else { return nil }
         try add(document, retrievedFrom: uri)
         return resources[uri]
     }

@@ -4,15 +4,20 @@ enum DurationFormat {
     static func isDuration(_ bytes: [UInt8]) -> Bool {
         guard bytes.first == UInt8(ascii: "P"), bytes.count > 1 else { return false }
         var i = 1
+        /// Consecutive designators from `allowed`, in order and without gaps (`P1Y2D` lacks the months
+        /// RFC 3339's grammar requires between years and days).
         func parts(_ allowed: [UInt8]) -> Int? {
             var order = 0
             var count = 0
+            var previous: Int?
             while i < bytes.count, isDigit(bytes[i]) {
                 let start = i
                 while i < bytes.count, isDigit(bytes[i]) { i += 1 }
                 guard i > start, i < bytes.count,
                     let position = allowed[order...].firstIndex(of: bytes[i])
                 else { return nil }
+                if let previous, position != previous + 1 { return nil }
+                previous = position
                 order = position + 1
                 i += 1
                 count += 1

@@ -13,15 +13,9 @@ enum HostnameFormat {
         }
         guard !text.isEmpty, text.utf8.count <= 253 else { return false }
         let labels = text.split(separator: ".", omittingEmptySubsequences: false)
-        for (index, label) in labels.enumerated() {
-            if label.isEmpty {
-                // A single trailing dot marks a fully qualified name.
-                guard index == labels.count - 1, index > 0 else { return false }
-                continue
-            }
-            guard isLabel(label, international: international) else { return false }
-        }
-        return true
+        // Empty labels, a trailing dot included, are rejected (the suite follows RFC 1123's host name, not a
+        // DNS name).
+        return labels.allSatisfy { !$0.isEmpty && isLabel($0, international: international) }
     }
 
     private static func isLabel(_ label: Substring, international: Bool) -> Bool {
@@ -37,13 +31,25 @@ enum HostnameFormat {
                 // Only A-labels ("xn--") may have hyphens in the third and fourth positions.
                 let prefix = String(String.UnicodeScalarView(scalars[0..<2])).lowercased()
                 guard prefix == "xn", scalars.count > 4 else { return false }
-                return international ? Punycode.decode(String(String.UnicodeScalarView(scalars[4...]))) != nil : true
+                return isALabel(String(String.UnicodeScalarView(scalars[4...])))
             }
             return true
         }
         guard international else { return false }
         return isULabel(scalars)
     }
+
+    /// An A-label's payload must decode, re-encode to itself (canonical Punycode), and decode to a valid
+    /// U-label.
+    private static func isALabel(_ payload: String) -> Bool {
+        guard let decoded = Punycode.decode(payload), !decoded.isEmpty,
+            Punycode.encode(decoded)?.lowercased() == payload.lowercased()
+        else { return false }
+        return isULabel(decoded)
+    }
+
+    /// Code points IDNA 2008 declares PVALID although their category would exclude them (RFC 5892 2.6).
+    private static let validExceptions: Set<UInt32> = [0x00DF, 0x03C2, 0x06FD, 0x06FE, 0x0F0B, 0x3007]
 
     private static func isULabel(_ scalars: [Unicode.Scalar]) -> Bool {
         guard let encodedLength = Punycode.encodedLength(scalars), encodedLength + 4 <= 63 else { return false }
@@ -54,6 +60,7 @@ enum HostnameFormat {
         var hasExtendedArabicIndic = false
         var hasKatakanaContext = false
         for scalar in scalars {
+            if validExceptions.contains(scalar.value) { continue }
             switch scalar.properties.generalCategory {
             case .lowercaseLetter, .uppercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
                 .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber:

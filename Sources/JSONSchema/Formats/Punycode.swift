@@ -64,11 +64,18 @@ enum Punycode {
     }
 
     /// The number of ASCII characters `label` takes once Punycode-encoded (without the `xn--` prefix).
-    static func encodedLength(_ label: [Unicode.Scalar]) -> Int? {
+    static func encodedLength(_ label: [Unicode.Scalar]) -> Int? { encode(label)?.count }
+
+    private static func digitCharacter(_ d: Int) -> Character {
+        Character(Unicode.Scalar(UInt8(d < 26 ? d + 97 : d + 22)))
+    }
+
+    /// `label` encoded (without the `xn--` prefix).
+    static func encode(_ label: [Unicode.Scalar]) -> String? {
         let codes = label.map { Int($0.value) }
-        var length = codes.filter { $0 < 128 }.count
-        let basicCount = length
-        if basicCount > 0 { length += 1 }
+        var output = String(String.UnicodeScalarView(label.filter(\.isASCII)))
+        let basicCount = output.count
+        if basicCount > 0 { output += "-" }
         var n = initialN, delta = 0, bias = initialBias, handled = basicCount
         while handled < codes.count {
             guard let m = codes.filter({ $0 >= n }).min() else { return nil }
@@ -82,11 +89,11 @@ enum Punycode {
                     while true {
                         let t = k <= bias ? tMin : (k >= bias + tMax ? tMax : k - bias)
                         if q < t { break }
-                        length += 1
+                        output.append(digitCharacter(t + (q - t) % (base - t)))
                         q = (q - t) / (base - t)
                         k += base
                     }
-                    length += 1
+                    output.append(digitCharacter(q))
                     bias = adapt(delta, handled + 1, handled == basicCount)
                     delta = 0
                     handled += 1
@@ -95,6 +102,6 @@ enum Punycode {
             delta += 1
             n += 1
         }
-        return length
+        return output
     }
 }

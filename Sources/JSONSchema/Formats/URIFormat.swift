@@ -95,7 +95,7 @@ enum URIFormat {
                 }
             } else if b == UInt8(ascii: "{") {
                 inExpression = true
-            } else if b == UInt8(ascii: "}") || b == 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")
+            } else if b == UInt8(ascii: "}") || b == 0x20 || b == UInt8(ascii: "\"") || b == 0x7F
                 || b < 0x20 || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "\\")
                 || b == UInt8(ascii: "^") || b == UInt8(ascii: "`") || b == UInt8(ascii: "|")
             {
@@ -119,7 +119,9 @@ enum URIFormat {
                 else { return false }
                 name = name[..<colon]
             }
-            guard !name.isEmpty,
+            // varname = varchar *( ["."] varchar ): no leading, trailing or doubled dots.
+            guard !name.isEmpty, name.first != UInt8(ascii: "."), name.last != UInt8(ascii: "."),
+                !zip(name, name.dropFirst()).contains(where: { $0 == UInt8(ascii: ".") && $1 == UInt8(ascii: ".") }),
                 name.allSatisfy({ isAlpha($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "%") })
             else { return false }
         }

@@ -9,19 +9,9 @@ struct DynamicRefKeyword {
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         let reference = try site.string()
         let target = ReferenceTarget()
-        let fragment = URIReference(reference).fragment
-        let registry = site.compiler.registry
-        let base = site.base
         site.compiler.noteDynamicReference()
-        site.compiler.resolveLater(reference, base: base, location: site.location().absolute) { node in
-            target.node = node
-            if let fragment, !fragment.hasPrefix("/"), !fragment.isEmpty,
-                let place = try? registry.resolve(reference, against: base),
-                registry.value(at: place)?["$dynamicAnchor"] == .string(fragment)
-            {
-                target.dynamicAnchor = fragment
-            }
-        }
+        site.compiler.resolveLater(
+            reference, base: site.base, location: site.location().absolute, into: target, isDynamic: true)
         return .validator(.dynamicRef(DynamicRefKeyword(target: target, location: site.location())))
     }
 

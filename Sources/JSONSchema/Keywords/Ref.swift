@@ -19,9 +19,8 @@ struct RefKeyword {
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         let reference = try site.string()
         let target = ReferenceTarget()
-        site.compiler.resolveLater(reference, base: site.base, location: site.location().absolute) {
-            target.node = $0
-        }
+        site.compiler.resolveLater(
+            reference, base: site.base, location: site.location().absolute, into: target, isDynamic: false)
         return .validator(.ref(RefKeyword(target: target, location: site.location())))
     }
 

@@ -15,12 +15,9 @@ final class ECMARegex: @unchecked Sendable {
     private let code: OpaquePointer
     private let matchContext: OpaquePointer
 
-    /// The default budget of backtracking steps per match: generous for any sane pattern (a UUID pattern
-    /// uses well under a hundred), small enough that an exponential one gives up within milliseconds.
-    static let defaultMatchLimit: UInt32 = 1_000_000
 
     /// Compiles `pattern`; throws ``RegexCompileError`` with PCRE2's message and offset when it is not valid.
-    init(_ pattern: String, matchLimit: UInt32 = ECMARegex.defaultMatchLimit) throws(RegexCompileError) {
+    init(_ pattern: String, matchLimit: UInt32 = CompileOptions.defaultRegexMatchLimit) throws(RegexCompileError) {
         source = pattern
         let translated: String
         do {

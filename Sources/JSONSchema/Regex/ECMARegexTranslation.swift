@@ -5,7 +5,14 @@
 /// * `\s` and `\S`: ECMA-262 white space includes Unicode spaces (U+00A0, U+FEFF, U+2000...) and line
 ///   terminators, PCRE2's ASCII `\s` does not;
 /// * `\uXXXX` (with surrogate pairs) and `\u{X...}` become `\x{...}`;
-/// * `[^]` (any character) and `[]` (nothing) have no PCRE2 spelling.
+/// * `[^]` (any character) and `[]` (nothing) have no PCRE2 spelling;
+/// * `\v` is U+000B in ECMA-262, a class of vertical spaces in PCRE2;
+/// * Unicode property escapes use ECMA-262's long names (`\p{Letter}`, `\p{Script=Greek}`), which PCRE2
+///   10.42 does not know: they become the short names.
+///
+/// Syntax that PCRE2 accepts but ECMA-262 does not is rejected, so `format: "regex"` means ECMA-262: inline
+/// flags `(?i)`, Python's `(?P<name>...)` and `(?P=name)`, comments `(?#...)`, and escapes of letters that
+/// ECMA-262 does not define (`\a`, `\A`, `\Z`, `\h`...).
 enum ECMARegexTranslation {
     /// The members of ECMA-262's `WhiteSpace` and `LineTerminator`, as a character-class body.
     static let whiteSpaceClassBody =
@@ -30,6 +37,18 @@ enum ECMARegexTranslation {
                 case "S" where !inClass:
                     out += "[^" + whiteSpaceClassBody + "]"
                     i += 2
+                case "v":
+                    out += "\\x{0B}"
+                    i += 2
+                case "p", "P":
+                    guard i + 2 < scalars.count, scalars[i + 2] == "{",
+                        let close = scalars[(i + 3)...].firstIndex(of: "}")
+                    else {
+                        throw RegexCompileError(pattern: pattern, message: "\\\(next) needs a {property}", offset: i)
+                    }
+                    let name = String(String.UnicodeScalarView(scalars[(i + 3)..<close]))
+                    out += "\\\(next){\(propertyName(name))}"
+                    i = close + 1
                 case "u":
                     if let (value, length) = unicodeEscape(scalars, at: i) {
                         out += "\\x{" + String(value, radix: 16) + "}"
@@ -38,11 +57,23 @@ enum ECMARegexTranslation {
                         throw RegexCompileError(pattern: pattern, message: "malformed \\u escape", offset: i)
                     }
                 default:
+                    if next.isASCII, next.properties.isAlphabetic, !"dDwWbBfnrtcxk".unicodeScalars.contains(next) {
+                        throw RegexCompileError(
+                            pattern: pattern, message: "\\\(next) is not an ECMA-262 escape", offset: i)
+                    }
                     out.unicodeScalars.append(c)
                     out.unicodeScalars.append(next)
                     i += 2
                 }
                 continue
+            }
+            if !inClass && c == "(" && i + 2 < scalars.count && scalars[i + 1] == "?" {
+                let kind = scalars[i + 2]
+                let isLookbehindOrName = kind == "<"
+                guard kind == ":" || kind == "=" || kind == "!" || isLookbehindOrName else {
+                    throw RegexCompileError(
+                        pattern: pattern, message: "(?\(kind) is not ECMA-262 syntax", offset: i)
+                }
             }
             if !inClass && c == "[" {
                 if i + 2 < scalars.count, scalars[i + 1] == "^", scalars[i + 2] == "]" {
@@ -70,6 +101,29 @@ enum ECMARegexTranslation {
             i += 1
         }
         return out
+    }
+
+    /// General categories by their long names (and the alias `digit`), in the loose form (lowercase, no
+    /// underscores) used for lookup.
+    private static let generalCategories: [String: String] = [
+        "letter": "L", "casedletter": "LC", "uppercaseletter": "Lu", "lowercaseletter": "Ll",
+        "titlecaseletter": "Lt", "modifierletter": "Lm", "otherletter": "Lo", "mark": "M", "combiningmark": "M",
+        "nonspacingmark": "Mn", "spacingmark": "Mc", "enclosingmark": "Me", "number": "N", "decimalnumber": "Nd",
+        "digit": "Nd", "letternumber": "Nl", "othernumber": "No", "punctuation": "P", "punct": "P",
+        "connectorpunctuation": "Pc", "dashpunctuation": "Pd", "openpunctuation": "Ps", "closepunctuation": "Pe",
+        "initialpunctuation": "Pi", "finalpunctuation": "Pf", "otherpunctuation": "Po", "symbol": "S",
+        "mathsymbol": "Sm", "currencysymbol": "Sc", "modifiersymbol": "Sk", "othersymbol": "So", "separator": "Z",
+        "spaceseparator": "Zs", "lineseparator": "Zl", "paragraphseparator": "Zp", "other": "C", "control": "Cc",
+        "cntrl": "Cc", "format": "Cf", "surrogate": "Cs", "privateuse": "Co", "unassigned": "Cn",
+    ]
+
+    /// The PCRE2 spelling of an ECMA-262 property name: `Letter` -> `L`, `General_Category=Lu` -> `Lu`,
+    /// `Script=Greek` -> `Greek`; anything else as written (PCRE2 knows scripts and binary properties).
+    static func propertyName(_ name: String) -> String {
+        var value = name
+        if let equals = name.firstIndex(of: "=") { value = String(name[name.index(after: equals)...]) }
+        let loose = value.lowercased().filter { $0 != "_" && $0 != " " && $0 != "-" }
+        return generalCategories[loose] ?? value
     }
 
     /// `\uXXXX`, a surrogate pair `\uD83D\uDE00`, or `\u{X...}` at `index`: the scalar value and the length.
