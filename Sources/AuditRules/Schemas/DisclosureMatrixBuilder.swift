@@ -17,7 +17,7 @@ public enum DisclosureMatrixBuilder {
                 rows.append(DisclosureMatrix.Row(
                     field: field.name, message: kind.rawValue,
                     discloses: minimum?.discloses?.rawValue ?? "basic", minimumLevel: floor,
-                    generations: field.node?.generations.isEmpty == false ? field.node!.generations : document.generations))
+                    generations: field.node.map { ParslSchemaSet.generations(of: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? document.generations))
             }
         }
         return DisclosureMatrix(rows: rows)

@@ -121,12 +121,27 @@ public final class ParslSchemaSet: Sendable {
         var candidates = shape.generations
         if let tree = annotationTrees[shape.id], candidates.count > 1 {
             for key in object.keys {
-                guard let field = Self.property(key, in: tree), !field.generations.isEmpty else { continue }
-                let narrowed = candidates.filter { field.generations.contains($0) }
+                guard let field = Self.property(key, in: tree) else { continue }
+                let sending = Self.generations(of: field)
+                guard !sending.isEmpty else { continue }
+                let narrowed = candidates.filter { sending.contains($0) }
                 if !narrowed.isEmpty { candidates = narrowed }
             }
         }
         return candidates.joined(separator: "/")
+    }
+
+    /// The generations a field is annotated with, on itself or on the schemas its `$ref`s lead to.
+    static func generations(of field: AnnotationNode) -> [String] {
+        var visited = Set<ObjectIdentifier>()
+        var queue = [field]
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
+            guard visited.insert(ObjectIdentifier(next)).inserted else { continue }
+            if !next.generations.isEmpty { return next.generations }
+            queue += next.conjuncts
+        }
+        return []
     }
 
     /// The annotation node of a top-level property, through `$ref`s and `allOf`, with the annotations of
