@@ -145,6 +145,18 @@ public struct TruncatedDatagram: Sendable, Equatable {
     public var capturedLength: Int
     /// The length of that frame on the wire (pcap's `len`).
     public var originalLength: Int
+
+    public init(
+        frame: Int, timestamp: CaptureTimestamp, source: CaptureEndpoint, destination: CaptureEndpoint,
+        capturedLength: Int, originalLength: Int
+    ) {
+        self.frame = frame
+        self.timestamp = timestamp
+        self.source = source
+        self.destination = destination
+        self.capturedLength = capturedLength
+        self.originalLength = originalLength
+    }
 }
 
 /// A fragmented datagram whose fragments never all arrived, or could not be put together safely.
@@ -185,6 +197,24 @@ public struct FragmentLoss: Sendable, Equatable {
     /// The datagram's length after the IP header, when its last fragment arrived.
     public var expectedLength: Int?
     public var reason: Reason
+
+    public init(
+        frame: Int, lastFrame: Int, timestamp: CaptureTimestamp, source: IPAddress, destination: IPAddress,
+        destinationPort: UInt16?, identification: UInt32, fragmentsReceived: Int, bytesReceived: Int,
+        expectedLength: Int?, reason: Reason
+    ) {
+        self.frame = frame
+        self.lastFrame = lastFrame
+        self.timestamp = timestamp
+        self.source = source
+        self.destination = destination
+        self.destinationPort = destinationPort
+        self.identification = identification
+        self.fragmentsReceived = fragmentsReceived
+        self.bytesReceived = bytesReceived
+        self.expectedLength = expectedLength
+        self.reason = reason
+    }
 }
 
 /// Frames on an interface whose link type cannot be decoded.
@@ -197,6 +227,13 @@ public struct UnsupportedLinkType: Sendable, Equatable {
     public var linkType: Int
     /// libpcap's name for it (`IEEE802_11_RADIO`), when it has one.
     public var name: String?
+
+    public init(frame: Int, interface: Int, linkType: Int, name: String?) {
+        self.frame = frame
+        self.interface = interface
+        self.linkType = linkType
+        self.name = name
+    }
 }
 
 /// Where and why a capture file stops being readable.
@@ -208,4 +245,10 @@ public struct CaptureDamage: Sendable, Equatable {
     public var offset: Int?
     /// What is wrong, in the words of the reader that found it (libpcap's own message for pcap files).
     public var reason: String
+
+    public init(frame: Int, offset: Int?, reason: String) {
+        self.frame = frame
+        self.offset = offset
+        self.reason = reason
+    }
 }
