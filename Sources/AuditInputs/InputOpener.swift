@@ -15,8 +15,10 @@ public enum InputOpener {
         case .wire: return LineRecordReader.wire(bytes)
         case .ndjson: return LineRecordReader.ndjson(bytes)
         case .log: return LineRecordReader.log(bytes)
-        case .pcap, .journal:
-            throw InputError(source: path, message: "\(kind) input is not supported by this build")
+        case .pcap:
+            return path == "-" ? try CaptureRecordReader(spooling: bytes, port: port) : try CaptureRecordReader(path: path, port: port)
+        case .journal:
+            throw InputError(source: path, message: "journal input is not supported by this build")
         }
     }
 
