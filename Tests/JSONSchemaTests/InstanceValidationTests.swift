@@ -20,8 +20,8 @@ struct InstanceValidationTests {
     }
 
     @Test func ndjsonLinesAreValidatedOneByOneWithTheirLineNumbers() throws {
-        let schema = try write("s.json", #"{"type": "object", "properties": {"level": {"$ref": "common.json#/$defs/level"}}}"#)
-        _ = try write("common.json", #"{"$defs": {"level": {"enum": [1, 2, 3]}}}"#)
+        let schema = try write("s.json", ##"{"type": "object", "properties": {"level": {"$ref": "common.json#/$defs/level"}}}"##)
+        _ = try write("common.json", ##"{"$defs": {"level": {"enum": [1, 2, 3]}}}"##)
         let lines = try write("m.ndjson", "{\"level\": 1}\n\n{\"level\": 7}\nnot json\n")
         let compiled = try InstanceValidation.loadSchema(path: schema, resources: [], formatAssertion: false)
         let results = try InstanceValidation.validate(files: [lines], ndjson: true, against: compiled)
@@ -43,7 +43,7 @@ struct InstanceValidationTests {
     }
 
     @Test func aBadSchemaNamesTheSchemaLocation() throws {
-        let schema = try write("bad.json", #"{"properties": {"a": {"minLength": "x"}}}"#)
+        let schema = try write("bad.json", ##"{"properties": {"a": {"minLength": "x"}}}"##)
         do {
             _ = try InstanceValidation.loadSchema(path: schema, resources: [], formatAssertion: false)
             Issue.record("a bad schema compiled")
@@ -56,12 +56,12 @@ struct InstanceValidationTests {
     }
 
     @Test func resourcesMapURIsAndAnUnreadableInstanceIsAUsageError() throws {
-        let remote = try write("remote.json", #"{"type": "string"}"#)
-        let schema = try write("main.json", #"{"$ref": "https://example.com/remote"}"#)
+        let remote = try write("remote.json", ##"{"type": "string"}"##)
+        let schema = try write("main.json", ##"{"$ref": "https://example.com/remote"}"##)
         let compiled = try InstanceValidation.loadSchema(
             path: schema, resources: [ResourceMap.Mapping(uri: "https://example.com/remote", path: remote)],
             formatAssertion: false)
-        let instance = try write("i.json", #""text""#)
+        let instance = try write("i.json", ##""text""##)
         #expect(try InstanceValidation.validate(files: [instance], ndjson: false, against: compiled).allSatisfy(\.isValid))
         #expect(throws: InstanceValidation.UsageError.self) {
             try InstanceValidation.validate(files: [folder.appendingPathComponent("none.json").path], ndjson: false, against: compiled)

@@ -155,7 +155,12 @@ final class Compiler {
         if key == Dialect.draft202012URI {
             dialect = Dialect.standard(formatAssertion: options.formatAssertion, custom: options.vocabularies)
         } else {
-            guard URIReference(uri).isAbsolute, let place = try registry.place(ofResource: key),
+            guard URIReference(uri).isAbsolute else {
+                throw SchemaError(
+                    code: .invalidKeywordValue, message: "'$schema' must be an absolute URI, not '\(uri)'",
+                    location: location)
+            }
+            guard let place = try registry.place(ofResource: key),
                 let metaSchema = registry.value(at: place)
             else {
                 throw SchemaError(

@@ -123,7 +123,10 @@ final class ResourceRegistry {
     }
 
     private func index(_ value: JSONValue, at place: SchemaPlace, scope: ResourceScope) throws(SchemaError) {
-        guard case .object(let object) = value else { return }
+        guard case .object(let object) = value else {
+            scopes[place] = scope
+            return
+        }
         var scope = scope
         if case .string(let id) = object["$id"] {
             let uri = URIReference(id).resolved(against: URIReference(scope.base))

@@ -13,7 +13,7 @@ struct MultipleOfKeyword {
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         let divisor = try site.number()
-        guard let decimal = Decimal(divisor), decimal.digits > 0 else {
+        guard JSONNumber.compare(divisor, .integer(0)) > 0, let decimal = Decimal(divisor), decimal.digits > 0 else {
             throw site.invalid("must be a number greater than 0, not \(describe(divisor))")
         }
         return .validator(.multipleOf(MultipleOfKeyword(divisor: divisor, decimalDivisor: decimal, location: site.location())))
