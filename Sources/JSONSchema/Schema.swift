@@ -12,6 +12,8 @@ import JSONCore
 public struct Schema: Sendable {
     private let root: SchemaNode
     private let usesDynamicReferences: Bool
+    /// Owns every node and keyword location; the validator tree refers to them without reference counts.
+    private let arena: Arena
     /// The URI the schema was compiled under (its `$id` resolves against it).
     public let uri: String
 
@@ -27,6 +29,13 @@ public struct Schema: Sendable {
         self.uri = URIReference(uri).withoutFragment.description
         root = try compiler.compile(document, uri: self.uri)
         usesDynamicReferences = compiler.usesDynamicReferences
+        arena = Arena(objects: compiler.arena)
+    }
+
+    /// `@unchecked Sendable`: holds only compiled objects, none of which changes after compilation.
+    private final class Arena: @unchecked Sendable {
+        let objects: [AnyObject]
+        init(objects: [AnyObject]) { self.objects = objects }
     }
 
     /// Whether `instance` is valid. Builds no paths or messages and stops at the first failing keyword.

@@ -11,8 +11,11 @@ import JSONSchema
 /// `usage-audit-bench validate`: messages per second for parse + `isValid` over an NDJSON corpus, on one
 /// thread and on several, plus JSONCore's parse-only rate (the share of the time the JSON core takes).
 ///
-/// Prints one `RESULT <name> <messages/s> <invalid>` line per measurement for `Scripts/bench-validate`
-/// to tabulate. Every measurement is the best of `--repeat` runs over the whole corpus.
+/// Prints one `RESULT <name> <messages/s> <invalid> cpu=<messages/s>` line per measurement for
+/// `Scripts/bench-validate` to tabulate: the wall-clock rate, and the rate by the busiest thread's CPU time
+/// (which a machine shared with other work distorts much less). Every measurement is the best of
+/// `--repeat` runs over the whole corpus. `swift-isvalid-only` validates messages parsed beforehand: the
+/// engine's own cost, without JSONCore's.
 enum ValidateBenchmark {
     static func main(_ arguments: [String]) -> Int32 {
         var schemaPath: String?
@@ -49,6 +52,11 @@ enum ValidateBenchmark {
 
         let parseOnly = best(of: repeats) { corpus.run(threads: 1) { _ in true } }
         report("swift-jsoncore-parse-only-1-thread", parseOnly, corpus)
+        let parsed = corpus.parsed()
+        let validationOnly = best(of: repeats) {
+            measure(threads: 1) { _ in parsed.reduce(0) { $0 + (schema.isValid($1) ? 0 : 1) } }
+        }
+        report("swift-isvalid-only-1-thread", validationOnly, corpus)
         for threads in threadCounts {
             let measured = best(of: repeats) { corpus.run(threads: threads) { schema.isValid($0) } }
             report("swift-validate-\(threads)-thread\(threads == 1 ? "" : "s")", measured, corpus)
@@ -61,8 +69,8 @@ enum ValidateBenchmark {
         return 2
     }
 
-    private static func best(of repeats: Int, _ body: () -> Corpus.Run) -> Corpus.Run {
-        var best: Corpus.Run?
+    private static func best(of repeats: Int, _ body: () -> Run) -> Run {
+        var best: Run?
         for _ in 0..<repeats {
             let run = body()
             if best == nil || run.seconds < best!.seconds { best = run }
@@ -70,9 +78,10 @@ enum ValidateBenchmark {
         return best!
     }
 
-    private static func report(_ name: String, _ run: Corpus.Run, _ corpus: Corpus) {
+    private static func report(_ name: String, _ run: Run, _ corpus: Corpus) {
         let rate = Double(corpus.lines.count) / run.seconds
-        print("RESULT \(name) \(Int(rate)) \(run.invalid)")
+        let cpuRate = Double(corpus.lines.count) / run.cpuSeconds
+        print("RESULT \(name) \(Int(rate)) \(run.invalid) cpu=\(Int(cpuRate))")
     }
 }
 
@@ -81,9 +90,9 @@ final class Corpus: @unchecked Sendable {
     let bytes: [UInt8]
     let lines: [Range<Int>]
 
-    struct Run {
-        let seconds: Double
-        let invalid: Int
+    /// The values of every line that parses (for measuring validation alone).
+    func parsed() -> [JSONValue] {
+        bytes.withUnsafeBytes { raw in lines.compactMap { try? JSONValue.parse(UnsafeRawBufferPointer(rebasing: raw[$0])) } }
     }
 
     init?(path: String) {
@@ -110,13 +119,11 @@ final class Corpus: @unchecked Sendable {
     /// Parses every line with JSONCore and applies `check`, the lines split evenly between `threads`.
     /// A line that does not parse counts as invalid.
     func run(threads: Int, _ check: @escaping @Sendable (JSONValue) -> Bool) -> Run {
-        let counts = InvalidCounts(threads)
-        let start = ContinuousClock.now
-        DispatchQueue.concurrentPerform(iterations: threads) { part in
-            let slice = lines.count * part / threads..<lines.count * (part + 1) / threads
+        measure(threads: threads) { part in
+            let slice = self.lines.count * part / threads..<self.lines.count * (part + 1) / threads
             var invalid = 0
-            bytes.withUnsafeBytes { raw in
-                for line in lines[slice] {
+            self.bytes.withUnsafeBytes { raw in
+                for line in self.lines[slice] {
                     do {
                         if !check(try JSONValue.parse(UnsafeRawBufferPointer(rebasing: raw[line]))) { invalid += 1 }
                     } catch {
@@ -124,18 +131,50 @@ final class Corpus: @unchecked Sendable {
                     }
                 }
             }
-            counts.set(part, invalid)
+            return invalid
         }
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return Run(seconds: seconds, invalid: counts.total)
     }
 }
 
-/// Per-thread counters; each thread writes only its own slot, read after all have finished.
-final class InvalidCounts: @unchecked Sendable {
-    private var values: [Int]
-    init(_ count: Int) { values = Array(repeating: 0, count: count) }
-    func set(_ index: Int, _ value: Int) { values[index] = value }
-    var total: Int { values.reduce(0, +) }
+/// One timed run: wall-clock seconds, the busiest thread's CPU seconds, and the invalid count.
+struct Run {
+    let seconds: Double
+    let cpuSeconds: Double
+    let invalid: Int
+}
+
+/// Runs `work(part)` on `threads` threads at once; each returns its invalid count.
+func measure(threads: Int, _ work: @escaping @Sendable (Int) -> Int) -> Run {
+    let counts = PerThread(threads)
+    let start = ContinuousClock.now
+    DispatchQueue.concurrentPerform(iterations: threads) { part in
+        let cpuStart = threadCPUSeconds()
+        let invalid = work(part)
+        counts.set(part, invalid: invalid, cpu: threadCPUSeconds() - cpuStart)
+    }
+    let elapsed = ContinuousClock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    return Run(seconds: seconds, cpuSeconds: counts.maxCPU, invalid: counts.totalInvalid)
+}
+
+private func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+/// Per-thread results; each thread writes only its own slot, read after all have finished.
+final class PerThread: @unchecked Sendable {
+    private var invalid: [Int]
+    private var cpu: [Double]
+    init(_ count: Int) {
+        invalid = Array(repeating: 0, count: count)
+        cpu = Array(repeating: 0, count: count)
+    }
+    func set(_ index: Int, invalid: Int, cpu: Double) {
+        self.invalid[index] = invalid
+        self.cpu[index] = cpu
+    }
+    var totalInvalid: Int { invalid.reduce(0, +) }
+    var maxCPU: Double { cpu.max() ?? 0 }
 }

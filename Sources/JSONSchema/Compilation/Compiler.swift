@@ -15,6 +15,16 @@ final class Compiler {
     private var pendingReferences: [PendingReference] = []
     private var resourcesAwaitingAnchors: [SchemaResource] = []
     private let customKeywords: [String: Vocabulary]
+    /// Every node, keyword location and reference target compiled: validators refer to them
+    /// `unowned(unsafe)` (no reference counting while validating), so ``Schema`` keeps this arena alive.
+    private(set) var arena: [AnyObject] = []
+
+    /// Keeps `object` alive as long as the compiled schema.
+    func keep<Object: AnyObject>(_ object: Object) -> Object {
+        arena.append(object)
+        return object
+    }
+
     /// Whether any compiled schema uses `$dynamicRef` (and so evaluations must track the dynamic scope).
     private(set) var usesDynamicReferences = false
 
@@ -39,7 +49,31 @@ final class Compiler {
         let document = try registry.add(root, retrievedFrom: uri)
         let node = try node(at: SchemaPlace(document: document, pointer: .root))
         try finish()
+        markInPlaceCycles()
         return node
+    }
+
+    /// Clears ``ReferenceTarget/mayRecurseInPlace`` for every `$ref` whose target cannot lead back to the
+    /// referring schema through in-place applicators: such a reference can never loop, so it need not be
+    /// tracked while validating.
+    private func markInPlaceCycles() {
+        for case let node as SchemaNode in arena {
+            for keyword in node.keywords {
+                guard case .ref(let reference) = keyword else { continue }
+                reference.target.mayRecurseInPlace = reaches(node, from: reference.target.node)
+            }
+        }
+    }
+
+    private func reaches(_ goal: SchemaNode, from start: SchemaNode) -> Bool {
+        var seen: Set<ObjectIdentifier> = []
+        var stack = [start]
+        while let current = stack.popLast() {
+            if current === goal { return true }
+            guard seen.insert(ObjectIdentifier(current)).inserted else { continue }
+            for keyword in current.keywords { stack.append(contentsOf: keyword.inPlaceSubschemas) }
+        }
+        return false
     }
 
     /// Resolves references and dynamic anchors until no work is left.
@@ -66,6 +100,7 @@ final class Compiler {
             location: location, enclosingResource: resource(scope.base),
             startsResource: scope.rootPointer == place.pointer)
         nodes[place] = node
+        arena.append(node)
         switch value {
         case .bool(let constant):
             node.constant = constant
@@ -238,7 +273,7 @@ final class Compiler {
     func regex(_ pattern: String, location: String) throws(SchemaError) -> ECMARegex {
         if let known = regexes[pattern] { return known }
         do {
-            let compiled = try ECMARegex(pattern, matchLimit: options.regexMatchLimit)
+            let compiled = keep(try ECMARegex(pattern, matchLimit: options.regexMatchLimit))
             regexes[pattern] = compiled
             return compiled
         } catch {

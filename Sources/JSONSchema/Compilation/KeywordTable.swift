@@ -175,6 +175,23 @@ enum CompiledKeyword: Sendable {
         }
     }
 
+    /// The subschemas this keyword applies to the same instance (the edges along which an evaluation can
+    /// loop without consuming the instance), as far as they are known before validation.
+    var inPlaceSubschemas: [SchemaNode] {
+        switch self {
+        case .allOf(let k): k.subschemas.map(\.node)
+        case .anyOf(let k): k.subschemas.map(\.node)
+        case .oneOf(let k): k.subschemas.map(\.node)
+        case .not(let k): [k.subschema]
+        case .ifThenElse(let k): [k.condition] + [k.then, k.otherwise].compactMap { $0 }
+        case .dependentSchemas(let k): k.dependencies.map(\.node.node)
+        case .ref(let k): [k.target.node]
+        case .dynamicRef(let k): [k.target.node]
+        case .allOfKeywords(let keywords): keywords.flatMap(\.inPlaceSubschemas)
+        default: []
+        }
+    }
+
     private static func evaluateAll(
         _ keywords: [CompiledKeyword], _ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?
     ) -> Bool {

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import JSONCore
 
 /// One keyword of one schema object, as a keyword's compile step sees it: its value, its siblings, its
@@ -17,9 +22,10 @@ struct SchemaObjectSite {
     /// This keyword's location, or that of a sibling `name`.
     func location(_ name: String? = nil) -> KeywordLocation {
         let keyword = name ?? self.keyword
-        return KeywordLocation(
-            name: keyword,
-            absolute: location + "/" + ResourceRegistry.encodeFragment(JSONPointer.escape(keyword)))
+        return compiler.keep(
+            KeywordLocation(
+                name: keyword,
+                absolute: location + "/" + ResourceRegistry.encodeFragment(JSONPointer.escape(keyword))))
     }
 
     /// A schema error at this keyword (or at a place below it, `tokens`).
@@ -109,7 +115,17 @@ struct SchemaObjectSite {
 }
 
 /// JSON compares strings by code points; Swift's `==` by canonical equivalence. Keys and names use this.
+/// Native strings (all JSONCore produces) expose their UTF-8 contiguously, so this is one `memcmp`.
 @inline(__always)
 func sameCodePoints(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+    let left = a.utf8
+    let right = b.utf8
+    let count = left.count
+    guard count == right.count else { return false }
+    if count == 0 { return true }
+    let compared = left.withContiguousStorageIfAvailable { l in
+        right.withContiguousStorageIfAvailable { r in memcmp(l.baseAddress!, r.baseAddress!, count) == 0 }
+    }
+    if let compared, let compared { return compared }
+    return left.elementsEqual(right)
 }

@@ -75,16 +75,26 @@ struct Evaluation {
     /// through `keyword` and, when given, one more schema path token (a property name, an index).
     @inline(__always)
     mutating func evaluate(
-        _ node: SchemaNode, _ instance: JSONValue, via keyword: String, _ schemaToken: String? = nil,
+        _ node: SchemaNode, _ instance: JSONValue, via keyword: KeywordLocation, _ schemaToken: SchemaToken = .none,
         at step: InstanceStep = .same, evaluated: inout Evaluated?
     ) -> Bool {
+        var tokens = 1
         if tracksPaths {
-            keywordPath.append(keyword)
-            if let schemaToken { keywordPath.append(schemaToken) }
+            keywordPath.append(keyword.name)
+            switch schemaToken {
+            case .none: break
+            case .name(let name):
+                keywordPath.append(name)
+                tokens = 2
+            case .index(let index):
+                keywordPath.append(String(index))
+                tokens = 2
+            }
             switch step {
             case .same: break
             case .member(let key): instancePath.append(key)
             case .element(let index): instancePath.append(String(index))
+            case .propertyName: break
             }
         }
         let descends = step != .same
@@ -92,8 +102,8 @@ struct Evaluation {
         let valid = node.evaluate(instance, &self, &evaluated)
         if descends { instanceDepth -= 1 }
         if tracksPaths {
-            keywordPath.removeLast(schemaToken == nil ? 1 : 2)
-            if descends { instancePath.removeLast() }
+            keywordPath.removeLast(tokens)
+            if descends && step != .propertyName { instancePath.removeLast() }
         }
         return valid
     }
@@ -101,7 +111,7 @@ struct Evaluation {
     /// The same, for callers that track no evaluated members.
     @inline(__always)
     mutating func evaluate(
-        _ node: SchemaNode, _ instance: JSONValue, via keyword: String, _ schemaToken: String? = nil,
+        _ node: SchemaNode, _ instance: JSONValue, via keyword: KeywordLocation, _ schemaToken: SchemaToken = .none,
         at step: InstanceStep = .same
     ) -> Bool {
         var none: Evaluated? = nil
@@ -114,12 +124,31 @@ enum InstanceStep: Equatable {
     case same
     case member(String)
     case element(Int)
+    /// A member name as an instance (`propertyNames`): a different instance, reported at the object.
+    case propertyName
 }
 
 /// A keyword's name (its last keyword-path token) and its absolute location, fixed at compile time.
-struct KeywordLocation: Sendable {
+///
+/// A class so that keywords can hold it `unowned(unsafe)`: copying a keyword then copies a pointer, with no
+/// reference counting on the validation path. The compiler's arena, which ``Schema`` keeps, owns them all.
+final class KeywordLocation: Sendable {
     let name: String
     let absolute: String
     /// True for the `false` schema itself, whose failure is located at the schema, not at a keyword.
-    var isWholeSchema = false
+    let isWholeSchema: Bool
+
+    init(name: String, absolute: String, isWholeSchema: Bool = false) {
+        self.name = name
+        self.absolute = absolute
+        self.isWholeSchema = isWholeSchema
+    }
+}
+
+/// The extra keyword-path token between a keyword and its subschema: a member name (`properties/name`)
+/// or an index (`allOf/2`), turned into a string only when paths are tracked.
+enum SchemaToken {
+    case none
+    case name(String)
+    case index(Int)
 }

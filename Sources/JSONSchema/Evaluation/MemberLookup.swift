@@ -12,7 +12,7 @@ extension JSONObject {
 }
 
 /// A fixed set of property names, for `additionalProperties` to tell declared members from others.
-struct PropertyNameSet: Sendable {
+final class PropertyNameSet: Sendable {
     private let names: [String]
     private let hashed: Set<String>?
 

@@ -16,7 +16,18 @@ final class SchemaNode: @unchecked Sendable {
     /// `true` or `false` for a boolean schema; `nil` for a schema object.
     var constant: Bool?
     /// The assertions and applicators, `unevaluated*` last (they depend on the others' results).
-    var keywords: [CompiledKeyword] = []
+    var keywords: [CompiledKeyword] = [] {
+        didSet {
+            compiledKeywords.deinitialize()
+            compiledKeywords.deallocate()
+            compiledKeywords = .allocate(capacity: keywords.count)
+            _ = compiledKeywords.initialize(from: keywords)
+        }
+    }
+    /// The same keywords in memory of their own: evaluation reads them in place through the pointer, so no
+    /// keyword (and none of the arrays and nodes it holds) is copied or reference-counted per instance.
+    /// Reference counting on shared nodes would also make threads contend for the same cache lines.
+    private var compiledKeywords = UnsafeMutableBufferPointer<CompiledKeyword>.allocate(capacity: 0)
     /// Keywords that only annotate (`title`, `default`, unknown keywords...): consulted only when an
     /// evaluation collects annotations, never on the validation path.
     var annotationValues: [(location: KeywordLocation, value: JSONValue)] = []
@@ -30,12 +41,19 @@ final class SchemaNode: @unchecked Sendable {
         self.startsResource = startsResource
     }
 
+    deinit {
+        compiledKeywords.deinitialize()
+        compiledKeywords.deallocate()
+    }
+
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         if let constant {
             if !constant {
-                e.fail(
-                    KeywordLocation(name: "false", absolute: location, isWholeSchema: true),
-                    "false schema does not allow \(describe(instance))")
+                if e.buildsOutput {
+                    e.fail(
+                        KeywordLocation(name: "false", absolute: location, isWholeSchema: true),
+                        "false schema does not allow \(describe(instance))")
+                }
             }
             return constant
         }
@@ -47,7 +65,8 @@ final class SchemaNode: @unchecked Sendable {
         var local: Evaluated? = (evaluated != nil || tracksEvaluated) ? Evaluated() : nil
         let annotationMark = e.annotations.count
         var valid = true
-        for keyword in keywords where !keyword.evaluate(instance, &e, &local) {
+        let keywords = compiledKeywords
+        for index in keywords.indices where !keywords[index].evaluate(instance, &e, &local) {
             valid = false
             if e.stopsAtFirstFailure { return false }
         }

@@ -3,27 +3,27 @@ import JSONCore
 /// `additionalProperties`: members named by neither `properties` nor `patternProperties` (its siblings)
 /// must be valid against the subschema.
 struct AdditionalPropertiesKeyword {
-    let subschema: SchemaNode
-    let declared: PropertyNameSet
-    let patterns: [ECMARegex]
+    unowned(unsafe) let subschema: SchemaNode
+    unowned(unsafe) let declared: PropertyNameSet
+    let patterns: FrozenArray<RegexRef>
     /// `additionalProperties: false`, reported as one error naming every unexpected member.
     let forbidsAll: Bool
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         let subschema = try site.subschema()
         var names: [String] = []
         if case .object(let properties) = site.sibling("properties") { names = properties.keys }
-        var patterns: [ECMARegex] = []
+        var patterns: [RegexRef] = []
         if case .object(let patternProperties) = site.sibling("patternProperties") {
             var patternSite = site
             patternSite.keyword = "patternProperties"
-            for pattern in patternProperties.keys { patterns.append(try patternSite.regex(pattern, at: pattern)) }
+            for pattern in patternProperties.keys { patterns.append(RegexRef(regex: try patternSite.regex(pattern, at: pattern))) }
         }
         return .validator(
             .additionalProperties(
                 AdditionalPropertiesKeyword(
-                    subschema: subschema, declared: PropertyNameSet(names), patterns: patterns,
+                    subschema: subschema, declared: site.compiler.keep(PropertyNameSet(names)), patterns: site.freeze(patterns),
                     forbidsAll: site.value == .bool(false), location: site.location())))
     }
 
@@ -35,7 +35,7 @@ struct AdditionalPropertiesKeyword {
             var matchesPattern = false
             for regex in patterns {
                 // A pattern that cannot finish matching was already reported by `patternProperties`.
-                if (try? regex.matches(name)) ?? true {
+                if (try? regex.regex.matches(name)) ?? true {
                     matchesPattern = true
                     break
                 }
@@ -45,7 +45,7 @@ struct AdditionalPropertiesKeyword {
                 if e.stopsAtFirstFailure { return false }
                 unexpected.append(name)
                 valid = false
-            } else if e.evaluate(subschema, object.values[position], via: location.name, at: .member(name)) {
+            } else if e.evaluate(subschema, object.values[position], via: location, at: .member(name)) {
                 evaluated?.properties.insert(position)
             } else {
                 valid = false

@@ -2,11 +2,12 @@ import JSONCore
 
 /// `const`: the instance equals the value (JSON Schema equality).
 struct ConstKeyword {
-    let value: JSONValue
-    let location: KeywordLocation
+    unowned(unsafe) let box: ValueBox
+    var value: JSONValue { box.value }
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        .validator(.const(ConstKeyword(value: site.value, location: site.location())))
+        .validator(.const(ConstKeyword(box: site.box(site.value), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {

@@ -3,10 +3,10 @@ import JSONCore
 /// `contains`, with its siblings `minContains` (default 1) and `maxContains`: the number of elements valid
 /// against the subschema must lie between the two.
 struct ContainsKeyword {
-    let subschema: SchemaNode
+    unowned(unsafe) let subschema: SchemaNode
     let minimum: Int
     let maximum: Int?
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         let subschema = try site.subschema()
@@ -39,7 +39,7 @@ struct ContainsKeyword {
         var matches = 0
         let needsEveryElement = maximum != nil || evaluated != nil || e.annotatedKeywords != nil
         for (i, element) in elements.enumerated() {
-            if e.evaluate(subschema, element, via: location.name, at: .element(i)) {
+            if e.evaluate(subschema, element, via: location, at: .element(i)) {
                 matches += 1
                 evaluated?.items.insert(i)
                 if !needsEveryElement && matches >= minimum { break }

@@ -3,7 +3,7 @@ import JSONCore
 /// A keyword of a custom ``Vocabulary``, wrapped so the engine can locate its failures and annotations.
 struct CustomKeywordValidator {
     let keyword: any CustomKeyword
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {
         switch keyword.evaluate(instance) {

@@ -18,10 +18,10 @@ enum DependenciesKeyword {
         let location = site.location()
         var keywords: [CompiledKeyword] = []
         if !required.isEmpty {
-            keywords.append(.dependentRequired(DependentRequiredKeyword(dependencies: required, location: location)))
+            keywords.append(.dependentRequired(DependentRequiredKeyword(dependencies: site.freeze(required), location: location)))
         }
         if !schemas.isEmpty {
-            keywords.append(.dependentSchemas(DependentSchemasKeyword(dependencies: schemas, location: location)))
+            keywords.append(.dependentSchemas(DependentSchemasKeyword(dependencies: site.freeze(schemas.map { ($0.0, NodeRef(node: $0.1)) }), location: location)))
         }
         if keywords.count == 1 { return .validator(keywords[0]) }
         guard !keywords.isEmpty else { return .checked }

@@ -2,8 +2,8 @@ import JSONCore
 
 /// `dependentRequired`: when a member is present, the listed members must be present too.
 struct DependentRequiredKeyword {
-    let dependencies: [(name: String, required: [String])]
-    let location: KeywordLocation
+    let dependencies: FrozenArray<(name: String, required: [String])>
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         guard case .object(let members) = site.value else { throw site.invalid("must be an object of string arrays") }
@@ -11,7 +11,7 @@ struct DependentRequiredKeyword {
         for (name, value) in members {
             dependencies.append((name, try SchemaObjectSite.uniqueStrings(value, site: site, at: [name])))
         }
-        return .validator(.dependentRequired(DependentRequiredKeyword(dependencies: dependencies, location: site.location())))
+        return .validator(.dependentRequired(DependentRequiredKeyword(dependencies: site.freeze(dependencies), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {

@@ -3,12 +3,12 @@ import JSONCore
 /// `$dynamicRef`: like `$ref`, except that when the statically resolved target declares a matching
 /// `$dynamicAnchor`, the target is the outermost schema resource in the dynamic scope declaring that anchor.
 struct DynamicRefKeyword {
-    let target: ReferenceTarget
-    let location: KeywordLocation
+    unowned(unsafe) let target: ReferenceTarget
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         let reference = try site.string()
-        let target = ReferenceTarget()
+        let target = site.compiler.keep(ReferenceTarget())
         site.compiler.noteDynamicReference()
         site.compiler.resolveLater(
             reference, base: site.base, location: site.location().absolute, into: target, isDynamic: true)

@@ -2,11 +2,12 @@ import JSONCore
 
 /// `exclusiveMaximum`: a number must not be greater than or equal to the exclusive maximum (exact for integers, doubles and their mix).
 struct ExclusiveMaximumKeyword {
-    let limit: JSONValue
-    let location: KeywordLocation
+    unowned(unsafe) let box: ValueBox
+    var limit: JSONValue { box.value }
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        .validator(.exclusiveMaximum(ExclusiveMaximumKeyword(limit: try site.number(), location: site.location())))
+        .validator(.exclusiveMaximum(ExclusiveMaximumKeyword(box: site.box(try site.number()), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {

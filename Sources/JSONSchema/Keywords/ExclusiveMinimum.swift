@@ -2,11 +2,12 @@ import JSONCore
 
 /// `exclusiveMinimum`: a number must not be less than or equal to the exclusive minimum (exact for integers, doubles and their mix).
 struct ExclusiveMinimumKeyword {
-    let limit: JSONValue
-    let location: KeywordLocation
+    unowned(unsafe) let box: ValueBox
+    var limit: JSONValue { box.value }
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        .validator(.exclusiveMinimum(ExclusiveMinimumKeyword(limit: try site.number(), location: site.location())))
+        .validator(.exclusiveMinimum(ExclusiveMinimumKeyword(box: site.box(try site.number()), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {

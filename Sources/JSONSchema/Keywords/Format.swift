@@ -4,7 +4,7 @@ import JSONCore
 /// Formats this engine does not know stay annotations even then (the specification allows it).
 struct FormatKeyword {
     let format: StringFormat
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         let name = try site.string()

@@ -4,10 +4,12 @@ import JSONCore
 /// otherwise against `else`. `then` and `else` alone do nothing, and neither does a lone `if` except
 /// annotate.
 struct IfKeyword {
-    let condition: SchemaNode
-    let then: SchemaNode?
-    let otherwise: SchemaNode?
-    let location: KeywordLocation
+    unowned(unsafe) let condition: SchemaNode
+    unowned(unsafe) let then: SchemaNode?
+    unowned(unsafe) let otherwise: SchemaNode?
+    unowned(unsafe) let thenLocation: KeywordLocation
+    unowned(unsafe) let elseLocation: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         let condition = try site.subschema()
@@ -17,7 +19,10 @@ struct IfKeyword {
         branches.keyword = "else"
         let otherwise = site.sibling("else") == nil ? nil : try branches.subschema()
         return .validator(
-            .ifThenElse(IfKeyword(condition: condition, then: then, otherwise: otherwise, location: site.location())))
+            .ifThenElse(
+                IfKeyword(
+                    condition: condition, then: then, otherwise: otherwise, thenLocation: site.location("then"),
+                    elseLocation: site.location("else"), location: site.location())))
     }
 
     /// `then` and `else` are compiled by `if`; alone they are only checked to be schemas.
@@ -28,12 +33,12 @@ struct IfKeyword {
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         let mark = e.errors.count
-        if e.evaluate(condition, instance, via: "if", evaluated: &evaluated) {
+        if e.evaluate(condition, instance, via: location, evaluated: &evaluated) {
             guard let then else { return true }
-            return e.evaluate(then, instance, via: "then", evaluated: &evaluated)
+            return e.evaluate(then, instance, via: thenLocation, evaluated: &evaluated)
         }
         e.discardFailures(since: mark)
         guard let otherwise else { return true }
-        return e.evaluate(otherwise, instance, via: "else", evaluated: &evaluated)
+        return e.evaluate(otherwise, instance, via: elseLocation, evaluated: &evaluated)
     }
 }

@@ -2,9 +2,9 @@ import JSONCore
 
 /// `items`: the elements after those `prefixItems` covers must be valid against the subschema.
 struct ItemsKeyword {
-    let subschema: SchemaNode
+    unowned(unsafe) let subschema: SchemaNode
     let start: Int
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         if case .array = site.value {
@@ -19,7 +19,7 @@ struct ItemsKeyword {
         guard case .array(let elements) = instance else { return true }
         var valid = true
         if start < elements.count {
-            for i in start..<elements.count where !e.evaluate(subschema, elements[i], via: location.name, at: .element(i)) {
+            for i in start..<elements.count where !e.evaluate(subschema, elements[i], via: location, at: .element(i)) {
                 valid = false
                 if e.stopsAtFirstFailure { return false }
             }

@@ -3,7 +3,7 @@ import JSONCore
 /// `maxItems`: an array has at most this many elements.
 struct MaxItemsKeyword {
     let limit: Int
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         .validator(.maxItems(MaxItemsKeyword(limit: try site.nonNegativeInteger(), location: site.location())))

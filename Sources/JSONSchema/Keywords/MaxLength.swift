@@ -3,7 +3,7 @@ import JSONCore
 /// `maxLength`: a string has at most this many characters, counted as Unicode code points.
 struct MaxLengthKeyword {
     let limit: Int
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         .validator(.maxLength(MaxLengthKeyword(limit: try site.nonNegativeInteger(), location: site.location())))

@@ -3,7 +3,7 @@ import JSONCore
 /// `maxProperties`: an object has at most this many members.
 struct MaxPropertiesKeyword {
     let limit: Int
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         .validator(.maxProperties(MaxPropertiesKeyword(limit: try site.nonNegativeInteger(), location: site.location())))

@@ -2,11 +2,12 @@ import JSONCore
 
 /// `maximum`: a number must not be greater than the maximum (exact for integers, doubles and their mix).
 struct MaximumKeyword {
-    let limit: JSONValue
-    let location: KeywordLocation
+    unowned(unsafe) let box: ValueBox
+    var limit: JSONValue { box.value }
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        .validator(.maximum(MaximumKeyword(limit: try site.number(), location: site.location())))
+        .validator(.maximum(MaximumKeyword(box: site.box(try site.number()), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {

@@ -3,7 +3,7 @@ import JSONCore
 /// `minItems`: an array has at least this many elements.
 struct MinItemsKeyword {
     let limit: Int
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         .validator(.minItems(MinItemsKeyword(limit: try site.nonNegativeInteger(), location: site.location())))

@@ -3,7 +3,7 @@ import JSONCore
 /// `minLength`: a string has at least this many characters, counted as Unicode code points.
 struct MinLengthKeyword {
     let limit: Int
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         .validator(.minLength(MinLengthKeyword(limit: try site.nonNegativeInteger(), location: site.location())))

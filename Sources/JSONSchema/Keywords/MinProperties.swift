@@ -3,7 +3,7 @@ import JSONCore
 /// `minProperties`: an object has at least this many members.
 struct MinPropertiesKeyword {
     let limit: Int
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         .validator(.minProperties(MinPropertiesKeyword(limit: try site.nonNegativeInteger(), location: site.location())))

@@ -2,11 +2,12 @@ import JSONCore
 
 /// `minimum`: a number must not be less than the minimum (exact for integers, doubles and their mix).
 struct MinimumKeyword {
-    let limit: JSONValue
-    let location: KeywordLocation
+    unowned(unsafe) let box: ValueBox
+    var limit: JSONValue { box.value }
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        .validator(.minimum(MinimumKeyword(limit: try site.number(), location: site.location())))
+        .validator(.minimum(MinimumKeyword(box: site.box(try site.number()), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {

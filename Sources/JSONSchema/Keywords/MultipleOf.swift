@@ -7,16 +7,17 @@ import JSONCore
 /// although the binary doubles are not. The test is exact modular arithmetic on the decimal digits, so it
 /// cannot overflow: `1e308` is a multiple of `0.5`.
 struct MultipleOfKeyword {
-    let divisor: JSONValue
+    unowned(unsafe) let box: ValueBox
+    var divisor: JSONValue { box.value }
     let decimalDivisor: Decimal
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         let divisor = try site.number()
         guard JSONNumber.compare(divisor, .integer(0)) > 0, let decimal = Decimal(divisor), decimal.digits > 0 else {
             throw site.invalid("must be a number greater than 0, not \(describe(divisor))")
         }
-        return .validator(.multipleOf(MultipleOfKeyword(divisor: divisor, decimalDivisor: decimal, location: site.location())))
+        return .validator(.multipleOf(MultipleOfKeyword(box: site.box(divisor), decimalDivisor: decimal, location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {

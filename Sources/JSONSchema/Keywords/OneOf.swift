@@ -2,11 +2,11 @@ import JSONCore
 
 /// `oneOf`: the instance must be valid against exactly one subschema.
 struct OneOfKeyword {
-    let subschemas: [SchemaNode]
-    let location: KeywordLocation
+    let subschemas: FrozenArray<NodeRef>
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        .validator(.oneOf(OneOfKeyword(subschemas: try site.subschemaArray(), location: site.location())))
+        .validator(.oneOf(OneOfKeyword(subschemas: site.freezeNodes(try site.subschemaArray()), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
@@ -14,9 +14,9 @@ struct OneOfKeyword {
         let annotationMark = e.annotations.count
         var passing: [Int] = []
         var passed: Evaluated? = nil
-        for (i, node) in subschemas.enumerated() {
+        for (i, reference) in subschemas.enumerated() {
             var branch: Evaluated? = evaluated == nil ? nil : Evaluated()
-            if e.evaluate(node, instance, via: location.name, String(i), evaluated: &branch) {
+            if e.evaluate(reference.node, instance, via: location, .index(i), evaluated: &branch) {
                 passing.append(i)
                 passed = branch
                 if passing.count > 1 && e.stopsAtFirstFailure { return false }

@@ -2,8 +2,8 @@ import JSONCore
 
 /// `pattern`: a string matches the ECMA-262 regular expression (anywhere: it is not anchored).
 struct PatternKeyword {
-    let regex: ECMARegex
-    let location: KeywordLocation
+    unowned(unsafe) let regex: ECMARegex
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         .validator(.pattern(PatternKeyword(regex: try site.regex(try site.string()), location: site.location())))

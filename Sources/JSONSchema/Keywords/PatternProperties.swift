@@ -2,15 +2,15 @@ import JSONCore
 
 /// `patternProperties`: each member whose name matches a pattern must be valid against its subschema.
 struct PatternPropertiesKeyword {
-    let patterns: [(regex: ECMARegex, node: SchemaNode)]
-    let location: KeywordLocation
+    let patterns: FrozenArray<(regex: RegexRef, node: NodeRef)>
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        var patterns: [(ECMARegex, SchemaNode)] = []
+        var patterns: [(RegexRef, NodeRef)] = []
         for (pattern, node) in try site.subschemaMap() {
-            patterns.append((try site.regex(pattern, at: pattern), node))
+            patterns.append((RegexRef(regex: try site.regex(pattern, at: pattern)), NodeRef(node: node)))
         }
-        return .validator(.patternProperties(PatternPropertiesKeyword(patterns: patterns, location: site.location())))
+        return .validator(.patternProperties(PatternPropertiesKeyword(patterns: site.freeze(patterns), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
@@ -20,13 +20,13 @@ struct PatternPropertiesKeyword {
             for (regex, node) in patterns {
                 let matched: Bool
                 do {
-                    matched = try regex.matches(name)
+                    matched = try regex.regex.matches(name)
                 } catch {
                     e.fail(location, "property name \(describe(.string(name))) could not be matched: \(error.message)")
                     return false
                 }
                 guard matched else { continue }
-                if e.evaluate(node, value, via: location.name, regex.source, at: .member(name)) {
+                if e.evaluate(node.node, value, via: location, .name(regex.regex.source), at: .member(name)) {
                     evaluated?.properties.insert(position)
                 } else {
                     valid = false

@@ -2,11 +2,11 @@ import JSONCore
 
 /// `properties`: each member named here must be valid against its subschema.
 struct PropertiesKeyword {
-    let properties: [(name: String, node: SchemaNode)]
-    let location: KeywordLocation
+    let properties: FrozenArray<(name: String, node: NodeRef)>
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        .validator(.properties(PropertiesKeyword(properties: try site.subschemaMap(), location: site.location())))
+        .validator(.properties(PropertiesKeyword(properties: site.freeze(try site.subschemaMap().map { ($0.name, NodeRef(node: $0.node)) }), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
@@ -14,7 +14,7 @@ struct PropertiesKeyword {
         var valid = true
         for (name, node) in properties {
             guard let position = object.memberPosition(name) else { continue }
-            if e.evaluate(node, object.values[position], via: location.name, name, at: .member(name)) {
+            if e.evaluate(node.node, object.values[position], via: location, .name(name), at: .member(name)) {
                 evaluated?.properties.insert(position)
             } else {
                 valid = false

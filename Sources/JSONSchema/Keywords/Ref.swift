@@ -9,23 +9,31 @@ final class ReferenceTarget: @unchecked Sendable {
     /// For `$dynamicRef`: the anchor name when the static target declares the same `$dynamicAnchor`
     /// (the "bookend" that enables dynamic resolution); `nil` makes it behave as `$ref`.
     var dynamicAnchor: String?
+    /// Whether this reference lies on a cycle of in-place applicators (found after compilation by
+    /// ``Compiler``), the only way an evaluation can re-enter it for the same instance. Only such
+    /// references pay for recursion tracking; `$dynamicRef`, whose target is only known while validating,
+    /// always does.
+    var mayRecurseInPlace = true
 }
 
 /// `$ref`: the instance must be valid against the referenced schema.
 struct RefKeyword {
-    let target: ReferenceTarget
-    let location: KeywordLocation
+    unowned(unsafe) let target: ReferenceTarget
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         let reference = try site.string()
-        let target = ReferenceTarget()
+        let target = site.compiler.keep(ReferenceTarget())
         site.compiler.resolveLater(
             reference, base: site.base, location: site.location().absolute, into: target, isDynamic: false)
         return .validator(.ref(RefKeyword(target: target, location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
-        follow(target.node, instance, &e, &evaluated, location: location)
+        if !target.mayRecurseInPlace && !e.tracksDynamicScope {
+            return e.evaluate(target.node, instance, via: location, evaluated: &evaluated)
+        }
+        return follow(target.node, instance, &e, &evaluated, location: location)
     }
 }
 
@@ -43,7 +51,7 @@ func follow(
     e.activeReferences.append((identity, e.instanceDepth))
     let entersResource = e.tracksDynamicScope && e.dynamicScope.last !== node.enclosingResource
     if entersResource { e.dynamicScope.append(node.enclosingResource) }
-    let valid = e.evaluate(node, instance, via: location.name, evaluated: &evaluated)
+    let valid = e.evaluate(node, instance, via: location, evaluated: &evaluated)
     if entersResource { e.dynamicScope.removeLast() }
     e.activeReferences.removeLast()
     return valid

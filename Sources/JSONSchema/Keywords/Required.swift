@@ -2,11 +2,11 @@ import JSONCore
 
 /// `required`: the listed members must be present.
 struct RequiredKeyword {
-    let names: [String]
-    let location: KeywordLocation
+    let names: FrozenArray<String>
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        .validator(.required(RequiredKeyword(names: try SchemaObjectSite.uniqueStrings(site.value, site: site), location: site.location())))
+        .validator(.required(RequiredKeyword(names: site.freeze(try SchemaObjectSite.uniqueStrings(site.value, site: site)), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {

@@ -4,7 +4,7 @@ import JSONCore
 struct TypeKeyword {
     /// One bit per ``JSONTypeSet`` member.
     let types: JSONTypeSet
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         var types = JSONTypeSet()

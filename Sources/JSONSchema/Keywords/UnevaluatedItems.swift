@@ -3,8 +3,8 @@ import JSONCore
 /// `unevaluatedItems`: elements that no adjacent keyword evaluated successfully must be valid against the
 /// subschema.
 struct UnevaluatedItemsKeyword {
-    let subschema: SchemaNode
-    let location: KeywordLocation
+    unowned(unsafe) let subschema: SchemaNode
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         .validator(.unevaluatedItems(UnevaluatedItemsKeyword(subschema: try site.subschema(), location: site.location())))
@@ -14,7 +14,7 @@ struct UnevaluatedItemsKeyword {
         guard case .array(let elements) = instance else { return true }
         var valid = true
         for (i, element) in elements.enumerated() where !(evaluated?.isEvaluated(item: i) ?? false) {
-            if e.evaluate(subschema, element, via: location.name, at: .element(i)) {
+            if e.evaluate(subschema, element, via: location, at: .element(i)) {
                 evaluated?.items.insert(i)
             } else {
                 valid = false

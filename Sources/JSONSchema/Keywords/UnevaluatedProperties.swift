@@ -3,8 +3,8 @@ import JSONCore
 /// `unevaluatedProperties`: members that no adjacent keyword (including those reached through in-place
 /// applicators and references) evaluated successfully must be valid against the subschema.
 struct UnevaluatedPropertiesKeyword {
-    let subschema: SchemaNode
-    let location: KeywordLocation
+    unowned(unsafe) let subschema: SchemaNode
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         .validator(
@@ -17,7 +17,7 @@ struct UnevaluatedPropertiesKeyword {
         var unexpected: [String] = []
         for (position, name) in object.keys.enumerated() where !(evaluated?.isEvaluated(property: position) ?? false) {
             let mark = e.errors.count
-            if e.evaluate(subschema, object.values[position], via: location.name, at: .member(name)) {
+            if e.evaluate(subschema, object.values[position], via: location, at: .member(name)) {
                 evaluated?.properties.insert(position)
             } else {
                 valid = false

@@ -3,7 +3,7 @@ import JSONCore
 /// `uniqueItems: true`: no two elements are equal (by JSON Schema equality: `1 == 1.0`, objects
 /// regardless of member order).
 struct UniqueItemsKeyword {
-    let location: KeywordLocation
+    unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         try site.boolean() ? .validator(.uniqueItems(UniqueItemsKeyword(location: site.location()))) : .checked
