@@ -149,7 +149,7 @@ final class Compiler {
                     throw SchemaError(
                         code: .invalidKeywordValue, message: "'\(keyword)': \(error)", location: location.absolute)
                 }
-                result = .validator(.custom(CustomKeywordValidator(keyword: compiled, location: location)))
+                result = .validator(.custom(CustomKeywordValidator(box: keep(CustomKeywordValidator.Box(compiled)), location: location)))
             } else {
                 result = .annotation  // unknown keywords are collected as annotations
             }

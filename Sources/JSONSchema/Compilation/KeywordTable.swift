@@ -129,7 +129,7 @@ enum CompiledKeyword: Sendable {
     case unevaluatedItems(UnevaluatedItemsKeyword)
     case custom(CustomKeywordValidator)
     /// Several validators from one keyword (`dependencies`), all of which must pass.
-    indirect case allOfKeywords([CompiledKeyword])
+    case allOfKeywords(FrozenArray<CompiledKeyword>)
 
     @inline(__always)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
@@ -193,7 +193,7 @@ enum CompiledKeyword: Sendable {
     }
 
     private static func evaluateAll(
-        _ keywords: [CompiledKeyword], _ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?
+        _ keywords: FrozenArray<CompiledKeyword>, _ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?
     ) -> Bool {
         var valid = true
         for keyword in keywords where !keyword.evaluate(instance, &e, &evaluated) {

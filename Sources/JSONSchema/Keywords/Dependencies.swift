@@ -25,6 +25,6 @@ enum DependenciesKeyword {
         }
         if keywords.count == 1 { return .validator(keywords[0]) }
         guard !keywords.isEmpty else { return .checked }
-        return .validator(.allOfKeywords(keywords))
+        return .validator(.allOfKeywords(site.freeze(keywords)))
     }
 }
