@@ -182,8 +182,8 @@ enum CompiledKeyword: Sendable {
         case .allOf(let k): k.subschemas.map(\.node)
         case .anyOf(let k): k.subschemas.map(\.node)
         case .oneOf(let k): k.subschemas.map(\.node)
-        case .not(let k): [k.subschema]
-        case .ifThenElse(let k): [k.condition] + [k.then, k.otherwise].compactMap { $0 }
+        case .not(let k): [k.subschema.node]
+        case .ifThenElse(let k): [k.condition.node] + [k.then, k.otherwise].compactMap { $0?.node }
         case .dependentSchemas(let k): k.dependencies.map(\.node.node)
         case .ref(let k): [k.target.node]
         case .dynamicRef(let k): [k.target.node]

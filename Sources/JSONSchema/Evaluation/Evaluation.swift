@@ -75,7 +75,7 @@ struct Evaluation {
     /// through `keyword` and, when given, one more schema path token (a property name, an index).
     @inline(__always)
     mutating func evaluate(
-        _ node: SchemaNode, _ instance: JSONValue, via keyword: KeywordLocation, _ schemaToken: SchemaToken = .none,
+        _ node: NodeRef, _ instance: JSONValue, via keyword: KeywordLocation, _ schemaToken: SchemaToken = .none,
         at step: InstanceStep = .same, evaluated: inout Evaluated?
     ) -> Bool {
         var tokens = 1
@@ -111,7 +111,7 @@ struct Evaluation {
     /// The same, for callers that track no evaluated members.
     @inline(__always)
     mutating func evaluate(
-        _ node: SchemaNode, _ instance: JSONValue, via keyword: KeywordLocation, _ schemaToken: SchemaToken = .none,
+        _ node: NodeRef, _ instance: JSONValue, via keyword: KeywordLocation, _ schemaToken: SchemaToken = .none,
         at step: InstanceStep = .same
     ) -> Bool {
         var none: Evaluated? = nil

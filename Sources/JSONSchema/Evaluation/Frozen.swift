@@ -29,9 +29,19 @@ final class FrozenStorage<Element>: @unchecked Sendable {
     }
 }
 
-/// A node reference that copies as a plain pointer.
-struct NodeRef: Sendable {
-    unowned(unsafe) let node: SchemaNode
+/// A node reference that copies as a plain pointer, and calls into the node without retaining it (the
+/// arena keeps every node alive): reference counts on nodes shared by threads would make them contend.
+struct NodeRef: @unchecked Sendable {
+    private let unmanaged: Unmanaged<SchemaNode>
+
+    init(_ node: SchemaNode) { unmanaged = .passUnretained(node) }
+
+    var node: SchemaNode { unmanaged.takeUnretainedValue() }
+
+    @inline(__always)
+    func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
+        unmanaged._withUnsafeGuaranteedRef { $0.evaluate(instance, &e, &evaluated) }
+    }
 }
 
 /// A compiled JSON value (a `const`, a bound), held by pointer.
@@ -48,7 +58,7 @@ extension Compiler {
 
 extension SchemaObjectSite {
     func freeze<Element>(_ elements: [Element]) -> FrozenArray<Element> { compiler.freeze(elements) }
-    func freezeNodes(_ nodes: [SchemaNode]) -> FrozenArray<NodeRef> { compiler.freeze(nodes.map(NodeRef.init)) }
+    func freezeNodes(_ nodes: [SchemaNode]) -> FrozenArray<NodeRef> { compiler.freeze(nodes.map { NodeRef($0) }) }
     func box(_ value: JSONValue) -> ValueBox { compiler.keep(ValueBox(value)) }
 }
 

@@ -3,7 +3,7 @@ import JSONCore
 /// `additionalProperties`: members named by neither `properties` nor `patternProperties` (its siblings)
 /// must be valid against the subschema.
 struct AdditionalPropertiesKeyword {
-    unowned(unsafe) let subschema: SchemaNode
+    let subschema: NodeRef
     unowned(unsafe) let declared: PropertyNameSet
     let patterns: FrozenArray<RegexRef>
     /// `additionalProperties: false`, reported as one error naming every unexpected member.
@@ -23,7 +23,7 @@ struct AdditionalPropertiesKeyword {
         return .validator(
             .additionalProperties(
                 AdditionalPropertiesKeyword(
-                    subschema: subschema, declared: site.compiler.keep(PropertyNameSet(names)), patterns: site.freeze(patterns),
+                    subschema: NodeRef(subschema), declared: site.compiler.keep(PropertyNameSet(names)), patterns: site.freeze(patterns),
                     forbidsAll: site.value == .bool(false), location: site.location())))
     }
 

@@ -12,7 +12,7 @@ struct AllOfKeyword {
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         var valid = true
         for (i, reference) in subschemas.enumerated()
-        where !e.evaluate(reference.node, instance, via: location, .index(i), evaluated: &evaluated) {
+        where !e.evaluate(reference, instance, via: location, .index(i), evaluated: &evaluated) {
             valid = false
             if e.stopsAtFirstFailure { return false }
         }

@@ -16,7 +16,7 @@ struct AnyOfKeyword {
         let needsEveryBranch = evaluated != nil || e.annotatedKeywords != nil
         for (i, reference) in subschemas.enumerated() {
             var branch: Evaluated? = evaluated == nil ? nil : Evaluated()
-            if e.evaluate(reference.node, instance, via: location, .index(i), evaluated: &branch) {
+            if e.evaluate(reference, instance, via: location, .index(i), evaluated: &branch) {
                 valid = true
                 if let branch { evaluated!.merge(branch) }
                 if !needsEveryBranch { break }

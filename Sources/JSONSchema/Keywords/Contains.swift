@@ -3,7 +3,7 @@ import JSONCore
 /// `contains`, with its siblings `minContains` (default 1) and `maxContains`: the number of elements valid
 /// against the subschema must lie between the two.
 struct ContainsKeyword {
-    unowned(unsafe) let subschema: SchemaNode
+    let subschema: NodeRef
     let minimum: Int
     let maximum: Int?
     unowned(unsafe) let location: KeywordLocation
@@ -24,7 +24,7 @@ struct ContainsKeyword {
             maximum = try bounds.nonNegativeInteger()
         }
         return .validator(
-            .contains(ContainsKeyword(subschema: subschema, minimum: minimum, maximum: maximum, location: site.location())))
+            .contains(ContainsKeyword(subschema: NodeRef(subschema), minimum: minimum, maximum: maximum, location: site.location())))
     }
 
     /// `minContains` and `maxContains` are used by `contains`; alone they are only checked.

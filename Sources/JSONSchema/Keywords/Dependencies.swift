@@ -21,7 +21,7 @@ enum DependenciesKeyword {
             keywords.append(.dependentRequired(DependentRequiredKeyword(dependencies: site.freeze(required), location: location)))
         }
         if !schemas.isEmpty {
-            keywords.append(.dependentSchemas(DependentSchemasKeyword(dependencies: site.freeze(schemas.map { ($0.0, NodeRef(node: $0.1)) }), location: location)))
+            keywords.append(.dependentSchemas(DependentSchemasKeyword(dependencies: site.freeze(schemas.map { ($0.0, NodeRef($0.1)) }), location: location)))
         }
         if keywords.count == 1 { return .validator(keywords[0]) }
         guard !keywords.isEmpty else { return .checked }

@@ -7,14 +7,14 @@ struct DependentSchemasKeyword {
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         .validator(
-            .dependentSchemas(DependentSchemasKeyword(dependencies: site.freeze(try site.subschemaMap().map { ($0.name, NodeRef(node: $0.node)) }), location: site.location())))
+            .dependentSchemas(DependentSchemasKeyword(dependencies: site.freeze(try site.subschemaMap().map { ($0.name, NodeRef($0.node)) }), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         guard case .object(let object) = instance else { return true }
         var valid = true
         for (name, node) in dependencies where object.memberPosition(name) != nil {
-            if !e.evaluate(node.node, instance, via: location, .name(name), evaluated: &evaluated) {
+            if !e.evaluate(node, instance, via: location, .name(name), evaluated: &evaluated) {
                 valid = false
                 if e.stopsAtFirstFailure { return false }
             }

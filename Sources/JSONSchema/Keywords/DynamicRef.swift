@@ -16,11 +16,11 @@ struct DynamicRefKeyword {
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
-        var node: SchemaNode = target.node
+        var node: NodeRef = target.reference
         if let anchor = target.dynamicAnchor {
             for resource in e.dynamicScope {
                 if let dynamic = resource.dynamicAnchors[anchor] {
-                    node = dynamic
+                    node = NodeRef(dynamic)
                     break
                 }
             }

@@ -4,9 +4,9 @@ import JSONCore
 /// otherwise against `else`. `then` and `else` alone do nothing, and neither does a lone `if` except
 /// annotate.
 struct IfKeyword {
-    unowned(unsafe) let condition: SchemaNode
-    unowned(unsafe) let then: SchemaNode?
-    unowned(unsafe) let otherwise: SchemaNode?
+    let condition: NodeRef
+    let then: NodeRef?
+    let otherwise: NodeRef?
     unowned(unsafe) let thenLocation: KeywordLocation
     unowned(unsafe) let elseLocation: KeywordLocation
     unowned(unsafe) let location: KeywordLocation
@@ -21,7 +21,7 @@ struct IfKeyword {
         return .validator(
             .ifThenElse(
                 IfKeyword(
-                    condition: condition, then: then, otherwise: otherwise, thenLocation: site.location("then"),
+                    condition: NodeRef(condition), then: then.map { NodeRef($0) }, otherwise: otherwise.map { NodeRef($0) }, thenLocation: site.location("then"),
                     elseLocation: site.location("else"), location: site.location())))
     }
 

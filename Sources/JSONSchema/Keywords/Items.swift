@@ -2,7 +2,7 @@ import JSONCore
 
 /// `items`: the elements after those `prefixItems` covers must be valid against the subschema.
 struct ItemsKeyword {
-    unowned(unsafe) let subschema: SchemaNode
+    let subschema: NodeRef
     let start: Int
     unowned(unsafe) let location: KeywordLocation
 
@@ -12,7 +12,7 @@ struct ItemsKeyword {
         }
         var start = 0
         if case .array(let prefix) = site.sibling("prefixItems") { start = prefix.count }
-        return .validator(.items(ItemsKeyword(subschema: try site.subschema(), start: start, location: site.location())))
+        return .validator(.items(ItemsKeyword(subschema: NodeRef(try site.subschema()), start: start, location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {

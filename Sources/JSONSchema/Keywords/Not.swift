@@ -3,11 +3,11 @@ import JSONCore
 /// `not`: the instance must be invalid against the subschema. The subschema's own failures and
 /// annotations are dropped either way.
 struct NotKeyword {
-    unowned(unsafe) let subschema: SchemaNode
+    let subschema: NodeRef
     unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        .validator(.not(NotKeyword(subschema: try site.subschema(), location: site.location())))
+        .validator(.not(NotKeyword(subschema: NodeRef(try site.subschema()), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {

@@ -16,7 +16,7 @@ struct OneOfKeyword {
         var passed: Evaluated? = nil
         for (i, reference) in subschemas.enumerated() {
             var branch: Evaluated? = evaluated == nil ? nil : Evaluated()
-            if e.evaluate(reference.node, instance, via: location, .index(i), evaluated: &branch) {
+            if e.evaluate(reference, instance, via: location, .index(i), evaluated: &branch) {
                 passing.append(i)
                 passed = branch
                 if passing.count > 1 && e.stopsAtFirstFailure { return false }

@@ -8,7 +8,7 @@ struct PatternPropertiesKeyword {
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         var patterns: [(RegexRef, NodeRef)] = []
         for (pattern, node) in try site.subschemaMap() {
-            patterns.append((RegexRef(regex: try site.regex(pattern, at: pattern)), NodeRef(node: node)))
+            patterns.append((RegexRef(regex: try site.regex(pattern, at: pattern)), NodeRef(node)))
         }
         return .validator(.patternProperties(PatternPropertiesKeyword(patterns: site.freeze(patterns), location: site.location())))
     }
@@ -26,7 +26,7 @@ struct PatternPropertiesKeyword {
                     return false
                 }
                 guard matched else { continue }
-                if e.evaluate(node.node, value, via: location, .name(regex.regex.source), at: .member(name)) {
+                if e.evaluate(node, value, via: location, .name(regex.regex.source), at: .member(name)) {
                     evaluated?.properties.insert(position)
                 } else {
                     valid = false

@@ -13,7 +13,7 @@ struct PrefixItemsKeyword {
         guard case .array(let elements) = instance else { return true }
         var valid = true
         let covered = min(elements.count, subschemas.count)
-        for i in 0..<covered where !e.evaluate(subschemas[i].node, elements[i], via: location, .index(i), at: .element(i)) {
+        for i in 0..<covered where !e.evaluate(subschemas[i], elements[i], via: location, .index(i), at: .element(i)) {
             valid = false
             if e.stopsAtFirstFailure { return false }
         }

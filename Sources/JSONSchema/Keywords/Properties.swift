@@ -6,7 +6,7 @@ struct PropertiesKeyword {
     unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        .validator(.properties(PropertiesKeyword(properties: site.freeze(try site.subschemaMap().map { ($0.name, NodeRef(node: $0.node)) }), location: site.location())))
+        .validator(.properties(PropertiesKeyword(properties: site.freeze(try site.subschemaMap().map { ($0.name, NodeRef($0.node)) }), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
@@ -14,7 +14,7 @@ struct PropertiesKeyword {
         var valid = true
         for (name, node) in properties {
             guard let position = object.memberPosition(name) else { continue }
-            if e.evaluate(node.node, object.values[position], via: location, .name(name), at: .member(name)) {
+            if e.evaluate(node, object.values[position], via: location, .name(name), at: .member(name)) {
                 evaluated?.properties.insert(position)
             } else {
                 valid = false

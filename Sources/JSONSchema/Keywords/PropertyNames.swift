@@ -2,11 +2,11 @@ import JSONCore
 
 /// `propertyNames`: every member name, as a string instance, must be valid against the subschema.
 struct PropertyNamesKeyword {
-    unowned(unsafe) let subschema: SchemaNode
+    let subschema: NodeRef
     unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        .validator(.propertyNames(PropertyNamesKeyword(subschema: try site.subschema(), location: site.location())))
+        .validator(.propertyNames(PropertyNamesKeyword(subschema: NodeRef(try site.subschema()), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {

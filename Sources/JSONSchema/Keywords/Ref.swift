@@ -5,7 +5,11 @@ import JSONCore
 ///
 /// `@unchecked Sendable`: written once by the compiler before the tree is published, read-only after.
 final class ReferenceTarget: @unchecked Sendable {
-    var node: SchemaNode!
+    var node: SchemaNode! {
+        didSet { reference = NodeRef(node) }
+    }
+    /// The same node, for calls that must not retain it.
+    private(set) var reference: NodeRef!
     /// For `$dynamicRef`: the anchor name when the static target declares the same `$dynamicAnchor`
     /// (the "bookend" that enables dynamic resolution); `nil` makes it behave as `$ref`.
     var dynamicAnchor: String?
@@ -31,18 +35,19 @@ struct RefKeyword {
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         if !target.mayRecurseInPlace && !e.tracksDynamicScope {
-            return e.evaluate(target.node, instance, via: location, evaluated: &evaluated)
+            return e.evaluate(target.reference, instance, via: location, evaluated: &evaluated)
         }
-        return follow(target.node, instance, &e, &evaluated, location: location)
+        return follow(target.reference, instance, &e, &evaluated, location: location)
     }
 }
 
 /// Evaluates a reference's target in place, refusing to re-enter a target already being evaluated at the
 /// same instance depth: that evaluation could only recurse forever.
 func follow(
-    _ node: SchemaNode, _ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?,
+    _ reference: NodeRef, _ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?,
     location: KeywordLocation
 ) -> Bool {
+    let node = reference.node
     let identity = ObjectIdentifier(node)
     for active in e.activeReferences where active.node == identity && active.depth == e.instanceDepth {
         e.fail(location, "infinite recursion: \(node.location) is re-entered for the same instance")
@@ -51,7 +56,7 @@ func follow(
     e.activeReferences.append((identity, e.instanceDepth))
     let entersResource = e.tracksDynamicScope && e.dynamicScope.last !== node.enclosingResource
     if entersResource { e.dynamicScope.append(node.enclosingResource) }
-    let valid = e.evaluate(node, instance, via: location, evaluated: &evaluated)
+    let valid = e.evaluate(reference, instance, via: location, evaluated: &evaluated)
     if entersResource { e.dynamicScope.removeLast() }
     e.activeReferences.removeLast()
     return valid

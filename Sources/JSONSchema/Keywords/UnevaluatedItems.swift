@@ -3,11 +3,11 @@ import JSONCore
 /// `unevaluatedItems`: elements that no adjacent keyword evaluated successfully must be valid against the
 /// subschema.
 struct UnevaluatedItemsKeyword {
-    unowned(unsafe) let subschema: SchemaNode
+    let subschema: NodeRef
     unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
-        .validator(.unevaluatedItems(UnevaluatedItemsKeyword(subschema: try site.subschema(), location: site.location())))
+        .validator(.unevaluatedItems(UnevaluatedItemsKeyword(subschema: NodeRef(try site.subschema()), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {

@@ -3,12 +3,12 @@ import JSONCore
 /// `unevaluatedProperties`: members that no adjacent keyword (including those reached through in-place
 /// applicators and references) evaluated successfully must be valid against the subschema.
 struct UnevaluatedPropertiesKeyword {
-    unowned(unsafe) let subschema: SchemaNode
+    let subschema: NodeRef
     unowned(unsafe) let location: KeywordLocation
 
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         .validator(
-            .unevaluatedProperties(UnevaluatedPropertiesKeyword(subschema: try site.subschema(), location: site.location())))
+            .unevaluatedProperties(UnevaluatedPropertiesKeyword(subschema: NodeRef(try site.subschema()), location: site.location())))
     }
 
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
@@ -22,7 +22,7 @@ struct UnevaluatedPropertiesKeyword {
             } else {
                 valid = false
                 if e.stopsAtFirstFailure { return false }
-                if subschema.constant == false {
+                if subschema.node.constant == false {
                     e.discardFailures(since: mark)
                     unexpected.append(name)
                 }
