@@ -8,12 +8,16 @@ import CPCRE2
 /// limit), so a catastrophic pattern ends in ``RegexMatchError`` instead of hanging the audit.
 ///
 /// `@unchecked Sendable`: the compiled code and match context are never modified after `init`, and PCRE2
-/// documents both as safe for concurrent matching; the match data, which is written, is created per call.
+/// documents both as safe for concurrent matching; the match data, which is written, belongs to the thread
+/// (``MatchDataCache``).
 final class ECMARegex: @unchecked Sendable {
     /// The pattern as the schema wrote it.
     let source: String
     private let code: OpaquePointer
     private let matchContext: OpaquePointer
+    /// Whether JIT compilation succeeded, so that `pcre2_jit_match` (which skips the interpreter's checks)
+    /// can be used.
+    private let isJITCompiled: Bool
 
 
     /// Compiles `pattern`; throws ``RegexCompileError`` with PCRE2's message and offset when it is not valid.
@@ -38,7 +42,7 @@ final class ECMARegex: @unchecked Sendable {
         }
         code = compiled
         // JIT is an optimisation: if this platform has none, the interpreter gives the same answers.
-        _ = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE))
+        isJITCompiled = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
         guard let context = pcre2_match_context_create_8(nil) else {
             pcre2_code_free_8(code)
             throw RegexCompileError(pattern: pattern, message: "out of memory", offset: 0)
@@ -56,11 +60,15 @@ final class ECMARegex: @unchecked Sendable {
     /// Whether the pattern matches anywhere in `subject` (ECMA-262 `RegExp.prototype.test`, unanchored).
     func matches(_ subject: String) throws(RegexMatchError) -> Bool {
         var subject = subject
+        guard let data = MatchDataCache.forThisThread() else {
+            throw RegexMatchError(pattern: source, message: Self.message(for: PCRE2_ERROR_NOMEMORY))
+        }
         let rc: Int32 = subject.withUTF8 { utf8 in
-            guard let data = pcre2_match_data_create_8(1, nil) else { return PCRE2_ERROR_NOMEMORY }
-            defer { pcre2_match_data_free_8(data) }
             // A String is always valid UTF-8, so PCRE2's own check would only repeat work.
             let base = utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            if isJITCompiled {
+                return pcre2_jit_match_8(code, base, utf8.count, 0, 0, data, matchContext)
+            }
             return pcre2_match_8(code, base, utf8.count, 0, UInt32(PCRE2_NO_UTF_CHECK), data, matchContext)
         }
         if rc >= 0 { return true }
@@ -89,4 +97,31 @@ struct RegexCompileError: Error, Sendable {
 struct RegexMatchError: Error, Sendable {
     let pattern: String
     let message: String
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One PCRE2 match data block per thread, shared by every pattern: only "did it match" is asked, for which
+/// a single-pair ovector is enough whatever the pattern (a match that needs more pairs still reports a
+/// match). Creating one per match would cost a `malloc` and a `free` per string checked.
+enum MatchDataCache {
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        let status = pthread_key_create(&key) { data in
+            pcre2_match_data_free_8(OpaquePointer(data))
+        }
+        precondition(status == 0, "pthread_key_create failed: \(status)")
+        return key
+    }()
+
+    static func forThisThread() -> OpaquePointer? {
+        if let existing = pthread_getspecific(key) { return OpaquePointer(existing) }
+        guard let created = pcre2_match_data_create_8(1, nil) else { return nil }
+        pthread_setspecific(key, UnsafeRawPointer(created))
+        return created
+    }
 }
