@@ -172,6 +172,8 @@ public struct FragmentLoss: Sendable, Equatable {
         case inconsistentOverlap = "inconsistent-overlap"
         /// The fragments describe a datagram longer than IP allows (65,535 bytes).
         case oversize
+        /// More fragments than any real sender uses (over 512: even a 65,535-byte datagram over IPv6's minimum MTU needs only 53).
+        case tooManyFragments = "too-many-fragments"
         /// The reassembly buffer was full (too many datagrams or bytes pending), so the oldest was given up.
         case bufferFull = "buffer-full"
 
