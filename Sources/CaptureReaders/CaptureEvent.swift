@@ -114,7 +114,9 @@ public struct CapturedDatagram: Sendable, Equatable {
     public var frame: Int
     /// The time stamp of that frame.
     public var timestamp: CaptureTimestamp
+    /// The sender's address and UDP port.
     public var source: CaptureEndpoint
+    /// The receiver's address and UDP port (the port is the one audited).
     public var destination: CaptureEndpoint
     /// The UDP payload: for Parsl, the protocol byte `1` and the JSON message, or legacy bare JSON.
     public var payload: [UInt8]
@@ -138,8 +140,11 @@ public struct CapturedDatagram: Sendable, Equatable {
 public struct TruncatedDatagram: Sendable, Equatable {
     /// The frame the snap length cut (for a fragmented datagram, the first cut fragment).
     public var frame: Int
+    /// The time stamp of that frame.
     public var timestamp: CaptureTimestamp
+    /// The sender's address and UDP port.
     public var source: CaptureEndpoint
+    /// The receiver's address and UDP port.
     public var destination: CaptureEndpoint
     /// The bytes of that frame in the file (pcap's `caplen`): the snap length, more or less.
     public var capturedLength: Int
@@ -161,7 +166,7 @@ public struct TruncatedDatagram: Sendable, Equatable {
 
 /// A fragmented datagram whose fragments never all arrived, or could not be put together safely.
 public struct FragmentLoss: Sendable, Equatable {
-    /// Why the datagram could not be reassembled.
+    /// Why the datagram could not be reassembled; the raw values are stable and may appear in reports.
     public enum Reason: String, Sendable, Equatable, CustomStringConvertible {
         /// Some fragment was still missing at the reassembly timeout.
         case timeout
@@ -184,7 +189,9 @@ public struct FragmentLoss: Sendable, Equatable {
     public var frame: Int
     /// The last frame that carried one of its fragments.
     public var lastFrame: Int
+    /// The time stamp of the first frame.
     public var timestamp: CaptureTimestamp
+    /// The IP addresses of the fragments (no ports: those are in the first fragment, which may be missing).
     public var source: IPAddress
     public var destination: IPAddress
     /// The UDP destination port when the first fragment (which holds the UDP header) arrived; `nil` when

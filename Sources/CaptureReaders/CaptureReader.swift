@@ -345,3 +345,8 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         if let damage { queued.append(.damaged(damage)) }
     }
 }
+
+/// A reader is a cursor over one file with mutable state (buffers, reassembly): use it from one task at a
+/// time, or move it whole to another before reading there.
+@available(*, unavailable)
+extension CaptureReader: Sendable {}
