@@ -172,8 +172,7 @@ struct FragmentReassembler {
         } else {
             if datagram.data.count < end {
                 let growth = end - datagram.data.count
-                while pendingBytes + growth > limits.maxPendingBytes, let oldest = oldestPending(excluding: datagram)
-                {
+                while pendingBytes + growth > limits.maxPendingBytes, let oldest = oldestPending(excluding: datagram) {
                     evicted.append((remove(oldest), .bufferFull))
                 }
                 if pendingBytes + growth > limits.maxPendingBytes {

@@ -137,10 +137,17 @@ enum CaptureBenchmark {
         while writer.written < target {
             round += 1
             let usage = usagePayload(round, length: 200 + (round * 37) % 600)
-            writer.frame(ethernetIPv4(udp(from: 40000, to: 50077, usage), identification: UInt16(truncatingIfNeeded: round)))
+            writer.frame(
+                ethernetIPv4(udp(from: 40000, to: 50077, usage), identification: UInt16(truncatingIfNeeded: round)))
             usageCount += 1
-            writer.frame(ethernetIPv4(udp(from: 53001, to: 53, Array("\u{12}4\u{1}\0\0\u{1}\0\0\0\0\0\0\u{7}example\u{3}org\0\0\u{1}\0\u{1}".utf8))))
-            writer.frame(ethernetIPv4(tcp(from: 51000, to: 443, Array(repeating: UInt8(round & 0xFF), count: 1400)), protocolNumber: 6))
+            writer.frame(
+                ethernetIPv4(
+                    udp(
+                        from: 53001, to: 53,
+                        Array("\u{12}4\u{1}\0\0\u{1}\0\0\0\0\0\0\u{7}example\u{3}org\0\0\u{1}\0\u{1}".utf8))))
+            writer.frame(
+                ethernetIPv4(
+                    tcp(from: 51000, to: 443, Array(repeating: UInt8(round & 0xFF), count: 1400)), protocolNumber: 6))
             writer.frame(ethernetIPv4(udp(from: 40001, to: 50078, Array(usage.prefix(120)))))
             writer.frame(ethernetIPv4(tcp(from: 51001, to: 50077, Array(usage.prefix(300))), protocolNumber: 6))
             writer.frame(arp())
@@ -225,7 +232,9 @@ struct GeneratedCapture {
         self.file = file
         self.pcapng = pcapng
         if pcapng {
-            write(le32(0x0A0D_0D0A) + le32(28) + le32(0x1A2B_3C4D) + [1, 0, 0, 0] + Array(repeating: 0xFF, count: 8) + le32(28))
+            write(
+                le32(0x0A0D_0D0A) + le32(28) + le32(0x1A2B_3C4D) + [1, 0, 0, 0] + Array(repeating: 0xFF, count: 8)
+                    + le32(28))
             write(le32(1) + le32(20) + [1, 0, 0, 0] + le32(0) + le32(20))
         } else {
             write(le32(0xA1B2_C3D4) + [2, 0, 4, 0] + le32(0) + le32(0) + le32(262_144) + le32(1))

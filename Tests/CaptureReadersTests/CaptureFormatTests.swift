@@ -76,7 +76,10 @@ struct CaptureFormatTests {
     func pcapngSections() throws {
         let first = TestCapture.pcapng([usageFrame(1)], interfaces: [.init(linkType: 1)])
         let second = TestCapture.pcapng(
-            [TestFrame(Build.ipv4(payload: Build.udp(payload: Build.usagePayload(2)))), usageFrame(9, destinationPort: 53)],
+            [
+                TestFrame(Build.ipv4(payload: Build.udp(payload: Build.usagePayload(2)))),
+                usageFrame(9, destinationPort: 53),
+            ],
             interfaces: [.init(linkType: 228)], bigEndian: true)
         let third = TestCapture.pcapng([usageFrame(3)], interfaces: [.init(linkType: 1)])
         let events = try readEvents(first + second + third)

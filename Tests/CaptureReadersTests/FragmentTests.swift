@@ -88,7 +88,9 @@ struct FragmentTests {
     @Test("the timeout gives a datagram up before the frames that follow it")
     func timeout() throws {
         let pieces = Self.fragments()
-        let frames = [pieces[0], usageFrame(1, seconds: 1_795_555_185 + 10), usageFrame(2, seconds: 1_795_555_185 + 31)]
+        let frames = [
+            pieces[0], usageFrame(1, seconds: 1_795_555_185 + 10), usageFrame(2, seconds: 1_795_555_185 + 31),
+        ]
         let events = try readEvents(TestCapture.pcap(frames))
         #expect(events.count == 3)
         #expect(events[0].datagram?.frame == 2)

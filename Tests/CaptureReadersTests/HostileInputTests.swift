@@ -61,14 +61,16 @@ struct HostileInputTests {
         let packet = Build.ipv6(nextHeader: 60, payload: chain + Build.udp(payload: Build.usagePayload(1)))
         #expect(try readEvents(TestCapture.pcap([TestFrame(packet)], linkType: 229)).isEmpty)
         let short = Build.ipv6(
-            nextHeader: 60, payload: Build.optionsHeader(next: 60) + Build.optionsHeader(next: 17)
+            nextHeader: 60,
+            payload: Build.optionsHeader(next: 60) + Build.optionsHeader(next: 17)
                 + Build.udp(payload: Build.usagePayload(1)))
         #expect(try readEvents(TestCapture.pcap([TestFrame(short)], linkType: 229)).count == 1)
     }
 
     @Test("a pcapng block claiming more than 16 MiB is damage, not an allocation")
     func hugeBlock() throws {
-        var file = TestCapture.pcapng([usageFrame(1), usageFrame(2)], interfaces: [.init(linkType: 1)], extraBlocks: false)
+        var file = TestCapture.pcapng(
+            [usageFrame(1), usageFrame(2)], interfaces: [.init(linkType: 1)], extraBlocks: false)
         let secondBlock = file.count - (12 + 20 + (usageFrame(1).bytes.count + 3) / 4 * 4)
         file.replaceSubrange((secondBlock + 4)..<(secondBlock + 8), with: [0, 0, 0, 0x40])  // 1 GiB
         let events = try readEvents(file)

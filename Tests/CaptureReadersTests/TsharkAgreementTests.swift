@@ -1,11 +1,11 @@
 import CaptureReaders
+import Testing
 
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Testing
 
 /// The captures this test suite writes, read by Wireshark's dissectors too: both readers must extract the
 /// same payloads, byte for byte. This checks the test writer and the reader against an independent
