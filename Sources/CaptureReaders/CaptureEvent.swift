@@ -137,6 +137,9 @@ public struct CapturedDatagram: Sendable, Equatable {
 }
 
 /// A UDP datagram to the audited port that the snap length cut short.
+///
+/// When `capturedLength == originalLength`, the snap length did not cut the frame: the frame itself is
+/// shorter than its IP or UDP header says (a sliced or malformed packet). The datagram is incomplete either way.
 public struct TruncatedDatagram: Sendable, Equatable {
     /// The frame the snap length cut (for a fragmented datagram, the first cut fragment).
     public var frame: Int
