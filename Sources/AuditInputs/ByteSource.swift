@@ -117,6 +117,16 @@ public final class ByteSource {
         return (line, length > limit)
     }
 
+    /// Hands over what is buffered but not yet consumed, and the descriptor to read the rest from (for a
+    /// reader that takes the stream over, such as libpcap on standard input).
+    public func takeOver() -> (buffered: [UInt8], descriptor: Int32) {
+        defer {
+            buffer.removeAll()
+            start = 0
+        }
+        return (Array(buffer[start...]), descriptor)
+    }
+
     /// Reads exactly `count` bytes, or fewer at the end of input.
     public func read(_ count: Int) -> ArraySlice<UInt8> {
         while buffer.count - start < count, fill() {}
