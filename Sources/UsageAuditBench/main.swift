@@ -1,4 +1,4 @@
-// usage-audit-bench: one benchmark per file; this only dispatches on the first argument.
+// usage-audit-bench: benchmarks apart from the tests, one file per benchmark, dispatched by name.
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -7,11 +7,17 @@
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
+case "capture":
+    exit(CaptureBenchmark.run(Array(arguments.dropFirst())))
+case "parse":
+    exit(ParseBenchmark.run(Array(arguments.dropFirst())))
+case "check":
+    exit(CheckBenchmark.run(Array(arguments.dropFirst())))
 case "validate":
     exit(ValidateBenchmark.main(Array(arguments.dropFirst())))
 default:
-    writeStandardError("usage: usage-audit-bench validate --schema FILE --corpus FILE [--threads N]... [--repeat N]")
-    exit(2)
+    writeStandardError("usage: usage-audit-bench capture|parse|check|validate ...   (see Scripts/bench)")
+    exit(arguments.isEmpty ? 0 : 2)
 }
 
 /// One line on standard error (Swift 6 forbids touching the C `stderr` global from concurrent code).

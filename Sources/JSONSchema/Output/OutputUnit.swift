@@ -45,6 +45,8 @@ public struct ValidationResult: Sendable {
     public let errors: [OutputUnit]
     public var isValid: Bool { errors.isEmpty }
 
+    public init(errors: [OutputUnit]) { self.errors = errors }
+
     /// The single most useful error to show a person, ranked as python-jsonschema's `best_match` does.
     public var bestMatch: OutputUnit? { BestMatch.select(errors) }
 }
