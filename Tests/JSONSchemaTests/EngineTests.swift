@@ -95,6 +95,18 @@ struct EngineTests {
         #expect(!schema.isValid(try JSONValue.parse("[[[[1]]]]")))
     }
 
+    /// JSONCore accepts 512 levels of nesting; a recursive schema must validate them on a secondary thread
+    /// (smaller stack than the main one) without overflowing, in every mode.
+    @Test func deepInstancesValidateOnSecondaryThreads() async throws {
+        let schema = try compile(##"{"$defs": {"node": {"anyOf": [{"type": "integer"}, {"type": "array", "items": {"$ref": "#/$defs/node"}}]}}, "$ref": "#/$defs/node"}"##)
+        let deep = try JSONValue.parse(String(repeating: "[", count: 511) + "1" + String(repeating: "]", count: 511))
+        let bad = try JSONValue.parse(String(repeating: "[", count: 511) + "\"x\"" + String(repeating: "]", count: 511))
+        let outcome = await Task.detached { (schema.isValid(deep), schema.isValid(bad), schema.validate(bad).errors.count) }.value
+        #expect(outcome.0)
+        #expect(!outcome.1)
+        #expect(outcome.2 == 1)
+    }
+
     @Test func formatAssertsOnlyWhenAsked() throws {
         let text = ##"{"format": "ipv4"}"##
         #expect(try compile(text).isValid(.string("999.1.1.1")))
