@@ -89,7 +89,9 @@ enum KeywordTable {
 }
 
 /// A compiled keyword. An enum rather than an existential, so the evaluation loop dispatches with one
-/// `switch` and every keyword's `evaluate` is a direct, inlinable call.
+/// `switch` and every keyword's `evaluate` is a direct call. Simple assertions inline into the loop; the
+/// applicators, which recurse, and the bulky assertions are `@inline(never)`, which keeps the frame of the
+/// recursive ``SchemaNode/evaluate`` small (deep instances recurse deeply) at no measurable cost.
 enum CompiledKeyword: Sendable {
     case type(TypeKeyword)
     case `enum`(EnumKeyword)

@@ -27,6 +27,7 @@ struct AdditionalPropertiesKeyword {
                     forbidsAll: site.value == .bool(false), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         guard case .object(let object) = instance else { return true }
         var valid = true

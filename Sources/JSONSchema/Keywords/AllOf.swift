@@ -9,6 +9,7 @@ struct AllOfKeyword {
         .validator(.allOf(AllOfKeyword(subschemas: site.freezeNodes(try site.subschemaArray()), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         var valid = true
         for (i, reference) in subschemas.enumerated()

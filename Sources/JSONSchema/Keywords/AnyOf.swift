@@ -10,6 +10,7 @@ struct AnyOfKeyword {
         .validator(.anyOf(AnyOfKeyword(subschemas: site.freezeNodes(try site.subschemaArray()), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         let mark = e.errors.count
         var valid = false

@@ -33,6 +33,7 @@ struct ContainsKeyword {
         return .checked
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         guard case .array(let elements) = instance else { return true }
         let mark = e.errors.count

@@ -14,6 +14,7 @@ struct DependentRequiredKeyword {
         return .validator(.dependentRequired(DependentRequiredKeyword(dependencies: site.freeze(dependencies), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {
         guard case .object(let object) = instance else { return true }
         var valid = true

@@ -10,6 +10,7 @@ struct DependentSchemasKeyword {
             .dependentSchemas(DependentSchemasKeyword(dependencies: site.freeze(try site.subschemaMap().map { ($0.name, NodeRef($0.node)) }), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         guard case .object(let object) = instance else { return true }
         var valid = true

@@ -10,6 +10,7 @@ struct EnumKeyword {
         return .validator(.enum(EnumKeyword(values: site.freeze(values), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {
         if values.contains(instance) { return true }
         e.fail(location, "\(describe(instance)) is not one of \(describe(.array(Array(values))))")

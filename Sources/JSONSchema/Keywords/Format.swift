@@ -12,6 +12,7 @@ struct FormatKeyword {
         return .validator(.format(FormatKeyword(format: format, location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {
         guard case .string(let text) = instance else { return true }
         if format.accepts(text) { return true }

@@ -31,6 +31,7 @@ struct IfKeyword {
         return .checked
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         let mark = e.errors.count
         if e.evaluate(condition, instance, via: location, evaluated: &evaluated) {

@@ -15,6 +15,7 @@ struct ItemsKeyword {
         return .validator(.items(ItemsKeyword(subschema: NodeRef(try site.subschema()), start: start, location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         guard case .array(let elements) = instance else { return true }
         var valid = true

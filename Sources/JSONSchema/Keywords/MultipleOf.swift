@@ -20,6 +20,7 @@ struct MultipleOfKeyword {
         return .validator(.multipleOf(MultipleOfKeyword(box: site.box(divisor), decimalDivisor: decimal, location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {
         let valid: Bool
         switch (instance, divisor) {

@@ -10,6 +10,7 @@ struct NotKeyword {
         .validator(.not(NotKeyword(subschema: NodeRef(try site.subschema()), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {
         let mark = e.errors.count
         let annotationMark = e.annotations.count

@@ -9,6 +9,7 @@ struct OneOfKeyword {
         .validator(.oneOf(OneOfKeyword(subschemas: site.freezeNodes(try site.subschemaArray()), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         let mark = e.errors.count
         let annotationMark = e.annotations.count

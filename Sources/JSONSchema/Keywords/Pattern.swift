@@ -9,6 +9,7 @@ struct PatternKeyword {
         .validator(.pattern(PatternKeyword(regex: try site.regex(try site.string()), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {
         guard case .string(let text) = instance else { return true }
         do {

@@ -13,6 +13,7 @@ struct PatternPropertiesKeyword {
         return .validator(.patternProperties(PatternPropertiesKeyword(patterns: site.freeze(patterns), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         guard case .object(let object) = instance else { return true }
         var valid = true

@@ -9,6 +9,7 @@ struct PrefixItemsKeyword {
         .validator(.prefixItems(PrefixItemsKeyword(subschemas: site.freezeNodes(try site.subschemaArray()), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         guard case .array(let elements) = instance else { return true }
         var valid = true

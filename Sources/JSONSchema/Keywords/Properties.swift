@@ -9,6 +9,7 @@ struct PropertiesKeyword {
         .validator(.properties(PropertiesKeyword(properties: site.freeze(try site.subschemaMap().map { ($0.name, NodeRef($0.node)) }), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         guard case .object(let object) = instance else { return true }
         var valid = true

@@ -9,6 +9,7 @@ struct PropertyNamesKeyword {
         .validator(.propertyNames(PropertyNamesKeyword(subschema: NodeRef(try site.subschema()), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {
         guard case .object(let object) = instance else { return true }
         var valid = true

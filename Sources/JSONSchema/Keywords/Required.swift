@@ -9,6 +9,7 @@ struct RequiredKeyword {
         .validator(.required(RequiredKeyword(names: site.freeze(try SchemaObjectSite.uniqueStrings(site.value, site: site)), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {
         guard case .object(let object) = instance else { return true }
         var valid = true

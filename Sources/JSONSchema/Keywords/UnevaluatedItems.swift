@@ -10,6 +10,7 @@ struct UnevaluatedItemsKeyword {
         .validator(.unevaluatedItems(UnevaluatedItemsKeyword(subschema: NodeRef(try site.subschema()), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         guard case .array(let elements) = instance else { return true }
         var valid = true

@@ -11,6 +11,7 @@ struct UnevaluatedPropertiesKeyword {
             .unevaluatedProperties(UnevaluatedPropertiesKeyword(subschema: NodeRef(try site.subschema()), location: site.location())))
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
         guard case .object(let object) = instance else { return true }
         var valid = true

@@ -9,6 +9,7 @@ struct UniqueItemsKeyword {
         try site.boolean() ? .validator(.uniqueItems(UniqueItemsKeyword(location: site.location()))) : .checked
     }
 
+    @inline(never)
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {
         guard case .array(let elements) = instance, elements.count > 1 else { return true }
         if let (first, second) = Self.firstDuplicate(elements) {
