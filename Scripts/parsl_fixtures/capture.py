@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 TRACKER_PORT = 50077
@@ -23,6 +24,7 @@ RUN_TIMEOUT_SECONDS = 240
 # Messenger processes outlive DataFlowKernel.cleanup() by a few milliseconds (and are joined for up to 10 s
 # in releases from 2024.3); this is how long the capture keeps listening after the workflow has exited.
 SETTLE_SECONDS = 1.0
+RUN_MARKER = "PARSL_CAPTURE_RUN"
 
 
 class CaptureError(Exception):
@@ -113,27 +115,40 @@ def run_workflow(venv, scenario, run_dir):
     # The worker pool command (process_worker_pool.py) is found on PATH, so the venv's bin comes first.
     environment = {"PATH": f"{Path(venv) / 'bin'}:/usr/local/bin:/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root"),
                    "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "VIRTUAL_ENV": str(venv)}
-    # The workflow is PID 1 of its own PID namespace: when it exits, the kernel ends whatever it left
-    # behind (interchange, worker pools, which run in sessions of their own), so no run leaks into the next.
-    command = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "--",
-               str(venv_python(venv)), str(WORKFLOW_DIR / "workflow.py"), json.dumps(arguments)]
+    # Every process of the run inherits this marker, so what it leaves behind (interchange, worker pools,
+    # which start sessions of their own) can be found and ended by process id afterwards.
+    marker = f"{RUN_MARKER}={uuid.uuid4()}"
+    environment[RUN_MARKER] = marker.split("=", 1)[1]
+    command = [str(venv_python(venv)), str(WORKFLOW_DIR / "workflow.py"), json.dumps(arguments)]
     process = subprocess.Popen(command,
                                cwd=str(run_dir), env=environment, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         output, _ = process.communicate(timeout=RUN_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        process.kill()
         output, _ = process.communicate()
         return None, output
     finally:
         time.sleep(SETTLE_SECONDS)
-        # Whatever the run left behind (interchange, worker pool) belongs to its own session: end it.
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        end_leftovers(marker.encode())
     return process.returncode, output
+
+
+def end_leftovers(marker):
+    """SIGKILLs, one process id at a time, every process whose environment holds this run's marker."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environment = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if marker in environment.split(b"\0"):
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 USAGE_LINE = re.compile(r"usage|tracking", re.IGNORECASE)
@@ -176,10 +191,9 @@ def write_wire(path, datagrams):
 
 
 WORKFLOW_OUTCOME = "outcomes [3, 7, 25, 'ValueError', 9]"
-# Releases of 2023 with today's pyzmq sometimes miss the interchange's connect event and give up after 30 s
-# ("Failed to find a viable address to connect to interchange": the worker pool connects before it attaches
-# the monitor that should see the connection, so under load the event is missed); the workflow shortens the
-# probe to 5 s and such a run is repeated up to this many times.
+# A run whose workflow failed (for instance an HTEX worker pool that could not reach its interchange in
+# time on a loaded machine) is repeated up to this many times; parsl_capture_probe_fix removes the usual
+# cause of that for 2023-2024 releases.
 MAX_WORKFLOW_FAILURES = 6
 
 
