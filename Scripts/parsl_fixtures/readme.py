@@ -35,7 +35,7 @@ one of which raises, so a full end message reports 5 apps and 1 failure.
 
 ## Workaround for Parsl issue 4038
 
-Releases from 2025 on (here 2026.10.26) start the usage messenger with
+Newer releases (here 2026.10.26; 2024.10.14 still forks) start the usage messenger with
 `SpawnProcess(target=udp_messenger)`. Spawning pickles the target; the target is the undecorated function,
 while the module name `udp_messenger` is bound to its `@async_process` wrapper, so pickling fails and nothing
 is ever sent (`Usage tracking failed: Can't pickle <function udp_messenger ...>: it's not the same object as
@@ -76,6 +76,10 @@ def write_real_readme(directory, manifest, releases):
             current = entry["release"]
             lines.append(f"\n### {current} ({entry['generation']})\n\n")
         details = [entry["description"], f"{entry['datagrams']} datagram(s)"]
+        if entry["issue_4038_workaround_applied"]:
+            details.append("issue 4038 workaround")
+        if entry.get("attempts", 1) > 1:
+            details.append(f"kept run {entry['attempts']}")
         if entry["log"] == "full":
             details.append("full log")
         lines.append(f"- `{entry['release']}/{entry['scenario']}`: {'; '.join(details)}.\n")
@@ -98,11 +102,11 @@ this capture unless `--no-demo`).
 
 DEMO_NOTES = """
 What an auditor should find in it:
-- packet 1 is a G0 start message with `uname` and `hname`: the first 10 hex digits of the SHA-256 of the
-  user name (`root`) and host name, reversible by trying common names.
-- the 2024.5.6 run (G3, no levels) and the 2024.7.1 and 2024.10.14 runs with the user-defined provider
-  report `acme_genomics_cluster.AcmeProvider`, the name of the user's own module and class, at level 3,
-  with no level field at all, and at level 2.
+- packet 1 is a G0 start message with `uname` `4813494d13` and `hname` `5bce98f73f`: the first 10 hex digits
+  of the SHA-256 of the user name `root` and of the host name `vm`, reversible by trying common names.
+- the runs with the user-defined provider report `acme_genomics_cluster.AcmeProvider`, the name of the
+  user's own module and class: 2024.5.6 (G3, no `tracking_level` field at all), 2024.7.1 at level 3 (start
+  and end) and 2024.10.14 at level 2.
 - the G4 level-1 run sends only versions and platform; the newest release's run carries a `project_name`.
 """
 
@@ -112,13 +116,53 @@ def write_demo_readme(directory, runs):
     for run in runs:
         packets = run["packets"]
         span = f"{packets[0]}-{packets[-1]}" if len(packets) > 1 else (str(packets[0]) if packets else "none")
-        lines.append(f"| {span} | {run['release']} ({run['generation']}) | {run['description']} |\n")
+        workaround = " (issue 4038 workaround)" if run["issue_4038_workaround_applied"] else ""
+        lines.append(f"| {span} | {run['release']} ({run['generation']}) | {run['description']}{workaround} |\n")
     lines.append(DEMO_NOTES)
+    for run in runs:
+        if run["generation"] in ("G0", "G1") and run["datagrams"] == 1:
+            lines.append(f"- the {run['release']} run's end message was lost (the client SIGTERMs its messenger "
+                         "right after forking it): its session has a start and no end.\n")
     (Path(directory) / "README.md").write_text("".join(lines))
 
 
 DISCREPANCIES = """
 ## Where the recordings differ from ../shared/reference/parsl-protocol.md
 
-(Filled in from the verification of these recordings.)
+Checked by `Scripts/capture-parsl-fixtures --verify-only` (`Scripts/parsl_fixtures/verify.py`), which decodes
+every datagram and compares keys, key order, types, counts, pcap and log against each release's source.
+
+1. `parsl_v` is Parsl's own `VERSION` string, zero-padded (`"2023.04.24"`, `"2024.07.01"`), not the PyPI
+   version (`2023.4.24`); only releases whose month and day have two digits look alike (`"2024.10.14"`).
+2. The G0/G1 end message is usually lost: `DataFlowKernel.cleanup()` forks the messenger for the end message
+   and immediately calls `UsageTracker.close()`, which SIGTERMs every messenger. With threads, 2023.4.24 lost
+   it in 12 of 12 attempts here (so `2023.4.24/on-threads` holds only a start message); the script repeats
+   G0/G1 runs up to 12 times to record one where it got out (`attempts` in manifest.json), and keeps one
+   `on-threads-end-lost` run per release on purpose. From 2024.3 on, `close()` joins the messenger first.
+3. G0 and G1 messages carry `"test": false` in both start and end, and the end message's `c_time` is always
+   `null`; the doc lists the keys but not these constant values.
+4. G0-G2 write nothing of the message to `parsl.log` (only `Tracking status: True`); logging each message
+   as a dict repr starts with G3 (2024.5.6).
+5. G3 (2024.5.6) reports `parsl.config.Config` with `executors_len` only; `dependency_resolver` appears
+   from G4 (2024.7.1). HTEX is reported with `mpi` from G3 on.
+6. Components include objects the user never wrote in the configuration: the default
+   `parsl.channels.local.local.LocalChannel` (until channels were removed, so in 2024.5.6-2024.10.14 HTEX runs),
+   `parsl.launchers.launchers.SingleNodeLauncher`, and in 2026.10.26 `parsl.monitoring.radios.htex.HTEXRadio`.
+7. Key order differs between messages: in G5 the start message has `project_name` after `tracking_level` and
+   before `components`/`start`, while the end message has it last, after `components`. In G4+ level-3
+   start messages `start` comes after `components`.
+8. G4+ `usage_tracking=True` gives `"tracking_level": 1` (as documented); `PARSL_TRACKING=false` in the
+   environment disables tracking in G0-G3 but is ignored from G4 on (not in the doc).
+9. G3 (2024.5.6) builds and logs both messages even when tracking is off: `2024.5.6/off-threads.parsl.log`
+   holds `Usage tracking start message: {...}` and `end message (unencoded): {...}` lines (after
+   `Tracking status: False`) although no datagram was sent. A log line is not proof of a send in G3.
+10. In 2024.5.6, 2024.7.1 and 2024.10.14 `parsl.log` says `Sending end message for usage tracking` (from the DFK) at
+   every level, 0 included, although only level 3 sends one: a log reader must not count that line as a
+   message. 2026.10.26 logs it only when it sends.
+11. Parsl issue 4038 is not environment-dependent in 2026.10.26: the messenger always uses the spawn start
+   method, so with this release no datagram is ever sent (see `level3-threads-unpatched`); the failure line
+   is `Usage tracking failed: Can't pickle <function udp_messenger at 0x...>: it's not the same object as
+   parsl.usage_tracking.usage.udp_messenger`.
+12. The G0 `uname`/`hname` here are `4813494d13` (= first 10 hex digits of SHA-256 of `root`) and
+   `5bce98f73f` (of the host name `vm`): reversible by trying common names, as the doc says.
 """
