@@ -13,7 +13,7 @@ recorded by `Scripts/capture-parsl-fixtures`. Do not edit these files by hand: r
 
 ```
 apt-get install -y tcpdump          # if missing
-Scripts/capture-parsl-fixtures      # all releases and the demo capture (about 10 minutes)
+Scripts/capture-parsl-fixtures      # all releases and the demo capture (about 15 minutes on this 2-core machine)
 Scripts/capture-parsl-fixtures --releases 2024.7.1 --no-demo   # one release
 Scripts/capture-parsl-fixtures --verify-only                   # re-check what is committed
 ```
@@ -44,6 +44,16 @@ asks for spawn explicitly. For capture, the workflow replaces `parsl.usage_track
 Parsl's own `ForkProcess` (what releases until late 2024 used), and says so on stderr; `manifest.json` records
 it per run (`issue_4038_workaround_applied`). `2026.10.26/level3-threads-unpatched` is the same run without
 the workaround: an empty wire and pcap, and a log holding both messages and the two pickling failures.
+
+## Workaround for flaky HTEX worker pools (2023.4.24 - 2024.10.14)
+
+Those releases' worker pool probes the interchange address by connecting a ZMQ socket and only then
+attaching the monitor that should see the connection; on a loaded machine the event is missed, the pool
+gives up ("Failed to find a viable address to connect to interchange") and every task fails. The
+environments therefore also load `parsl_capture_probe_fix`, which replaces that one function (only where it
+has the old signature) by the same logic with the monitor attached first. It touches nothing that usage
+tracking sends. The workflow also shortens `address_probe_timeout` to 5 s, and a run whose workflow still
+fails is repeated (up to 6 times).
 
 ## Files
 

@@ -86,6 +86,8 @@ def pcap_payloads(path):
     offset, payloads = 24, []
     while offset + 16 <= len(data):
         captured, original = struct.unpack(endian + "II", data[offset + 8:offset + 16])
+        if offset + 16 + captured > len(data):
+            raise ValueError(f"{path}: frame {len(payloads) + 1} is cut short by the end of the file")
         frame = data[offset + 16:offset + 16 + captured]
         offset += 16 + captured
         if captured != original:
@@ -96,6 +98,8 @@ def pcap_payloads(path):
             raise ValueError(f"{path}: link type {link_type} not handled by this check")
         header_length = (frame[0] & 0x0F) * 4
         payloads.append(frame[header_length + 8:])
+    if offset != len(data):
+        raise ValueError(f"{path}: {len(data) - offset} stray bytes after the last frame")
     return payloads
 
 
@@ -167,6 +171,10 @@ def check_run(directory, entry, observations):
         problems.append(f"{name}.pcap: {error}")
 
     logged = logged_messages(f"{base}.parsl.log")
+    if entry.get("spawns_messenger") and not entry["issue_4038_workaround_applied"] and level > 0:
+        failures = Path(f"{base}.parsl.log").read_text(encoding="utf-8").count("Usage tracking failed: Can't pickle")
+        if failures != len(logged):
+            problems.append(f"{name}: {len(logged)} messages logged but {failures} issue 4038 failures")
     if generation in ("G0", "G1", "G2"):
         if logged:
             problems.append(f"{name}: a {generation} log should not hold message lines")
