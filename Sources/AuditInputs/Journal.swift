@@ -336,10 +336,32 @@ public final class JournalReader: RecordReader {
         case entry(JournalEntry)
         /// A torn or damaged stretch, or records missing from the sequence.
         case problem(locator: Locator, message: String)
+
+        /// What the checker takes: the datagram, or a `journal.torn-record` problem that counts as an unparsed
+        /// message.
+        public var record: InputRecord {
+            switch self {
+            case .entry(let entry):
+                InputRecord(locator: .record(entry.sequence), payload: .datagram(entry.payload))
+            case .problem(let locator, let message):
+                InputRecord(
+                    locator: locator,
+                    payload: .problem(rule: JournalReader.tornRecordRule, message: message, isMessage: true))
+            }
+        }
     }
 
     /// The rule id of torn, damaged or missing records.
     public static let tornRecordRule = "journal.torn-record"
+
+    /// The catalogue entry for `journal.torn-record`.
+    public static let tornRecordDescriptor = RuleDescriptor(
+        id: tornRecordRule, defaultSeverity: .warning,
+        summary: "a journal record is torn or damaged: the collector stopped while writing it, or the file was changed",
+        help: "Each journal record carries its length and a checksum. A record cut short (the collector was killed "
+            + "mid-write, the disk filled) or whose checksum fails cannot be trusted, so it is not checked; every "
+            + "record before and after it is. The datagram it held is unknown: if the run must vouch for every "
+            + "message, capture again.")
 
     private let input: any JournalByteInput
     private var headerRead = false
@@ -363,15 +385,7 @@ public final class JournalReader: RecordReader {
         self.init(bytes, source: bytes.name)
     }
 
-    public func next() -> InputRecord? {
-        switch nextItem() {
-        case nil: return nil
-        case .entry(let entry): return InputRecord(locator: .record(entry.sequence), payload: .datagram(entry.payload))
-        case .problem(let locator, let message):
-            return InputRecord(
-                locator: locator, payload: .problem(rule: Self.tornRecordRule, message: message, isMessage: true))
-        }
-    }
+    public func next() -> InputRecord? { nextItem()?.record }
 
     /// The next record or problem; `nil` at the end, or, while the input is still growing, until more is written.
     public func nextItem() -> Item? {
