@@ -53,7 +53,8 @@ load: deps
 
 # Regenerates the Swift sources that embed Schemas/ and the draft 2020-12 meta-schemas in the binary.
 schemas-embed:
-	Scripts/embed-resources
+	Scripts/embed-schemas
+	@if [ -x Scripts/embed-resources ]; then Scripts/embed-resources; fi
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

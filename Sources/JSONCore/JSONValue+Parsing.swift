@@ -131,7 +131,14 @@ extension JSONValue {
                     try convert(document, bytes: raw, options: options, nulKeySentinel: Unicode.Scalar(sentinel)!)
                 }
             case .failure(let failure):
-                outcome = .failure(describe(failure, in: raw, options: options))
+                var error = describe(failure, in: raw, options: options)
+                if let key = error.key {
+                    let restored = restoringNul(in: key, sentinel: Unicode.Scalar(sentinel)!)
+                    error = JSONParseError(
+                        code: error.code, message: error.message.replacing(key, with: restored), offset: error.offset,
+                        line: error.line, column: error.column, key: restored)
+                }
+                outcome = .failure(error)
             }
         }
         return try outcome.get()

@@ -1,0 +1,56 @@
+import AuditModel
+import JSONCore
+
+/// The kinds of input `check` reads (CONTRACT: `--input-type`).
+public enum InputKind: String, Sendable, CaseIterable, CustomStringConvertible {
+    case pcap, log, wire, ndjson, journal
+    public var description: String { rawValue }
+}
+
+/// One thing an input reader found: a candidate usage message, or a problem that must be reported.
+/// Readers never drop anything silently: what they cannot decode still becomes a record.
+public struct InputRecord: Sendable {
+    public var locator: Locator
+    public var payload: Payload
+
+    public enum Payload: Sendable {
+        /// A UDP payload exactly as the client sent it: protocol byte `1` + JSON today, bare JSON before
+        /// April 2024 (from `wire` lines, captures and journals).
+        case datagram([UInt8])
+        /// One NDJSON line: a JSON message with no protocol byte.
+        case json([UInt8])
+        /// A message from `parsl.log`, decoded from its Python dict repr (or why it could not be).
+        case logged(kind: MessageKind, value: Result<JSONValue, PythonLiteralError>)
+        /// Something that looks like a message but cannot be read as one; it becomes a finding of `rule`
+        /// (e.g. `capture.truncated`) and counts as an unparsed message when `isMessage`.
+        case problem(rule: String, message: String, isMessage: Bool)
+    }
+
+    public init(locator: Locator, payload: Payload) {
+        self.locator = locator
+        self.payload = payload
+    }
+}
+
+/// A streaming reader of one input: `next()` returns records in input order, `nil` at the end.
+/// Memory stays flat: a reader holds one record (or one bounded reassembly buffer) at a time.
+public protocol RecordReader: AnyObject {
+    var source: String { get }
+    var kind: InputKind { get }
+    /// The next record, or `nil` at the end of the input (or when it cannot be read further).
+    func next() -> InputRecord?
+    /// Set once the input turned out unreadable, wholly or after some records (a damaged capture):
+    /// the run's exit status is then 2.
+    var readError: String? { get }
+}
+
+/// A reading error that keeps the input and the place.
+public struct InputError: Error, Sendable, CustomStringConvertible {
+    public var source: String
+    public var message: String
+    public init(source: String, message: String) {
+        self.source = source
+        self.message = message
+    }
+    public var description: String { "\(source): \(message)" }
+}

@@ -1,0 +1,102 @@
+import AuditModel
+import JSONCore
+
+/// Reads a text input line by line and turns each line into a record (or none, for lines that carry no
+/// message). Shared by the `wire`, `ndjson` and `log` kinds; the locator is the 1-based line number.
+public final class LineRecordReader: RecordReader {
+    public let source: String
+    public let kind: InputKind
+    public var readError: String? { bytes.error.map { "\(source): \($0)" } }
+
+    /// Longest line read whole. A usage datagram is at most 64 KiB; a log line quoting one is a little longer.
+    public static let maxLineBytes = 1 << 20
+
+    private let bytes: ByteSource
+    private let interpret: (ArraySlice<UInt8>) -> InputRecord.Payload?
+    private var lineNumber = 0
+
+    init(bytes: ByteSource, kind: InputKind, interpret: @escaping (ArraySlice<UInt8>) -> InputRecord.Payload?) {
+        self.source = bytes.name
+        self.bytes = bytes
+        self.kind = kind
+        self.interpret = interpret
+    }
+
+    public func next() -> InputRecord? {
+        while let (line, overlong) = bytes.nextLine(limit: Self.maxLineBytes) {
+            lineNumber += 1
+            if overlong {
+                guard Self.mayHoldMessage(line, kind: kind) else { continue }
+                return InputRecord(
+                    locator: .line(lineNumber),
+                    payload: .problem(
+                        rule: "protocol.oversize",
+                        message: "line longer than \(Self.maxLineBytes) bytes: not read as a message",
+                        isMessage: true))
+            }
+            if let payload = interpret(line) { return InputRecord(locator: .line(lineNumber), payload: payload) }
+        }
+        return nil
+    }
+
+    private static func mayHoldMessage(_ line: ArraySlice<UInt8>, kind: InputKind) -> Bool {
+        kind != .log || LogLine.find(in: line) != nil
+    }
+
+    /// `wire`: every non-blank line is one datagram payload, byte for byte.
+    public static func wire(_ bytes: ByteSource) -> LineRecordReader {
+        LineRecordReader(bytes: bytes, kind: .wire) { line in
+            isBlank(line) ? nil : .datagram(Array(line))
+        }
+    }
+
+    /// `ndjson`: every non-blank line is one JSON message.
+    public static func ndjson(_ bytes: ByteSource) -> LineRecordReader {
+        LineRecordReader(bytes: bytes, kind: .ndjson) { line in
+            isBlank(line) ? nil : .json(Array(line))
+        }
+    }
+
+    /// `log`: the `Usage tracking start message:` and `end message (unencoded):` lines of a `parsl.log`;
+    /// every other line is skipped.
+    public static func log(_ bytes: ByteSource) -> LineRecordReader {
+        LineRecordReader(bytes: bytes, kind: .log) { line in
+            guard let found = LogLine.find(in: line) else { return nil }
+            let text = String(decoding: line[found.literalStart...], as: UTF8.self)
+            return .logged(kind: found.kind, value: Result { () throws(PythonLiteralError) in try PythonLiteral.parse(text) })
+        }
+    }
+
+    static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+}
+
+/// Recognises the lines Parsl's `parsl.usage_tracking.usage` module logs for each message.
+enum LogLine {
+    static let markers: [(marker: [UInt8], kind: MessageKind)] = [
+        (Array("Usage tracking start message: ".utf8), .start),
+        (Array("Usage tracking end message (unencoded): ".utf8), .end),
+        (Array("Usage tracking end message: ".utf8), .end),
+    ]
+
+    /// The message kind and where its Python literal starts, if the line logs a usage message.
+    static func find(in line: ArraySlice<UInt8>) -> (kind: MessageKind, literalStart: Int)? {
+        for (marker, kind) in markers {
+            if let start = firstIndex(of: marker, in: line) { return (kind, start + marker.count) }
+        }
+        return nil
+    }
+
+    private static func firstIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var i = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while i <= last {
+            guard let candidate = haystack[i...last].firstIndex(of: first) else { return nil }
+            if haystack[candidate..<(candidate + needle.count)].elementsEqual(needle) { return candidate }
+            i = candidate + 1
+        }
+        return nil
+    }
+}

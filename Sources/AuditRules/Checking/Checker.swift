@@ -1,0 +1,134 @@
+import AuditInputs
+import AuditModel
+import Dispatch
+import JSONCore
+
+/// Checks records one after another: the record rules, then the session step. One per run (it holds the
+/// sessions); `listen` feeds it live, `AuditRun` feeds it the verdicts it computed in parallel.
+public final class Checker {
+    public let auditor: RecordAuditor
+    private let sessions: SessionTracker
+
+    public init(auditor: RecordAuditor) {
+        self.auditor = auditor
+        self.sessions = SessionTracker(configuration: auditor.configuration)
+    }
+
+    /// Loads the embedded schemas (or `schemasDirectory`) and the schema engine.
+    public convenience init(configuration: CheckConfiguration, schemasDirectory: String? = nil) throws(SchemaSetError) {
+        let schemas: ParslSchemaSet
+        if let schemasDirectory {
+            schemas = try ParslSchemaSet.load(directory: schemasDirectory)
+        } else {
+            schemas = try ParslSchemaSet.embedded()
+        }
+        let validator = try EngineSchemaValidator(schemas: schemas)
+        self.init(auditor: RecordAuditor(schemas: schemas, validator: validator, configuration: configuration))
+    }
+
+    public var rules: [RuleDescriptor] { RuleCatalogue.all }
+    public var disclosure: DisclosureMatrix { DisclosureMatrixBuilder.matrix(of: auditor.schemas) }
+
+    /// Checks one record: its message (if it holds one) and every finding about it, session findings
+    /// included, and findings about sessions forgotten to keep memory bounded.
+    public func check(_ record: InputRecord, source: String) -> (message: AuditedMessage?, findings: [Finding]) {
+        var verdict = auditor.audit(record, source: source)
+        return complete(&verdict)
+    }
+
+    /// The session step for a verdict computed elsewhere (in parallel, in input order).
+    public func complete(_ verdict: inout RecordVerdict) -> (message: AuditedMessage?, findings: [Finding]) {
+        let sessionFindings = sessions.observe(&verdict)
+        var message = verdict.message
+        if message?.findings == 0 { message?.payload = nil }
+        return (message, verdict.findings + sessionFindings + sessions.takeEvictions())
+    }
+
+    /// Findings about sessions left open at the end of the input.
+    public func finish() -> [Finding] { sessions.finish() }
+}
+
+/// A whole `check` run over several inputs: records are read in order, audited in parallel in batches, and
+/// completed by the session step in input order, so the report is the same whatever the thread count.
+public struct AuditRun {
+    public var inputKind: InputKind?
+    public var port: UInt16
+    /// Threads auditing records; 1 audits on the calling thread.
+    public var threads: Int
+    /// Records per parallel batch: large enough to amortise the hand-off, small enough to keep memory flat.
+    public var batchSize = 2048
+
+    public init(inputKind: InputKind? = nil, port: UInt16 = 50077, threads: Int = 0) {
+        self.inputKind = inputKind
+        self.port = port
+        self.threads = threads > 0 ? threads : Self.processorCount
+    }
+
+    static var processorCount: Int { max(1, sysconfCPUs()) }
+
+    public func run(_ paths: [String], checker: Checker) -> AuditReport {
+        var inputs: [InputSummary] = []
+        var messages: [AuditedMessage] = []
+        var findings: [Finding] = []
+        for path in paths {
+            let reader: any RecordReader
+            do {
+                reader = try InputOpener.open(path: path, kind: inputKind, port: port)
+            } catch {
+                inputs.append(InputSummary(source: path, kind: inputKind?.rawValue ?? "unknown", readError: error.message))
+                continue
+            }
+            var summary = InputSummary(source: path, kind: reader.kind.rawValue)
+            while true {
+                var batch: [InputRecord] = []
+                batch.reserveCapacity(batchSize)
+                while batch.count < batchSize, let record = reader.next() { batch.append(record) }
+                if batch.isEmpty { break }
+                var verdicts = audit(batch, source: path, auditor: checker.auditor)
+                for i in verdicts.indices {
+                    let (message, found) = checker.complete(&verdicts[i])
+                    if let message {
+                        messages.append(message)
+                        summary.messages += 1
+                    }
+                    findings += found
+                }
+            }
+            summary.readError = reader.readError
+            inputs.append(summary)
+        }
+        findings += checker.finish()
+        return AuditReport(
+            inputs: inputs, messages: messages, findings: findings, rules: checker.rules, disclosure: checker.disclosure)
+    }
+
+    private func audit(_ batch: [InputRecord], source: String, auditor: RecordAuditor) -> [RecordVerdict] {
+        guard threads > 1, batch.count > 64 else { return batch.map { auditor.audit($0, source: source) } }
+        let results = VerdictSlots(count: batch.count)
+        let chunks = min(threads * 4, batch.count)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let lower = batch.count * chunk / chunks, upper = batch.count * (chunk + 1) / chunks
+            for i in lower..<upper { results.store(auditor.audit(batch[i], source: source), at: i) }
+        }
+        return results.take()
+    }
+}
+
+/// Result slots that parallel workers fill at distinct indices. `@unchecked Sendable` because each index is
+/// written by exactly one worker and read only after `concurrentPerform` returns, which orders the accesses.
+private final class VerdictSlots: @unchecked Sendable {
+    private var slots: [RecordVerdict?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func store(_ verdict: RecordVerdict, at index: Int) {
+        slots.withUnsafeMutableBufferPointer { $0[index] = verdict }
+    }
+    func take() -> [RecordVerdict] { slots.map { $0! } }
+}
+
+#if canImport(Glibc)
+    import Glibc
+    private func sysconfCPUs() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+#else
+    import Darwin
+    private func sysconfCPUs() -> Int { Int(sysconf(_SC_NPROCESSORS_ONLN)) }
+#endif

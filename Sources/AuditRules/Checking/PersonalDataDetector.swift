@@ -1,0 +1,225 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Finds personal data in a string: e-mail addresses, IPv4 and IPv6 addresses, home or user paths (Linux,
+/// macOS, Windows) and fully qualified host names. Each detector scans bytes linearly; no regex, no
+/// backtracking, so a hostile string costs time proportional to its length.
+public enum PersonalDataDetector {
+    public enum Kind: String, Sendable, Hashable {
+        case email = "an e-mail address"
+        case ipv4 = "an IPv4 address"
+        case ipv6 = "an IPv6 address"
+        case homePath = "a home or user path"
+        case hostName = "a fully qualified host name"
+    }
+
+    public struct Match: Sendable, Hashable {
+        public var kind: Kind
+        public var text: String
+    }
+
+    /// Every match in `text`. `allowHostNames: false` skips the host-name detector (for dotted code names).
+    public static func matches(in text: String, checkHostNames: Bool = true) -> [Match] {
+        let bytes = Array(text.utf8)
+        guard bytes.contains(where: { $0 == 0x40 || $0 == 0x2E || $0 == 0x3A || $0 == 0x2F || $0 == 0x5C }) else {
+            return []
+        }
+        var found: [Match] = []
+        found += emails(bytes)
+        found += homePaths(bytes)
+        found += ipv4(bytes)
+        found += ipv6(bytes)
+        if checkHostNames {
+            let emailDomains = Set(found.filter { $0.kind == .email }.compactMap { $0.text.split(separator: "@").last.map(String.init) })
+            found += hostNames(bytes).filter { !emailDomains.contains($0.text) }
+        }
+        return found
+    }
+
+    // MARK: Character classes
+
+    static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+    static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    static func isHostChar(_ b: UInt8) -> Bool { isAlpha(b) || isDigit(b) || b == 0x2D || b == 0x2E }
+    static func isLocalPartChar(_ b: UInt8) -> Bool {
+        isAlpha(b) || isDigit(b) || b == 0x2E || b == 0x5F || b == 0x25 || b == 0x2B || b == 0x2D
+    }
+    static func isHex(_ b: UInt8) -> Bool { isDigit(b) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66) }
+
+    // MARK: E-mail
+
+    static func emails(_ bytes: [UInt8]) -> [Match] {
+        var result: [Match] = []
+        for (at, byte) in bytes.enumerated() where byte == 0x40 {
+            var start = at
+            while start > 0, isLocalPartChar(bytes[start - 1]) { start -= 1 }
+            var end = at + 1
+            while end < bytes.count, isHostChar(bytes[end]) { end += 1 }
+            while end > at + 1, bytes[end - 1] == 0x2E || bytes[end - 1] == 0x2D { end -= 1 }
+            guard start < at, end > at + 1 else { continue }
+            let domain = bytes[(at + 1)..<end]
+            let labels = domain.split(separator: 0x2E, omittingEmptySubsequences: false)
+            guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }),
+                let tld = labels.last, tld.count >= 2, tld.allSatisfy(isAlpha)
+            else { continue }
+            result.append(Match(kind: .email, text: String(decoding: bytes[start..<end], as: UTF8.self)))
+        }
+        return result
+    }
+
+    // MARK: Paths
+
+    /// Prefixes of home and user directories: Linux, macOS, Solaris-style, Windows (both slashes).
+    static let homePrefixes: [[UInt8]] = ["/home/", "/Users/", "/export/home/", "/usr/home/", "/var/home/"].map { Array($0.utf8) }
+
+    static func homePaths(_ bytes: [UInt8]) -> [Match] {
+        var result: [Match] = []
+        var i = 0
+        while i < bytes.count {
+            var prefixLength = 0
+            for prefix in homePrefixes where bytes[i...].starts(with: prefix) {
+                prefixLength = prefix.count
+                break
+            }
+            if prefixLength == 0, let windows = windowsUsersPrefix(bytes, at: i) { prefixLength = windows }
+            if prefixLength > 0 {
+                var end = i + prefixLength
+                while end < bytes.count, !isPathTerminator(bytes[end]) { end += 1 }
+                if end > i + prefixLength {
+                    result.append(Match(kind: .homePath, text: String(decoding: bytes[i..<end], as: UTF8.self)))
+                    i = end
+                    continue
+                }
+            }
+            i += 1
+        }
+        return result
+    }
+
+    /// `C:\Users\` or `C:/Users/` (any drive letter, any case), or `\\?\`-less `\Users\`.
+    static func windowsUsersPrefix(_ bytes: [UInt8], at i: Int) -> Int? {
+        var k = i
+        if k + 1 < bytes.count, isAlpha(bytes[k]), bytes[k + 1] == 0x3A { k += 2 }
+        guard k < bytes.count, bytes[k] == 0x5C || bytes[k] == 0x2F else { return nil }
+        let separator = bytes[k]
+        let word = Array("users".utf8)
+        guard k + 1 + word.count < bytes.count else { return nil }
+        for (n, letter) in word.enumerated() where bytes[k + 1 + n] | 0x20 != letter { return nil }
+        guard bytes[k + 1 + word.count] == separator, k > i || separator == 0x5C else { return nil }
+        return k + 2 + word.count - i
+    }
+
+    static func isPathTerminator(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x22 || b == 0x27 || b == 0x2C || b == 0x3B || b == 0x0A || b == 0x09 || b == 0x29 || b == 0x5D
+    }
+
+    // MARK: IP addresses
+
+    static func ipv4(_ bytes: [UInt8]) -> [Match] {
+        var result: [Match] = []
+        var i = 0
+        while i < bytes.count {
+            guard isDigit(bytes[i]), i == 0 || !(isDigit(bytes[i - 1]) || bytes[i - 1] == 0x2E) else {
+                i += 1
+                continue
+            }
+            var k = i
+            var octets: [Int] = []
+            while octets.count < 4 {
+                var value = 0, digits = 0
+                while k < bytes.count, isDigit(bytes[k]), digits < 4 {
+                    value = value * 10 + Int(bytes[k] - 0x30)
+                    digits += 1
+                    k += 1
+                }
+                guard digits > 0, digits <= 3, value <= 255 else { break }
+                octets.append(value)
+                if octets.count < 4 {
+                    guard k < bytes.count, bytes[k] == 0x2E else { break }
+                    k += 1
+                }
+            }
+            let bounded = k == bytes.count || !(isDigit(bytes[k]) || (bytes[k] == 0x2E && k + 1 < bytes.count && isDigit(bytes[k + 1])))
+            if octets.count == 4, bounded, octets != [0, 0, 0, 0], octets[0] != 127 {
+                result.append(Match(kind: .ipv4, text: String(decoding: bytes[i..<k], as: UTF8.self)))
+                i = k
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    static func ipv6(_ bytes: [UInt8]) -> [Match] {
+        var result: [Match] = []
+        var i = 0
+        while i < bytes.count {
+            guard isHex(bytes[i]) || bytes[i] == 0x3A else {
+                i += 1
+                continue
+            }
+            var end = i
+            var colons = 0
+            while end < bytes.count, isHex(bytes[end]) || bytes[end] == 0x3A || bytes[end] == 0x2E {
+                if bytes[end] == 0x3A { colons += 1 }
+                end += 1
+            }
+            if colons >= 2, end - i <= 45 {
+                let candidate = String(decoding: bytes[i..<end], as: UTF8.self)
+                var address = in6_addr()
+                if candidate != "::", candidate != "::1", inet_pton(AF_INET6, candidate, &address) == 1 {
+                    result.append(Match(kind: .ipv6, text: candidate))
+                }
+            }
+            i = end + 1
+        }
+        return result
+    }
+
+    // MARK: Host names
+
+    /// Top-level domains common enough in research computing that two labels suffice (`login.example.edu`
+    /// needs three for any other two-letter country domain, so that `setup.py` is not a host).
+    static let genericTopLevelDomains: Set<String> = [
+        "com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "io", "ai", "dev", "app", "cloud",
+        "local", "lan", "internal", "corp", "home", "science", "tech", "xyz", "online", "site",
+    ]
+    /// Two-letter endings too common in file names to count even with three labels.
+    static let fileExtensionLike: Set<String> = ["py", "sh", "pl", "md", "rs", "so", "gz", "js", "ts", "cc", "mk"]
+
+    static func hostNames(_ bytes: [UInt8]) -> [Match] {
+        var result: [Match] = []
+        var i = 0
+        while i < bytes.count {
+            guard isAlpha(bytes[i]) || isDigit(bytes[i]), i == 0 || !(isHostChar(bytes[i - 1]) || bytes[i - 1] == 0x5F || bytes[i - 1] == 0x40) else {
+                i += 1
+                continue
+            }
+            var end = i
+            while end < bytes.count, isHostChar(bytes[end]) { end += 1 }
+            let touchesWord = end < bytes.count && (bytes[end] == 0x5F || bytes[end] == 0x40 || bytes[end] == 0x2F)
+            var trimmed = end
+            while trimmed > i, bytes[trimmed - 1] == 0x2E || bytes[trimmed - 1] == 0x2D { trimmed -= 1 }
+            if !touchesWord, let match = hostName(bytes[i..<trimmed]) { result.append(match) }
+            i = max(end, i + 1)
+        }
+        return result
+    }
+
+    private static func hostName(_ token: ArraySlice<UInt8>) -> Match? {
+        let labels = token.split(separator: 0x2E, omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 && $0.first != 0x2D && $0.last != 0x2D }),
+            let tldBytes = labels.last, tldBytes.allSatisfy(isAlpha)
+        else { return nil }
+        let tld = String(decoding: tldBytes, as: UTF8.self).lowercased()
+        let lowercaseOnly = token.allSatisfy { !(($0 >= 0x41) && ($0 <= 0x5A)) }
+        guard lowercaseOnly else { return nil }  // code names (parsl.config.Config) carry capitals; host names rarely
+        let accepted =
+            genericTopLevelDomains.contains(tld)
+            || (tld.count == 2 && labels.count >= 3 && !fileExtensionLike.contains(tld))
+        return accepted ? Match(kind: .hostName, text: String(decoding: token, as: UTF8.self)) : nil
+    }
+}

@@ -1,0 +1,199 @@
+import AuditInputs
+import AuditModel
+import JSONCore
+
+/// What one record came to before the session step: its message (if it holds one), its findings, and the
+/// facts the session step needs.
+public struct RecordVerdict: Sendable {
+    public var message: AuditedMessage?
+    public var findings: [Finding]
+    var session: SessionFacts?
+}
+
+/// What the session step needs from a start or end message.
+struct SessionFacts: Sendable {
+    var kind: MessageKind
+    var correlator: String
+    var level: Int?
+    var startTime: Double?
+    var endTime: Double?
+    var duration: Double?
+    /// The configuration components, without those that carry execution detail (the end message's DFK).
+    var configuration: [JSONValue]?
+    /// The levels at which this generation sends end messages.
+    var endLevels: Set<Int>
+}
+
+/// Audits one record on its own: decoding, classification, schema validation and every message rule.
+/// Immutable and `Sendable`: one auditor serves every thread of a run.
+public struct RecordAuditor: Sendable {
+    public let schemas: ParslSchemaSet
+    public let validator: any MessageSchemaValidator
+    public let configuration: CheckConfiguration
+
+    public init(schemas: ParslSchemaSet, validator: any MessageSchemaValidator, configuration: CheckConfiguration) {
+        self.schemas = schemas
+        self.validator = validator
+        self.configuration = configuration
+    }
+
+    public func audit(_ record: InputRecord, source: String) -> RecordVerdict {
+        let locator = record.locator
+        func unparsed(_ rule: RuleDescriptor, _ text: String, extra: [Finding] = []) -> RecordVerdict {
+            let finding = Finding(
+                rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator, message: text)
+            let message = AuditedMessage(
+                source: source, locator: locator, kind: .unknown, parsed: false, findings: extra.count + 1)
+            return RecordVerdict(message: message, findings: extra + [finding], session: nil)
+        }
+        switch record.payload {
+        case .problem(let ruleID, let text, let isMessage):
+            let rule = RuleCatalogue.descriptor(ruleID)
+            if isMessage { return unparsed(rule, text) }
+            let finding = Finding(
+                rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator, message: text)
+            return RecordVerdict(message: nil, findings: [finding], session: nil)
+
+        case .datagram(let bytes):
+            var early: [Finding] = []
+            if bytes.count > OversizeRule.limit {
+                let rule = OversizeRule.descriptor
+                early.append(Finding(
+                    rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator,
+                    message: "payload of \(bytes.count) bytes exceeds \(OversizeRule.limit): it is fragmented on a 1500-byte IPv4 path"))
+            }
+            switch bytes.first {
+            case UInt8(ascii: "1"):
+                return decode(bytes[1...], framing: .versioned, source: source, locator: locator, early: early)
+            case UInt8(ascii: "{"):
+                return decode(bytes[...], framing: .bare, source: source, locator: locator, early: early)
+            default:
+                return unparsed(UnknownVersionRule.descriptor, UnknownVersionRule.message(firstByte: bytes.first), extra: early)
+            }
+
+        case .json(let bytes):
+            return decode(bytes[...], framing: .ndjson, source: source, locator: locator, early: [])
+
+        case .logged(_, let result):
+            switch result {
+            case .success(let value):
+                var early: [Finding] = []
+                let size = OversizeRule.wireSize(of: value)
+                if size > OversizeRule.limit {
+                    let rule = OversizeRule.descriptor
+                    early.append(Finding(
+                        rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator,
+                        message: "this message would be a \(size)-byte payload, over \(OversizeRule.limit): it is fragmented on a 1500-byte IPv4 path"))
+                }
+                return analyze(value, framing: .logged, source: source, locator: locator, early: early)
+            case .failure(let error):
+                return unparsed(LogUnparseableRule.descriptor, "the logged message cannot be read: \(error)")
+            }
+        }
+    }
+
+    private func decode(
+        _ bytes: ArraySlice<UInt8>, framing: Framing, source: String, locator: Locator, early: [Finding]
+    ) -> RecordVerdict {
+        let parsed: Result<JSONValue, JSONParseError> = bytes.withUnsafeBytes { raw in
+            Result { () throws(JSONParseError) in try JSONValue.parse(raw, options: configuration.parseOptions) }
+        }
+        switch parsed {
+        case .success(let value):
+            return analyze(value, framing: framing, source: source, locator: locator, early: early)
+        case .failure(let error):
+            let rule: RuleDescriptor
+            switch error.code {
+            case .invalidUTF8: rule = InvalidUTF8Rule.descriptor
+            case .duplicateKey: rule = DuplicateKeyRule.descriptor
+            default: rule = InvalidJSONRule.descriptor
+            }
+            // Positions count from the JSON's first byte; the protocol byte shifts them by one on the wire.
+            let shift = framing == .versioned ? 1 : 0
+            let text = "\(error.message) at byte \(error.offset + shift) of the payload"
+            let finding = Finding(
+                rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator, message: text,
+                sensitiveValues: error.key.map { [$0] } ?? [])
+            let message = AuditedMessage(
+                source: source, locator: locator, kind: .unknown, parsed: false, findings: early.count + 1)
+            return RecordVerdict(message: message, findings: early + [finding], session: nil)
+        }
+    }
+
+    func analyze(
+        _ value: JSONValue, framing: Framing, source: String, locator: Locator, early: [Finding]
+    ) -> RecordVerdict {
+        guard case .object(let object) = value else {
+            let rule = NotObjectRule.descriptor
+            let finding = Finding(
+                rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator,
+                message: "the message is a JSON \(value.typeName), not an object")
+            return RecordVerdict(
+                message: AuditedMessage(source: source, locator: locator, kind: .unknown, parsed: false, findings: early.count + 1),
+                findings: early + [finding], session: nil)
+        }
+        let shape = schemas.bestShape(for: object)
+        let kind = shape.messageKind ?? .unknown
+        let generation = schemas.generation(of: object, shape: shape)
+        let annotations = schemas.annotations(of: value, under: shape)
+        // Generations without per-level start documents sent everything or nothing: judged as level 3.
+        let allOrNothing = !schemas.messageSchemas.contains {
+            $0.generations == shape.generations && $0.trackingLevel != nil && $0.messageKind == .start
+        }
+        let declaredLevel = annotations.first { $0.role == .level }.flatMap { $0.pointer.resolve(in: value)?.exactInteger }
+            .flatMap { (1...3).contains($0) ? Int($0) : nil }
+        let judgedLevel: Int?
+        switch configuration.level {
+        case .fixed(let level): judgedLevel = level
+        case .auto: judgedLevel = kind == .start ? (declaredLevel ?? (allOrNothing ? 3 : nil)) : nil
+        }
+        let schema = kind == .start ? schemas.schema(like: shape, level: declaredLevel) : shape
+        let correlator = annotations.first { $0.role == .correlator }.flatMap { $0.pointer.resolve(in: value)?.stringValue }
+        let context = MessageContext(
+            source: source, locator: locator, framing: framing, message: value, object: object, kind: kind,
+            shape: shape, schema: schema, generation: generation, declaredLevel: declaredLevel,
+            judgedLevel: judgedLevel, correlator: correlator, annotations: annotations,
+            schemaViolations: validator.violations(of: value, against: schema.id), configuration: configuration)
+
+        var findings = early
+        if framing == .bare || (shape.framing == "bare" && framing != .versioned) {
+            findings.append(context.finding(
+                LegacyProtocolRule.descriptor,
+                framing == .bare
+                    ? "bare JSON payload: the legacy protocol of Parsl before April 2024 (generation \(generation))"
+                    : "a generation \(generation) message: Parsl before April 2024 sent it as bare JSON, the legacy protocol"))
+        }
+        for rule in RuleCatalogue.messageRules { rule.check(context, into: &findings) }
+        for i in findings.indices where findings[i].correlator == nil {
+            findings[i].correlator = correlator
+            findings[i].level = findings[i].level ?? judgedLevel
+        }
+
+        let message = AuditedMessage(
+            source: source, locator: locator, kind: kind, level: judgedLevel, correlator: correlator,
+            generation: generation, parsed: true, findings: findings.count, payload: value)
+        var facts: SessionFacts?
+        if let correlator, kind != .unknown {
+            facts = SessionFacts(
+                kind: kind, correlator: correlator, level: judgedLevel,
+                startTime: context.values(withRole: .startTime).first?.value.doubleValue,
+                endTime: context.values(withRole: .endTime).first?.value.doubleValue,
+                duration: context.values(withRole: .duration).first?.value.doubleValue,
+                configuration: Self.configurationComponents(context),
+                endLevels: schemas.levels(of: .end, generations: shape.generations))
+        }
+        return RecordVerdict(message: message, findings: findings, session: facts)
+    }
+
+    /// The component list without the components that report execution detail (the end message's
+    /// DataFlowKernel): what must match between a session's start and end.
+    static func configurationComponents(_ context: MessageContext) -> [JSONValue]? {
+        guard let (pointer, list) = context.values(withRole: .componentList).first, case .array(let elements) = list
+        else { return nil }
+        let executionPointers = context.annotations.filter { $0.discloses == .execution }.map(\.pointer)
+        return elements.enumerated().filter { index, _ in
+            let element = pointer.appending(index)
+            return !executionPointers.contains { $0.tokens.starts(with: element.tokens) }
+        }.map(\.element)
+    }
+}

@@ -1,0 +1,163 @@
+import AuditModel
+import JSONCore
+
+/// The only state of a check run: the sessions seen so far, by correlator, and the rules that need two
+/// messages (`session.*`, `level.end-message-below-3`). Bounded: beyond `capacity` sessions the oldest is
+/// forgotten (and reported if it still waited for its end), so memory stays flat on any input.
+final class SessionTracker {
+    private struct Session {
+        var source: String
+        var locator: Locator
+        var level: Int?
+        var startTime: Double?
+        var configuration: [JSONValue]?
+        var endLevels: Set<Int>
+        var ended = false
+    }
+
+    private let configuration: CheckConfiguration
+    private var sessions: [String: Session] = [:]
+    /// Correlators in the order their start arrived, for forgetting the oldest.
+    private var arrival: [String] = []
+    private var arrivalHead = 0
+
+    init(configuration: CheckConfiguration) { self.configuration = configuration }
+
+    /// Applies the session rules to one verdict, in input order: adds findings, and gives an end message its
+    /// session's level.
+    func observe(_ verdict: inout RecordVerdict) -> [Finding] {
+        guard let facts = verdict.session, var message = verdict.message else { return [] }
+        var findings: [Finding] = []
+        func finding(_ rule: RuleDescriptor, _ pointer: JSONPointer, _ text: String, level: Int?, sensitive: [String] = [])
+            -> Finding
+        {
+            Finding(
+                rule: rule.id, severity: rule.defaultSeverity, source: message.source, locator: message.locator,
+                pointer: pointer, level: level, correlator: facts.correlator, message: text, sensitiveValues: sensitive)
+        }
+        switch facts.kind {
+        case .start:
+            if let earlier = sessions[facts.correlator] {
+                findings.append(finding(
+                    DuplicateSessionRule.descriptor, JSONPointer(tokens: ["correlator"]),
+                    "a start message with this correlator was already seen (\(earlier.source), \(earlier.locator))",
+                    level: facts.level))
+            } else {
+                remember(facts, message: message)
+            }
+        case .end:
+            let session = sessions[facts.correlator]
+            let level: Int?
+            if case .fixed(let fixed) = configuration.level { level = fixed } else { level = session?.level }
+            message.level = level
+            for i in verdict.findings.indices where verdict.findings[i].level == nil { verdict.findings[i].level = level }
+            if session == nil {
+                findings.append(finding(
+                    EndWithoutStartRule.descriptor, .root, "the start message of this run was not seen before its end",
+                    level: level))
+            }
+            if let level, !facts.endLevels.contains(level) {
+                let origin = configuration.level == .auto ? "from its start message" : "from --level"
+                findings.append(finding(
+                    EndMessageBelow3Rule.descriptor, .root, EndMessageBelow3Rule.message(level: level, from: origin), level: level))
+            }
+            if let session {
+                if let start = session.startTime, let end = facts.endTime, let duration = facts.duration,
+                    abs(duration - (end - start)) > ExecutionTimeMismatchRule.toleranceSeconds
+                {
+                    findings.append(finding(
+                        ExecutionTimeMismatchRule.descriptor, JSONPointer(tokens: ["execution_time"]),
+                        "execution_time is \(Self.format(duration)) s but end - start is \(Self.format(end - start)) s",
+                        level: level))
+                }
+                if let before = session.configuration, let after = facts.configuration,
+                    let drift = Self.drift(before, after)
+                {
+                    let names = (before + after).compactMap { Self.componentName($0) }
+                        .filter { !configuration.isAllowedComponent($0) }
+                    findings.append(finding(
+                        ConfigDriftRule.descriptor, JSONPointer(tokens: ["components"]), drift, level: level,
+                        sensitive: Array(Set(names)).sorted()))
+                }
+                sessions[facts.correlator]?.ended = true
+            }
+        case .unknown:
+            break
+        }
+        message.findings += findings.count
+        verdict.message = message
+        return findings
+    }
+
+    /// Sessions still waiting for an end that level 3 promises.
+    func finish() -> [Finding] {
+        var findings: [Finding] = []
+        for correlator in arrival[arrivalHead...] {
+            if let finding = openSessionFinding(correlator) { findings.append(finding) }
+        }
+        sessions.removeAll()
+        arrival.removeAll()
+        arrivalHead = 0
+        return findings
+    }
+
+    private func remember(_ facts: SessionFacts, message: AuditedMessage) {
+        sessions[facts.correlator] = Session(
+            source: message.source, locator: message.locator, level: facts.level, startTime: facts.startTime,
+            configuration: facts.configuration, endLevels: facts.endLevels)
+        arrival.append(facts.correlator)
+        if arrival.count - arrivalHead > configuration.sessionCapacity {
+            let oldest = arrival[arrivalHead]
+            arrivalHead += 1
+            pendingEvictions.append(contentsOf: openSessionFinding(oldest).map { [$0] } ?? [])
+            sessions[oldest] = nil
+            if arrivalHead > 4096 && arrivalHead * 2 > arrival.count {
+                arrival.removeFirst(arrivalHead)
+                arrivalHead = 0
+            }
+        }
+    }
+
+    /// Findings about forgotten sessions, handed out by `takeEvictions`.
+    private var pendingEvictions: [Finding] = []
+
+    func takeEvictions() -> [Finding] {
+        defer { pendingEvictions.removeAll() }
+        return pendingEvictions
+    }
+
+    private func openSessionFinding(_ correlator: String) -> Finding? {
+        guard let session = sessions[correlator], !session.ended, let level = session.level,
+            session.endLevels.contains(level)
+        else { return nil }
+        let rule = StartWithoutEndRule.descriptor
+        return Finding(
+            rule: rule.id, severity: rule.defaultSeverity, source: session.source, locator: session.locator,
+            level: level, correlator: correlator,
+            message: "no end message arrived for this level-\(level) run (level 3 sends one when the workflow ends)")
+    }
+
+    static func componentName(_ value: JSONValue) -> String? { value.stringValue ?? value["c"]?.stringValue }
+
+    /// A one-line description of how two component lists differ (as multisets), or `nil` when they agree.
+    static func drift(_ before: [JSONValue], _ after: [JSONValue]) -> String? {
+        var counts: [JSONValue: Int] = [:]
+        for component in before { counts[component, default: 0] += 1 }
+        for component in after { counts[component, default: 0] -= 1 }
+        let onlyStart = counts.filter { $0.value > 0 }.keys.map { describe($0) }.sorted()
+        let onlyEnd = counts.filter { $0.value < 0 }.keys.map { describe($0) }.sorted()
+        guard !onlyStart.isEmpty || !onlyEnd.isEmpty else { return nil }
+        var parts: [String] = []
+        if !onlyStart.isEmpty { parts.append("only at start: \(onlyStart.joined(separator: ", "))") }
+        if !onlyEnd.isEmpty { parts.append("only at end: \(onlyEnd.joined(separator: ", "))") }
+        return "the end message's configuration differs from the start's (" + parts.joined(separator: "; ") + ")"
+    }
+
+    private static func describe(_ component: JSONValue) -> String {
+        component.stringValue ?? component.serialized()
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds.rounded() == seconds && abs(seconds) < 1e15 ? String(Int64(seconds)) : String(seconds)
+    }
+}

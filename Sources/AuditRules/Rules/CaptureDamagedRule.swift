@@ -1,0 +1,10 @@
+import AuditModel
+
+/// `capture.damaged`: the capture file is corrupt or cut short; frames after the damage are not read.
+public struct CaptureDamagedRule: AuditRule {
+    public static let descriptor = RuleDescriptor(
+        id: "capture.damaged", defaultSeverity: .error,
+        summary: "the capture file is corrupt or cut short",
+        help: "The frames before the damage were audited; those after it could not be read. The run exits with "
+            + "status 2. Copy the capture again, or repair it (e.g. with pcapfix).")
+}

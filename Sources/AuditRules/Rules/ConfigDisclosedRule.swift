@@ -1,0 +1,24 @@
+import AuditModel
+import JSONCore
+
+/// `level.config-disclosed`: configuration detail in a message of a level that must not carry it (level 1).
+/// Which fields are configuration comes from the schemas' `discloses` annotations.
+public struct ConfigDisclosedRule: MessageRule {
+    public static let descriptor = RuleDescriptor(
+        id: "level.config-disclosed", defaultSeverity: .error,
+        summary: "configuration detail (e.g. components) in a level-1 message",
+        help: "Level 1 promises versions and platform only. This message also carries the workflow's configuration "
+            + "(executors, providers, launchers), which the user did not agree to send.")
+
+    public init() {}
+
+    public func check(_ context: MessageContext, into findings: inout [Finding]) {
+        guard context.kind == .start, let level = context.judgedLevel else { return }
+        for annotation in context.disclosures(of: .configuration, above: level) {
+            let field = annotation.pointer.tokens.last ?? "message"
+            findings.append(context.finding(
+                Self.descriptor, at: annotation.pointer,
+                "'\(field)' is configuration detail, allowed from level \(annotation.minimumLevel ?? 2), but the message is level \(level)"))
+        }
+    }
+}

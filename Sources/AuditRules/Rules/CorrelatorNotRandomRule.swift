@@ -1,0 +1,53 @@
+import AuditModel
+import JSONCore
+
+/// `privacy.correlator-not-random`: the correlator is not a version-4 (random) UUID. Version 1 embeds the
+/// sender's MAC address and the time.
+public struct CorrelatorNotRandomRule: MessageRule {
+    public static let descriptor = RuleDescriptor(
+        id: "privacy.correlator-not-random", defaultSeverity: .error,
+        summary: "correlator is not a version-4 UUID (version 1 embeds a MAC address and a time)",
+        help: "The correlator ties a run's messages together and must say nothing else. A random (version 4) UUID "
+            + "does that; a version-1 UUID carries the machine's MAC address and the creation time.")
+
+    public init() {}
+
+    public func check(_ context: MessageContext, into findings: inout [Finding]) {
+        for (pointer, value) in context.values(withRole: .correlator) {
+            guard let text = value.stringValue, let uuid = UUIDText(text), !uuid.isRandom else { continue }
+            let detail =
+                uuid.version == 1
+                ? "a version-1 UUID: it embeds the sender's MAC address and the time it was made"
+                : "a version-\(uuid.version) UUID (variant \(uuid.variantName)), not a random version-4 one"
+            findings.append(context.finding(Self.descriptor, at: pointer, "correlator is \(detail)", sensitive: [text]))
+        }
+    }
+}
+
+/// The version and variant of a UUID in its text form.
+struct UUIDText {
+    let version: Int
+    let variantBits: UInt8
+
+    init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36, bytes[8] == 45, bytes[13] == 45, bytes[18] == 45, bytes[23] == 45,
+            let versionDigit = Int(String(UnicodeScalar(bytes[14])), radix: 16),
+            let variantDigit = UInt8(String(UnicodeScalar(bytes[19])), radix: 16)
+        else { return nil }
+        version = versionDigit
+        variantBits = variantDigit
+    }
+
+    /// RFC 9562: version 4 with the variant bits `10`.
+    var isRandom: Bool { version == 4 && variantBits & 0b1100 == 0b1000 }
+
+    var variantName: String {
+        switch variantBits {
+        case 0..<8: "NCS"
+        case 8..<12: "RFC 9562"
+        case 12..<14: "Microsoft"
+        default: "reserved"
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import AuditModel
+
+/// `session.duplicate`: two start messages share a correlator.
+public struct DuplicateSessionRule: AuditRule {
+    public static let descriptor = RuleDescriptor(
+        id: "session.duplicate", defaultSeverity: .error,
+        summary: "two start messages share a correlator",
+        help: "Every run must draw a fresh random correlator. A repeated one means the client reuses identifiers "
+            + "(which links runs of one user together) or the messages were replayed.")
+}

@@ -1,0 +1,10 @@
+import AuditModel
+
+/// `session.end-without-start`: an end message whose start was not seen before it.
+public struct EndWithoutStartRule: AuditRule {
+    public static let descriptor = RuleDescriptor(
+        id: "session.end-without-start", defaultSeverity: .note,
+        summary: "an end message whose start was not seen",
+        help: "The start message of this run is not in the inputs (lost on the way, or captured before the capture "
+            + "began), so the end message cannot be judged against its session's level.")
+}

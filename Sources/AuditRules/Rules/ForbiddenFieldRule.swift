@@ -1,0 +1,28 @@
+import AuditModel
+import JSONCore
+
+/// `privacy.forbidden-field`: a field no generation may send again (hashed user and host names, the kernel
+/// release), as the schemas annotate them (`discloses: forbidden`).
+public struct ForbiddenFieldRule: MessageRule {
+    public static let descriptor = RuleDescriptor(
+        id: "privacy.forbidden-field", defaultSeverity: .error,
+        summary: "a field no generation may send again: hashed user or host names (uname, hname), kernel release (os_v)",
+        help: "Old clients sent short hashes of the user and host names, which a dictionary reverses, and the "
+            + "kernel release, which fingerprints the machine. Parsl removed them because they contradict "
+            + "anonymity. Upgrade the client.")
+
+    public init() {}
+
+    public func check(_ context: MessageContext, into findings: inout [Finding]) {
+        var seen = Set<JSONPointer>()
+        for annotation in context.annotations where annotation.discloses == .forbidden {
+            guard seen.insert(annotation.pointer).inserted else { continue }
+            let value = annotation.pointer.resolve(in: context.message)
+            let field = annotation.pointer.tokens.last ?? "message"
+            findings.append(context.finding(
+                Self.descriptor, at: annotation.pointer,
+                "'\(field)' must never be sent: it identifies the user or the machine",
+                sensitive: value?.stringValue.map { [$0] } ?? []))
+        }
+    }
+}

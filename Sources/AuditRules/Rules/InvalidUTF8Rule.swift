@@ -1,0 +1,10 @@
+import AuditModel
+
+/// `protocol.invalid-utf8`: bytes that are not UTF-8.
+public struct InvalidUTF8Rule: AuditRule {
+    public static let descriptor = RuleDescriptor(
+        id: "protocol.invalid-utf8", defaultSeverity: .error,
+        summary: "bytes that are not UTF-8",
+        help: "JSON text must be UTF-8. Parsl's json.dumps escapes every non-ASCII character, so invalid bytes mean "
+            + "the payload was not written by Parsl, or was damaged on the way.")
+}

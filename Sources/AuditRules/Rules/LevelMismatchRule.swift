@@ -1,0 +1,23 @@
+import AuditModel
+import JSONCore
+
+/// `level.mismatch`: `tracking_level` differs from the level given with `--level`.
+public struct LevelMismatchRule: MessageRule {
+    public static let descriptor = RuleDescriptor(
+        id: "level.mismatch", defaultSeverity: .error,
+        summary: "tracking_level differs from --level",
+        help: "The client announces another level than the one it was configured with: either the configuration "
+            + "did not take effect, or the message was not produced by this configuration.")
+
+    public init() {}
+
+    public func check(_ context: MessageContext, into findings: inout [Finding]) {
+        guard case .fixed(let expected) = context.configuration.level, context.kind == .start,
+            let (pointer, value) = context.values(withRole: .level).first
+        else { return }
+        guard value.exactInteger != Int64(expected) else { return }
+        findings.append(context.finding(
+            Self.descriptor, at: pointer,
+            "the message says tracking level \(value) but the client was configured with level \(expected)"))
+    }
+}

@@ -1,0 +1,26 @@
+import AuditModel
+import JSONCore
+
+/// `privacy.project-name`: the opt-in `project_name` is present; it ties the run to a named project.
+public struct ProjectNameRule: MessageRule {
+    public static let descriptor = RuleDescriptor(
+        id: "privacy.project-name", defaultSeverity: .note,
+        summary: "the opt-in, de-anonymising project_name is present",
+        help: "The user set Config(project_name=...) to take part in Parsl's leaderboard. That is a choice, not a "
+            + "leak, but the messages are no longer anonymous: make sure the name is one the project wants public.")
+
+    public init() {}
+
+    public func check(_ context: MessageContext, into findings: inout [Finding]) {
+        var seen = Set<JSONPointer>()
+        for annotation in context.annotations where annotation.discloses == .identifying {
+            guard seen.insert(annotation.pointer).inserted,
+                let value = annotation.pointer.resolve(in: context.message)
+            else { continue }
+            let shown = value.stringValue ?? value.serialized()
+            findings.append(context.finding(
+                Self.descriptor, at: annotation.pointer,
+                "project name '\(shown)' is sent: this run is no longer anonymous", sensitive: [shown]))
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import AuditModel
+import JSONCore
+
+/// `privacy.timestamp-precision`: a start or end time with sub-second digits, which helps match a message to
+/// a job in a site's logs.
+public struct TimestampPrecisionRule: MessageRule {
+    public static let descriptor = RuleDescriptor(
+        id: "privacy.timestamp-precision", defaultSeverity: .warning,
+        summary: "a timestamp with sub-second precision (a fingerprint)",
+        help: "Whole seconds are enough for usage statistics. Microsecond timestamps let anyone holding a site's "
+            + "scheduler or firewall logs match the message to one job and so to one user.")
+
+    public init() {}
+
+    public func check(_ context: MessageContext, into findings: inout [Finding]) {
+        for role in [FieldRole.startTime, .endTime] {
+            for (pointer, value) in context.values(withRole: role) {
+                guard case .real(let seconds) = value, seconds.isFinite, seconds.rounded(.down) != seconds else { continue }
+                findings.append(context.finding(
+                    Self.descriptor, at: pointer,
+                    "'\(pointer.tokens.last ?? "")' has sub-second precision (\(value)): whole seconds would do"))
+            }
+        }
+    }
+}

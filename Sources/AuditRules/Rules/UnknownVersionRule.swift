@@ -1,0 +1,16 @@
+import AuditModel
+
+/// `protocol.unknown-version`: a datagram whose first byte is neither the protocol byte `1` nor `{`.
+public struct UnknownVersionRule: AuditRule {
+    public static let descriptor = RuleDescriptor(
+        id: "protocol.unknown-version", defaultSeverity: .error,
+        summary: "first byte is neither 1 nor {",
+        help: "Parsl sends the protocol byte '1' and then JSON, or (before April 2024) bare JSON starting with '{'. "
+            + "Any other first byte is a protocol this audit does not know: the payload cannot be checked.")
+
+    static func message(firstByte: UInt8?) -> String {
+        guard let byte = firstByte else { return "empty payload: no protocol byte and no message" }
+        let shown = (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))' (0x\(String(byte, radix: 16)))" : "0x\(String(byte, radix: 16))"
+        return "first byte \(shown) is neither the protocol byte '1' nor '{': unknown protocol, not checked"
+    }
+}

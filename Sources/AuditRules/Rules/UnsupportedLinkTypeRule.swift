@@ -1,0 +1,10 @@
+import AuditModel
+
+/// `capture.unsupported-link-type`: frames of a link type this reader does not decode.
+public struct UnsupportedLinkTypeRule: AuditRule {
+    public static let descriptor = RuleDescriptor(
+        id: "capture.unsupported-link-type", defaultSeverity: .warning,
+        summary: "frames of a link type usage-audit does not decode",
+        help: "The capture holds frames of a link type other than Ethernet, Linux cooked, BSD loopback or raw IP. "
+            + "Usage messages in those frames were not audited: capture on another interface or with -i any.")
+}

@@ -1,0 +1,25 @@
+import AuditModel
+import JSONCore
+
+/// `privacy.user-code-identifier`: a component named outside the allowed namespaces (`parsl.` unless
+/// `--allow-namespace` adds more): the user's own module and class names leave the machine.
+public struct UserCodeIdentifierRule: MessageRule {
+    public static let descriptor = RuleDescriptor(
+        id: "privacy.user-code-identifier", defaultSeverity: .error,
+        summary: "a component named outside the allowed namespaces (default parsl.)",
+        help: "Parsl reports every object of the configuration by its module and class name, so a provider or "
+            + "launcher written by the user (say acme_genomics.cluster.AcmeProvider) names the user's private code. "
+            + "Use --allow-namespace for third-party packages that are public.")
+
+    public init() {}
+
+    public func check(_ context: MessageContext, into findings: inout [Finding]) {
+        for (pointer, value) in context.values(withRole: .componentName) {
+            guard let name = value.stringValue, !context.configuration.isAllowedComponent(name) else { continue }
+            findings.append(context.finding(
+                Self.descriptor, at: pointer,
+                "component '\(name)' names code outside Parsl: it discloses the user's module and class names",
+                sensitive: [name]))
+        }
+    }
+}

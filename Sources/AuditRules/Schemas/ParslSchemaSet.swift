@@ -1,0 +1,180 @@
+import AuditModel
+import JSONCore
+
+/// The Parsl message schemas in use (the embedded ones, or a `--schemas DIR`), with what the checker derives
+/// from them: which document describes which message kind, generation and level, the privacy annotation trees,
+/// and the disclosure matrix.
+public final class ParslSchemaSet: Sendable {
+    /// Every document, by `$id`.
+    public let documents: [String: SchemaDocument]
+    /// The message schemas (those with `messageKind`), newest generation first.
+    public let messageSchemas: [SchemaDocument]
+    let annotationTrees: [String: AnnotationNode]
+
+    /// The schemas compiled into the binary.
+    public static func embedded() throws(SchemaSetError) -> ParslSchemaSet {
+        try ParslSchemaSet(files: EmbeddedSchemas.files)
+    }
+
+    /// Loads the given files (path relative to the schemas folder, text).
+    public init(files: [(path: String, text: String)]) throws(SchemaSetError) {
+        var documents: [String: SchemaDocument] = [:]
+        for (path, text) in files {
+            let json: JSONValue
+            do { json = try JSONValue.parse(text) } catch {
+                throw SchemaSetError(path: path, message: "not valid JSON: \(error)")
+            }
+            guard let id = json["$id"]?.stringValue, id.contains("://") else {
+                throw SchemaSetError(path: path, pointer: "/$id", message: "every schema needs an absolute $id")
+            }
+            if let other = documents[id] {
+                throw SchemaSetError(path: path, pointer: "/$id", message: "$id \(id) is also the $id of \(other.path)")
+            }
+            documents[id] = SchemaDocument(path: path, id: id, json: json)
+        }
+        self.documents = documents
+        let messages = documents.values.filter { $0.messageKind != nil }
+        guard !messages.isEmpty else {
+            throw SchemaSetError(path: files.first?.path ?? "(none)", message: "no message schema (none has messageKind)")
+        }
+        messageSchemas = messages.sorted {
+            ($0.generations.max() ?? "", $1.path) > ($1.generations.max() ?? "", $0.path)
+        }
+        var builder = AnnotationTreeBuilder(documents: documents)
+        var trees: [String: AnnotationNode] = [:]
+        for document in messageSchemas { trees[document.id] = try builder.node(for: document.id) }
+        annotationTrees = trees
+    }
+
+    /// Loads every `*.json` under `directory`.
+    public static func load(directory: String) throws(SchemaSetError) -> ParslSchemaSet {
+        let files: [(String, String)]
+        do { files = try SchemaFiles.read(directory: directory) } catch {
+            throw SchemaSetError(path: directory, message: "\(error)")
+        }
+        guard !files.isEmpty else { throw SchemaSetError(path: directory, message: "holds no .json schema") }
+        return try ParslSchemaSet(files: files)
+    }
+
+    /// The privacy annotations at every place of `message`, judged by `schema`.
+    public func annotations(of message: JSONValue, under schema: SchemaDocument) -> [LocatedAnnotation] {
+        var out: [LocatedAnnotation] = []
+        annotationTrees[schema.id]?.annotate(message, at: .root, into: &out)
+        return out
+    }
+
+    // MARK: Classification
+
+    /// The message schema whose shape best fits `object`, telling its kind and generation: members it
+    /// declares count for, members it does not declare and required members that are missing count against.
+    /// Ties go to the newest generation.
+    public func bestShape(for object: JSONObject) -> SchemaDocument {
+        var best = messageSchemas[0]
+        var bestScore = Int.min
+        for document in messageSchemas where document.trackingLevel == nil || document.messageKind == .end {
+            let declared = annotationTrees[document.id].map { Self.declaredProperties($0) } ?? []
+            let required = Set(document.json["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            var score = 0
+            for key in object.keys { score += declared.contains(key) ? 2 : -2 }
+            score -= required.subtracting(object.keys).count * 3
+            if score > bestScore {
+                best = document
+                bestScore = score
+            }
+        }
+        return best
+    }
+
+    /// The top-level properties a tree declares, through its `$ref`s and `allOf`.
+    static func declaredProperties(_ node: AnnotationNode) -> Set<String> {
+        var result = Set(node.properties.keys)
+        var visited: Set<ObjectIdentifier> = [ObjectIdentifier(node)]
+        var queue = node.conjuncts
+        while let next = queue.popLast() {
+            guard visited.insert(ObjectIdentifier(next)).inserted else { continue }
+            result.formUnion(next.properties.keys)
+            queue += next.conjuncts
+        }
+        return result
+    }
+
+    /// The document that describes `kind` messages of the generations of `shape` at `level`: the one pinning
+    /// that level if there is one, else the shape's own.
+    public func schema(like shape: SchemaDocument, level: Int?) -> SchemaDocument {
+        guard let level, let kind = shape.messageKind else { return shape }
+        return messageSchemas.first {
+            $0.messageKind == kind && $0.trackingLevel == level && $0.generations == shape.generations
+        } ?? shape
+    }
+
+    /// The levels at which `kind` messages of these generations are sent: the `trackingLevel`s of their
+    /// documents, or every level when none pins one (all-or-nothing generations).
+    public func levels(of kind: MessageKind, generations: [String]) -> Set<Int> {
+        let pinned = messageSchemas.filter { $0.messageKind == kind && $0.generations == generations }
+            .compactMap(\.trackingLevel)
+        return pinned.isEmpty ? [1, 2, 3] : Set(pinned)
+    }
+
+    /// Narrows the generations a shape stands for by the fields the message holds: a field annotated with
+    /// `generation` is only sent by those generations (`project_name` by G5).
+    public func generation(of object: JSONObject, shape: SchemaDocument) -> String {
+        var candidates = shape.generations
+        if let tree = annotationTrees[shape.id], candidates.count > 1 {
+            for key in object.keys {
+                guard let field = Self.property(key, in: tree) else { continue }
+                let sending = Self.generations(of: field)
+                guard !sending.isEmpty else { continue }
+                let narrowed = candidates.filter { sending.contains($0) }
+                if !narrowed.isEmpty { candidates = narrowed }
+            }
+        }
+        return candidates.joined(separator: "/")
+    }
+
+    /// The generations a field is annotated with, on itself or on the schemas its `$ref`s lead to.
+    static func generations(of field: AnnotationNode) -> [String] {
+        var visited = Set<ObjectIdentifier>()
+        var queue = [field]
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
+            guard visited.insert(ObjectIdentifier(next)).inserted else { continue }
+            if !next.generations.isEmpty { return next.generations }
+            queue += next.conjuncts
+        }
+        return []
+    }
+
+    /// The annotation node of a top-level property, through `$ref`s and `allOf`, with the annotations of
+    /// the nodes its own `$ref`s lead to merged in.
+    static func property(_ key: String, in node: AnnotationNode) -> AnnotationNode? {
+        var visited = Set<ObjectIdentifier>()
+        var queue = [node]
+        while let next = queue.popLast() {
+            guard visited.insert(ObjectIdentifier(next)).inserted else { continue }
+            if let found = next.properties[key] { return found }
+            queue += next.conjuncts
+        }
+        return nil
+    }
+}
+
+/// Reading a schemas folder from disk.
+enum SchemaFiles {
+    static func read(directory: String) throws -> [(String, String)] {
+        var result: [(String, String)] = []
+        try walk(directory, relative: "", into: &result)
+        return result.sorted { $0.0 < $1.0 }
+    }
+
+    private static func walk(_ root: String, relative: String, into result: inout [(String, String)]) throws {
+        let path = relative.isEmpty ? root : root + "/" + relative
+        for entry in try FileSystem.listDirectory(path).sorted() {
+            let child = relative.isEmpty ? entry : relative + "/" + entry
+            if FileSystem.isDirectory(root + "/" + child) {
+                try walk(root, relative: child, into: &result)
+            } else if entry.hasSuffix(".json") {
+                result.append((child, try FileSystem.readText(root + "/" + child)))
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+/// Escaping for every output language, in one place. Message content is hostile input (anything a datagram
+/// can hold), so nothing from it reaches a report unescaped: not markup, not terminal control sequences, not
+/// characters that XML 1.0 forbids.
+enum Escape {
+    /// `\u{1B}` as the six characters `\u001b`: keeps the information visible without letting it act.
+    static func visible(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
+    /// Characters that reorder or hide text on screen (bidirectional overrides and isolates, as in the
+    /// "Trojan Source" attack), so a finding cannot be made to read as something else.
+    static func isDeceptiveFormatCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: true
+        default: false
+        }
+    }
+
+    /// C0 and C1 controls and DEL: what a terminal may interpret.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// For one line of a terminal or Markdown report: every control character (tab and newline too, which
+    /// would break the line structure) and every bidi control becomes visible text.
+    static func singleLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) || isDeceptiveFormatCharacter($0) }) else {
+            return text
+        }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) || isDeceptiveFormatCharacter(scalar) {
+                out += visible(scalar)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// XML 1.0 text or attribute content. Characters XML 1.0 cannot carry at all (most C0 controls,
+    /// U+FFFE, U+FFFF), not even as character references, become visible `\uXXXX` text. In attributes,
+    /// tab, newline and carriage return are written as references so that attribute normalisation keeps them.
+    static func xml(_ text: String, attribute: Bool = false) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"" where attribute: out += "&quot;"
+            case "'" where attribute: out += "&apos;"
+            case "\t" where attribute: out += "&#9;"
+            case "\n" where attribute: out += "&#10;"
+            case "\r": out += "&#13;"
+            case "\t", "\n": out.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                    out += visible(scalar)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    /// HTML text or a double- or single-quoted attribute value. Controls other than tab, newline and
+    /// carriage return (parse errors in HTML) and bidi controls become visible `\uXXXX` text.
+    static func html(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\t", "\n": out.unicodeScalars.append(scalar)
+            default:
+                if isControl(scalar) || isDeceptiveFormatCharacter(scalar) || scalar.value == 0xFFFE
+                    || scalar.value == 0xFFFF
+                {
+                    out += visible(scalar)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Inline Markdown text (GitHub flavour), including inside a table cell: one line, with the characters
+    /// that start emphasis, links, code, HTML or a cell boundary backslash-escaped, so user data stays text.
+    static func markdown(_ text: String) -> String {
+        var out = ""
+        for character in singleLine(text).unicodeScalars {
+            switch character {
+            case "\\", "`", "*", "_", "[", "]", "|", "~", "#", "!":
+                out += "\\"
+                out.unicodeScalars.append(character)
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+
+    /// A Markdown code span holding `text` literally, safe inside a table cell: the fence is longer than any
+    /// run of backticks inside, and `|` is escaped (GitHub splits cells before it parses code spans).
+    static func markdownCode(_ text: String) -> String {
+        let content = singleLine(text).replacing("|", with: "\\|")
+        var longestRun = 0
+        var run = 0
+        for character in content.unicodeScalars {
+            run = character == "`" ? run + 1 : 0
+            longestRun = max(longestRun, run)
+        }
+        let fence = String(repeating: "`", count: longestRun + 1)
+        let pad = content.hasPrefix("`") || content.hasSuffix("`") || content.isEmpty ? " " : ""
+        return fence + pad + content + pad + fence
+    }
+
+    /// At most `limit` Unicode scalars, with an ellipsis when cut: reports never repeat more of a message
+    /// than a reader needs.
+    static func truncated(_ text: String, to limit: Int) -> String {
+        guard text.unicodeScalars.count > limit else { return text }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: text.unicodeScalars.prefix(max(0, limit - 1)))
+        return String(out) + "…"
+    }
+}

@@ -1,0 +1,34 @@
+import AuditModel
+
+/// SARIF `partialFingerprints`: lets code scanning recognise a finding as the same one in the next run.
+///
+/// A finding is "the same" when the same rule fires on the same input at the same place in the same kind of
+/// message, about the same values. What changes between two runs of the same workflow is left out: the
+/// correlator (a fresh UUID every run), the frame or line number (another capture shifts it), the level
+/// and the message text (which may quote times). The values are taken in their masked form and the input
+/// name and pointer through the same redaction, so the fingerprint is identical with and without
+/// `--redact` and is not derived from any raw personal value.
+///
+/// Like GitHub's own `primaryLocationLineHash`, a `:N` suffix counts repeats of one identity within the
+/// run, so that a leak repeated in every message stays one result per message.
+enum Fingerprint {
+    static let key = "usageAudit/v1"
+
+    /// One fingerprint per finding of the unredacted report, in order.
+    static func compute(_ report: AuditReport) -> [String] {
+        let redactor = Redactor(report: report)
+        let index = ReportIndex(report)
+        var seen: [String: Int] = [:]
+        return report.findings.map { finding in
+            let kind = index.message(for: finding)?.kind.rawValue ?? (finding.locator == nil ? "input" : "")
+            let masked = Set(finding.sensitiveValues.map(redactor.redact)).sorted()
+            let identity = [
+                finding.rule, redactor.redact(finding.source), kind, redactor.redact(finding.pointer).description,
+            ] + masked
+            let hash = String(SHA256.hexDigest(identity.joined(separator: "\u{0}")).prefix(32))
+            let occurrence = (seen[hash] ?? 0) + 1
+            seen[hash] = occurrence
+            return "\(hash):\(occurrence)"
+        }
+    }
+}

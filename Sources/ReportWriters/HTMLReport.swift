@@ -1,0 +1,316 @@
+import AuditModel
+import JSONCore
+
+/// One self-contained page for an auditor: the verdict and counts, the inputs, the disclosure matrix
+/// (what the schemas allow at each level beside what the audited messages carried), a findings table that
+/// sorts and filters without a network, and each message with findings shown as pretty JSON with the
+/// offending part marked at its pointer.
+///
+/// Self-contained means no reference outside the file: inline CSS, one small inline script, and a
+/// Content-Security-Policy that forbids every fetch and allows only that script (by its hash), so even a
+/// mistake could not make the page reach out. Every value from a message is HTML-escaped.
+struct HTMLReport {
+    let report: AuditReport
+    let options: ReportOptions
+
+    /// Rows of the findings table and message cards, beyond which the page only counts: a browser still
+    /// opens it when a hostile capture yields a million findings.
+    static let maximumFindingRows = 5_000
+    static let maximumMessageCards = 1_000
+    /// Longest pretty-printed payload shown, in UTF-8 bytes of JSON text.
+    static let maximumPayloadBytes = 64 * 1024
+
+    func render() -> String {
+        let index = ReportIndex(report)
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src '\(Self.scriptHash)'">
+            <title>\(h(report.toolName)) report</title>
+            <style>\(Self.css)</style>
+            </head>
+            <body>
+
+            """
+        out += header(index)
+        out += summary(index)
+        out += disclosure()
+        out += findingsTable(index)
+        out += messageCards(index)
+        out += "<footer>\(h(report.toolName)) \(h(report.toolVersion))</footer>\n"
+        out += "<script>\(Self.script)</script>\n</body>\n</html>\n"
+        return out
+    }
+
+    private func h(_ text: String) -> String { Escape.html(text) }
+
+    private func badge(_ severity: Severity) -> String { "<span class=\"badge \(severity.rawValue)\">\(severity.rawValue)</span>" }
+
+    // MARK: Sections
+
+    private func header(_ index: ReportIndex) -> String {
+        let failing = index.failingCount(options.failOn)
+        let unreadable = report.inputs.count { $0.readError != nil }
+        let verdict: String
+        if unreadable > 0 {
+            verdict = "<span class=\"verdict fail\">failed: \(ReportIndex.plural(unreadable, "input")) could not be read</span>"
+        } else if failing > 0 {
+            verdict = "<span class=\"verdict fail\">failed: \(ReportIndex.plural(failing, "finding")) at or above --fail-on \(options.failOn.rawValue)</span>"
+        } else {
+            verdict = "<span class=\"verdict pass\">passed at --fail-on \(options.failOn.rawValue)</span>"
+        }
+        return """
+            <header><h1>Usage-tracking audit</h1>
+            <p>\(ReportIndex.plural(report.messages.count, "message")) in \(ReportIndex.plural(report.inputs.count, "input")), \(report.unparsedCount) unparsed. \(verdict)</p>
+            <nav><a href="#summary">Summary</a> <a href="#disclosure">Disclosure matrix</a> <a href="#findings">Findings</a> <a href="#messages">Messages</a></nav>
+            </header>
+
+            """
+    }
+
+    private func summary(_ index: ReportIndex) -> String {
+        var out = "<section id=\"summary\"><h2>Summary</h2>\n<div class=\"cards\">\n"
+        for (severity, count) in ReportIndex.counts(report.findings) {
+            out += "<div class=\"card \(severity.rawValue)\"><b>\(count)</b> \(count == 1 ? severity.rawValue : severity.rawValue + "s")</div>\n"
+        }
+        out += "</div>\n<h3>Inputs</h3>\n<table><thead><tr><th>input</th><th>kind</th><th>messages</th><th>findings</th><th>status</th></tr></thead><tbody>\n"
+        for source in index.sources {
+            let input = index.input(named: source)
+            let findings = report.findings.filter { $0.source == source }
+            let counts = ReportIndex.counts(findings).filter { $0.1 > 0 }.map { "\($1) \($0.rawValue)" }.joined(separator: ", ")
+            let status = input?.readError.map { "<span class=\"unreadable\">could not be read: \(h($0))</span>" } ?? "read"
+            out += "<tr><td><code>\(h(source))</code></td><td>\(h(input?.kind ?? ""))</td>"
+            out += "<td class=\"num\">\(input?.messages ?? report.messages.count { $0.source == source })</td>"
+            out += "<td>\(counts.isEmpty ? "none" : counts)</td><td>\(status)</td></tr>\n"
+        }
+        out += "</tbody></table>\n"
+        let rules = index.ruleCounts()
+        if !rules.isEmpty {
+            out += "<h3>By rule</h3>\n<table><thead><tr><th>rule</th><th>severity</th><th>findings</th><th>what it detects</th></tr></thead><tbody>\n"
+            for (rule, severity, count) in rules {
+                let summary = report.rules.first { $0.id == rule }?.summary ?? ""
+                out += "<tr><td><code>\(h(rule))</code></td><td>\(badge(severity))</td><td class=\"num\">\(count)</td><td>\(h(summary))</td></tr>\n"
+            }
+            out += "</tbody></table>\n"
+        }
+        return out + "</section>\n"
+    }
+
+    private func disclosure() -> String {
+        var out = "<section id=\"disclosure\"><h2>Disclosure matrix</h2>\n"
+        let observation = DisclosureObservation(report.messages)
+        guard let matrix = report.disclosure else {
+            return out + "<p>The schemas in use state no disclosure matrix.</p></section>\n"
+        }
+        out += "<p>For each field, what the schemas allow at each tracking level, and in how many of the audited messages "
+        out += "whose content the report holds (\(observation.messagesWithContent)) it was seen at that level. "
+        out += "<span class=\"leak\">Red</span> marks a field seen where it is not allowed.</p>\n"
+        out += "<table class=\"matrix\"><thead><tr><th>field</th><th>message</th><th>discloses</th><th>generations</th>"
+        out += (1...3).map { "<th>level \($0)</th>" }.joined() + "</tr></thead><tbody>\n"
+        var known: Set<DisclosureObservation.FieldKey> = []
+        for row in matrix.rows {
+            known.insert(.init(field: row.field, message: row.message))
+            out += "<tr><td><code>\(h(row.field))</code></td><td>\(h(row.message))</td><td>\(h(row.discloses))</td>"
+            out += "<td>\(h(row.generations.joined(separator: ", ")))</td>"
+            for level in 1...3 {
+                out += cell(allowed: row.allowed(atLevel: level), seen: observation.count(row.field, row.message, level))
+            }
+            out += "</tr>\n"
+        }
+        for key in observation.fields where !known.contains(key) {
+            out += "<tr class=\"unknown\"><td><code>\(h(key.field))</code></td><td>\(h(key.message))</td><td>not in the schemas</td><td></td>"
+            for level in 1...3 { out += cell(allowed: false, seen: observation.count(key.field, key.message, level)) }
+            out += "</tr>\n"
+        }
+        return out + "</tbody></table>\n</section>\n"
+    }
+
+    private func cell(allowed: Bool, seen: Int) -> String {
+        let state = seen > 0 ? (allowed ? "seen" : "leak") : "unseen"
+        let allowedText = allowed ? "<span class=\"allowed\">allowed</span>" : "<span class=\"forbidden\">not allowed</span>"
+        let seenText = seen > 0 ? "<br>seen in \(ReportIndex.plural(seen, "message"))" : ""
+        return "<td class=\"\(state)\">\(allowedText)\(seenText)</td>"
+    }
+
+    private func findingsTable(_ index: ReportIndex) -> String {
+        var out = "<section id=\"findings\"><h2>Findings</h2>\n"
+        guard !report.findings.isEmpty else { return out + "<p>No findings.</p></section>\n" }
+        out += "<div id=\"filters\">"
+        for severity in Severity.allCases.reversed() {
+            out += "<label><input type=\"checkbox\" value=\"\(severity.rawValue)\" checked> \(severity.rawValue)</label> "
+        }
+        out += "<label>text <input type=\"search\" id=\"filter-text\" placeholder=\"rule, input, value\"></label> "
+        out += "<span><span id=\"shown-count\">\(min(report.findings.count, Self.maximumFindingRows))</span> shown</span></div>\n"
+        out += "<table id=\"findings-table\"><thead><tr>"
+        for column in ["severity", "rule", "input", "where", "pointer", "message"] {
+            out += "<th><button type=\"button\">\(column)</button></th>"
+        }
+        out += "</tr></thead><tbody>\n"
+        let anchors = findingAnchors(index)
+        for (position, finding) in report.findings.enumerated().prefix(Self.maximumFindingRows) {
+            let severityKey = Severity.allCases.count - 1 - Severity.allCases.firstIndex(of: finding.severity)!
+            let place = finding.locator?.description ?? "(whole input)"
+            let placeKey = finding.locator.map { "\($0.kind) \(String(repeating: "0", count: max(0, 12 - String($0.number).count)))\($0.number)" } ?? ""
+            let link = anchors[position].map { "<a href=\"#\($0)\">\(h(place))</a>" } ?? h(place)
+            out += "<tr data-severity=\"\(finding.severity.rawValue)\"><td data-key=\"\(severityKey)\">\(badge(finding.severity))</td>"
+            out += "<td><code>\(h(finding.rule))</code></td><td><code>\(h(finding.source))</code></td>"
+            out += "<td data-key=\"\(h(placeKey))\">\(link)</td><td><code>\(h(ReportIndex.pointerText(finding)))</code></td>"
+            out += "<td>\(h(finding.message))</td></tr>\n"
+        }
+        out += "</tbody></table>\n"
+        if report.findings.count > Self.maximumFindingRows {
+            out += "<p class=\"cut\">\(report.findings.count - Self.maximumFindingRows) more findings are not listed; the JSON or SARIF report holds them all.</p>\n"
+        }
+        return out + "</section>\n"
+    }
+
+    /// The anchor each finding row links to: its mark in the message, else the message card.
+    private func findingAnchors(_ index: ReportIndex) -> [String?] {
+        var anchors = [String?](repeating: nil, count: report.findings.count)
+        for (messagePosition, findingPositions) in index.findingsByMessage where shownCards(index).contains(messagePosition) {
+            let payload = report.messages[messagePosition].payload
+            var markedPointers: [JSONPointer: Int] = [:]
+            for position in findingPositions {
+                let pointer = report.findings[position].pointer
+                if let payload, !pointer.isRoot, pointer.resolve(in: payload) != nil {
+                    let first = markedPointers[pointer] ?? position
+                    markedPointers[pointer] = first
+                    anchors[position] = "f-\(first)"
+                } else {
+                    anchors[position] = "m-\(messagePosition)"
+                }
+            }
+        }
+        return anchors
+    }
+
+    /// Positions of the messages that get a card: those with findings, in report order, up to the cap.
+    private func shownCards(_ index: ReportIndex) -> Set<Int> {
+        Set(index.findingsByMessage.keys.sorted().prefix(Self.maximumMessageCards))
+    }
+
+    private func messageCards(_ index: ReportIndex) -> String {
+        var out = "<section id=\"messages\"><h2>Messages with findings</h2>\n"
+        let wholeInput = report.findings.enumerated().filter { $0.element.locator == nil }
+        if !wholeInput.isEmpty {
+            out += "<article class=\"message\"><h3>Findings about whole inputs</h3><ul class=\"findings\">\n"
+            for (_, finding) in wholeInput { out += findingItem(finding) }
+            out += "</ul></article>\n"
+        }
+        let positions = index.findingsByMessage.keys.sorted()
+        for messagePosition in positions.prefix(Self.maximumMessageCards) {
+            let message = report.messages[messagePosition]
+            let findingPositions = index.findingsByMessage[messagePosition]!
+            var facts = [message.kind.rawValue]
+            if let level = message.level { facts.append("level \(level)") }
+            if let generation = message.generation { facts.append(generation) }
+            out += "<article class=\"message\" id=\"m-\(messagePosition)\"><h3><code>\(h(message.source))</code> \(message.locator.description)"
+            out += " <small>\(h(facts.joined(separator: " · ")))</small></h3>\n"
+            if let correlator = message.correlator { out += "<p class=\"correlator\">correlator <code>\(h(correlator))</code></p>\n" }
+            out += "<ul class=\"findings\">\n"
+            for position in findingPositions { out += findingItem(report.findings[position]) }
+            out += "</ul>\n"
+            out += payload(message, findings: findingPositions)
+            out += "</article>\n"
+        }
+        if positions.count > Self.maximumMessageCards {
+            out += "<p class=\"cut\">\(positions.count - Self.maximumMessageCards) more messages with findings are not shown.</p>\n"
+        }
+        if positions.isEmpty && wholeInput.isEmpty { out += "<p>None.</p>\n" }
+        return out + "</section>\n"
+    }
+
+    private func findingItem(_ finding: Finding) -> String {
+        "<li>\(badge(finding.severity)) <code>\(h(finding.rule))</code> at <code>\(h(ReportIndex.pointerText(finding)))</code>: \(h(finding.message))</li>\n"
+    }
+
+    /// The message as pretty JSON, each finding's pointer wrapped in a `<mark>` coloured by its most severe
+    /// finding and titled with its rules. Findings about the whole message, or at a pointer the message does
+    /// not hold (a missing required field), mark nothing: their line above says where.
+    private func payload(_ message: AuditedMessage, findings positions: [Int]) -> String {
+        guard let payload = message.payload else {
+            return "<p class=\"nocontent\">\(message.parsed ? "The report does not hold this message's content." : "The message could not be decoded; there is no content to show.")</p>\n"
+        }
+        var marks: [JSONPointer: (severity: Severity, rules: [String], anchor: Int)] = [:]
+        for position in positions {
+            let finding = report.findings[position]
+            guard !finding.pointer.isRoot, finding.pointer.resolve(in: payload) != nil else { continue }
+            if var mark = marks[finding.pointer] {
+                mark.severity = max(mark.severity, finding.severity)
+                if !mark.rules.contains(finding.rule) { mark.rules.append(finding.rule) }
+                marks[finding.pointer] = mark
+            } else {
+                marks[finding.pointer] = (finding.severity, [finding.rule], position)
+            }
+        }
+        let printer = PrettyJSON(
+            escape: Escape.html,
+            markup: { pointer in
+                marks[pointer].map { mark in
+                    PrettyJSON.Markup(
+                        open: "<mark class=\"\(mark.severity.rawValue)\" id=\"f-\(mark.anchor)\" title=\"\(Escape.html(mark.rules.joined(separator: ", ")))\">",
+                        close: "</mark>")
+                }
+            })
+        var text = printer.render(payload)
+        if text.utf8.count > Self.maximumPayloadBytes {
+            text = Self.cutMarkup(text, to: Self.maximumPayloadBytes) + "\n… (cut: the message is longer than \(Self.maximumPayloadBytes / 1024) KiB)"
+        }
+        return "<pre class=\"json\">\(text)</pre>\n"
+    }
+
+    /// Cuts escaped, marked-up text at a line boundary near `limit` bytes and closes any `<mark>` left open.
+    static func cutMarkup(_ text: String, to limit: Int) -> String {
+        var kept = ""
+        var bytes = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            bytes += line.utf8.count + 1
+            guard bytes <= limit else { break }
+            kept += line + "\n"
+        }
+        let open = kept.ranges(of: "<mark ").count - kept.ranges(of: "</mark>").count
+        return kept + String(repeating: "</mark>", count: max(0, open))
+    }
+}
+
+/// What the audited messages carried: for each top-level field of each message kind, how many messages at
+/// each level held it. Only messages whose content the report holds count.
+struct DisclosureObservation {
+    struct FieldKey: Hashable, Comparable {
+        var field: String
+        var message: String
+        /// Start messages first, then end messages, then by field name (by code point).
+        static func < (lhs: FieldKey, rhs: FieldKey) -> Bool {
+            if lhs.message != rhs.message {
+                return (rank(lhs.message), lhs.message) < (rank(rhs.message), rhs.message)
+            }
+            return lhs.field.unicodeScalars.lexicographicallyPrecedes(rhs.field.unicodeScalars)
+        }
+
+        private static func rank(_ message: String) -> Int { message == "start" ? 0 : message == "end" ? 1 : 2 }
+    }
+
+    private var counts: [FieldKey: [Int: Int]] = [:]
+    private(set) var messagesWithContent = 0
+
+    init(_ messages: [AuditedMessage]) {
+        for message in messages {
+            guard case .object(let object)? = message.payload, message.kind != .unknown else { continue }
+            messagesWithContent += 1
+            guard let level = message.level else { continue }
+            for (key, _) in object {
+                counts[FieldKey(field: key, message: message.kind.rawValue), default: [:]][level, default: 0] += 1
+            }
+        }
+    }
+
+    func count(_ field: String, _ message: String, _ level: Int) -> Int {
+        counts[FieldKey(field: field, message: message)]?[level] ?? 0
+    }
+
+    /// Every observed field, start messages first, then by name.
+    var fields: [FieldKey] { counts.keys.sorted() }
+}

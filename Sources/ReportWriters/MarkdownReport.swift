@@ -1,0 +1,78 @@
+import AuditModel
+
+/// GitHub-flavoured Markdown for a pull-request comment or a CI job summary: the verdict in the heading,
+/// counts by level and by rule, then the findings, most severe first. Short by construction: the first
+/// findings are shown, the next ones collapse into `<details>`, the rest are counted, messages are cut, and
+/// the whole stays under GitHub's comment limit (65,536 characters).
+struct MarkdownReport {
+    let report: AuditReport
+    let options: ReportOptions
+
+    /// Findings shown before the `<details>` fold.
+    static let shownFindings = 10
+    /// Findings listed in total; the rest are only counted.
+    static let listedFindings = 200
+    /// Longest finding message, in Unicode scalars.
+    static let messageLimit = 200
+    /// Size budget for the finding rows; the summary comes on top of it and is small.
+    static let findingsBudget = 50_000
+
+    func render() -> String {
+        let index = ReportIndex(report)
+        let failing = index.failingCount(options.failOn)
+        let unreadable = report.inputs.filter { $0.readError != nil }
+        let failed = failing > 0 || !unreadable.isEmpty
+        var out = "### \(failed ? "❌" : "✅") \(Escape.markdown(report.toolName)): "
+        out += ReportIndex.counts(report.findings).map { ReportIndex.plural($1, $0.rawValue) }.joined(separator: ", ")
+        out += "\n\n"
+        out += "\(ReportIndex.plural(report.messages.count, "message")) in \(ReportIndex.plural(report.inputs.count, "input"))"
+        out += " (\(report.unparsedCount) unparsed). "
+        if failing > 0 {
+            out += "Fails at `--fail-on \(options.failOn.rawValue)`: \(ReportIndex.plural(failing, "finding")).\n"
+        } else {
+            out += "Passes at `--fail-on \(options.failOn.rawValue)`.\n"
+        }
+        for input in unreadable {
+            out += "\n> **Could not read** \(Escape.markdownCode(input.source)): \(Escape.markdown(Escape.truncated(input.readError!, to: Self.messageLimit)))\n"
+        }
+        guard !report.findings.isEmpty else { return out + "\nNo findings.\n" }
+
+        out += "\n| severity | findings |\n|---|---:|\n"
+        for (severity, count) in ReportIndex.counts(report.findings) { out += "| \(severity.rawValue) | \(count) |\n" }
+
+        out += "\n| rule | severity | findings |\n|---|---|---:|\n"
+        for (rule, severity, count) in index.ruleCounts() {
+            out += "| \(Escape.markdownCode(rule)) | \(severity.rawValue) | \(count) |\n"
+        }
+
+        out += "\n#### Findings\n\n"
+        let ordered = report.findings.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }
+            .map(\.element)
+        let header = "| severity | rule | where | pointer | message |\n|---|---|---|---|---|\n"
+        var rows: [String] = []
+        var budget = Self.findingsBudget
+        for finding in ordered.prefix(Self.listedFindings) {
+            let row = self.row(finding)
+            budget -= row.utf8.count
+            guard budget >= 0 else { break }
+            rows.append(row)
+        }
+        out += header + rows.prefix(Self.shownFindings).joined()
+        if rows.count > Self.shownFindings {
+            out += "\n<details><summary>\(rows.count - Self.shownFindings) more findings</summary>\n\n"
+            out += header + rows.dropFirst(Self.shownFindings).joined()
+            out += "\n</details>\n"
+        }
+        if ordered.count > rows.count {
+            out += "\n…and \(ordered.count - rows.count) more findings not listed here; see the full report.\n"
+        }
+        return out
+    }
+
+    private func row(_ finding: Finding) -> String {
+        let place = Escape.markdownCode(finding.source) + " " + (finding.locator?.description ?? "(whole input)")
+        let pointer = finding.pointer.isRoot ? "(whole message)" : Escape.markdownCode(Escape.truncated(finding.pointer.description, to: 80))
+        return "| \(finding.severity.rawValue) | \(Escape.markdownCode(finding.rule)) | \(place) | \(pointer) | "
+            + Escape.markdown(Escape.truncated(finding.message, to: Self.messageLimit)) + " |\n"
+    }
+}

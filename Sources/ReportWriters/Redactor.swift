@@ -1,0 +1,309 @@
+import AuditModel
+import JSONCore
+
+/// `--redact`: masks every personal value and user code name that a finding lists in `sensitiveValues`,
+/// wherever it appears in the report (finding messages, message payloads and their keys, pointers, sources,
+/// correlators), so that sharing the audit does not spread the leak.
+///
+/// Masks keep the kind of value recognisable, since the reader still has to understand the finding:
+/// `alice@uni.edu` becomes `a***@u***.edu`, `acme_genomics.cluster.AcmeProvider` becomes
+/// `acme_***.***Provider`, `192.168.4.7` becomes `192.168.***.***`, `/home/alice/run` becomes `/home/***`.
+/// Every writer renders the redacted copy of the report, so no format can forget a field.
+public struct Redactor: Sendable {
+    /// The sensitive values as a trie over Unicode scalars, so one pass finds the longest value starting at
+    /// each position (`alice@uni.edu` before `uni.edu`) in time independent of how many values there are,
+    /// and never rescans an inserted mask.
+    private let trie: ScalarTrie
+    /// Each value and its mask, for callers that show the mapping.
+    public let masks: [String: String]
+
+    /// Collects the sensitive values of every finding in the report; each is masked according to the rule
+    /// that reported it (the first finding to list a value decides).
+    public init(report: AuditReport) {
+        self.init(values: report.findings.flatMap { finding in finding.sensitiveValues.map { ($0, finding.rule) } })
+    }
+
+    /// `values` pairs each sensitive value with the rule that reported it (which tells its kind).
+    public init(values: [(value: String, rule: String?)]) {
+        var masks: [String: String] = [:]
+        var order: [String] = []
+        for (value, rule) in values where !value.isEmpty && masks[value] == nil {
+            masks[value] = Self.mask(value, rule: rule)
+            order.append(value)
+        }
+        var trie = ScalarTrie()
+        for value in order { trie.insert(value, mask: masks[value]!) }
+        // A mask keeps parts of its value (a prefix, a class-name suffix, a domain). When such a part is
+        // itself a sensitive value, the stricter generic mask is used instead, so no value survives inside
+        // another value's mask.
+        for value in order where trie.firstMatch(in: Array(masks[value]!.unicodeScalars)) != nil {
+            let generic = Self.genericMask(value)
+            let mask = trie.firstMatch(in: Array(generic.unicodeScalars)) == nil ? generic : "***"
+            masks[value] = mask
+            trie.insert(value, mask: mask)
+        }
+        self.trie = trie
+        self.masks = masks
+    }
+
+    /// Whether there is anything to mask.
+    public var isEmpty: Bool { masks.isEmpty }
+
+    /// `text` with every occurrence of a sensitive value replaced by its mask.
+    public func redact(_ text: String) -> String {
+        guard !isEmpty else { return text }
+        let scalars = Array(text.unicodeScalars)
+        guard trie.firstMatch(in: scalars) != nil else { return text }
+        var out = String.UnicodeScalarView()
+        var position = 0
+        while position < scalars.count {
+            if let (length, mask) = trie.longestMatch(in: scalars, at: position) {
+                out.append(contentsOf: mask.unicodeScalars)
+                position += length
+            } else {
+                out.append(scalars[position])
+                position += 1
+            }
+        }
+        return String(out)
+    }
+
+    /// A JSON value with every string and every object key redacted.
+    public func redact(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let s): return .string(redact(s))
+        case .array(let elements): return .array(elements.map(redact))
+        case .object(let object):
+            return .object(JSONObject(object.map { key, member in (redact(key), redact(member)) }))
+        default: return value
+        }
+    }
+
+    public func redact(_ pointer: JSONPointer) -> JSONPointer {
+        JSONPointer(tokens: pointer.tokens.map(redact))
+    }
+
+    /// The report with every sensitive value masked in every string it holds; `sensitiveValues` then hold
+    /// the masks. Order and counts are unchanged, so the i-th finding is still the i-th finding.
+    public func redacted(_ report: AuditReport) -> AuditReport {
+        guard !isEmpty else { return report }
+        var copy = report
+        copy.inputs = report.inputs.map { input in
+            var input = input
+            input.source = redact(input.source)
+            input.readError = input.readError.map(redact)
+            return input
+        }
+        copy.messages = report.messages.map { message in
+            var message = message
+            message.source = redact(message.source)
+            message.correlator = message.correlator.map(redact)
+            message.generation = message.generation.map(redact)
+            message.payload = message.payload.map(redact)
+            return message
+        }
+        copy.findings = report.findings.map { finding in
+            var finding = finding
+            finding.source = redact(finding.source)
+            finding.correlator = finding.correlator.map(redact)
+            finding.pointer = redact(finding.pointer)
+            finding.message = redact(finding.message)
+            finding.sensitiveValues = finding.sensitiveValues.map(redact)
+            return finding
+        }
+        return copy
+    }
+}
+
+// MARK: - Masks by kind of value
+
+extension Redactor {
+    /// The mask of one value. The rule that reported it says what it is when the value alone cannot (a
+    /// lowercase dotted module path looks like a host name); otherwise the shape decides.
+    public static func mask(_ value: String, rule: String?) -> String {
+        let mask: String
+        if rule == "privacy.user-code-identifier" {
+            mask = codeNameMask(value)
+        } else if let email = emailMask(value) {
+            mask = email
+        } else if let ip = ipv4Mask(value) ?? ipv6Mask(value) {
+            mask = ip
+        } else if let uuid = uuidMask(value) {
+            mask = uuid
+        } else if let path = pathMask(value) {
+            mask = path
+        } else if looksLikeCodeName(value) {
+            mask = codeNameMask(value)
+        } else if let host = hostMask(value) {
+            mask = host
+        } else {
+            mask = genericMask(value)
+        }
+        return mask.contains(value) ? "***" : mask
+    }
+
+    /// `a***` or, for longer values such as the hashed user names of old clients, `3c***`.
+    static func genericMask(_ value: String) -> String {
+        let keep = value.unicodeScalars.count >= 8 ? 2 : 1
+        return String(String.UnicodeScalarView(value.unicodeScalars.prefix(keep))) + "***"
+    }
+
+    /// `alice@uni.edu` -> `a***@u***.edu`: the kind and the top-level domain stay, the person and the
+    /// institution go.
+    static func emailMask(_ value: String) -> String? {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, let local = parts[0].first, !parts[0].contains(where: \.isWhitespace) else {
+            return nil
+        }
+        let domain = parts[1]
+        guard let first = domain.first, let dot = domain.lastIndex(of: "."), dot != domain.startIndex,
+            domain.index(after: dot) != domain.endIndex, !domain.contains(where: \.isWhitespace)
+        else { return nil }
+        return "\(local)***@\(first)***.\(domain[domain.index(after: dot)...])"
+    }
+
+    /// `192.168.4.7` -> `192.168.***.***`.
+    static func ipv4Mask(_ value: String) -> String? {
+        let octets = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4,
+            octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) && Int($0)! <= 255 })
+        else { return nil }
+        return "\(octets[0]).\(octets[1]).***.***"
+    }
+
+    /// `2001:db8:85a3::8a2e:370:7334` -> `2001:db8:***`.
+    static func ipv6Mask(_ value: String) -> String? {
+        guard value.contains("::") || value.filter({ $0 == ":" }).count >= 2,
+            value.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." || $0 == "%" })
+        else { return nil }
+        let groups = value.split(separator: ":", omittingEmptySubsequences: true)
+        return groups.prefix(2).joined(separator: ":") + ":***"
+    }
+
+    /// A UUID keeps only its version digit: `********-****-1***-****-************` still says "version 1",
+    /// which is the finding, while the MAC address and time a version-1 UUID embeds are gone.
+    static func uuidMask(_ value: String) -> String? {
+        let groups = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard groups.map(\.count) == [8, 4, 4, 4, 12], groups.allSatisfy({ $0.allSatisfy(\.isHexDigit) }) else {
+            return nil
+        }
+        return "********-****-\(groups[2].prefix(1))***-****-************"
+    }
+
+    /// `/home/alice/x` -> `/home/***`, `C:\Users\bob\x` -> `C:\Users\***`, `~alice/x` -> `~***`: the
+    /// conventional top directory says what kind of path it is; the user's part goes.
+    static func pathMask(_ value: String) -> String? {
+        if value.hasPrefix("~") { return "~***" }
+        let scalars = Array(value.unicodeScalars)
+        if scalars.count >= 3, scalars[0].properties.isAlphabetic, scalars[1] == ":",
+            scalars[2] == "\\" || scalars[2] == "/"
+        {
+            let separator = Character(scalars[2])
+            let components = value.dropFirst(3).split(separator: separator, omittingEmptySubsequences: true)
+            let drive = String(value.prefix(3))
+            guard let top = components.first, components.count > 1 else { return drive + "***" }
+            return drive + top + String(separator) + "***"
+        }
+        if value.hasPrefix("\\\\") { return "\\\\***" }
+        guard value.hasPrefix("/") else { return nil }
+        let components = value.split(separator: "/", omittingEmptySubsequences: true)
+        guard let top = components.first, components.count > 1 else { return "/***" }
+        return "/\(top)/***"
+    }
+
+    /// Dotted names with an upper-case letter or an underscore are module and class names; host names are
+    /// lower-case letters, digits and hyphens.
+    static func looksLikeCodeName(_ value: String) -> Bool {
+        value.contains(".") && !value.contains(where: \.isWhitespace)
+            && value.contains(where: { $0.isUppercase || $0 == "_" })
+    }
+
+    /// `acme_genomics.cluster.AcmeProvider` -> `acme_***.***Provider`: a short prefix of the top module and
+    /// the last word of the class name, which usually says what kind of component it is (`Provider`,
+    /// `Launcher`, `Executor`) without naming the lab.
+    static func codeNameMask(_ value: String) -> String {
+        let components = value.split(separator: ".", omittingEmptySubsequences: false)
+        let top = components.first.map(String.init) ?? ""
+        let className = components.count > 1 ? String(components.last!) : ""
+        let prefixLength = min(5, max(1, top.unicodeScalars.count / 2))
+        let prefix = String(String.UnicodeScalarView(top.unicodeScalars.prefix(prefixLength)))
+        let words = camelCaseWords(className)
+        let suffix = words.count >= 2 ? words.last! : ""
+        return components.count > 1 ? "\(prefix)***.***\(suffix)" : "\(prefix)***"
+    }
+
+    /// `AcmeHTTPProvider` -> `["Acme", "HTTP", "Provider"]`.
+    static func camelCaseWords(_ name: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        let characters = Array(name)
+        for (index, character) in characters.enumerated() {
+            let startsWord =
+                character.isUppercase && !current.isEmpty
+                && (!characters[index - 1].isUppercase
+                    || (index + 1 < characters.count && characters[index + 1].isLowercase))
+            if startsWord || character == "_" {
+                if !current.isEmpty { words.append(current) }
+                current = character == "_" ? "" : String(character)
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// `node17.cluster.example.org` -> `n***.example.org`; `uni.edu` -> `u***.edu`.
+    static func hostMask(_ value: String) -> String? {
+        let labels = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2,
+            labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) }),
+            let last = labels.last, last.allSatisfy(\.isLetter), let first = labels[0].first
+        else { return nil }
+        let kept = labels.count >= 3 ? labels.suffix(2).joined(separator: ".") : String(last)
+        return "\(first)***.\(kept)"
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+/// A trie of strings over Unicode scalars, each terminal node carrying its replacement.
+private struct ScalarTrie: Sendable {
+    private var children: [[Unicode.Scalar: Int]] = [[:]]
+    private var replacement: [String?] = [nil]
+
+    mutating func insert(_ value: String, mask: String) {
+        var node = 0
+        for scalar in value.unicodeScalars {
+            if let next = children[node][scalar] {
+                node = next
+            } else {
+                children.append([:])
+                replacement.append(nil)
+                children[node][scalar] = children.count - 1
+                node = children.count - 1
+            }
+        }
+        replacement[node] = mask
+    }
+
+    /// The longest stored value starting at `start`: its length in scalars and its replacement.
+    func longestMatch(in text: [Unicode.Scalar], at start: Int) -> (Int, String)? {
+        var node = 0
+        var best: (Int, String)?
+        var position = start
+        while position < text.count, let next = children[node][text[position]] {
+            node = next
+            position += 1
+            if let mask = replacement[node] { best = (position - start, mask) }
+        }
+        return best
+    }
+
+    /// The position of the first stored value in `text`, if any.
+    func firstMatch(in text: [Unicode.Scalar]) -> Int? {
+        text.indices.first { longestMatch(in: text, at: $0) != nil }
+    }
+}

@@ -1,1 +1,0 @@
-// The ReportWriters module; see Package.swift for its place in the architecture.

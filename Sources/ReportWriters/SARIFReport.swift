@@ -1,0 +1,196 @@
+import AuditModel
+import JSONCore
+
+/// SARIF 2.1.0 for code-scanning services: one run; the full rule catalogue in `tool.driver.rules` (a
+/// service shows help for a rule even before it fires); each result with its rule, level, message, the input
+/// file as physical location (with the line for line-based inputs), the locator and JSON pointer as a
+/// logical location and as properties, and a fingerprint that survives re-runs (see `Fingerprint`).
+/// Inputs that could not be read are tool execution notifications, and make `executionSuccessful` false.
+struct SARIFReport {
+    let report: AuditReport
+    let options: ReportOptions
+    /// One per finding, computed on the unredacted report so they match with and without `--redact`.
+    let fingerprints: [String]
+
+    static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+    func render() -> String { PrettyJSON().render(document()) + "\n" }
+
+    func document() -> JSONValue {
+        let index = ReportIndex(report)
+        let artifactIndex = Dictionary(uniqueKeysWithValues: index.sources.enumerated().map { ($1, $0) })
+        let ruleIndex = Dictionary(report.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let results = report.findings.enumerated().map { position, finding in
+            result(finding, fingerprint: fingerprints[position], message: index.message(for: finding),
+                   artifactIndex: artifactIndex[finding.source]!, ruleIndex: ruleIndex[finding.rule])
+        }
+        return orderedObject([
+            "$schema": .string(Self.schemaURI),
+            "version": "2.1.0",
+            "runs": [
+                orderedObject([
+                    "tool": orderedObject(["driver": driver()]),
+                    "invocations": [invocation(artifactIndex: artifactIndex)],
+                    "artifacts": .array(index.sources.map { artifact($0, input: index.input(named: $0)) }),
+                    "results": .array(results),
+                    "columnKind": "unicodeCodePoints",
+                ])
+            ],
+        ])
+    }
+
+    private func driver() -> JSONValue {
+        orderedObject([
+            "name": .string(report.toolName),
+            "version": .string(report.toolVersion),
+            "semanticVersion": .string(report.toolVersion),
+            "informationUri": .string(options.informationURI),
+            "rules": .array(report.rules.map(rule)),
+        ])
+    }
+
+    private func rule(_ rule: RuleDescriptor) -> JSONValue {
+        orderedObject([
+            "id": .string(rule.id),
+            "name": .string(Self.ruleName(rule.id)),
+            "shortDescription": orderedObject(["text": .string(rule.summary)]),
+            "fullDescription": orderedObject(["text": .string(rule.help)]),
+            "help": orderedObject([
+                "text": .string(rule.help),
+                "markdown": .string("**\(rule.summary)**\n\n\(rule.help)"),
+            ]),
+            "defaultConfiguration": orderedObject(["level": .string(rule.defaultSeverity.rawValue)]),
+            "properties": orderedObject(["tags": [.string(rule.category)]]),
+        ])
+    }
+
+    /// `privacy.user-code-identifier` -> `PrivacyUserCodeIdentifier`: SARIF's `name` is an identifier-like
+    /// display name.
+    static func ruleName(_ id: String) -> String {
+        id.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.prefix(1).uppercased() + $0.dropFirst() }
+            .joined()
+    }
+
+    private func invocation(artifactIndex: [String: Int]) -> JSONValue {
+        let unreadable = report.inputs.filter { $0.readError != nil }
+        let notifications: [JSONValue] = unreadable.map { input in
+            orderedObject([
+                "level": "error",
+                "message": orderedObject(["text": .string("could not read \(input.source): \(input.readError!)")]),
+                "locations": [
+                    orderedObject([
+                        "physicalLocation": orderedObject([
+                            "artifactLocation": artifactLocation(input.source, index: artifactIndex[input.source]!)
+                        ])
+                    ])
+                ],
+            ])
+        }
+        return orderedObject([
+            "executionSuccessful": .bool(unreadable.isEmpty),
+            "toolExecutionNotifications": .array(notifications),
+        ])
+    }
+
+    private func artifact(_ source: String, input: InputSummary?) -> JSONValue {
+        var members: [(String, JSONValue)] = [("location", orderedObject(["uri": .string(Self.uriReference(source))]))]
+        if source == "-" { members.append(("description", orderedObject(["text": "standard input"]))) }
+        if let input {
+            members.append(
+                ("properties", orderedObject(["inputKind": .string(input.kind), "messages": .integer(Int64(input.messages))]))
+            )
+        }
+        return .object(JSONObject(members))
+    }
+
+    private func artifactLocation(_ source: String, index: Int) -> JSONValue {
+        orderedObject(["uri": .string(Self.uriReference(source)), "index": .integer(Int64(index))])
+    }
+
+    private func result(
+        _ finding: Finding, fingerprint: String, message: AuditedMessage?, artifactIndex: Int, ruleIndex: Int?
+    ) -> JSONValue {
+        var physical: [(String, JSONValue)] = [("artifactLocation", artifactLocation(finding.source, index: artifactIndex))]
+        if case .line(let line) = finding.locator {
+            physical.append(("region", orderedObject(["startLine": .integer(Int64(line))])))
+        }
+        var location: [(String, JSONValue)] = [("physicalLocation", .object(JSONObject(physical)))]
+        if let locator = finding.locator {
+            location.append(("logicalLocations", [logicalLocation(finding, locator: locator, message: message)]))
+        }
+
+        var properties: [(String, JSONValue)] = [
+            ("locator", JSONReport.locator(finding.locator)),
+            ("pointer", .string(finding.pointer.description)),
+        ]
+        if let message { properties.append(("messageKind", .string(message.kind.rawValue))) }
+        if let level = finding.level { properties.append(("level", .integer(Int64(level)))) }
+        if let generation = message?.generation { properties.append(("generation", .string(generation))) }
+        if let correlator = finding.correlator { properties.append(("correlator", .string(correlator))) }
+
+        var members: [(String, JSONValue)] = [("ruleId", .string(finding.rule))]
+        if let ruleIndex { members.append(("ruleIndex", .integer(Int64(ruleIndex)))) }
+        members += [
+            ("level", .string(finding.severity.rawValue)),
+            ("message", orderedObject(["text": .string(finding.message)])),
+            ("locations", [.object(JSONObject(location))]),
+            ("partialFingerprints", .object(JSONObject([(Fingerprint.key, .string(fingerprint))]))),
+            ("properties", .object(JSONObject(properties))),
+        ]
+        return .object(JSONObject(members))
+    }
+
+    /// The place inside the input: `packet 11/components/2` names the message and the member, and `kind`
+    /// says what sits at the pointer when the message content is known.
+    private func logicalLocation(_ finding: Finding, locator: Locator, message: AuditedMessage?) -> JSONValue {
+        let pointer = finding.pointer
+        var members: [(String, JSONValue)] = [
+            ("name", .string(pointer.tokens.last ?? locator.description)),
+            ("fullyQualifiedName", .string(locator.description + pointer.description)),
+        ]
+        if let payload = message?.payload, let target = pointer.resolve(in: payload) {
+            let kind: String
+            if case .array = pointer.parent.resolve(in: payload), !pointer.isRoot {
+                kind = "element"
+            } else if !pointer.isRoot {
+                kind = "property"
+            } else if case .object = target {
+                kind = "object"
+            } else {
+                kind = "value"
+            }
+            members.append(("kind", .string(kind)))
+        }
+        return .object(JSONObject(members))
+    }
+
+    /// An input name as a URI reference: relative paths stay relative (code scanning resolves them against
+    /// the checkout), absolute ones become `file://` URIs, and everything outside the unreserved set is
+    /// percent-encoded.
+    static func uriReference(_ path: String) -> String {
+        var path = path
+        var prefix = ""
+        let scalars = Array(path.unicodeScalars)
+        if scalars.count >= 3, scalars[0].properties.isAlphabetic, scalars[0].isASCII, scalars[1] == ":",
+            scalars[2] == "\\" || scalars[2] == "/"
+        {
+            prefix = "file:///" + String(scalars[0]) + ":"
+            path = "/" + path.dropFirst(3).replacing("\\", with: "/")
+        } else if path.hasPrefix("/") {
+            prefix = "file://"
+        }
+        var out = prefix
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (byte < 16 ? "0" : "") + hex
+            }
+        }
+        return out
+    }
+}

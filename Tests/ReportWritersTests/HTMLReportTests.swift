@@ -1,0 +1,126 @@
+import AuditModel
+import Foundation
+import JSONCore
+import Testing
+
+@testable import ReportWriters
+
+@Suite struct HTMLReportTests {
+    let report = SampleReports.mixed()
+
+    private var html: String { ReportWriter.render(report, format: .html) }
+
+    @Test func referencesNothingOutsideTheFile() {
+        for page in [html, ReportWriter.render(report, format: .html, options: .init(redact: true)), ReportWriter.render(SampleReports.clean(), format: .html)] {
+            let lowercased = page.lowercased()
+            #expect(lowercased.firstMatch(of: /(src|href|action|poster|srcset)\s*=\s*["']?\s*(https?:)?\/\//) == nil)
+            #expect(lowercased.firstMatch(of: /url\(\s*["']?\s*(https?:)?\/\//) == nil)
+            #expect(!lowercased.contains("@import"))
+            #expect(!lowercased.contains("<link"))
+            #expect(!lowercased.contains("<iframe"))
+            #expect(!lowercased.contains("<img"))
+            // Links only to anchors inside the page.
+            for match in page.matches(of: /href="([^"]*)"/) { #expect(match.1.hasPrefix("#"), "\(match.1)") }
+            #expect(page.matches(of: /<script/).count == 1)
+            #expect(page.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src '\(HTMLReport.scriptHash)'\">"))
+        }
+    }
+
+    /// The policy allows the inline script by hash; a hash that does not match would silently disable it.
+    @Test func policyHashMatchesTheScriptAsWritten() throws {
+        let script = try #require(html.firstMatch(of: /<script>(.*?)<\/script>/.dotMatchesNewlines())?.1)
+        #expect("sha256-" + HTMLReport.base64(SHA256.digest(Array(String(script).utf8))) == HTMLReport.scriptHash)
+    }
+
+    @Test func everythingFromAMessageIsEscaped() {
+        let page = html
+        #expect(!page.contains("<script>alert"))
+        #expect(!page.contains("evil</pre>"))
+        #expect(page.contains("evil&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;\\u001b[31m]]&gt;&amp;\\u0000x"))
+        #expect(!page.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
+    }
+
+    @Test func marksTheOffendingPartAtItsPointer() {
+        let page = html
+        // The user's provider class, an array element: the value is marked.
+        #expect(page.contains(#"<mark class="error" id="f-0" title="privacy.user-code-identifier">&quot;acme_genomics.cluster.AcmeProvider&quot;</mark>"#))
+        // An object member: key and value are marked, with the rules of every finding there.
+        #expect(page.contains(#"<mark class="error" id="f-1" title="privacy.personal-data, privacy.project-name">&quot;project_name&quot;: &quot;alice@uni.edu genomics&quot;</mark>"#))
+        #expect(page.contains(#"<mark class="error" id="f-15" title="privacy.forbidden-field">&quot;uname&quot;: &quot;3c2f1a9b0e&quot;</mark>"#))
+        // Nested pointers nest marks: the level-1 components array holds the marked IP address.
+        #expect(page.contains(#"<mark class="error" id="f-18" title="level.config-disclosed">&quot;components&quot;: ["#))
+        #expect(page.contains(#"<mark class="error" id="f-19" title="privacy.personal-data">&quot;address&quot;: &quot;192.168.4.7&quot;</mark>"#))
+        // The findings table links to the marks, and to the card for whole-message findings.
+        #expect(page.contains(##"<a href="#f-0">packet 5</a>"##))
+        #expect(page.contains(##"<a href="#m-3">packet 14</a>"##))
+        #expect(page.contains("The message could not be decoded; there is no content to show."))
+        // Balanced marks.
+        #expect(page.matches(of: #/<mark /#).count == page.matches(of: #/</mark>/#).count)
+    }
+
+    @Test func disclosureMatrixShowsObservedBesideAllowed() throws {
+        let page = html
+        let matrix = try #require(page.firstMatch(of: /<table class="matrix">.*?<\/table>/.dotMatchesNewlines())?.0)
+        func row(_ field: String, _ message: String) -> Substring? {
+            matrix.split(separator: "\n").first { $0.hasPrefix("<tr><td><code>\(field)</code></td><td>\(message)</td>") || $0.hasPrefix("<tr class=\"unknown\"><td><code>\(field)</code></td><td>\(message)</td>") }
+        }
+        // components: not allowed at level 1, seen there once (the hostile wire message); allowed and seen at 2 and 3.
+        let components = try #require(row("components", "start"))
+        #expect(components.contains(#"<td class="leak"><span class="forbidden">not allowed</span><br>seen in 1 message</td><td class="seen"><span class="allowed">allowed</span><br>seen in 1 message</td><td class="seen"><span class="allowed">allowed</span><br>seen in 1 message</td>"#))
+        // start at level 2 is a leak.
+        #expect(try #require(row("start", "start")).contains(#"<td class="leak"><span class="forbidden">not allowed</span><br>seen in 1 message</td><td class="seen">"#))
+        // A field the schemas do not know is listed as such.
+        #expect(try #require(row("hostname", "start")).contains("not in the schemas"))
+        // Never seen: muted.
+        #expect(try #require(row("os_v", "start")).contains(#"<td class="unseen"><span class="forbidden">not allowed</span></td>"#))
+    }
+
+    @Test func findingsTableRowsCarryTheirSeverityForFiltering() {
+        let page = html
+        #expect(page.matches(of: /<tr data-severity="error">/).count == report.count(.error))
+        #expect(page.matches(of: /<tr data-severity="warning">/).count == report.count(.warning))
+        #expect(page.matches(of: /<tr data-severity="note">/).count == report.count(.note))
+    }
+
+    @Test func hugeReportsAreCapped() {
+        let page = ReportWriter.render(SampleReports.many(HTMLReport.maximumFindingRows + 10), format: .html)
+        #expect(page.matches(of: /<tr data-severity=/).count == HTMLReport.maximumFindingRows)
+        #expect(page.contains("10 more findings are not listed; the JSON or SARIF report holds them all."))
+        #expect(page.contains("\(HTMLReport.maximumFindingRows + 10 - HTMLReport.maximumMessageCards) more messages with findings are not shown."))
+    }
+
+    @Test func longPayloadsAreCutWithMarksClosed() throws {
+        let cut = HTMLReport.cutMarkup("<mark x>a\nbbbb\ncccc</mark>\n", to: 12)
+        #expect(cut == "<mark x>a\n</mark>")
+    }
+
+    @Test func snapshots() throws {
+        try assertSnapshot(html, named: "mixed.html")
+    }
+}
+
+@Suite struct RedactionAcrossFormatsTests {
+    /// Parts of the sensitive values that no mask keeps: if one shows, a value leaked in some form.
+    static let telltales = ["alice", "AcmeProvider", "genomics", "node17", "192.168.4.7", "10.0.0.5", "3c2f1a9b0e", "a81f0c3d77", "00c04fd430c8", "uni.edu"]
+
+    @Test(arguments: ReportFormat.allCases)
+    func noSensitiveValueSurvivesRedaction(_ format: ReportFormat) {
+        let report = SampleReports.mixed()
+        let plain = ReportWriter.render(report, format: format)
+        let redacted = ReportWriter.render(report, format: format, options: .init(redact: true))
+        // The unredacted report does show them, so the check below is not vacuous.
+        #expect(SampleReports.sensitive.contains { plain.contains($0) })
+        for value in SampleReports.sensitive + Self.telltales {
+            #expect(!redacted.contains(value), "\(format): '\(value)' survived --redact")
+        }
+        #expect(redacted.contains("a***@u***.edu"))
+        #expect(redacted.contains("acme_***.***Provider"))
+    }
+
+    @Test(arguments: ReportFormat.allCases)
+    func snapshotsRedacted(_ format: ReportFormat) throws {
+        let names: [ReportFormat: String] = [.text: "txt", .json: "json", .sarif: "sarif", .junit: "junit.xml", .markdown: "md", .html: "html"]
+        try assertSnapshot(
+            ReportWriter.render(SampleReports.mixed(), format: format, options: .init(redact: true)), named: "mixed-redacted.\(names[format]!)")
+    }
+}

@@ -1,0 +1,122 @@
+import AuditModel
+import JSONCore
+import Testing
+
+@testable import ReportWriters
+
+@Suite struct JSONReportTests {
+    let report = SampleReports.mixed()
+
+    private func document() throws -> JSONValue {
+        try JSONValue.parse(ReportWriter.render(report, format: .json))
+    }
+
+    @Test func hasTheContractsKeysInTheContractsOrder() throws {
+        let document = try document()
+        #expect(document.objectValue?.keys == ["tool", "summary", "messages", "findings"])
+        #expect(document["tool"] == ["name": "usage-audit", "version": .string(UsageAuditVersion.current)])
+        #expect(document["summary"]?.objectValue?.keys == ["inputs", "messages", "unparsed", "findings"])
+        #expect(document["summary"]?["findings"]?.objectValue?.keys == ["error", "warning", "note"])
+        for message in document["messages"]?.arrayValue ?? [] {
+            #expect(message.objectValue?.keys == ["source", "locator", "kind", "level", "correlator", "generation", "findings"])
+        }
+        for finding in document["findings"]?.arrayValue ?? [] {
+            #expect(finding.objectValue?.keys == ["rule", "severity", "source", "locator", "pointer", "level", "correlator", "message"])
+        }
+    }
+
+    @Test func countsFollowTheReport() throws {
+        let document = try document()
+        #expect(document["summary"] == [
+            "inputs": 4, "messages": 8, "unparsed": 1,
+            "findings": ["error": .integer(Int64(report.count(.error))), "warning": 3, "note": 2],
+        ])
+        #expect(document["messages"]?.arrayValue?.count == report.messages.count)
+        #expect(document["findings"]?.arrayValue?.count == report.findings.count)
+    }
+
+    @Test func messagesAndFindingsCarryTheirValues() throws {
+        let document = try document()
+        #expect(document["messages"]?[0] == [
+            "source": "captures/lo.pcap", "locator": ["packet": 5], "kind": "start", "level": 3,
+            "correlator": "1253b942-5a7c-4c4e-9d1e-0f3b6a2c8e11", "generation": "G5", "findings": 3,
+        ])
+        #expect(document["findings"]?[0] == [
+            "rule": "privacy.user-code-identifier", "severity": "error", "source": "captures/lo.pcap",
+            "locator": ["packet": 5], "pointer": "/components/2", "level": 3,
+            "correlator": "1253b942-5a7c-4c4e-9d1e-0f3b6a2c8e11",
+            "message": "component 'acme_genomics.cluster.AcmeProvider' names code outside Parsl: it discloses the user's module and class names",
+        ])
+        // Unknown values are null, never absent; the whole message is the empty pointer.
+        let undecodable = document["messages"]?.arrayValue?.first { $0["locator"] == ["packet": 14] }
+        #expect(undecodable?["level"] == .null)
+        #expect(undecodable?["kind"] == "unknown")
+        let invalid = document["findings"]?.arrayValue?.first { $0["rule"] == "protocol.invalid-json" }
+        #expect(invalid?["pointer"] == "")
+        let wholeInput = document["findings"]?.arrayValue?.first { $0["rule"] == "capture.fragment-missing" }
+        #expect(wholeInput?["locator"] == .null)
+        // Lines locate `line`, not `packet`.
+        #expect(document["findings"]?.arrayValue?.contains { $0["locator"] == ["line": 42] } == true)
+    }
+
+    @Test func controlCharactersStayEscapedJSON() throws {
+        let text = ReportWriter.render(report, format: .json)
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(text.contains(#"\u001b[31m"#))
+        #expect(text.contains(#"\u0000x"#))
+    }
+
+    @Test func snapshot() throws {
+        try assertSnapshot(ReportWriter.render(report, format: .json), named: "mixed.json")
+    }
+}
+
+@Suite struct TextReportTests {
+    let report = SampleReports.mixed()
+
+    @Test func groupsByInputWithLocatorPointerRuleAndExplanation() {
+        let text = ReportWriter.render(report, format: .text)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "captures/lo.pcap (pcap, 4 messages)")
+        #expect(lines.contains("  packet 5   error   privacy.user-code-identifier  at /components/2"))
+        #expect(lines.contains { $0.hasSuffix("component 'acme_genomics.cluster.AcmeProvider' names code outside Parsl: it discloses the user's module and class names") })
+        #expect(lines.contains("  packet 14  error   protocol.invalid-json  at (whole message)"))
+        #expect(lines.contains("  input      error   capture.fragment-missing  at (whole message)"))
+        #expect(lines.contains("missing.ndjson (ndjson, 0 messages)"))
+        #expect(lines.contains("  could not be read: No such file or directory"))
+        #expect(text.hasSuffix("Summary: 4 inputs (1 unreadable), 8 messages (1 unparsed); 16 errors, 3 warnings, 2 notes.\nResult: failed: an input could not be read.\n"))
+    }
+
+    @Test func neverSendsControlCharactersToTheTerminal() {
+        for color in [false, true] {
+            let text = ReportWriter.render(report, format: .text, options: .init(color: color))
+            let controls = text.unicodeScalars.filter { $0.value < 0x20 && $0 != "\n" }
+            // Only the writer's own colour sequences may hold ESC, and only with colour on.
+            #expect(controls.allSatisfy { $0 == "\u{1B}" } && (color || controls.isEmpty))
+            #expect(text.contains(#"names code outside Parsl"#))
+            #expect(text.contains(#"\u001b[31m]]>&\u0000x"#))
+        }
+    }
+
+    @Test func colourOnlyWhenAsked() {
+        #expect(!ReportWriter.render(report, format: .text).contains("\u{1B}["))
+        let coloured = ReportWriter.render(report, format: .text, options: .init(color: true))
+        #expect(coloured.contains("\u{1B}[1;31merror\u{1B}[0m"))
+        #expect(coloured.contains("\u{1B}[33mwarning\u{1B}[0m"))
+    }
+
+    @Test func verdictFollowsFailOn() {
+        let clean = SampleReports.clean()
+        #expect(ReportWriter.render(clean, format: .text).hasSuffix("Summary: 1 input, 2 messages (0 unparsed); 0 errors, 0 warnings, 0 notes.\nResult: passed (--fail-on error).\n"))
+        let many = SampleReports.many(6)
+        #expect(ReportWriter.render(many, format: .text, options: .init(failOn: .error)).hasSuffix("Result: failed: 2 findings at or above --fail-on error.\n"))
+        #expect(ReportWriter.render(many, format: .text, options: .init(failOn: .warning)).hasSuffix("Result: failed: 6 findings at or above --fail-on warning.\n"))
+        #expect(ReportWriter.render(many, format: .text, options: .init(failOn: .never)).hasSuffix("Result: passed (--fail-on never).\n"))
+    }
+
+    @Test func snapshots() throws {
+        try assertSnapshot(ReportWriter.render(report, format: .text), named: "mixed.txt")
+        try assertSnapshot(ReportWriter.render(report, format: .text, options: .init(color: true)), named: "mixed-color.txt")
+        try assertSnapshot(ReportWriter.render(SampleReports.clean(), format: .text), named: "clean.txt")
+    }
+}

@@ -1,0 +1,164 @@
+import AuditModel
+import Foundation
+import JSONCore
+import Testing
+
+@testable import ReportWriters
+
+@Suite struct SARIFReportTests {
+    let report = SampleReports.mixed()
+    static let schema = TestPaths.shared.appendingPathComponent("reference/sarif-schema-2.1.0.json")
+
+    private func document(_ report: AuditReport, redact: Bool = false) throws -> JSONValue {
+        try JSONValue.parse(ReportWriter.render(report, format: .sarif, options: .init(redact: redact)))
+    }
+
+    private func results(_ document: JSONValue) -> [JSONValue] { document["runs"]?[0]?["results"]?.arrayValue ?? [] }
+
+    @Test(.enabled(if: SchemaValidators.sarif != nil, "no SARIF schema validator: python3 with the jsonschema package is not installed"))
+    func validatesAgainstTheSARIFSchema() throws {
+        let validator = try #require(SchemaValidators.sarif)
+        #expect(FileManager.default.fileExists(atPath: Self.schema.path), "the SARIF schema is missing from ../shared/reference")
+        for (name, sample) in [("mixed", report), ("clean", SampleReports.clean()), ("many", SampleReports.many(30))] {
+            for redact in [false, true] {
+                let sarif = ReportWriter.render(sample, format: .sarif, options: .init(redact: redact))
+                let errors = try validator.errors(validating: sarif, against: Self.schema)
+                #expect(errors.isEmpty, "\(validator.name): \(name) (redact \(redact)) is not valid SARIF: \(errors)")
+            }
+        }
+    }
+
+    /// The validation test above can fail: a document with a bad level and a driver without a name is caught.
+    @Test(.enabled(if: SchemaValidators.sarif != nil, "no SARIF schema validator: python3 with the jsonschema package is not installed"))
+    func theSchemaCheckCatchesAnInvalidLog() throws {
+        let validator = try #require(SchemaValidators.sarif)
+        let broken = ReportWriter.render(report, format: .sarif)
+            .replacing(#""level": "error""#, with: #""level": "fatal""#)
+            .replacing(#""name": "usage-audit""#, with: #""title": "usage-audit""#)
+        let errors = try validator.errors(validating: broken, against: Self.schema)
+        #expect(errors.contains { $0.contains("'fatal' is not one of") })
+        #expect(errors.contains { $0.hasPrefix("/runs/0/tool/driver") && $0.contains("'name' is a required property") })
+    }
+
+    @Test func driverListsTheWholeCatalogueAndResultsPointIntoIt() throws {
+        let document = try document(report)
+        #expect(document["version"] == "2.1.0")
+        #expect(document["runs"]?.arrayValue?.count == 1)
+        let driver = try #require(document["runs"]?[0]?["tool"]?["driver"])
+        #expect(driver["name"] == "usage-audit")
+        #expect(driver["version"] == .string(UsageAuditVersion.current))
+        #expect(driver["informationUri"] == .string(ReportOptions.defaultInformationURI))
+        let rules = try #require(driver["rules"]?.arrayValue)
+        #expect(rules.map { $0["id"]?.stringValue } == SampleReports.rules.map(\.id))
+        let personal = try #require(rules.first { $0["id"] == "privacy.personal-data" })
+        #expect(personal["defaultConfiguration"]?["level"] == "error")
+        #expect(personal["shortDescription"]?["text"]?.stringValue?.isEmpty == false)
+        #expect(personal["help"]?["text"]?.stringValue?.isEmpty == false)
+        #expect(rules.first { $0["id"] == "privacy.project-name" }?["defaultConfiguration"]?["level"] == "note")
+
+        let results = results(document)
+        #expect(results.count == report.findings.count)
+        for (result, finding) in zip(results, report.findings) {
+            #expect(result["ruleId"] == .string(finding.rule))
+            #expect(result["level"] == .string(finding.severity.rawValue))
+            #expect(result["message"]?["text"] == .string(finding.message))
+            let ruleIndex = try #require(result["ruleIndex"]?.exactInteger)
+            #expect(rules[Int(ruleIndex)]["id"] == .string(finding.rule))
+        }
+    }
+
+    @Test func locationsCarryTheFileTheLocatorAndThePointer() throws {
+        let results = results(try document(report))
+        let first = results[0]
+        let location = try #require(first["locations"]?[0])
+        #expect(location["physicalLocation"]?["artifactLocation"]?["uri"] == "captures/lo.pcap")
+        #expect(location["physicalLocation"]?["region"] == nil)
+        #expect(location["logicalLocations"]?[0] == ["name": "2", "fullyQualifiedName": "packet 5/components/2", "kind": "element"])
+        #expect(first["properties"]?["locator"] == ["packet": 5])
+        #expect(first["properties"]?["pointer"] == "/components/2")
+        #expect(first["properties"]?["messageKind"] == "start")
+
+        // A line-based input gives the line as a region, so code scanning can show it.
+        let legacy = try #require(results.first { $0["ruleId"] == "privacy.forbidden-field" })
+        #expect(legacy["locations"]?[0]?["physicalLocation"]?["region"] == ["startLine": 42])
+        #expect(legacy["locations"]?[0]?["logicalLocations"]?[0]?["kind"] == "property")
+
+        // A finding about the whole input has the file only.
+        let whole = try #require(results.first { $0["ruleId"] == "capture.fragment-missing" })
+        #expect(whole["locations"]?[0]?["logicalLocations"] == nil)
+    }
+
+    @Test func unreadableInputsAreExecutionNotifications() throws {
+        let invocation = try #require(try document(report)["runs"]?[0]?["invocations"]?[0])
+        #expect(invocation["executionSuccessful"] == false)
+        #expect(invocation["toolExecutionNotifications"]?[0]?["message"]?["text"] == "could not read missing.ndjson: No such file or directory")
+        let clean = try #require(try document(SampleReports.clean())["runs"]?[0]?["invocations"]?[0])
+        #expect(clean["executionSuccessful"] == true)
+    }
+
+    @Test(arguments: [
+        ("captures/lo.pcap", "captures/lo.pcap"), ("/tmp/a b/lo.pcap", "file:///tmp/a%20b/lo.pcap"),
+        (#"C:\captures\lo.pcap"#, "file:///C:/captures/lo.pcap"), ("-", "-"), ("été.log", "%C3%A9t%C3%A9.log"),
+        ("a:b.log", "a%3Ab.log"),
+    ])
+    func inputNamesBecomeURIReferences(_ path: String, _ uri: String) {
+        #expect(SARIFReport.uriReference(path) == uri)
+    }
+
+    private func fingerprints(_ document: JSONValue) -> [String] {
+        results(document).map { $0["partialFingerprints"]?[Fingerprint.key]?.stringValue ?? "" }
+    }
+
+    @Test func fingerprintsAreStableAndDistinguishFindings() throws {
+        let prints = fingerprints(try document(report))
+        #expect(prints == fingerprints(try document(report)))
+        #expect(Set(prints).count == prints.count)
+        #expect(prints.allSatisfy { $0.wholeMatch(of: /[0-9a-f]{32}:[0-9]+/) != nil })
+    }
+
+    /// The next run of the same workflow has new correlators and other frame numbers; its findings are
+    /// still the same findings.
+    @Test func fingerprintsIgnoreCorrelatorsLocatorsAndMessageWording() throws {
+        func shifted(_ locator: Locator) -> Locator {
+            switch locator {
+            case .packet(let n): .packet(n + 100)
+            case .line(let n): .line(n + 7)
+            case .record(let n): .record(n + 1)
+            }
+        }
+        var rerun = report
+        rerun.findings = report.findings.map { finding in
+            var finding = finding
+            finding.correlator = finding.correlator.map { _ in "00000000-0000-4000-8000-000000000000" }
+            finding.locator = finding.locator.map(shifted)
+            finding.message += " (again)"
+            return finding
+        }
+        rerun.messages = report.messages.map { message in
+            var message = message
+            message.locator = shifted(message.locator)
+            message.correlator = message.correlator.map { _ in "00000000-0000-4000-8000-000000000000" }
+            return message
+        }
+        #expect(fingerprints(try document(rerun)) == fingerprints(try document(report)))
+    }
+
+    @Test func fingerprintsAreTheSameRedactedAndHoldNoPersonalValue() throws {
+        let plain = fingerprints(try document(report))
+        #expect(fingerprints(try document(report, redact: true)) == plain)
+        let joined = plain.joined(separator: " ")
+        for value in SampleReports.sensitive { #expect(!joined.contains(value)) }
+    }
+
+    @Test func aLeakRepeatedInEveryMessageIsOneResultPerMessage() throws {
+        let prints = fingerprints(try document(SampleReports.many(4)))
+        let hashes = Set(prints.map { $0.prefix(32) })
+        // Lines 1, 2, 4 are warnings, line 3 an error: same rule, file and pointer, so one identity.
+        #expect(hashes.count == 1)
+        #expect(prints.map { $0.split(separator: ":").last! } == ["1", "2", "3", "4"])
+    }
+
+    @Test func snapshot() throws {
+        try assertSnapshot(ReportWriter.render(report, format: .sarif), named: "mixed.sarif")
+    }
+}
