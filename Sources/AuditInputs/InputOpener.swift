@@ -15,7 +15,8 @@ public enum InputOpener {
         case .wire: return LineRecordReader.wire(bytes)
         case .ndjson: return LineRecordReader.ndjson(bytes)
         case .log: return LineRecordReader.log(bytes)
-        case .pcap, .journal:
+        case .journal: return JournalReader(bytes)
+        case .pcap:
             throw InputError(source: path, message: "\(kind) input is not supported by this build")
         }
     }

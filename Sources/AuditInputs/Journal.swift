@@ -354,15 +354,6 @@ public final class JournalReader: RecordReader {
     /// The rule id of torn, damaged or missing records.
     public static let tornRecordRule = "journal.torn-record"
 
-    /// The catalogue entry for `journal.torn-record`.
-    public static let tornRecordDescriptor = RuleDescriptor(
-        id: tornRecordRule, defaultSeverity: .warning,
-        summary: "a journal record is torn or damaged: the collector stopped while writing it, or the file was changed",
-        help: "Each journal record carries its length and a checksum. A record cut short (the collector was killed "
-            + "mid-write, the disk filled) or whose checksum fails cannot be trusted, so it is not checked; every "
-            + "record before and after it is. The datagram it held is unknown: if the run must vouch for every "
-            + "message, capture again.")
-
     private let input: any JournalByteInput
     private var headerRead = false
     private var headerError: String?
