@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import AuditInputs
 import AuditModel
 import Foundation
@@ -109,6 +112,11 @@ final class LiveCheck: @unchecked Sendable {
     // MARK: The thread
 
     private func run(factory: LiveCheckerFactory) {
+        #if os(Linux)
+            // Under CPU pressure the check should fall behind (it catches up from the journal), not the receiver
+            // (the kernel would drop datagrams). On Linux a nice value is per thread, and `who` 0 is the calling one.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)  // 0: the calling thread
+        #endif
         let checker: any LiveRecordChecker
         do {
             checker = try factory()
@@ -151,12 +159,15 @@ final class LiveCheck: @unchecked Sendable {
 
     private func read(_ tail: JournalTail, source: String, checker: any LiveRecordChecker, into outcome: inout Outcome) {
         let reader = JournalReader(tail, source: source)
+        var seen = -1
         while true {
             condition.lock()
-            while committedBytes == tail.limit && !writerClosed { condition.wait() }
-            tail.limit = committedBytes
-            tail.isComplete = writerClosed
+            while committedBytes == seen && !writerClosed { condition.wait() }
+            seen = committedBytes
+            let closed = writerClosed
             condition.unlock()
+            tail.limit = seen
+            tail.isComplete = closed
             while let item = reader.nextItem() {
                 let sender: JournalSender?
                 if case .entry(let entry) = item { sender = entry.sender } else { sender = nil }
@@ -167,7 +178,12 @@ final class LiveCheck: @unchecked Sendable {
                     output.finding(finding, sender: sender)
                 }
             }
-            if tail.isComplete { break }
+            if closed { break }
+            if tail.error != nil {
+                // The file changed under the collector: what is left cannot be trusted; the read error says why.
+                waitForClose()
+                break
+            }
         }
         outcome.readError = reader.readError
     }
