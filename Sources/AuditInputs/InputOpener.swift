@@ -15,9 +15,9 @@ public enum InputOpener {
         case .wire: return LineRecordReader.wire(bytes)
         case .ndjson: return LineRecordReader.ndjson(bytes)
         case .log: return LineRecordReader.log(bytes)
-        case .journal: return JournalReader(bytes)
         case .pcap:
-            throw InputError(source: path, message: "\(kind) input is not supported by this build")
+            return path == "-" ? try CaptureRecordReader(spooling: bytes, port: port) : try CaptureRecordReader(path: path, port: port)
+        case .journal: return JournalReader(bytes)
         }
     }
 

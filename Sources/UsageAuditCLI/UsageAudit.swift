@@ -8,5 +8,5 @@ struct UsageAudit: ParsableCommand {
         commandName: "usage-audit",
         abstract: "Audits Parsl's usage-tracking messages for privacy and schema conformance.",
         version: UsageAuditVersion.current,
-        subcommands: [Check.self, SchemasCommand.self, Listen.self])
+        subcommands: [Check.self, SchemasCommand.self, FixturesCommand.self, Listen.self])
 }

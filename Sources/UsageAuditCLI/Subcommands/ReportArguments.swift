@@ -62,6 +62,8 @@ struct ReportArguments: ParsableArguments {
     }
 }
 
+/// Writes a line to standard error (file descriptor 2, unbuffered, so it never interleaves with a report).
 func printError(_ text: String) {
-    fputs(text + "\n", stderr)
+    let line = Array((text + "\n").utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
