@@ -1,9 +1,10 @@
+import AuditModel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import AuditModel
 
 /// The journal `usage-audit listen` keeps: every datagram byte for byte, with its receive time and sender,
 /// appended before anything parses it, so the evidence survives whatever the checker (or a crash) does next.
@@ -204,12 +205,15 @@ public final class JournalWriter {
     public init(path: String, createdAt: Int64 = JournalFormat.now()) throws(JournalError) {
         self.path = path
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw JournalError(code: .cannotOpen, path: path, message: "cannot create: \(errnoText())") }
+        guard fd >= 0 else {
+            throw JournalError(code: .cannotOpen, path: path, message: "cannot create: \(errnoText())")
+        }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             closeDescriptor(fd)
             throw JournalError(
-                code: .notRegularFile, path: path, message: "not a regular file (the live check reads the journal back)")
+                code: .notRegularFile, path: path, message: "not a regular file (the live check reads the journal back)"
+            )
         }
         guard info.st_size == 0 else {
             closeDescriptor(fd)
@@ -228,13 +232,15 @@ public final class JournalWriter {
 
     /// Appends one datagram; returns its sequence number.
     @discardableResult
-    public func append(_ payload: UnsafeRawBufferPointer, receivedAt: Int64, sender: JournalSender?) throws(JournalError)
+    public func append(_ payload: UnsafeRawBufferPointer, receivedAt: Int64, sender: JournalSender?)
+        throws(JournalError)
         -> Int
     {
         guard payload.count <= JournalFormat.maxPayloadBytes else {
             throw JournalError(
                 code: .recordTooLarge, path: path,
-                message: "a \(payload.count)-byte datagram is over the \(JournalFormat.maxPayloadBytes) bytes UDP allows")
+                message:
+                    "a \(payload.count)-byte datagram is over the \(JournalFormat.maxPayloadBytes) bytes UDP allows")
         }
         let sequence = recordCount + 1
         scratch.removeAll(keepingCapacity: true)
@@ -491,19 +497,23 @@ public final class JournalReader: RecordReader {
         let locator = Locator.record(lastSequence + 1)
         if let damaged = damage {
             damage = nil
-            let lost =
-                missing == 0
-                ? "no record lost" : missing == 1 ? "record \(lastSequence + 1) lost" : "records \(lastSequence + 1) to \(entry.sequence - 1) lost"
+            let lost = missing == 0 ? "no record lost" : "\(Self.records(lastSequence + 1, entry.sequence - 1)) lost"
             return .problem(
                 locator: locator,
                 message: "\(damaged.length) damaged bytes at offset \(damaged.offset) (\(damaged.reason)) skipped; "
                     + "\(lost); reading goes on at record \(entry.sequence)")
         }
         guard missing > 0 else { return nil }
-        let which = missing == 1 ? "record \(lastSequence + 1) is" : "records \(lastSequence + 1) to \(entry.sequence - 1) are"
+        let which = Self.records(lastSequence + 1, entry.sequence - 1)
         return .problem(
             locator: locator,
-            message: "\(which) missing: the sequence jumps from \(lastSequence) to \(entry.sequence)")
+            message: "\(which) \(missing == 1 ? "is" : "are") missing: the sequence jumps from \(lastSequence) to "
+                + "\(entry.sequence)")
+    }
+
+    /// `record 3`, or `records 3 to 5`.
+    private static func records(_ first: Int, _ last: Int) -> String {
+        first == last ? "record \(first)" : "records \(first) to \(last)"
     }
 
     private func damagedToTheEnd(_ damaged: (offset: Int, length: Int, reason: String)) -> Item {

@@ -1,12 +1,13 @@
+import AuditInputs
+import AuditModel
+import NIOCore
+import NIOPosix
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import AuditInputs
-import AuditModel
-import NIOCore
-import NIOPosix
 
 /// `usage-audit listen`: a local UDP collector that keeps every datagram in a journal, checks it live, and on a stop
 /// turns the run into an `AuditReport`.
@@ -62,7 +63,8 @@ public final class Collector: Sendable {
                 // A datagram is at most 65,535 bytes: a smaller buffer would cut it silently.
                 .channelOption(
                     ChannelOptions.recvAllocator,
-                    value: FixedSizeRecvByteBufferAllocator(capacity: JournalFormat.maxPayloadBytes + 1))
+                    value: FixedSizeRecvByteBufferAllocator(capacity: JournalFormat.maxPayloadBytes + 1)
+                )
                 .channelOption(ChannelOptions.maxMessagesPerRead, value: 64)
                 .bind(to: address).get()
         } catch {
@@ -211,7 +213,9 @@ public struct CollectorOutcome: Sendable {
         let readError = receiver.journalError ?? checked.readError
         report = AuditReport(
             inputs: [
-                InputSummary(source: source, kind: InputKind.journal.rawValue, messages: checked.messages.count, readError: readError)
+                InputSummary(
+                    source: source, kind: InputKind.journal.rawValue, messages: checked.messages.count,
+                    readError: readError)
             ],
             messages: checked.messages, findings: findings, rules: rules, disclosure: checked.disclosure)
         stopReason = receiver.reason
@@ -227,7 +231,8 @@ public struct CollectorOutcome: Sendable {
         let counts = Severity.allCases.reversed().map { "\(report.count($0)) \($0.rawValue)" }.joined(separator: ", ")
         let drops = kernelDrops.map { "\($0) dropped by the kernel" } ?? "kernel drops not reported on this platform"
         let ignored = ignoredAfterStop > 0 ? "; \(ignoredAfterStop) more arrived after the stop and were not kept" : ""
-        return "stopped by \(stopReason): \(datagrams) datagrams journaled (\(journalBytes) bytes), \(drops)\(ignored); "
+        return
+            "stopped by \(stopReason): \(datagrams) datagrams journaled (\(journalBytes) bytes), \(drops)\(ignored); "
             + "findings: \(counts)"
     }
 }

@@ -50,7 +50,8 @@ public struct CollectorConfiguration: Sendable {
             throw CollectorError(code: .badConfiguration, message: "--port \(port) is not a UDP port (0-65535)")
         }
         if let duration, !(duration > 0 && duration.isFinite) {
-            throw CollectorError(code: .badConfiguration, message: "--duration \(duration) must be a positive number of seconds")
+            throw CollectorError(
+                code: .badConfiguration, message: "--duration \(duration) must be a positive number of seconds")
         }
         if let maxMessages, maxMessages < 1 {
             throw CollectorError(code: .badConfiguration, message: "--max-messages \(maxMessages) must be at least 1")

@@ -1,9 +1,10 @@
+import AuditInputs
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import AuditInputs
 
 /// The journal as the live check reads it while the receiver is still appending: only the bytes the writer has
 /// committed (`limit`), through a descriptor of its own (`pread`, so the writer's `O_APPEND` offset is never
@@ -29,7 +30,8 @@ final class JournalTail: JournalByteInput {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw CollectorError(
-                code: .journal, message: "journal \(path): cannot open it for the live check: \(String(cString: strerror(errno)))")
+                code: .journal,
+                message: "journal \(path): cannot open it for the live check: \(String(cString: strerror(errno)))")
         }
         descriptor = fd
     }
@@ -58,13 +60,17 @@ final class JournalTail: JournalByteInput {
         buffer.append(contentsOf: repeatElement(0, count: count))
         var got = 0
         repeat {
-            got = buffer.withUnsafeMutableBytes { raw in pread(descriptor, raw.baseAddress! + old, count, off_t(fileOffset)) }
+            got = buffer.withUnsafeMutableBytes { raw in
+                pread(descriptor, raw.baseAddress! + old, count, off_t(fileOffset))
+            }
         } while got < 0 && errno == EINTR
         guard got > 0 else {
             buffer.removeLast(count)
-            error = got < 0
+            error =
+                got < 0
                 ? "reading the journal back failed: \(String(cString: strerror(errno)))"
-                : "the journal is shorter (\(fileOffset) bytes) than what was written (\(limit)): changed by something else"
+                : "the journal is shorter (\(fileOffset) bytes) than what was written (\(limit)): "
+                    + "something else changed it"
             limit = fileOffset
             return false
         }

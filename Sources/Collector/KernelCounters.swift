@@ -1,9 +1,10 @@
+import NIOCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import NIOCore
 
 /// What the kernel says about the collector's socket: how many datagrams it dropped, and how many bytes wait in the
 /// receive queue.
@@ -21,7 +22,9 @@ struct KernelCounters: Sendable {
     /// `u32 meminfo[SK_MEMINFO_VARS]`: RMEM_ALLOC, RCVBUF, WMEM_ALLOC, SNDBUF, FWD_ALLOC, WMEM_QUEUED, OPTMEM, BACKLOG,
     /// DROPS.
     struct MemoryInfo: Sendable {
-        var values: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var values: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+            0, 0, 0, 0, 0, 0, 0, 0, 0
+        )
     }
 
     /// Datagrams the kernel dropped for this socket since it was opened.

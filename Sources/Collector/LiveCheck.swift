@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import AuditInputs
 import AuditModel
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The live check: a thread of its own that reads the journal as the receiver commits it, and feeds every record
 /// to the checker, printing a line per finding.
@@ -157,7 +158,8 @@ final class LiveCheck: @unchecked Sendable {
         for waiter in waiting { waiter.resume(returning: outcome) }
     }
 
-    private func read(_ tail: JournalTail, source: String, checker: any LiveRecordChecker, into outcome: inout Outcome) {
+    private func read(_ tail: JournalTail, source: String, checker: any LiveRecordChecker, into outcome: inout Outcome)
+    {
         let reader = JournalReader(tail, source: source)
         var seen = -1
         while true {

@@ -118,7 +118,8 @@ final class Receiver {
         counters = new
         if new.drops > before {
             output.write(
-                "the kernel dropped \(new.drops - before) more datagrams (receive queue full): \(new.drops) lost so far")
+                "the kernel dropped \(new.drops - before) more datagrams (receive queue full): \(new.drops) lost so far"
+            )
         }
     }
 }

@@ -1,9 +1,10 @@
+import Dispatch
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Dispatch
 
 /// Turns SIGINT and SIGTERM into a clean stop of the collector: the first one stops it (journal synced, report
 /// written); a second one, for a stop that takes too long, ends the process at once: the journal is intact up to

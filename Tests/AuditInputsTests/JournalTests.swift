@@ -1,12 +1,13 @@
+import AuditModel
+import Testing
+
+@testable import AuditInputs
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import AuditModel
-import Testing
-
-@testable import AuditInputs
 
 /// The journal `listen` writes: round trip, kind detection, and every way a crash or damage can leave it.
 @Suite struct JournalTests {
@@ -33,7 +34,8 @@ import Testing
         for (index, payload) in payloads.enumerated() {
             offsets.append(writer.committedBytes)
             let sender = [Self.loopback, Self.loopback6, nil][index % 3]
-            let sequence = try writer.append(payload, receivedAt: 1_795_555_185_000_000_000 + Int64(index), sender: sender)
+            let sequence = try writer.append(
+                payload, receivedAt: 1_795_555_185_000_000_000 + Int64(index), sender: sender)
             #expect(sequence == index + 1)
         }
         offsets.append(writer.committedBytes)
@@ -88,7 +90,8 @@ import Testing
         }
         #expect(entries.count == Self.payloads.count)
         #expect(entries.map(\.receivedAt) == (0..<Int64(Self.payloads.count)).map { 1_795_555_185_000_000_000 + $0 })
-        #expect(entries.map(\.sender) == (0..<Self.payloads.count).map { [Self.loopback, Self.loopback6, nil][$0 % 3] })
+        #expect(
+            entries.map(\.sender) == (0..<Self.payloads.count).map { [Self.loopback, Self.loopback6, nil][$0 % 3] })
         #expect(entries.first?.sender?.description == "127.0.0.1:40001")
         #expect(entries.dropFirst().first?.sender?.description == "[::1]:40002")
     }

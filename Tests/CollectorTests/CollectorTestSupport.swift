@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import AuditInputs
 import AuditModel
 import Collector
 import Foundation
 import JSONCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A checker double with one easy-to-see rule, so the collector's machinery (receive, journal, live check, stop,
 /// report) is tested on its own; `ListenWithCheckerTests` runs the real checker.
@@ -27,15 +28,23 @@ final class MarkerChecker: LiveRecordChecker {
                 message: "names acme_genomics", sensitiveValues: ["acme_genomics"])
             return (message, [finding])
         case .problem(let rule, let text, let isMessage):
-            let message = isMessage ? AuditedMessage(source: source, locator: record.locator, kind: .unknown, parsed: false) : nil
-            return (message, [Finding(rule: rule, severity: .warning, source: source, locator: record.locator, message: text)])
+            let message =
+                isMessage ? AuditedMessage(source: source, locator: record.locator, kind: .unknown, parsed: false) : nil
+            return (
+                message,
+                [Finding(rule: rule, severity: .warning, source: source, locator: record.locator, message: text)]
+            )
         default:
             return (nil, [])
         }
     }
 
     func finish() -> [Finding] {
-        [Finding(rule: "test.finished", severity: .note, source: "checker", locator: nil, message: "\(checked.count) records")]
+        [
+            Finding(
+                rule: "test.finished", severity: .note, source: "checker", locator: nil,
+                message: "\(checked.count) records")
+        ]
     }
 
     var rules: [RuleDescriptor] {
@@ -111,7 +120,9 @@ final class UDPClient {
                 }
             }
         }
-        guard sent == payload.count else { throw ClientError(message: "sendto sent \(sent) of \(payload.count): \(errno)") }
+        guard sent == payload.count else {
+            throw ClientError(message: "sendto sent \(sent) of \(payload.count): \(errno)")
+        }
     }
 
     /// The client's own port, as the collector sees it.

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import AuditInputs
 import AuditModel
 import Foundation
@@ -10,6 +5,12 @@ import NIOCore
 import Testing
 
 @testable import Collector
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The collector with a checker double: receiving, journaling, live lines, limits, drops and start-up failures.
 @Suite struct CollectorTests {

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import AuditInputs
 import AuditModel
 import AuditRules
@@ -10,6 +5,12 @@ import Foundation
 import Testing
 
 @testable import Collector
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `listen` with the real checker, in process and as the built executable: the live report, signals, a kill in
 /// the middle of a burst, exit statuses.
@@ -29,7 +30,8 @@ import Testing
 
     @Test func liveReportIsTheReportCheckGivesForTheJournal() async throws {
         let directory = try ScratchDirectory()
-        let configuration = CollectorConfiguration(host: "127.0.0.1", port: 0, journalPath: directory.path("live.journal"))
+        let configuration = CollectorConfiguration(
+            host: "127.0.0.1", port: 0, journalPath: directory.path("live.journal"))
         let lines = LineCollector()
         let collector = try await Collector.start(
             configuration: configuration, checker: { try Checker(configuration: CheckConfiguration()) },
@@ -56,11 +58,15 @@ import Testing
         #expect(live.rules.contains { $0.id == "collector.dropped" })
         #expect(live.disclosure != nil)
         for finding in live.findings {
-            #expect(lines.lines.contains { $0.contains(finding.rule) && $0.hasPrefix(finding.locator.map { "\($0)" } ?? "journal") })
+            #expect(
+                lines.lines.contains {
+                    $0.contains(finding.rule) && $0.hasPrefix(finding.locator.map { "\($0)" } ?? "journal")
+                })
         }
 
         // `check` on the journal finds exactly the same, in the same order.
-        let checked = AuditRun(threads: 1).run([configuration.journalPath], checker: try Checker(configuration: CheckConfiguration()))
+        let checked = AuditRun(threads: 1).run(
+            [configuration.journalPath], checker: try Checker(configuration: CheckConfiguration()))
         #expect(checked.inputs.map(\.kind) == ["journal"])
         #expect(checked.findings == live.findings)
         #expect(checked.messages == live.messages)
@@ -71,14 +77,16 @@ import Testing
         let journal = directory.path("run.journal")
         let report = directory.path("report.json")
         let process = try ListenProcess(arguments: [
-            "--journal", journal, "--format", "json", "--output", report, "--report", "sarif=\(directory.path("r.sarif"))",
+            "--journal", journal, "--format", "json", "--output", report, "--report",
+            "sarif=\(directory.path("r.sarif"))",
         ])
         let client = try UDPClient()
         try client.send(ParslDatagrams.startLevel3, to: process.port)
         #expect(await eventually { (try? readJournal(journal).records.count) == 1 })
         let status = process.stop(SIGTERM)
         #expect(status == 1, "a level-3 start naming user code fails the run")
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
         let summary = json?["summary"] as? [String: Any]
         #expect(summary?["messages"] as? Int == 1)
         let findings = json?["findings"] as? [[String: Any]] ?? []
@@ -167,7 +175,8 @@ final class ListenProcess {
             directory = directory.deletingLastPathComponent()
             if directory.lastPathComponent == ".build" { break }
         }
-        throw UDPClient.ClientError(message: "usage-audit is not built beside \(bundle.path): run swift build --build-tests")
+        throw UDPClient.ClientError(
+            message: "usage-audit is not built beside \(bundle.path): run swift build --build-tests")
     }
 
     init(arguments: [String]) throws {

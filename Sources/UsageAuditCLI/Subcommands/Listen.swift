@@ -38,13 +38,17 @@ struct Listen: ParsableCommand {
     @Option(help: "Use the schemas in this folder instead of the embedded ones.")
     var schemas: String?
 
-    @Option(name: .customLong("allow-namespace"), help: "A component namespace that is not the user's own code (repeatable; parsl. is always allowed).")
+    @Option(
+        name: .customLong("allow-namespace"),
+        help: "A component namespace that is not the user's own code (repeatable; parsl. is always allowed).")
     var allowedNamespaces: [String] = []
 
     @OptionGroup var report: ReportArguments
 
     func validate() throws {
-        guard LevelSetting(argument: level) != nil else { throw ValidationError("--level must be auto, 1, 2 or 3 (got '\(level)')") }
+        guard LevelSetting(argument: level) != nil else {
+            throw ValidationError("--level must be auto, 1, 2 or 3 (got '\(level)')")
+        }
     }
 
     func run() throws {
@@ -63,7 +67,8 @@ struct Listen: ParsableCommand {
         let outcome: CollectorOutcome
         do {
             outcome = try Collector.listen(
-                configuration: configuration, checker: { try Checker(configuration: checks, schemasDirectory: schemas) },
+                configuration: configuration,
+                checker: { try Checker(configuration: checks, schemasDirectory: schemas) },
                 output: output)
         } catch {
             printError("usage-audit: \(error)")
