@@ -176,6 +176,27 @@ import Testing
         #expect(records.count == outcome.datagrams)
     }
 
+    /// Something else truncates the journal while the collector runs: the live check stops trusting it, and the
+    /// report says the journal could not be read back (exit status 2), rather than checking whatever is there.
+    @Test func aJournalChangedUnderTheCollectorIsAReadError() async throws {
+        let directory = try ScratchDirectory()
+        let configuration = configuration(directory)
+        let collector = try await start(configuration, lines: LineCollector())
+        let client = try UDPClient()
+        try client.send(ParslDatagrams.startLevel1, to: collector.localAddress.port!)
+        #expect(await eventually { (try? readJournal(configuration.journalPath).records.count) == 1 })
+        #expect(truncate(configuration.journalPath, 0) == 0)
+        try client.send(ParslDatagrams.startLevel3, to: collector.localAddress.port!)
+        try client.send(ParslDatagrams.endLevel3, to: collector.localAddress.port!)
+        try await Task.sleep(nanoseconds: 200_000_000)
+        collector.stop(.requested)
+        let outcome = await collector.run()
+        #expect(outcome.datagrams == 3)
+        let readError = try #require(outcome.report.inputs.first?.readError)
+        #expect(readError.contains("something else changed it"), "\(readError)")
+        #expect(outcome.report.exitStatus(failOn: .never) == 2)
+    }
+
     @Test func aJournalThatHoldsDataIsNeverOverwritten() async throws {
         let directory = try ScratchDirectory()
         let configuration = configuration(directory)
