@@ -1,12 +1,6 @@
 import AuditModel
 import CaptureReaders
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// `pcap`: the UDP datagrams to the usage port in a pcap or pcapng capture, each a record located by its
 /// frame number; what the capture lost (snap length, missing fragments) or could not decode becomes a
 /// problem record, so every datagram is accounted for.
@@ -23,27 +17,14 @@ public final class CaptureRecordReader: RecordReader {
         }
     }
 
-    /// Reads a capture whose first bytes were already taken from `bytes` (standard input): what is left of
-    /// the stream is copied after them into a temporary file, which libpcap then reads.
-    init(spooling bytes: ByteSource, port: UInt16) throws(InputError) {
+    /// Reads a capture from a stream whose first bytes `bytes` already read (standard input, for kind
+    /// detection): they are handed to the capture reader, which goes on reading the descriptor.
+    init(continuing bytes: ByteSource, port: UInt16) throws(InputError) {
         source = bytes.name
-        var template = Array("/tmp/usage-audit-stdin-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw InputError(source: bytes.name, message: "cannot spool standard input: \(String(cString: strerror(errno)))") }
-        let path = String(cString: template)
-        defer {
-            close(fd)
-            unlink(path)
-        }
-        while true {
-            let chunk = bytes.read(1 << 20)
-            if chunk.isEmpty { break }
-            let written = chunk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard written == chunk.count else {
-                throw InputError(source: bytes.name, message: "cannot spool standard input: \(String(cString: strerror(errno)))")
-            }
-        }
-        do { reader = try CaptureReader(path: path, port: port) } catch {
+        let (buffered, descriptor) = bytes.takeOver()
+        do {
+            reader = try CaptureReader(fileDescriptor: descriptor, name: bytes.name, alreadyRead: buffered, port: port)
+        } catch {
             throw InputError(source: bytes.name, message: error.message)
         }
     }
@@ -58,16 +39,19 @@ public final class CaptureRecordReader: RecordReader {
                 locator: .packet(cut.frame),
                 payload: .problem(
                     rule: "capture.truncated",
-                    message: "the capture kept \(cut.capturedLength) of the datagram's \(cut.originalLength) bytes (snap length): its message cannot be checked",
+                    message: cut.capturedLength < cut.originalLength
+                        ? "the capture kept \(cut.capturedLength) of the frame's \(cut.originalLength) bytes (snap length): its message cannot be checked"
+                        : "the frame is shorter than its IP and UDP headers say (\(cut.capturedLength) bytes): its message cannot be checked",
                     isMessage: true))
         case .fragmentMissing(let loss):
             let received = "\(loss.fragmentsReceived) fragment(s), \(loss.bytesReceived) bytes"
+            let port = loss.destinationPort == nil ? " (its first fragment, with the UDP port, is among the missing)" : ""
             let expected = loss.expectedLength.map { " of \($0)" } ?? ""
             return InputRecord(
                 locator: .packet(loss.frame),
                 payload: .problem(
                     rule: "capture.fragment-missing",
-                    message: "an IP datagram (id \(loss.identification)) could not be reassembled: only \(received)\(expected) arrived, frames \(loss.frame)-\(loss.lastFrame) (\(loss.reason))",
+                    message: "an IP datagram (id \(loss.identification)) could not be reassembled: only \(received)\(expected) arrived, frames \(loss.frame)-\(loss.lastFrame) (\(loss.reason))\(port)",
                     isMessage: true))
         case .unsupportedLinkType(let link):
             return InputRecord(

@@ -114,7 +114,9 @@ public struct CapturedDatagram: Sendable, Equatable {
     public var frame: Int
     /// The time stamp of that frame.
     public var timestamp: CaptureTimestamp
+    /// The sender's address and UDP port.
     public var source: CaptureEndpoint
+    /// The receiver's address and UDP port (the port is the one audited).
     public var destination: CaptureEndpoint
     /// The UDP payload: for Parsl, the protocol byte `1` and the JSON message, or legacy bare JSON.
     public var payload: [UInt8]
@@ -135,11 +137,17 @@ public struct CapturedDatagram: Sendable, Equatable {
 }
 
 /// A UDP datagram to the audited port that the snap length cut short.
+///
+/// When `capturedLength == originalLength`, the snap length did not cut the frame: the frame itself is
+/// shorter than its IP or UDP header says (a sliced or malformed packet). The datagram is incomplete either way.
 public struct TruncatedDatagram: Sendable, Equatable {
     /// The frame the snap length cut (for a fragmented datagram, the first cut fragment).
     public var frame: Int
+    /// The time stamp of that frame.
     public var timestamp: CaptureTimestamp
+    /// The sender's address and UDP port.
     public var source: CaptureEndpoint
+    /// The receiver's address and UDP port.
     public var destination: CaptureEndpoint
     /// The bytes of that frame in the file (pcap's `caplen`): the snap length, more or less.
     public var capturedLength: Int
@@ -161,7 +169,7 @@ public struct TruncatedDatagram: Sendable, Equatable {
 
 /// A fragmented datagram whose fragments never all arrived, or could not be put together safely.
 public struct FragmentLoss: Sendable, Equatable {
-    /// Why the datagram could not be reassembled.
+    /// Why the datagram could not be reassembled; the raw values are stable and may appear in reports.
     public enum Reason: String, Sendable, Equatable, CustomStringConvertible {
         /// Some fragment was still missing at the reassembly timeout.
         case timeout
@@ -172,6 +180,8 @@ public struct FragmentLoss: Sendable, Equatable {
         case inconsistentOverlap = "inconsistent-overlap"
         /// The fragments describe a datagram longer than IP allows (65,535 bytes).
         case oversize
+        /// More fragments than any real sender uses (over 512: even a 65,535-byte datagram over IPv6's minimum MTU needs only 53).
+        case tooManyFragments = "too-many-fragments"
         /// The reassembly buffer was full (too many datagrams or bytes pending), so the oldest was given up.
         case bufferFull = "buffer-full"
 
@@ -182,7 +192,9 @@ public struct FragmentLoss: Sendable, Equatable {
     public var frame: Int
     /// The last frame that carried one of its fragments.
     public var lastFrame: Int
+    /// The time stamp of the first frame.
     public var timestamp: CaptureTimestamp
+    /// The IP addresses of the fragments (no ports: those are in the first fragment, which may be missing).
     public var source: IPAddress
     public var destination: IPAddress
     /// The UDP destination port when the first fragment (which holds the UDP header) arrived; `nil` when

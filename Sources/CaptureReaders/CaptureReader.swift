@@ -86,10 +86,14 @@ public final class CaptureReader: Sequence, IteratorProtocol {
     }
 
     /// Reads the capture from an open file descriptor, such as standard input (`0`) fed by
-    /// `tcpdump -w -`. The descriptor is duplicated: the caller still owns and closes its own.
+    /// `tcpdump -w -`, from its current position. The descriptor is duplicated: the caller still owns and
+    /// closes its own.
+    ///
+    /// - Parameter alreadyRead: bytes the caller has already read from the descriptor (to detect the kind
+    ///   of input, say): the capture starts with them, then continues with what the descriptor holds.
     public convenience init(
-        fileDescriptor: Int32, name: String = "-", port: UInt16 = CaptureReader.defaultPort,
-        limits: ReassemblyLimits = .default
+        fileDescriptor: Int32, name: String = "-", alreadyRead: [UInt8] = [],
+        port: UInt16 = CaptureReader.defaultPort, limits: ReassemblyLimits = .default
     ) throws(CaptureOpenError) {
         let duplicate = dup(fileDescriptor)
         guard duplicate >= 0, let file = fdopen(duplicate, "rb") else {
@@ -97,43 +101,52 @@ public final class CaptureReader: Sequence, IteratorProtocol {
             if duplicate >= 0 { close(duplicate) }
             throw CaptureOpenError(code: .unreadable, message: message, path: name)
         }
-        try self.init(file: file, path: name, port: port, limits: limits)
+        try self.init(file: file, alreadyRead: alreadyRead, path: name, port: port, limits: limits)
     }
 
-    /// Takes ownership of `file`.
+    /// Takes ownership of `file`, whose bytes continue `alreadyRead`.
     private init(
-        file: UnsafeMutablePointer<FILE>, path: String, port: UInt16, limits: ReassemblyLimits
+        file: UnsafeMutablePointer<FILE>, alreadyRead: [UInt8] = [], path: String, port: UInt16,
+        limits: ReassemblyLimits
     ) throws(CaptureOpenError) {
         // A large stdio buffer: libpcap reads each record with two small `fread`s.
         setvbuf(file, nil, _IOFBF, 1 << 20)
-        var magic = [UInt8](repeating: 0, count: 4)
-        let count = fread(&magic, 1, 4, file)
-        if count < 4 && ferror(file) != 0 {
-            let message = String(cString: strerror(errno))
-            fclose(file)
-            throw CaptureOpenError(code: .unreadable, message: message, path: path)
+        // Where the capture starts in a seekable file, to go back there for libpcap; -1 for a pipe.
+        let start = alreadyRead.isEmpty ? ftello(file) : -1
+        var prefix = alreadyRead
+        if prefix.count < 4 {
+            var more = [UInt8](repeating: 0, count: 4 - prefix.count)
+            let count = fread(&more, 1, more.count, file)
+            if count < more.count && ferror(file) != 0 {
+                let message = String(cString: strerror(errno))
+                fclose(file)
+                throw CaptureOpenError(code: .unreadable, message: message, path: path)
+            }
+            prefix += more[..<count]
         }
-        guard let format = Self.format(ofFirstBytes: magic[..<count]) else {
+        guard let format = Self.format(ofFirstBytes: prefix) else {
             fclose(file)
-            let shown = magic[..<count].map { String($0, radix: 16) }.joined(separator: " ")
+            let shown = prefix.prefix(4).map { String($0, radix: 16) }.joined(separator: " ")
             let message =
-                count == 0
+                prefix.isEmpty
                 ? "not a capture: the file is empty"
                 : "not a capture: first bytes \(shown) are neither pcap nor pcapng magic"
             throw CaptureOpenError(code: .notACapture, message: message, path: path)
         }
         switch format {
         case .pcapng:
-            source = PcapngFrameSource(file: file, prefix: magic)
+            source = PcapngFrameSource(file: file, prefix: prefix)
         case .pcap:
-            // libpcap reads the magic itself: rewind a file, push the bytes back into a pipe's stream
-            // (stdio guarantees one byte of push-back; glibc and Darwin's libc take more, as used here).
-            if fseek(file, 0, SEEK_SET) != 0 {
+            // libpcap reads the header itself: go back to the start of a file, or push the bytes already
+            // read back into a pipe's stream. C guarantees one byte of push-back; glibc and Darwin's libc
+            // take any number (their documented behaviour, checked by the tests with a kilobyte).
+            if !(start >= 0 && fseeko(file, start, SEEK_SET) == 0) {
                 clearerr(file)
-                for byte in magic.reversed() where ungetc(Int32(byte), file) == EOF {
+                for byte in prefix.reversed() where ungetc(Int32(byte), file) == EOF {
                     fclose(file)
                     throw CaptureOpenError(
-                        code: .unreadable, message: "cannot push back the magic number of a pipe", path: path)
+                        code: .unreadable, message: "cannot push the bytes already read back into the stream",
+                        path: path)
                 }
             }
             source = try LibpcapFrameSource(file: file, path: path)
@@ -332,3 +345,8 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         if let damage { queued.append(.damaged(damage)) }
     }
 }
+
+/// A reader is a cursor over one file with mutable state (buffers, reassembly): use it from one task at a
+/// time, or move it whole to another before reading there.
+@available(*, unavailable)
+extension CaptureReader: Sendable {}

@@ -26,6 +26,10 @@ public struct ReassemblyLimits: Sendable, Equatable {
 struct FragmentReassembler {
     /// The largest IP payload: the 16-bit length fields cap a datagram at 65,535 bytes.
     static let maxDatagramLength = 65_535
+    /// The most fragments one datagram may arrive in: a 65,535-byte datagram over IPv6's minimum MTU of 1280
+    /// needs 53, so 512 leaves room for tiny legitimate fragments while bounding the work a hostile capture
+    /// of 8-byte fragments can cause.
+    static let maxFragmentsPerDatagram = 512
     /// How many completed datagrams are remembered, to recognise a fragment seen again after reassembly
     /// (captures on `any` see some packets twice) instead of starting a datagram that can never complete.
     static let rememberedCompletions = 1024
@@ -140,6 +144,9 @@ struct FragmentReassembler {
             datagram.cut = (frame, timestamp, capturedLength, originalLength)
         }
         guard end <= Self.maxDatagramLength else { return .rejected(remove(datagram), .oversize) }
+        guard datagram.fragments <= Self.maxFragmentsPerDatagram else {
+            return .rejected(remove(datagram), .tooManyFragments)
+        }
         if piece.isLast {
             if let total = datagram.totalLength, total != end {
                 return .rejected(remove(datagram), .inconsistentOverlap)
@@ -165,8 +172,7 @@ struct FragmentReassembler {
         } else {
             if datagram.data.count < end {
                 let growth = end - datagram.data.count
-                while pendingBytes + growth > limits.maxPendingBytes, let oldest = oldestPending(excluding: datagram)
-                {
+                while pendingBytes + growth > limits.maxPendingBytes, let oldest = oldestPending(excluding: datagram) {
                     evicted.append((remove(oldest), .bufferFull))
                 }
                 if pendingBytes + growth > limits.maxPendingBytes {

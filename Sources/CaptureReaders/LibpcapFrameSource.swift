@@ -29,7 +29,9 @@ final class LibpcapFrameSource: FrameSource {
                 file, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
         else {
             fclose(file)
-            throw CaptureOpenError(code: .badHeader, message: errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }, path: path)
+            throw CaptureOpenError(
+                code: .badHeader, message: errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) },
+                path: path)
         }
         self.handle = handle
         self.linkType = Int(pcap_datalink(handle))

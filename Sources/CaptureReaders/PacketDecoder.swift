@@ -143,9 +143,10 @@ struct PacketDecoder {
                 guard [17, 0, 43, 60, 51].contains(following) else { return .nothing }
                 var target = FirstFragmentTarget.unknown
                 if fragmentOffset == 0 {
+                    // Even when it is not UDP, the reassembler must see it: otherwise the later fragments
+                    // would look like a UDP datagram whose first fragment went missing.
                     target = firstFragmentTarget(
                         bytes, at: cursor, nextHeader: following, capturedEnd: capturedEnd)
-                    if target == .notUDP { return .nothing }
                 }
                 return .fragment(
                     FragmentPiece(

@@ -48,7 +48,7 @@ final class PcapngFrameSource: FrameSource {
     /// Takes ownership of `file`, already positioned after `prefix` (the bytes read to detect the format).
     init(file: UnsafeMutablePointer<FILE>, prefix: [UInt8]) {
         self.file = file
-        buffer = .allocate(byteCount: Self.readSize, alignment: 8)
+        buffer = .allocate(byteCount: max(Self.readSize, prefix.count), alignment: 8)
         buffer.copyBytes(from: prefix)
         end = prefix.count
     }

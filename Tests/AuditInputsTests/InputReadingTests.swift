@@ -83,3 +83,32 @@ struct InputReadingTests {
         }
     }
 }
+
+@Suite("Reading large inputs")
+struct LargeInputTests {
+    @Test func linesAcrossReadChunksComeOutWholeAndInOrder() throws {
+        // Many lines of varying length, well past the 256 KiB read chunk, so lines straddle chunk borders.
+        var text = ""
+        var expected: [String] = []
+        for i in 0..<20_000 {
+            let line = "1{\"n\": \(i), \"pad\": \"" + String(repeating: "x", count: i % 97) + "\"}"
+            expected.append(line)
+            text += line + (i % 3 == 0 ? "\r\n" : "\n")
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-large-\(UUID().uuidString)").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reader = try InputOpener.open(path: path)
+        var count = 0
+        while let record = reader.next() {
+            guard case .datagram(let bytes) = record.payload else {
+                Issue.record("record \(count + 1) is not a datagram")
+                return
+            }
+            #expect(String(decoding: bytes, as: UTF8.self) == expected[count])
+            #expect(record.locator == .line(count + 1))
+            count += 1
+        }
+        #expect(count == expected.count)
+    }
+}

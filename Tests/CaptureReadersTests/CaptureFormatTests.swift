@@ -76,7 +76,10 @@ struct CaptureFormatTests {
     func pcapngSections() throws {
         let first = TestCapture.pcapng([usageFrame(1)], interfaces: [.init(linkType: 1)])
         let second = TestCapture.pcapng(
-            [TestFrame(Build.ipv4(payload: Build.udp(payload: Build.usagePayload(2)))), usageFrame(9, destinationPort: 53)],
+            [
+                TestFrame(Build.ipv4(payload: Build.udp(payload: Build.usagePayload(2)))),
+                usageFrame(9, destinationPort: 53),
+            ],
             interfaces: [.init(linkType: 228)], bigEndian: true)
         let third = TestCapture.pcapng([usageFrame(3)], interfaces: [.init(linkType: 1)])
         let events = try readEvents(first + second + third)
@@ -103,6 +106,18 @@ struct CaptureFormatTests {
         #expect(CaptureReader.looksLikeCapture(firstBytes: TestCapture.pcapng([], interfaces: []).prefix(4)))
     }
 
+    @Test("a descriptor on a file, positioned after other bytes: the capture starts where it stands")
+    func descriptorOffset() throws {
+        let capture = TestCapture.pcap([usageFrame(1), usageFrame(2)])
+        let file = TemporaryFile(Array("leading text\n".utf8) + capture)
+        defer { file.remove() }
+        let descriptor = openForReading(file.path)
+        defer { closeDescriptor(descriptor) }
+        #expect(skipBytes(descriptor, 13))
+        let events = Array(try CaptureReader(fileDescriptor: descriptor, name: file.path))
+        #expect(events.compactMap(\.datagram).map(\.frame) == [1, 2])
+    }
+
     @Test("another --port")
     func otherPort() throws {
         let file = TestCapture.pcap([usageFrame(1), usageFrame(2, destinationPort: 9999)])
@@ -111,24 +126,28 @@ struct CaptureFormatTests {
         #expect(events.first?.datagram?.destination.port == 9999)
     }
 
-    @Test("standard input or a pipe, pcap and pcapng", arguments: [false, true])
-    func pipe(pcapng: Bool) throws {
-        let frames = (1...200).map { usageFrame($0) }
+    @Test(
+        "standard input or a pipe, pcap and pcapng, with bytes the caller already read",
+        arguments: [(false, 0), (true, 0), (false, 3), (true, 3), (false, 65536), (true, 65536)])
+    func pipe(pcapng: Bool, alreadyRead: Int) throws {
+        let frames = (1...400).map { usageFrame($0) }  // about 100 KB: more than the pipe buffer
         let bytes =
             pcapng ? TestCapture.pcapng(frames, interfaces: [.init(linkType: 1)]) : TestCapture.pcap(frames)
         var descriptors: [Int32] = [0, 0]
         #expect(pipeDescriptors(&descriptors))
         // A writer thread feeds the pipe, as tcpdump -w - would; the pipe buffer is smaller than the file.
-        let writer = PipeWriter(descriptor: descriptors[1], bytes: bytes)
+        // The caller (input-kind detection) has read the first bytes of the pipe itself.
+        let writer = PipeWriter(descriptor: descriptors[1], bytes: Array(bytes[alreadyRead...]))
         writer.start()
-        let reader = try CaptureReader(fileDescriptor: descriptors[0], name: "-")
+        let reader = try CaptureReader(
+            fileDescriptor: descriptors[0], name: "-", alreadyRead: Array(bytes.prefix(alreadyRead)))
         let events = Array(reader)
         writer.join()
         closeDescriptor(descriptors[0])
         #expect(reader.format == (pcapng ? .pcapng : .pcap))
         #expect(reader.path == "-")
-        #expect(events.compactMap(\.datagram).map(\.payload) == (1...200).map { Build.usagePayload($0) })
-        #expect(reader.statistics.frames == 200)
-        #expect(reader.statistics.datagrams == 200)
+        #expect(events.compactMap(\.datagram).map(\.payload) == (1...400).map { Build.usagePayload($0) })
+        #expect(reader.statistics.frames == 400)
+        #expect(reader.statistics.datagrams == 400)
     }
 }

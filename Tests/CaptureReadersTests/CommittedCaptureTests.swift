@@ -87,7 +87,9 @@ struct CommittedCaptureTests {
         #expect(CommittedCaptures.all.count >= 8, "Fixtures/captures/expected-counts.tsv is missing or short")
     }
 
-    @Test("as many usage datagrams as Wireshark counted when the capture was made", arguments: CommittedCaptures.all.map(\.name))
+    @Test(
+        "as many usage datagrams as Wireshark counted when the capture was made",
+        arguments: CommittedCaptures.all.map(\.name))
     func recordedCount(_ name: String) throws {
         let expected = try #require(CommittedCaptures.all.first { $0.name == name }).tsharkCount
         let events = try CommittedCaptures.events(name)
@@ -168,7 +170,9 @@ struct CommittedCaptureTests {
         #expect(losses.first?.fragmentsReceived == 2)
     }
 
-    @Test("a real capture cut anywhere: the frames before the cut, then the damage", arguments: ["lo-ethernet.pcap", "mixed-link-types.pcapng"])
+    @Test(
+        "a real capture cut anywhere: the frames before the cut, then the damage",
+        arguments: ["lo-ethernet.pcap", "mixed-link-types.pcapng"])
     func cutCaptures(_ name: String) throws {
         let whole = CommittedCaptures.fileBytes(name)
         let complete = try CommittedCaptures.events(name).compactMap(\.datagram)

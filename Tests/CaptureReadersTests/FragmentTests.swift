@@ -88,7 +88,9 @@ struct FragmentTests {
     @Test("the timeout gives a datagram up before the frames that follow it")
     func timeout() throws {
         let pieces = Self.fragments()
-        let frames = [pieces[0], usageFrame(1, seconds: 1_795_555_185 + 10), usageFrame(2, seconds: 1_795_555_185 + 31)]
+        let frames = [
+            pieces[0], usageFrame(1, seconds: 1_795_555_185 + 10), usageFrame(2, seconds: 1_795_555_185 + 31),
+        ]
         let events = try readEvents(TestCapture.pcap(frames))
         #expect(events.count == 3)
         #expect(events[0].datagram?.frame == 2)
@@ -185,5 +187,12 @@ struct FragmentTests {
         let pieces = Build.ipv6Fragments(nextHeader: 6, fragmentable: Build.tcp(payload: Self.payload), size: 1232)
             .map { TestFrame($0) }
         #expect(try readEvents(TestCapture.pcap([pieces[0], pieces[1]], linkType: 229)).isEmpty)
+        // Destination options, then TCP: only the first fragment shows it is not UDP; the loss of a later
+        // one must not be reported as a usage datagram of unknown port.
+        let behindOptions = Build.ipv6Fragments(
+            nextHeader: 60, fragmentable: Build.optionsHeader(next: 6) + Build.tcp(payload: Self.payload), size: 1232
+        ).map { TestFrame($0) }
+        #expect(try readEvents(TestCapture.pcap([behindOptions[0], behindOptions[2]], linkType: 229)).isEmpty)
+        #expect(try readEvents(TestCapture.pcap(behindOptions, linkType: 229)).isEmpty)
     }
 }

@@ -120,7 +120,8 @@ struct LinkLayerTests {
                         etherType: Build.etherTypeIPv4,
                         payload: Build.ipv4(
                             payload: Build.udp(
-                                sourcePort: 53000, destinationPort: 53, payload: Build.dnsQuery("host\(index).example.org"))))))
+                                sourcePort: 53000, destinationPort: 53,
+                                payload: Build.dnsQuery("host\(index).example.org"))))))
             frames.append(
                 TestFrame(
                     Build.ethernet(

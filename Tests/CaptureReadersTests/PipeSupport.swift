@@ -10,6 +10,14 @@ func pipeDescriptors(_ descriptors: inout [Int32]) -> Bool {
 
 func closeDescriptor(_ descriptor: Int32) { close(descriptor) }
 
+func openForReading(_ path: String) -> Int32 { open(path, O_RDONLY) }
+
+/// Reads and drops `count` bytes, as a caller that looked at the start of the input would.
+func skipBytes(_ descriptor: Int32, _ count: Int) -> Bool {
+    var buffer = [UInt8](repeating: 0, count: count)
+    return read(descriptor, &buffer, count) == count
+}
+
 /// Writes bytes into a pipe from a POSIX thread, then closes its end.
 final class PipeWriter: @unchecked Sendable {
     // @unchecked: `bytes` and `descriptor` are immutable; the thread is joined before the object is released.

@@ -281,8 +281,8 @@ enum TestCapture {
             // A name resolution block (type 4) with one IPv4 record, then its end record.
             var records: [UInt8] = []
             records.append(UInt16(1), bigEndian: bigEndian)
-            records.append(UInt16(12), bigEndian: bigEndian)
-            records += [127, 0, 0, 1] + Array("localhost\0\0\0".utf8)
+            records.append(UInt16(14), bigEndian: bigEndian)  // the address and "localhost" with its NUL
+            records += [127, 0, 0, 1] + Array("localhost\0".utf8) + [0, 0]
             records.append(UInt32(0), bigEndian: bigEndian)
             file += block(4, records, bigEndian: bigEndian)
         }

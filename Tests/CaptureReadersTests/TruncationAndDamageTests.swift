@@ -7,7 +7,8 @@ struct TruncationAndDamageTests {
     func snapLength(pcapng: Bool) throws {
         let long = usageFrame(1)
         let short = TestFrame(
-            Build.ethernet(etherType: Build.etherTypeIPv4, payload: Build.ipv4(payload: Build.udp(payload: Array("1{}".utf8)))))
+            Build.ethernet(
+                etherType: Build.etherTypeIPv4, payload: Build.ipv4(payload: Build.udp(payload: Array("1{}".utf8)))))
         let frames = [long.snapped(to: 96), usageFrame(2, destinationPort: 53).snapped(to: 96), short]
         let file =
             pcapng

@@ -57,6 +57,9 @@ public struct AuditRun {
     public var threads: Int
     /// Records per parallel batch: large enough to amortise the hand-off, small enough to keep memory flat.
     public var batchSize = 2048
+    /// Keep the decoded message of every message with findings, for reports that show it (HTML). Off, the
+    /// report holds only what it lists.
+    public var keepPayloads = false
 
     public init(inputKind: InputKind? = nil, port: UInt16 = 50077, threads: Int = 0) {
         self.inputKind = inputKind
@@ -84,10 +87,11 @@ public struct AuditRun {
                 batch.reserveCapacity(batchSize)
                 while batch.count < batchSize, let record = reader.next() { batch.append(record) }
                 if batch.isEmpty { break }
-                var verdicts = audit(batch, source: path, auditor: checker.auditor)
+                var verdicts = auditBatch(batch, source: path, auditor: checker.auditor)
                 for i in verdicts.indices {
-                    let (message, found) = checker.complete(&verdicts[i])
-                    if let message {
+                    let (completed, found) = checker.complete(&verdicts[i])
+                    if var message = completed {
+                        if !keepPayloads { message.payload = nil }
                         messages.append(message)
                         summary.messages += 1
                     }
@@ -102,7 +106,8 @@ public struct AuditRun {
             inputs: inputs, messages: messages, findings: findings, rules: checker.rules, disclosure: checker.disclosure)
     }
 
-    private func audit(_ batch: [InputRecord], source: String, auditor: RecordAuditor) -> [RecordVerdict] {
+    /// Audits a batch of records on `threads` threads; the verdicts come back in record order.
+    public func auditBatch(_ batch: [InputRecord], source: String, auditor: RecordAuditor) -> [RecordVerdict] {
         guard threads > 1, batch.count > 64 else { return batch.map { auditor.audit($0, source: source) } }
         let results = VerdictSlots(count: batch.count)
         let chunks = min(threads * 4, batch.count)

@@ -10,6 +10,26 @@ public final class ParslSchemaSet: Sendable {
     /// The message schemas (those with `messageKind`), newest generation first.
     public let messageSchemas: [SchemaDocument]
     let annotationTrees: [String: AnnotationNode]
+    /// What classification needs of each message shape, computed once.
+    private let shapes: [ShapeInfo]
+
+    private struct ShapeInfo: Sendable {
+        let document: SchemaDocument
+        let declared: Set<String>
+        let required: Set<String>
+        /// `declared` and `required` as bits of `fieldBits`, for scoring a message with a few bit operations.
+        var declaredMask: UInt64 = 0
+        var requiredMask: UInt64 = 0
+        /// Fields annotated with the generations that send them (`project_name`: G5).
+        let fieldGenerations: [String: [String]]
+        /// The documents of the same kind and generations that pin a level, by level.
+        let byLevel: [Int: SchemaDocument]
+        /// The levels at which start and end messages of these generations are sent.
+        let startLevels: Set<Int>
+        let endLevels: Set<Int>
+        /// No start document of these generations pins a level.
+        let allOrNothing: Bool
+    }
 
     /// The schemas compiled into the binary.
     public static func embedded() throws(SchemaSetError) -> ParslSchemaSet {
@@ -44,7 +64,57 @@ public final class ParslSchemaSet: Sendable {
         var trees: [String: AnnotationNode] = [:]
         for document in messageSchemas { trees[document.id] = try builder.node(for: document.id) }
         annotationTrees = trees
+        for tree in trees.values { tree.prepare() }
+        let messageSchemas = self.messageSchemas
+        let shapes = messageSchemas.filter { $0.trackingLevel == nil || $0.messageKind == .end }.map { document in
+            let tree = trees[document.id]!
+            let declared = Self.declaredProperties(tree)
+            var fieldGenerations: [String: [String]] = [:]
+            for key in declared {
+                if let field = Self.property(key, in: tree) {
+                    let sending = Self.generations(of: field)
+                    if !sending.isEmpty { fieldGenerations[key] = sending }
+                }
+            }
+            var byLevel: [Int: SchemaDocument] = [:]
+            for other in messageSchemas where other.messageKind == document.messageKind && other.generations == document.generations {
+                if let level = other.trackingLevel { byLevel[level] = other }
+            }
+            return ShapeInfo(
+                document: document, declared: declared,
+                required: Set(document.json["required"]?.arrayValue?.compactMap(\.stringValue) ?? []),
+                fieldGenerations: fieldGenerations, byLevel: byLevel,
+                startLevels: Self.levels(of: .start, generations: document.generations, in: messageSchemas),
+                endLevels: Self.levels(of: .end, generations: document.generations, in: messageSchemas),
+                allOrNothing: !messageSchemas.contains {
+                    $0.messageKind == .start && $0.generations == document.generations && $0.trackingLevel != nil
+                })
+        }
+        // Every field any shape declares gets a bit (64 are plenty; beyond, fields share the last bit, which
+        // only blurs the score, never the validation).
+        var fieldBits: [String: UInt64] = [:]
+        for shape in shapes {
+            for key in shape.declared.sorted() where fieldBits[key] == nil {
+                fieldBits[key] = 1 << UInt64(min(fieldBits.count, 63))
+            }
+        }
+        self.fieldBits = fieldBits
+        self.shapes = shapes.map { shape in
+            var shape = shape
+            shape.declaredMask = shape.declared.reduce(0) { $0 | fieldBits[$1]! }
+            shape.requiredMask = shape.required.reduce(0) { $0 | (fieldBits[$1] ?? 0) }
+            return shape
+        }
+        shapeIndex = Dictionary(uniqueKeysWithValues: shapes.enumerated().map { ($1.document.id, $0) })
     }
+
+    /// A bit per declared field name, for `bestShape`.
+    private let fieldBits: [String: UInt64]
+
+    /// Position of each shape in `shapes`, by `$id`.
+    private let shapeIndex: [String: Int]
+
+    private func info(_ shape: SchemaDocument) -> ShapeInfo? { shapeIndex[shape.id].map { shapes[$0] } }
 
     /// Loads every `*.json` under `directory`.
     public static func load(directory: String) throws(SchemaSetError) -> ParslSchemaSet {
@@ -69,16 +139,20 @@ public final class ParslSchemaSet: Sendable {
     /// declares count for, members it does not declare and required members that are missing count against.
     /// Ties go to the newest generation.
     public func bestShape(for object: JSONObject) -> SchemaDocument {
-        var best = messageSchemas[0]
+        var present: UInt64 = 0
+        var unknown = 0
+        for key in object.keys {
+            if let bit = fieldBits[key] { present |= bit } else { unknown += 1 }
+        }
+        let keyCount = object.keys.count
+        var best = shapes[0].document
         var bestScore = Int.min
-        for document in messageSchemas where document.trackingLevel == nil || document.messageKind == .end {
-            let declared = annotationTrees[document.id].map { Self.declaredProperties($0) } ?? []
-            let required = Set(document.json["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-            var score = 0
-            for key in object.keys { score += declared.contains(key) ? 2 : -2 }
-            score -= required.subtracting(object.keys).count * 3
+        for shape in shapes {
+            let declaredPresent = (present & shape.declaredMask).nonzeroBitCount
+            let missingRequired = (shape.requiredMask & ~present).nonzeroBitCount
+            let score = 2 * declaredPresent - 2 * (keyCount - declaredPresent) - 3 * missingRequired
             if score > bestScore {
-                best = document
+                best = shape.document
                 bestScore = score
             }
         }
@@ -101,17 +175,27 @@ public final class ParslSchemaSet: Sendable {
     /// The document that describes `kind` messages of the generations of `shape` at `level`: the one pinning
     /// that level if there is one, else the shape's own.
     public func schema(like shape: SchemaDocument, level: Int?) -> SchemaDocument {
-        guard let level, let kind = shape.messageKind else { return shape }
-        return messageSchemas.first {
-            $0.messageKind == kind && $0.trackingLevel == level && $0.generations == shape.generations
-        } ?? shape
+        guard let level else { return shape }
+        return info(shape)?.byLevel[level] ?? shape
+    }
+
+    /// Whether the generations of a shape send everything or nothing (no per-level start documents):
+    /// their messages are judged as level 3.
+    public func isAllOrNothing(_ shape: SchemaDocument) -> Bool {
+        info(shape)?.allOrNothing ?? false
     }
 
     /// The levels at which `kind` messages of these generations are sent: the `trackingLevel`s of their
     /// documents, or every level when none pins one (all-or-nothing generations).
     public func levels(of kind: MessageKind, generations: [String]) -> Set<Int> {
-        let pinned = messageSchemas.filter { $0.messageKind == kind && $0.generations == generations }
-            .compactMap(\.trackingLevel)
+        if let shape = shapes.first(where: { $0.document.generations == generations }) {
+            return kind == .end ? shape.endLevels : shape.startLevels
+        }
+        return Self.levels(of: kind, generations: generations, in: messageSchemas)
+    }
+
+    private static func levels(of kind: MessageKind, generations: [String], in documents: [SchemaDocument]) -> Set<Int> {
+        let pinned = documents.filter { $0.messageKind == kind && $0.generations == generations }.compactMap(\.trackingLevel)
         return pinned.isEmpty ? [1, 2, 3] : Set(pinned)
     }
 
@@ -119,11 +203,9 @@ public final class ParslSchemaSet: Sendable {
     /// `generation` is only sent by those generations (`project_name` by G5).
     public func generation(of object: JSONObject, shape: SchemaDocument) -> String {
         var candidates = shape.generations
-        if let tree = annotationTrees[shape.id], candidates.count > 1 {
+        if candidates.count > 1, let info = shapes.first(where: { $0.document.id == shape.id }) {
             for key in object.keys {
-                guard let field = Self.property(key, in: tree) else { continue }
-                let sending = Self.generations(of: field)
-                guard !sending.isEmpty else { continue }
+                guard let sending = info.fieldGenerations[key] else { continue }
                 let narrowed = candidates.filter { sending.contains($0) }
                 if !narrowed.isEmpty { candidates = narrowed }
             }

@@ -49,7 +49,8 @@ struct Check: ParsableCommand {
             printError("usage-audit: schemas: \(error)")
             throw ExitCode(2)
         }
-        let run = AuditRun(inputKind: inputType.flatMap(InputKind.init(rawValue:)), port: port, threads: threads)
+        var run = AuditRun(inputKind: inputType.flatMap(InputKind.init(rawValue:)), port: port, threads: threads)
+        run.keepPayloads = try report.targets().contains { $0.format == .html }
         let result = run.run(inputs, checker: checker)
         for input in result.inputs where input.readError != nil {
             printError("usage-audit: \(input.source): \(input.readError!)")
