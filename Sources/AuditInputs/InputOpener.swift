@@ -18,8 +18,7 @@ public enum InputOpener {
         case .log: return LineRecordReader.log(bytes)
         case .pcap:
             return path == "-" ? try CaptureRecordReader(continuing: bytes, port: port) : try CaptureRecordReader(path: path, port: port)
-        case .journal:
-            throw InputError(source: path, message: "journal input is not supported by this build")
+        case .journal: return JournalReader(bytes)
         }
     }
 

@@ -1,0 +1,35 @@
+import AuditModel
+
+/// The rules only the collector can apply: what happened to datagrams before they reached the journal.
+public enum CollectorRules {
+    /// Datagrams the kernel discarded because the socket's receive queue was full.
+    public static let droppedRule = "collector.dropped"
+
+    public static let dropped = RuleDescriptor(
+        id: droppedRule, defaultSeverity: .error,
+        summary: "the kernel dropped datagrams sent to the collector before it could read them",
+        help: "The collector's receive queue was full, so the kernel discarded some datagrams: they were never "
+            + "journaled or checked, and any leak they held is unknown. The run cannot vouch for the client. "
+            + "Send at a lower rate, or let the collector reserve a larger buffer (as root, or after raising "
+            + "net.core.rmem_max), and run again.")
+
+    /// Every rule the collector adds to the checker's catalogue.
+    public static let all = [dropped]
+
+    /// The finding for `count` drops, about the journal as a whole.
+    static func droppedFinding(count: Int, source: String, receiveBufferBytes: Int?) -> Finding {
+        let buffer = receiveBufferBytes.map { " (receive buffer \(byteCount($0)))" } ?? ""
+        let what = count == 1 ? "1 datagram" : "\(count) datagrams"
+        return Finding(
+            rule: droppedRule, severity: dropped.defaultSeverity, source: source, locator: nil,
+            message: "the kernel dropped \(what) sent to the collector because its receive queue was full\(buffer): "
+                + "never journaled nor checked, so this audit cannot vouch for them")
+    }
+}
+
+/// `512 KiB`, `8 MiB`: sizes for people.
+func byteCount(_ bytes: Int) -> String {
+    if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+    if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+    return "\(bytes) bytes"
+}
