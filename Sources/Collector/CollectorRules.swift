@@ -1,17 +1,13 @@
 import AuditModel
+import AuditRules
 
 /// The rules only the collector can apply: what happened to datagrams before they reached the journal.
 public enum CollectorRules {
     /// Datagrams the kernel discarded because the socket's receive queue was full.
     public static let droppedRule = "collector.dropped"
 
-    public static let dropped = RuleDescriptor(
-        id: droppedRule, defaultSeverity: .error,
-        summary: "the kernel dropped datagrams sent to the collector before it could read them",
-        help: "The collector's receive queue was full, so the kernel discarded some datagrams: they were never "
-            + "journaled or checked, and any leak they held is unknown. The run cannot vouch for the client. "
-            + "Send at a lower rate, or let the collector reserve a larger buffer (as root, or after raising "
-            + "net.core.rmem_max), and run again.")
+    /// The rule's descriptor lives with the others in AuditRules, so `check` lists it in SARIF too.
+    public static let dropped = CollectorDroppedRule.descriptor
 
     /// Every rule the collector adds to the checker's catalogue.
     public static let all = [dropped]
