@@ -65,8 +65,9 @@ import Testing
         }
 
         // `check` on the journal finds exactly the same, in the same order.
-        let checked = AuditRun(threads: 1).run(
-            [configuration.journalPath], checker: try Checker(configuration: CheckConfiguration()))
+        var run = AuditRun(threads: 1)
+        run.keepPayloads = true  // the collector keeps them, for an HTML report
+        let checked = run.run([configuration.journalPath], checker: try Checker(configuration: CheckConfiguration()))
         #expect(checked.inputs.map(\.kind) == ["journal"])
         #expect(checked.findings == live.findings)
         #expect(checked.messages == live.messages)
