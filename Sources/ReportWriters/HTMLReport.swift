@@ -79,11 +79,11 @@ struct HTMLReport {
         out += "</div>\n<h3>Inputs</h3>\n<table><thead><tr><th>input</th><th>kind</th><th>messages</th><th>findings</th><th>status</th></tr></thead><tbody>\n"
         for source in index.sources {
             let input = index.input(named: source)
-            let findings = report.findings.filter { $0.source == source }
+            let findings = index.findings(of: source)
             let counts = ReportIndex.counts(findings).filter { $0.1 > 0 }.map { "\($1) \($0.rawValue)" }.joined(separator: ", ")
             let status = input?.readError.map { "<span class=\"unreadable\">could not be read: \(h($0))</span>" } ?? "read"
             out += "<tr><td><code>\(h(source))</code></td><td>\(h(input?.kind ?? ""))</td>"
-            out += "<td class=\"num\">\(input?.messages ?? report.messages.count { $0.source == source })</td>"
+            out += "<td class=\"num\">\(index.messageCount(of: source))</td>"
             out += "<td>\(counts.isEmpty ? "none" : counts)</td><td>\(status)</td></tr>\n"
         }
         out += "</tbody></table>\n"
@@ -105,32 +105,49 @@ struct HTMLReport {
         guard let matrix = report.disclosure else {
             return out + "<p>The schemas in use state no disclosure matrix.</p></section>\n"
         }
+        // Old generations carry no level; their column appears only when such messages were seen.
+        let levels: [Int?] = [1, 2, 3] + (observation.sawMessagesWithoutLevel ? [nil] : [])
         out += "<p>For each field, what the schemas allow at each tracking level, and in how many of the audited messages "
         out += "whose content the report holds (\(observation.messagesWithContent)) it was seen at that level. "
         out += "<span class=\"leak\">Red</span> marks a field seen where it is not allowed.</p>\n"
         out += "<table class=\"matrix\"><thead><tr><th>field</th><th>message</th><th>discloses</th><th>generations</th>"
-        out += (1...3).map { "<th>level \($0)</th>" }.joined() + "</tr></thead><tbody>\n"
+        out += levels.map { $0.map { "<th>level \($0)</th>" } ?? "<th>no level (old generations)</th>" }.joined() + "</tr></thead><tbody>\n"
         var known: Set<DisclosureObservation.FieldKey> = []
         for row in matrix.rows {
             known.insert(.init(field: row.field, message: row.message))
             out += "<tr><td><code>\(h(row.field))</code></td><td>\(h(row.message))</td><td>\(h(row.discloses))</td>"
             out += "<td>\(h(row.generations.joined(separator: ", ")))</td>"
-            for level in 1...3 {
-                out += cell(allowed: row.allowed(atLevel: level), seen: observation.count(row.field, row.message, level))
+            for level in levels {
+                out += cell(allowed: allowance(row, level), seen: observation.count(row.field, row.message, level))
             }
             out += "</tr>\n"
         }
         for key in observation.fields where !known.contains(key) {
             out += "<tr class=\"unknown\"><td><code>\(h(key.field))</code></td><td>\(h(key.message))</td><td>not in the schemas</td><td></td>"
-            for level in 1...3 { out += cell(allowed: false, seen: observation.count(key.field, key.message, level)) }
+            for level in levels { out += cell(allowed: .no, seen: observation.count(key.field, key.message, level)) }
             out += "</tr>\n"
         }
         return out + "</tbody></table>\n</section>\n"
     }
 
-    private func cell(allowed: Bool, seen: Int) -> String {
-        let state = seen > 0 ? (allowed ? "seen" : "leak") : "unseen"
-        let allowedText = allowed ? "<span class=\"allowed\">allowed</span>" : "<span class=\"forbidden\">not allowed</span>"
+    private enum Allowance { case yes, no, dependsOnLevel }
+
+    /// Without a level, a field is allowed when every level allows it, never when none does, and otherwise
+    /// it depends on the level the client was configured with.
+    private func allowance(_ row: DisclosureMatrix.Row, _ level: Int?) -> Allowance {
+        if let level { return row.allowed(atLevel: level) ? .yes : .no }
+        guard let minimum = row.minimumLevel else { return .no }
+        return minimum <= 1 ? .yes : .dependsOnLevel
+    }
+
+    private func cell(allowed: Allowance, seen: Int) -> String {
+        let state = seen == 0 ? "unseen" : allowed == .no ? "leak" : allowed == .yes ? "seen" : "unsure"
+        let allowedText =
+            switch allowed {
+            case .yes: "<span class=\"allowed\">allowed</span>"
+            case .no: "<span class=\"forbidden\">not allowed</span>"
+            case .dependsOnLevel: "<span class=\"forbidden\">depends on the level</span>"
+            }
         let seenText = seen > 0 ? "<br>seen in \(ReportIndex.plural(seen, "message"))" : ""
         return "<td class=\"\(state)\">\(allowedText)\(seenText)</td>"
     }
@@ -170,7 +187,8 @@ struct HTMLReport {
     /// The anchor each finding row links to: its mark in the message, else the message card.
     private func findingAnchors(_ index: ReportIndex) -> [String?] {
         var anchors = [String?](repeating: nil, count: report.findings.count)
-        for (messagePosition, findingPositions) in index.findingsByMessage where shownCards(index).contains(messagePosition) {
+        let shown = shownCards(index)
+        for (messagePosition, findingPositions) in index.findingsByMessage where shown.contains(messagePosition) {
             let payload = report.messages[messagePosition].payload
             var markedPointers: [JSONPointer: Int] = [:]
             for position in findingPositions {
@@ -293,21 +311,23 @@ struct DisclosureObservation {
         private static func rank(_ message: String) -> Int { message == "start" ? 0 : message == "end" ? 1 : 2 }
     }
 
-    private var counts: [FieldKey: [Int: Int]] = [:]
+    /// Per field, messages by level (`nil`: a message of an old generation, which has no level).
+    private var counts: [FieldKey: [Int?: Int]] = [:]
     private(set) var messagesWithContent = 0
+    private(set) var sawMessagesWithoutLevel = false
 
     init(_ messages: [AuditedMessage]) {
         for message in messages {
             guard case .object(let object)? = message.payload, message.kind != .unknown else { continue }
             messagesWithContent += 1
-            guard let level = message.level else { continue }
+            if message.level == nil { sawMessagesWithoutLevel = true }
             for (key, _) in object {
-                counts[FieldKey(field: key, message: message.kind.rawValue), default: [:]][level, default: 0] += 1
+                counts[FieldKey(field: key, message: message.kind.rawValue), default: [:]][message.level, default: 0] += 1
             }
         }
     }
 
-    func count(_ field: String, _ message: String, _ level: Int) -> Int {
+    func count(_ field: String, _ message: String, _ level: Int?) -> Int {
         counts[FieldKey(field: field, message: message)]?[level] ?? 0
     }
 

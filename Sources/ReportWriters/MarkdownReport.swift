@@ -71,7 +71,9 @@ struct MarkdownReport {
 
     private func row(_ finding: Finding) -> String {
         let place = Escape.markdownCode(finding.source) + " " + (finding.locator?.description ?? "(whole input)")
-        let pointer = finding.pointer.isRoot ? "(whole message)" : Escape.markdownCode(Escape.truncated(finding.pointer.description, to: 80))
+        let pointer =
+            finding.pointer.isRoot
+            ? ReportIndex.pointerText(finding) : Escape.markdownCode(Escape.truncated(finding.pointer.description, to: 80))
         return "| \(finding.severity.rawValue) | \(Escape.markdownCode(finding.rule)) | \(place) | \(pointer) | "
             + Escape.markdown(Escape.truncated(finding.message, to: Self.messageLimit)) + " |\n"
     }

@@ -14,7 +14,7 @@ struct SARIFReport {
 
     static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-    func render() -> String { PrettyJSON().render(document()) + "\n" }
+    func render() -> String { PrettyJSON(inlineSmallContainers: true).render(document()) + "\n" }
 
     func document() -> JSONValue {
         let index = ReportIndex(report)

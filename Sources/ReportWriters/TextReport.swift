@@ -34,8 +34,8 @@ struct TextReport {
         var out = ""
         for source in index.sources {
             let input = index.input(named: source)
-            let findings = report.findings.filter { $0.source == source }
-            let messageCount = input?.messages ?? report.messages.count { $0.source == source }
+            let findings = index.findings(of: source)
+            let messageCount = index.messageCount(of: source)
             var header = styled(Escape.singleLine(source), .bold)
             header += " (\(input.map { Escape.singleLine($0.kind) + ", " } ?? "")\(ReportIndex.plural(messageCount, "message")))"
             if findings.isEmpty && input?.readError == nil { header += ": no findings" }

@@ -81,7 +81,7 @@ import Testing
         #expect(lines.contains("  packet 5   error   privacy.user-code-identifier  at /components/2"))
         #expect(lines.contains { $0.hasSuffix("component 'acme_genomics.cluster.AcmeProvider' names code outside Parsl: it discloses the user's module and class names") })
         #expect(lines.contains("  packet 14  error   protocol.invalid-json  at (whole message)"))
-        #expect(lines.contains("  input      error   capture.fragment-missing  at (whole message)"))
+        #expect(lines.contains("  input      error   capture.fragment-missing  at (whole input)"))
         #expect(lines.contains("missing.ndjson (ndjson, 0 messages)"))
         #expect(lines.contains("  could not be read: No such file or directory"))
         #expect(text.hasSuffix("Summary: 4 inputs (1 unreadable), 8 messages (1 unparsed); 16 errors, 3 warnings, 2 notes.\nResult: failed: an input could not be read.\n"))

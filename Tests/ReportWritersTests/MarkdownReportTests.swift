@@ -25,7 +25,7 @@ import Testing
         #expect(!markdown.contains("<script>"))
         #expect(!markdown.contains("</pre>"))
         #expect(markdown.contains(#"evil&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;\\u001b\[31m\]\]&gt;&amp;\\u0000x"#))
-        for line in markdown.split(separator: "\n") where line.hasPrefix("| error |") {
+        for line in markdown.split(separator: "\n") where line.hasPrefix("| error | `") {
             // Six cell boundaries: no unescaped `|` from a message splits a row.
             var unescaped = 0
             var escaped = false

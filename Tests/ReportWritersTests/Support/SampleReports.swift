@@ -102,7 +102,7 @@ enum SampleReports {
         builder.message(
             pcap, .packet(5), .start, level: 3, correlator: levelThree, generation: "G5",
             payload: """
-                {"correlator": "\(levelThree)", "parsl_v": "2026.10.26", "python_v": "3.11.7", "platform.system": "Linux", "tracking_level": 3, "project_name": "alice@uni.edu genomics", "components": [{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "parsl.executors.threads.ThreadPoolExecutor", "acme_genomics.cluster.AcmeProvider"], "start": 1795555185}
+                {"correlator": "\(levelThree)", "parsl_v": "2026.10.26", "python_v": "3.11.7", "platform.system": "Linux", "tracking_level": 3, "project_name": "alice@uni.edu variant-calling", "components": [{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "parsl.executors.threads.ThreadPoolExecutor", "acme_genomics.cluster.AcmeProvider"], "start": 1795555185}
                 """,
             findings: [
                 ("privacy.user-code-identifier", .error, "/components/2",
