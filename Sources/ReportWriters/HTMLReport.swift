@@ -118,11 +118,12 @@ struct HTMLReport {
             out += "<tr><td><code>\(h(row.field))</code></td><td>\(h(row.message))</td><td>\(h(row.discloses))</td>"
             out += "<td>\(h(row.generations.joined(separator: ", ")))</td>"
             for level in levels {
-                out += cell(allowed: allowance(row, level), seen: observation.count(row.field, row.message, level))
+                let seen = observation.count(row.field, row.message, level, generations: row.generations.isEmpty ? nil : row.generations)
+                out += cell(allowed: allowance(row, level), seen: seen)
             }
             out += "</tr>\n"
         }
-        for key in observation.fields where !known.contains(key) {
+        for key in observation.topLevelFields.sorted() where !known.contains(key) {
             out += "<tr class=\"unknown\"><td><code>\(h(key.field))</code></td><td>\(h(key.message))</td><td>not in the schemas</td><td></td>"
             for level in levels { out += cell(allowed: .no, seen: observation.count(key.field, key.message, level)) }
             out += "</tr>\n"
@@ -294,12 +295,15 @@ struct HTMLReport {
     }
 }
 
-/// What the audited messages carried: for each top-level field of each message kind, how many messages at
-/// each level held it. Only messages whose content the report holds count.
+/// What the audited messages carried: for each field of each message kind, how many messages of each
+/// generation held it at each level. Fields are named as the disclosure matrix names them: top-level keys
+/// (`platform.system` is one key) and members of objects inside a top-level list (`components[].app_count`).
+/// Only messages whose content the report holds count.
 struct DisclosureObservation {
     struct FieldKey: Hashable, Comparable {
         var field: String
         var message: String
+
         /// Start messages first, then end messages, then by field name (by code point).
         static func < (lhs: FieldKey, rhs: FieldKey) -> Bool {
             if lhs.message != rhs.message {
@@ -311,8 +315,16 @@ struct DisclosureObservation {
         private static func rank(_ message: String) -> Int { message == "start" ? 0 : message == "end" ? 1 : 2 }
     }
 
-    /// Per field, messages by level (`nil`: a message of an old generation, which has no level).
-    private var counts: [FieldKey: [Int?: Int]] = [:]
+    private struct Occasion: Hashable {
+        /// `nil`: a message of an old generation, which has no level.
+        var level: Int?
+        /// `nil`: the generation could not be told.
+        var generation: String?
+    }
+
+    private var counts: [FieldKey: [Occasion: Int]] = [:]
+    /// Top-level fields, for listing those the schemas do not know.
+    private(set) var topLevelFields: Set<FieldKey> = []
     private(set) var messagesWithContent = 0
     private(set) var sawMessagesWithoutLevel = false
 
@@ -321,16 +333,30 @@ struct DisclosureObservation {
             guard case .object(let object)? = message.payload, message.kind != .unknown else { continue }
             messagesWithContent += 1
             if message.level == nil { sawMessagesWithoutLevel = true }
-            for (key, _) in object {
-                counts[FieldKey(field: key, message: message.kind.rawValue), default: [:]][message.level, default: 0] += 1
+            let occasion = Occasion(level: message.level, generation: message.generation)
+            var fields: Set<String> = []
+            for (key, value) in object {
+                fields.insert(key)
+                topLevelFields.insert(FieldKey(field: key, message: message.kind.rawValue))
+                for case .object(let element) in value.arrayValue ?? [] {
+                    for (member, _) in element { fields.insert("\(key)[].\(member)") }
+                }
+            }
+            for field in fields {
+                counts[FieldKey(field: field, message: message.kind.rawValue), default: [:]][occasion, default: 0] += 1
             }
         }
     }
 
-    func count(_ field: String, _ message: String, _ level: Int?) -> Int {
-        counts[FieldKey(field: field, message: message)]?[level] ?? 0
+    /// Messages that held `field` at `level`, among the given generations (every generation when `nil`);
+    /// a message whose generation is unknown counts for every generation.
+    func count(_ field: String, _ message: String, _ level: Int?, generations: [String]? = nil) -> Int {
+        guard let byOccasion = counts[FieldKey(field: field, message: message)] else { return 0 }
+        return byOccasion.reduce(0) { total, entry in
+            let (occasion, count) = entry
+            guard occasion.level == level else { return total }
+            guard let generations, let generation = occasion.generation else { return total + count }
+            return generations.contains(generation) ? total + count : total
+        }
     }
-
-    /// Every observed field, start messages first, then by name.
-    var fields: [FieldKey] { counts.keys.sorted() }
 }

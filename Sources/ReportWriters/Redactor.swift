@@ -3,7 +3,7 @@ import JSONCore
 
 /// `--redact`: masks every personal value and user code name that a finding lists in `sensitiveValues`,
 /// wherever it appears in the report (finding messages, message payloads and their keys, pointers, sources,
-/// correlators), so that sharing the audit does not spread the leak.
+/// correlators, even rule help), so that sharing the audit does not spread the leak.
 ///
 /// Masks keep the kind of value recognisable, since the reader still has to understand the finding:
 /// `alice@uni.edu` becomes `a***@u***.edu`, `acme_genomics.cluster.AcmeProvider` becomes
@@ -110,6 +110,11 @@ public struct Redactor: Sendable {
             finding.message = redact(finding.message)
             finding.sensitiveValues = finding.sensitiveValues.map(redact)
             return finding
+        }
+        // Rule help may quote an example that happens to be the user's own value; "wherever it appears"
+        // includes the catalogue.
+        copy.rules = report.rules.map { rule in
+            RuleDescriptor(id: rule.id, defaultSeverity: rule.defaultSeverity, summary: redact(rule.summary), help: redact(rule.help))
         }
         return copy
     }

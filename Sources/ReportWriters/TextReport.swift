@@ -34,7 +34,7 @@ struct TextReport {
         var out = ""
         for source in index.sources {
             let input = index.input(named: source)
-            let findings = index.findings(of: source)
+            let findings = Self.inLocatorOrder(index.findings(of: source))
             let messageCount = index.messageCount(of: source)
             var header = styled(Escape.singleLine(source), .bold)
             header += " (\(input.map { Escape.singleLine($0.kind) + ", " } ?? "")\(ReportIndex.plural(messageCount, "message")))"
@@ -58,6 +58,19 @@ struct TextReport {
         }
         out += summary(index)
         return out
+    }
+
+    /// Findings about the whole input first, then by locator, keeping the report's order among equals: a
+    /// finding made when the run ends (a session left open) then sits beside its message.
+    static func inLocatorOrder(_ findings: [Finding]) -> [Finding] {
+        findings.enumerated().sorted { lhs, rhs in
+            switch (lhs.element.locator, rhs.element.locator) {
+            case (nil, nil): return lhs.offset < rhs.offset
+            case (nil, _): return true
+            case (_, nil): return false
+            case (let left?, let right?): return left == right ? lhs.offset < rhs.offset : left < right
+            }
+        }.map(\.element)
     }
 
     /// `packet 11`, or `input` for a finding about the whole input.

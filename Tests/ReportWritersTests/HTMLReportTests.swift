@@ -79,6 +79,26 @@ import Testing
         #expect(try #require(row("start", "start")).hasSuffix(#"<td class="unsure"><span class="forbidden">depends on the level</span><br>seen in 1 message</td></tr>"#))
     }
 
+    /// Members of component objects are observed as the schemas name them, and a row counts only the
+    /// messages of its own generations.
+    @Test func observationFollowsComponentMembersAndGenerations() {
+        var builder = SampleReports.Builder()
+        builder.input("end.wire", kind: "wire")
+        builder.message(
+            "end.wire", .line(1), .end, level: 2, correlator: nil, generation: "G5",
+            payload: #"{"correlator": "x", "end": 1, "components": [{"c": "parsl.dataflow.dflow.DataFlowKernel", "app_count": 6}]}"#,
+            findings: [("level.end-message-below-3", .error, "", "an end message for a level-2 session", [])])
+        var report = builder.report()
+        report.disclosure = DisclosureMatrix(rows: [
+            .init(field: "components[].app_count", message: "end", discloses: "execution", minimumLevel: 3, generations: ["G4", "G5"]),
+            .init(field: "components[].app_count", message: "end", discloses: "execution", minimumLevel: 3, generations: ["G3"]),
+        ])
+        let rows = ReportWriter.render(report, format: .html).split(separator: "\n").filter { $0.hasPrefix("<tr><td><code>components[].app_count</code>") }
+        #expect(rows.count == 2)
+        #expect(rows.first?.contains(#"<td>G4, G5</td><td class="unseen"><span class="forbidden">not allowed</span></td><td class="leak"><span class="forbidden">not allowed</span><br>seen in 1 message</td>"#) == true)
+        #expect(rows.last?.contains("seen in") == false)
+    }
+
     @Test func findingsTableRowsCarryTheirSeverityForFiltering() {
         let page = html
         #expect(page.matches(of: /<tr data-severity="error">/).count == report.count(.error))

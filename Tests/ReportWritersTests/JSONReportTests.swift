@@ -114,6 +114,15 @@ import Testing
         #expect(ReportWriter.render(many, format: .text, options: .init(failOn: .never)).hasSuffix("Result: passed (--fail-on never).\n"))
     }
 
+    @Test func findingsMadeAtTheEndOfTheRunSitBesideTheirMessage() {
+        var report = SampleReports.many(3)
+        report.findings.append(
+            Finding(rule: "session.start-without-end", severity: .note, source: "big.wire", locator: .line(2), message: "no end message"))
+        let text = ReportWriter.render(report, format: .text)
+        let places = text.split(separator: "\n").filter { $0.hasPrefix("  line") }.map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
+        #expect(places == ["line 1 warning", "line 2 warning", "line 2 note", "line 3 error"])
+    }
+
     @Test func snapshots() throws {
         try assertSnapshot(ReportWriter.render(report, format: .text), named: "mixed.txt")
         try assertSnapshot(ReportWriter.render(report, format: .text, options: .init(color: true)), named: "mixed-color.txt")
