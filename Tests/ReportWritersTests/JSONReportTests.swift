@@ -129,3 +129,32 @@ import Testing
         try assertSnapshot(ReportWriter.render(SampleReports.clean(), format: .text), named: "clean.txt")
     }
 }
+
+@Suite struct PrettyJSONTests {
+    /// The fast path for strings must write exactly what JSONCore writes: the text reads back unchanged.
+    @Test func roundTripsTrickyValues() throws {
+        let value = try JSONValue.parse(
+            #"{"q\"uote": "a\"b\\c", "ctl": "x\u0000\u001f\n\t", "uni": "été ☃ 😀", "n": [1, -2.5, 1e300, true, null, {}, []], "k/~": {"deep": [[["x"]]]}}"#)
+        for inline in [false, true] {
+            let text = PrettyJSON(inlineSmallContainers: inline).render(value)
+            #expect(try JSONValue.parse(text) == value)
+            #expect(try JSONValue.parse(text).objectValue?.keys == value.objectValue?.keys)
+        }
+    }
+
+    @Test func inlinesOnlySmallScalarContainers() {
+        let value: JSONValue = ["a": ["packet": 5], "b": [1, 2], "c": .string(String(repeating: "x", count: 80)), "d": [["x": 1]]]
+        #expect(PrettyJSON(inlineSmallContainers: true).render(.array([value])) == """
+            [
+              {
+                "a": {"packet": 5},
+                "b": [1, 2],
+                "c": "\(String(repeating: "x", count: 80))",
+                "d": [
+                  {"x": 1}
+                ]
+              }
+            ]
+            """)
+    }
+}

@@ -35,6 +35,13 @@ import Testing
         #expect(redactor.redact("nothing here") == "nothing here")
     }
 
+    @Test func matchesNonASCIIValuesWholeOnly() {
+        let redactor = Redactor(values: [("josé@uni.edu", "privacy.personal-data"), ("é", nil)])
+        #expect(redactor.redact("mail josé@uni.edu, café") == "mail j***@u***.edu, caf***")
+        // A value never matches part of another character: "e" + combining accent is not "é".
+        #expect(redactor.redact("cafe\u{301}") == "cafe\u{301}")
+    }
+
     @Test func aMaskNeverCarriesAnotherSensitiveValue() {
         // The host mask would keep `example.org`, itself sensitive here: the stricter mask is used.
         let redactor = Redactor(values: [("node17.cluster.example.org", "privacy.personal-data"), ("example.org", "privacy.personal-data")])
