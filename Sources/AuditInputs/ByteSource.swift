@@ -80,18 +80,16 @@ public final class ByteSource {
     /// The next line without its terminator (`\n`, and a `\r` before it), or `nil` at the end. A line longer
     /// than `limit` is cut: the first `limit` bytes are returned with `overlong` set and the rest skipped.
     public func nextLine(limit: Int) -> (bytes: ArraySlice<UInt8>, overlong: Bool)? {
-        var scanned = start
+        // How far past `start` the buffer is known to hold no newline; kept relative because `fill`
+        // may move the buffer's contents.
+        var searched = 0
         while true {
-            if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
-                var end = newline
-                if end > start, buffer[end - 1] == 0x0D { end -= 1 }
-                let length = end - start
-                let line = buffer[start..<(start + min(length, limit))]
-                start = newline + 1
-                return (line, length > limit)
+            if let newline = buffer[(start + searched)...].firstIndex(of: 0x0A) {
+                return takeLine(endingAt: newline, next: newline + 1, limit: limit)
             }
-            if buffer.count - start > limit {
-                // Keep the first `limit` bytes, discard up to the next newline.
+            searched = buffer.count - start
+            if searched > limit {
+                // Keep the first `limit` bytes, skip to the next newline.
                 let line = Array(buffer[start..<(start + limit)])
                 start = buffer.count
                 while fill() {
@@ -103,17 +101,30 @@ public final class ByteSource {
                 }
                 return (line[...], true)
             }
-            scanned = buffer.count
             if !fill() {
                 guard start < buffer.count else { return nil }
-                var end = buffer.count
-                if buffer[end - 1] == 0x0D { end -= 1 }
-                let length = end - start
-                let line = buffer[start..<(start + min(length, limit))]
-                start = buffer.count
-                return (line, length > limit)
+                return takeLine(endingAt: buffer.count, next: buffer.count, limit: limit)
             }
         }
+    }
+
+    private func takeLine(endingAt terminator: Int, next: Int, limit: Int) -> (bytes: ArraySlice<UInt8>, overlong: Bool) {
+        var end = terminator
+        if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+        let length = end - start
+        let line = buffer[start..<(start + min(length, limit))]
+        start = next
+        return (line, length > limit)
+    }
+
+    /// Hands over what is buffered but not yet consumed, and the descriptor to read the rest from (for a
+    /// reader that takes the stream over, such as libpcap on standard input).
+    public func takeOver() -> (buffered: [UInt8], descriptor: Int32) {
+        defer {
+            buffer.removeAll()
+            start = 0
+        }
+        return (Array(buffer[start...]), descriptor)
     }
 
     /// Reads exactly `count` bytes, or fewer at the end of input.

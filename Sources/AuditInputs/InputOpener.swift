@@ -1,4 +1,5 @@
 import AuditModel
+import CaptureReaders
 
 /// Opens an input for `check`: detects its kind from its first bytes (never from its name) unless one is
 /// forced, and returns the streaming reader for it.
@@ -15,8 +16,10 @@ public enum InputOpener {
         case .wire: return LineRecordReader.wire(bytes)
         case .ndjson: return LineRecordReader.ndjson(bytes)
         case .log: return LineRecordReader.log(bytes)
-        case .pcap, .journal:
-            throw InputError(source: path, message: "\(kind) input is not supported by this build")
+        case .pcap:
+            return path == "-" ? try CaptureRecordReader(continuing: bytes, port: port) : try CaptureRecordReader(path: path, port: port)
+        case .journal:
+            throw InputError(source: path, message: "journal input is not supported by this build")
         }
     }
 
@@ -39,16 +42,11 @@ public enum InputOpener {
         return sawJSON ? .ndjson : .wire
     }
 
-    /// `pcap` (either byte order, µs or ns), `pcapng`, or a `listen` journal, from the magic.
+    /// `pcap` (either byte order, µs or ns, and the modified-pcap magic), `pcapng`, or a `listen` journal,
+    /// from the magic.
     static func binaryKind(_ head: ArraySlice<UInt8>) -> InputKind? {
         guard head.count >= 4 else { return nil }
-        let magic = Array(head.prefix(4))
-        let pcapMagics: [[UInt8]] = [
-            [0xD4, 0xC3, 0xB2, 0xA1], [0xA1, 0xB2, 0xC3, 0xD4],  // microseconds, LE and BE
-            [0x4D, 0x3C, 0xB2, 0xA1], [0xA1, 0xB2, 0x3C, 0x4D],  // nanoseconds
-            [0x0A, 0x0D, 0x0D, 0x0A],  // pcapng section header block
-        ]
-        if pcapMagics.contains(magic) { return .pcap }
+        if CaptureReader.looksLikeCapture(firstBytes: head.prefix(4)) { return .pcap }
         if head.starts(with: journalMagic) { return .journal }
         return nil
     }

@@ -57,6 +57,9 @@ public struct AuditRun {
     public var threads: Int
     /// Records per parallel batch: large enough to amortise the hand-off, small enough to keep memory flat.
     public var batchSize = 2048
+    /// Keep the decoded message of every message with findings, for reports that show it (HTML). Off, the
+    /// report holds only what it lists.
+    public var keepPayloads = false
 
     public init(inputKind: InputKind? = nil, port: UInt16 = 50077, threads: Int = 0) {
         self.inputKind = inputKind
@@ -86,8 +89,9 @@ public struct AuditRun {
                 if batch.isEmpty { break }
                 var verdicts = audit(batch, source: path, auditor: checker.auditor)
                 for i in verdicts.indices {
-                    let (message, found) = checker.complete(&verdicts[i])
-                    if let message {
+                    let (completed, found) = checker.complete(&verdicts[i])
+                    if var message = completed {
+                        if !keepPayloads { message.payload = nil }
                         messages.append(message)
                         summary.messages += 1
                     }

@@ -35,6 +35,40 @@ public struct MessageContext: Sendable {
     public let annotations: [LocatedAnnotation]
     public let schemaViolations: [SchemaViolation]
     public let configuration: CheckConfiguration
+    /// The values of the fields that carry a role, found once per message.
+    private let roleValues: [FieldRole: [(pointer: JSONPointer, value: JSONValue)]]
+
+    public init(
+        source: String, locator: Locator, framing: Framing, message: JSONValue, object: JSONObject, kind: MessageKind,
+        shape: SchemaDocument, schema: SchemaDocument, generation: String, declaredLevel: Int?, judgedLevel: Int?,
+        correlator: String?, annotations: [LocatedAnnotation], schemaViolations: [SchemaViolation],
+        configuration: CheckConfiguration
+    ) {
+        self.source = source
+        self.locator = locator
+        self.framing = framing
+        self.message = message
+        self.object = object
+        self.kind = kind
+        self.shape = shape
+        self.schema = schema
+        self.generation = generation
+        self.declaredLevel = declaredLevel
+        self.judgedLevel = judgedLevel
+        self.correlator = correlator
+        self.annotations = annotations
+        self.schemaViolations = schemaViolations
+        self.configuration = configuration
+        var roleValues: [FieldRole: [(pointer: JSONPointer, value: JSONValue)]] = [:]
+        var seen = Set<JSONPointer>()
+        for annotation in annotations {
+            guard let role = annotation.role, seen.insert(annotation.pointer).inserted,
+                let value = annotation.pointer.resolve(in: message)
+            else { continue }
+            roleValues[role, default: []].append((annotation.pointer, value))
+        }
+        self.roleValues = roleValues
+    }
 
     /// A finding of `rule` about this message, at its default severity.
     public func finding(
@@ -47,13 +81,7 @@ public struct MessageContext: Sendable {
 
     /// The annotations carrying a role, with the value at their place.
     public func values(withRole role: FieldRole) -> [(pointer: JSONPointer, value: JSONValue)] {
-        var seen = Set<JSONPointer>()
-        return annotations.compactMap { annotation in
-            guard annotation.role == role, seen.insert(annotation.pointer).inserted,
-                let value = annotation.pointer.resolve(in: message)
-            else { return nil }
-            return (annotation.pointer, value)
-        }
+        roleValues[role] ?? []
     }
 
     /// Annotations that disclose `kind` above `level`, outermost only: once `/components` is reported,

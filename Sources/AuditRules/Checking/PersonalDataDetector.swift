@@ -22,11 +22,14 @@ public enum PersonalDataDetector {
     }
 
     /// Every match in `text`. `allowHostNames: false` skips the host-name detector (for dotted code names).
+    /// A cheap first look: every detector needs one of `@ . : / \`; most values have none.
+    public static func mayHoldPersonalData(_ text: String) -> Bool {
+        text.utf8.contains { $0 == 0x40 || $0 == 0x2E || $0 == 0x3A || $0 == 0x2F || $0 == 0x5C }
+    }
+
     public static func matches(in text: String, checkHostNames: Bool = true) -> [Match] {
+        guard mayHoldPersonalData(text) else { return [] }
         let bytes = Array(text.utf8)
-        guard bytes.contains(where: { $0 == 0x40 || $0 == 0x2E || $0 == 0x3A || $0 == 0x2F || $0 == 0x5C }) else {
-            return []
-        }
         var found: [Match] = []
         found += emails(bytes)
         found += homePaths(bytes)

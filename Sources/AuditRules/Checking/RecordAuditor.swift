@@ -137,9 +137,7 @@ public struct RecordAuditor: Sendable {
         let generation = schemas.generation(of: object, shape: shape)
         let annotations = schemas.annotations(of: value, under: shape)
         // Generations without per-level start documents sent everything or nothing: judged as level 3.
-        let allOrNothing = !schemas.messageSchemas.contains {
-            $0.generations == shape.generations && $0.trackingLevel != nil && $0.messageKind == .start
-        }
+        let allOrNothing = schemas.isAllOrNothing(shape)
         let declaredLevel = annotations.first { $0.role == .level }.flatMap { $0.pointer.resolve(in: value)?.exactInteger }
             .flatMap { (1...3).contains($0) ? Int($0) : nil }
         let judgedLevel: Int?

@@ -14,6 +14,8 @@ public struct InvalidJSONRule: MessageRule {
 
     /// Non-finite numbers in a message decoded from `parsl.log`: `json.dumps` would put `NaN` on the wire.
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
+        // Only a logged dict can hold them: a datagram with NaN never decodes in the first place.
+        guard context.framing == .logged else { return }
         Self.nonFinite(in: context.message, at: .root) { pointer, value in
             let name = value.isNaN ? "NaN" : (value < 0 ? "-Infinity" : "Infinity")
             findings.append(context.finding(

@@ -14,25 +14,34 @@ public struct PersonalDataRule: MessageRule {
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
         let codeNames = Set(context.values(withRole: .componentName).map(\.pointer))
-        walk(context.message, at: .root, codeNames: codeNames, context: context, into: &findings)
+        var path: [String] = []
+        walk(context.message, path: &path, codeNames: codeNames, context: context, into: &findings)
     }
 
+    /// Walks every string with a reusable path; a pointer is only built for a match.
     private func walk(
-        _ value: JSONValue, at pointer: JSONPointer, codeNames: Set<JSONPointer>, context: MessageContext,
+        _ value: JSONValue, path: inout [String], codeNames: Set<JSONPointer>, context: MessageContext,
         into findings: inout [Finding]
     ) {
         switch value {
         case .string(let text):
+            guard PersonalDataDetector.mayHoldPersonalData(text) else { return }
+            let pointer = JSONPointer(tokens: path)
             report(text, at: pointer, isKey: false, checkHostNames: !codeNames.contains(pointer), context, &findings)
         case .array(let elements):
             for (i, element) in elements.enumerated() {
-                walk(element, at: pointer.appending(i), codeNames: codeNames, context: context, into: &findings)
+                path.append(String(i))
+                walk(element, path: &path, codeNames: codeNames, context: context, into: &findings)
+                path.removeLast()
             }
         case .object(let object):
             for (key, member) in object {
-                let child = pointer.appending(key)
-                report(key, at: child, isKey: true, checkHostNames: true, context, &findings)
-                walk(member, at: child, codeNames: codeNames, context: context, into: &findings)
+                path.append(key)
+                if PersonalDataDetector.mayHoldPersonalData(key) {
+                    report(key, at: JSONPointer(tokens: path), isKey: true, checkHostNames: true, context, &findings)
+                }
+                walk(member, path: &path, codeNames: codeNames, context: context, into: &findings)
+                path.removeLast()
             }
         default: break
         }

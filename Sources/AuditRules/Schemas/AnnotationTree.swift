@@ -30,6 +30,22 @@ final class AnnotationNode: @unchecked Sendable {
     var branches: [AnnotationNode] = []
 
     var hasAnnotation: Bool { discloses != nil || minimumLevel != nil || role != nil }
+    /// The types admitted once `$ref`s and `allOf` are followed, computed by `prepare()`.
+    private var admittedTypes: Set<String>?
+    private var prepared = false
+
+    /// Computes what the walk needs for this node and every node below it, once, when the set loads.
+    func prepare() {
+        var stack: [AnnotationNode] = [self]
+        while let node = stack.popLast() {
+            guard !node.prepared else { continue }
+            node.prepared = true
+            var visited = Set<ObjectIdentifier>()
+            node.admittedTypes = node.effectiveTypes(&visited)
+            stack += node.conjuncts + node.branches + node.prefixItems + Array(node.properties.values)
+            if let items = node.items { stack.append(items) }
+        }
+    }
 
     /// The types admitted once `$ref`s and `allOf` are followed; `nil` when unconstrained.
     func effectiveTypes(_ visited: inout Set<ObjectIdentifier>) -> Set<String>? {
@@ -42,45 +58,41 @@ final class AnnotationNode: @unchecked Sendable {
     }
 
     func admits(_ value: JSONValue) -> Bool {
-        var visited = Set<ObjectIdentifier>()
-        guard let types = effectiveTypes(&visited) else { return true }
+        guard let types = admittedTypes else { return true }
         let name = value.typeName
         return types.contains(name) || (name == "integer" && types.contains("number"))
             || (name == "number" && types.contains("integer") && value.isIntegral)
     }
 
+    /// How many `$ref`/`allOf`/`anyOf` steps may follow one another without descending into the value: far
+    /// more than any real schema chains, and the end of a `$ref` cycle.
+    static let maxHops = 32
+
     /// Every annotation that applies in `value`, each at its pointer. Bounded by the message's depth (itself
-    /// bounded by the parser) and by a visit guard against `$ref` cycles.
+    /// bounded by the parser) and, against `$ref` cycles, by `maxHops` steps that do not descend.
     func annotate(_ value: JSONValue, at pointer: JSONPointer, into out: inout [LocatedAnnotation]) {
-        var guardSet = Set<ObjectIdentifier>()
-        annotate(value, at: pointer, into: &out, visiting: &guardSet)
+        annotate(value, at: pointer, into: &out, hops: 0)
     }
 
-    private func annotate(
-        _ value: JSONValue, at pointer: JSONPointer, into out: inout [LocatedAnnotation],
-        visiting: inout Set<ObjectIdentifier>
-    ) {
-        guard visiting.insert(ObjectIdentifier(self)).inserted else { return }
-        defer { visiting.remove(ObjectIdentifier(self)) }
+    private func annotate(_ value: JSONValue, at pointer: JSONPointer, into out: inout [LocatedAnnotation], hops: Int) {
+        guard hops <= Self.maxHops else { return }
         if hasAnnotation {
             out.append(LocatedAnnotation(pointer: pointer, discloses: discloses, minimumLevel: minimumLevel, role: role))
         }
-        for conjunct in conjuncts { conjunct.annotate(value, at: pointer, into: &out, visiting: &visiting) }
+        for conjunct in conjuncts { conjunct.annotate(value, at: pointer, into: &out, hops: hops + 1) }
         for branch in branches where branch.admits(value) {
-            branch.annotate(value, at: pointer, into: &out, visiting: &visiting)
+            branch.annotate(value, at: pointer, into: &out, hops: hops + 1)
         }
         switch value {
         case .object(let object) where !properties.isEmpty:
             for (key, member) in object {
                 guard let child = properties[key] else { continue }
-                var fresh = Set<ObjectIdentifier>()
-                child.annotate(member, at: pointer.appending(key), into: &out, visiting: &fresh)
+                child.annotate(member, at: pointer.appending(key), into: &out, hops: 0)
             }
-        case .array(let elements):
+        case .array(let elements) where items != nil || !prefixItems.isEmpty:
             for (index, element) in elements.enumerated() {
                 guard let child = index < prefixItems.count ? prefixItems[index] : items else { continue }
-                var fresh = Set<ObjectIdentifier>()
-                child.annotate(element, at: pointer.appending(index), into: &out, visiting: &fresh)
+                child.annotate(element, at: pointer.appending(index), into: &out, hops: 0)
             }
         default: break
         }

@@ -7,7 +7,15 @@ import JSONCore
 public enum DisclosureMatrixBuilder {
     public static func matrix(of schemas: ParslSchemaSet) -> DisclosureMatrix {
         var rows: [DisclosureMatrix.Row] = []
-        for document in schemas.messageSchemas where document.trackingLevel == nil || document.messageKind == .end {
+        let shapes = schemas.messageSchemas.filter { $0.trackingLevel == nil || $0.messageKind == .end }
+        // Newest generation first; within one, the start message before the end message.
+        let ordered = shapes.enumerated().sorted { a, b in
+            let (ga, gb) = (a.element.generations.max() ?? "", b.element.generations.max() ?? "")
+            if ga != gb { return ga > gb }
+            if a.element.messageKind != b.element.messageKind { return a.element.messageKind == .start }
+            return a.offset < b.offset
+        }.map(\.element)
+        for document in ordered {
             guard let kind = document.messageKind, let tree = schemas.annotationTrees[document.id] else { continue }
             let messageLevels = schemas.levels(of: kind, generations: document.generations)
             let lowestMessageLevel = messageLevels.min() ?? 1
@@ -17,7 +25,7 @@ public enum DisclosureMatrixBuilder {
                 rows.append(DisclosureMatrix.Row(
                     field: field.name, message: kind.rawValue,
                     discloses: minimum?.discloses?.rawValue ?? "basic", minimumLevel: floor,
-                    generations: field.node?.generations.isEmpty == false ? field.node!.generations : document.generations))
+                    generations: field.node.map { ParslSchemaSet.generations(of: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? document.generations))
             }
         }
         return DisclosureMatrix(rows: rows)
@@ -107,7 +115,8 @@ public enum DisclosureMatrixBuilder {
             out += "| field | message | discloses | level 1 | level 2 | level 3 |\n|---|---|---|---|---|---|\n"
             for row in groups[key]! {
                 let cells = (1...3).map { row.allowed(atLevel: $0) ? "yes" : "never" }
-                out += "| `\(row.field)` | \(row.message) | \(row.discloses) | \(cells.joined(separator: " | ")) |\n"
+                let only = Set(row.generations) == Set(key) ? "" : " (\(row.generations.joined(separator: ", ")) only)"
+                out += "| `\(row.field)`\(only) | \(row.message) | \(row.discloses) | \(cells.joined(separator: " | ")) |\n"
             }
         }
         return out

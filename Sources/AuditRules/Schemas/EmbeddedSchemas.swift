@@ -181,13 +181,26 @@ enum EmbeddedSchemas {
     "description": "Payload: the byte '1' then this JSON object. No tracking_level, parsl_v or python_v: the correlator ties it to its start message.",
     "messageKind": "end",
     "trackingLevel": 3,
-    "generation": ["G4", "G5"],
+    "generation": [
+        "G4",
+        "G5"
+    ],
+    "framing": "versioned",
     "type": "object",
-    "required": ["correlator", "end", "execution_time", "components"],
+    "required": [
+        "correlator",
+        "end",
+        "execution_time",
+        "components"
+    ],
     "additionalProperties": false,
     "properties": {
-        "correlator": {"$ref": "../common#/$defs/correlator"},
-        "project_name": {"$ref": "../common#/$defs/projectName"},
+        "correlator": {
+            "$ref": "../common#/$defs/correlator"
+        },
+        "project_name": {
+            "$ref": "../common#/$defs/projectName"
+        },
         "end": {
             "$ref": "../common#/$defs/epochSeconds",
             "description": "When the run ended.",
@@ -207,7 +220,19 @@ enum EmbeddedSchemas {
             "$ref": "../common#/$defs/components",
             "description": "The DataFlowKernel first (with app_count and app_fails), then the configuration as in the start message.",
             "prefixItems": [
-                {"type": "object", "required": ["c", "app_count", "app_fails"], "properties": {"c": {"const": "parsl.dataflow.dflow.DataFlowKernel"}}}
+                {
+                    "type": "object",
+                    "required": [
+                        "c",
+                        "app_count",
+                        "app_fails"
+                    ],
+                    "properties": {
+                        "c": {
+                            "const": "parsl.dataflow.dflow.DataFlowKernel"
+                        }
+                    }
+                }
             ],
             "minItems": 1
         }
@@ -257,18 +282,42 @@ enum EmbeddedSchemas {
     "title": "Parsl start message, today's protocol (G4 and G5): every field any level may send",
     "description": "Payload: the byte '1' then this JSON object. Which fields a given level may send is stated by each field's minimumLevel; the per-level documents beside this one pin tracking_level and what that level requires.",
     "messageKind": "start",
-    "generation": ["G4", "G5"],
+    "generation": [
+        "G4",
+        "G5"
+    ],
+    "framing": "versioned",
     "type": "object",
-    "required": ["correlator", "parsl_v", "python_v", "platform.system", "tracking_level"],
+    "required": [
+        "correlator",
+        "parsl_v",
+        "python_v",
+        "platform.system",
+        "tracking_level"
+    ],
     "additionalProperties": false,
     "properties": {
-        "correlator": {"$ref": "../common#/$defs/correlator"},
-        "parsl_v": {"$ref": "../common#/$defs/parslVersion"},
-        "python_v": {"$ref": "../common#/$defs/pythonVersion"},
-        "platform.system": {"$ref": "../common#/$defs/platformSystem"},
-        "tracking_level": {"$ref": "../common#/$defs/trackingLevel"},
-        "project_name": {"$ref": "../common#/$defs/projectName"},
-        "components": {"$ref": "../common#/$defs/components"},
+        "correlator": {
+            "$ref": "../common#/$defs/correlator"
+        },
+        "parsl_v": {
+            "$ref": "../common#/$defs/parslVersion"
+        },
+        "python_v": {
+            "$ref": "../common#/$defs/pythonVersion"
+        },
+        "platform.system": {
+            "$ref": "../common#/$defs/platformSystem"
+        },
+        "tracking_level": {
+            "$ref": "../common#/$defs/trackingLevel"
+        },
+        "project_name": {
+            "$ref": "../common#/$defs/projectName"
+        },
+        "components": {
+            "$ref": "../common#/$defs/components"
+        },
         "start": {
             "$ref": "../common#/$defs/epochSeconds",
             "description": "When the run started.",
@@ -290,6 +339,7 @@ enum EmbeddedSchemas {
         "G0",
         "G1"
     ],
+    "framing": "bare",
     "type": "object",
     "required": [
         "uuid",
@@ -331,12 +381,11 @@ enum EmbeddedSchemas {
             "minimumLevel": 2
         },
         "c_time": {
-            "description": "Total time the run's apps spent, in seconds.",
+            "description": "Time the run's apps took, as the old client measured it (not end - start).",
             "type": "number",
             "minimum": 0,
             "discloses": "execution",
-            "minimumLevel": 3,
-            "role": "duration"
+            "minimumLevel": 3
         },
         "failed": {
             "description": "How many apps failed.",
@@ -364,6 +413,7 @@ enum EmbeddedSchemas {
     "generation": [
         "G0"
     ],
+    "framing": "bare",
     "type": "object",
     "required": [
         "uuid",
@@ -439,6 +489,7 @@ enum EmbeddedSchemas {
     "generation": [
         "G1"
     ],
+    "framing": "bare",
     "type": "object",
     "required": [
         "uuid",
@@ -500,6 +551,7 @@ enum EmbeddedSchemas {
     "generation": [
         "G2"
     ],
+    "framing": "bare",
     "type": "object",
     "required": [
         "uuid",
@@ -559,6 +611,7 @@ enum EmbeddedSchemas {
     "generation": [
         "G2"
     ],
+    "framing": "bare",
     "type": "object",
     "required": [
         "uuid",
@@ -613,6 +666,7 @@ enum EmbeddedSchemas {
     "generation": [
         "G3"
     ],
+    "framing": "versioned",
     "type": "object",
     "required": [
         "correlator",
@@ -647,6 +701,7 @@ enum EmbeddedSchemas {
     "generation": [
         "G3"
     ],
+    "framing": "versioned",
     "type": "object",
     "required": [
         "correlator",
@@ -770,6 +825,13 @@ enum EmbeddedSchemas {
             },
             "minItems": 1,
             "uniqueItems": true
+        },
+        "framing": {
+            "description": "On a message schema: how its generations send it. versioned: the protocol byte '1' then JSON. bare: bare JSON, the legacy protocol before April 2024.",
+            "enum": [
+                "versioned",
+                "bare"
+            ]
         }
     },
     "dependentSchemas": {

@@ -2,12 +2,90 @@ import JSONCore
 import JSONSchema
 
 /// The checker's schema validation through the JSONSchema engine: every message schema of the set compiled
-/// once, with the set's documents as resources and the privacy vocabulary active.
-///
-/// PENDING: the engine's public compile API lands with the schema-engine branch; until it is merged this
-/// validator reports no violations, and `schema.violation` cannot fire.
+/// once (with the set's documents as resources and the privacy vocabulary active), validated with the fast
+/// `isValid` first; output units are built only for the rare invalid message.
 public struct EngineSchemaValidator: MessageSchemaValidator {
-    public init(schemas: ParslSchemaSet) throws(SchemaSetError) {}
+    private let compiled: [String: Schema]
+    /// The top-level fields each message schema declares, to point an `additionalProperties` error at the
+    /// field that is not allowed rather than at the whole message.
+    private let declaredFields: [String: Set<String>]
 
-    public func violations(of message: JSONValue, against schemaID: String) -> [SchemaViolation] { [] }
+    public init(schemas: ParslSchemaSet) throws(SchemaSetError) {
+        let options = Self.compileOptions(for: schemas)
+        var compiled: [String: Schema] = [:]
+        for document in schemas.messageSchemas {
+            do {
+                compiled[document.id] = try Schema(compiling: document.json, uri: document.id, options: options)
+            } catch {
+                throw SchemaSetError(path: document.path, pointer: error.location, message: error.message)
+            }
+        }
+        for document in schemas.documents.values where compiled[document.id] == nil && document.messageKind != nil {
+            compiled[document.id] = try? Schema(compiling: document.json, uri: document.id, options: options)
+        }
+        self.compiled = compiled
+        var declaredFields: [String: Set<String>] = [:]
+        for (id, tree) in schemas.annotationTrees { declaredFields[id] = ParslSchemaSet.declaredProperties(tree) }
+        self.declaredFields = declaredFields
+    }
+
+    /// The set's documents as resources, the privacy vocabulary active, no network.
+    static func compileOptions(for schemas: ParslSchemaSet) -> CompileOptions {
+        var resources = ResourceMap()
+        for document in schemas.documents.values { resources.add(document.json, as: document.id) }
+        return CompileOptions(resources: resources, vocabularies: [PrivacyVocabulary.vocabulary(in: schemas)])
+    }
+
+    public func violations(of message: JSONValue, against schemaID: String) -> [SchemaViolation] {
+        guard let schema = compiled[schemaID], !schema.isValid(message) else { return [] }
+        var violations: [SchemaViolation] = []
+        for unit in schema.validate(message).errors {
+            let shown = Self.mostSpecific(unit)
+            let violation = SchemaViolation(
+                instanceLocation: shown.instanceLocation, keyword: shown.keyword,
+                keywordLocation: shown.keywordLocation.description, absoluteKeywordLocation: shown.absoluteKeywordLocation,
+                message: shown.error)
+            if shown.keyword == "additionalProperties", shown.instanceLocation.isRoot,
+                let declared = declaredFields[schemaID], let object = message.objectValue
+            {
+                let unexpected = object.keys.filter { !declared.contains($0) }
+                if !unexpected.isEmpty {
+                    for key in unexpected {
+                        var each = violation
+                        each.instanceLocation = JSONPointer(tokens: [key])
+                        each.message = "'\(key)' is not a field of this message (additional properties are not allowed)"
+                        violations.append(each)
+                    }
+                    continue
+                }
+            }
+            violations.append(violation)
+        }
+        return violations
+    }
+
+    /// For an applicator that failed because of its subschemas (`anyOf`, `properties`...), the cause a
+    /// person should see: the best match among its causes, followed down.
+    ///
+    /// A branch that failed on `type` at the value itself is the wrong branch for this instance, not the interesting
+    /// failure: when another branch failed on something else, that one is shown (a component object with a
+    /// bad member, rather than "is not of type string").
+    static func mostSpecific(_ unit: OutputUnit) -> OutputUnit {
+        var current = unit
+        while !current.causes.isEmpty {
+            let informative = current.causes.filter { !rejectsTheType($0, at: current.instanceLocation) }
+            let candidates = informative.isEmpty ? current.causes : informative
+            guard let best = ValidationResult(errors: candidates).bestMatch else { break }
+            current = best
+        }
+        return current
+    }
+
+    /// Whether a cause, followed through single causes, is a `type` failure of the very value its
+    /// applicator judged: that branch wanted another kind of value altogether.
+    private static func rejectsTheType(_ unit: OutputUnit, at location: JSONPointer) -> Bool {
+        var current = unit
+        while current.causes.count == 1 { current = current.causes[0] }
+        return current.causes.isEmpty && current.keyword == "type" && current.instanceLocation == location
+    }
 }

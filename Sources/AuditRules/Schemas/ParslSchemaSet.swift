@@ -10,6 +10,23 @@ public final class ParslSchemaSet: Sendable {
     /// The message schemas (those with `messageKind`), newest generation first.
     public let messageSchemas: [SchemaDocument]
     let annotationTrees: [String: AnnotationNode]
+    /// What classification needs of each message shape, computed once.
+    private let shapes: [ShapeInfo]
+
+    private struct ShapeInfo: Sendable {
+        let document: SchemaDocument
+        let declared: Set<String>
+        let required: Set<String>
+        /// Fields annotated with the generations that send them (`project_name`: G5).
+        let fieldGenerations: [String: [String]]
+        /// The documents of the same kind and generations that pin a level, by level.
+        let byLevel: [Int: SchemaDocument]
+        /// The levels at which start and end messages of these generations are sent.
+        let startLevels: Set<Int>
+        let endLevels: Set<Int>
+        /// No start document of these generations pins a level.
+        let allOrNothing: Bool
+    }
 
     /// The schemas compiled into the binary.
     public static func embedded() throws(SchemaSetError) -> ParslSchemaSet {
@@ -44,7 +61,40 @@ public final class ParslSchemaSet: Sendable {
         var trees: [String: AnnotationNode] = [:]
         for document in messageSchemas { trees[document.id] = try builder.node(for: document.id) }
         annotationTrees = trees
+        for tree in trees.values { tree.prepare() }
+        let messageSchemas = self.messageSchemas
+        let shapes = messageSchemas.filter { $0.trackingLevel == nil || $0.messageKind == .end }.map { document in
+            let tree = trees[document.id]!
+            let declared = Self.declaredProperties(tree)
+            var fieldGenerations: [String: [String]] = [:]
+            for key in declared {
+                if let field = Self.property(key, in: tree) {
+                    let sending = Self.generations(of: field)
+                    if !sending.isEmpty { fieldGenerations[key] = sending }
+                }
+            }
+            var byLevel: [Int: SchemaDocument] = [:]
+            for other in messageSchemas where other.messageKind == document.messageKind && other.generations == document.generations {
+                if let level = other.trackingLevel { byLevel[level] = other }
+            }
+            return ShapeInfo(
+                document: document, declared: declared,
+                required: Set(document.json["required"]?.arrayValue?.compactMap(\.stringValue) ?? []),
+                fieldGenerations: fieldGenerations, byLevel: byLevel,
+                startLevels: Self.levels(of: .start, generations: document.generations, in: messageSchemas),
+                endLevels: Self.levels(of: .end, generations: document.generations, in: messageSchemas),
+                allOrNothing: !messageSchemas.contains {
+                    $0.messageKind == .start && $0.generations == document.generations && $0.trackingLevel != nil
+                })
+        }
+        self.shapes = shapes
+        shapeIndex = Dictionary(uniqueKeysWithValues: shapes.enumerated().map { ($1.document.id, $0) })
     }
+
+    /// Position of each shape in `shapes`, by `$id`.
+    private let shapeIndex: [String: Int]
+
+    private func info(_ shape: SchemaDocument) -> ShapeInfo? { shapeIndex[shape.id].map { shapes[$0] } }
 
     /// Loads every `*.json` under `directory`.
     public static func load(directory: String) throws(SchemaSetError) -> ParslSchemaSet {
@@ -69,16 +119,14 @@ public final class ParslSchemaSet: Sendable {
     /// declares count for, members it does not declare and required members that are missing count against.
     /// Ties go to the newest generation.
     public func bestShape(for object: JSONObject) -> SchemaDocument {
-        var best = messageSchemas[0]
+        var best = shapes[0].document
         var bestScore = Int.min
-        for document in messageSchemas where document.trackingLevel == nil || document.messageKind == .end {
-            let declared = annotationTrees[document.id].map { Self.declaredProperties($0) } ?? []
-            let required = Set(document.json["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        for shape in shapes {
             var score = 0
-            for key in object.keys { score += declared.contains(key) ? 2 : -2 }
-            score -= required.subtracting(object.keys).count * 3
+            for key in object.keys { score += shape.declared.contains(key) ? 2 : -2 }
+            for key in shape.required where object[key] == nil { score -= 3 }
             if score > bestScore {
-                best = document
+                best = shape.document
                 bestScore = score
             }
         }
@@ -101,17 +149,27 @@ public final class ParslSchemaSet: Sendable {
     /// The document that describes `kind` messages of the generations of `shape` at `level`: the one pinning
     /// that level if there is one, else the shape's own.
     public func schema(like shape: SchemaDocument, level: Int?) -> SchemaDocument {
-        guard let level, let kind = shape.messageKind else { return shape }
-        return messageSchemas.first {
-            $0.messageKind == kind && $0.trackingLevel == level && $0.generations == shape.generations
-        } ?? shape
+        guard let level else { return shape }
+        return info(shape)?.byLevel[level] ?? shape
+    }
+
+    /// Whether the generations of a shape send everything or nothing (no per-level start documents):
+    /// their messages are judged as level 3.
+    public func isAllOrNothing(_ shape: SchemaDocument) -> Bool {
+        info(shape)?.allOrNothing ?? false
     }
 
     /// The levels at which `kind` messages of these generations are sent: the `trackingLevel`s of their
     /// documents, or every level when none pins one (all-or-nothing generations).
     public func levels(of kind: MessageKind, generations: [String]) -> Set<Int> {
-        let pinned = messageSchemas.filter { $0.messageKind == kind && $0.generations == generations }
-            .compactMap(\.trackingLevel)
+        if let shape = shapes.first(where: { $0.document.generations == generations }) {
+            return kind == .end ? shape.endLevels : shape.startLevels
+        }
+        return Self.levels(of: kind, generations: generations, in: messageSchemas)
+    }
+
+    private static func levels(of kind: MessageKind, generations: [String], in documents: [SchemaDocument]) -> Set<Int> {
+        let pinned = documents.filter { $0.messageKind == kind && $0.generations == generations }.compactMap(\.trackingLevel)
         return pinned.isEmpty ? [1, 2, 3] : Set(pinned)
     }
 
@@ -119,14 +177,27 @@ public final class ParslSchemaSet: Sendable {
     /// `generation` is only sent by those generations (`project_name` by G5).
     public func generation(of object: JSONObject, shape: SchemaDocument) -> String {
         var candidates = shape.generations
-        if let tree = annotationTrees[shape.id], candidates.count > 1 {
+        if candidates.count > 1, let info = shapes.first(where: { $0.document.id == shape.id }) {
             for key in object.keys {
-                guard let field = Self.property(key, in: tree), !field.generations.isEmpty else { continue }
-                let narrowed = candidates.filter { field.generations.contains($0) }
+                guard let sending = info.fieldGenerations[key] else { continue }
+                let narrowed = candidates.filter { sending.contains($0) }
                 if !narrowed.isEmpty { candidates = narrowed }
             }
         }
         return candidates.joined(separator: "/")
+    }
+
+    /// The generations a field is annotated with, on itself or on the schemas its `$ref`s lead to.
+    static func generations(of field: AnnotationNode) -> [String] {
+        var visited = Set<ObjectIdentifier>()
+        var queue = [field]
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
+            guard visited.insert(ObjectIdentifier(next)).inserted else { continue }
+            if !next.generations.isEmpty { return next.generations }
+            queue += next.conjuncts
+        }
+        return []
     }
 
     /// The annotation node of a top-level property, through `$ref`s and `allOf`, with the annotations of

@@ -1,0 +1,125 @@
+import AuditInputs
+import AuditModel
+import JSONCore
+
+/// Fixture-driven regression: every input under a fixtures folder has its expected findings beside it
+/// (`NAME.expected.json`), and `verify` says which findings appeared or vanished.
+///
+/// The expectation file also carries the options the fixture is checked with:
+/// `{"level": "auto", "allowNamespaces": [], "inputType": null, "findings": [{"rule", "locator", "pointer"}]}`.
+public struct FixtureVerifier {
+    /// File endings of fixture inputs.
+    public static let inputExtensions = ["wire", "ndjson", "jsonl", "log", "pcap", "pcapng", "journal"]
+    public static let expectationSuffix = ".expected.json"
+
+    public let directory: String
+    public let schemasDirectory: String?
+
+    public init(directory: String, schemasDirectory: String? = nil) {
+        self.directory = directory
+        self.schemasDirectory = schemasDirectory
+    }
+
+    /// One finding as a fixture expects it: stable across runs and free of wording.
+    public struct ExpectedFinding: Hashable, Comparable, CustomStringConvertible {
+        public var rule: String
+        public var locator: Locator?
+        public var pointer: String
+
+        public var description: String {
+            "\(rule) \(locator.map { "\($0)" } ?? "input") \(pointer.isEmpty ? "(whole message)" : pointer)"
+        }
+
+        public static func < (a: Self, b: Self) -> Bool {
+            (a.locator?.number ?? 0, a.rule, a.pointer) < (b.locator?.number ?? 0, b.rule, b.pointer)
+        }
+    }
+
+    public struct Outcome {
+        public var input: String
+        public var unexpected: [ExpectedFinding]
+        public var missing: [ExpectedFinding]
+        /// Set when the fixture could not be checked at all (no expectations, unreadable expectations).
+        public var problem: String?
+        public var passed: Bool { unexpected.isEmpty && missing.isEmpty && problem == nil }
+    }
+
+    /// Every fixture input under the folder, sorted, as paths.
+    public func inputs() throws -> [String] {
+        try FixtureFiles.list(directory).filter { path in
+            Self.inputExtensions.contains { path.hasSuffix("." + $0) }
+        }.sorted()
+    }
+
+    /// Checks every fixture; with `update`, rewrites each expectation file from what the check found
+    /// (keeping its options).
+    public func verify(update: Bool = false) throws -> [Outcome] {
+        var outcomes: [Outcome] = []
+        for input in try inputs() {
+            let expectationPath = input + Self.expectationSuffix
+            var expectation = (try? FixtureExpectation.load(expectationPath)) ?? nil
+            if expectation == nil, !update {
+                let reason = FixtureFiles.exists(expectationPath)
+                    ? "cannot read \(expectationPath)" : "no expectations: run `usage-audit fixtures verify --update`"
+                outcomes.append(Outcome(input: input, unexpected: [], missing: [], problem: reason))
+                continue
+            }
+            let options = expectation ?? FixtureExpectation()
+            let actual = try findings(of: input, options: options)
+            if update {
+                expectation = options
+                expectation!.findings = actual
+                try expectation!.save(expectationPath)
+                outcomes.append(Outcome(input: input, unexpected: [], missing: [], problem: nil))
+                continue
+            }
+            let (unexpected, missing) = Self.difference(expected: options.findings, actual: actual)
+            outcomes.append(Outcome(input: input, unexpected: unexpected, missing: missing, problem: nil))
+        }
+        return outcomes
+    }
+
+    /// Runs the checker on one fixture and reduces its findings to what expectations hold.
+    func findings(of input: String, options: FixtureExpectation) throws -> [ExpectedFinding] {
+        let configuration = CheckConfiguration(
+            level: options.level, allowedNamespaces: ["parsl."] + options.allowNamespaces)
+        let checker = try Checker(configuration: configuration, schemasDirectory: schemasDirectory)
+        let report = AuditRun(inputKind: options.inputType, threads: 1).run([input], checker: checker)
+        var found = report.findings.map { ExpectedFinding(rule: $0.rule, locator: $0.locator, pointer: $0.pointer.description) }
+        if let error = report.inputs.first?.readError, report.findings.allSatisfy({ $0.rule != "capture.damaged" }) {
+            found.append(ExpectedFinding(rule: "input.unreadable", locator: nil, pointer: error))
+        }
+        return found.sorted()
+    }
+
+    /// Multiset difference both ways.
+    static func difference(expected: [ExpectedFinding], actual: [ExpectedFinding]) -> (unexpected: [ExpectedFinding], missing: [ExpectedFinding]) {
+        var counts: [ExpectedFinding: Int] = [:]
+        for finding in expected { counts[finding, default: 0] += 1 }
+        for finding in actual { counts[finding, default: 0] -= 1 }
+        var unexpected: [ExpectedFinding] = [], missing: [ExpectedFinding] = []
+        for (finding, count) in counts {
+            if count < 0 { unexpected += Array(repeating: finding, count: -count) }
+            if count > 0 { missing += Array(repeating: finding, count: count) }
+        }
+        return (unexpected.sorted(), missing.sorted())
+    }
+
+    /// A readable account of the outcomes: one line per passing fixture, a diff for each failing one.
+    public static func describe(_ outcomes: [Outcome], verbose: Bool = false) -> String {
+        var out = ""
+        for outcome in outcomes {
+            if outcome.passed {
+                if verbose { out += "ok    \(outcome.input)\n" }
+                continue
+            }
+            out += "FAIL  \(outcome.input)\n"
+            if let problem = outcome.problem { out += "      \(problem)\n" }
+            for finding in outcome.unexpected { out += "      + unexpected  \(finding)\n" }
+            for finding in outcome.missing { out += "      - missing     \(finding)\n" }
+        }
+        let failed = outcomes.filter { !$0.passed }.count
+        out += "\(outcomes.count - failed) of \(outcomes.count) fixtures match their expected findings\n"
+        return out
+    }
+}

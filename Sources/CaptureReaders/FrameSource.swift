@@ -1,0 +1,28 @@
+/// One frame as a file format stores it, before any protocol is decoded.
+struct RawFrame {
+    var timestamp: CaptureTimestamp
+    /// Bytes in the file (`caplen`).
+    var capturedLength: Int
+    /// Bytes on the wire (`len`).
+    var originalLength: Int
+    /// The interface, numbered across the whole file (pcapng sections add up); 0 for pcap.
+    var interface: Int
+    /// The interface's link-type number.
+    var linkType: Int
+    /// The captured bytes; valid until the next call to ``FrameSource/nextFrame()``.
+    var bytes: UnsafeRawBufferPointer
+}
+
+enum FrameRead {
+    case frame(RawFrame)
+    case end
+    /// The file cannot be read further; `offset` is the byte offset of the bad record when known.
+    case damaged(offset: Int?, reason: String)
+}
+
+/// A file format's stream of frames: libpcap for pcap, our block reader for pcapng.
+protocol FrameSource: AnyObject {
+    func nextFrame() -> FrameRead
+    /// libpcap's name for a link type, for messages.
+    func linkTypeName(_ linkType: Int) -> String?
+}

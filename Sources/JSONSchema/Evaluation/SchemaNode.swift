@@ -1,0 +1,82 @@
+import JSONCore
+
+/// One compiled (sub)schema: a boolean schema, or the compiled keywords of a schema object.
+///
+/// `@unchecked Sendable`: nodes form a graph with cycles (`$ref` back to an ancestor), so the compiler
+/// creates each node first and fills its fields afterwards. Every `var` is written only by the compiler,
+/// before ``Schema`` hands the tree out; from then on the tree is read-only and shared freely by threads.
+final class SchemaNode: @unchecked Sendable {
+    /// The absolute location of this schema, `URI#/pointer`.
+    let location: String
+    /// The resource this schema belongs to (the nearest `$id`, or the document).
+    let enclosingResource: SchemaResource
+    /// Whether this schema starts its resource (has its own `$id`, or is a document root).
+    let startsResource: Bool
+
+    /// `true` or `false` for a boolean schema; `nil` for a schema object.
+    var constant: Bool?
+    /// The assertions and applicators, `unevaluated*` last (they depend on the others' results).
+    var keywords: [CompiledKeyword] = []
+    /// Keywords that only annotate (`title`, `default`, unknown keywords...): consulted only when an
+    /// evaluation collects annotations, never on the validation path.
+    var annotationValues: [(location: KeywordLocation, value: JSONValue)] = []
+    /// Whether this schema holds `unevaluatedProperties` or `unevaluatedItems`, and so must know what its
+    /// other keywords evaluated.
+    var tracksEvaluated = false
+
+    init(location: String, enclosingResource: SchemaResource, startsResource: Bool) {
+        self.location = location
+        self.enclosingResource = enclosingResource
+        self.startsResource = startsResource
+    }
+
+    func evaluate(_ instance: JSONValue, _ e: inout Evaluation, _ evaluated: inout Evaluated?) -> Bool {
+        if let constant {
+            if !constant {
+                e.fail(
+                    KeywordLocation(name: "false", absolute: location, isWholeSchema: true),
+                    "false schema does not allow \(describe(instance))")
+            }
+            return constant
+        }
+        let entersResource =
+            e.tracksDynamicScope && startsResource && e.dynamicScope.last !== enclosingResource
+        if entersResource { e.dynamicScope.append(enclosingResource) }
+        defer { if entersResource { e.dynamicScope.removeLast() } }
+
+        var local: Evaluated? = (evaluated != nil || tracksEvaluated) ? Evaluated() : nil
+        let annotationMark = e.annotations.count
+        var valid = true
+        for keyword in keywords where !keyword.evaluate(instance, &e, &local) {
+            valid = false
+            if e.stopsAtFirstFailure { return false }
+        }
+        if valid {
+            if let local, evaluated != nil { evaluated!.merge(local) }
+            if let wanted = e.annotatedKeywords {
+                for (location, value) in annotationValues where wanted.contains(location.name) {
+                    e.annotate(location, value)
+                }
+            }
+        } else if e.annotations.count > annotationMark {
+            e.annotations.removeSubrange(annotationMark...)
+        }
+        return valid
+    }
+}
+
+/// A schema resource: the unit `$id` names and `$dynamicRef` searches for `$dynamicAnchor`s.
+///
+/// `@unchecked Sendable` for the same reason as ``SchemaNode``: filled by the compiler, read-only after.
+final class SchemaResource: @unchecked Sendable {
+    let uri: String
+    var dynamicAnchors: [String: SchemaNode] = [:]
+    init(uri: String) { self.uri = uri }
+}
+
+/// A short, bounded rendering of an instance value for error messages.
+func describe(_ value: JSONValue) -> String {
+    let text = value.serialized(.init(sortKeys: false))
+    guard text.unicodeScalars.count > 80 else { return text }
+    return String(String.UnicodeScalarView(text.unicodeScalars.prefix(77))) + "..."
+}

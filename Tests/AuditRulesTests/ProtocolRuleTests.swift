@@ -1,0 +1,82 @@
+import AuditInputs
+import AuditModel
+import AuditRules
+import JSONCore
+import Testing
+
+@Suite("protocol.* rules")
+struct ProtocolRuleTests {
+    @Test func cleanMessagesAtEveryLevelRaiseNothing() throws {
+        let result = try audit([Parsl.start(level: 1)])
+        #expect(result.findings.isEmpty, "\(result.findings)")
+        let two = try audit([Parsl.start(level: 2)])
+        #expect(two.findings.isEmpty, "\(two.findings)")
+        let three = try audit([Parsl.start(level: 3), Parsl.end()])
+        #expect(three.findings.isEmpty, "\(three.findings)")
+        #expect(three.messages.map(\.kind) == [.start, .end])
+        #expect(three.messages.map(\.level) == [3, 3])
+        #expect(three.messages.map(\.generation) == ["G4/G5", "G4/G5"])
+    }
+
+    @Test func unknownVersionByte() throws {
+        let result = try audit(["2{\"a\": 1}", ""])
+        #expect(rules(result.findings) == ["protocol.unknown-version", "protocol.unknown-version"])
+        #expect(result.messages.allSatisfy { !$0.parsed })
+    }
+
+    @Test func legacyBareJSON() throws {
+        let g2 = #"{"uuid": "4eae03f1-f34e-40de-8bbe-38017acbc1f4", "parsl_v": "2024.3.4", "python_v": "3.11.7", "os": "Linux", "os_v": "6.1.0-18-amd64", "start": 1709600000.25}"#
+        let result = try audit([g2])
+        #expect(rules(result.findings).contains("protocol.legacy"))
+        #expect(result.messages.first?.generation == "G2")
+        #expect(!rules(try audit([Parsl.start(level: 1)]).findings).contains("protocol.legacy"))
+    }
+
+    @Test func invalidJSONNamesNaN() throws {
+        let result = try audit([#"1{"correlator": "x", "start": NaN}"#])
+        let finding = try #require(result.findings.first)
+        #expect(finding.rule == "protocol.invalid-json")
+        #expect(finding.message.contains("NaN"))
+        #expect(finding.message.contains("byte 30"))  // the protocol byte counts
+    }
+
+    @Test func invalidUTF8() throws {
+        let checker = try Checker(configuration: CheckConfiguration())
+        let bytes = Array("1{\"platform.system\": \"".utf8) + [0xFF] + Array("\"}".utf8)
+        let (message, findings) = checker.check(InputRecord(locator: .packet(3), payload: .datagram(bytes)), source: "x.pcap")
+        #expect(rules(findings) == ["protocol.invalid-utf8"])
+        #expect(message?.parsed == false)
+        #expect(findings.first?.locator == .packet(3))
+    }
+
+    @Test func duplicateKeyIsNeverReadTwoWays() throws {
+        let result = try audit([Parsl.start(level: 1).dropLast() + #", "tracking_level": 3}"#])
+        #expect(rules(result.findings) == ["protocol.duplicate-key"])
+        #expect(result.findings[0].message.contains("'tracking_level'"))
+    }
+
+    @Test func notAnObject() throws {
+        #expect(rules(try audit([#"1["correlator"]"#]).findings) == ["protocol.not-object"])
+    }
+
+    @Test func oversizePayload() throws {
+        let many = (0..<60).map { #""parsl.providers.LocalProvider\#($0)""# }.joined(separator: ", ")
+        let big = Parsl.start(level: 2, components: many)
+        #expect(big.utf8.count > 1472)
+        #expect(rules(try audit([big]).findings).contains("protocol.oversize"))
+        #expect(!rules(try audit([Parsl.start(level: 2)]).findings).contains("protocol.oversize"))
+    }
+
+    @Test func logMessagesAreJudgedLikeTheirDatagram() throws {
+        let checker = try Checker(configuration: CheckConfiguration())
+        let value = try PythonLiteral.parse("{'correlator': '\(Parsl.correlator)', 'parsl_v': '2026.10.26', 'python_v': '3.11.7', 'platform.system': 'Linux', 'tracking_level': 1, 'x': float('nan')}".replacing("float('nan')", with: "nan"))
+        let (_, findings) = checker.check(
+            InputRecord(locator: .line(9), payload: .logged(kind: .start, value: .success(value))), source: "parsl.log")
+        #expect(findings.contains { $0.rule == "protocol.invalid-json" && $0.pointer.description == "/x" })
+        let broken = checker.check(
+            InputRecord(locator: .line(10), payload: .logged(kind: .start, value: .failure(PythonLiteralError(message: "cut", offset: 3)))),
+            source: "parsl.log")
+        #expect(rules(broken.findings) == ["log.unparseable"])
+        #expect(broken.message?.parsed == false)
+    }
+}

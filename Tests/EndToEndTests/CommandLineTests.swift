@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+
+/// Runs the built `usage-audit` binary as a user or a CI job would, and checks output and exit status.
+enum Binary {
+    /// The package root, from this file's place in `Tests/EndToEndTests/`.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// `usage-audit` beside the test runner, in the same build folder.
+    static let path: String = {
+        let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var folder = runner.deletingLastPathComponent()
+        while folder.path != "/" {
+            let candidate = folder.appendingPathComponent("usage-audit").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/usage-audit").path
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+@Suite("usage-audit check, end to end")
+struct CheckCommandTests {
+    @Test func aCleanClientPassesWithStatus0() throws {
+        let result = try Binary.run(["check", "Fixtures/handmade/clean-levels.wire"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("4 messages"))
+    }
+
+    @Test func leaksFailWithStatus1AndTheContractsJSON() throws {
+        let result = try Binary.run(["check", "--format", "json", "Fixtures/handmade/user-code.wire"])
+        #expect(result.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let summary = try #require(json["summary"] as? [String: Any])
+        #expect(summary["messages"] as? Int == 1)
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        #expect(findings.first?["rule"] as? String == "privacy.user-code-identifier")
+        #expect(findings.first?["pointer"] as? String == "/components/1")
+        #expect((findings.first?["locator"] as? [String: Int]) == ["line": 1])
+    }
+
+    @Test func failOnDecidesTheStatus() throws {
+        #expect(try Binary.run(["check", "--fail-on", "never", "Fixtures/handmade/user-code.wire"]).status == 0)
+        #expect(try Binary.run(["check", "Fixtures/handmade/project-name.wire"]).status == 0)  // a note
+        #expect(try Binary.run(["check", "--fail-on", "note", "Fixtures/handmade/project-name.wire"]).status == 1)
+    }
+
+    @Test func badUsageIsStatus2() throws {
+        #expect(try Binary.run(["check", "--level", "7", "x.wire"]).status == 2)
+        #expect(try Binary.run(["check", "--format", "pdf", "x.wire"]).status == 2)
+        #expect(try Binary.run(["check", "--report", "sarif", "x.wire"]).status == 2)
+    }
+
+    @Test func anUnreadableInputIsNamedInTheReportAndIsStatus2() throws {
+        let result = try Binary.run(["check", "--format", "json", "/nonexistent/lo.pcap", "Fixtures/handmade/clean-levels.wire"])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("/nonexistent/lo.pcap"))
+        #expect(result.stdout.contains("\"messages\": 4"))  // the readable input was still audited
+        #expect(result.stderr.contains("cannot open"))
+    }
+
+    @Test func severalReportsFromOneRun() throws {
+        let folder = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sarif = folder.appendingPathComponent("out.sarif").path
+        let junit = folder.appendingPathComponent("out.xml").path
+        let html = folder.appendingPathComponent("out.html").path
+        let result = try Binary.run([
+            "check", "Fixtures/handmade/personal-data.wire", "--report", "sarif=\(sarif)", "--report", "junit=\(junit)",
+            "--report", "html=\(html)",
+        ])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("privacy.personal-data"))
+        for path in [sarif, junit, html] { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("<mark"))
+    }
+
+    @Test func redactionLeavesNoPersonalValue() throws {
+        let result = try Binary.run(["check", "--redact", "--format", "json", "Fixtures/handmade/personal-data.wire"])
+        #expect(result.status == 1)
+        for secret in ["alice.smith@uni.example.edu", "/home/alice", "10.20.30.40", "login1.cluster.example.edu"] {
+            #expect(!result.stdout.contains(secret), "\(secret) survived --redact")
+        }
+    }
+
+    @Test func readsStandardInputOfEveryKind() throws {
+        for fixture in ["Fixtures/handmade/parsl.log", "Fixtures/captures/lo-ethernet.pcap", "Fixtures/handmade/messages.ndjson"] {
+            let data = try Data(contentsOf: Binary.root.appendingPathComponent(fixture))
+            let piped = try Binary.run(["check", "--format", "json", "-"], stdin: data)
+            let direct = try Binary.run(["check", "--format", "json", fixture])
+            #expect(piped.status == direct.status, "\(fixture)")
+            let renamed = piped.stdout.replacingOccurrences(of: "\"-\"", with: "\"\(fixture)\"")
+                .replacingOccurrences(of: "(-, ", with: "(\(fixture), ")
+            #expect(renamed == direct.stdout, "\(fixture)")
+        }
+    }
+
+    @Test func forcedLevelJudgesEveryMessage() throws {
+        let result = try Binary.run(["check", "--level", "1", "--format", "json", "Fixtures/handmade/clean-levels.wire"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("level.mismatch"))
+        #expect(result.stdout.contains("level.config-disclosed"))
+    }
+}
+
+@Suite("usage-audit schemas and fixtures, end to end")
+struct SchemasAndFixturesCommandTests {
+    @Test func describeReproducesTheCheckedInMatrix() throws {
+        let result = try Binary.run(["schemas", "describe"])
+        #expect(result.status == 0)
+        let committed = try String(contentsOf: Binary.root.appendingPathComponent("docs/disclosure-matrix.md"), encoding: .utf8)
+        #expect(result.stdout == committed)
+        let json = try Binary.run(["schemas", "describe", "--format", "json"])
+        #expect(json.stdout.contains("\"field\":\"components\""))
+    }
+
+    @Test func lintAcceptsTheShippedSchemasAndRejectsABrokenOne() throws {
+        #expect(try Binary.run(["schemas", "lint", "Schemas"]).status == 0)
+        let folder = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Binary.root.appendingPathComponent("Schemas"), to: folder.appendingPathComponent("Schemas"))
+        let common = folder.appendingPathComponent("Schemas/common.schema.json")
+        let text = try String(contentsOf: common, encoding: .utf8)
+            .replacingOccurrences(of: "\"discloses\": \"configuration\"", with: "\"discloses\": \"everything\"")
+        try text.write(to: common, atomically: true, encoding: .utf8)
+        let result = try Binary.run(["schemas", "lint", folder.appendingPathComponent("Schemas").path])
+        #expect(result.status != 0)
+        #expect((result.stdout + result.stderr).contains("common.schema.json"))
+    }
+
+    @Test func fixturesVerifyPassesAndShowsADiffWhenAFindingChanges() throws {
+        #expect(try Binary.run(["fixtures", "verify", "Fixtures"]).status == 0)
+        let folder = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["user-code.wire", "user-code.wire.expected.json"] {
+            try FileManager.default.copyItem(
+                at: Binary.root.appendingPathComponent("Fixtures/handmade/\(name)"), to: folder.appendingPathComponent(name))
+        }
+        let expectation = folder.appendingPathComponent("user-code.wire.expected.json")
+        let edited = try String(contentsOf: expectation, encoding: .utf8)
+            .replacingOccurrences(of: "/components/1", with: "/components/2")
+        try edited.write(to: expectation, atomically: true, encoding: .utf8)
+        let failed = try Binary.run(["fixtures", "verify", folder.path])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("+ unexpected  privacy.user-code-identifier line 1 /components/1"))
+        #expect(failed.stdout.contains("- missing     privacy.user-code-identifier line 1 /components/2"))
+        #expect(try Binary.run(["fixtures", "verify", "--update", folder.path]).status == 0)
+        #expect(try Binary.run(["fixtures", "verify", folder.path]).status == 0)
+    }
+}
