@@ -21,8 +21,9 @@ struct PrettyJSON {
     var markup: ((JSONPointer) -> Markup?)? = nil
     /// Keep small all-scalar objects and arrays on one line (`{"packet": 5}`), as the contract shows them.
     var inlineSmallContainers = false
-    /// Objects and arrays are inlined only when their one-line form is at most this many UTF-8 bytes.
-    var inlineWidth = 72
+    /// Objects and arrays are inlined only up to this many members. The rule looks at the shape alone, never
+    /// at the length of values, so the layout of a report does not change when an input has a longer name.
+    var inlineMaximumMembers = 3
     var indentUnit = "  "
 
     private static let compact = JSONValue.SerializationOptions(sortKeys: false)
@@ -127,22 +128,22 @@ struct PrettyJSON {
         }
     }
 
-    /// The one-line form of a small container of scalars, when inlining is on and nothing inside is marked;
-    /// gives up as soon as the line grows past the width.
+    /// The one-line form of a small container of scalars, when inlining is on and nothing inside is marked.
     private func inlineForm(_ value: JSONValue, at pointer: JSONPointer) -> String? {
         guard inlineSmallContainers else { return nil }
         var line = ""
         switch value {
         case .array(let elements):
+            guard elements.count <= inlineMaximumMembers else { return nil }
             line += "["
             for (index, element) in elements.enumerated() {
                 guard !Self.isContainer(element), markup?(pointer.appending(index)) == nil else { return nil }
                 if index > 0 { line += ", " }
                 Self.writeScalar(element, to: &line)
-                guard line.utf8.count < inlineWidth else { return nil }
             }
             line += "]"
         case .object(let object):
+            guard object.count <= inlineMaximumMembers else { return nil }
             line += "{"
             for (index, (key, member)) in object.enumerated() {
                 guard !Self.isContainer(member), markup?(pointer.appending(key)) == nil else { return nil }
@@ -150,7 +151,6 @@ struct PrettyJSON {
                 Self.writeScalar(.string(key), to: &line)
                 line += ": "
                 Self.writeScalar(member, to: &line)
-                guard line.utf8.count < inlineWidth else { return nil }
             }
             line += "}"
         default:

@@ -31,7 +31,9 @@ import Testing
         let path = directory.appendingPathComponent("sent.wire").path
         try Data((wireLines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
         let checker = try Checker(configuration: CheckConfiguration())
-        var report = AuditRun(inputKind: nil, threads: 1).run([path], checker: checker)
+        var run = AuditRun(inputKind: nil, threads: 1)
+        run.keepPayloads = true  // as `check` does when an HTML report is asked for
+        var report = run.run([path], checker: checker)
         // The temporary directory differs every run; name the input as a user would.
         let rename = { (source: String) in source == path ? "sent.wire" : source }
         report.inputs = report.inputs.map { var input = $0; input.source = rename(input.source); return input }

@@ -13,7 +13,8 @@ import Testing
 
     @Test func hasTheContractsKeysInTheContractsOrder() throws {
         let document = try document()
-        #expect(document.objectValue?.keys == ["tool", "summary", "messages", "findings"])
+        // The contract's keys in its order, then `inputs`, which names unreadable inputs.
+        #expect(document.objectValue?.keys == ["tool", "summary", "messages", "findings", "inputs"])
         #expect(document["tool"] == ["name": "usage-audit", "version": .string(UsageAuditVersion.current)])
         #expect(document["summary"]?.objectValue?.keys == ["inputs", "messages", "unparsed", "findings"])
         #expect(document["summary"]?["findings"]?.objectValue?.keys == ["error", "warning", "note"])
@@ -57,6 +58,13 @@ import Testing
         #expect(wholeInput?["locator"] == .null)
         // Lines locate `line`, not `packet`.
         #expect(document["findings"]?.arrayValue?.contains { $0["locator"] == ["line": 42] } == true)
+    }
+
+    @Test func unreadableInputsAreNamed() throws {
+        let inputs = try #require(try document()["inputs"]?.arrayValue)
+        #expect(inputs.count == report.inputs.count)
+        #expect(inputs[0] == ["source": "captures/lo.pcap", "kind": "pcap", "messages": 4, "error": .null])
+        #expect(inputs[3] == ["source": "missing.ndjson", "kind": "ndjson", "messages": 0, "error": "No such file or directory"])
     }
 
     @Test func controlCharactersStayEscapedJSON() throws {
@@ -143,7 +151,7 @@ import Testing
     }
 
     @Test func inlinesOnlySmallScalarContainers() {
-        let value: JSONValue = ["a": ["packet": 5], "b": [1, 2], "c": .string(String(repeating: "x", count: 80)), "d": [["x": 1]]]
+        let value: JSONValue = ["a": ["packet": 5], "b": [1, 2], "c": .string(String(repeating: "x", count: 80)), "d": [["x": 1]], "e": [1, 2, 3, 4]]
         #expect(PrettyJSON(inlineSmallContainers: true).render(.array([value])) == """
             [
               {
@@ -152,9 +160,17 @@ import Testing
                 "c": "\(String(repeating: "x", count: 80))",
                 "d": [
                   {"x": 1}
+                ],
+                "e": [
+                  1,
+                  2,
+                  3,
+                  4
                 ]
               }
             ]
             """)
+        // Only the shape decides, never the length of a value.
+        #expect(PrettyJSON(inlineSmallContainers: true).render(["source": .string(String(repeating: "x", count: 500))]).hasPrefix("{\"source\""))
     }
 }
