@@ -349,14 +349,17 @@ struct DisclosureObservation {
     }
 
     /// Messages that held `field` at `level`, among the given generations (every generation when `nil`);
-    /// a message whose generation is unknown counts for every generation.
+    /// a message whose generation is unknown counts for every generation, one that fits several (`G4/G5`)
+    /// for each of them.
     func count(_ field: String, _ message: String, _ level: Int?, generations: [String]? = nil) -> Int {
         guard let byOccasion = counts[FieldKey(field: field, message: message)] else { return 0 }
         return byOccasion.reduce(0) { total, entry in
             let (occasion, count) = entry
             guard occasion.level == level else { return total }
             guard let generations, let generation = occasion.generation else { return total + count }
-            return generations.contains(generation) ? total + count : total
+            // A message that fits several generations is named `G4/G5`: it counts for each of them.
+            let candidates = generation.split(separator: "/").map(String.init)
+            return candidates.contains(where: generations.contains) ? total + count : total
         }
     }
 }

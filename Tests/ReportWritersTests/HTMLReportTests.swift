@@ -85,7 +85,7 @@ import Testing
         var builder = SampleReports.Builder()
         builder.input("end.wire", kind: "wire")
         builder.message(
-            "end.wire", .line(1), .end, level: 2, correlator: nil, generation: "G5",
+            "end.wire", .line(1), .end, level: 2, correlator: nil, generation: "G4/G5",
             payload: #"{"correlator": "x", "end": 1, "components": [{"c": "parsl.dataflow.dflow.DataFlowKernel", "app_count": 6}]}"#,
             findings: [("level.end-message-below-3", .error, "", "an end message for a level-2 session", [])])
         var report = builder.report()
