@@ -119,7 +119,8 @@ struct HTMLReport {
             out += "<td>\(h(row.generations.joined(separator: ", ")))</td>"
             for level in levels {
                 let seen = observation.count(row.field, row.message, level, generations: row.generations.isEmpty ? nil : row.generations)
-                out += cell(allowed: allowance(row, level), seen: seen)
+                // Without a level there is nothing to allow or forbid until a message shows the field.
+                out += level == nil && seen == 0 ? "<td class=\"unseen\">–</td>" : cell(allowed: allowance(row, level), seen: seen)
             }
             out += "</tr>\n"
         }
