@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Equality as JSON Schema defines it (`const`, `enum`, `uniqueItems`): numbers by mathematical value
 /// (`1 == 1.0`), strings by code points, arrays element-wise, objects by members regardless of order.
 extension JSONValue: Equatable {
@@ -6,8 +12,7 @@ extension JSONValue: Equatable {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
         case (.string(let a), .string(let b)):
-            // Swift's String == uses canonical equivalence; JSON compares code points.
-            return a.utf8.elementsEqual(b.utf8)
+            return JSONValue.sameCodePoints(a, b)
         case (.integer, _), (.real, _):
             guard rhs.isNumber else { return false }
             return JSONNumber.compare(lhs, rhs) == 0
@@ -21,6 +26,18 @@ extension JSONValue: Equatable {
             return true
         default: return false
         }
+    }
+}
+
+extension JSONValue {
+    /// JSON string equality: the same code points. Swift's `String ==` uses canonical equivalence (`é` equals
+    /// `e` + combining accent), which JSON does not, so the bytes are compared; native strings are contiguous
+    /// UTF-8, compared with `memcmp`.
+    @inline(__always)
+    static func sameCodePoints(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        guard a.utf8.count == b.utf8.count else { return false }
+        return a.withUTF8 { pa in b.withUTF8 { pb in pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0 } }
     }
 }
 

@@ -87,7 +87,7 @@ public struct AuditRun {
                 batch.reserveCapacity(batchSize)
                 while batch.count < batchSize, let record = reader.next() { batch.append(record) }
                 if batch.isEmpty { break }
-                var verdicts = audit(batch, source: path, auditor: checker.auditor)
+                var verdicts = auditBatch(batch, source: path, auditor: checker.auditor)
                 for i in verdicts.indices {
                     let (completed, found) = checker.complete(&verdicts[i])
                     if var message = completed {
@@ -106,7 +106,8 @@ public struct AuditRun {
             inputs: inputs, messages: messages, findings: findings, rules: checker.rules, disclosure: checker.disclosure)
     }
 
-    private func audit(_ batch: [InputRecord], source: String, auditor: RecordAuditor) -> [RecordVerdict] {
+    /// Audits a batch of records on `threads` threads; the verdicts come back in record order.
+    public func auditBatch(_ batch: [InputRecord], source: String, auditor: RecordAuditor) -> [RecordVerdict] {
         guard threads > 1, batch.count > 64 else { return batch.map { auditor.audit($0, source: source) } }
         let results = VerdictSlots(count: batch.count)
         let chunks = min(threads * 4, batch.count)

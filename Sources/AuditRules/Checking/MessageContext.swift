@@ -60,9 +60,9 @@ public struct MessageContext: Sendable {
         self.schemaViolations = schemaViolations
         self.configuration = configuration
         var roleValues: [FieldRole: [(pointer: JSONPointer, value: JSONValue)]] = [:]
-        var seen = Set<JSONPointer>()
         for annotation in annotations {
-            guard let role = annotation.role, seen.insert(annotation.pointer).inserted,
+            guard let role = annotation.role,
+                roleValues[role]?.contains(where: { $0.pointer == annotation.pointer }) != true,
                 let value = annotation.pointer.resolve(in: message)
             else { continue }
             roleValues[role, default: []].append((annotation.pointer, value))

@@ -30,12 +30,22 @@ public enum PersonalDataDetector {
     public static func matches(in text: String, checkHostNames: Bool = true) -> [Match] {
         guard mayHoldPersonalData(text) else { return [] }
         let bytes = Array(text.utf8)
+        var hasAt = false, hasDot = false, hasColon = false, hasSlash = false
+        for byte in bytes {
+            switch byte {
+            case 0x40: hasAt = true
+            case 0x2E: hasDot = true
+            case 0x3A: hasColon = true
+            case 0x2F, 0x5C: hasSlash = true
+            default: break
+            }
+        }
         var found: [Match] = []
-        found += emails(bytes)
-        found += homePaths(bytes)
-        found += ipv4(bytes)
-        found += ipv6(bytes)
-        if checkHostNames {
+        if hasAt { found += emails(bytes) }
+        if hasSlash { found += homePaths(bytes) }
+        if hasDot { found += ipv4(bytes) }
+        if hasColon { found += ipv6(bytes) }
+        if checkHostNames && hasDot {
             let emailDomains = Set(found.filter { $0.kind == .email }.compactMap { $0.text.split(separator: "@").last.map(String.init) })
             found += hostNames(bytes).filter { !emailDomains.contains($0.text) }
         }
@@ -82,6 +92,12 @@ public enum PersonalDataDetector {
         var result: [Match] = []
         var i = 0
         while i < bytes.count {
+            // Every home prefix starts with a slash or backslash, or a drive letter before one.
+            let byte = bytes[i]
+            guard byte == 0x2F || byte == 0x5C || (i + 1 < bytes.count && bytes[i + 1] == 0x3A) else {
+                i += 1
+                continue
+            }
             var prefixLength = 0
             for prefix in homePrefixes where bytes[i...].starts(with: prefix) {
                 prefixLength = prefix.count
@@ -213,6 +229,10 @@ public enum PersonalDataDetector {
     }
 
     private static func hostName(_ token: ArraySlice<UInt8>) -> Match? {
+        // The top-level label decides most cases (version numbers end in digits): look at it first.
+        guard let lastDot = token.lastIndex(of: 0x2E), lastDot + 1 < token.endIndex,
+            token[(lastDot + 1)...].allSatisfy(isAlpha)
+        else { return nil }
         let labels = token.split(separator: 0x2E, omittingEmptySubsequences: false)
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 && $0.first != 0x2D && $0.last != 0x2D }),
             let tldBytes = labels.last, tldBytes.allSatisfy(isAlpha)

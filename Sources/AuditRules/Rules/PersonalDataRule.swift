@@ -13,14 +13,14 @@ public struct PersonalDataRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        let codeNames = Set(context.values(withRole: .componentName).map(\.pointer))
+        let codeNames = context.values(withRole: .componentName).map(\.pointer)
         var path: [String] = []
         walk(context.message, path: &path, codeNames: codeNames, context: context, into: &findings)
     }
 
     /// Walks every string with a reusable path; a pointer is only built for a match.
     private func walk(
-        _ value: JSONValue, path: inout [String], codeNames: Set<JSONPointer>, context: MessageContext,
+        _ value: JSONValue, path: inout [String], codeNames: [JSONPointer], context: MessageContext,
         into findings: inout [Finding]
     ) {
         switch value {

@@ -381,8 +381,11 @@ enum EmbeddedSchemas {
             "minimumLevel": 2
         },
         "c_time": {
-            "description": "Time the run's apps took, as the old client measured it (not end - start).",
-            "type": "number",
+            "description": "Time the run's apps took as the old client measured it; real G0 and G1 clients send null.",
+            "type": [
+                "number",
+                "null"
+            ],
             "minimum": 0,
             "discloses": "execution",
             "minimumLevel": 3

@@ -17,6 +17,9 @@ public final class ParslSchemaSet: Sendable {
         let document: SchemaDocument
         let declared: Set<String>
         let required: Set<String>
+        /// `declared` and `required` as bits of `fieldBits`, for scoring a message with a few bit operations.
+        var declaredMask: UInt64 = 0
+        var requiredMask: UInt64 = 0
         /// Fields annotated with the generations that send them (`project_name`: G5).
         let fieldGenerations: [String: [String]]
         /// The documents of the same kind and generations that pin a level, by level.
@@ -87,9 +90,26 @@ public final class ParslSchemaSet: Sendable {
                     $0.messageKind == .start && $0.generations == document.generations && $0.trackingLevel != nil
                 })
         }
-        self.shapes = shapes
+        // Every field any shape declares gets a bit (64 are plenty; beyond, fields share the last bit, which
+        // only blurs the score, never the validation).
+        var fieldBits: [String: UInt64] = [:]
+        for shape in shapes {
+            for key in shape.declared.sorted() where fieldBits[key] == nil {
+                fieldBits[key] = 1 << UInt64(min(fieldBits.count, 63))
+            }
+        }
+        self.fieldBits = fieldBits
+        self.shapes = shapes.map { shape in
+            var shape = shape
+            shape.declaredMask = shape.declared.reduce(0) { $0 | fieldBits[$1]! }
+            shape.requiredMask = shape.required.reduce(0) { $0 | (fieldBits[$1] ?? 0) }
+            return shape
+        }
         shapeIndex = Dictionary(uniqueKeysWithValues: shapes.enumerated().map { ($1.document.id, $0) })
     }
+
+    /// A bit per declared field name, for `bestShape`.
+    private let fieldBits: [String: UInt64]
 
     /// Position of each shape in `shapes`, by `$id`.
     private let shapeIndex: [String: Int]
@@ -119,12 +139,18 @@ public final class ParslSchemaSet: Sendable {
     /// declares count for, members it does not declare and required members that are missing count against.
     /// Ties go to the newest generation.
     public func bestShape(for object: JSONObject) -> SchemaDocument {
+        var present: UInt64 = 0
+        var unknown = 0
+        for key in object.keys {
+            if let bit = fieldBits[key] { present |= bit } else { unknown += 1 }
+        }
+        let keyCount = object.keys.count
         var best = shapes[0].document
         var bestScore = Int.min
         for shape in shapes {
-            var score = 0
-            for key in object.keys { score += shape.declared.contains(key) ? 2 : -2 }
-            for key in shape.required where object[key] == nil { score -= 3 }
+            let declaredPresent = (present & shape.declaredMask).nonzeroBitCount
+            let missingRequired = (shape.requiredMask & ~present).nonzeroBitCount
+            let score = 2 * declaredPresent - 2 * (keyCount - declaredPresent) - 3 * missingRequired
             if score > bestScore {
                 best = shape.document
                 bestScore = score
