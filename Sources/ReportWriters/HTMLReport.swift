@@ -47,7 +47,9 @@ struct HTMLReport {
 
     private func h(_ text: String) -> String { Escape.html(text) }
 
-    private func badge(_ severity: Severity) -> String { "<span class=\"badge \(severity.rawValue)\">\(severity.rawValue)</span>" }
+    private func badge(_ severity: Severity) -> String {
+        "<span class=\"badge \(severity.rawValue)\">\(severity.rawValue)</span>"
+    }
 
     // MARK: Sections
 
@@ -56,9 +58,11 @@ struct HTMLReport {
         let unreadable = report.inputs.count { $0.readError != nil }
         let verdict: String
         if unreadable > 0 {
-            verdict = "<span class=\"verdict fail\">failed: \(ReportIndex.plural(unreadable, "input")) could not be read</span>"
+            verdict =
+                "<span class=\"verdict fail\">failed: \(ReportIndex.plural(unreadable, "input")) could not be read</span>"
         } else if failing > 0 {
-            verdict = "<span class=\"verdict fail\">failed: \(ReportIndex.plural(failing, "finding")) at or above --fail-on \(options.failOn.rawValue)</span>"
+            verdict =
+                "<span class=\"verdict fail\">failed: \(ReportIndex.plural(failing, "finding")) at or above --fail-on \(options.failOn.rawValue)</span>"
         } else {
             verdict = "<span class=\"verdict pass\">passed at --fail-on \(options.failOn.rawValue)</span>"
         }
@@ -74,14 +78,18 @@ struct HTMLReport {
     private func summary(_ index: ReportIndex) -> String {
         var out = "<section id=\"summary\"><h2>Summary</h2>\n<div class=\"cards\">\n"
         for (severity, count) in ReportIndex.counts(report.findings) {
-            out += "<div class=\"card \(severity.rawValue)\"><b>\(count)</b> \(count == 1 ? severity.rawValue : severity.rawValue + "s")</div>\n"
+            out +=
+                "<div class=\"card \(severity.rawValue)\"><b>\(count)</b> \(count == 1 ? severity.rawValue : severity.rawValue + "s")</div>\n"
         }
-        out += "</div>\n<h3>Inputs</h3>\n<table><thead><tr><th>input</th><th>kind</th><th>messages</th><th>findings</th><th>status</th></tr></thead><tbody>\n"
+        out +=
+            "</div>\n<h3>Inputs</h3>\n<table><thead><tr><th>input</th><th>kind</th><th>messages</th><th>findings</th><th>status</th></tr></thead><tbody>\n"
         for source in index.sources {
             let input = index.input(named: source)
             let findings = index.findings(of: source)
-            let counts = ReportIndex.counts(findings).filter { $0.1 > 0 }.map { "\($1) \($0.rawValue)" }.joined(separator: ", ")
-            let status = input?.readError.map { "<span class=\"unreadable\">could not be read: \(h($0))</span>" } ?? "read"
+            let counts = ReportIndex.counts(findings).filter { $0.1 > 0 }.map { "\($1) \($0.rawValue)" }.joined(
+                separator: ", ")
+            let status =
+                input?.readError.map { "<span class=\"unreadable\">could not be read: \(h($0))</span>" } ?? "read"
             out += "<tr><td><code>\(h(source))</code></td><td>\(h(input?.kind ?? ""))</td>"
             out += "<td class=\"num\">\(index.messageCount(of: source))</td>"
             out += "<td>\(counts.isEmpty ? "none" : counts)</td><td>\(status)</td></tr>\n"
@@ -89,10 +97,12 @@ struct HTMLReport {
         out += "</tbody></table>\n"
         let rules = index.ruleCounts()
         if !rules.isEmpty {
-            out += "<h3>By rule</h3>\n<table><thead><tr><th>rule</th><th>severity</th><th>findings</th><th>what it detects</th></tr></thead><tbody>\n"
+            out +=
+                "<h3>By rule</h3>\n<table><thead><tr><th>rule</th><th>severity</th><th>findings</th><th>what it detects</th></tr></thead><tbody>\n"
             for (rule, severity, count) in rules {
                 let summary = report.rules.first { $0.id == rule }?.summary ?? ""
-                out += "<tr><td><code>\(h(rule))</code></td><td>\(badge(severity))</td><td class=\"num\">\(count)</td><td>\(h(summary))</td></tr>\n"
+                out +=
+                    "<tr><td><code>\(h(rule))</code></td><td>\(badge(severity))</td><td class=\"num\">\(count)</td><td>\(h(summary))</td></tr>\n"
             }
             out += "</tbody></table>\n"
         }
@@ -107,25 +117,32 @@ struct HTMLReport {
         }
         // Old generations carry no level; their column appears only when such messages were seen.
         let levels: [Int?] = [1, 2, 3] + (observation.sawMessagesWithoutLevel ? [nil] : [])
-        out += "<p>For each field, what the schemas allow at each tracking level, and in how many of the audited messages "
+        out +=
+            "<p>For each field, what the schemas allow at each tracking level, and in how many of the audited messages "
         out += "whose content the report holds (\(observation.messagesWithContent)) it was seen at that level. "
         out += "<span class=\"leak\">Red</span> marks a field seen where it is not allowed.</p>\n"
         out += "<table class=\"matrix\"><thead><tr><th>field</th><th>message</th><th>discloses</th><th>generations</th>"
-        out += levels.map { $0.map { "<th>level \($0)</th>" } ?? "<th>no level (old generations)</th>" }.joined() + "</tr></thead><tbody>\n"
+        out +=
+            levels.map { $0.map { "<th>level \($0)</th>" } ?? "<th>no level (old generations)</th>" }.joined()
+            + "</tr></thead><tbody>\n"
         var known: Set<DisclosureObservation.FieldKey> = []
         for row in matrix.rows {
             known.insert(.init(field: row.field, message: row.message))
             out += "<tr><td><code>\(h(row.field))</code></td><td>\(h(row.message))</td><td>\(h(row.discloses))</td>"
             out += "<td>\(h(row.generations.joined(separator: ", ")))</td>"
             for level in levels {
-                let seen = observation.count(row.field, row.message, level, generations: row.generations.isEmpty ? nil : row.generations)
+                let seen = observation.count(
+                    row.field, row.message, level, generations: row.generations.isEmpty ? nil : row.generations)
                 // Without a level there is nothing to allow or forbid until a message shows the field.
-                out += level == nil && seen == 0 ? "<td class=\"unseen\">–</td>" : cell(allowed: allowance(row, level), seen: seen)
+                out +=
+                    level == nil && seen == 0
+                    ? "<td class=\"unseen\">–</td>" : cell(allowed: allowance(row, level), seen: seen)
             }
             out += "</tr>\n"
         }
         for key in observation.topLevelFields.sorted() where !known.contains(key) {
-            out += "<tr class=\"unknown\"><td><code>\(h(key.field))</code></td><td>\(h(key.message))</td><td>not in the schemas</td><td></td>"
+            out +=
+                "<tr class=\"unknown\"><td><code>\(h(key.field))</code></td><td>\(h(key.message))</td><td>not in the schemas</td><td></td>"
             for level in levels { out += cell(allowed: .no, seen: observation.count(key.field, key.message, level)) }
             out += "</tr>\n"
         }
@@ -159,10 +176,12 @@ struct HTMLReport {
         guard !report.findings.isEmpty else { return out + "<p>No findings.</p></section>\n" }
         out += "<div id=\"filters\">"
         for severity in Severity.allCases.reversed() {
-            out += "<label><input type=\"checkbox\" value=\"\(severity.rawValue)\" checked> \(severity.rawValue)</label> "
+            out +=
+                "<label><input type=\"checkbox\" value=\"\(severity.rawValue)\" checked> \(severity.rawValue)</label> "
         }
         out += "<label>text <input type=\"search\" id=\"filter-text\" placeholder=\"rule, input, value\"></label> "
-        out += "<span><span id=\"shown-count\">\(min(report.findings.count, Self.maximumFindingRows))</span> shown</span></div>\n"
+        out +=
+            "<span><span id=\"shown-count\">\(min(report.findings.count, Self.maximumFindingRows))</span> shown</span></div>\n"
         out += "<table id=\"findings-table\"><thead><tr>"
         for column in ["severity", "rule", "input", "where", "pointer", "message"] {
             out += "<th><button type=\"button\">\(column)</button></th>"
@@ -172,16 +191,22 @@ struct HTMLReport {
         for (position, finding) in report.findings.enumerated().prefix(Self.maximumFindingRows) {
             let severityKey = Severity.allCases.count - 1 - Severity.allCases.firstIndex(of: finding.severity)!
             let place = finding.locator?.description ?? "(whole input)"
-            let placeKey = finding.locator.map { "\($0.kind) \(String(repeating: "0", count: max(0, 12 - String($0.number).count)))\($0.number)" } ?? ""
+            let placeKey =
+                finding.locator.map {
+                    "\($0.kind) \(String(repeating: "0", count: max(0, 12 - String($0.number).count)))\($0.number)"
+                } ?? ""
             let link = anchors[position].map { "<a href=\"#\($0)\">\(h(place))</a>" } ?? h(place)
-            out += "<tr data-severity=\"\(finding.severity.rawValue)\"><td data-key=\"\(severityKey)\">\(badge(finding.severity))</td>"
+            out +=
+                "<tr data-severity=\"\(finding.severity.rawValue)\"><td data-key=\"\(severityKey)\">\(badge(finding.severity))</td>"
             out += "<td><code>\(h(finding.rule))</code></td><td><code>\(h(finding.source))</code></td>"
-            out += "<td data-key=\"\(h(placeKey))\">\(link)</td><td><code>\(h(ReportIndex.pointerText(finding)))</code></td>"
+            out +=
+                "<td data-key=\"\(h(placeKey))\">\(link)</td><td><code>\(h(ReportIndex.pointerText(finding)))</code></td>"
             out += "<td>\(h(finding.message))</td></tr>\n"
         }
         out += "</tbody></table>\n"
         if report.findings.count > Self.maximumFindingRows {
-            out += "<p class=\"cut\">\(report.findings.count - Self.maximumFindingRows) more findings are not listed; the JSON or SARIF report holds them all.</p>\n"
+            out +=
+                "<p class=\"cut\">\(report.findings.count - Self.maximumFindingRows) more findings are not listed; the JSON or SARIF report holds them all.</p>\n"
         }
         return out + "</section>\n"
     }
@@ -227,9 +252,12 @@ struct HTMLReport {
             var facts = [message.kind.rawValue]
             if let level = message.level { facts.append("level \(level)") }
             if let generation = message.generation { facts.append(generation) }
-            out += "<article class=\"message\" id=\"m-\(messagePosition)\"><h3><code>\(h(message.source))</code> \(message.locator.description)"
+            out +=
+                "<article class=\"message\" id=\"m-\(messagePosition)\"><h3><code>\(h(message.source))</code> \(message.locator.description)"
             out += " <small>\(h(facts.joined(separator: " · ")))</small></h3>\n"
-            if let correlator = message.correlator { out += "<p class=\"correlator\">correlator <code>\(h(correlator))</code></p>\n" }
+            if let correlator = message.correlator {
+                out += "<p class=\"correlator\">correlator <code>\(h(correlator))</code></p>\n"
+            }
             out += "<ul class=\"findings\">\n"
             for position in findingPositions { out += findingItem(report.findings[position]) }
             out += "</ul>\n"
@@ -237,7 +265,8 @@ struct HTMLReport {
             out += "</article>\n"
         }
         if positions.count > Self.maximumMessageCards {
-            out += "<p class=\"cut\">\(positions.count - Self.maximumMessageCards) more messages with findings are not shown.</p>\n"
+            out +=
+                "<p class=\"cut\">\(positions.count - Self.maximumMessageCards) more messages with findings are not shown.</p>\n"
         }
         if positions.isEmpty && wholeInput.isEmpty { out += "<p>None.</p>\n" }
         return out + "</section>\n"
@@ -252,7 +281,8 @@ struct HTMLReport {
     /// not hold (a missing required field), mark nothing: their line above says where.
     private func payload(_ message: AuditedMessage, findings positions: [Int]) -> String {
         guard let payload = message.payload else {
-            return "<p class=\"nocontent\">\(message.parsed ? "The report does not hold this message's content." : "The message could not be decoded; there is no content to show.")</p>\n"
+            return
+                "<p class=\"nocontent\">\(message.parsed ? "The report does not hold this message's content." : "The message could not be decoded; there is no content to show.")</p>\n"
         }
         var marks: [JSONPointer: (severity: Severity, rules: [String], anchor: Int)] = [:]
         for position in positions {
@@ -271,13 +301,16 @@ struct HTMLReport {
             markup: { pointer in
                 marks[pointer].map { mark in
                     PrettyJSON.Markup(
-                        open: "<mark class=\"\(mark.severity.rawValue)\" id=\"f-\(mark.anchor)\" title=\"\(Escape.html(mark.rules.joined(separator: ", ")))\">",
+                        open:
+                            "<mark class=\"\(mark.severity.rawValue)\" id=\"f-\(mark.anchor)\" title=\"\(Escape.html(mark.rules.joined(separator: ", ")))\">",
                         close: "</mark>")
                 }
             })
         var text = printer.render(payload)
         if text.utf8.count > Self.maximumPayloadBytes {
-            text = Self.cutMarkup(text, to: Self.maximumPayloadBytes) + "\n… (cut: the message is longer than \(Self.maximumPayloadBytes / 1024) KiB)"
+            text =
+                Self.cutMarkup(text, to: Self.maximumPayloadBytes)
+                + "\n… (cut: the message is longer than \(Self.maximumPayloadBytes / 1024) KiB)"
         }
         return "<pre class=\"json\">\(text)</pre>\n"
     }

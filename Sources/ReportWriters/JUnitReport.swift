@@ -19,7 +19,9 @@ struct JUnitReport {
         var skipped: String?
     }
 
-    private func fails(_ finding: Finding) -> Bool { finding.severity >= .error || options.failOn.fails(on: finding.severity) }
+    private func fails(_ finding: Finding) -> Bool {
+        finding.severity >= .error || options.failOn.fails(on: finding.severity)
+    }
 
     func render() -> String {
         let index = ReportIndex(report)
@@ -67,7 +69,9 @@ struct JUnitReport {
         // Findings whose message the report does not list still get a test case, in locator order.
         var orphans: [Locator: [Finding]] = [:]
         for finding in findings {
-            if let locator = finding.locator, !covered.contains(locator) { orphans[locator, default: []].append(finding) }
+            if let locator = finding.locator, !covered.contains(locator) {
+                orphans[locator, default: []].append(finding)
+            }
         }
         for locator in orphans.keys.sorted() {
             cases.append(filled(Case(name: "\(locator) message"), with: orphans[locator]!))

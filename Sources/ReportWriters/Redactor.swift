@@ -63,7 +63,8 @@ public struct Redactor: Sendable {
             var copied = 0
             var position = 0
             while position < bytes.count {
-                guard trie.mayStart(with: bytes[position]), let (length, mask) = trie.longestMatch(in: bytes, at: position)
+                guard trie.mayStart(with: bytes[position]),
+                    let (length, mask) = trie.longestMatch(in: bytes, at: position)
                 else {
                     position += 1
                     continue
@@ -145,7 +146,9 @@ public struct Redactor: Sendable {
         // Rule help may quote an example that happens to be the user's own value; "wherever it appears"
         // includes the catalogue.
         copy.rules = report.rules.map { rule in
-            RuleDescriptor(id: rule.id, defaultSeverity: rule.defaultSeverity, summary: redact(rule.summary), help: redact(rule.help))
+            RuleDescriptor(
+                id: rule.id, defaultSeverity: rule.defaultSeverity, summary: redact(rule.summary),
+                help: redact(rule.help))
         }
         return copy
     }
@@ -293,7 +296,9 @@ extension Redactor {
     static func hostMask(_ value: String) -> String? {
         let labels = value.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2,
-            labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) }),
+            labels.allSatisfy({
+                !$0.isEmpty && $0.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+            }),
             let last = labels.last, last.allSatisfy(\.isLetter), let first = labels[0].first
         else { return nil }
         let kept = labels.count >= 3 ? labels.suffix(2).joined(separator: ".") : String(last)

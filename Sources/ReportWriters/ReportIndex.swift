@@ -46,14 +46,17 @@ struct ReportIndex {
         self.sources = sources
         findingsBySource = Dictionary(grouping: report.findings.indices, by: { report.findings[$0].source })
         messagesBySource = Dictionary(grouping: report.messages.indices, by: { report.messages[$0].source })
-        inputIndex = Dictionary(report.inputs.enumerated().map { ($1.source, $0) }, uniquingKeysWith: { first, _ in first })
+        inputIndex = Dictionary(
+            report.inputs.enumerated().map { ($1.source, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The findings about one source, in report order.
     func findings(of source: String) -> [Finding] { (findingsBySource[source] ?? []).map { report.findings[$0] } }
 
     /// How many messages a source held: the reader's count when the source is an input, else the report's.
-    func messageCount(of source: String) -> Int { input(named: source)?.messages ?? messagesBySource[source]?.count ?? 0 }
+    func messageCount(of source: String) -> Int {
+        input(named: source)?.messages ?? messagesBySource[source]?.count ?? 0
+    }
 
     func message(for finding: Finding) -> AuditedMessage? {
         guard let locator = finding.locator,

@@ -37,7 +37,8 @@ struct TextReport {
             let findings = Self.inLocatorOrder(index.findings(of: source))
             let messageCount = index.messageCount(of: source)
             var header = styled(Escape.singleLine(source), .bold)
-            header += " (\(input.map { Escape.singleLine($0.kind) + ", " } ?? "")\(ReportIndex.plural(messageCount, "message")))"
+            header +=
+                " (\(input.map { Escape.singleLine($0.kind) + ", " } ?? "")\(ReportIndex.plural(messageCount, "message")))"
             if findings.isEmpty && input?.readError == nil { header += ": no findings" }
             out += header + "\n"
             if let readError = input?.readError {
@@ -90,9 +91,10 @@ struct TextReport {
         if unreadable > 0 {
             out += styled("Result: failed: an input could not be read.", .red) + "\n"
         } else if failing > 0 {
-            out += styled(
-                "Result: failed: \(ReportIndex.plural(failing, "finding")) at or above --fail-on \(options.failOn.rawValue).",
-                .red) + "\n"
+            out +=
+                styled(
+                    "Result: failed: \(ReportIndex.plural(failing, "finding")) at or above --fail-on \(options.failOn.rawValue).",
+                    .red) + "\n"
         } else {
             out += styled("Result: passed (--fail-on \(options.failOn.rawValue)).", .green) + "\n"
         }

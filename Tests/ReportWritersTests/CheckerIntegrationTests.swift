@@ -25,7 +25,8 @@ import Testing
     ]
 
     static func checkedReport() throws -> AuditReport {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-it-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "usage-audit-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("sent.wire").path
@@ -36,9 +37,15 @@ import Testing
         var report = run.run([path], checker: checker)
         // The temporary directory differs every run; name the input as a user would.
         let rename = { (source: String) in source == path ? "sent.wire" : source }
-        report.inputs = report.inputs.map { var input = $0; input.source = rename(input.source); return input }
-        report.messages = report.messages.map { var message = $0; message.source = rename(message.source); return message }
-        report.findings = report.findings.map { var finding = $0; finding.source = rename(finding.source); return finding }
+        report.inputs = report.inputs.map {
+            var input = $0; input.source = rename(input.source); return input
+        }
+        report.messages = report.messages.map {
+            var message = $0; message.source = rename(message.source); return message
+        }
+        report.findings = report.findings.map {
+            var finding = $0; finding.source = rename(finding.source); return finding
+        }
         return report
     }
 
@@ -65,7 +72,9 @@ import Testing
 
         let html = ReportWriter.render(report, format: .html)
         #expect(html.contains("<table class=\"matrix\">"))
-        #expect(html.contains("acme_genomics.cluster.AcmeProvider</mark>") || html.contains("&quot;acme_genomics.cluster.AcmeProvider&quot;</mark>"))
+        #expect(
+            html.contains("acme_genomics.cluster.AcmeProvider</mark>")
+                || html.contains("&quot;acme_genomics.cluster.AcmeProvider&quot;</mark>"))
     }
 
     @Test func sarifOfTheCheckersReportIsValid() throws {
@@ -89,7 +98,9 @@ import Testing
         for value in sensitive {
             var context: Substring? = nil
             if let range = redacted.firstRange(of: value) {
-                let start = redacted.index(range.lowerBound, offsetBy: -120, limitedBy: redacted.startIndex) ?? redacted.startIndex
+                let start =
+                    redacted.index(range.lowerBound, offsetBy: -120, limitedBy: redacted.startIndex)
+                    ?? redacted.startIndex
                 context = redacted[start..<range.upperBound]
             }
             #expect(context == nil, "\(format): '\(value)' survived --redact in: \(context ?? "")")

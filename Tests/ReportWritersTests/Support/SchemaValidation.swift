@@ -35,8 +35,11 @@ struct InHouseJSONSchema: SchemaValidating {
         }
         document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         document["id"] = nil
-        let schema = try Schema(compiling: .object(document), uri: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-schema")
-        return schema.validate(try JSONValue.parse(instance)).errors.map { "\($0.instanceLocation): \($0.error) (\($0.keywordLocation))" }
+        let schema = try Schema(
+            compiling: .object(document), uri: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-schema")
+        return schema.validate(try JSONValue.parse(instance)).errors.map {
+            "\($0.instanceLocation): \($0.error) (\($0.keywordLocation))"
+        }
     }
 }
 
@@ -59,7 +62,8 @@ struct PythonJSONSchema: SchemaValidating {
         """
 
     func errors(validating instance: String, against schema: URL) throws -> [String] {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-\(UUID().uuidString).json")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "usage-audit-\(UUID().uuidString).json")
         try Data(instance.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try Self.run(["-c", Self.script, schema.path, file.path])
