@@ -50,6 +50,7 @@ extension HTMLReport {
         mark.error{background:#fecdca;outline:1px solid var(--error)}mark.warning{background:#fedf89}mark.note{background:#b2ddff}
         mark:target{outline:3px solid var(--note)}
         .nocontent,.cut{color:var(--muted);font-style:italic}
+        details>summary{cursor:pointer}details>summary h3{display:inline-block}
         footer{margin-top:48px;color:var(--muted);font-size:13px}
         @media print{nav,#filters{display:none}article.message{break-inside:avoid}}
         """

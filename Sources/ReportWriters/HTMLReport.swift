@@ -19,6 +19,8 @@ struct HTMLReport {
     static let maximumMessageCards = 1_000
     /// Longest pretty-printed payload shown, in UTF-8 bytes of JSON text.
     static let maximumPayloadBytes = 64 * 1024
+    /// Up to this many inputs, their table starts unfolded.
+    static let inputsShownOpen = 20
 
     func render() -> String {
         let index = ReportIndex(report)
@@ -81,20 +83,26 @@ struct HTMLReport {
             out +=
                 "<div class=\"card \(severity.rawValue)\"><b>\(count)</b> \(count == 1 ? severity.rawValue : severity.rawValue + "s")</div>\n"
         }
+        // A long list of inputs starts folded, unreadable ones counted in its title, so the page opens on the
+        // verdict and the counts rather than on a table of files.
+        let unreadable = report.inputs.count { $0.readError != nil }
+        out += "</div>\n<details\(index.sources.count <= Self.inputsShownOpen ? " open" : "")><summary><h3>"
         out +=
-            "</div>\n<h3>Inputs</h3>\n<table><thead><tr><th>input</th><th>kind</th><th>messages</th><th>findings</th><th>status</th></tr></thead><tbody>\n"
+            "\(ReportIndex.plural(index.sources.count, "input"))\(unreadable > 0 ? ", \(unreadable) unreadable" : "")</h3></summary>\n"
+        out +=
+            "<table><thead><tr><th>input</th><th>kind</th><th>messages</th><th>findings</th><th>status</th></tr></thead><tbody>\n"
         for source in index.sources {
             let input = index.input(named: source)
             let findings = index.findings(of: source)
-            let counts = ReportIndex.counts(findings).filter { $0.1 > 0 }.map { "\($1) \($0.rawValue)" }.joined(
-                separator: ", ")
+            let counts = ReportIndex.counts(findings).filter { $0.1 > 0 }.map { ReportIndex.plural($1, $0.rawValue) }
+                .joined(separator: ", ")
             let status =
                 input?.readError.map { "<span class=\"unreadable\">could not be read: \(h($0))</span>" } ?? "read"
             out += "<tr><td><code>\(h(source))</code></td><td>\(h(input?.kind ?? ""))</td>"
             out += "<td class=\"num\">\(index.messageCount(of: source))</td>"
             out += "<td>\(counts.isEmpty ? "none" : counts)</td><td>\(status)</td></tr>\n"
         }
-        out += "</tbody></table>\n"
+        out += "</tbody></table>\n</details>\n"
         let rules = index.ruleCounts()
         if !rules.isEmpty {
             out +=

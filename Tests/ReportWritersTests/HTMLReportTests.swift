@@ -153,6 +153,15 @@ import Testing
         #expect(page.matches(of: /<tr data-severity="note">/).count == report.count(.note))
     }
 
+    @Test func aLongListOfInputsStartsFolded() {
+        #expect(html.contains("<details open><summary><h3>4 inputs, 1 unreadable</h3></summary>"))
+        var builder = SampleReports.Builder()
+        for number in 1...25 { builder.input("run\(number).wire", kind: "wire") }
+        let page = ReportWriter.render(builder.report(), format: .html)
+        #expect(page.contains("<details><summary><h3>25 inputs</h3></summary>"))
+        #expect(page.contains("<td>none</td>"))
+    }
+
     @Test func hugeReportsAreCapped() {
         let page = ReportWriter.render(SampleReports.many(HTMLReport.maximumFindingRows + 10), format: .html)
         #expect(page.matches(of: /<tr data-severity=/).count == HTMLReport.maximumFindingRows)
