@@ -18,21 +18,21 @@ public enum InputOpener {
         case .log: return LineRecordReader.log(bytes)
         case .pcap:
             return path == "-" ? try CaptureRecordReader(continuing: bytes, port: port) : try CaptureRecordReader(path: path, port: port)
-        case .journal:
-            throw InputError(source: path, message: "journal input is not supported by this build")
+        case .journal: return JournalReader(bytes)
         }
     }
 
     /// The kind of an input from its first bytes.
     ///
-    /// Binary kinds by their magic; text by its lines: any `parsl.log` usage line makes it a log, a line
+    /// Binary kinds by their magic; text by its lines: a line in Parsl's log format or any usage line makes
+    /// it a log, a line
     /// starting with the protocol byte (`1{`) makes it wire, and JSON-only lines are NDJSON. Bare-JSON wire
     /// lines (the legacy protocol) read the same as NDJSON; the checker still tells their generation.
     public static func detectKind(_ head: ArraySlice<UInt8>) -> InputKind {
         if let binary = binaryKind(head) { return binary }
         var sawJSON = false
         for line in head.split(separator: 0x0A, omittingEmptySubsequences: true).prefix(1000) {
-            if LogLine.find(in: line) != nil { return .log }
+            if LogLine.find(in: line) != nil || LogLine.looksLikeParslLogLine(line) { return .log }
             guard let first = line.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
             if first == UInt8(ascii: "1"), line.drop(while: { $0 == 0x20 || $0 == 0x09 }).dropFirst().first == UInt8(ascii: "{") {
                 return .wire

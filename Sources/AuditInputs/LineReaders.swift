@@ -80,6 +80,28 @@ enum LogLine {
         (Array("Usage tracking end message: ".utf8), .end),
     ]
 
+    /// Whether a line has the shape of Parsl's log format: `<epoch>.<fraction> <YYYY-MM-DD> <HH:MM:SS> ...`.
+    /// A `parsl.log` of an old client holds no usage message line at all, and must still read as a log.
+    static func looksLikeParslLogLine(_ line: ArraySlice<UInt8>) -> Bool {
+        var i = line.startIndex
+        func digits(_ minimum: Int, _ maximum: Int) -> Bool {
+            var count = 0
+            while i < line.endIndex, line[i] >= 0x30, line[i] <= 0x39, count < maximum {
+                i += 1
+                count += 1
+            }
+            return count >= minimum
+        }
+        func expect(_ byte: UInt8) -> Bool {
+            guard i < line.endIndex, line[i] == byte else { return false }
+            i += 1
+            return true
+        }
+        return digits(1, 12) && expect(0x2E) && digits(1, 9) && expect(0x20)
+            && digits(4, 4) && expect(0x2D) && digits(2, 2) && expect(0x2D) && digits(2, 2) && expect(0x20)
+            && digits(2, 2) && expect(0x3A) && digits(2, 2) && expect(0x3A) && digits(2, 2) && expect(0x20)
+    }
+
     /// The message kind and where its Python literal starts, if the line logs a usage message.
     static func find(in line: ArraySlice<UInt8>) -> (kind: MessageKind, literalStart: Int)? {
         for (marker, kind) in markers {

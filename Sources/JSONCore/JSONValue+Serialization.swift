@@ -54,6 +54,14 @@ extension JSONValue {
     }
 
     static func writeString(_ s: String, to out: inout String, asciiOnly: Bool) {
+        // Nearly every string needs no escape: append it whole.
+        let needsEscape = s.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || (asciiOnly && $0 > 0x7E) }
+        if !needsEscape {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -22,9 +22,10 @@ enum Fingerprint {
         return report.findings.map { finding in
             let kind = index.message(for: finding)?.kind.rawValue ?? (finding.locator == nil ? "input" : "")
             let masked = Set(finding.sensitiveValues.map(redactor.redact)).sorted()
-            let identity = [
-                finding.rule, redactor.redact(finding.source), kind, redactor.redact(finding.pointer).description,
-            ] + masked
+            let identity =
+                [
+                    finding.rule, redactor.redact(finding.source), kind, redactor.redact(finding.pointer).description,
+                ] + masked
             let hash = String(SHA256.hexDigest(identity.joined(separator: "\u{0}")).prefix(32))
             let occurrence = (seen[hash] ?? 0) + 1
             seen[hash] = occurrence

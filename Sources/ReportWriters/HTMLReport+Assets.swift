@@ -10,10 +10,14 @@ extension HTMLReport {
         h1{font-size:24px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px}h3{font-size:16px;margin:16px 0 8px}
         nav a{margin-right:16px;color:var(--note)}
         code,pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-        code{background:var(--code-bg);padding:1px 4px;border-radius:4px;word-break:break-all}
+        code{background:var(--code-bg);padding:1px 4px;border-radius:4px;overflow-wrap:break-word}
+        #findings-table td:nth-child(-n+2),#findings-table td:nth-child(4){white-space:nowrap}
+        #findings-table td:nth-child(3) code,#findings-table td:nth-child(5) code{overflow-wrap:anywhere}
+        #findings-table td:nth-child(3),#findings-table td:nth-child(5){min-width:11em}
+        #findings-table td:last-child{min-width:30%}
         table{border-collapse:collapse;width:100%;margin:8px 0}
         th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
-        th{background:#f9fafb;font-weight:600}
+        th{background:#f9fafb;font-weight:600;white-space:nowrap}
         th button{font:inherit;background:none;border:0;padding:0;cursor:pointer}
         th button::after{content:" \\2195";color:var(--muted)}
         td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -29,7 +33,7 @@ extension HTMLReport {
         .badge.note{background:var(--note-bg);color:var(--note)}
         .matrix td{font-size:13px}
         .matrix td.leak,span.leak{background:var(--error-bg);color:var(--error);font-weight:600}
-        .matrix td.seen{background:var(--ok-bg)}
+        .matrix td.seen{background:var(--ok-bg)}.matrix td.unsure{background:var(--warning-bg)}
         .matrix td.unseen{color:var(--muted)}
         .matrix tr.unknown td:first-child{font-style:italic}
         .forbidden{color:var(--muted)}
@@ -41,11 +45,12 @@ extension HTMLReport {
         article.message small{color:var(--muted);font-weight:normal}
         ul.findings{padding-left:20px}ul.findings li{margin:4px 0}
         .correlator{color:var(--muted);margin:0}
-        pre.json{background:var(--code-bg);padding:12px;border-radius:6px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+        pre.json{background:var(--code-bg);padding:12px;border-radius:6px;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
         mark{border-radius:3px;padding:0 2px}
         mark.error{background:#fecdca;outline:1px solid var(--error)}mark.warning{background:#fedf89}mark.note{background:#b2ddff}
         mark:target{outline:3px solid var(--note)}
         .nocontent,.cut{color:var(--muted);font-style:italic}
+        details>summary{cursor:pointer}details>summary h3{display:inline-block}
         footer{margin-top:48px;color:var(--muted);font-size:13px}
         @media print{nav,#filters{display:none}article.message{break-inside:avoid}}
         """

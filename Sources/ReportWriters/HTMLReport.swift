@@ -19,6 +19,8 @@ struct HTMLReport {
     static let maximumMessageCards = 1_000
     /// Longest pretty-printed payload shown, in UTF-8 bytes of JSON text.
     static let maximumPayloadBytes = 64 * 1024
+    /// Up to this many inputs, their table starts unfolded.
+    static let inputsShownOpen = 20
 
     func render() -> String {
         let index = ReportIndex(report)
@@ -47,7 +49,9 @@ struct HTMLReport {
 
     private func h(_ text: String) -> String { Escape.html(text) }
 
-    private func badge(_ severity: Severity) -> String { "<span class=\"badge \(severity.rawValue)\">\(severity.rawValue)</span>" }
+    private func badge(_ severity: Severity) -> String {
+        "<span class=\"badge \(severity.rawValue)\">\(severity.rawValue)</span>"
+    }
 
     // MARK: Sections
 
@@ -56,9 +60,11 @@ struct HTMLReport {
         let unreadable = report.inputs.count { $0.readError != nil }
         let verdict: String
         if unreadable > 0 {
-            verdict = "<span class=\"verdict fail\">failed: \(ReportIndex.plural(unreadable, "input")) could not be read</span>"
+            verdict =
+                "<span class=\"verdict fail\">failed: \(ReportIndex.plural(unreadable, "input")) could not be read</span>"
         } else if failing > 0 {
-            verdict = "<span class=\"verdict fail\">failed: \(ReportIndex.plural(failing, "finding")) at or above --fail-on \(options.failOn.rawValue)</span>"
+            verdict =
+                "<span class=\"verdict fail\">failed: \(ReportIndex.plural(failing, "finding")) at or above --fail-on \(options.failOn.rawValue)</span>"
         } else {
             verdict = "<span class=\"verdict pass\">passed at --fail-on \(options.failOn.rawValue)</span>"
         }
@@ -74,25 +80,37 @@ struct HTMLReport {
     private func summary(_ index: ReportIndex) -> String {
         var out = "<section id=\"summary\"><h2>Summary</h2>\n<div class=\"cards\">\n"
         for (severity, count) in ReportIndex.counts(report.findings) {
-            out += "<div class=\"card \(severity.rawValue)\"><b>\(count)</b> \(count == 1 ? severity.rawValue : severity.rawValue + "s")</div>\n"
+            out +=
+                "<div class=\"card \(severity.rawValue)\"><b>\(count)</b> \(count == 1 ? severity.rawValue : severity.rawValue + "s")</div>\n"
         }
-        out += "</div>\n<h3>Inputs</h3>\n<table><thead><tr><th>input</th><th>kind</th><th>messages</th><th>findings</th><th>status</th></tr></thead><tbody>\n"
+        // A long list of inputs starts folded, unreadable ones counted in its title, so the page opens on the
+        // verdict and the counts rather than on a table of files.
+        let unreadable = report.inputs.count { $0.readError != nil }
+        out += "</div>\n<details\(index.sources.count <= Self.inputsShownOpen ? " open" : "")><summary><h3>"
+        out +=
+            "\(ReportIndex.plural(index.sources.count, "input"))\(unreadable > 0 ? ", \(unreadable) unreadable" : "")</h3></summary>\n"
+        out +=
+            "<table><thead><tr><th>input</th><th>kind</th><th>messages</th><th>findings</th><th>status</th></tr></thead><tbody>\n"
         for source in index.sources {
             let input = index.input(named: source)
-            let findings = report.findings.filter { $0.source == source }
-            let counts = ReportIndex.counts(findings).filter { $0.1 > 0 }.map { "\($1) \($0.rawValue)" }.joined(separator: ", ")
-            let status = input?.readError.map { "<span class=\"unreadable\">could not be read: \(h($0))</span>" } ?? "read"
+            let findings = index.findings(of: source)
+            let counts = ReportIndex.counts(findings).filter { $0.1 > 0 }.map { ReportIndex.plural($1, $0.rawValue) }
+                .joined(separator: ", ")
+            let status =
+                input?.readError.map { "<span class=\"unreadable\">could not be read: \(h($0))</span>" } ?? "read"
             out += "<tr><td><code>\(h(source))</code></td><td>\(h(input?.kind ?? ""))</td>"
-            out += "<td class=\"num\">\(input?.messages ?? report.messages.count { $0.source == source })</td>"
+            out += "<td class=\"num\">\(index.messageCount(of: source))</td>"
             out += "<td>\(counts.isEmpty ? "none" : counts)</td><td>\(status)</td></tr>\n"
         }
-        out += "</tbody></table>\n"
+        out += "</tbody></table>\n</details>\n"
         let rules = index.ruleCounts()
         if !rules.isEmpty {
-            out += "<h3>By rule</h3>\n<table><thead><tr><th>rule</th><th>severity</th><th>findings</th><th>what it detects</th></tr></thead><tbody>\n"
+            out +=
+                "<h3>By rule</h3>\n<table><thead><tr><th>rule</th><th>severity</th><th>findings</th><th>what it detects</th></tr></thead><tbody>\n"
             for (rule, severity, count) in rules {
                 let summary = report.rules.first { $0.id == rule }?.summary ?? ""
-                out += "<tr><td><code>\(h(rule))</code></td><td>\(badge(severity))</td><td class=\"num\">\(count)</td><td>\(h(summary))</td></tr>\n"
+                out +=
+                    "<tr><td><code>\(h(rule))</code></td><td>\(badge(severity))</td><td class=\"num\">\(count)</td><td>\(h(summary))</td></tr>\n"
             }
             out += "</tbody></table>\n"
         }
@@ -105,32 +123,58 @@ struct HTMLReport {
         guard let matrix = report.disclosure else {
             return out + "<p>The schemas in use state no disclosure matrix.</p></section>\n"
         }
-        out += "<p>For each field, what the schemas allow at each tracking level, and in how many of the audited messages "
+        // Old generations carry no level; their column appears only when such messages were seen.
+        let levels: [Int?] = [1, 2, 3] + (observation.sawMessagesWithoutLevel ? [nil] : [])
+        out +=
+            "<p>For each field, what the schemas allow at each tracking level, and in how many of the audited messages "
         out += "whose content the report holds (\(observation.messagesWithContent)) it was seen at that level. "
         out += "<span class=\"leak\">Red</span> marks a field seen where it is not allowed.</p>\n"
         out += "<table class=\"matrix\"><thead><tr><th>field</th><th>message</th><th>discloses</th><th>generations</th>"
-        out += (1...3).map { "<th>level \($0)</th>" }.joined() + "</tr></thead><tbody>\n"
+        out +=
+            levels.map { $0.map { "<th>level \($0)</th>" } ?? "<th>no level (old generations)</th>" }.joined()
+            + "</tr></thead><tbody>\n"
         var known: Set<DisclosureObservation.FieldKey> = []
         for row in matrix.rows {
             known.insert(.init(field: row.field, message: row.message))
             out += "<tr><td><code>\(h(row.field))</code></td><td>\(h(row.message))</td><td>\(h(row.discloses))</td>"
             out += "<td>\(h(row.generations.joined(separator: ", ")))</td>"
-            for level in 1...3 {
-                out += cell(allowed: row.allowed(atLevel: level), seen: observation.count(row.field, row.message, level))
+            for level in levels {
+                let seen = observation.count(
+                    row.field, row.message, level, generations: row.generations.isEmpty ? nil : row.generations)
+                // Without a level there is nothing to allow or forbid until a message shows the field.
+                out +=
+                    level == nil && seen == 0
+                    ? "<td class=\"unseen\">–</td>" : cell(allowed: allowance(row, level), seen: seen)
             }
             out += "</tr>\n"
         }
-        for key in observation.fields where !known.contains(key) {
-            out += "<tr class=\"unknown\"><td><code>\(h(key.field))</code></td><td>\(h(key.message))</td><td>not in the schemas</td><td></td>"
-            for level in 1...3 { out += cell(allowed: false, seen: observation.count(key.field, key.message, level)) }
+        for key in observation.topLevelFields.sorted() where !known.contains(key) {
+            out +=
+                "<tr class=\"unknown\"><td><code>\(h(key.field))</code></td><td>\(h(key.message))</td><td>not in the schemas</td><td></td>"
+            for level in levels { out += cell(allowed: .no, seen: observation.count(key.field, key.message, level)) }
             out += "</tr>\n"
         }
         return out + "</tbody></table>\n</section>\n"
     }
 
-    private func cell(allowed: Bool, seen: Int) -> String {
-        let state = seen > 0 ? (allowed ? "seen" : "leak") : "unseen"
-        let allowedText = allowed ? "<span class=\"allowed\">allowed</span>" : "<span class=\"forbidden\">not allowed</span>"
+    private enum Allowance { case yes, no, dependsOnLevel }
+
+    /// Without a level, a field is allowed when every level allows it, never when none does, and otherwise
+    /// it depends on the level the client was configured with.
+    private func allowance(_ row: DisclosureMatrix.Row, _ level: Int?) -> Allowance {
+        if let level { return row.allowed(atLevel: level) ? .yes : .no }
+        guard let minimum = row.minimumLevel else { return .no }
+        return minimum <= 1 ? .yes : .dependsOnLevel
+    }
+
+    private func cell(allowed: Allowance, seen: Int) -> String {
+        let state = seen == 0 ? "unseen" : allowed == .no ? "leak" : allowed == .yes ? "seen" : "unsure"
+        let allowedText =
+            switch allowed {
+            case .yes: "<span class=\"allowed\">allowed</span>"
+            case .no: "<span class=\"forbidden\">not allowed</span>"
+            case .dependsOnLevel: "<span class=\"forbidden\">depends on the level</span>"
+            }
         let seenText = seen > 0 ? "<br>seen in \(ReportIndex.plural(seen, "message"))" : ""
         return "<td class=\"\(state)\">\(allowedText)\(seenText)</td>"
     }
@@ -140,10 +184,12 @@ struct HTMLReport {
         guard !report.findings.isEmpty else { return out + "<p>No findings.</p></section>\n" }
         out += "<div id=\"filters\">"
         for severity in Severity.allCases.reversed() {
-            out += "<label><input type=\"checkbox\" value=\"\(severity.rawValue)\" checked> \(severity.rawValue)</label> "
+            out +=
+                "<label><input type=\"checkbox\" value=\"\(severity.rawValue)\" checked> \(severity.rawValue)</label> "
         }
         out += "<label>text <input type=\"search\" id=\"filter-text\" placeholder=\"rule, input, value\"></label> "
-        out += "<span><span id=\"shown-count\">\(min(report.findings.count, Self.maximumFindingRows))</span> shown</span></div>\n"
+        out +=
+            "<span><span id=\"shown-count\">\(min(report.findings.count, Self.maximumFindingRows))</span> shown</span></div>\n"
         out += "<table id=\"findings-table\"><thead><tr>"
         for column in ["severity", "rule", "input", "where", "pointer", "message"] {
             out += "<th><button type=\"button\">\(column)</button></th>"
@@ -153,16 +199,22 @@ struct HTMLReport {
         for (position, finding) in report.findings.enumerated().prefix(Self.maximumFindingRows) {
             let severityKey = Severity.allCases.count - 1 - Severity.allCases.firstIndex(of: finding.severity)!
             let place = finding.locator?.description ?? "(whole input)"
-            let placeKey = finding.locator.map { "\($0.kind) \(String(repeating: "0", count: max(0, 12 - String($0.number).count)))\($0.number)" } ?? ""
+            let placeKey =
+                finding.locator.map {
+                    "\($0.kind) \(String(repeating: "0", count: max(0, 12 - String($0.number).count)))\($0.number)"
+                } ?? ""
             let link = anchors[position].map { "<a href=\"#\($0)\">\(h(place))</a>" } ?? h(place)
-            out += "<tr data-severity=\"\(finding.severity.rawValue)\"><td data-key=\"\(severityKey)\">\(badge(finding.severity))</td>"
+            out +=
+                "<tr data-severity=\"\(finding.severity.rawValue)\"><td data-key=\"\(severityKey)\">\(badge(finding.severity))</td>"
             out += "<td><code>\(h(finding.rule))</code></td><td><code>\(h(finding.source))</code></td>"
-            out += "<td data-key=\"\(h(placeKey))\">\(link)</td><td><code>\(h(ReportIndex.pointerText(finding)))</code></td>"
+            out +=
+                "<td data-key=\"\(h(placeKey))\">\(link)</td><td><code>\(h(ReportIndex.pointerText(finding)))</code></td>"
             out += "<td>\(h(finding.message))</td></tr>\n"
         }
         out += "</tbody></table>\n"
         if report.findings.count > Self.maximumFindingRows {
-            out += "<p class=\"cut\">\(report.findings.count - Self.maximumFindingRows) more findings are not listed; the JSON or SARIF report holds them all.</p>\n"
+            out +=
+                "<p class=\"cut\">\(report.findings.count - Self.maximumFindingRows) more findings are not listed; the JSON or SARIF report holds them all.</p>\n"
         }
         return out + "</section>\n"
     }
@@ -170,7 +222,8 @@ struct HTMLReport {
     /// The anchor each finding row links to: its mark in the message, else the message card.
     private func findingAnchors(_ index: ReportIndex) -> [String?] {
         var anchors = [String?](repeating: nil, count: report.findings.count)
-        for (messagePosition, findingPositions) in index.findingsByMessage where shownCards(index).contains(messagePosition) {
+        let shown = shownCards(index)
+        for (messagePosition, findingPositions) in index.findingsByMessage where shown.contains(messagePosition) {
             let payload = report.messages[messagePosition].payload
             var markedPointers: [JSONPointer: Int] = [:]
             for position in findingPositions {
@@ -207,9 +260,12 @@ struct HTMLReport {
             var facts = [message.kind.rawValue]
             if let level = message.level { facts.append("level \(level)") }
             if let generation = message.generation { facts.append(generation) }
-            out += "<article class=\"message\" id=\"m-\(messagePosition)\"><h3><code>\(h(message.source))</code> \(message.locator.description)"
+            out +=
+                "<article class=\"message\" id=\"m-\(messagePosition)\"><h3><code>\(h(message.source))</code> \(message.locator.description)"
             out += " <small>\(h(facts.joined(separator: " · ")))</small></h3>\n"
-            if let correlator = message.correlator { out += "<p class=\"correlator\">correlator <code>\(h(correlator))</code></p>\n" }
+            if let correlator = message.correlator {
+                out += "<p class=\"correlator\">correlator <code>\(h(correlator))</code></p>\n"
+            }
             out += "<ul class=\"findings\">\n"
             for position in findingPositions { out += findingItem(report.findings[position]) }
             out += "</ul>\n"
@@ -217,7 +273,8 @@ struct HTMLReport {
             out += "</article>\n"
         }
         if positions.count > Self.maximumMessageCards {
-            out += "<p class=\"cut\">\(positions.count - Self.maximumMessageCards) more messages with findings are not shown.</p>\n"
+            out +=
+                "<p class=\"cut\">\(positions.count - Self.maximumMessageCards) more messages with findings are not shown.</p>\n"
         }
         if positions.isEmpty && wholeInput.isEmpty { out += "<p>None.</p>\n" }
         return out + "</section>\n"
@@ -232,7 +289,8 @@ struct HTMLReport {
     /// not hold (a missing required field), mark nothing: their line above says where.
     private func payload(_ message: AuditedMessage, findings positions: [Int]) -> String {
         guard let payload = message.payload else {
-            return "<p class=\"nocontent\">\(message.parsed ? "The report does not hold this message's content." : "The message could not be decoded; there is no content to show.")</p>\n"
+            return
+                "<p class=\"nocontent\">\(message.parsed ? "The report does not hold this message's content." : "The message could not be decoded; there is no content to show.")</p>\n"
         }
         var marks: [JSONPointer: (severity: Severity, rules: [String], anchor: Int)] = [:]
         for position in positions {
@@ -251,13 +309,16 @@ struct HTMLReport {
             markup: { pointer in
                 marks[pointer].map { mark in
                     PrettyJSON.Markup(
-                        open: "<mark class=\"\(mark.severity.rawValue)\" id=\"f-\(mark.anchor)\" title=\"\(Escape.html(mark.rules.joined(separator: ", ")))\">",
+                        open:
+                            "<mark class=\"\(mark.severity.rawValue)\" id=\"f-\(mark.anchor)\" title=\"\(Escape.html(mark.rules.joined(separator: ", ")))\">",
                         close: "</mark>")
                 }
             })
         var text = printer.render(payload)
         if text.utf8.count > Self.maximumPayloadBytes {
-            text = Self.cutMarkup(text, to: Self.maximumPayloadBytes) + "\n… (cut: the message is longer than \(Self.maximumPayloadBytes / 1024) KiB)"
+            text =
+                Self.cutMarkup(text, to: Self.maximumPayloadBytes)
+                + "\n… (cut: the message is longer than \(Self.maximumPayloadBytes / 1024) KiB)"
         }
         return "<pre class=\"json\">\(text)</pre>\n"
     }
@@ -276,12 +337,15 @@ struct HTMLReport {
     }
 }
 
-/// What the audited messages carried: for each top-level field of each message kind, how many messages at
-/// each level held it. Only messages whose content the report holds count.
+/// What the audited messages carried: for each field of each message kind, how many messages of each
+/// generation held it at each level. Fields are named as the disclosure matrix names them: top-level keys
+/// (`platform.system` is one key) and members of objects inside a top-level list (`components[].app_count`).
+/// Only messages whose content the report holds count.
 struct DisclosureObservation {
     struct FieldKey: Hashable, Comparable {
         var field: String
         var message: String
+
         /// Start messages first, then end messages, then by field name (by code point).
         static func < (lhs: FieldKey, rhs: FieldKey) -> Bool {
             if lhs.message != rhs.message {
@@ -293,24 +357,51 @@ struct DisclosureObservation {
         private static func rank(_ message: String) -> Int { message == "start" ? 0 : message == "end" ? 1 : 2 }
     }
 
-    private var counts: [FieldKey: [Int: Int]] = [:]
+    private struct Occasion: Hashable {
+        /// `nil`: a message of an old generation, which has no level.
+        var level: Int?
+        /// `nil`: the generation could not be told.
+        var generation: String?
+    }
+
+    private var counts: [FieldKey: [Occasion: Int]] = [:]
+    /// Top-level fields, for listing those the schemas do not know.
+    private(set) var topLevelFields: Set<FieldKey> = []
     private(set) var messagesWithContent = 0
+    private(set) var sawMessagesWithoutLevel = false
 
     init(_ messages: [AuditedMessage]) {
         for message in messages {
             guard case .object(let object)? = message.payload, message.kind != .unknown else { continue }
             messagesWithContent += 1
-            guard let level = message.level else { continue }
-            for (key, _) in object {
-                counts[FieldKey(field: key, message: message.kind.rawValue), default: [:]][level, default: 0] += 1
+            if message.level == nil { sawMessagesWithoutLevel = true }
+            let occasion = Occasion(level: message.level, generation: message.generation)
+            var fields: Set<String> = []
+            for (key, value) in object {
+                fields.insert(key)
+                topLevelFields.insert(FieldKey(field: key, message: message.kind.rawValue))
+                for case .object(let element) in value.arrayValue ?? [] {
+                    for (member, _) in element { fields.insert("\(key)[].\(member)") }
+                }
+            }
+            for field in fields {
+                counts[FieldKey(field: field, message: message.kind.rawValue), default: [:]][occasion, default: 0] += 1
             }
         }
     }
 
-    func count(_ field: String, _ message: String, _ level: Int) -> Int {
-        counts[FieldKey(field: field, message: message)]?[level] ?? 0
+    /// Messages that held `field` at `level`, among the given generations (every generation when `nil`);
+    /// a message whose generation is unknown counts for every generation, one that fits several (`G4/G5`)
+    /// for each of them.
+    func count(_ field: String, _ message: String, _ level: Int?, generations: [String]? = nil) -> Int {
+        guard let byOccasion = counts[FieldKey(field: field, message: message)] else { return 0 }
+        return byOccasion.reduce(0) { total, entry in
+            let (occasion, count) = entry
+            guard occasion.level == level else { return total }
+            guard let generations, let generation = occasion.generation else { return total + count }
+            // A message that fits several generations is named `G4/G5`: it counts for each of them.
+            let candidates = generation.split(separator: "/").map(String.init)
+            return candidates.contains(where: generations.contains) ? total + count : total
+        }
     }
-
-    /// Every observed field, start messages first, then by name.
-    var fields: [FieldKey] { counts.keys.sorted() }
 }

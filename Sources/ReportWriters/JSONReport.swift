@@ -3,6 +3,10 @@ import JSONCore
 
 /// The contract's JSON report, key for key and in the contract's key order. Unknown values are `null`
 /// rather than absent, so every message and finding object has the same keys.
+///
+/// One addition the contract allows ("may grow"): `inputs`, last, lists each input with its kind, message
+/// count and read error, because the contract also says an input that could not be read is named in the
+/// report, and no other key can name it.
 struct JSONReport {
     let report: AuditReport
 
@@ -25,6 +29,16 @@ struct JSONReport {
             ]),
             "messages": .array(report.messages.map(Self.message)),
             "findings": .array(report.findings.map(Self.finding)),
+            "inputs": .array(report.inputs.map(Self.input)),
+        ])
+    }
+
+    static func input(_ input: InputSummary) -> JSONValue {
+        orderedObject([
+            "source": .string(input.source),
+            "kind": .string(input.kind),
+            "messages": .integer(Int64(input.messages)),
+            "error": optional(input.readError),
         ])
     }
 

@@ -19,7 +19,9 @@ struct JUnitReport {
         var skipped: String?
     }
 
-    private func fails(_ finding: Finding) -> Bool { finding.severity >= .error || options.failOn.fails(on: finding.severity) }
+    private func fails(_ finding: Finding) -> Bool {
+        finding.severity >= .error || options.failOn.fails(on: finding.severity)
+    }
 
     func render() -> String {
         let index = ReportIndex(report)
@@ -50,13 +52,15 @@ struct JUnitReport {
         if let readError = index.input(named: source)?.readError {
             cases.append(Case(name: "read input", error: readError))
         }
-        let wholeInput = report.findings.filter { $0.source == source && $0.locator == nil }
+        let findings = index.findings(of: source)
+        let wholeInput = findings.filter { $0.locator == nil }
         if !wholeInput.isEmpty { cases.append(filled(Case(name: "input"), with: wholeInput)) }
         var covered: Set<Locator> = []
-        for (position, message) in report.messages.enumerated() where message.source == source {
+        for position in index.messagesBySource[source] ?? [] {
+            let message = report.messages[position]
             guard covered.insert(message.locator).inserted else { continue }
-            let findings = (index.findingsByMessage[position] ?? []).map { report.findings[$0] }
-            var testCase = filled(Case(name: "\(message.locator) \(message.kind.rawValue)"), with: findings)
+            let messageFindings = (index.findingsByMessage[position] ?? []).map { report.findings[$0] }
+            var testCase = filled(Case(name: "\(message.locator) \(message.kind.rawValue)"), with: messageFindings)
             if !message.parsed && testCase.failures.isEmpty {
                 testCase.skipped = "the message could not be decoded, so it was not checked"
             }
@@ -64,8 +68,10 @@ struct JUnitReport {
         }
         // Findings whose message the report does not list still get a test case, in locator order.
         var orphans: [Locator: [Finding]] = [:]
-        for finding in report.findings where finding.source == source {
-            if let locator = finding.locator, !covered.contains(locator) { orphans[locator, default: []].append(finding) }
+        for finding in findings {
+            if let locator = finding.locator, !covered.contains(locator) {
+                orphans[locator, default: []].append(finding)
+            }
         }
         for locator in orphans.keys.sorted() {
             cases.append(filled(Case(name: "\(locator) message"), with: orphans[locator]!))

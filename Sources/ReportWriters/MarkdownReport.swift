@@ -25,7 +25,8 @@ struct MarkdownReport {
         var out = "### \(failed ? "❌" : "✅") \(Escape.markdown(report.toolName)): "
         out += ReportIndex.counts(report.findings).map { ReportIndex.plural($1, $0.rawValue) }.joined(separator: ", ")
         out += "\n\n"
-        out += "\(ReportIndex.plural(report.messages.count, "message")) in \(ReportIndex.plural(report.inputs.count, "input"))"
+        out +=
+            "\(ReportIndex.plural(report.messages.count, "message")) in \(ReportIndex.plural(report.inputs.count, "input"))"
         out += " (\(report.unparsedCount) unparsed). "
         if failing > 0 {
             out += "Fails at `--fail-on \(options.failOn.rawValue)`: \(ReportIndex.plural(failing, "finding")).\n"
@@ -33,7 +34,8 @@ struct MarkdownReport {
             out += "Passes at `--fail-on \(options.failOn.rawValue)`.\n"
         }
         for input in unreadable {
-            out += "\n> **Could not read** \(Escape.markdownCode(input.source)): \(Escape.markdown(Escape.truncated(input.readError!, to: Self.messageLimit)))\n"
+            out +=
+                "\n> **Could not read** \(Escape.markdownCode(input.source)): \(Escape.markdown(Escape.truncated(input.readError!, to: Self.messageLimit)))\n"
         }
         guard !report.findings.isEmpty else { return out + "\nNo findings.\n" }
 
@@ -46,8 +48,10 @@ struct MarkdownReport {
         }
 
         out += "\n#### Findings\n\n"
-        let ordered = report.findings.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }
-            .map(\.element)
+        let ordered = report.findings.enumerated().sorted {
+            ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset)
+        }
+        .map(\.element)
         let header = "| severity | rule | where | pointer | message |\n|---|---|---|---|---|\n"
         var rows: [String] = []
         var budget = Self.findingsBudget
@@ -71,7 +75,10 @@ struct MarkdownReport {
 
     private func row(_ finding: Finding) -> String {
         let place = Escape.markdownCode(finding.source) + " " + (finding.locator?.description ?? "(whole input)")
-        let pointer = finding.pointer.isRoot ? "(whole message)" : Escape.markdownCode(Escape.truncated(finding.pointer.description, to: 80))
+        let pointer =
+            finding.pointer.isRoot
+            ? ReportIndex.pointerText(finding)
+            : Escape.markdownCode(Escape.truncated(finding.pointer.description, to: 80))
         return "| \(finding.severity.rawValue) | \(Escape.markdownCode(finding.rule)) | \(place) | \(pointer) | "
             + Escape.markdown(Escape.truncated(finding.message, to: Self.messageLimit)) + " |\n"
     }

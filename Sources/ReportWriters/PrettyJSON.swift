@@ -3,6 +3,9 @@ import JSONCore
 /// Indented JSON text in the written key order (JSONCore's serializer is compact), with an optional hook
 /// that wraps the subtree at chosen JSON pointers: the HTML report uses it to put `<mark>` around the
 /// offending part of a message.
+///
+/// Reports can hold hundreds of thousands of findings, so the plain path writes straight into the output
+/// (no escaping closure, no pointers, no temporary strings per token).
 struct PrettyJSON {
     /// Markup around one subtree; `open` and `close` are emitted verbatim.
     struct Markup {
@@ -10,94 +13,150 @@ struct PrettyJSON {
         var close: String
     }
 
-    /// Applied to every piece of JSON text (strings, numbers, punctuation): identity for JSON, HTML escaping
-    /// for HTML.
-    var escape: (String) -> String = { $0 }
-    /// Markup for the value at a pointer (for an object member, around its key too); `nil` for none.
-    var markup: (JSONPointer) -> Markup? = { _ in nil }
+    /// Applied to every piece of JSON text (strings, numbers, punctuation), e.g. HTML escaping; `nil`
+    /// writes JSON as it is.
+    var escape: ((String) -> String)? = nil
+    /// Markup for the value at a pointer (for an object member, around its key too). Without it no pointer
+    /// is built at all.
+    var markup: ((JSONPointer) -> Markup?)? = nil
     /// Keep small all-scalar objects and arrays on one line (`{"packet": 5}`), as the contract shows them.
     var inlineSmallContainers = false
-    /// Objects and arrays are inlined only when their one-line form is at most this long.
-    var inlineWidth = 72
+    /// Objects and arrays are inlined only up to this many members. The rule looks at the shape alone, never
+    /// at the length of values, so the layout of a report does not change when an input has a longer name.
+    var inlineMaximumMembers = 3
     var indentUnit = "  "
+
+    private static let compact = JSONValue.SerializationOptions(sortKeys: false)
 
     func render(_ value: JSONValue) -> String {
         var out = ""
-        write(value, at: .root, depth: 0, to: &out)
+        var indents = [""]
+        write(value, at: .root, depth: 0, to: &out, indents: &indents)
         return out
     }
 
-    private func write(_ value: JSONValue, at pointer: JSONPointer, depth: Int, to out: inout String) {
-        let mark = pointer.isRoot ? nil : markup(pointer)
+    /// JSON text, escaped when asked.
+    private func emit(_ text: String, to out: inout String) {
+        if let escape { out += escape(text) } else { out += text }
+    }
+
+    private func emitScalar(_ value: JSONValue, to out: inout String) {
+        if let escape {
+            var text = ""
+            Self.writeScalar(value, to: &text)
+            out += escape(text)
+        } else {
+            Self.writeScalar(value, to: &out)
+        }
+    }
+
+    /// JSONCore's serializer appends strings scalar by scalar; nearly every string in a report needs no
+    /// escape at all, so it is appended whole (same output: only `"`, `\` and controls are escaped).
+    static func writeScalar(_ value: JSONValue, to out: inout String) {
+        if case .string(let string) = value,
+            string.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") })
+        {
+            out += "\""
+            out += string
+            out += "\""
+        } else {
+            value.write(to: &out, compact)
+        }
+    }
+
+    private func indent(_ depth: Int, to out: inout String, _ indents: inout [String]) {
+        while indents.count <= depth { indents.append(indents[indents.count - 1] + indentUnit) }
+        out += indents[depth]
+    }
+
+    private func write(
+        _ value: JSONValue, at pointer: JSONPointer, depth: Int, to out: inout String, indents: inout [String]
+    ) {
+        let mark = pointer.isRoot ? nil : markup?(pointer)
         if let mark { out += mark.open }
-        writeUnmarked(value, at: pointer, depth: depth, to: &out)
+        writeUnmarked(value, at: pointer, depth: depth, to: &out, indents: &indents)
         if let mark { out += mark.close }
     }
 
-    private func writeUnmarked(_ value: JSONValue, at pointer: JSONPointer, depth: Int, to out: inout String) {
+    private func writeUnmarked(
+        _ value: JSONValue, at pointer: JSONPointer, depth: Int, to out: inout String, indents: inout [String]
+    ) {
         switch value {
         case .array(let elements):
             if elements.isEmpty {
-                out += escape("[]")
+                emit("[]", to: &out)
             } else if let line = inlineForm(value, at: pointer) {
-                out += escape(line)
+                emit(line, to: &out)
             } else {
-                out += escape("[") + "\n"
+                emit("[", to: &out)
+                out += "\n"
                 for (index, element) in elements.enumerated() {
-                    out += indent(depth + 1)
-                    write(element, at: pointer.appending(index), depth: depth + 1, to: &out)
-                    out += (index + 1 < elements.count ? escape(",") : "") + "\n"
+                    indent(depth + 1, to: &out, &indents)
+                    let elementPointer = markup == nil ? pointer : pointer.appending(index)
+                    write(element, at: elementPointer, depth: depth + 1, to: &out, indents: &indents)
+                    if index + 1 < elements.count { emit(",", to: &out) }
+                    out += "\n"
                 }
-                out += indent(depth) + escape("]")
+                indent(depth, to: &out, &indents)
+                emit("]", to: &out)
             }
         case .object(let object):
             if object.isEmpty {
-                out += escape("{}")
+                emit("{}", to: &out)
             } else if let line = inlineForm(value, at: pointer) {
-                out += escape(line)
+                emit(line, to: &out)
             } else {
-                out += escape("{") + "\n"
+                emit("{", to: &out)
+                out += "\n"
                 for (index, (key, member)) in object.enumerated() {
-                    let memberPointer = pointer.appending(key)
-                    let mark = markup(memberPointer)
-                    out += indent(depth + 1)
+                    let memberPointer = markup == nil ? pointer : pointer.appending(key)
+                    let mark = markup?(memberPointer)
+                    indent(depth + 1, to: &out, &indents)
                     if let mark { out += mark.open }
-                    out += escape(JSONValue.string(key).serialized() + ": ")
-                    writeUnmarked(member, at: memberPointer, depth: depth + 1, to: &out)
+                    emitScalar(.string(key), to: &out)
+                    emit(": ", to: &out)
+                    writeUnmarked(member, at: memberPointer, depth: depth + 1, to: &out, indents: &indents)
                     if let mark { out += mark.close }
-                    out += (index + 1 < object.count ? escape(",") : "") + "\n"
+                    if index + 1 < object.count { emit(",", to: &out) }
+                    out += "\n"
                 }
-                out += indent(depth) + escape("}")
+                indent(depth, to: &out, &indents)
+                emit("}", to: &out)
             }
         default:
-            out += escape(value.serialized())
+            emitScalar(value, to: &out)
         }
     }
 
     /// The one-line form of a small container of scalars, when inlining is on and nothing inside is marked.
     private func inlineForm(_ value: JSONValue, at pointer: JSONPointer) -> String? {
         guard inlineSmallContainers else { return nil }
-        var parts: [String] = []
-        var open = "["
-        var close = "]"
+        var line = ""
         switch value {
         case .array(let elements):
+            guard elements.count <= inlineMaximumMembers else { return nil }
+            line += "["
             for (index, element) in elements.enumerated() {
-                guard !Self.isContainer(element), markup(pointer.appending(index)) == nil else { return nil }
-                parts.append(element.serialized())
+                guard !Self.isContainer(element), markup?(pointer.appending(index)) == nil else { return nil }
+                if index > 0 { line += ", " }
+                Self.writeScalar(element, to: &line)
             }
+            line += "]"
         case .object(let object):
-            open = "{"
-            close = "}"
-            for (key, member) in object {
-                guard !Self.isContainer(member), markup(pointer.appending(key)) == nil else { return nil }
-                parts.append(JSONValue.string(key).serialized() + ": " + member.serialized())
+            guard object.count <= inlineMaximumMembers else { return nil }
+            line += "{"
+            for (index, (key, member)) in object.enumerated() {
+                guard !Self.isContainer(member), markup?(pointer.appending(key)) == nil else { return nil }
+                if index > 0 { line += ", " }
+                Self.writeScalar(.string(key), to: &line)
+                line += ": "
+                Self.writeScalar(member, to: &line)
             }
+            line += "}"
         default:
             return nil
         }
-        let line = open + parts.joined(separator: ", ") + close
-        return line.unicodeScalars.count <= inlineWidth ? line : nil
+        return line
     }
 
     private static func isContainer(_ value: JSONValue) -> Bool {
@@ -106,8 +165,6 @@ struct PrettyJSON {
         default: false
         }
     }
-
-    private func indent(_ depth: Int) -> String { String(repeating: indentUnit, count: depth) }
 }
 
 /// A JSON object with members in the order written, for documents whose key order is part of the format.

@@ -3,17 +3,17 @@ import JSONCore
 
 /// `--redact`: masks every personal value and user code name that a finding lists in `sensitiveValues`,
 /// wherever it appears in the report (finding messages, message payloads and their keys, pointers, sources,
-/// correlators), so that sharing the audit does not spread the leak.
+/// correlators, even rule help), so that sharing the audit does not spread the leak.
 ///
 /// Masks keep the kind of value recognisable, since the reader still has to understand the finding:
 /// `alice@uni.edu` becomes `a***@u***.edu`, `acme_genomics.cluster.AcmeProvider` becomes
 /// `acme_***.***Provider`, `192.168.4.7` becomes `192.168.***.***`, `/home/alice/run` becomes `/home/***`.
 /// Every writer renders the redacted copy of the report, so no format can forget a field.
 public struct Redactor: Sendable {
-    /// The sensitive values as a trie over Unicode scalars, so one pass finds the longest value starting at
+    /// The sensitive values as a trie over their UTF-8 bytes, so one pass finds the longest value starting at
     /// each position (`alice@uni.edu` before `uni.edu`) in time independent of how many values there are,
     /// and never rescans an inserted mask.
-    private let trie: ScalarTrie
+    private let trie: ByteTrie
     /// Each value and its mask, for callers that show the mapping.
     public let masks: [String: String]
 
@@ -31,14 +31,14 @@ public struct Redactor: Sendable {
             masks[value] = Self.mask(value, rule: rule)
             order.append(value)
         }
-        var trie = ScalarTrie()
+        var trie = ByteTrie()
         for value in order { trie.insert(value, mask: masks[value]!) }
         // A mask keeps parts of its value (a prefix, a class-name suffix, a domain). When such a part is
         // itself a sensitive value, the stricter generic mask is used instead, so no value survives inside
         // another value's mask.
-        for value in order where trie.firstMatch(in: Array(masks[value]!.unicodeScalars)) != nil {
+        for value in order where trie.contains(in: masks[value]!) {
             let generic = Self.genericMask(value)
-            let mask = trie.firstMatch(in: Array(generic.unicodeScalars)) == nil ? generic : "***"
+            let mask = trie.contains(in: generic) ? "***" : generic
             masks[value] = mask
             trie.insert(value, mask: mask)
         }
@@ -49,33 +49,65 @@ public struct Redactor: Sendable {
     /// Whether there is anything to mask.
     public var isEmpty: Bool { masks.isEmpty }
 
-    /// `text` with every occurrence of a sensitive value replaced by its mask.
-    public func redact(_ text: String) -> String {
-        guard !isEmpty else { return text }
-        let scalars = Array(text.unicodeScalars)
-        guard trie.firstMatch(in: scalars) != nil else { return text }
-        var out = String.UnicodeScalarView()
-        var position = 0
-        while position < scalars.count {
-            if let (length, mask) = trie.longestMatch(in: scalars, at: position) {
-                out.append(contentsOf: mask.unicodeScalars)
+    /// `text` with every occurrence of a sensitive value replaced by its mask. Text without a match (nearly
+    /// all of it) is returned as it is, without copying. Matching runs on UTF-8 bytes: UTF-8 is
+    /// self-synchronising, so a value can only match at a scalar boundary, exactly as on scalars.
+    public func redact(_ text: String) -> String { redactedIfMatching(text) ?? text }
+
+    /// The redacted text, or `nil` when nothing in it matches, so callers can keep what they have.
+    func redactedIfMatching(_ text: String) -> String? {
+        guard !isEmpty else { return nil }
+        var text = text
+        return text.withUTF8 { bytes in
+            var out: [UInt8]?
+            var copied = 0
+            var position = 0
+            while position < bytes.count {
+                guard trie.mayStart(with: bytes[position]),
+                    let (length, mask) = trie.longestMatch(in: bytes, at: position)
+                else {
+                    position += 1
+                    continue
+                }
+                if out == nil { out = [] }
+                out!.append(contentsOf: bytes[copied..<position])
+                out!.append(contentsOf: mask.utf8)
                 position += length
-            } else {
-                out.append(scalars[position])
-                position += 1
+                copied = position
             }
+            guard var result = out else { return nil }
+            result.append(contentsOf: bytes[copied...])
+            return String(decoding: result, as: UTF8.self)
         }
-        return String(out)
     }
 
     /// A JSON value with every string and every object key redacted.
-    public func redact(_ value: JSONValue) -> JSONValue {
+    public func redact(_ value: JSONValue) -> JSONValue { redactedIfMatching(value) ?? value }
+
+    /// The redacted value, or `nil` when nothing in it matches: untouched subtrees are shared, not rebuilt.
+    func redactedIfMatching(_ value: JSONValue) -> JSONValue? {
         switch value {
-        case .string(let s): return .string(redact(s))
-        case .array(let elements): return .array(elements.map(redact))
+        case .string(let s):
+            return redactedIfMatching(s).map(JSONValue.string)
+        case .array(let elements):
+            var copy: [JSONValue]?
+            for (index, element) in elements.enumerated() {
+                guard let redacted = redactedIfMatching(element) else { continue }
+                if copy == nil { copy = elements }
+                copy![index] = redacted
+            }
+            return copy.map(JSONValue.array)
         case .object(let object):
-            return .object(JSONObject(object.map { key, member in (redact(key), redact(member)) }))
-        default: return value
+            var changed = false
+            let members = object.map { key, member in
+                let newKey = redactedIfMatching(key)
+                let newMember = redactedIfMatching(member)
+                if newKey != nil || newMember != nil { changed = true }
+                return (newKey ?? key, newMember ?? member)
+            }
+            return changed ? .object(JSONObject(members)) : nil
+        default:
+            return nil
         }
     }
 
@@ -110,6 +142,13 @@ public struct Redactor: Sendable {
             finding.message = redact(finding.message)
             finding.sensitiveValues = finding.sensitiveValues.map(redact)
             return finding
+        }
+        // Rule help may quote an example that happens to be the user's own value; "wherever it appears"
+        // includes the catalogue.
+        copy.rules = report.rules.map { rule in
+            RuleDescriptor(
+                id: rule.id, defaultSeverity: rule.defaultSeverity, summary: redact(rule.summary),
+                help: redact(rule.help))
         }
         return copy
     }
@@ -257,7 +296,9 @@ extension Redactor {
     static func hostMask(_ value: String) -> String? {
         let labels = value.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2,
-            labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) }),
+            labels.allSatisfy({
+                !$0.isEmpty && $0.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+            }),
             let last = labels.last, last.allSatisfy(\.isLetter), let first = labels[0].first
         else { return nil }
         let kept = labels.count >= 3 ? labels.suffix(2).joined(separator: ".") : String(last)
@@ -269,28 +310,34 @@ extension Character {
     fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
-/// A trie of strings over Unicode scalars, each terminal node carrying its replacement.
-private struct ScalarTrie: Sendable {
-    private var children: [[Unicode.Scalar: Int]] = [[:]]
+/// A trie of strings over their UTF-8 bytes, each terminal node carrying its replacement.
+private struct ByteTrie: Sendable {
+    private var children: [[UInt8: Int]] = [[:]]
     private var replacement: [String?] = [nil]
+    /// Which bytes start a stored value: most positions of most texts are rejected by one bit test.
+    private var starts: [UInt64] = [0, 0, 0, 0]
+
+    func mayStart(with byte: UInt8) -> Bool { starts[Int(byte >> 6)] & (1 << UInt64(byte & 63)) != 0 }
 
     mutating func insert(_ value: String, mask: String) {
+        guard let first = value.utf8.first else { return }
+        starts[Int(first >> 6)] |= 1 << UInt64(first & 63)
         var node = 0
-        for scalar in value.unicodeScalars {
-            if let next = children[node][scalar] {
+        for byte in value.utf8 {
+            if let next = children[node][byte] {
                 node = next
             } else {
                 children.append([:])
                 replacement.append(nil)
-                children[node][scalar] = children.count - 1
+                children[node][byte] = children.count - 1
                 node = children.count - 1
             }
         }
         replacement[node] = mask
     }
 
-    /// The longest stored value starting at `start`: its length in scalars and its replacement.
-    func longestMatch(in text: [Unicode.Scalar], at start: Int) -> (Int, String)? {
+    /// The longest stored value starting at `start`: its length in bytes and its replacement.
+    func longestMatch(in text: UnsafeBufferPointer<UInt8>, at start: Int) -> (Int, String)? {
         var node = 0
         var best: (Int, String)?
         var position = start
@@ -302,8 +349,11 @@ private struct ScalarTrie: Sendable {
         return best
     }
 
-    /// The position of the first stored value in `text`, if any.
-    func firstMatch(in text: [Unicode.Scalar]) -> Int? {
-        text.indices.first { longestMatch(in: text, at: $0) != nil }
+    /// Whether `text` holds a stored value anywhere.
+    func contains(in text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.indices.contains { mayStart(with: bytes[$0]) && longestMatch(in: bytes, at: $0) != nil }
+        }
     }
 }

@@ -68,7 +68,8 @@ public struct ReportTarget: Sendable, Hashable, CustomStringConvertible {
         guard !name.isEmpty else {
             throw ReportTargetError(
                 code: .unknownFormat, argument: text,
-                message: "report '\(text)' names no format; expected one of: \(ReportFormat.names.joined(separator: ", "))")
+                message:
+                    "report '\(text)' names no format; expected one of: \(ReportFormat.names.joined(separator: ", "))")
         }
         let format = try ReportFormat(parsing: name)
         guard !path.isEmpty else {

@@ -15,6 +15,11 @@ struct ReportIndex {
     let findingsByMessage: [Int: [Int]]
     /// Sources in the order the report lists inputs, then any further source a message or finding names.
     let sources: [String]
+    /// Finding indices for each source, in report order.
+    let findingsBySource: [String: [Int]]
+    /// Message indices for each source, in report order.
+    let messagesBySource: [String: [Int]]
+    private let inputIndex: [String: Int]
 
     init(_ report: AuditReport) {
         self.report = report
@@ -39,6 +44,18 @@ struct ReportIndex {
         self.messageIndex = messageIndex
         self.findingsByMessage = findingsByMessage
         self.sources = sources
+        findingsBySource = Dictionary(grouping: report.findings.indices, by: { report.findings[$0].source })
+        messagesBySource = Dictionary(grouping: report.messages.indices, by: { report.messages[$0].source })
+        inputIndex = Dictionary(
+            report.inputs.enumerated().map { ($1.source, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The findings about one source, in report order.
+    func findings(of source: String) -> [Finding] { (findingsBySource[source] ?? []).map { report.findings[$0] } }
+
+    /// How many messages a source held: the reader's count when the source is an input, else the report's.
+    func messageCount(of source: String) -> Int {
+        input(named: source)?.messages ?? messagesBySource[source]?.count ?? 0
     }
 
     func message(for finding: Finding) -> AuditedMessage? {
@@ -48,7 +65,7 @@ struct ReportIndex {
         return report.messages[index]
     }
 
-    func input(named source: String) -> InputSummary? { report.inputs.first { $0.source == source } }
+    func input(named source: String) -> InputSummary? { inputIndex[source].map { report.inputs[$0] } }
 
     /// Counts by severity, most severe first.
     static func counts(_ findings: some Sequence<Finding>) -> [(Severity, Int)] {
@@ -81,8 +98,9 @@ struct ReportIndex {
     /// The verdict under `--fail-on`: how many findings make the run fail.
     func failingCount(_ threshold: FailThreshold) -> Int { report.findings.count { threshold.fails(on: $0.severity) } }
 
-    /// The pointer as reports show it: the root pointer says so in words.
+    /// The pointer as reports show it: the root pointer says in words what it covers.
     static func pointerText(_ finding: Finding) -> String {
-        finding.pointer.isRoot ? "(whole message)" : finding.pointer.description
+        guard finding.pointer.isRoot else { return finding.pointer.description }
+        return finding.locator == nil ? "(whole input)" : "(whole message)"
     }
 }

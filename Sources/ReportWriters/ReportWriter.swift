@@ -9,7 +9,8 @@ public enum ReportWriter {
         switch format {
         case .text: return TextReport(report: shown, options: options).render()
         case .json: return JSONReport(report: shown).render()
-        case .sarif: return SARIFReport(report: shown, options: options, fingerprints: Fingerprint.compute(report)).render()
+        case .sarif:
+            return SARIFReport(report: shown, options: options, fingerprints: Fingerprint.compute(report)).render()
         case .junit: return JUnitReport(report: shown, options: options).render()
         case .markdown: return MarkdownReport(report: shown, options: options).render()
         case .html: return HTMLReport(report: shown, options: options).render()
@@ -26,7 +27,8 @@ public enum ReportWriter {
             do {
                 try FileHandle.standardOutput.write(contentsOf: data)
             } catch {
-                throw ReportWriteError(target: target, reason: "cannot write to standard output: \(error.localizedDescription)")
+                throw ReportWriteError(
+                    target: target, reason: "cannot write to standard output: \(error.localizedDescription)")
             }
             return
         }

@@ -14,15 +14,17 @@ struct SARIFReport {
 
     static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-    func render() -> String { PrettyJSON().render(document()) + "\n" }
+    func render() -> String { PrettyJSON(inlineSmallContainers: true).render(document()) + "\n" }
 
     func document() -> JSONValue {
         let index = ReportIndex(report)
         let artifactIndex = Dictionary(uniqueKeysWithValues: index.sources.enumerated().map { ($1, $0) })
-        let ruleIndex = Dictionary(report.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let ruleIndex = Dictionary(
+            report.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let results = report.findings.enumerated().map { position, finding in
-            result(finding, fingerprint: fingerprints[position], message: index.message(for: finding),
-                   artifactIndex: artifactIndex[finding.source]!, ruleIndex: ruleIndex[finding.rule])
+            result(
+                finding, fingerprint: fingerprints[position], message: index.message(for: finding),
+                artifactIndex: artifactIndex[finding.source]!, ruleIndex: ruleIndex[finding.rule])
         }
         return orderedObject([
             "$schema": .string(Self.schemaURI),
@@ -97,7 +99,10 @@ struct SARIFReport {
         if source == "-" { members.append(("description", orderedObject(["text": "standard input"]))) }
         if let input {
             members.append(
-                ("properties", orderedObject(["inputKind": .string(input.kind), "messages": .integer(Int64(input.messages))]))
+                (
+                    "properties",
+                    orderedObject(["inputKind": .string(input.kind), "messages": .integer(Int64(input.messages))])
+                )
             )
         }
         return .object(JSONObject(members))
@@ -110,7 +115,9 @@ struct SARIFReport {
     private func result(
         _ finding: Finding, fingerprint: String, message: AuditedMessage?, artifactIndex: Int, ruleIndex: Int?
     ) -> JSONValue {
-        var physical: [(String, JSONValue)] = [("artifactLocation", artifactLocation(finding.source, index: artifactIndex))]
+        var physical: [(String, JSONValue)] = [
+            ("artifactLocation", artifactLocation(finding.source, index: artifactIndex))
+        ]
         if case .line(let line) = finding.locator {
             physical.append(("region", orderedObject(["startLine": .integer(Int64(line))])))
         }

@@ -34,10 +34,11 @@ struct TextReport {
         var out = ""
         for source in index.sources {
             let input = index.input(named: source)
-            let findings = report.findings.filter { $0.source == source }
-            let messageCount = input?.messages ?? report.messages.count { $0.source == source }
+            let findings = Self.inLocatorOrder(index.findings(of: source))
+            let messageCount = index.messageCount(of: source)
             var header = styled(Escape.singleLine(source), .bold)
-            header += " (\(input.map { Escape.singleLine($0.kind) + ", " } ?? "")\(ReportIndex.plural(messageCount, "message")))"
+            header +=
+                " (\(input.map { Escape.singleLine($0.kind) + ", " } ?? "")\(ReportIndex.plural(messageCount, "message")))"
             if findings.isEmpty && input?.readError == nil { header += ": no findings" }
             out += header + "\n"
             if let readError = input?.readError {
@@ -60,6 +61,19 @@ struct TextReport {
         return out
     }
 
+    /// Findings about the whole input first, then by locator, keeping the report's order among equals: a
+    /// finding made when the run ends (a session left open) then sits beside its message.
+    static func inLocatorOrder(_ findings: [Finding]) -> [Finding] {
+        findings.enumerated().sorted { lhs, rhs in
+            switch (lhs.element.locator, rhs.element.locator) {
+            case (nil, nil): return lhs.offset < rhs.offset
+            case (nil, _): return true
+            case (_, nil): return false
+            case (let left?, let right?): return left == right ? lhs.offset < rhs.offset : left < right
+            }
+        }.map(\.element)
+    }
+
     /// `packet 11`, or `input` for a finding about the whole input.
     private func whereText(_ finding: Finding) -> String { finding.locator?.description ?? "input" }
 
@@ -77,9 +91,10 @@ struct TextReport {
         if unreadable > 0 {
             out += styled("Result: failed: an input could not be read.", .red) + "\n"
         } else if failing > 0 {
-            out += styled(
-                "Result: failed: \(ReportIndex.plural(failing, "finding")) at or above --fail-on \(options.failOn.rawValue).",
-                .red) + "\n"
+            out +=
+                styled(
+                    "Result: failed: \(ReportIndex.plural(failing, "finding")) at or above --fail-on \(options.failOn.rawValue).",
+                    .red) + "\n"
         } else {
             out += styled("Result: passed (--fail-on \(options.failOn.rawValue)).", .green) + "\n"
         }

@@ -14,10 +14,13 @@ struct UsageAudit: ParsableCommand {
         commandName: "usage-audit",
         abstract: "Audits Parsl's usage-tracking messages for privacy and schema conformance.",
         version: UsageAuditVersion.current,
-        subcommands: [Check.self, SchemasCommand.self, FixturesCommand.self, Validate.self])
+        subcommands: [Check.self, SchemasCommand.self, FixturesCommand.self, Listen.self, Validate.self])
 
     /// Runs the command, with the contract's exit statuses: bad usage is 2 (ArgumentParser's own is 64).
     static func main() {
+        // A reader that goes away (`check ... | head`) must end the output quietly, not kill the process
+        // with SIGPIPE halfway through a report file written elsewhere.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -80,3 +80,38 @@ struct ProtocolRuleTests {
         #expect(broken.message?.parsed == false)
     }
 }
+
+@Suite("schema.violation and accounting")
+struct SchemaViolationAndAccountingTests {
+    @Test func aViolationNamesTheKeywordAndBothLocations() throws {
+        let wrongType = Parsl.start(level: 2, components: #"{"c": "parsl.config.Config", "executors_len": "1"}"#)
+        let found = try audit([wrongType]).findings.filter { $0.rule == "schema.violation" }
+        #expect(found.count == 1)
+        let finding = try #require(found.first)
+        #expect(finding.pointer.description == "/components/0/executors_len")
+        #expect(finding.message.contains("keyword 'type'"))
+        #expect(finding.message.contains("current/start-level2.schema.json"))  // the schema file
+        #expect(finding.message.contains("https://usage-audit.dev/schemas/parsl/common#/$defs/component"))  // absolute location
+    }
+
+    @Test func anUnknownFieldIsPointedAt() throws {
+        let found = try audit([Parsl.start(level: 1, extra: #", "hostname": "x""#)]).findings
+        #expect(found.map(\.rule) == ["schema.violation"])
+        #expect(found.first?.pointer.description == "/hostname")
+    }
+
+    @Test func noViolationForWhatRealClientsSend() throws {
+        #expect(try audit([Parsl.start(level: 1), Parsl.start(level: 2, correlator: "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f")]).findings.isEmpty)
+    }
+
+    @Test func everyLineOfAMixedInputIsAccountedFor() throws {
+        let lines = [
+            Parsl.start(level: 1), "garbage", "1{not json", "", Parsl.start(level: 2, correlator: "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f"),
+            "1[]", "{\"uuid\": 3}",
+        ]
+        let result = try audit(lines)
+        // The empty payload is a message too: a datagram of zero bytes arrived.
+        #expect(result.messages.count == lines.count)
+        #expect(result.messages.filter { !$0.parsed }.count == 4)
+    }
+}

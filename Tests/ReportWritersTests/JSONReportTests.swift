@@ -13,40 +13,51 @@ import Testing
 
     @Test func hasTheContractsKeysInTheContractsOrder() throws {
         let document = try document()
-        #expect(document.objectValue?.keys == ["tool", "summary", "messages", "findings"])
+        // The contract's keys in its order, then `inputs`, which names unreadable inputs.
+        #expect(document.objectValue?.keys == ["tool", "summary", "messages", "findings", "inputs"])
         #expect(document["tool"] == ["name": "usage-audit", "version": .string(UsageAuditVersion.current)])
         #expect(document["summary"]?.objectValue?.keys == ["inputs", "messages", "unparsed", "findings"])
         #expect(document["summary"]?["findings"]?.objectValue?.keys == ["error", "warning", "note"])
         for message in document["messages"]?.arrayValue ?? [] {
-            #expect(message.objectValue?.keys == ["source", "locator", "kind", "level", "correlator", "generation", "findings"])
+            #expect(
+                message.objectValue?.keys == [
+                    "source", "locator", "kind", "level", "correlator", "generation", "findings",
+                ])
         }
         for finding in document["findings"]?.arrayValue ?? [] {
-            #expect(finding.objectValue?.keys == ["rule", "severity", "source", "locator", "pointer", "level", "correlator", "message"])
+            #expect(
+                finding.objectValue?.keys == [
+                    "rule", "severity", "source", "locator", "pointer", "level", "correlator", "message",
+                ])
         }
     }
 
     @Test func countsFollowTheReport() throws {
         let document = try document()
-        #expect(document["summary"] == [
-            "inputs": 4, "messages": 8, "unparsed": 1,
-            "findings": ["error": .integer(Int64(report.count(.error))), "warning": 3, "note": 2],
-        ])
+        #expect(
+            document["summary"] == [
+                "inputs": 4, "messages": 8, "unparsed": 1,
+                "findings": ["error": .integer(Int64(report.count(.error))), "warning": 3, "note": 2],
+            ])
         #expect(document["messages"]?.arrayValue?.count == report.messages.count)
         #expect(document["findings"]?.arrayValue?.count == report.findings.count)
     }
 
     @Test func messagesAndFindingsCarryTheirValues() throws {
         let document = try document()
-        #expect(document["messages"]?[0] == [
-            "source": "captures/lo.pcap", "locator": ["packet": 5], "kind": "start", "level": 3,
-            "correlator": "1253b942-5a7c-4c4e-9d1e-0f3b6a2c8e11", "generation": "G5", "findings": 3,
-        ])
-        #expect(document["findings"]?[0] == [
-            "rule": "privacy.user-code-identifier", "severity": "error", "source": "captures/lo.pcap",
-            "locator": ["packet": 5], "pointer": "/components/2", "level": 3,
-            "correlator": "1253b942-5a7c-4c4e-9d1e-0f3b6a2c8e11",
-            "message": "component 'acme_genomics.cluster.AcmeProvider' names code outside Parsl: it discloses the user's module and class names",
-        ])
+        #expect(
+            document["messages"]?[0] == [
+                "source": "captures/lo.pcap", "locator": ["packet": 5], "kind": "start", "level": 3,
+                "correlator": "1253b942-5a7c-4c4e-9d1e-0f3b6a2c8e11", "generation": "G5", "findings": 3,
+            ])
+        #expect(
+            document["findings"]?[0] == [
+                "rule": "privacy.user-code-identifier", "severity": "error", "source": "captures/lo.pcap",
+                "locator": ["packet": 5], "pointer": "/components/2", "level": 3,
+                "correlator": "1253b942-5a7c-4c4e-9d1e-0f3b6a2c8e11",
+                "message":
+                    "component 'acme_genomics.cluster.AcmeProvider' names code outside Parsl: it discloses the user's module and class names",
+            ])
         // Unknown values are null, never absent; the whole message is the empty pointer.
         let undecodable = document["messages"]?.arrayValue?.first { $0["locator"] == ["packet": 14] }
         #expect(undecodable?["level"] == .null)
@@ -57,6 +68,16 @@ import Testing
         #expect(wholeInput?["locator"] == .null)
         // Lines locate `line`, not `packet`.
         #expect(document["findings"]?.arrayValue?.contains { $0["locator"] == ["line": 42] } == true)
+    }
+
+    @Test func unreadableInputsAreNamed() throws {
+        let inputs = try #require(try document()["inputs"]?.arrayValue)
+        #expect(inputs.count == report.inputs.count)
+        #expect(inputs[0] == ["source": "captures/lo.pcap", "kind": "pcap", "messages": 4, "error": .null])
+        #expect(
+            inputs[3] == [
+                "source": "missing.ndjson", "kind": "ndjson", "messages": 0, "error": "No such file or directory",
+            ])
     }
 
     @Test func controlCharactersStayEscapedJSON() throws {
@@ -79,12 +100,20 @@ import Testing
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0] == "captures/lo.pcap (pcap, 4 messages)")
         #expect(lines.contains("  packet 5   error   privacy.user-code-identifier  at /components/2"))
-        #expect(lines.contains { $0.hasSuffix("component 'acme_genomics.cluster.AcmeProvider' names code outside Parsl: it discloses the user's module and class names") })
+        #expect(
+            lines.contains {
+                $0.hasSuffix(
+                    "component 'acme_genomics.cluster.AcmeProvider' names code outside Parsl: it discloses the user's module and class names"
+                )
+            })
         #expect(lines.contains("  packet 14  error   protocol.invalid-json  at (whole message)"))
-        #expect(lines.contains("  input      error   capture.fragment-missing  at (whole message)"))
+        #expect(lines.contains("  input      error   capture.fragment-missing  at (whole input)"))
         #expect(lines.contains("missing.ndjson (ndjson, 0 messages)"))
         #expect(lines.contains("  could not be read: No such file or directory"))
-        #expect(text.hasSuffix("Summary: 4 inputs (1 unreadable), 8 messages (1 unparsed); 16 errors, 3 warnings, 2 notes.\nResult: failed: an input could not be read.\n"))
+        #expect(
+            text.hasSuffix(
+                "Summary: 4 inputs (1 unreadable), 8 messages (1 unparsed); 16 errors, 3 warnings, 2 notes.\nResult: failed: an input could not be read.\n"
+            ))
     }
 
     @Test func neverSendsControlCharactersToTheTerminal() {
@@ -107,16 +136,83 @@ import Testing
 
     @Test func verdictFollowsFailOn() {
         let clean = SampleReports.clean()
-        #expect(ReportWriter.render(clean, format: .text).hasSuffix("Summary: 1 input, 2 messages (0 unparsed); 0 errors, 0 warnings, 0 notes.\nResult: passed (--fail-on error).\n"))
+        #expect(
+            ReportWriter.render(clean, format: .text).hasSuffix(
+                "Summary: 1 input, 2 messages (0 unparsed); 0 errors, 0 warnings, 0 notes.\nResult: passed (--fail-on error).\n"
+            ))
         let many = SampleReports.many(6)
-        #expect(ReportWriter.render(many, format: .text, options: .init(failOn: .error)).hasSuffix("Result: failed: 2 findings at or above --fail-on error.\n"))
-        #expect(ReportWriter.render(many, format: .text, options: .init(failOn: .warning)).hasSuffix("Result: failed: 6 findings at or above --fail-on warning.\n"))
-        #expect(ReportWriter.render(many, format: .text, options: .init(failOn: .never)).hasSuffix("Result: passed (--fail-on never).\n"))
+        #expect(
+            ReportWriter.render(many, format: .text, options: .init(failOn: .error)).hasSuffix(
+                "Result: failed: 2 findings at or above --fail-on error.\n"))
+        #expect(
+            ReportWriter.render(many, format: .text, options: .init(failOn: .warning)).hasSuffix(
+                "Result: failed: 6 findings at or above --fail-on warning.\n"))
+        #expect(
+            ReportWriter.render(many, format: .text, options: .init(failOn: .never)).hasSuffix(
+                "Result: passed (--fail-on never).\n"))
+    }
+
+    @Test func findingsMadeAtTheEndOfTheRunSitBesideTheirMessage() {
+        var report = SampleReports.many(3)
+        report.findings.append(
+            Finding(
+                rule: "session.start-without-end", severity: .note, source: "big.wire", locator: .line(2),
+                message: "no end message"))
+        let text = ReportWriter.render(report, format: .text)
+        let places = text.split(separator: "\n").filter { $0.hasPrefix("  line") }.map {
+            $0.split(separator: " ").prefix(3).joined(separator: " ")
+        }
+        #expect(places == ["line 1 warning", "line 2 warning", "line 2 note", "line 3 error"])
     }
 
     @Test func snapshots() throws {
         try assertSnapshot(ReportWriter.render(report, format: .text), named: "mixed.txt")
-        try assertSnapshot(ReportWriter.render(report, format: .text, options: .init(color: true)), named: "mixed-color.txt")
+        try assertSnapshot(
+            ReportWriter.render(report, format: .text, options: .init(color: true)), named: "mixed-color.txt")
         try assertSnapshot(ReportWriter.render(SampleReports.clean(), format: .text), named: "clean.txt")
+    }
+}
+
+@Suite struct PrettyJSONTests {
+    /// The fast path for strings must write exactly what JSONCore writes: the text reads back unchanged.
+    @Test func roundTripsTrickyValues() throws {
+        let value = try JSONValue.parse(
+            #"{"q\"uote": "a\"b\\c", "ctl": "x\u0000\u001f\n\t", "uni": "été ☃ 😀", "n": [1, -2.5, 1e300, true, null, {}, []], "k/~": {"deep": [[["x"]]]}}"#
+        )
+        for inline in [false, true] {
+            let text = PrettyJSON(inlineSmallContainers: inline).render(value)
+            #expect(try JSONValue.parse(text) == value)
+            #expect(try JSONValue.parse(text).objectValue?.keys == value.objectValue?.keys)
+        }
+    }
+
+    @Test func inlinesOnlySmallScalarContainers() {
+        let value: JSONValue = [
+            "a": ["packet": 5], "b": [1, 2], "c": .string(String(repeating: "x", count: 80)), "d": [["x": 1]],
+            "e": [1, 2, 3, 4],
+        ]
+        #expect(
+            PrettyJSON(inlineSmallContainers: true).render(.array([value])) == """
+                [
+                  {
+                    "a": {"packet": 5},
+                    "b": [1, 2],
+                    "c": "\(String(repeating: "x", count: 80))",
+                    "d": [
+                      {"x": 1}
+                    ],
+                    "e": [
+                      1,
+                      2,
+                      3,
+                      4
+                    ]
+                  }
+                ]
+                """)
+        // Only the shape decides, never the length of a value.
+        #expect(
+            PrettyJSON(inlineSmallContainers: true).render(["source": .string(String(repeating: "x", count: 500))])
+                .hasPrefix("{\"source\""))
     }
 }

@@ -16,7 +16,9 @@ import Testing
         return try #require(document.rootElement())
     }
 
-    private func attribute(_ element: XMLElement, _ name: String) -> String? { element.attribute(forName: name)?.stringValue }
+    private func attribute(_ element: XMLElement, _ name: String) -> String? {
+        element.attribute(forName: name)?.stringValue
+    }
 
     private func suites(_ root: XMLElement) -> [XMLElement] { root.elements(forName: "testsuite") }
 
@@ -24,7 +26,10 @@ import Testing
         let root = try parse(ReportWriter.render(report, format: .junit))
         #expect(root.name == "testsuites")
         let suites = suites(root)
-        #expect(suites.map { attribute($0, "name") } == ["captures/lo.pcap", "runinfo/000/parsl.log", "wire.txt", "missing.ndjson"])
+        #expect(
+            suites.map { attribute($0, "name") } == [
+                "captures/lo.pcap", "runinfo/000/parsl.log", "wire.txt", "missing.ndjson",
+            ])
 
         for suite in suites {
             let cases = suite.elements(forName: "testcase")
@@ -35,15 +40,19 @@ import Testing
         }
         // lo.pcap: four messages plus the whole-input finding, each with an error.
         let pcap = suites[0]
-        #expect(pcap.elements(forName: "testcase").map { attribute($0, "name") } == [
-            "input", "packet 5 start", "packet 11 start", "packet 12 end", "packet 14 unknown",
-        ])
+        #expect(
+            pcap.elements(forName: "testcase").map { attribute($0, "name") } == [
+                "input", "packet 5 start", "packet 11 start", "packet 12 end", "packet 14 unknown",
+            ])
         #expect(attribute(pcap, "tests") == "5")
         #expect(attribute(pcap, "failures") == "5")
         #expect(attribute(pcap, "errors") == "0")
         // One <failure> per error finding, typed by rule; the note and the warning stay out of failures.
         let packet5 = pcap.elements(forName: "testcase")[1]
-        #expect(packet5.elements(forName: "failure").map { attribute($0, "type") } == ["privacy.user-code-identifier", "privacy.personal-data"])
+        #expect(
+            packet5.elements(forName: "failure").map { attribute($0, "type") } == [
+                "privacy.user-code-identifier", "privacy.personal-data",
+            ])
         #expect(packet5.elements(forName: "system-out").first?.stringValue?.contains("privacy.project-name") == true)
         let failures = try root.nodes(forXPath: "//failure").count
         #expect(failures == report.count(.error))
@@ -56,7 +65,10 @@ import Testing
         let missing = suites[3]
         #expect(attribute(missing, "tests") == "1")
         #expect(attribute(missing, "errors") == "1")
-        #expect(missing.elements(forName: "testcase").first?.elements(forName: "error").first.flatMap { attribute($0, "message") } == "No such file or directory")
+        #expect(
+            missing.elements(forName: "testcase").first?.elements(forName: "error").first.flatMap {
+                attribute($0, "message")
+            } == "No such file or directory")
         #expect(attribute(root, "tests") == "10")
     }
 
@@ -72,14 +84,19 @@ import Testing
         // XML 1.0 forbids NUL and ESC even as references: they must appear as visible escapes.
         #expect(!xml.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
         let root = try parse(xml)
-        let messages = try root.nodes(forXPath: "//failure[@type='privacy.user-code-identifier']/@message").compactMap(\.stringValue)
-        #expect(messages.contains(#"component 'evil</pre><script>alert(1)</script>\u001b[31m]]>&\u0000x' names code outside Parsl"#))
+        let messages = try root.nodes(forXPath: "//failure[@type='privacy.user-code-identifier']/@message").compactMap(
+            \.stringValue)
+        #expect(
+            messages.contains(
+                #"component 'evil</pre><script>alert(1)</script>\u001b[31m]]>&\u0000x' names code outside Parsl"#))
     }
 
     @Test func undecodedMessagesWithoutFailureAreSkipped() throws {
         var builder = SampleReports.Builder()
         builder.input("odd.wire", kind: "wire")
-        builder.message("odd.wire", .line(1), .unknown, level: nil, correlator: nil, generation: nil, parsed: false, payload: nil, findings: [])
+        builder.message(
+            "odd.wire", .line(1), .unknown, level: nil, correlator: nil, generation: nil, parsed: false, payload: nil,
+            findings: [])
         let root = try parse(ReportWriter.render(builder.report(), format: .junit))
         #expect(attribute(suites(root)[0], "skipped") == "1")
     }

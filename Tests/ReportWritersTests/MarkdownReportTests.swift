@@ -13,19 +13,27 @@ import Testing
         #expect(markdown.contains("| error | 16 |\n| warning | 3 |\n| note | 2 |\n"))
         #expect(markdown.contains("| `privacy.forbidden-field` | error | 3 |\n"))
         #expect(markdown.contains("> **Could not read** `missing.ndjson`: No such file or directory\n"))
-        let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| error |") || $0.hasPrefix("| warning |") || $0.hasPrefix("| note |") }
+        let rows = markdown.split(separator: "\n").filter {
+            $0.hasPrefix("| error |") || $0.hasPrefix("| warning |") || $0.hasPrefix("| note |")
+        }
         let findingRows = rows.filter { $0.contains("`") }
         #expect(findingRows.count == report.findings.count)
         let severities = findingRows.map { $0.split(separator: "|")[0].trimmingCharacters(in: .whitespaces) }
-        #expect(severities == severities.sorted { ($0 == "error" ? 0 : $0 == "warning" ? 1 : 2) < ($1 == "error" ? 0 : $1 == "warning" ? 1 : 2) })
+        #expect(
+            severities
+                == severities.sorted {
+                    ($0 == "error" ? 0 : $0 == "warning" ? 1 : 2) < ($1 == "error" ? 0 : $1 == "warning" ? 1 : 2)
+                })
     }
 
     @Test func userDataCannotBreakTheTableOrInjectMarkup() {
         let markdown = ReportWriter.render(report, format: .markdown)
         #expect(!markdown.contains("<script>"))
         #expect(!markdown.contains("</pre>"))
-        #expect(markdown.contains(#"evil&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;\\u001b\[31m\]\]&gt;&amp;\\u0000x"#))
-        for line in markdown.split(separator: "\n") where line.hasPrefix("| error |") {
+        #expect(
+            markdown.contains(
+                #"evil&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;\\u001b\[31m\]\]&gt;&amp;\\u0000x"#))
+        for line in markdown.split(separator: "\n") where line.hasPrefix("| error | `") {
             // Six cell boundaries: no unescaped `|` from a message splits a row.
             var unescaped = 0
             var escaped = false
@@ -40,8 +48,14 @@ import Testing
     @Test func longListsCollapseAndStayUnderTheCommentLimit() {
         let markdown = ReportWriter.render(SampleReports.many(5_000), format: .markdown)
         #expect(markdown.utf8.count < 65_536)
-        #expect(markdown.contains("<details><summary>\(MarkdownReport.listedFindings - MarkdownReport.shownFindings) more findings</summary>\n\n"))
-        #expect(markdown.contains("\n…and \(5_000 - MarkdownReport.listedFindings) more findings not listed here; see the full report.\n"))
+        #expect(
+            markdown.contains(
+                "<details><summary>\(MarkdownReport.listedFindings - MarkdownReport.shownFindings) more findings</summary>\n\n"
+            ))
+        #expect(
+            markdown.contains(
+                "\n…and \(5_000 - MarkdownReport.listedFindings) more findings not listed here; see the full report.\n")
+        )
         let short = ReportWriter.render(SampleReports.many(3), format: .markdown)
         #expect(!short.contains("<details>"))
         #expect(!short.contains("more findings"))
@@ -50,22 +64,24 @@ import Testing
     @Test func longMessagesAreCut() {
         var builder = SampleReports.Builder()
         builder.input("x.wire", kind: "wire")
-        builder.message("x.wire", .line(1), .start, level: 2, correlator: nil, generation: nil, payload: nil,
-                        findings: [("schema.violation", .error, "/a", String(repeating: "x", count: 5_000), [])])
+        builder.message(
+            "x.wire", .line(1), .start, level: 2, correlator: nil, generation: nil, payload: nil,
+            findings: [("schema.violation", .error, "/a", String(repeating: "x", count: 5_000), [])])
         let markdown = ReportWriter.render(builder.report(), format: .markdown)
         #expect(markdown.contains(String(repeating: "x", count: MarkdownReport.messageLimit - 1) + "… |"))
         #expect(!markdown.contains(String(repeating: "x", count: MarkdownReport.messageLimit)))
     }
 
     @Test func cleanRunSaysSo() {
-        #expect(ReportWriter.render(SampleReports.clean(), format: .markdown) == """
-            ### ✅ usage-audit: 0 errors, 0 warnings, 0 notes
+        #expect(
+            ReportWriter.render(SampleReports.clean(), format: .markdown) == """
+                ### ✅ usage-audit: 0 errors, 0 warnings, 0 notes
 
-            2 messages in 1 input (0 unparsed). Passes at `--fail-on error`.
+                2 messages in 1 input (0 unparsed). Passes at `--fail-on error`.
 
-            No findings.
+                No findings.
 
-            """)
+                """)
     }
 
     @Test func codeSpansSurviveBackticksAndPipes() {

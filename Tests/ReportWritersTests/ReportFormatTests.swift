@@ -18,23 +18,34 @@ import Testing
         } throws: { error in
             let error = error as! ReportTargetError
             return error.code == .unknownFormat && error.argument == "xml"
-                && error.message == "unknown report format 'xml'; expected one of: text, json, sarif, junit, markdown, html"
+                && error.message
+                    == "unknown report format 'xml'; expected one of: text, json, sarif, junit, markdown, html"
         }
         #expect(throws: ReportTargetError.self) { try ReportFormat(parsing: "JSON") }
     }
 
     @Test func parsesReportTargets() throws {
         #expect(try ReportTarget.parse("sarif=out.sarif") == ReportTarget(format: .sarif, path: "out.sarif"))
-        #expect(try ReportTarget.parse("html=reports/a=b.html") == ReportTarget(format: .html, path: "reports/a=b.html"))
+        #expect(
+            try ReportTarget.parse("html=reports/a=b.html") == ReportTarget(format: .html, path: "reports/a=b.html"))
         let stdout = try ReportTarget.parse("text=-")
         #expect(stdout.writesToStandardOutput)
         #expect(stdout.description == "text=-")
     }
 
     @Test(arguments: [
-        ("out.sarif", ReportTargetError.Code.missingSeparator, "report 'out.sarif' is not FORMAT=FILE (for example sarif=audit.sarif)"),
-        ("=out.sarif", .unknownFormat, "report '=out.sarif' names no format; expected one of: text, json, sarif, junit, markdown, html"),
-        ("pdf=out.pdf", .unknownFormat, "unknown report format 'pdf'; expected one of: text, json, sarif, junit, markdown, html"),
+        (
+            "out.sarif", ReportTargetError.Code.missingSeparator,
+            "report 'out.sarif' is not FORMAT=FILE (for example sarif=audit.sarif)"
+        ),
+        (
+            "=out.sarif", .unknownFormat,
+            "report '=out.sarif' names no format; expected one of: text, json, sarif, junit, markdown, html"
+        ),
+        (
+            "pdf=out.pdf", .unknownFormat,
+            "unknown report format 'pdf'; expected one of: text, json, sarif, junit, markdown, html"
+        ),
         ("junit=", .missingPath, "report 'junit=' names no file; use junit=FILE, or junit=- for standard output"),
     ])
     func rejectsBadTargets(_ argument: String, _ code: ReportTargetError.Code, _ message: String) {

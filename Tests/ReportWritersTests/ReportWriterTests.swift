@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct ReportWriterTests {
     @Test func writesEachTargetToItsFile() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-reports-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "usage-audit-reports-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let report = SampleReports.mixed()
@@ -23,7 +24,9 @@ import Testing
             try ReportWriter.write(SampleReports.clean(), to: target)
         } throws: { error in
             let error = error as! ReportWriteError
-            return error.target == target && error.description.hasPrefix("sarif report: cannot write /nonexistent-directory-for-usage-audit/out.sarif: ")
+            return error.target == target
+                && error.description.hasPrefix(
+                    "sarif report: cannot write /nonexistent-directory-for-usage-audit/out.sarif: ")
         }
     }
 

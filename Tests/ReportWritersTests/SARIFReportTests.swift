@@ -15,10 +15,10 @@ import Testing
 
     private func results(_ document: JSONValue) -> [JSONValue] { document["runs"]?[0]?["results"]?.arrayValue ?? [] }
 
-    @Test(.enabled(if: SchemaValidators.sarif != nil, "no SARIF schema validator: python3 with the jsonschema package is not installed"))
-    func validatesAgainstTheSARIFSchema() throws {
-        let validator = try #require(SchemaValidators.sarif)
-        #expect(FileManager.default.fileExists(atPath: Self.schema.path), "the SARIF schema is missing from ../shared/reference")
+    private func expectValid(_ validator: any SchemaValidating) throws {
+        #expect(
+            FileManager.default.fileExists(atPath: Self.schema.path),
+            "the SARIF schema is missing from ../shared/reference")
         for (name, sample) in [("mixed", report), ("clean", SampleReports.clean()), ("many", SampleReports.many(30))] {
             for redact in [false, true] {
                 let sarif = ReportWriter.render(sample, format: .sarif, options: .init(redact: redact))
@@ -28,14 +28,38 @@ import Testing
         }
     }
 
-    /// The validation test above can fail: a document with a bad level and a driver without a name is caught.
-    @Test(.enabled(if: SchemaValidators.sarif != nil, "no SARIF schema validator: python3 with the jsonschema package is not installed"))
-    func theSchemaCheckCatchesAnInvalidLog() throws {
-        let validator = try #require(SchemaValidators.sarif)
+    /// A document with a bad level and a driver without a name: the check can fail.
+    private func expectCaught(_ validator: any SchemaValidating) throws -> [String] {
         let broken = ReportWriter.render(report, format: .sarif)
             .replacing(#""level": "error""#, with: #""level": "fatal""#)
             .replacing(#""name": "usage-audit""#, with: #""title": "usage-audit""#)
-        let errors = try validator.errors(validating: broken, against: Self.schema)
+        return try validator.errors(validating: broken, against: Self.schema)
+    }
+
+    @Test func validatesAgainstTheSARIFSchemaWithTheInHouseEngine() throws {
+        try expectValid(SchemaValidators.inHouse)
+    }
+
+    @Test func theInHouseEngineCatchesAnInvalidLog() throws {
+        let errors = try expectCaught(SchemaValidators.inHouse)
+        #expect(errors.contains { $0.contains("fatal") || $0.contains("enum") })
+        #expect(errors.contains { $0.hasPrefix("/runs/0/tool/driver") && $0.contains("name") })
+    }
+
+    @Test(
+        .enabled(
+            if: SchemaValidators.sarif != nil,
+            "no reference validator: python3 with the jsonschema package is not installed"))
+    func validatesAgainstTheSARIFSchemaWithPythonJSONSchema() throws {
+        try expectValid(try #require(SchemaValidators.sarif))
+    }
+
+    @Test(
+        .enabled(
+            if: SchemaValidators.sarif != nil,
+            "no reference validator: python3 with the jsonschema package is not installed"))
+    func pythonJSONSchemaCatchesAnInvalidLog() throws {
+        let errors = try expectCaught(try #require(SchemaValidators.sarif))
         #expect(errors.contains { $0.contains("'fatal' is not one of") })
         #expect(errors.contains { $0.hasPrefix("/runs/0/tool/driver") && $0.contains("'name' is a required property") })
     }
@@ -73,7 +97,10 @@ import Testing
         let location = try #require(first["locations"]?[0])
         #expect(location["physicalLocation"]?["artifactLocation"]?["uri"] == "captures/lo.pcap")
         #expect(location["physicalLocation"]?["region"] == nil)
-        #expect(location["logicalLocations"]?[0] == ["name": "2", "fullyQualifiedName": "packet 5/components/2", "kind": "element"])
+        #expect(
+            location["logicalLocations"]?[0] == [
+                "name": "2", "fullyQualifiedName": "packet 5/components/2", "kind": "element",
+            ])
         #expect(first["properties"]?["locator"] == ["packet": 5])
         #expect(first["properties"]?["pointer"] == "/components/2")
         #expect(first["properties"]?["messageKind"] == "start")
@@ -91,7 +118,9 @@ import Testing
     @Test func unreadableInputsAreExecutionNotifications() throws {
         let invocation = try #require(try document(report)["runs"]?[0]?["invocations"]?[0])
         #expect(invocation["executionSuccessful"] == false)
-        #expect(invocation["toolExecutionNotifications"]?[0]?["message"]?["text"] == "could not read missing.ndjson: No such file or directory")
+        #expect(
+            invocation["toolExecutionNotifications"]?[0]?["message"]?["text"]
+                == "could not read missing.ndjson: No such file or directory")
         let clean = try #require(try document(SampleReports.clean())["runs"]?[0]?["invocations"]?[0])
         #expect(clean["executionSuccessful"] == true)
     }

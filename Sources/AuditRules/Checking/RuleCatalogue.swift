@@ -19,7 +19,7 @@ public enum RuleCatalogue {
         UserCodeIdentifierRule.descriptor, PersonalDataRule.descriptor, CorrelatorNotRandomRule.descriptor,
         TimestampPrecisionRule.descriptor, ProjectNameRule.descriptor, EndWithoutStartRule.descriptor,
         StartWithoutEndRule.descriptor, DuplicateSessionRule.descriptor, ExecutionTimeMismatchRule.descriptor,
-        ConfigDriftRule.descriptor,
+        ConfigDriftRule.descriptor, CollectorDroppedRule.descriptor,
     ]
 
     private static let byID: [String: RuleDescriptor] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })

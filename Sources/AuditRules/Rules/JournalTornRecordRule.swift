@@ -1,10 +1,11 @@
 import AuditModel
 
-/// `journal.torn-record`: the last record of a `listen` journal was cut short (the collector stopped mid-write).
+/// `journal.torn-record`: a record of a `listen` journal is torn (the collector stopped mid-write), damaged or
+/// missing from the sequence.
 public struct JournalTornRecordRule: AuditRule {
     public static let descriptor = RuleDescriptor(
         id: "journal.torn-record", defaultSeverity: .warning,
-        summary: "a journal record cut short by a crash mid-write",
-        help: "The collector stopped while writing this record, so the datagram it held is lost; every record "
-            + "before it was read.")
+        summary: "a journal record is torn, damaged or missing",
+        help: "A record of the listen journal is cut short (the collector stopped while writing it), damaged, or "
+            + "missing from the sequence: the datagram it held is lost. Every other record was read.")
 }

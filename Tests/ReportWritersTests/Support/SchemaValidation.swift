@@ -1,9 +1,10 @@
 import Foundation
+import JSONCore
+import JSONSchema
 
-/// Validates a JSON document against a JSON Schema file, for the SARIF test. The SARIF schema is draft-04,
-/// which the project's own engine (module `JSONSchema`, draft 2020-12) does not target yet, so today the
-/// reference implementation, python-jsonschema, does it. To switch, add a conformance that runs the in-house
-/// engine and return it from `SchemaValidators.sarif`; the tests stay as they are.
+/// Validates a JSON document against a JSON Schema file, for the SARIF test. Two validators take part: the
+/// project's own engine (module `JSONSchema`), always, and the reference implementation python-jsonschema
+/// when it is installed; the SARIF document must satisfy both.
 protocol SchemaValidating: Sendable {
     /// Names the validator in failures.
     var name: String { get }
@@ -13,8 +14,33 @@ protocol SchemaValidating: Sendable {
 }
 
 enum SchemaValidators {
-    /// The validator the SARIF test uses, or `nil` when none is installed (the test then says why it skips).
+    /// python-jsonschema, or `nil` when it is not installed (its tests then say why they skip).
     static let sarif: (any SchemaValidating)? = PythonJSONSchema.isAvailable ? PythonJSONSchema() : nil
+    /// The in-house engine: needs nothing outside the package.
+    static let inHouse: any SchemaValidating = InHouseJSONSchema()
+}
+
+/// The project's draft 2020-12 engine on a draft-04 schema. The SARIF schema reads the same under both
+/// drafts: it uses only keywords whose meaning did not change (`type`, `properties`, `items` with one
+/// schema, `required`, `enum`, `anyOf`, `minimum`, `pattern`...), its `$ref`s point into `definitions` by
+/// JSON pointer and have no sibling that draft-04 would ignore, and draft-04's `id` is not an identifier
+/// in 2020-12. So its `$schema` is replaced by 2020-12's and it is compiled as it is.
+struct InHouseJSONSchema: SchemaValidating {
+    var name: String { "usage-audit JSONSchema" }
+
+    func errors(validating instance: String, against schemaFile: URL) throws -> [String] {
+        let data = try Data(contentsOf: schemaFile)
+        guard case .object(var document) = try JSONValue.parse(Array(data)) else {
+            throw ValidatorFailure(description: "\(schemaFile.path) is not a JSON object")
+        }
+        document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        document["id"] = nil
+        let schema = try Schema(
+            compiling: .object(document), uri: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-schema")
+        return schema.validate(try JSONValue.parse(instance)).errors.map {
+            "\($0.instanceLocation): \($0.error) (\($0.keywordLocation))"
+        }
+    }
 }
 
 /// python3 with the `jsonschema` package, run as a subprocess. Checks the formats it knows too.
@@ -36,7 +62,8 @@ struct PythonJSONSchema: SchemaValidating {
         """
 
     func errors(validating instance: String, against schema: URL) throws -> [String] {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-\(UUID().uuidString).json")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "usage-audit-\(UUID().uuidString).json")
         try Data(instance.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try Self.run(["-c", Self.script, schema.path, file.path])

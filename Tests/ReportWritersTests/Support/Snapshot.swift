@@ -29,7 +29,8 @@ func assertSnapshot(_ actual: String, named name: String, sourceLocation: Source
     guard expected != actual else { return }
     let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
     let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
-    let first = Array(zip(expectedLines, actualLines)).firstIndex { $0 != $1 } ?? min(expectedLines.count, actualLines.count)
+    let first =
+        Array(zip(expectedLines, actualLines)).firstIndex { $0 != $1 } ?? min(expectedLines.count, actualLines.count)
     let expectedLine = first < expectedLines.count ? String(expectedLines[first]) : "(end of snapshot)"
     let actualLine = first < actualLines.count ? String(actualLines[first]) : "(end of output)"
     Issue.record(

@@ -1,0 +1,1 @@
+"""Helpers of Scripts/capture-parsl-fixtures: real Parsl clients recorded on loopback as test fixtures."""

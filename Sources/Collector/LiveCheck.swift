@@ -1,0 +1,224 @@
+import AuditInputs
+import AuditModel
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The live check: a thread of its own that reads the journal as the receiver commits it, and feeds every record
+/// to the checker, printing a line per finding.
+///
+/// It reads the journal rather than taking datagrams from the receiver: so "journal first" holds by construction
+/// (the checker sees only what is already in the file), a slow checker never slows the receiver or loses anything
+/// (the backlog waits on disk, not in memory), and the live report is the one `check` gives for the same journal.
+///
+/// `@unchecked Sendable`: every mutable property is guarded by `condition`; the checker itself never leaves the
+/// thread that made it.
+final class LiveCheck: @unchecked Sendable {
+    /// What the check found, handed over when its thread ends.
+    struct Outcome: Sendable {
+        var messages: [AuditedMessage] = []
+        var findings: [Finding] = []
+        var rules: [RuleDescriptor] = []
+        var disclosure: DisclosureMatrix?
+        /// Set when the journal could not be read back.
+        var readError: String?
+    }
+
+    private enum Phase {
+        /// The checker exists; the journal does not yet.
+        case ready
+        case reading(path: String, source: String)
+        case cancelled
+    }
+
+    private let condition = NSCondition()
+    private var phase = Phase.ready
+    private var startupError: CollectorError?
+    private var started = false
+    private var committedBytes = 0
+    private var writerClosed = false
+    private var outcome: Outcome?
+    private var waiters: [CheckedContinuation<Outcome, Never>] = []
+    private let output: LiveOutput
+
+    private init(output: LiveOutput) {
+        self.output = output
+    }
+
+    /// Starts the thread and makes the checker on it; returns once the checker exists (or throws why it could not
+    /// be made), before any socket is bound or journal created.
+    static func start(factory: @escaping LiveCheckerFactory, output: LiveOutput) throws(CollectorError) -> LiveCheck {
+        let live = LiveCheck(output: output)
+        let thread = Thread { live.run(factory: factory) }
+        thread.name = "usage-audit live check"
+        thread.start()
+        live.condition.lock()
+        while !live.started { live.condition.wait() }
+        let error = live.startupError
+        live.condition.unlock()
+        if let error { throw error }
+        return live
+    }
+
+    /// Begins reading the journal at `path`, whose header is already written.
+    func begin(path: String, source: String, committedBytes: Int) {
+        condition.lock()
+        phase = .reading(path: path, source: source)
+        self.committedBytes = committedBytes
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Ends the thread without reading anything (the collector could not start).
+    func cancel() {
+        condition.lock()
+        phase = .cancelled
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The writer has committed `bytes` bytes of journal. Called by the receiver after every record.
+    func advance(to bytes: Int) {
+        condition.lock()
+        committedBytes = bytes
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// The writer is closed at `bytes`: the check reads to there, finishes, and hands over its outcome.
+    func close(at bytes: Int) {
+        condition.lock()
+        committedBytes = bytes
+        writerClosed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The outcome, once the thread has read the whole journal and finished the checker.
+    func result() async -> Outcome {
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            if let outcome {
+                condition.unlock()
+                continuation.resume(returning: outcome)
+            } else {
+                waiters.append(continuation)
+                condition.unlock()
+            }
+        }
+    }
+
+    // MARK: The thread
+
+    private func run(factory: LiveCheckerFactory) {
+        #if os(Linux)
+            // Under CPU pressure the check should fall behind (it catches up from the journal), not the receiver
+            // (the kernel would drop datagrams). On Linux a nice value is per thread, and `who` 0 is the calling one.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)  // 0: the calling thread
+        #endif
+        let checker: any LiveRecordChecker
+        do {
+            checker = try factory()
+        } catch {
+            condition.lock()
+            startupError = CollectorError(code: .checker, message: "cannot start the checker: \(error)", cause: error)
+            started = true
+            condition.broadcast()
+            condition.unlock()
+            return
+        }
+        condition.lock()
+        started = true
+        condition.broadcast()
+        while case .ready = phase { condition.wait() }
+        let phase = self.phase
+        condition.unlock()
+        guard case .reading(let path, let source) = phase else { return }
+
+        var outcome = Outcome(rules: checker.rules, disclosure: checker.liveDisclosure)
+        do {
+            let tail = try JournalTail(path: path)
+            read(tail, source: source, checker: checker, into: &outcome)
+        } catch {
+            outcome.readError = error.description
+            // Nothing can be read back: wait for the writer to close so the outcome comes at the stop.
+            waitForClose()
+        }
+        for finding in checker.finish() {
+            outcome.findings.append(finding)
+            output.finding(finding, sender: nil)
+        }
+        condition.lock()
+        self.outcome = outcome
+        let waiting = waiters
+        waiters = []
+        condition.unlock()
+        for waiter in waiting { waiter.resume(returning: outcome) }
+    }
+
+    private func read(_ tail: JournalTail, source: String, checker: any LiveRecordChecker, into outcome: inout Outcome)
+    {
+        let reader = JournalReader(tail, source: source)
+        var seen = -1
+        while true {
+            condition.lock()
+            while committedBytes == seen && !writerClosed { condition.wait() }
+            seen = committedBytes
+            let closed = writerClosed
+            condition.unlock()
+            tail.limit = seen
+            tail.isComplete = closed
+            while let item = reader.nextItem() {
+                let sender: JournalSender?
+                if case .entry(let entry) = item { sender = entry.sender } else { sender = nil }
+                let (message, findings) = checker.check(item.record, source: source)
+                if let message { outcome.messages.append(message) }
+                for finding in findings {
+                    outcome.findings.append(finding)
+                    output.finding(finding, sender: sender)
+                }
+            }
+            if closed { break }
+            if tail.error != nil {
+                // The file changed under the collector: what is left cannot be trusted; the read error says why.
+                waitForClose()
+                break
+            }
+        }
+        outcome.readError = reader.readError
+    }
+
+    private func waitForClose() {
+        condition.lock()
+        while !writerClosed { condition.wait() }
+        condition.unlock()
+    }
+}
+
+/// Where live lines go: the terminal (standard error) in `listen`, a collecting closure in tests.
+public struct LiveOutput: Sendable {
+    /// Writes one line (without its newline).
+    public var write: @Sendable (String) -> Void
+    /// Rewrites a finding's line before it is shown (`--redact` masks its sensitive values).
+    public var redact: @Sendable (String, Finding) -> String
+
+    public init(
+        write: @escaping @Sendable (String) -> Void,
+        redact: @escaping @Sendable (String, Finding) -> String = { line, _ in line }
+    ) {
+        self.write = write
+        self.redact = redact
+    }
+
+    /// Lines to standard error, one `write(2)` each so they never interleave with another thread's.
+    public static let standardError = LiveOutput(write: { line in
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { raw in Foundation.write(2, raw.baseAddress, raw.count) }
+    })
+
+    func finding(_ finding: Finding, sender: JournalSender?) {
+        write(redact(LiveLine.finding(finding, sender: sender), finding))
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import AuditRules
+import Collector
+import ReportWriters
+
+/// `usage-audit listen`: a local UDP collector that journals, checks live, and reports at the stop.
+struct Listen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Receive usage datagrams on a local UDP port: journal each one, check it live, report at the stop.",
+        discussion: """
+            Point a client at it by mapping the tracker's name to 127.0.0.1 for that process. Stops on SIGINT, \
+            SIGTERM, --duration or --max-messages, then writes the report. Read the journal again with \
+            'usage-audit check JOURNAL'. Exit status as for check: 0, 1 (findings at or above --fail-on, \
+            kernel drops included), 2 (bad usage, or the journal could not be written).
+            """)
+
+    @Option(help: "Address to listen on: an IPv4 or IPv6 address.")
+    var bind: String = CollectorConfiguration.defaultHost
+
+    @Option(help: "UDP port to listen on.")
+    var port: Int = CollectorConfiguration.defaultPort
+
+    @Option(help: "The journal file to create (it must not exist, or be empty).")
+    var journal: String
+
+    @Option(help: "The level the client was configured with: auto, 1, 2 or 3.")
+    var level: String = "auto"
+
+    @Option(help: "Stop after this many seconds.")
+    var duration: Double?
+
+    @Option(name: .customLong("max-messages"), help: "Stop once this many datagrams are journaled.")
+    var maxMessages: Int?
+
+    @Option(name: .customLong("receive-buffer"), help: "Bytes of socket receive buffer to ask the kernel for.")
+    var receiveBuffer: Int = CollectorConfiguration.defaultReceiveBufferBytes
+
+    @Option(help: "Use the schemas in this folder instead of the embedded ones.")
+    var schemas: String?
+
+    @Option(
+        name: .customLong("allow-namespace"),
+        help: "A component namespace that is not the user's own code (repeatable; parsl. is always allowed).")
+    var allowedNamespaces: [String] = []
+
+    @OptionGroup var report: ReportArguments
+
+    func validate() throws {
+        guard LevelSetting(argument: level) != nil else {
+            throw ValidationError("--level must be auto, 1, 2 or 3 (got '\(level)')")
+        }
+    }
+
+    func run() throws {
+        let checks = CheckConfiguration(
+            level: LevelSetting(argument: level) ?? .auto, allowedNamespaces: ["parsl."] + allowedNamespaces)
+        let configuration = CollectorConfiguration(
+            host: bind, port: port, journalPath: journal, receiveBufferBytes: receiveBuffer, duration: duration,
+            maxMessages: maxMessages)
+        var output = LiveOutput.standardError
+        if report.redact {
+            output.redact = { line, finding in
+                Redactor(values: finding.sensitiveValues.map { ($0, finding.rule) }).redact(line)
+            }
+        }
+        let schemas = self.schemas
+        let outcome: CollectorOutcome
+        do {
+            outcome = try Collector.listen(
+                configuration: configuration,
+                checker: { try Checker(configuration: checks, schemasDirectory: schemas) },
+                output: output)
+        } catch {
+            printError("usage-audit: \(error)")
+            throw ExitCode(2)
+        }
+        for input in outcome.report.inputs where input.readError != nil {
+            printError("usage-audit: \(input.source): \(input.readError!)")
+        }
+        let status = try report.write(outcome.report)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
