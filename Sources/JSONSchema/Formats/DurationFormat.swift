@@ -24,7 +24,7 @@ enum DurationFormat {
             }
             return count
         }
-        if let weeks = Optional(bytes), weeks.last == UInt8(ascii: "W") {
+        if bytes.last == UInt8(ascii: "W") {
             return bytes.count > 2 && bytes[1..<(bytes.count - 1)].allSatisfy(isDigit)
         }
         guard let dateParts = parts([UInt8(ascii: "Y"), UInt8(ascii: "M"), UInt8(ascii: "D")]) else { return false }

@@ -21,8 +21,6 @@ enum EmbeddedMetaSchemas {
     /// The embedded document whose `$id` is `uri`.
     static func document(for uri: String) -> JSONValue? { documents[uri] }
 
-    static var identifiers: [String] { texts.map(\.0).sorted() }
-
     private static let texts: [(String, String)] = [
         // metaschema.json
         ("https://json-schema.org/draft/2020-12/schema", ##"""
