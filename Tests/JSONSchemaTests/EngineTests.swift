@@ -89,6 +89,14 @@ struct EngineTests {
         #expect(error.error.contains("infinite recursion"), "\(error)")
     }
 
+    @Test func endlessDynamicReferenceIsDetected() throws {
+        let schema = try compile(##"{"$id": "https://example.com/loop", "$dynamicAnchor": "self", "allOf": [{"$dynamicRef": "#self"}]}"##)
+        #expect(!schema.isValid(.integer(1)))
+        let error = try #require(schema.validate(.integer(1)).errors.first)
+        #expect(error.error.contains("infinite recursion"), "\(error)")
+        #expect(error.keyword == "$dynamicRef")
+    }
+
     @Test func recursionThatConsumesTheInstanceIsFine() throws {
         let schema = try compile(##"{"type": "array", "items": {"$ref": "#"}}"##)
         #expect(schema.isValid(try JSONValue.parse("[[[[]]], []]")))
