@@ -41,6 +41,7 @@ suite:
 
 # Every test; a missing test suite is a failure (USAGE_AUDIT_REQUIRE_SUITE), never a skip.
 test: deps suite
+	mkdir -p .build
 	USAGE_AUDIT_REQUIRE_SUITE=1 $(SWIFT) test --parallel 2>&1 | tee .build/test.log; \
 	  status=$${PIPESTATUS[0]}; [ $$status -eq 0 ] || exit $$status
 	@Scripts/check-test-log .build/test.log

@@ -8,6 +8,9 @@
 /// macOS, Windows) and fully qualified host names. Each detector scans bytes linearly; no regex, no
 /// backtracking, so a hostile string costs time proportional to its length.
 public enum PersonalDataDetector {
+    /// The detectors read the string's own UTF-8 storage, never a copy.
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
     public enum Kind: String, Sendable, Hashable {
         case email = "an e-mail address"
         case ipv4 = "an IPv4 address"
@@ -29,7 +32,11 @@ public enum PersonalDataDetector {
 
     public static func matches(in text: String, checkHostNames: Bool = true) -> [Match] {
         guard mayHoldPersonalData(text) else { return [] }
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { matches(in: $0, checkHostNames: checkHostNames) }
+    }
+
+    private static func matches(in bytes: Bytes, checkHostNames: Bool) -> [Match] {
         var hasAt = false, hasDot = false, hasColon = false, hasSlash = false
         for byte in bytes {
             switch byte {
@@ -64,7 +71,7 @@ public enum PersonalDataDetector {
 
     // MARK: E-mail
 
-    static func emails(_ bytes: [UInt8]) -> [Match] {
+    static func emails(_ bytes: Bytes) -> [Match] {
         var result: [Match] = []
         for (at, byte) in bytes.enumerated() where byte == 0x40 {
             var start = at
@@ -88,7 +95,7 @@ public enum PersonalDataDetector {
     /// Prefixes of home and user directories: Linux, macOS, Solaris-style, Windows (both slashes).
     static let homePrefixes: [[UInt8]] = ["/home/", "/Users/", "/export/home/", "/usr/home/", "/var/home/"].map { Array($0.utf8) }
 
-    static func homePaths(_ bytes: [UInt8]) -> [Match] {
+    static func homePaths(_ bytes: Bytes) -> [Match] {
         var result: [Match] = []
         var i = 0
         while i < bytes.count {
@@ -119,7 +126,7 @@ public enum PersonalDataDetector {
     }
 
     /// `C:\Users\` or `C:/Users/` (any drive letter, any case), or `\\?\`-less `\Users\`.
-    static func windowsUsersPrefix(_ bytes: [UInt8], at i: Int) -> Int? {
+    static func windowsUsersPrefix(_ bytes: Bytes, at i: Int) -> Int? {
         var k = i
         if k + 1 < bytes.count, isAlpha(bytes[k]), bytes[k + 1] == 0x3A { k += 2 }
         guard k < bytes.count, bytes[k] == 0x5C || bytes[k] == 0x2F else { return nil }
@@ -137,7 +144,7 @@ public enum PersonalDataDetector {
 
     // MARK: IP addresses
 
-    static func ipv4(_ bytes: [UInt8]) -> [Match] {
+    static func ipv4(_ bytes: Bytes) -> [Match] {
         var result: [Match] = []
         var i = 0
         while i < bytes.count {
@@ -172,7 +179,7 @@ public enum PersonalDataDetector {
         return result
     }
 
-    static func ipv6(_ bytes: [UInt8]) -> [Match] {
+    static func ipv6(_ bytes: Bytes) -> [Match] {
         var result: [Match] = []
         var i = 0
         while i < bytes.count {
@@ -209,7 +216,7 @@ public enum PersonalDataDetector {
     /// Two-letter endings too common in file names to count even with three labels.
     static let fileExtensionLike: Set<String> = ["py", "sh", "pl", "md", "rs", "so", "gz", "js", "ts", "cc", "mk"]
 
-    static func hostNames(_ bytes: [UInt8]) -> [Match] {
+    static func hostNames(_ bytes: Bytes) -> [Match] {
         var result: [Match] = []
         var i = 0
         while i < bytes.count {
@@ -228,7 +235,7 @@ public enum PersonalDataDetector {
         return result
     }
 
-    private static func hostName(_ token: ArraySlice<UInt8>) -> Match? {
+    private static func hostName(_ token: Slice<Bytes>) -> Match? {
         // The top-level label decides most cases (version numbers end in digits): look at it first.
         guard let lastDot = token.lastIndex(of: 0x2E), lastDot + 1 < token.endIndex,
             token[(lastDot + 1)...].allSatisfy(isAlpha)

@@ -71,28 +71,35 @@ final class AnnotationNode: @unchecked Sendable {
     /// Every annotation that applies in `value`, each at its pointer. Bounded by the message's depth (itself
     /// bounded by the parser) and, against `$ref` cycles, by `maxHops` steps that do not descend.
     func annotate(_ value: JSONValue, at pointer: JSONPointer, into out: inout [LocatedAnnotation]) {
-        annotate(value, at: pointer, into: &out, hops: 0)
+        var path = pointer.tokens
+        annotate(value, path: &path, into: &out, hops: 0)
     }
 
-    private func annotate(_ value: JSONValue, at pointer: JSONPointer, into out: inout [LocatedAnnotation], hops: Int) {
+    /// The walk keeps one path and builds a pointer only where an annotation is recorded.
+    private func annotate(_ value: JSONValue, path: inout [String], into out: inout [LocatedAnnotation], hops: Int) {
         guard hops <= Self.maxHops else { return }
         if hasAnnotation {
-            out.append(LocatedAnnotation(pointer: pointer, discloses: discloses, minimumLevel: minimumLevel, role: role))
+            out.append(LocatedAnnotation(
+                pointer: JSONPointer(tokens: path), discloses: discloses, minimumLevel: minimumLevel, role: role))
         }
-        for conjunct in conjuncts { conjunct.annotate(value, at: pointer, into: &out, hops: hops + 1) }
+        for conjunct in conjuncts { conjunct.annotate(value, path: &path, into: &out, hops: hops + 1) }
         for branch in branches where branch.admits(value) {
-            branch.annotate(value, at: pointer, into: &out, hops: hops + 1)
+            branch.annotate(value, path: &path, into: &out, hops: hops + 1)
         }
         switch value {
         case .object(let object) where !properties.isEmpty:
             for (key, member) in object {
                 guard let child = properties[key] else { continue }
-                child.annotate(member, at: pointer.appending(key), into: &out, hops: 0)
+                path.append(key)
+                child.annotate(member, path: &path, into: &out, hops: 0)
+                path.removeLast()
             }
         case .array(let elements) where items != nil || !prefixItems.isEmpty:
             for (index, element) in elements.enumerated() {
                 guard let child = index < prefixItems.count ? prefixItems[index] : items else { continue }
-                child.annotate(element, at: pointer.appending(index), into: &out, hops: 0)
+                path.append(String(index))
+                child.annotate(element, path: &path, into: &out, hops: 0)
+                path.removeLast()
             }
         default: break
         }
