@@ -123,8 +123,8 @@ public enum DisclosureMatrixBuilder {
     }
 
     private static func generationsOfMessage(_ row: DisclosureMatrix.Row, in matrix: DisclosureMatrix) -> [String] {
-        // Rows of one message schema share the first field's generations (fields such as project_name narrow
-        // their own); group by the correlator-like first row's list.
+        // A field only some generations of its message send (project_name: G5) goes with its message: the
+        // first row of that message whose generations include the field's.
         matrix.rows.first { $0.message == row.message && Set(row.generations).isSubset(of: Set($0.generations)) }?.generations
             ?? row.generations
     }

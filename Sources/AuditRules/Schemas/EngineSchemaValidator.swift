@@ -20,9 +20,6 @@ public struct EngineSchemaValidator: MessageSchemaValidator {
                 throw SchemaSetError(path: document.path, pointer: error.location, message: error.message)
             }
         }
-        for document in schemas.documents.values where compiled[document.id] == nil && document.messageKind != nil {
-            compiled[document.id] = try? Schema(compiling: document.json, uri: document.id, options: options)
-        }
         self.compiled = compiled
         var declaredFields: [String: Set<String>] = [:]
         for (id, tree) in schemas.annotationTrees { declaredFields[id] = ParslSchemaSet.declaredProperties(tree) }
