@@ -206,7 +206,11 @@ extension JSONValue {
                     .nonFiniteNumber, "\(token.name) is not a JSON number (Python's json.dumps writes it, JSON forbids it)",
                     at: token.offset, in: bytes)
             }
-            return makeError(.syntax, jansssonMessage(failure.text), at: syntaxOffset(position, in: bytes), in: bytes)
+            let offset =
+                failure.text.hasPrefix("invalid token")
+                ? JSONByteScanner.numberStart(endingBefore: position, in: bytes)  // the token's first byte
+                : syntaxOffset(position, in: bytes)
+            return makeError(.syntax, jansssonMessage(failure.text), at: offset, in: bytes)
         default:
             return makeError(
                 failure.code == json_error_invalid_format ? .syntax : .other, jansssonMessage(failure.text),

@@ -40,6 +40,7 @@ struct JSONParsingTests {
     @Test func doesNotMistakeNaNInsideAStringForANumber() throws {
         let failure = try #require(error(#"["NaN", nope]"#))
         #expect(failure.code == .syntax)
+        #expect(failure.offset == 8)  // the first byte of the bad token
     }
 
     @Test func reportsInvalidUTF8AtTheBadByte() throws {
