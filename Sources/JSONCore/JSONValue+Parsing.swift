@@ -1,13 +1,31 @@
 import CJansson
 
 extension JSONValue {
-    /// Parses one JSON document (any top-level value) through jansson.
+    /// Parses one JSON document (any top-level value).
+    ///
+    /// Plainly valid input is read by a fast single-pass reader (`FastJSONReader`); anything else goes to
+    /// jansson, which accepts or names the error, so the result is always jansson's verdict.
     ///
     /// Rejected, each with its own ``JSONParseError/Code`` and exact position: duplicate keys, `NaN` and
     /// `Infinity`, invalid UTF-8, trailing bytes, integers beyond 64 bits, nesting beyond
     /// ``JSONParseOptions/maxDepth`` and inputs beyond ``JSONParseOptions/maxBytes``. Accepted and kept
     /// whole: `\u0000` in strings and in object keys.
     public static func parse(
+        _ bytes: UnsafeRawBufferPointer, options: JSONParseOptions = .default
+    ) throws(JSONParseError) -> JSONValue {
+        guard bytes.count <= options.maxBytes else {
+            throw makeError(
+                .sizeLimit, "input of \(bytes.count) bytes exceeds the limit of \(options.maxBytes) bytes",
+                at: options.maxBytes, in: bytes)
+        }
+        var fast = FastJSONReader(bytes, maxDepth: options.maxDepth)
+        if let value = try? fast.read() { return value }
+        return try parseWithJansson(bytes, options: options)
+    }
+
+    /// The reference reader: jansson, with every error named and placed. `parse` uses it for whatever its
+    /// fast path does not accept; tests hold the two to the same values.
+    static func parseWithJansson(
         _ bytes: UnsafeRawBufferPointer, options: JSONParseOptions = .default
     ) throws(JSONParseError) -> JSONValue {
         guard bytes.count <= options.maxBytes else {

@@ -1,0 +1,291 @@
+/// The fast path of `JSONValue.parse`: a strict, single-pass reader that builds `JSONValue`s straight from
+/// the bytes, for the inputs that are plainly valid JSON (nearly every usage message).
+///
+/// It never reports an error itself. At the first irregularity of any kind (bad syntax, invalid UTF-8, a
+/// control character in a string, a lone surrogate escape, a duplicate key, an integer beyond 64 bits, a
+/// real that overflows, nesting beyond the limit, trailing bytes) it gives up, and jansson reads the input
+/// instead and names the error with its exact position. So every error still comes from jansson, and every
+/// accepted value is the one jansson would have produced: a differential test holds the two readers to that.
+///
+/// Why not jansson alone: its parse (building its own tree with hash tables, then converting it) costs about
+/// as much as validating the message, and the validation benchmark's one-core target cannot be met through
+/// it. Bounded like the rest: recursion depth is at most `maxDepth`.
+struct FastJSONReader {
+    /// Any irregularity: jansson decides.
+    struct GiveUp: Error {}
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let maxDepth: Int
+    private var i = 0
+
+    init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+        self.bytes = bytes.bindMemory(to: UInt8.self)
+        self.maxDepth = min(maxDepth, 2048)
+    }
+
+    /// The document's value, or `GiveUp`.
+    mutating func read() throws(GiveUp) -> JSONValue {
+        skipWhitespace()
+        let value = try readValue(depth: 0)
+        skipWhitespace()
+        guard i == bytes.count else { throw GiveUp() }
+        return value
+    }
+
+    @inline(__always)
+    private mutating func skipWhitespace() {
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x0A, 0x0D, 0x09: i += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func readValue(depth: Int) throws(GiveUp) -> JSONValue {
+        guard i < bytes.count else { throw GiveUp() }
+        switch bytes[i] {
+        case UInt8(ascii: "{"): return try readObject(depth: depth)
+        case UInt8(ascii: "["): return try readArray(depth: depth)
+        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try readNumber()
+        default: throw GiveUp()
+        }
+    }
+
+    private mutating func expectWord(_ word: StaticString) throws(GiveUp) {
+        let count = word.utf8CodeUnitCount
+        guard i + count <= bytes.count else { throw GiveUp() }
+        let expected = word.utf8Start
+        for k in 0..<count where bytes[i + k] != expected[k] { throw GiveUp() }
+        i += count
+    }
+
+    private mutating func readObject(depth: Int) throws(GiveUp) -> JSONValue {
+        guard depth < maxDepth else { throw GiveUp() }
+        i += 1
+        var keys: [String] = []
+        var values: [JSONValue] = []
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            return .object(JSONObject(uniqueKeys: keys, values: values))
+        }
+        var seen: Set<String>?
+        while true {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw GiveUp() }
+            let key = try readString()
+            // Duplicate keys: linear for small objects, a set once they grow.
+            if seen != nil {
+                guard seen!.insert(key).inserted else { throw GiveUp() }
+            } else {
+                for existing in keys where JSONValue.sameCodePoints(existing, key) { throw GiveUp() }
+                if keys.count >= 16 { seen = Set(keys + [key]) }
+            }
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw GiveUp() }
+            i += 1
+            skipWhitespace()
+            keys.append(key)
+            values.append(try readValue(depth: depth + 1))
+            skipWhitespace()
+            guard i < bytes.count else { throw GiveUp() }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            guard bytes[i] == UInt8(ascii: "}") else { throw GiveUp() }
+            i += 1
+            return .object(JSONObject(uniqueKeys: keys, values: values))
+        }
+    }
+
+    private mutating func readArray(depth: Int) throws(GiveUp) -> JSONValue {
+        guard depth < maxDepth else { throw GiveUp() }
+        i += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+            i += 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try readValue(depth: depth + 1))
+            skipWhitespace()
+            guard i < bytes.count else { throw GiveUp() }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            guard bytes[i] == UInt8(ascii: "]") else { throw GiveUp() }
+            i += 1
+            return .array(elements)
+        }
+    }
+
+    /// A string token, `i` at its opening quote. Escape-free strings (the usual case) are copied once.
+    private mutating func readString() throws(GiveUp) -> String {
+        i += 1
+        let start = i
+        var ascii = true
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "\"") {
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                i += 1
+                if !ascii { guard Self.isValidUTF8(raw) else { throw GiveUp() } }
+                return String(decoding: raw, as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") { return try readEscapedString(from: start) }
+            if byte < 0x20 { throw GiveUp() }
+            if byte >= 0x80 { ascii = false }
+            i += 1
+        }
+        throw GiveUp()
+    }
+
+    private mutating func readEscapedString(from start: Int) throws(GiveUp) -> String {
+        var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        var ascii = out.allSatisfy { $0 < 0x80 }
+        while i < bytes.count {
+            let byte = bytes[i]
+            switch byte {
+            case UInt8(ascii: "\""):
+                i += 1
+                if !ascii { guard out.withUnsafeBufferPointer(Self.isValidUTF8) else { throw GiveUp() } }
+                return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard i + 1 < bytes.count else { throw GiveUp() }
+                let escape = bytes[i + 1]
+                i += 2
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try readHex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                            throw GiveUp()
+                        }
+                        i += 2
+                        let low = try readHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw GiveUp() }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw GiveUp()
+                    }
+                    Self.appendUTF8(scalar, to: &out)
+                default: throw GiveUp()
+                }
+            default:
+                if byte < 0x20 { throw GiveUp() }
+                if byte >= 0x80 { ascii = false }
+                out.append(byte)
+                i += 1
+            }
+        }
+        throw GiveUp()
+    }
+
+    private mutating func readHex4() throws(GiveUp) -> UInt32 {
+        guard i + 4 <= bytes.count else { throw GiveUp() }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[i]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
+            default: throw GiveUp()
+            }
+            value = value << 4 | digit
+            i += 1
+        }
+        return value
+    }
+
+    private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80: out.append(UInt8(scalar))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | scalar >> 6))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | scalar >> 12))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | scalar >> 18))
+            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+
+    /// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF), as jansson requires.
+    static func isValidUTF8(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+        JSONByteScanner.firstInvalidUTF8(in: UnsafeRawBufferPointer(raw)) == nil
+    }
+
+    /// A number token by JSON's grammar: integers exact in 64 bits, anything with a fraction or exponent a
+    /// double. Overflow of either hands over to jansson, which reports it.
+    private mutating func readNumber() throws(GiveUp) -> JSONValue {
+        let start = i
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < bytes.count else { throw GiveUp() }
+        if bytes[i] == UInt8(ascii: "0") {
+            i += 1
+        } else {
+            guard bytes[i] >= UInt8(ascii: "1"), bytes[i] <= UInt8(ascii: "9") else { throw GiveUp() }
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+        }
+        var isReal = false
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            isReal = true
+            i += 1
+            let digits = i
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+            guard i > digits else { throw GiveUp() }
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            isReal = true
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            let digits = i
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+            guard i > digits else { throw GiveUp() }
+        }
+        // jansson reads a token up to the next delimiter: `12abc` is one bad token, not 12 then garbage.
+        if i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"): break
+            default: throw GiveUp()
+            }
+        }
+        let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
+        if !isReal {
+            var value: Int64 = 0
+            let negative = token[0] == UInt8(ascii: "-")
+            for byte in token.dropFirst(negative ? 1 : 0) {
+                let digit = Int64(byte - 48)
+                let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (next, overflow2) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+                guard !overflow1, !overflow2 else { throw GiveUp() }
+                value = next
+            }
+            return .integer(value)
+        }
+        guard let double = Double(String(decoding: token, as: UTF8.self)), double.isFinite else { throw GiveUp() }
+        return .real(double)
+    }
+}

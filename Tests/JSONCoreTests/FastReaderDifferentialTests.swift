@@ -1,0 +1,108 @@
+import Foundation
+@testable import JSONCore
+import Testing
+
+/// The fast reader must accept exactly what jansson accepts, with identical values (integers apart from
+/// reals, key order, every code point), and hand everything else to jansson.
+@Suite("Fast reader against jansson")
+struct FastReaderDifferentialTests {
+    /// Identity, stricter than JSON equality: `1` is not `1.0`, key order counts, doubles compare bitwise.
+    static func identical(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.integer(let x), .integer(let y)): return x == y
+        case (.real(let x), .real(let y)): return x.bitPattern == y.bitPattern
+        case (.string(let x), .string(let y)): return Array(x.utf8) == Array(y.utf8)
+        case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy { identical($0, $1) }
+        case (.object(let x), .object(let y)):
+            return x.keys.map { Array($0.utf8) } == y.keys.map { Array($0.utf8) }
+                && zip(x.values, y.values).allSatisfy { identical($0, $1) }
+        default: return false
+        }
+    }
+
+    /// Both readers on one input: the same value, or the fast reader gives up where jansson fails.
+    static func agree(_ bytes: [UInt8], maxDepth: Int = 512) -> String? {
+        bytes.withUnsafeBytes { raw in
+            var fast = FastJSONReader(raw, maxDepth: maxDepth)
+            let fastValue = try? fast.read()
+            let reference = Result { () throws(JSONParseError) in
+                try JSONValue.parseWithJansson(raw, options: JSONParseOptions(maxDepth: maxDepth))
+            }
+            switch (fastValue, reference) {
+            case (nil, _): return nil  // jansson decides, as `parse` does
+            case (let value?, .success(let expected)):
+                return identical(value, expected) ? nil : "fast read \(value), jansson \(expected)"
+            case (_?, .failure(let error)):
+                return "fast reader accepted what jansson rejects (\(error))"
+            }
+        }
+    }
+
+    static let samples: [String] = [
+        #"{"correlator": "4eae03f1-f34e-40de-8bbe-38017acbc1f4", "tracking_level": 3, "components": [{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "parsl.executors.threads.ThreadPoolExecutor"], "start": 1795555185}"#,
+        "0", "-0", "1.0", "-1.5e-3", "1E2", "1e-400", "1e400", "9223372036854775807", "-9223372036854775808",
+        "9223372036854775808", "-9223372036854775809", "01", "1.", ".5", "-", "1e", "12abc", "[1,]", "{,}",
+        #"{"a":1,"a":2}"#, #"{"a\u0000b": [true, false, null]}"#, #""\ud83d\ude00 \u00e9 \/ \b\f\n\r\t""#,
+        #""\ud83d""#, #""\ude00""#, #""\u12""#, #""\x""#, "\"tab\there\"", "\"é\"", "[[[[]]]]", "{} x", " [ ] ",
+        "tru", "nul", "true false", "\u{feff}{}", "{\"k\":\"v\"", "[1 2]", "{\"a\" 1}", "{\"a\":}", "\"\\u0000\"",
+        String(repeating: "[", count: 600) + String(repeating: "]", count: 600),
+    ]
+
+    @Test func agreeOnHandPickedEdgeCases() {
+        for sample in Self.samples {
+            #expect(Self.agree(Array(sample.utf8)) == nil, "\(sample.prefix(60))")
+        }
+        #expect(Self.agree([0x22, 0xC3, 0x28, 0x22]) == nil)  // invalid UTF-8 in a string
+        #expect(Self.agree([0x22, 0xED, 0xA0, 0x80, 0x22]) == nil)  // an encoded surrogate
+        #expect(Self.agree([0x22, 0xC0, 0xAF, 0x22]) == nil)  // an overlong form
+        #expect(Self.agree(Array("[[[[1]]]]".utf8), maxDepth: 3) == nil)
+    }
+
+    @Test func theFastReaderReallyReadsTheUsualMessage() throws {
+        let message = Array(Self.samples[0].utf8)
+        let value = try message.withUnsafeBytes { raw -> JSONValue? in
+            var fast = FastJSONReader(raw, maxDepth: 512)
+            return try? fast.read()
+        }
+        #expect(value?["tracking_level"] == .integer(3))
+    }
+
+    /// Mutated messages: bytes flipped, inserted, deleted, spliced; tens of thousands of cases per run.
+    @Test func agreeOnMutatedMessages() {
+        var generator = SplitMix64(seed: 20261126)
+        let seeds = Self.samples.map { Array($0.utf8) }
+        let alphabet = Array(#"{}[]":,\0123456789eE.-+ntfu\ "#.utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xE9, 0xFF]
+        var disagreements: [String] = []
+        for _ in 0..<30_000 {
+            var bytes = seeds[Int(generator.next() % UInt64(seeds.count))]
+            for _ in 0..<(1 + Int(generator.next() % 4)) {
+                let position = bytes.isEmpty ? 0 : Int(generator.next() % UInt64(bytes.count))
+                switch generator.next() % 4 {
+                case 0 where !bytes.isEmpty: bytes[position] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                case 1: bytes.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: position)
+                case 2 where !bytes.isEmpty: bytes.remove(at: position)
+                default: bytes.insert(contentsOf: bytes.prefix(Int(generator.next() % 8)), at: position)
+                }
+            }
+            if let problem = Self.agree(bytes) {
+                disagreements.append("\(String(decoding: bytes.prefix(80), as: UTF8.self)): \(problem)")
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+    }
+}
+
+/// A small deterministic generator, so a failure reproduces.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
