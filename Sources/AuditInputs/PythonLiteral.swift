@@ -330,19 +330,10 @@ public enum PythonLiteral {
 
         mutating func hex(_ width: Int) throws(PythonLiteralError) -> UInt32 {
             guard i + width <= bytes.count else { throw error("the message ends inside an escape") }
-            var value: UInt32 = 0
-            for _ in 0..<width {
-                let c = bytes[i]
-                let digit: UInt32
-                switch c {
-                case 0x30...0x39: digit = UInt32(c - 0x30)
-                case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
-                case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
-                default: throw error("bad hexadecimal digit in an escape")
-                }
-                value = value * 16 + digit
-                i += 1
+            guard let value = HexDigits.value(of: bytes[i..<(i + width)]) else {
+                throw error("bad hexadecimal digit in an escape")
             }
+            i += width
             return value
         }
     }

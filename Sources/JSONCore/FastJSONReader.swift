@@ -197,20 +197,8 @@ struct FastJSONReader {
     }
 
     private mutating func readHex4() throws(GiveUp) -> UInt32 {
-        guard i + 4 <= bytes.count else { throw GiveUp() }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[i]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
-            default: throw GiveUp()
-            }
-            value = value << 4 | digit
-            i += 1
-        }
+        guard i + 4 <= bytes.count, let value = HexDigits.value(of: bytes[i..<(i + 4)]) else { throw GiveUp() }
+        i += 4
         return value
     }
 

@@ -213,28 +213,13 @@ enum JSONByteScanner {
                 used.insert(0xFDD0 + UInt16(bytes[i + 2] - 0x90))
             }
             if bytes[i] == backslash, i + 5 < bytes.count, bytes[i + 1] == UInt8(ascii: "u"),
-                let value = hexValue(UnsafeRawBufferPointer(rebasing: bytes[(i + 2)..<(i + 6)]))
+                let value = HexDigits.value(of: bytes[(i + 2)..<(i + 6)]).map({ UInt16($0) })
             {
                 used.insert(value)
             }
             i += 1
         }
         return (UInt16(0xFDD0)...UInt16(0xFDEF)).first { !used.contains($0) }
-    }
-
-    private static func hexValue(_ digits: UnsafeRawBufferPointer) -> UInt16? {
-        var value: UInt16 = 0
-        for byte in digits {
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - 48
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - 87
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - 55
-            default: return nil
-            }
-            value = value << 4 | UInt16(digit)
-        }
-        return value
     }
 
     /// A copy of the input where every `\u0000` escape inside an object key reads `\uXXXX` for `sentinel`.
