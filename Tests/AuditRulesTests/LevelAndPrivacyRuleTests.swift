@@ -29,6 +29,14 @@ struct LevelAndPrivacyRuleTests {
         #expect(!rules(try audit([Parsl.start(level: 2)], level: .fixed(2)).findings).contains("level.mismatch"))
     }
 
+    @Test func anyMessageWhileTrackingIsOff() throws {
+        let found = try audit([Parsl.start(level: 3), Parsl.end()], level: .fixed(0)).findings
+        #expect(rules(found) == ["level.sent-while-disabled", "level.sent-while-disabled"])
+        #expect(found.map(\.locator) == [.line(1), .line(2)])
+        #expect(rules(try audit([Parsl.start(level: 3), Parsl.end()], level: .fixed(3)).findings).isEmpty)
+        #expect(LevelSetting(argument: "0") == .fixed(0) && LevelSetting(argument: "4") == nil)
+    }
+
     @Test func endMessageBelowLevel3() throws {
         let c = "1253b942-0c6e-4d27-9a43-5e0d8f7a6b21"
         let found = try audit([Parsl.start(level: 2, correlator: c), Parsl.end(correlator: c)]).findings

@@ -5,16 +5,20 @@ import JSONCore
 public enum LevelSetting: Sendable, Hashable, CustomStringConvertible {
     /// Each start message's `tracking_level`; an end message takes its session's.
     case auto
-    /// The level the client was configured with (1, 2 or 3).
+    /// The level the client was configured with (1, 2 or 3; 0 for tracking off, when every message is a
+    /// violation).
     case fixed(Int)
 
     public init?(argument: String) {
         switch argument {
         case "auto": self = .auto
-        case "1", "2", "3": self = .fixed(Int(argument)!)
+        case "0", "1", "2", "3": self = .fixed(Int(argument)!)
         default: return nil
         }
     }
+
+    /// `--level 0`: the client was configured with tracking off.
+    public var isDisabled: Bool { self == .fixed(0) }
 
     public var description: String {
         switch self {

@@ -4,7 +4,7 @@ import AuditModel
 public enum RuleCatalogue {
     /// The rules that judge one message on its own, run in this order.
     static let messageRules: [any MessageRule] = [
-        InvalidJSONRule(), SchemaViolationRule(), LevelMismatchRule(), ConfigDisclosedRule(),
+        InvalidJSONRule(), SchemaViolationRule(), SentWhileDisabledRule(), LevelMismatchRule(), ConfigDisclosedRule(),
         ExecutionDisclosedRule(), ForbiddenFieldRule(), UserCodeIdentifierRule(), PersonalDataRule(),
         CorrelatorNotRandomRule(), TimestampPrecisionRule(), ProjectNameRule(),
     ]
@@ -14,7 +14,7 @@ public enum RuleCatalogue {
         InvalidUTF8Rule.descriptor, DuplicateKeyRule.descriptor, NotObjectRule.descriptor, OversizeRule.descriptor,
         CaptureTruncatedRule.descriptor, FragmentMissingRule.descriptor, CaptureDamagedRule.descriptor,
         UnsupportedLinkTypeRule.descriptor, LogUnparseableRule.descriptor, JournalTornRecordRule.descriptor,
-        SchemaViolationRule.descriptor, LevelMismatchRule.descriptor, ConfigDisclosedRule.descriptor,
+        SchemaViolationRule.descriptor, SentWhileDisabledRule.descriptor, LevelMismatchRule.descriptor, ConfigDisclosedRule.descriptor,
         ExecutionDisclosedRule.descriptor, EndMessageBelow3Rule.descriptor, ForbiddenFieldRule.descriptor,
         UserCodeIdentifierRule.descriptor, PersonalDataRule.descriptor, CorrelatorNotRandomRule.descriptor,
         TimestampPrecisionRule.descriptor, ProjectNameRule.descriptor, EndWithoutStartRule.descriptor,

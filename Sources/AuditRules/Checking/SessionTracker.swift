@@ -56,7 +56,7 @@ final class SessionTracker {
                     EndWithoutStartRule.descriptor, .root, "the start message of this run was not seen before its end",
                     level: level))
             }
-            if let level, !facts.endLevels.contains(level) {
+            if let level, level > 0, !facts.endLevels.contains(level) {
                 let origin = configuration.level == .auto ? "from its start message" : "from --level"
                 findings.append(finding(
                     EndMessageBelow3Rule.descriptor, .root, EndMessageBelow3Rule.message(level: level, from: origin), level: level))

@@ -14,7 +14,9 @@ public struct ExecutionDisclosedRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        guard context.kind == .start, let level = context.judgedLevel else { return }
+        // With tracking off every message is the violation (`level.sent-while-disabled`), not its fields.
+        guard context.kind == .start, let level = context.judgedLevel, !context.configuration.level.isDisabled
+        else { return }
         for annotation in context.disclosures(of: .execution, above: level) {
             let field = annotation.pointer.tokens.last ?? "message"
             findings.append(context.finding(

@@ -12,7 +12,7 @@ public struct LevelMismatchRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        guard case .fixed(let expected) = context.configuration.level, context.kind == .start,
+        guard case .fixed(let expected) = context.configuration.level, expected > 0, context.kind == .start,
             let (pointer, value) = context.values(withRole: .level).first
         else { return }
         guard value.exactInteger != Int64(expected) else { return }

@@ -11,7 +11,7 @@ struct Check: ParsableCommand {
     @Argument(help: "Inputs: file paths, or '-' for standard input. Their kind is detected from their content.")
     var inputs: [String]
 
-    @Option(help: "The level the client was configured with: auto, 1, 2 or 3.")
+    @Option(help: "The level the client was configured with: auto, 1, 2 or 3 (0: tracking off, so no message may appear).")
     var level: String = "auto"
 
     @Option(name: .customLong("input-type"), help: "Force the input kind: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -32,7 +32,7 @@ struct Check: ParsableCommand {
     @OptionGroup var report: ReportArguments
 
     func validate() throws {
-        guard LevelSetting(argument: level) != nil else { throw ValidationError("--level must be auto, 1, 2 or 3 (got '\(level)')") }
+        guard LevelSetting(argument: level) != nil else { throw ValidationError("--level must be auto, 0, 1, 2 or 3 (got '\(level)')") }
         if let inputType, InputKind(rawValue: inputType) == nil {
             throw ValidationError("--input-type must be one of \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }

@@ -23,7 +23,7 @@ struct Listen: ParsableCommand {
     @Option(help: "The journal file to create (it must not exist, or be empty).")
     var journal: String
 
-    @Option(help: "The level the client was configured with: auto, 1, 2 or 3.")
+    @Option(help: "The level the client was configured with: auto, 1, 2 or 3 (0: tracking off, so no message may appear).")
     var level: String = "auto"
 
     @Option(help: "Stop after this many seconds.")
@@ -47,7 +47,7 @@ struct Listen: ParsableCommand {
 
     func validate() throws {
         guard LevelSetting(argument: level) != nil else {
-            throw ValidationError("--level must be auto, 1, 2 or 3 (got '\(level)')")
+            throw ValidationError("--level must be auto, 0, 1, 2 or 3 (got '\(level)')")
         }
     }
 
