@@ -141,6 +141,8 @@ final class SessionTracker {
 
     /// A one-line description of how two component lists differ (as multisets), or `nil` when they agree.
     static func drift(_ before: [JSONValue], _ after: [JSONValue]) -> String? {
+        // The usual case, the same list in the same order, needs no counting.
+        if before == after { return nil }
         var counts: [JSONValue: Int] = [:]
         for component in before { counts[component, default: 0] += 1 }
         for component in after { counts[component, default: 0] -= 1 }
