@@ -102,9 +102,12 @@ final class SessionTracker {
     }
 
     private func remember(_ facts: SessionFacts, message: AuditedMessage) {
+        // Only a session that will send an end needs its configuration kept for the drift check; the others
+        // keep just enough to recognise a duplicate start.
+        let expectsEnd = facts.level.map { facts.endLevels.contains($0) } ?? true
         sessions[facts.correlator] = Session(
             source: message.source, locator: message.locator, level: facts.level, startTime: facts.startTime,
-            configuration: facts.configuration, endLevels: facts.endLevels)
+            configuration: expectsEnd ? facts.configuration : nil, endLevels: facts.endLevels)
         arrival.append(facts.correlator)
         if arrival.count - arrivalHead > configuration.sessionCapacity {
             let oldest = arrival[arrivalHead]
