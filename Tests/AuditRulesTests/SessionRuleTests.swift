@@ -1,4 +1,5 @@
 import Foundation
+import AuditInputs
 import AuditModel
 import AuditRules
 import Testing
@@ -54,5 +55,37 @@ struct SessionRuleTests {
         }
         #expect(forgotten == 40)
         #expect(checker.finish().count == 10)
+    }
+}
+
+@Suite("parallel checking")
+struct ParallelRunTests {
+    @Test func theReportIsTheSameWhateverTheThreadCount() throws {
+        // Enough records for several parallel batches, with per-message and session findings mixed in.
+        var lines: [String] = []
+        for i in 0..<5_000 {
+            let correlator = String(format: "%08x-0000-4000-8000-%012x", i % 1_700, i)
+            switch i % 5 {
+            case 0: lines.append(Parsl.start(level: 3, correlator: correlator))
+            case 1: lines.append(Parsl.end(correlator: correlator, executionTime: String(i % 7)))
+            case 2: lines.append(Parsl.start(level: 1, correlator: correlator, components: #""acme.X""#))
+            case 3: lines.append("1{broken \(i)")
+            default: lines.append(Parsl.start(level: 2, correlator: correlator, extra: #", "project_name": "p\#(i)@x.org""#))
+            }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-parallel-\(UUID().uuidString).wire").path
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        func report(threads: Int) throws -> AuditReport {
+            var run = AuditRun(threads: threads)
+            run.batchSize = 512
+            return run.run([path], checker: try Checker(configuration: CheckConfiguration()))
+        }
+        let one = try report(threads: 1)
+        let four = try report(threads: 4)
+        #expect(one.messages.count == 5_000)
+        #expect(one.findings.count > 5_000)
+        #expect(one.findings == four.findings)
+        #expect(one.messages == four.messages)
     }
 }

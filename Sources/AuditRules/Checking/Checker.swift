@@ -119,14 +119,24 @@ public struct AuditRun {
     }
 }
 
-/// Result slots that parallel workers fill at distinct indices. `@unchecked Sendable` because each index is
-/// written by exactly one worker and read only after `concurrentPerform` returns, which orders the accesses.
+/// Result slots that parallel workers fill at distinct indices. `@unchecked Sendable` because each slot is
+/// written by exactly one worker, through memory allocated once (no array uniqueness check or reallocation
+/// can race), and read only after `concurrentPerform` returns, which orders the accesses.
 private final class VerdictSlots: @unchecked Sendable {
-    private var slots: [RecordVerdict?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ verdict: RecordVerdict, at index: Int) {
-        slots.withUnsafeMutableBufferPointer { $0[index] = verdict }
+    private let slots: UnsafeMutableBufferPointer<RecordVerdict?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
     }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func store(_ verdict: RecordVerdict, at index: Int) { slots[index] = verdict }
+
     func take() -> [RecordVerdict] { slots.map { $0! } }
 }
 
