@@ -10,11 +10,53 @@ import JSONCore
 struct JSONReport {
     let report: AuditReport
 
+    /// The same text as rendering `document()`, but streamed: each message and finding becomes a small
+    /// value, is written and dropped, so a report of hundreds of thousands of findings never exists twice.
     func render() -> String {
-        PrettyJSON(inlineSmallContainers: true).render(document()) + "\n"
+        let printer = PrettyJSON(inlineSmallContainers: true)
+        let skeleton = document(listing: false)
+        guard case .object(let top) = skeleton else { return printer.render(skeleton) + "\n" }
+        var out = "{\n"
+        let inner = printer.indentation(1)
+        for (index, (key, value)) in top.enumerated() {
+            out += inner
+            PrettyJSON.writeScalar(.string(key), to: &out)
+            out += ": "
+            switch key {
+            case "messages": stream(report.messages, as: Self.message, printer: printer, to: &out)
+            case "findings": stream(report.findings, as: Self.finding, printer: printer, to: &out)
+            default: printer.write(value, depth: 1, to: &out)
+            }
+            out += index + 1 < top.count ? ",\n" : "\n"
+        }
+        out += "}\n"
+        return out
     }
 
-    func document() -> JSONValue {
+    /// An array member of the top-level object, one element at a time, laid out as `PrettyJSON` lays out
+    /// arrays of objects.
+    private func stream<Element>(
+        _ elements: [Element], as value: (Element) -> JSONValue, printer: PrettyJSON, to out: inout String
+    ) {
+        guard !elements.isEmpty else {
+            out += "[]"
+            return
+        }
+        let indent = printer.indentation(2)
+        out += "[\n"
+        for (index, element) in elements.enumerated() {
+            out += indent
+            printer.write(value(element), depth: 2, to: &out)
+            out += index + 1 < elements.count ? ",\n" : "\n"
+        }
+        out += printer.indentation(1) + "]"
+    }
+
+    func document() -> JSONValue { document(listing: true) }
+
+    /// The report as one value; without `listing`, `messages` and `findings` are left empty for `render`
+    /// to stream.
+    private func document(listing: Bool) -> JSONValue {
         orderedObject([
             "tool": orderedObject(["name": .string(report.toolName), "version": .string(report.toolVersion)]),
             "summary": orderedObject([
@@ -27,8 +69,8 @@ struct JSONReport {
                     "note": .integer(Int64(report.count(.note))),
                 ]),
             ]),
-            "messages": .array(report.messages.map(Self.message)),
-            "findings": .array(report.findings.map(Self.finding)),
+            "messages": .array(listing ? report.messages.map(Self.message) : []),
+            "findings": .array(listing ? report.findings.map(Self.finding) : []),
             "inputs": .array(report.inputs.map(Self.input)),
         ])
     }

@@ -30,10 +30,20 @@ struct PrettyJSON {
 
     func render(_ value: JSONValue) -> String {
         var out = ""
-        var indents = [""]
-        write(value, at: .root, depth: 0, to: &out, indents: &indents)
+        write(value, depth: 0, to: &out)
         return out
     }
+
+    /// Appends `value` as it would appear nested `depth` levels deep in a larger document (its first line
+    /// unindented, the following ones indented for that depth): lets a writer stream a long array element by
+    /// element instead of building the whole document first.
+    func write(_ value: JSONValue, depth: Int, to out: inout String) {
+        var indents = [""]
+        write(value, at: .root, depth: depth, to: &out, indents: &indents)
+    }
+
+    /// The indentation of `depth` levels.
+    func indentation(_ depth: Int) -> String { String(repeating: indentUnit, count: depth) }
 
     /// JSON text, escaped when asked.
     private func emit(_ text: String, to out: inout String) {

@@ -18,39 +18,50 @@ public enum ReportWriter {
     }
 
     /// Renders and writes one report: to standard output for `-`, else to the file, replaced atomically so
-    /// a reader never sees half a report.
+    /// a reader never sees half a report. The text is written from its own storage (no second copy of a
+    /// report that may run to hundreds of megabytes).
     public static func write(_ report: AuditReport, to target: ReportTarget, options: ReportOptions = .init())
         throws(ReportWriteError)
     {
-        let data = Data(render(report, format: target.format, options: options).utf8)
-        if target.writesToStandardOutput {
-            do {
-                try FileHandle.standardOutput.write(contentsOf: data)
-            } catch {
-                throw ReportWriteError(
-                    target: target, reason: "cannot write to standard output: \(error.localizedDescription)")
-            }
-            return
+        var text = render(report, format: target.format, options: options)
+        let failure: String? = text.withUTF8 { bytes in
+            target.writesToStandardOutput
+                ? writeAll(bytes, to: 1).map { "cannot write to standard output: \($0)" }
+                : replaceFile(target.path, with: bytes).map { "cannot write \(target.path): \($0)" }
         }
-        do {
-            try data.write(to: URL(fileURLWithPath: target.path), options: .atomic)
-        } catch {
-            throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(Self.reason(error))")
-        }
+        if let failure { throw ReportWriteError(target: target, reason: failure) }
     }
 
-    /// The system's own words when there are some (`No such file or directory`), not Foundation's wrapper.
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-            underlying.domain == NSPOSIXErrorDomain, let message = strerror(Int32(underlying.code))
-        {
-            return String(cString: message)
+    /// Writes every byte to a descriptor; the system's reason on failure.
+    private static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            offset += written
         }
-        if nsError.domain == NSPOSIXErrorDomain, let message = strerror(Int32(nsError.code)) {
-            return String(cString: message)
+        return nil
+    }
+
+    /// Writes a temporary file beside `path`, then renames it over `path`.
+    private static func replaceFile(_ path: String, with bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let temporary = path + ".usage-audit-\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        if let failure = writeAll(bytes, to: descriptor) {
+            close(descriptor)
+            unlink(temporary)
+            return failure
         }
-        return nsError.localizedDescription
+        guard close(descriptor) == 0, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            return reason
+        }
+        return nil
     }
 }
 

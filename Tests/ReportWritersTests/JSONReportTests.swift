@@ -216,3 +216,20 @@ import Testing
                 .hasPrefix("{\"source\""))
     }
 }
+
+@Suite("JSON report streaming")
+struct JSONReportStreamingTests {
+    /// `render` streams messages and findings; it must write exactly what rendering the whole document does.
+    @Test(arguments: ["mixed", "clean", "many", "empty"])
+    func streamedTextEqualsTheWholeDocument(_ name: String) {
+        let report: AuditReport
+        switch name {
+        case "mixed": report = SampleReports.mixed()
+        case "clean": report = SampleReports.clean()
+        case "many": report = SampleReports.many(50)
+        default: report = AuditReport(inputs: [], messages: [], findings: [], rules: [])
+        }
+        let json = JSONReport(report: report)
+        #expect(json.render() == PrettyJSON(inlineSmallContainers: true).render(json.document()) + "\n")
+    }
+}
