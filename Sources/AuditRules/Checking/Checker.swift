@@ -50,7 +50,7 @@ public final class Checker {
 
 /// A whole `check` run over several inputs: records are read in order, audited in parallel in batches, and
 /// completed by the session step in input order, so the report is the same whatever the thread count.
-public struct AuditRun {
+public struct AuditRun: Sendable {
     public var inputKind: InputKind?
     public var port: UInt16
     /// Threads auditing records; 1 audits on the calling thread.
@@ -82,21 +82,29 @@ public struct AuditRun {
                 continue
             }
             var summary = InputSummary(source: path, kind: reader.kind.rawValue)
+            // A pipeline of two batches: while the workers audit batch N+1, this thread completes batch N
+            // (the session step, in input order) and reads batch N+2, so no core waits for the sequential
+            // part. Verdicts are completed strictly in input order, so the report does not depend on timing.
+            var inFlight: PendingBatch?
             while true {
                 var batch: [InputRecord] = []
                 batch.reserveCapacity(batchSize)
                 while batch.count < batchSize, let record = reader.next() { batch.append(record) }
-                if batch.isEmpty { break }
-                var verdicts = auditBatch(batch, source: path, auditor: checker.auditor)
-                for i in verdicts.indices {
-                    let (completed, found) = checker.complete(&verdicts[i])
-                    if var message = completed {
-                        if !keepPayloads { message.payload = nil }
-                        messages.append(message)
-                        summary.messages += 1
+                let next = batch.isEmpty ? nil : PendingBatch(batch, source: path, run: self, auditor: checker.auditor)
+                if let previous = inFlight {
+                    var verdicts = previous.wait()
+                    for i in verdicts.indices {
+                        let (completed, found) = checker.complete(&verdicts[i])
+                        if var message = completed {
+                            if !keepPayloads { message.payload = nil }
+                            messages.append(message)
+                            summary.messages += 1
+                        }
+                        findings += found
                     }
-                    findings += found
                 }
+                guard let next else { break }
+                inFlight = next
             }
             summary.readError = reader.readError
             inputs.append(summary)
@@ -116,6 +124,25 @@ public struct AuditRun {
             for i in lower..<upper { results.store(auditor.audit(batch[i], source: source), at: i) }
         }
         return results.take()
+    }
+}
+
+/// A batch being audited on other threads; `wait()` returns its verdicts in record order. `@unchecked
+/// Sendable` because the verdicts are written once by the worker before it signals, and read only after.
+private final class PendingBatch: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var verdicts: [RecordVerdict] = []
+
+    init(_ batch: [InputRecord], source: String, run: AuditRun, auditor: RecordAuditor) {
+        DispatchQueue.global().async { [self] in
+            verdicts = run.auditBatch(batch, source: source, auditor: auditor)
+            done.signal()
+        }
+    }
+
+    func wait() -> [RecordVerdict] {
+        done.wait()
+        return verdicts
     }
 }
 
