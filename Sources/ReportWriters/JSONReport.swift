@@ -23,8 +23,8 @@ struct JSONReport {
             PrettyJSON.writeScalar(.string(key), to: &out)
             out += ": "
             switch key {
-            case "messages": stream(report.messages, as: Self.message, printer: printer, to: &out)
-            case "findings": stream(report.findings, as: Self.finding, printer: printer, to: &out)
+            case "messages": stream(report.messages, printer: printer, to: &out) { Self.write($0, to: &$1) }
+            case "findings": stream(report.findings, printer: printer, to: &out) { Self.write($0, to: &$1) }
             default: printer.write(value, depth: 1, to: &out)
             }
             out += index + 1 < top.count ? ",\n" : "\n"
@@ -36,7 +36,7 @@ struct JSONReport {
     /// An array member of the top-level object, one element at a time, laid out as `PrettyJSON` lays out
     /// arrays of objects.
     private func stream<Element>(
-        _ elements: [Element], as value: (Element) -> JSONValue, printer: PrettyJSON, to out: inout String
+        _ elements: [Element], printer: PrettyJSON, to out: inout String, _ write: (Element, inout String) -> Void
     ) {
         guard !elements.isEmpty else {
             out += "[]"
@@ -46,7 +46,7 @@ struct JSONReport {
         out += "[\n"
         for (index, element) in elements.enumerated() {
             out += indent
-            printer.write(value(element), depth: 2, to: &out)
+            write(element, &out)
             out += index + 1 < elements.count ? ",\n" : "\n"
         }
         out += printer.indentation(1) + "]"
@@ -73,6 +73,64 @@ struct JSONReport {
             "findings": .array(listing ? report.findings.map(Self.finding) : []),
             "inputs": .array(report.inputs.map(Self.input)),
         ])
+    }
+
+    // MARK: Elements written directly
+    //
+    // A message or finding is an object of more than three members, so `PrettyJSON` lays it out one member
+    // per line, and its locator (one scalar member) inline. Writing that layout straight from the struct
+    // spares building a `JSONValue` per element; `streamedTextEqualsTheWholeDocument` holds the two equal.
+
+    /// Members of an element of a top-level array sit at depth 3; the element's closing brace at depth 2.
+    private static let memberIndent = PrettyJSON().indentation(3)
+    private static let closeIndent = PrettyJSON().indentation(2)
+
+    private static func member(_ key: String, first: Bool = false, to out: inout String) {
+        out += first ? "{\n" : ",\n"
+        out += memberIndent
+        PrettyJSON.writeScalar(.string(key), to: &out)
+        out += ": "
+    }
+
+    private static func string(_ text: String?, to out: inout String) {
+        if let text { PrettyJSON.writeScalar(.string(text), to: &out) } else { out += "null" }
+    }
+
+    private static func number(_ value: Int?, to out: inout String) {
+        if let value { out += String(value) } else { out += "null" }
+    }
+
+    private static func locator(_ locator: Locator?, to out: inout String) {
+        guard let locator else {
+            out += "null"
+            return
+        }
+        out += "{"
+        PrettyJSON.writeScalar(.string(locator.kind), to: &out)
+        out += ": " + String(locator.number) + "}"
+    }
+
+    static func write(_ message: AuditedMessage, to out: inout String) {
+        member("source", first: true, to: &out); string(message.source, to: &out)
+        member("locator", to: &out); locator(message.locator, to: &out)
+        member("kind", to: &out); string(message.kind.rawValue, to: &out)
+        member("level", to: &out); number(message.level, to: &out)
+        member("correlator", to: &out); string(message.correlator, to: &out)
+        member("generation", to: &out); string(message.generation, to: &out)
+        member("findings", to: &out); number(message.findings, to: &out)
+        out += "\n" + closeIndent + "}"
+    }
+
+    static func write(_ finding: Finding, to out: inout String) {
+        member("rule", first: true, to: &out); string(finding.rule, to: &out)
+        member("severity", to: &out); string(finding.severity.rawValue, to: &out)
+        member("source", to: &out); string(finding.source, to: &out)
+        member("locator", to: &out); locator(finding.locator, to: &out)
+        member("pointer", to: &out); string(finding.pointer.description, to: &out)
+        member("level", to: &out); number(finding.level, to: &out)
+        member("correlator", to: &out); string(finding.correlator, to: &out)
+        member("message", to: &out); string(finding.message, to: &out)
+        out += "\n" + closeIndent + "}"
     }
 
     static func input(_ input: InputSummary) -> JSONValue {
