@@ -89,3 +89,12 @@ struct ParallelRunTests {
         #expect(one.messages == four.messages)
     }
 }
+
+@Suite("session findings point where the schemas say")
+struct SessionPointerTests {
+    @Test func aDuplicateLegacyStartPointsAtItsUuid() throws {
+        let g2 = #"{"uuid": "4eae03f1-f34e-40de-8bbe-38017acbc1f4", "parsl_v": "2024.03.04", "python_v": "3.11.7", "os": "Linux", "os_v": "6.1.0", "start": 1709600000.0}"#
+        let found = try audit([g2, g2]).findings.filter { $0.rule == "session.duplicate" }
+        #expect(found.map(\.pointer.description) == ["/uuid"])
+    }
+}

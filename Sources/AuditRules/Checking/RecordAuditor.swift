@@ -22,6 +22,11 @@ struct SessionFacts: Sendable {
     var configuration: [JSONValue]?
     /// The levels at which this generation sends end messages.
     var endLevels: Set<Int>
+    /// Where the correlator, the execution time and the component list sit in this message (from the
+    /// schemas' roles: `uuid` in old generations, `correlator` today), for pointing session findings.
+    var correlatorPointer: JSONPointer
+    var durationPointer: JSONPointer?
+    var componentsPointer: JSONPointer?
 }
 
 /// Audits one record on its own: decoding, classification, schema validation and every message rule.
@@ -178,7 +183,10 @@ public struct RecordAuditor: Sendable {
                 endTime: context.values(withRole: .endTime).first?.value.doubleValue,
                 duration: context.values(withRole: .duration).first?.value.doubleValue,
                 configuration: Self.configurationComponents(context),
-                endLevels: schemas.levels(of: .end, generations: shape.generations))
+                endLevels: schemas.levels(of: .end, generations: shape.generations),
+                correlatorPointer: context.values(withRole: .correlator).first?.pointer ?? .root,
+                durationPointer: context.values(withRole: .duration).first?.pointer,
+                componentsPointer: context.values(withRole: .componentList).first?.pointer)
         }
         return RecordVerdict(message: message, findings: findings, session: facts)
     }

@@ -39,7 +39,7 @@ final class SessionTracker {
         case .start:
             if let earlier = sessions[facts.correlator] {
                 findings.append(finding(
-                    DuplicateSessionRule.descriptor, JSONPointer(tokens: ["correlator"]),
+                    DuplicateSessionRule.descriptor, facts.correlatorPointer,
                     "a start message with this correlator was already seen (\(earlier.source), \(earlier.locator))",
                     level: facts.level))
             } else {
@@ -66,7 +66,7 @@ final class SessionTracker {
                     abs(duration - (end - start)) > ExecutionTimeMismatchRule.toleranceSeconds
                 {
                     findings.append(finding(
-                        ExecutionTimeMismatchRule.descriptor, JSONPointer(tokens: ["execution_time"]),
+                        ExecutionTimeMismatchRule.descriptor, facts.durationPointer ?? .root,
                         "execution_time is \(Self.format(duration)) s but end - start is \(Self.format(end - start)) s",
                         level: level))
                 }
@@ -76,7 +76,7 @@ final class SessionTracker {
                     let names = (before + after).compactMap { Self.componentName($0) }
                         .filter { !configuration.isAllowedComponent($0) }
                     findings.append(finding(
-                        ConfigDriftRule.descriptor, JSONPointer(tokens: ["components"]), drift, level: level,
+                        ConfigDriftRule.descriptor, facts.componentsPointer ?? .root, drift, level: level,
                         sensitive: Array(Set(names)).sorted()))
                 }
                 sessions[facts.correlator]?.ended = true
