@@ -41,6 +41,15 @@ struct SessionRuleTests {
         let found = try audit([Parsl.start(level: 3), drifted]).findings
         #expect(rules(found) == ["session.config-drift"])
         #expect(found[0].message.contains("HighThroughputExecutor"))
+        #expect(found[0].pointer.description == "/components")
+
+        // User code named in a drifting configuration is marked sensitive, for --redact.
+        let acmeStart = Parsl.start(level: 3, components: #"\#(Parsl.config), "acme.Provider""#)
+        let acmeEnd = Parsl.end(components: #"\#(dfk), \#(Parsl.config), "acme.OtherProvider""#)
+        let drift = try audit([acmeStart, acmeEnd], namespaces: ["parsl.", "acme"]).findings.filter { $0.rule == "session.config-drift" }
+        #expect(drift.count == 1)
+        let plain = try audit([acmeStart, acmeEnd]).findings.first { $0.rule == "session.config-drift" }
+        #expect(plain?.sensitiveValues == ["acme.OtherProvider", "acme.Provider"])
     }
 
     @Test func sessionMemoryIsBounded() throws {

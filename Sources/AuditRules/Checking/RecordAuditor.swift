@@ -25,6 +25,8 @@ struct SessionFacts: Sendable {
     /// Where the correlator, the execution time and the component list sit in this message (from the
     /// schemas' roles: `uuid` in old generations, `correlator` today), for pointing session findings.
     var correlatorPointer: JSONPointer
+    /// The component names (role `component-name`), for masking user code in a drift finding.
+    var componentNames: [String]
     var durationPointer: JSONPointer?
     var componentsPointer: JSONPointer?
 }
@@ -185,6 +187,7 @@ public struct RecordAuditor: Sendable {
                 configuration: Self.configurationComponents(context),
                 endLevels: schemas.levels(of: .end, generations: shape.generations),
                 correlatorPointer: context.values(withRole: .correlator).first?.pointer ?? .root,
+                componentNames: context.values(withRole: .componentName).compactMap(\.value.stringValue),
                 durationPointer: context.values(withRole: .duration).first?.pointer,
                 componentsPointer: context.values(withRole: .componentList).first?.pointer)
         }

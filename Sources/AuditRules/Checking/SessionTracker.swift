@@ -11,6 +11,7 @@ final class SessionTracker {
         var level: Int?
         var startTime: Double?
         var configuration: [JSONValue]?
+        var componentNames: [String]
         var endLevels: Set<Int>
         var ended = false
     }
@@ -73,7 +74,7 @@ final class SessionTracker {
                 if let before = session.configuration, let after = facts.configuration,
                     let drift = Self.drift(before, after)
                 {
-                    let names = (before + after).compactMap { Self.componentName($0) }
+                    let names = (session.componentNames + facts.componentNames)
                         .filter { !configuration.isAllowedComponent($0) }
                     findings.append(finding(
                         ConfigDriftRule.descriptor, facts.componentsPointer ?? .root, drift, level: level,
@@ -107,7 +108,8 @@ final class SessionTracker {
         let expectsEnd = facts.level.map { facts.endLevels.contains($0) } ?? true
         sessions[facts.correlator] = Session(
             source: message.source, locator: message.locator, level: facts.level, startTime: facts.startTime,
-            configuration: expectsEnd ? facts.configuration : nil, endLevels: facts.endLevels)
+            configuration: expectsEnd ? facts.configuration : nil,
+            componentNames: expectsEnd ? facts.componentNames : [], endLevels: facts.endLevels)
         arrival.append(facts.correlator)
         if arrival.count - arrivalHead > configuration.sessionCapacity {
             let oldest = arrival[arrivalHead]
@@ -139,8 +141,6 @@ final class SessionTracker {
             level: level, correlator: correlator,
             message: "no end message arrived for this level-\(level) run (level 3 sends one when the workflow ends)")
     }
-
-    static func componentName(_ value: JSONValue) -> String? { value.stringValue ?? value["c"]?.stringValue }
 
     /// A one-line description of how two component lists differ (as multisets), or `nil` when they agree.
     static func drift(_ before: [JSONValue], _ after: [JSONValue]) -> String? {
