@@ -36,13 +36,28 @@ public struct MessageContext: Sendable {
     public let schemaViolations: [SchemaViolation]
     public let configuration: CheckConfiguration
     /// The values of the fields that carry a role, found once per message.
-    private let roleValues: [FieldRole: [(pointer: JSONPointer, value: JSONValue)]]
+    private let roleValues: RoleValues
+
+    public typealias RoleValues = [FieldRole: [(pointer: JSONPointer, value: JSONValue)]]
+
+    /// The values of the fields that carry a role, each place once.
+    public static func roleValues(of annotations: [LocatedAnnotation], in message: JSONValue) -> RoleValues {
+        var roleValues: RoleValues = [:]
+        for annotation in annotations {
+            guard let role = annotation.role,
+                roleValues[role]?.contains(where: { $0.pointer == annotation.pointer }) != true,
+                let value = annotation.pointer.resolve(in: message)
+            else { continue }
+            roleValues[role, default: []].append((annotation.pointer, value))
+        }
+        return roleValues
+    }
 
     public init(
         source: String, locator: Locator, framing: Framing, message: JSONValue, object: JSONObject, kind: MessageKind,
         shape: SchemaDocument, schema: SchemaDocument, generation: String, declaredLevel: Int?, judgedLevel: Int?,
         correlator: String?, annotations: [LocatedAnnotation], schemaViolations: [SchemaViolation],
-        configuration: CheckConfiguration
+        configuration: CheckConfiguration, roleValues: RoleValues? = nil
     ) {
         self.source = source
         self.locator = locator
@@ -59,15 +74,7 @@ public struct MessageContext: Sendable {
         self.annotations = annotations
         self.schemaViolations = schemaViolations
         self.configuration = configuration
-        var roleValues: [FieldRole: [(pointer: JSONPointer, value: JSONValue)]] = [:]
-        for annotation in annotations {
-            guard let role = annotation.role,
-                roleValues[role]?.contains(where: { $0.pointer == annotation.pointer }) != true,
-                let value = annotation.pointer.resolve(in: message)
-            else { continue }
-            roleValues[role, default: []].append((annotation.pointer, value))
-        }
-        self.roleValues = roleValues
+        self.roleValues = roleValues ?? Self.roleValues(of: annotations, in: message)
     }
 
     /// A finding of `rule` about this message, at its default severity.
@@ -82,6 +89,14 @@ public struct MessageContext: Sendable {
     /// The annotations carrying a role, with the value at their place.
     public func values(withRole role: FieldRole) -> [(pointer: JSONPointer, value: JSONValue)] {
         roleValues[role] ?? []
+    }
+
+    /// For the level rules: the judged level and the fields disclosing `kind` above it, or `nil` when the
+    /// rules do not apply (end messages take their session's level; with tracking off every message is the
+    /// violation, `level.sent-while-disabled`, not its fields).
+    public func levelDisclosures(of kind: Disclosure) -> (level: Int, fields: [LocatedAnnotation])? {
+        guard self.kind == .start, let level = judgedLevel, !configuration.level.isDisabled else { return nil }
+        return (level, disclosures(of: kind, above: level))
     }
 
     /// Annotations that disclose `kind` above `level`, outermost only: once `/components` is reported,

@@ -145,20 +145,21 @@ public struct RecordAuditor: Sendable {
         let annotations = schemas.annotations(of: value, under: shape)
         // Generations without per-level start documents sent everything or nothing: judged as level 3.
         let allOrNothing = schemas.isAllOrNothing(shape)
-        let declaredLevel = annotations.first { $0.role == .level }.flatMap { $0.pointer.resolve(in: value)?.exactInteger }
-            .flatMap { (1...3).contains($0) ? Int($0) : nil }
+        let roles = MessageContext.roleValues(of: annotations, in: value)
+        let declaredLevel = roles[.level]?.first?.value.exactInteger.flatMap { (1...3).contains($0) ? Int($0) : nil }
         let judgedLevel: Int?
         switch configuration.level {
         case .fixed(let level): judgedLevel = level
         case .auto: judgedLevel = kind == .start ? (declaredLevel ?? (allOrNothing ? 3 : nil)) : nil
         }
         let schema = kind == .start ? schemas.schema(like: shape, level: declaredLevel) : shape
-        let correlator = annotations.first { $0.role == .correlator }.flatMap { $0.pointer.resolve(in: value)?.stringValue }
+        let correlator = roles[.correlator]?.first?.value.stringValue
         let context = MessageContext(
             source: source, locator: locator, framing: framing, message: value, object: object, kind: kind,
             shape: shape, schema: schema, generation: generation, declaredLevel: declaredLevel,
             judgedLevel: judgedLevel, correlator: correlator, annotations: annotations,
-            schemaViolations: validator.violations(of: value, against: schema.id), configuration: configuration)
+            schemaViolations: validator.violations(of: value, against: schema.id), configuration: configuration,
+            roleValues: roles)
 
         var findings = early
         if framing == .bare || (shape.framing == "bare" && framing != .versioned) {

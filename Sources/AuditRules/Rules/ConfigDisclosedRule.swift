@@ -13,10 +13,8 @@ public struct ConfigDisclosedRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        // With tracking off every message is the violation (`level.sent-while-disabled`), not its fields.
-        guard context.kind == .start, let level = context.judgedLevel, !context.configuration.level.isDisabled
-        else { return }
-        for annotation in context.disclosures(of: .configuration, above: level) {
+        guard let (level, fields) = context.levelDisclosures(of: .configuration) else { return }
+        for annotation in fields {
             let field = annotation.pointer.tokens.last ?? "message"
             findings.append(context.finding(
                 Self.descriptor, at: annotation.pointer,

@@ -14,10 +14,8 @@ public struct ExecutionDisclosedRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        // With tracking off every message is the violation (`level.sent-while-disabled`), not its fields.
-        guard context.kind == .start, let level = context.judgedLevel, !context.configuration.level.isDisabled
-        else { return }
-        for annotation in context.disclosures(of: .execution, above: level) {
+        guard let (level, fields) = context.levelDisclosures(of: .execution) else { return }
+        for annotation in fields {
             let field = annotation.pointer.tokens.last ?? "message"
             findings.append(context.finding(
                 Self.descriptor, at: annotation.pointer,
