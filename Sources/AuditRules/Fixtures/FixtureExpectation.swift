@@ -12,7 +12,7 @@ struct FixtureExpectation {
     var findings: [FixtureVerifier.ExpectedFinding] = []
 
     static func load(_ path: String) throws -> FixtureExpectation? {
-        guard FixtureFiles.exists(path) else { return nil }
+        guard FileSystem.exists(path) else { return nil }
         let json = try JSONValue.parse(try FileSystem.readText(path))
         var expectation = FixtureExpectation()
         if let level = json["level"]?.stringValue ?? json["level"]?.exactInteger.map({ String($0) }) {
@@ -59,7 +59,7 @@ struct FixtureExpectation {
             text += "  " + JSONValue.string(key).serialized() + ": " + value.serialized(.init(sortKeys: false)) + ",\n"
         }
         text += "  \"findings\": [" + (findingsText.isEmpty ? "]\n" : "\n" + findingsText.joined(separator: ",\n") + "\n  ]\n") + "}\n"
-        try FixtureFiles.write(text, to: path)
+        try FileSystem.write(text, to: path)
     }
 }
 

@@ -46,7 +46,7 @@ public struct FixtureVerifier {
 
     /// Every fixture input under the folder, sorted, as paths.
     public func inputs() throws -> [String] {
-        try FixtureFiles.list(directory).filter { path in
+        try FileSystem.regularFiles(under: directory, includingHidden: false).map { directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0 }.filter { path in
             Self.inputExtensions.contains { path.hasSuffix("." + $0) }
         }.sorted()
     }
@@ -59,7 +59,7 @@ public struct FixtureVerifier {
             let expectationPath = input + Self.expectationSuffix
             var expectation = (try? FixtureExpectation.load(expectationPath)) ?? nil
             if expectation == nil, !update {
-                let reason = FixtureFiles.exists(expectationPath)
+                let reason = FileSystem.exists(expectationPath)
                     ? "cannot read \(expectationPath)" : "no expectations: run `usage-audit fixtures verify --update`"
                 outcomes.append(Outcome(input: input, unexpected: [], missing: [], problem: reason))
                 continue

@@ -4,7 +4,8 @@
     import Darwin
 #endif
 
-/// The few file operations the schema loader needs, over POSIX, with errors that name the path.
+/// The few file operations the schema loader and the fixture verifier need, over POSIX, with errors that
+/// name the path.
 enum FileSystem {
     struct Failure: Error, CustomStringConvertible {
         let path: String
@@ -25,6 +26,30 @@ enum FileSystem {
             if name != "." && name != ".." { names.append(name) }
         }
         return names
+    }
+
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// Every regular file under `directory`, recursively, as paths relative to it, sorted; entries whose
+    /// names start with a dot are skipped unless `includingHidden`.
+    static func regularFiles(under directory: String, includingHidden: Bool) throws -> [String] {
+        var result: [String] = []
+        func walk(_ relative: String) throws {
+            let path = relative.isEmpty ? directory : directory + "/" + relative
+            for name in try listDirectory(path) where includingHidden || !name.hasPrefix(".") {
+                let child = relative.isEmpty ? name : relative + "/" + name
+                if isDirectory(directory + "/" + child) { try walk(child) } else { result.append(child) }
+            }
+        }
+        try walk("")
+        return result.sorted()
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        guard let file = fopen(path, "wb") else { throw failure(path) }
+        defer { fclose(file) }
+        let bytes = Array(text.utf8)
+        guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw failure(path) }
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -242,21 +242,9 @@ public final class ParslSchemaSet: Sendable {
 
 /// Reading a schemas folder from disk.
 enum SchemaFiles {
+    /// Every `*.json` under `directory`, as (path relative to it, text), sorted by path.
     static func read(directory: String) throws -> [(String, String)] {
-        var result: [(String, String)] = []
-        try walk(directory, relative: "", into: &result)
-        return result.sorted { $0.0 < $1.0 }
-    }
-
-    private static func walk(_ root: String, relative: String, into result: inout [(String, String)]) throws {
-        let path = relative.isEmpty ? root : root + "/" + relative
-        for entry in try FileSystem.listDirectory(path).sorted() {
-            let child = relative.isEmpty ? entry : relative + "/" + entry
-            if FileSystem.isDirectory(root + "/" + child) {
-                try walk(root, relative: child, into: &result)
-            } else if entry.hasSuffix(".json") {
-                result.append((child, try FileSystem.readText(root + "/" + child)))
-            }
-        }
+        try FileSystem.regularFiles(under: directory, includingHidden: true).filter { $0.hasSuffix(".json") }
+            .map { ($0, try FileSystem.readText(directory + "/" + $0)) }
     }
 }
