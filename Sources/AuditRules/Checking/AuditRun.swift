@@ -1,0 +1,130 @@
+import AuditInputs
+import AuditModel
+import Dispatch
+
+/// A whole `check` run over several inputs: records are read in order, audited in parallel in batches, and
+/// completed by the session step in input order, so the report is the same whatever the thread count.
+public struct AuditRun: Sendable {
+    public var inputKind: InputKind?
+    public var port: UInt16
+    /// Threads auditing records; 1 audits on the calling thread.
+    public var threads: Int
+    /// Records per parallel batch: large enough to amortise the hand-off, small enough to keep memory flat.
+    public var batchSize = 2048
+    /// Keep the decoded message of every message with findings, for reports that show it (HTML). Off, the
+    /// report holds only what it lists.
+    public var keepPayloads = false
+
+    public init(inputKind: InputKind? = nil, port: UInt16 = 50077, threads: Int = 0) {
+        self.inputKind = inputKind
+        self.port = port
+        self.threads = threads > 0 ? threads : Self.processorCount
+    }
+
+    static var processorCount: Int { max(1, sysconfCPUs()) }
+
+    public func run(_ paths: [String], checker: Checker) -> AuditReport {
+        var inputs: [InputSummary] = []
+        var messages: [AuditedMessage] = []
+        var findings: [Finding] = []
+        for path in paths {
+            let reader: any RecordReader
+            do {
+                reader = try InputOpener.open(path: path, kind: inputKind, port: port)
+            } catch {
+                inputs.append(InputSummary(source: path, kind: inputKind?.rawValue ?? "unknown", readError: error.message))
+                continue
+            }
+            var summary = InputSummary(source: path, kind: reader.kind.rawValue)
+            // A pipeline of two batches: while the workers audit batch N+1, this thread completes batch N
+            // (the session step, in input order) and reads batch N+2, so no core waits for the sequential
+            // part. Verdicts are completed strictly in input order, so the report does not depend on timing.
+            var inFlight: PendingBatch?
+            while true {
+                var batch: [InputRecord] = []
+                batch.reserveCapacity(batchSize)
+                while batch.count < batchSize, let record = reader.next() { batch.append(record) }
+                let next = batch.isEmpty ? nil : PendingBatch(batch, source: path, run: self, auditor: checker.auditor)
+                if let previous = inFlight {
+                    var verdicts = previous.wait()
+                    for i in verdicts.indices {
+                        let (completed, found) = checker.complete(&verdicts[i])
+                        if var message = completed {
+                            if !keepPayloads { message.payload = nil }
+                            messages.append(message)
+                            summary.messages += 1
+                        }
+                        findings += found
+                    }
+                }
+                guard let next else { break }
+                inFlight = next
+            }
+            summary.readError = reader.readError
+            inputs.append(summary)
+        }
+        findings += checker.finish()
+        return AuditReport(
+            inputs: inputs, messages: messages, findings: findings, rules: checker.rules, disclosure: checker.disclosure)
+    }
+
+    /// Audits a batch of records on `threads` threads; the verdicts come back in record order.
+    public func auditBatch(_ batch: [InputRecord], source: String, auditor: RecordAuditor) -> [RecordVerdict] {
+        guard threads > 1, batch.count > 64 else { return batch.map { auditor.audit($0, source: source) } }
+        let results = VerdictSlots(count: batch.count)
+        let chunks = min(threads * 4, batch.count)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let lower = batch.count * chunk / chunks, upper = batch.count * (chunk + 1) / chunks
+            for i in lower..<upper { results.store(auditor.audit(batch[i], source: source), at: i) }
+        }
+        return results.take()
+    }
+}
+
+/// A batch being audited on other threads; `wait()` returns its verdicts in record order. `@unchecked
+/// Sendable` because the verdicts are written once by the worker before it signals, and read only after.
+private final class PendingBatch: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var verdicts: [RecordVerdict] = []
+
+    init(_ batch: [InputRecord], source: String, run: AuditRun, auditor: RecordAuditor) {
+        DispatchQueue.global().async { [self] in
+            verdicts = run.auditBatch(batch, source: source, auditor: auditor)
+            done.signal()
+        }
+    }
+
+    func wait() -> [RecordVerdict] {
+        done.wait()
+        return verdicts
+    }
+}
+
+/// Result slots that parallel workers fill at distinct indices. `@unchecked Sendable` because each slot is
+/// written by exactly one worker, through memory allocated once (no array uniqueness check or reallocation
+/// can race), and read only after `concurrentPerform` returns, which orders the accesses.
+private final class VerdictSlots: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<RecordVerdict?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func store(_ verdict: RecordVerdict, at index: Int) { slots[index] = verdict }
+
+    func take() -> [RecordVerdict] { slots.map { $0! } }
+}
+
+#if canImport(Glibc)
+    import Glibc
+    private func sysconfCPUs() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+#else
+    import Darwin
+    private func sysconfCPUs() -> Int { Int(sysconf(_SC_NPROCESSORS_ONLN)) }
+#endif
