@@ -49,14 +49,18 @@ public struct DisclosureMatrix: Sendable, Hashable {
 }
 
 /// Everything one run found: what every report writer renders.
+///
+/// `messages` and `findings` are lists that a run spools to a temporary file as it finds them (see
+/// `AuditList`), so memory stays flat however long the input; a report made from arrays (tests, `listen`)
+/// holds them in memory as before.
 public struct AuditReport: Sendable {
     public var toolName: String
     public var toolVersion: String
     public var inputs: [InputSummary]
     /// Every message, in input order then locator order.
-    public var messages: [AuditedMessage]
+    public var messages: AuditList<AuditedMessage>
     /// Every finding, in input order then locator order.
-    public var findings: [Finding]
+    public var findings: AuditList<Finding>
     /// The full rule catalogue (SARIF lists every rule, not only those that fired).
     public var rules: [RuleDescriptor]
     /// The disclosure matrix of the schemas in use, when known.
@@ -64,7 +68,8 @@ public struct AuditReport: Sendable {
 
     public init(
         toolName: String = "usage-audit", toolVersion: String = UsageAuditVersion.current, inputs: [InputSummary],
-        messages: [AuditedMessage], findings: [Finding], rules: [RuleDescriptor], disclosure: DisclosureMatrix? = nil
+        messages: AuditList<AuditedMessage>, findings: AuditList<Finding>, rules: [RuleDescriptor],
+        disclosure: DisclosureMatrix? = nil
     ) {
         self.toolName = toolName
         self.toolVersion = toolVersion
@@ -75,17 +80,32 @@ public struct AuditReport: Sendable {
         self.disclosure = disclosure
     }
 
-    /// Messages that could not be decoded.
-    public var unparsedCount: Int { messages.count { !$0.parsed } }
+    public init(
+        toolName: String = "usage-audit", toolVersion: String = UsageAuditVersion.current, inputs: [InputSummary],
+        messages: [AuditedMessage], findings: [Finding], rules: [RuleDescriptor], disclosure: DisclosureMatrix? = nil
+    ) {
+        self.init(
+            toolName: toolName, toolVersion: toolVersion, inputs: inputs, messages: AuditList(messages),
+            findings: AuditList(findings), rules: rules, disclosure: disclosure)
+    }
 
-    public func count(_ severity: Severity) -> Int { findings.count { $0.severity == severity } }
+    /// Messages that could not be decoded.
+    public var unparsedCount: Int { messages.tally.unparsed }
+
+    public func count(_ severity: Severity) -> Int { findings.tally.count(severity) }
 
     /// The exit status the contract gives this report: 2 when an input could not be read, else 1 when a
     /// finding reaches `threshold`, else 0.
     public func exitStatus(failOn threshold: FailThreshold) -> Int32 {
         if inputs.contains(where: { $0.readError != nil }) { return 2 }
-        return findings.contains { threshold.fails(on: $0.severity) } ? 1 : 0
+        return Severity.allCases.contains { count($0) > 0 && threshold.fails(on: $0) } ? 1 : 0
     }
+
+    /// Why part of the report could not be kept on disk, when it could not (it is then kept in memory).
+    public var spoolNotes: [String] { [messages.spoolNote, findings.spoolNote].compactMap { $0 } }
+
+    /// The first failure to read the spooled messages or findings back: a report written from it is incomplete.
+    public var readFailure: SpoolError? { messages.readFailure ?? findings.readFailure }
 }
 
 public enum UsageAuditVersion {

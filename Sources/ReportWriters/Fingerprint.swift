@@ -13,23 +13,28 @@ import AuditModel
 /// run, so that a leak repeated in every message stays one result per message.
 enum Fingerprint {
     static let key = "usageAudit/v1"
+}
 
-    /// One fingerprint per finding of the unredacted report, in order.
-    static func compute(_ report: AuditReport) -> [String] {
-        let redactor = Redactor(report: report)
-        let index = ReportIndex(report)
-        var seen: [String: Int] = [:]
-        return report.findings.map { finding in
-            let kind = index.message(for: finding)?.kind.rawValue ?? (finding.locator == nil ? "input" : "")
-            let masked = Set(finding.sensitiveValues.map(redactor.redact)).sorted()
-            let identity =
-                [
-                    finding.rule, redactor.redact(finding.source), kind, redactor.redact(finding.pointer).description,
-                ] + masked
-            let hash = String(SHA256.hexDigest(identity.joined(separator: "\u{0}")).prefix(32))
-            let occurrence = (seen[hash] ?? 0) + 1
-            seen[hash] = occurrence
-            return "\(hash):\(occurrence)"
-        }
+/// Computes `Fingerprint`s finding after finding, in report order. It keeps one counter per distinct
+/// identity (for the `:N` suffix), never one per finding.
+struct Fingerprinter {
+    /// Built from the unredacted report: masks come from every finding's sensitive values.
+    let redactor: Redactor
+    private var seen: [String: Int] = [:]
+
+    init(redactor: Redactor) { self.redactor = redactor }
+
+    /// The fingerprint of the next finding of the unredacted report, given the kind of the message it points
+    /// at (`nil` when the report lists none).
+    mutating func next(_ finding: Finding, messageKind: MessageKind?) -> String {
+        let kind = messageKind?.rawValue ?? (finding.locator == nil ? "input" : "")
+        let masked = Set(finding.sensitiveValues.map(redactor.redact)).sorted()
+        let identity =
+            [finding.rule, redactor.redact(finding.source), kind, redactor.redact(finding.pointer).description]
+            + masked
+        let hash = String(SHA256.hexDigest(identity.joined(separator: "\u{0}")).prefix(32))
+        let occurrence = (seen[hash] ?? 0) + 1
+        seen[hash] = occurrence
+        return "\(hash):\(occurrence)"
     }
 }

@@ -22,9 +22,13 @@ struct HTMLReport {
     /// Up to this many inputs, their table starts unfolded.
     static let inputsShownOpen = 20
 
-    func render() -> String {
+    /// The page is written section by section. Only bounded parts are held: the counts, the cards of the
+    /// first `maximumMessageCards` messages with findings (with their content), the first
+    /// `maximumFindingRows` findings' anchors.
+    func render(to out: inout ReportOutput, scratch: ScratchSpools) {
         let index = ReportIndex(report)
-        var out = """
+        let cards = Cards(report, index: index, scratch: scratch)
+        out += """
             <!DOCTYPE html>
             <html lang="en">
             <head>
@@ -40,11 +44,10 @@ struct HTMLReport {
         out += header(index)
         out += summary(index)
         out += disclosure()
-        out += findingsTable(index)
-        out += messageCards(index)
+        findingsTable(cards, to: &out)
+        messageCards(cards, to: &out)
         out += "<footer>\(h(report.toolName)) \(h(report.toolVersion))</footer>\n"
         out += "<script>\(Self.script)</script>\n</body>\n</html>\n"
-        return out
     }
 
     private func h(_ text: String) -> String { Escape.html(text) }
@@ -79,7 +82,7 @@ struct HTMLReport {
 
     private func summary(_ index: ReportIndex) -> String {
         var out = "<section id=\"summary\"><h2>Summary</h2>\n<div class=\"cards\">\n"
-        for (severity, count) in ReportIndex.counts(report.findings) {
+        for (severity, count) in index.counts {
             out +=
                 "<div class=\"card \(severity.rawValue)\"><b>\(count)</b> \(count == 1 ? severity.rawValue : severity.rawValue + "s")</div>\n"
         }
@@ -93,8 +96,7 @@ struct HTMLReport {
             "<table><thead><tr><th>input</th><th>kind</th><th>messages</th><th>findings</th><th>status</th></tr></thead><tbody>\n"
         for source in index.sources {
             let input = index.input(named: source)
-            let findings = index.findings(of: source)
-            let counts = ReportIndex.counts(findings).filter { $0.1 > 0 }.map { ReportIndex.plural($1, $0.rawValue) }
+            let counts = ReportIndex.counts(bySeverity: index.facts(of: source).findingsBySeverity).filter { $0.1 > 0 }.map { ReportIndex.plural($1, $0.rawValue) }
                 .joined(separator: ", ")
             let status =
                 input?.readError.map { "<span class=\"unreadable\">could not be read: \(h($0))</span>" } ?? "read"
@@ -179,9 +181,76 @@ struct HTMLReport {
         return "<td class=\"\(state)\">\(allowedText)\(seenText)</td>"
     }
 
-    private func findingsTable(_ index: ReportIndex) -> String {
-        var out = "<section id=\"findings\"><h2>Findings</h2>\n"
-        guard !report.findings.isEmpty else { return out + "<p>No findings.</p></section>\n" }
+    /// The messages with findings that get a card, and where each listed finding row links to: gathered in
+    /// one pass of `MessageMatch`, keeping only the first `maximumMessageCards` such messages (by report
+    /// position) with their findings.
+    private struct Cards {
+        struct Card {
+            var message: AuditedMessage
+            /// The findings pointing at the message: report position and finding, in report order.
+            var findings: [(position: Int, finding: Finding)]
+        }
+
+        /// By message position; at most `maximumMessageCards`.
+        private(set) var shown: [Int: Card] = [:]
+        /// Positions of `shown`, ascending.
+        private(set) var positions: [Int] = []
+        /// Messages with findings, shown or not.
+        private(set) var total = 0
+        /// For each of the first `maximumFindingRows` findings that points at a message: that message's position.
+        private(set) var messageOfRow: [Int: Int] = [:]
+
+        init(_ report: AuditReport, index: ReportIndex, scratch: ScratchSpools) {
+            var current: (position: Int, card: Card)?
+            func close() {
+                if let (position, card) = current { offer(position, card) }
+                current = nil
+            }
+            MessageMatch.run(report, sourceOrdinal: index.sourceOrdinal, scratch: scratch) { event in
+                guard case .finding(let finding, let position, let match?) = event else { return }
+                let (message, messagePosition) = match
+                if position < HTMLReport.maximumFindingRows { messageOfRow[position] = messagePosition }
+                if current?.position != messagePosition {
+                    close()
+                    current = (messagePosition, Card(message: message, findings: []))
+                }
+                current!.card.findings.append((position, finding))
+            }
+            close()
+        }
+
+        /// Keeps a message with findings if it is among the first `maximumMessageCards` seen so far.
+        private mutating func offer(_ position: Int, _ card: Card) {
+            total += 1
+            if positions.count == HTMLReport.maximumMessageCards {
+                guard let last = positions.last, position < last else { return }
+                positions.removeLast()
+                shown[last] = nil
+            }
+            let insertion = positions.firstIndex { $0 > position } ?? positions.endIndex
+            positions.insert(position, at: insertion)
+            shown[position] = card
+        }
+
+        /// The anchor a finding row links to: its mark in the message, else the message card; `nil` when its
+        /// message has no card.
+        func anchor(ofRow position: Int, _ finding: Finding) -> String? {
+            guard let messagePosition = messageOfRow[position], let card = shown[messagePosition] else { return nil }
+            let pointer = finding.pointer
+            guard let payload = card.message.payload, !pointer.isRoot, pointer.resolve(in: payload) != nil else {
+                return "m-\(messagePosition)"
+            }
+            let first = card.findings.first { $0.finding.pointer == pointer }!.position
+            return "f-\(first)"
+        }
+    }
+
+    private func findingsTable(_ cards: Cards, to out: inout ReportOutput) {
+        out += "<section id=\"findings\"><h2>Findings</h2>\n"
+        guard !report.findings.isEmpty else {
+            out += "<p>No findings.</p></section>\n"
+            return
+        }
         out += "<div id=\"filters\">"
         for severity in Severity.allCases.reversed() {
             out +=
@@ -195,15 +264,15 @@ struct HTMLReport {
             out += "<th><button type=\"button\">\(column)</button></th>"
         }
         out += "</tr></thead><tbody>\n"
-        let anchors = findingAnchors(index)
-        for (position, finding) in report.findings.enumerated().prefix(Self.maximumFindingRows) {
+        for (position, finding) in report.findings.enumerated() {
+            guard position < Self.maximumFindingRows else { break }
             let severityKey = Severity.allCases.count - 1 - Severity.allCases.firstIndex(of: finding.severity)!
             let place = finding.locator?.description ?? "(whole input)"
             let placeKey =
                 finding.locator.map {
                     "\($0.kind) \(String(repeating: "0", count: max(0, 12 - String($0.number).count)))\($0.number)"
                 } ?? ""
-            let link = anchors[position].map { "<a href=\"#\($0)\">\(h(place))</a>" } ?? h(place)
+            let link = cards.anchor(ofRow: position, finding).map { "<a href=\"#\($0)\">\(h(place))</a>" } ?? h(place)
             out +=
                 "<tr data-severity=\"\(finding.severity.rawValue)\"><td data-key=\"\(severityKey)\">\(badge(finding.severity))</td>"
             out += "<td><code>\(h(finding.rule))</code></td><td><code>\(h(finding.source))</code></td>"
@@ -216,47 +285,30 @@ struct HTMLReport {
             out +=
                 "<p class=\"cut\">\(report.findings.count - Self.maximumFindingRows) more findings are not listed; the JSON or SARIF report holds them all.</p>\n"
         }
-        return out + "</section>\n"
+        out += "</section>\n"
     }
 
-    /// The anchor each finding row links to: its mark in the message, else the message card.
-    private func findingAnchors(_ index: ReportIndex) -> [String?] {
-        var anchors = [String?](repeating: nil, count: report.findings.count)
-        let shown = shownCards(index)
-        for (messagePosition, findingPositions) in index.findingsByMessage where shown.contains(messagePosition) {
-            let payload = report.messages[messagePosition].payload
-            var markedPointers: [JSONPointer: Int] = [:]
-            for position in findingPositions {
-                let pointer = report.findings[position].pointer
-                if let payload, !pointer.isRoot, pointer.resolve(in: payload) != nil {
-                    let first = markedPointers[pointer] ?? position
-                    markedPointers[pointer] = first
-                    anchors[position] = "f-\(first)"
-                } else {
-                    anchors[position] = "m-\(messagePosition)"
-                }
+    private func messageCards(_ cards: Cards, to out: inout ReportOutput) {
+        out += "<section id=\"messages\"><h2>Messages with findings</h2>\n"
+        // Findings about whole inputs are few (a reader's verdict on its input); they are listed up to the
+        // same cap as finding rows all the same.
+        var wholeInput = 0
+        for finding in report.findings where finding.locator == nil {
+            wholeInput += 1
+            if wholeInput == 1 {
+                out += "<article class=\"message\"><h3>Findings about whole inputs</h3><ul class=\"findings\">\n"
             }
+            if wholeInput <= Self.maximumFindingRows { out += findingItem(finding) }
         }
-        return anchors
-    }
-
-    /// Positions of the messages that get a card: those with findings, in report order, up to the cap.
-    private func shownCards(_ index: ReportIndex) -> Set<Int> {
-        Set(index.findingsByMessage.keys.sorted().prefix(Self.maximumMessageCards))
-    }
-
-    private func messageCards(_ index: ReportIndex) -> String {
-        var out = "<section id=\"messages\"><h2>Messages with findings</h2>\n"
-        let wholeInput = report.findings.enumerated().filter { $0.element.locator == nil }
-        if !wholeInput.isEmpty {
-            out += "<article class=\"message\"><h3>Findings about whole inputs</h3><ul class=\"findings\">\n"
-            for (_, finding) in wholeInput { out += findingItem(finding) }
+        if wholeInput > 0 {
+            if wholeInput > Self.maximumFindingRows {
+                out += "<li>\(wholeInput - Self.maximumFindingRows) more findings about whole inputs are not shown.</li>\n"
+            }
             out += "</ul></article>\n"
         }
-        let positions = index.findingsByMessage.keys.sorted()
-        for messagePosition in positions.prefix(Self.maximumMessageCards) {
-            let message = report.messages[messagePosition]
-            let findingPositions = index.findingsByMessage[messagePosition]!
+        for messagePosition in cards.positions {
+            let card = cards.shown[messagePosition]!
+            let message = card.message
             var facts = [message.kind.rawValue]
             if let level = message.level { facts.append("level \(level)") }
             if let generation = message.generation { facts.append(generation) }
@@ -267,17 +319,17 @@ struct HTMLReport {
                 out += "<p class=\"correlator\">correlator <code>\(h(correlator))</code></p>\n"
             }
             out += "<ul class=\"findings\">\n"
-            for position in findingPositions { out += findingItem(report.findings[position]) }
+            for (_, finding) in card.findings { out += findingItem(finding) }
             out += "</ul>\n"
-            out += payload(message, findings: findingPositions)
+            out += payload(message, findings: card.findings)
             out += "</article>\n"
         }
-        if positions.count > Self.maximumMessageCards {
+        if cards.total > Self.maximumMessageCards {
             out +=
-                "<p class=\"cut\">\(positions.count - Self.maximumMessageCards) more messages with findings are not shown.</p>\n"
+                "<p class=\"cut\">\(cards.total - Self.maximumMessageCards) more messages with findings are not shown.</p>\n"
         }
-        if positions.isEmpty && wholeInput.isEmpty { out += "<p>None.</p>\n" }
-        return out + "</section>\n"
+        if cards.total == 0 && wholeInput == 0 { out += "<p>None.</p>\n" }
+        out += "</section>\n"
     }
 
     private func findingItem(_ finding: Finding) -> String {
@@ -287,14 +339,13 @@ struct HTMLReport {
     /// The message as pretty JSON, each finding's pointer wrapped in a `<mark>` coloured by its most severe
     /// finding and titled with its rules. Findings about the whole message, or at a pointer the message does
     /// not hold (a missing required field), mark nothing: their line above says where.
-    private func payload(_ message: AuditedMessage, findings positions: [Int]) -> String {
+    private func payload(_ message: AuditedMessage, findings: [(position: Int, finding: Finding)]) -> String {
         guard let payload = message.payload else {
             return
                 "<p class=\"nocontent\">\(message.parsed ? "The report does not hold this message's content." : "The message could not be decoded; there is no content to show.")</p>\n"
         }
         var marks: [JSONPointer: (severity: Severity, rules: [String], anchor: Int)] = [:]
-        for position in positions {
-            let finding = report.findings[position]
+        for (position, finding) in findings {
             guard !finding.pointer.isRoot, finding.pointer.resolve(in: payload) != nil else { continue }
             if var mark = marks[finding.pointer] {
                 mark.severity = max(mark.severity, finding.severity)
@@ -370,7 +421,7 @@ struct DisclosureObservation {
     private(set) var messagesWithContent = 0
     private(set) var sawMessagesWithoutLevel = false
 
-    init(_ messages: [AuditedMessage]) {
+    init(_ messages: some Sequence<AuditedMessage>) {
         for message in messages {
             guard case .object(let object)? = message.payload, message.kind != .unknown else { continue }
             messagesWithContent += 1

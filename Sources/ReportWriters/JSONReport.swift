@@ -11,32 +11,45 @@ struct JSONReport {
     let report: AuditReport
 
     /// The same text as rendering `document()`, but streamed: each message and finding becomes a small
-    /// value, is written and dropped, so a report of hundreds of thousands of findings never exists twice.
-    func render() -> String {
+    /// value, is written and dropped, so the report never exists whole in memory. The counts come from the
+    /// lists' tallies, so messages and findings are each read once.
+    func render(to out: inout ReportOutput) {
         let printer = PrettyJSON(inlineSmallContainers: true)
         let skeleton = document(listing: false)
-        guard case .object(let top) = skeleton else { return printer.render(skeleton) + "\n" }
-        var out = "{\n"
+        guard case .object(let top) = skeleton else {
+            out += printer.render(skeleton) + "\n"
+            return
+        }
+        out += "{\n"
         let inner = printer.indentation(1)
         for (index, (key, value)) in top.enumerated() {
-            out += inner
-            PrettyJSON.writeScalar(.string(key), to: &out)
-            out += ": "
+            out.write { text in
+                text += inner
+                PrettyJSON.writeScalar(.string(key), to: &text)
+                text += ": "
+            }
             switch key {
             case "messages": stream(report.messages, printer: printer, to: &out) { Self.write($0, to: &$1) }
             case "findings": stream(report.findings, printer: printer, to: &out) { Self.write($0, to: &$1) }
-            default: printer.write(value, depth: 1, to: &out)
+            default: out.write { printer.write(value, depth: 1, to: &$0) }
             }
             out += index + 1 < top.count ? ",\n" : "\n"
         }
         out += "}\n"
-        return out
+    }
+
+    /// The whole report as one string (tests).
+    func render() -> String {
+        var out = ReportOutput()
+        render(to: &out)
+        return out.text
     }
 
     /// An array member of the top-level object, one element at a time, laid out as `PrettyJSON` lays out
     /// arrays of objects.
     private func stream<Element>(
-        _ elements: [Element], printer: PrettyJSON, to out: inout String, _ write: (Element, inout String) -> Void
+        _ elements: AuditList<Element>, printer: PrettyJSON, to out: inout ReportOutput,
+        _ write: (Element, inout String) -> Void
     ) {
         guard !elements.isEmpty else {
             out += "[]"
@@ -44,10 +57,14 @@ struct JSONReport {
         }
         let indent = printer.indentation(2)
         out += "[\n"
-        for (index, element) in elements.enumerated() {
-            out += indent
-            write(element, &out)
-            out += index + 1 < elements.count ? ",\n" : "\n"
+        var remaining = elements.count
+        for element in elements {
+            remaining -= 1
+            out.write { text in
+                text += indent
+                write(element, &text)
+                text += remaining > 0 ? ",\n" : "\n"
+            }
         }
         out += printer.indentation(1) + "]"
     }

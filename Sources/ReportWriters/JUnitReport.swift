@@ -23,76 +23,155 @@ struct JUnitReport {
         finding.severity >= .error || options.failOn.fails(on: finding.severity)
     }
 
-    func render() -> String {
+    /// Case counts of one suite, for its attributes (which come before its cases).
+    private struct Counts {
+        var tests = 0, failures = 0, errors = 0, skipped = 0
+
+        mutating func add(_ testCase: Case) {
+            tests += 1
+            if !testCase.failures.isEmpty && testCase.error == nil { failures += 1 }
+            if testCase.error != nil { errors += 1 }
+            if testCase.skipped != nil { skipped += 1 }
+        }
+
+        static func + (lhs: Counts, rhs: Counts) -> Counts {
+            Counts(
+                tests: lhs.tests + rhs.tests, failures: lhs.failures + rhs.failures, errors: lhs.errors + rhs.errors,
+                skipped: lhs.skipped + rhs.skipped)
+        }
+    }
+
+    /// A message or finding, sorted into the order of the test cases.
+    private enum Item: Spoolable {
+        case message(AuditedMessage)
+        case finding(Finding)
+
+        func encode(to encoder: inout SpoolEncoder) {
+            switch self {
+            case .message(let message): encoder.write(true); message.encode(to: &encoder)
+            case .finding(let finding): encoder.write(false); finding.encode(to: &encoder)
+            }
+        }
+
+        init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+            self = try decoder.readBool() ? .message(try AuditedMessage(from: &decoder)) : .finding(try Finding(from: &decoder))
+        }
+    }
+
+    /// Key groups (`SortKey.b`) in the order a suite lists its cases.
+    private enum Group: Int {
+        case wholeInput = 1, message = 2, orphan = 3
+    }
+
+    /// Two passes over the cases: the first counts (the attributes of `<testsuites>` and of each suite come
+    /// before their cases), the second writes. The cases come from one sort of every message and finding
+    /// into case order, so no suite is ever held whole.
+    func render(to out: inout ReportOutput, scratch: ScratchSpools) {
         let index = ReportIndex(report)
-        var suites: [(source: String, cases: [Case])] = []
-        for source in index.sources {
-            suites.append((source, cases(for: source, index: index)))
-        }
-        let total = suites.flatMap(\.cases)
-        var out = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        out += "<testsuites" + attributes(name: report.toolName, total) + ">\n"
-        for suite in suites {
-            out += "  <testsuite" + attributes(name: suite.source, suite.cases) + ">\n"
-            if let input = index.input(named: suite.source) {
-                out += "    <properties>\n"
-                out += "      <property name=\"input.kind\" value=\"\(Escape.xml(input.kind, attribute: true))\"/>\n"
-                out += "      <property name=\"input.messages\" value=\"\(input.messages)\"/>\n"
-                out += "    </properties>\n"
-            }
-            for testCase in suite.cases { out += render(testCase, classname: suite.source) }
-            out += "  </testsuite>\n"
-        }
+        let items = caseItems(index, scratch: scratch)
+        var counts = [Counts](repeating: Counts(), count: index.sources.count)
+        walk(items, index, suite: { _ in }, testCase: { ordinal, testCase in counts[ordinal].add(testCase) })
+        out += #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        out += "<testsuites" + attributes(name: report.toolName, counts.reduce(Counts(), +)) + ">\n"
+        var open = false
+        walk(
+            items, index,
+            suite: { ordinal in
+                if open { out += "  </testsuite>\n" }
+                open = true
+                let source = index.sources[ordinal]
+                out += "  <testsuite" + attributes(name: source, counts[ordinal]) + ">\n"
+                if let input = index.input(named: source) {
+                    out += "    <properties>\n"
+                    out += "      <property name=\"input.kind\" value=\"\(Escape.xml(input.kind, attribute: true))\"/>\n"
+                    out += "      <property name=\"input.messages\" value=\"\(input.messages)\"/>\n"
+                    out += "    </properties>\n"
+                }
+            },
+            testCase: { ordinal, testCase in out += render(testCase, classname: index.sources[ordinal]) })
+        if open { out += "  </testsuite>\n" }
         out += "</testsuites>\n"
-        return out
     }
 
-    private func cases(for source: String, index: ReportIndex) -> [Case] {
-        var cases: [Case] = []
-        if let readError = index.input(named: source)?.readError {
-            cases.append(Case(name: "read input", error: readError))
-        }
-        let findings = index.findings(of: source)
-        let wholeInput = findings.filter { $0.locator == nil }
-        if !wholeInput.isEmpty { cases.append(filled(Case(name: "input"), with: wholeInput)) }
-        var covered: Set<Locator> = []
-        for position in index.messagesBySource[source] ?? [] {
-            let message = report.messages[position]
-            guard covered.insert(message.locator).inserted else { continue }
-            let messageFindings = (index.findingsByMessage[position] ?? []).map { report.findings[$0] }
-            var testCase = filled(Case(name: "\(message.locator) \(message.kind.rawValue)"), with: messageFindings)
-            if !message.parsed && testCase.failures.isEmpty {
-                testCase.skipped = "the message could not be decoded, so it was not checked"
+    /// Every message and finding keyed by suite, then: findings about the whole input; each message (the
+    /// first with its locator) followed by the findings that point at it; findings whose message the report
+    /// does not list, by locator.
+    private func caseItems(_ index: ReportIndex, scratch: ScratchSpools) -> ExternalSort<Item>.Sorted {
+        var sort = ExternalSort<Item>(scratch: scratch)
+        MessageMatch.run(report, sourceOrdinal: index.sourceOrdinal, scratch: scratch) { event in
+            switch event {
+            case .message(let message, let position, let first):
+                guard first else { return }
+                sort.add(
+                    .message(message),
+                    key: SortKey(a: index.sourceOrdinal[message.source]!, b: Group.message.rawValue, c: position, sequence: position))
+            case .finding(let finding, let position, let match):
+                let ordinal = index.sourceOrdinal[finding.source]!
+                let key: SortKey
+                if let (_, messagePosition) = match {
+                    key = SortKey(a: ordinal, b: Group.message.rawValue, c: messagePosition, d: 1, sequence: position)
+                } else if let locator = finding.locator {
+                    let (kind, number) = SortKey.fields(locator)
+                    key = SortKey(a: ordinal, b: Group.orphan.rawValue, c: kind, d: number, sequence: position)
+                } else {
+                    key = SortKey(a: ordinal, b: Group.wholeInput.rawValue, sequence: position)
+                }
+                sort.add(.finding(finding), key: key)
             }
-            cases.append(testCase)
         }
-        // Findings whose message the report does not list still get a test case, in locator order.
-        var orphans: [Locator: [Finding]] = [:]
-        for finding in findings {
-            if let locator = finding.locator, !covered.contains(locator) {
-                orphans[locator, default: []].append(finding)
+        return sort.sorted()
+    }
+
+    /// Calls `suite` at the start of each source's suite and `testCase` for each of its cases, in order.
+    private func walk(
+        _ items: ExternalSort<Item>.Sorted, _ index: ReportIndex, suite: (Int) -> Void,
+        testCase: (Int, Case) -> Void
+    ) {
+        var iterator = items.makeIterator()
+        var pending = iterator.next()
+        for ordinal in index.sources.indices {
+            suite(ordinal)
+            if let readError = index.input(named: index.sources[ordinal])?.readError {
+                testCase(ordinal, Case(name: "read input", error: readError))
             }
+            var current: (key: SortKey, testCase: Case, parsed: Bool)?
+            func close() {
+                guard let (_, unfinished, parsed) = current else { return }
+                var finished = unfinished
+                if !parsed && finished.failures.isEmpty {
+                    finished.skipped = "the message could not be decoded, so it was not checked"
+                }
+                testCase(ordinal, finished)
+                current = nil
+            }
+            while let (key, item) = pending, key.a == ordinal {
+                pending = iterator.next()
+                if let open = current?.key, open.b != key.b || open.c != key.c || (key.b == Group.orphan.rawValue && open.d != key.d) {
+                    close()
+                }
+                switch item {
+                case .message(let message):
+                    close()
+                    current = (key, Case(name: "\(message.locator) \(message.kind.rawValue)"), message.parsed)
+                case .finding(let finding):
+                    if current == nil {
+                        let name = key.b == Group.wholeInput.rawValue ? "input" : "\(finding.locator!) message"
+                        current = (key, Case(name: name), true)
+                    }
+                    if fails(finding) {
+                        current!.testCase.failures.append(finding)
+                    } else {
+                        current!.testCase.others.append(finding)
+                    }
+                }
+            }
+            close()
         }
-        for locator in orphans.keys.sorted() {
-            cases.append(filled(Case(name: "\(locator) message"), with: orphans[locator]!))
-        }
-        return cases
     }
 
-    private func filled(_ testCase: Case, with findings: [Finding]) -> Case {
-        var testCase = testCase
-        for finding in findings {
-            if fails(finding) { testCase.failures.append(finding) } else { testCase.others.append(finding) }
-        }
-        return testCase
-    }
-
-    private func attributes(name: String, _ cases: [Case]) -> String {
-        let failures = cases.count { !$0.failures.isEmpty && $0.error == nil }
-        let errors = cases.count { $0.error != nil }
-        let skipped = cases.count { $0.skipped != nil }
-        return " name=\"\(Escape.xml(name, attribute: true))\" tests=\"\(cases.count)\" failures=\"\(failures)\""
-            + " errors=\"\(errors)\" skipped=\"\(skipped)\""
+    private func attributes(name: String, _ counts: Counts) -> String {
+        " name=\"\(Escape.xml(name, attribute: true))\" tests=\"\(counts.tests)\" failures=\"\(counts.failures)\""
+            + " errors=\"\(counts.errors)\" skipped=\"\(counts.skipped)\""
     }
 
     private func render(_ testCase: Case, classname: String) -> String {

@@ -17,13 +17,18 @@ struct MarkdownReport {
     /// Size budget for the finding rows; the summary comes on top of it and is small.
     static let findingsBudget = 50_000
 
-    func render() -> String {
+    func render(to output: inout ReportOutput) {
+        output += render()
+    }
+
+    /// The whole comment: short by construction (see the limits above), so it is built in memory.
+    private func render() -> String {
         let index = ReportIndex(report)
         let failing = index.failingCount(options.failOn)
         let unreadable = report.inputs.filter { $0.readError != nil }
         let failed = failing > 0 || !unreadable.isEmpty
         var out = "### \(failed ? "❌" : "✅") \(Escape.markdown(report.toolName)): "
-        out += ReportIndex.counts(report.findings).map { ReportIndex.plural($1, $0.rawValue) }.joined(separator: ", ")
+        out += index.counts.map { ReportIndex.plural($1, $0.rawValue) }.joined(separator: ", ")
         out += "\n\n"
         out +=
             "\(ReportIndex.plural(report.messages.count, "message")) in \(ReportIndex.plural(report.inputs.count, "input"))"
@@ -40,7 +45,7 @@ struct MarkdownReport {
         guard !report.findings.isEmpty else { return out + "\nNo findings.\n" }
 
         out += "\n| severity | findings |\n|---|---:|\n"
-        for (severity, count) in ReportIndex.counts(report.findings) { out += "| \(severity.rawValue) | \(count) |\n" }
+        for (severity, count) in index.counts { out += "| \(severity.rawValue) | \(count) |\n" }
 
         out += "\n| rule | severity | findings |\n|---|---|---:|\n"
         for (rule, severity, count) in index.ruleCounts() {
@@ -48,29 +53,36 @@ struct MarkdownReport {
         }
 
         out += "\n#### Findings\n\n"
-        let ordered = report.findings.enumerated().sorted {
-            ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset)
-        }
-        .map(\.element)
         let header = "| severity | rule | where | pointer | message |\n|---|---|---|---|---|\n"
-        var rows: [String] = []
-        var budget = Self.findingsBudget
-        for finding in ordered.prefix(Self.listedFindings) {
-            let row = self.row(finding)
-            budget -= row.utf8.count
-            guard budget >= 0 else { break }
-            rows.append(row)
-        }
+        let rows = listedRows()
         out += header + rows.prefix(Self.shownFindings).joined()
         if rows.count > Self.shownFindings {
             out += "\n<details><summary>\(rows.count - Self.shownFindings) more findings</summary>\n\n"
             out += header + rows.dropFirst(Self.shownFindings).joined()
             out += "\n</details>\n"
         }
-        if ordered.count > rows.count {
-            out += "\n…and \(ordered.count - rows.count) more findings not listed here; see the full report.\n"
+        if report.findings.count > rows.count {
+            out += "\n…and \(report.findings.count - rows.count) more findings not listed here; see the full report.\n"
         }
         return out
+    }
+
+    /// The rows listed: findings most severe first, in report order within a severity, up to
+    /// `listedFindings` and the size budget. One pass over the findings per severity, stopping as soon as
+    /// the list is full.
+    private func listedRows() -> [String] {
+        var rows: [String] = []
+        var budget = Self.findingsBudget
+        for severity in Severity.allCases.reversed() where report.count(severity) > 0 {
+            for finding in report.findings where finding.severity == severity {
+                guard rows.count < Self.listedFindings else { return rows }
+                let row = self.row(finding)
+                budget -= row.utf8.count
+                guard budget >= 0 else { return rows }
+                rows.append(row)
+            }
+        }
+        return rows
     }
 
     private func row(_ finding: Finding) -> String {

@@ -19,12 +19,19 @@ public struct Redactor: Sendable {
 
     /// Collects the sensitive values of every finding in the report; each is masked according to the rule
     /// that reported it (the first finding to list a value decides).
+    /// Reads the findings once; what it keeps grows with the number of distinct values, not of findings.
     public init(report: AuditReport) {
-        self.init(values: report.findings.flatMap { finding in finding.sensitiveValues.map { ($0, finding.rule) } })
+        self.init(
+            values: report.findings.lazy.flatMap { finding in
+                finding.sensitiveValues.lazy.map { (value: $0, rule: Optional(finding.rule)) }
+            })
     }
 
     /// `values` pairs each sensitive value with the rule that reported it (which tells its kind).
-    public init(values: [(value: String, rule: String?)]) {
+    public init(values: [(value: String, rule: String?)]) { self.init(values: values[...]) }
+
+    /// `values` pairs each sensitive value with the rule that reported it (which tells its kind).
+    public init(values: some Sequence<(value: String, rule: String?)>) {
         var masks: [String: String] = [:]
         var order: [String] = []
         for (value, rule) in values where !value.isEmpty && masks[value] == nil {
@@ -116,7 +123,8 @@ public struct Redactor: Sendable {
     }
 
     /// The report with every sensitive value masked in every string it holds; `sensitiveValues` then hold
-    /// the masks. Order and counts are unchanged, so the i-th finding is still the i-th finding.
+    /// the masks. Order and counts are unchanged, so the i-th finding is still the i-th finding. Messages
+    /// and findings are masked as they are read, so a spooled report stays on disk.
     public func redacted(_ report: AuditReport) -> AuditReport {
         guard !isEmpty else { return report }
         var copy = report
@@ -126,7 +134,7 @@ public struct Redactor: Sendable {
             input.readError = input.readError.map(redact)
             return input
         }
-        copy.messages = report.messages.map { message in
+        copy.messages = report.messages.mapElements { message in
             var message = message
             message.source = redact(message.source)
             message.correlator = message.correlator.map(redact)
@@ -134,7 +142,7 @@ public struct Redactor: Sendable {
             message.payload = message.payload.map(redact)
             return message
         }
-        copy.findings = report.findings.map { finding in
+        copy.findings = report.findings.mapElements { finding in
             var finding = finding
             finding.source = redact(finding.source)
             finding.correlator = finding.correlator.map(redact)

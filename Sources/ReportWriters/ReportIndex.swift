@@ -1,78 +1,87 @@
 import AuditModel
 
-/// Lookups every writer needs over one report: the message a finding points at, the findings of each
-/// message and of each input, and the inputs in report order (including sources that only findings name).
+/// What writers need to know about a report before they write it, gathered in one pass over its messages and
+/// findings that keeps nothing per message: the sources in report order, per source its message count,
+/// its findings by severity and the width of its widest locator, and the findings per rule. Its size grows
+/// with the number of inputs and rules, never with the number of messages.
 struct ReportIndex {
-    struct MessageKey: Hashable {
-        var source: String
-        var locator: Locator
+    struct SourceFacts {
+        /// Messages of this source the report lists.
+        var listedMessages = 0
+        /// By severity, in `Severity.allCases` order.
+        var findingsBySeverity = [0, 0, 0]
+        /// The longest `packet 11` (or `input`) among its findings, in characters.
+        var widestPlace = 0
+
+        var findings: Int { findingsBySeverity.reduce(0, +) }
     }
 
     let report: AuditReport
-    /// Message index by source and locator.
-    let messageIndex: [MessageKey: Int]
-    /// Finding indices for each message index.
-    let findingsByMessage: [Int: [Int]]
     /// Sources in the order the report lists inputs, then any further source a message or finding names.
     let sources: [String]
-    /// Finding indices for each source, in report order.
-    let findingsBySource: [String: [Int]]
-    /// Message indices for each source, in report order.
-    let messagesBySource: [String: [Int]]
+    /// Each source's position in `sources`.
+    let sourceOrdinal: [String: Int]
+    private let facts: [String: SourceFacts]
     private let inputIndex: [String: Int]
+    private let ruleOrder: [String]
+    private let ruleFacts: [String: (severity: Severity, count: Int)]
 
     init(_ report: AuditReport) {
         self.report = report
-        var messageIndex: [MessageKey: Int] = [:]
-        for (index, message) in report.messages.enumerated() {
-            let key = MessageKey(source: message.source, locator: message.locator)
-            if messageIndex[key] == nil { messageIndex[key] = index }
-        }
-        var findingsByMessage: [Int: [Int]] = [:]
-        for (index, finding) in report.findings.enumerated() {
-            guard let locator = finding.locator,
-                let message = messageIndex[MessageKey(source: finding.source, locator: locator)]
-            else { continue }
-            findingsByMessage[message, default: []].append(index)
-        }
         var sources: [String] = []
-        var seen: Set<String> = []
-        for source in report.inputs.map(\.source) + report.messages.map(\.source) + report.findings.map(\.source)
-        where seen.insert(source).inserted {
-            sources.append(source)
+        var ordinal: [String: Int] = [:]
+        func note(_ source: String) {
+            if ordinal[source] == nil {
+                ordinal[source] = sources.count
+                sources.append(source)
+            }
         }
-        self.messageIndex = messageIndex
-        self.findingsByMessage = findingsByMessage
+        for input in report.inputs { note(input.source) }
+        var facts: [String: SourceFacts] = [:]
+        for message in report.messages {
+            note(message.source)
+            facts[message.source, default: SourceFacts()].listedMessages += 1
+        }
+        var ruleOrder: [String] = []
+        var ruleFacts: [String: (severity: Severity, count: Int)] = [:]
+        for finding in report.findings {
+            note(finding.source)
+            let severityIndex = Severity.allCases.firstIndex(of: finding.severity)!
+            let place = Self.placeText(finding).count
+            facts[finding.source, default: SourceFacts()].findingsBySeverity[severityIndex] += 1
+            if place > facts[finding.source]!.widestPlace { facts[finding.source]!.widestPlace = place }
+            if let (severity, count) = ruleFacts[finding.rule] {
+                ruleFacts[finding.rule] = (max(severity, finding.severity), count + 1)
+            } else {
+                ruleFacts[finding.rule] = (finding.severity, 1)
+                ruleOrder.append(finding.rule)
+            }
+        }
         self.sources = sources
-        findingsBySource = Dictionary(grouping: report.findings.indices, by: { report.findings[$0].source })
-        messagesBySource = Dictionary(grouping: report.messages.indices, by: { report.messages[$0].source })
+        self.sourceOrdinal = ordinal
+        self.facts = facts
+        self.ruleOrder = ruleOrder
+        self.ruleFacts = ruleFacts
         inputIndex = Dictionary(
             report.inputs.enumerated().map { ($1.source, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// The findings about one source, in report order.
-    func findings(of source: String) -> [Finding] { (findingsBySource[source] ?? []).map { report.findings[$0] } }
+    func facts(of source: String) -> SourceFacts { facts[source] ?? SourceFacts() }
 
     /// How many messages a source held: the reader's count when the source is an input, else the report's.
     func messageCount(of source: String) -> Int {
-        input(named: source)?.messages ?? messagesBySource[source]?.count ?? 0
-    }
-
-    func message(for finding: Finding) -> AuditedMessage? {
-        guard let locator = finding.locator,
-            let index = messageIndex[MessageKey(source: finding.source, locator: locator)]
-        else { return nil }
-        return report.messages[index]
+        input(named: source)?.messages ?? facts(of: source).listedMessages
     }
 
     func input(named source: String) -> InputSummary? { inputIndex[source].map { report.inputs[$0] } }
 
     /// Counts by severity, most severe first.
-    static func counts(_ findings: some Sequence<Finding>) -> [(Severity, Int)] {
-        var counts: [Severity: Int] = [:]
-        for finding in findings { counts[finding.severity, default: 0] += 1 }
-        return Severity.allCases.reversed().map { ($0, counts[$0] ?? 0) }
+    static func counts(bySeverity counts: [Int]) -> [(Severity, Int)] {
+        Severity.allCases.enumerated().reversed().map { ($1, counts[$0]) }
     }
+
+    /// The report's counts by severity, most severe first.
+    var counts: [(Severity, Int)] { Self.counts(bySeverity: report.findings.tally.bySeverity) }
 
     /// `2 errors`, `1 warning`, `0 notes`.
     static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
@@ -80,23 +89,19 @@ struct ReportIndex {
     /// Rule ids in catalogue order, then any id only findings use (a rule missing from the catalogue still
     /// shows), each with its finding count.
     func ruleCounts() -> [(rule: String, severity: Severity, count: Int)] {
-        var counts: [String: (Severity, Int)] = [:]
-        var order: [String] = []
-        for finding in report.findings {
-            if let (severity, count) = counts[finding.rule] {
-                counts[finding.rule] = (max(severity, finding.severity), count + 1)
-            } else {
-                counts[finding.rule] = (finding.severity, 1)
-                order.append(finding.rule)
-            }
-        }
-        let catalogue = report.rules.map(\.id).filter { counts[$0] != nil }
-        let rest = order.filter { id in !report.rules.contains { $0.id == id } }
-        return (catalogue + rest).map { ($0, counts[$0]!.0, counts[$0]!.1) }
+        let catalogue = report.rules.map(\.id).filter { ruleFacts[$0] != nil }
+        let known = Set(report.rules.map(\.id))
+        let rest = ruleOrder.filter { !known.contains($0) }
+        return (catalogue + rest).map { ($0, ruleFacts[$0]!.severity, ruleFacts[$0]!.count) }
     }
 
     /// The verdict under `--fail-on`: how many findings make the run fail.
-    func failingCount(_ threshold: FailThreshold) -> Int { report.findings.count { threshold.fails(on: $0.severity) } }
+    func failingCount(_ threshold: FailThreshold) -> Int {
+        Severity.allCases.filter(threshold.fails(on:)).reduce(0) { $0 + report.count($1) }
+    }
+
+    /// `packet 11`, or `input` for a finding about the whole input.
+    static func placeText(_ finding: Finding) -> String { finding.locator?.description ?? "input" }
 
     /// The pointer as reports show it: the root pointer says in words what it covers.
     static func pointerText(_ finding: Finding) -> String {

@@ -11,6 +11,8 @@ public struct ReportOptions: Sendable {
     public var failOn: FailThreshold
     /// `tool.driver.informationUri` in SARIF: where a code-scanning user learns what the tool checks.
     public var informationURI: String
+    /// Where writers that sort (text, SARIF, JUnit, HTML) spool what does not fit in memory.
+    public var spool: SpoolConfiguration
 
     /// The page that documents what the audited messages carry. A project home page, once there is one,
     /// belongs here instead.
@@ -18,8 +20,9 @@ public struct ReportOptions: Sendable {
 
     public init(
         redact: Bool = false, color: Bool = false, failOn: FailThreshold = .error,
-        informationURI: String = ReportOptions.defaultInformationURI
+        informationURI: String = ReportOptions.defaultInformationURI, spool: SpoolConfiguration = .init()
     ) {
+        self.spool = spool
         self.redact = redact
         self.color = color
         self.failOn = failOn

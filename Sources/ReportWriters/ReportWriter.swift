@@ -3,65 +3,75 @@ import Foundation
 
 /// The entry point: one report, rendered in any format, or written to a target. With `redact`, every
 /// writer renders the redacted copy of the report (see `Redactor`), so no format can forget a field.
+///
+/// Writers stream: they write into a `ReportOutput` as they read the report's (possibly spooled) messages
+/// and findings, and keep only what is bounded by the number of inputs, rules and distinct values, so
+/// memory stays flat however large the report.
 public enum ReportWriter {
+    /// The whole report as one string (tests, and small reports).
     public static func render(_ report: AuditReport, format: ReportFormat, options: ReportOptions = .init()) -> String {
-        let shown = options.redact ? Redactor(report: report).redacted(report) : report
+        var out = ReportOutput()
+        render(report, format: format, options: options, to: &out, scratch: ScratchSpools(configuration: options.spool))
+        return out.text
+    }
+
+    static func render(
+        _ report: AuditReport, format: ReportFormat, options: ReportOptions, to out: inout ReportOutput,
+        scratch: ScratchSpools
+    ) {
+        let redactor = options.redact || format == .sarif ? Redactor(report: report) : nil
+        let shown = options.redact ? redactor!.redacted(report) : report
         switch format {
-        case .text: return TextReport(report: shown, options: options).render()
-        case .json: return JSONReport(report: shown).render()
+        case .text: TextReport(report: shown, options: options).render(to: &out, scratch: scratch)
+        case .json: JSONReport(report: shown).render(to: &out)
         case .sarif:
-            return SARIFReport(report: shown, options: options, fingerprints: Fingerprint.compute(report)).render()
-        case .junit: return JUnitReport(report: shown, options: options).render()
-        case .markdown: return MarkdownReport(report: shown, options: options).render()
-        case .html: return HTMLReport(report: shown, options: options).render()
+            var sarif = SARIFReport(
+                report: shown, options: options, fingerprints: Fingerprinter(redactor: redactor!),
+                originalFindings: report.findings, scratch: scratch)
+            sarif.render(to: &out)
+        case .junit: JUnitReport(report: shown, options: options).render(to: &out, scratch: scratch)
+        case .markdown: MarkdownReport(report: shown, options: options).render(to: &out)
+        case .html: HTMLReport(report: shown, options: options).render(to: &out, scratch: scratch)
         }
+        out.flush()
     }
 
     /// Renders and writes one report: to standard output for `-`, else to the file, replaced atomically so
-    /// a reader never sees half a report. The text is written from its own storage (no second copy of a
-    /// report that may run to hundreds of megabytes).
+    /// a reader never sees half a report. The text goes out through a 64 KiB buffer as it is rendered.
     public static func write(_ report: AuditReport, to target: ReportTarget, options: ReportOptions = .init())
         throws(ReportWriteError)
     {
-        var text = render(report, format: target.format, options: options)
-        let failure: String? = text.withUTF8 { bytes in
-            target.writesToStandardOutput
-                ? writeAll(bytes, to: 1).map { "cannot write to standard output: \($0)" }
-                : replaceFile(target.path, with: bytes).map { "cannot write \(target.path): \($0)" }
+        let scratch = ScratchSpools(configuration: options.spool)
+        func failure(of out: ReportOutput) -> String? {
+            if let error = report.readFailure ?? scratch.readFailure { return error.description }
+            return out.failure
         }
-        if let failure { throw ReportWriteError(target: target, reason: failure) }
-    }
-
-    /// Writes every byte to a descriptor; the system's reason on failure.
-    private static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> String? {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return String(cString: strerror(errno))
+        if target.writesToStandardOutput {
+            var out = ReportOutput(descriptor: 1)
+            render(report, format: target.format, options: options, to: &out, scratch: scratch)
+            if let reason = failure(of: out) {
+                throw ReportWriteError(target: target, reason: "cannot write to standard output: \(reason)")
             }
-            offset += written
+            return
         }
-        return nil
-    }
-
-    /// Writes a temporary file beside `path`, then renames it over `path`.
-    private static func replaceFile(_ path: String, with bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        let temporary = path + ".usage-audit-\(getpid()).tmp"
+        // A temporary file beside the target, renamed over it once complete.
+        let temporary = target.path + ".usage-audit-\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
-        if let failure = writeAll(bytes, to: descriptor) {
+        guard descriptor >= 0 else {
+            throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(String(cString: strerror(errno)))")
+        }
+        var out = ReportOutput(descriptor: descriptor)
+        render(report, format: target.format, options: options, to: &out, scratch: scratch)
+        if let reason = failure(of: out) {
             close(descriptor)
             unlink(temporary)
-            return failure
+            throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(reason)")
         }
-        guard close(descriptor) == 0, rename(temporary, path) == 0 else {
+        guard close(descriptor) == 0, rename(temporary, target.path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            return reason
+            throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(reason)")
         }
-        return nil
     }
 }
 

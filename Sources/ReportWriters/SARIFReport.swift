@@ -9,24 +9,97 @@ import JSONCore
 struct SARIFReport {
     let report: AuditReport
     let options: ReportOptions
-    /// One per finding, computed on the unredacted report so they match with and without `--redact`.
-    let fingerprints: [String]
+    /// Computes each result's fingerprint from the unredacted finding, so they match with and without
+    /// `--redact`.
+    var fingerprints: Fingerprinter
+    /// The unredacted findings, in the order of `report.findings`.
+    let originalFindings: AuditList<Finding>
+    let scratch: ScratchSpools
 
     static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-    func render() -> String { PrettyJSON(inlineSmallContainers: true).render(document()) + "\n" }
+    /// What a result needs from the message its finding points at, found by `MessageMatch` and put back in
+    /// report order by a sort on the finding's position.
+    struct MessageFacts: Spoolable {
+        var kind: MessageKind?
+        var generation: String?
+        /// `kind` of the logical location: what sits at the finding's pointer, when the content is known.
+        var target: String?
 
-    func document() -> JSONValue {
+        func encode(to encoder: inout SpoolEncoder) {
+            encoder.write(kind.map { MessageKind.allCases.firstIndex(of: $0)! })
+            encoder.write(generation)
+            encoder.write(target)
+        }
+
+        init(kind: MessageKind?, generation: String?, target: String?) {
+            self.kind = kind
+            self.generation = generation
+            self.target = target
+        }
+
+        init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+            let kindIndex = try decoder.readOptionalInt()
+            if let kindIndex {
+                guard MessageKind.allCases.indices.contains(kindIndex) else { throw SpoolError("unknown message kind") }
+                kind = MessageKind.allCases[kindIndex]
+            }
+            generation = try decoder.readOptionalString()
+            target = try decoder.readOptionalString()
+        }
+    }
+
+    /// Streams the results: the rest of the document is small and rendered whole, then split where the
+    /// results go. The split point is unambiguous: a line break cannot occur inside a JSON string.
+    mutating func render(to out: inout ReportOutput) {
         let index = ReportIndex(report)
         let artifactIndex = Dictionary(uniqueKeysWithValues: index.sources.enumerated().map { ($1, $0) })
         let ruleIndex = Dictionary(
             report.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let results = report.findings.enumerated().map { position, finding in
-            result(
-                finding, fingerprint: fingerprints[position], message: index.message(for: finding),
-                artifactIndex: artifactIndex[finding.source]!, ruleIndex: ruleIndex[finding.rule])
+        let printer = PrettyJSON(inlineSmallContainers: true)
+        let skeleton = printer.render(document(index: index, artifactIndex: artifactIndex)) + "\n"
+        let marker = "\n" + printer.indentation(3) + "\"results\": []"
+        guard !report.findings.isEmpty, let split = skeleton.range(of: marker) else {
+            out += skeleton
+            return
         }
-        return orderedObject([
+        out += String(skeleton[..<split.lowerBound]) + "\n" + printer.indentation(3) + "\"results\": [\n"
+        var facts = messageFacts(sourceOrdinal: index.sourceOrdinal).makeIterator()
+        var originals = originalFindings.makeIterator()
+        var remaining = report.findings.count
+        for finding in report.findings {
+            guard let (_, message) = facts.next(), let original = originals.next() else { break }
+            remaining -= 1
+            let fingerprint = fingerprints.next(original, messageKind: message.kind)
+            let value = result(
+                finding, fingerprint: fingerprint, message: message, artifactIndex: artifactIndex[finding.source]!,
+                ruleIndex: ruleIndex[finding.rule])
+            out.write { text in
+                text += printer.indentation(4)
+                printer.write(value, depth: 4, to: &text)
+                text += remaining > 0 ? ",\n" : "\n"
+            }
+        }
+        out += printer.indentation(3) + "]" + String(skeleton[split.upperBound...])
+    }
+
+    /// For each finding in report order, what its message tells.
+    private func messageFacts(sourceOrdinal: [String: Int]) -> ExternalSort<MessageFacts>.Sorted {
+        var sort = ExternalSort<MessageFacts>(scratch: scratch)
+        MessageMatch.run(report, sourceOrdinal: sourceOrdinal, scratch: scratch) { event in
+            guard case .finding(let finding, let position, let match) = event else { return }
+            let message = match?.0
+            let facts = MessageFacts(
+                kind: message?.kind, generation: message?.generation,
+                target: message?.payload.flatMap { Self.targetKind(finding.pointer, in: $0) })
+            sort.add(facts, key: SortKey(a: position, sequence: position))
+        }
+        return sort.sorted()
+    }
+
+    /// The document without its results.
+    func document(index: ReportIndex, artifactIndex: [String: Int]) -> JSONValue {
+        orderedObject([
             "$schema": .string(Self.schemaURI),
             "version": "2.1.0",
             "runs": [
@@ -34,7 +107,7 @@ struct SARIFReport {
                     "tool": orderedObject(["driver": driver()]),
                     "invocations": [invocation(artifactIndex: artifactIndex)],
                     "artifacts": .array(index.sources.map { artifact($0, input: index.input(named: $0)) }),
-                    "results": .array(results),
+                    "results": .array([]),
                     "columnKind": "unicodeCodePoints",
                 ])
             ],
@@ -113,7 +186,7 @@ struct SARIFReport {
     }
 
     private func result(
-        _ finding: Finding, fingerprint: String, message: AuditedMessage?, artifactIndex: Int, ruleIndex: Int?
+        _ finding: Finding, fingerprint: String, message: MessageFacts, artifactIndex: Int, ruleIndex: Int?
     ) -> JSONValue {
         var physical: [(String, JSONValue)] = [
             ("artifactLocation", artifactLocation(finding.source, index: artifactIndex))
@@ -123,16 +196,16 @@ struct SARIFReport {
         }
         var location: [(String, JSONValue)] = [("physicalLocation", .object(JSONObject(physical)))]
         if let locator = finding.locator {
-            location.append(("logicalLocations", [logicalLocation(finding, locator: locator, message: message)]))
+            location.append(("logicalLocations", [logicalLocation(finding, locator: locator, target: message.target)]))
         }
 
         var properties: [(String, JSONValue)] = [
             ("locator", JSONReport.locator(finding.locator)),
             ("pointer", .string(finding.pointer.description)),
         ]
-        if let message { properties.append(("messageKind", .string(message.kind.rawValue))) }
+        if let kind = message.kind { properties.append(("messageKind", .string(kind.rawValue))) }
         if let level = finding.level { properties.append(("level", .integer(Int64(level)))) }
-        if let generation = message?.generation { properties.append(("generation", .string(generation))) }
+        if let generation = message.generation { properties.append(("generation", .string(generation))) }
         if let correlator = finding.correlator { properties.append(("correlator", .string(correlator))) }
 
         var members: [(String, JSONValue)] = [("ruleId", .string(finding.rule))]
@@ -149,26 +222,24 @@ struct SARIFReport {
 
     /// The place inside the input: `packet 11/components/2` names the message and the member, and `kind`
     /// says what sits at the pointer when the message content is known.
-    private func logicalLocation(_ finding: Finding, locator: Locator, message: AuditedMessage?) -> JSONValue {
+    private func logicalLocation(_ finding: Finding, locator: Locator, target: String?) -> JSONValue {
         let pointer = finding.pointer
         var members: [(String, JSONValue)] = [
             ("name", .string(pointer.tokens.last ?? locator.description)),
             ("fullyQualifiedName", .string(locator.description + pointer.description)),
         ]
-        if let payload = message?.payload, let target = pointer.resolve(in: payload) {
-            let kind: String
-            if case .array = pointer.parent.resolve(in: payload), !pointer.isRoot {
-                kind = "element"
-            } else if !pointer.isRoot {
-                kind = "property"
-            } else if case .object = target {
-                kind = "object"
-            } else {
-                kind = "value"
-            }
-            members.append(("kind", .string(kind)))
-        }
+        if let target { members.append(("kind", .string(target))) }
         return .object(JSONObject(members))
+    }
+
+    /// What sits at `pointer` in the message: `element`, `property`, `object` or `value`; `nil` when the
+    /// pointer does not resolve.
+    static func targetKind(_ pointer: JSONPointer, in payload: JSONValue) -> String? {
+        guard let target = pointer.resolve(in: payload) else { return nil }
+        if case .array = pointer.parent.resolve(in: payload), !pointer.isRoot { return "element" }
+        if !pointer.isRoot { return "property" }
+        if case .object = target { return "object" }
+        return "value"
     }
 
     /// An input name as a URI reference: relative paths stay relative (code scanning resolves them against

@@ -29,24 +29,30 @@ struct TextReport {
         }
     }
 
-    func render() -> String {
+    /// Writes input by input; each input's findings come from one sort of all findings by input and
+    /// locator (`ExternalSort`, bounded memory), so no input's findings are ever held together.
+    func render(to out: inout ReportOutput, scratch: ScratchSpools) {
         let index = ReportIndex(report)
-        var out = ""
-        for source in index.sources {
+        var sort = ExternalSort<Finding>(scratch: scratch)
+        for (position, finding) in report.findings.enumerated() {
+            sort.add(finding, key: Self.locatorOrderKey(finding, position: position, sourceOrdinal: index.sourceOrdinal))
+        }
+        var findings = sort.sorted().makeIterator()
+        var pending = findings.next()
+        for (ordinal, source) in index.sources.enumerated() {
             let input = index.input(named: source)
-            let findings = Self.inLocatorOrder(index.findings(of: source))
-            let messageCount = index.messageCount(of: source)
+            let facts = index.facts(of: source)
             var header = styled(Escape.singleLine(source), .bold)
             header +=
-                " (\(input.map { Escape.singleLine($0.kind) + ", " } ?? "")\(ReportIndex.plural(messageCount, "message")))"
-            if findings.isEmpty && input?.readError == nil { header += ": no findings" }
+                " (\(input.map { Escape.singleLine($0.kind) + ", " } ?? "")\(ReportIndex.plural(index.messageCount(of: source), "message")))"
+            if facts.findings == 0 && input?.readError == nil { header += ": no findings" }
             out += header + "\n"
             if let readError = input?.readError {
                 out += "  " + styled("could not be read:", .red) + " " + Escape.singleLine(readError) + "\n"
             }
-            let whereWidth = findings.map { whereText($0).count }.max() ?? 0
-            for finding in findings {
-                let place = whereText(finding)
+            let whereWidth = facts.widestPlace
+            while let (key, finding) = pending, key.a == ordinal {
+                let place = ReportIndex.placeText(finding)
                 let padding = String(repeating: " ", count: whereWidth - place.count)
                 let severity = finding.severity.rawValue
                 out += "  \(place)\(padding)  "
@@ -54,35 +60,25 @@ struct TextReport {
                 out += String(repeating: " ", count: 8 - severity.count)
                 out += finding.rule + "  at " + styled(Escape.singleLine(ReportIndex.pointerText(finding)), .dim) + "\n"
                 out += "  " + String(repeating: " ", count: whereWidth + 2) + Escape.singleLine(finding.message) + "\n"
+                pending = findings.next()
             }
             out += "\n"
         }
         out += summary(index)
-        return out
     }
 
     /// Findings about the whole input first, then by locator, keeping the report's order among equals: a
     /// finding made when the run ends (a session left open) then sits beside its message.
-    static func inLocatorOrder(_ findings: [Finding]) -> [Finding] {
-        findings.enumerated().sorted { lhs, rhs in
-            switch (lhs.element.locator, rhs.element.locator) {
-            case (nil, nil): return lhs.offset < rhs.offset
-            case (nil, _): return true
-            case (_, nil): return false
-            case (let left?, let right?): return left == right ? lhs.offset < rhs.offset : left < right
-            }
-        }.map(\.element)
+    static func locatorOrderKey(_ finding: Finding, position: Int, sourceOrdinal: [String: Int]) -> SortKey {
+        MessageMatch.key(finding.source, finding.locator, position, sourceOrdinal)
     }
-
-    /// `packet 11`, or `input` for a finding about the whole input.
-    private func whereText(_ finding: Finding) -> String { finding.locator?.description ?? "input" }
 
     private func summary(_ index: ReportIndex) -> String {
         let unreadable = report.inputs.count { $0.readError != nil }
         var line = "Summary: \(ReportIndex.plural(report.inputs.count, "input"))"
         if unreadable > 0 { line += " (\(unreadable) unreadable)" }
         line += ", \(ReportIndex.plural(report.messages.count, "message")) (\(report.unparsedCount) unparsed); "
-        line += ReportIndex.counts(report.findings).map { severity, count in
+        line += index.counts.map { severity, count in
             let text = ReportIndex.plural(count, severity.rawValue)
             return count > 0 ? styled(text, severityStyle(severity)) : text
         }.joined(separator: ", ")

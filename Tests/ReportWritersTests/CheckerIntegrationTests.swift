@@ -40,12 +40,12 @@ import Testing
         report.inputs = report.inputs.map {
             var input = $0; input.source = rename(input.source); return input
         }
-        report.messages = report.messages.map {
+        report.messages = AuditList(report.messages.map {
             var message = $0; message.source = rename(message.source); return message
-        }
-        report.findings = report.findings.map {
+        })
+        report.findings = AuditList(report.findings.map {
             var finding = $0; finding.source = rename(finding.source); return finding
-        }
+        })
         return report
     }
 

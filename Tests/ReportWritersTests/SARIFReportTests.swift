@@ -156,19 +156,19 @@ import Testing
             }
         }
         var rerun = report
-        rerun.findings = report.findings.map { finding in
+        rerun.findings = AuditList(report.findings.map { finding in
             var finding = finding
             finding.correlator = finding.correlator.map { _ in "00000000-0000-4000-8000-000000000000" }
             finding.locator = finding.locator.map(shifted)
             finding.message += " (again)"
             return finding
-        }
-        rerun.messages = report.messages.map { message in
+        })
+        rerun.messages = AuditList(report.messages.map { message in
             var message = message
             message.locator = shifted(message.locator)
             message.correlator = message.correlator.map { _ in "00000000-0000-4000-8000-000000000000" }
             return message
-        }
+        })
         #expect(fingerprints(try document(rerun)) == fingerprints(try document(report)))
     }
 

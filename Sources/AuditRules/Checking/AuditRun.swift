@@ -14,6 +14,9 @@ public struct AuditRun: Sendable {
     /// Keep the decoded message of every message with findings, for reports that show it (HTML). Off, the
     /// report holds only what it lists.
     public var keepPayloads = false
+    /// Where the report's messages and findings are spooled as they are found: beyond its memory limit they
+    /// go to a temporary file, so memory stays flat however long the input.
+    public var spool = SpoolConfiguration()
 
     public init(inputKind: InputKind? = nil, port: UInt16 = 50077, threads: Int = 0) {
         self.inputKind = inputKind
@@ -25,8 +28,8 @@ public struct AuditRun: Sendable {
 
     public func run(_ paths: [String], checker: Checker) -> AuditReport {
         var inputs: [InputSummary] = []
-        var messages: [AuditedMessage] = []
-        var findings: [Finding] = []
+        var messages = AuditListBuilder<AuditedMessage>(configuration: spool)
+        var findings = AuditListBuilder<Finding>(configuration: spool)
         for path in paths {
             let reader: any RecordReader
             do {
@@ -54,7 +57,7 @@ public struct AuditRun: Sendable {
                             messages.append(message)
                             summary.messages += 1
                         }
-                        findings += found
+                        for finding in found { findings.append(finding) }
                     }
                 }
                 guard let next else { break }
@@ -63,9 +66,10 @@ public struct AuditRun: Sendable {
             summary.readError = reader.readError
             inputs.append(summary)
         }
-        findings += checker.finish()
+        for finding in checker.finish() { findings.append(finding) }
         return AuditReport(
-            inputs: inputs, messages: messages, findings: findings, rules: checker.rules, disclosure: checker.disclosure)
+            inputs: inputs, messages: messages.finish(), findings: findings.finish(), rules: checker.rules,
+            disclosure: checker.disclosure)
     }
 
     /// Audits a batch of records on `threads` threads; the verdicts come back in record order.

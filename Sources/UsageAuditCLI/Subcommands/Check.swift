@@ -52,6 +52,7 @@ struct Check: ParsableCommand {
         var run = AuditRun(inputKind: inputType.flatMap(InputKind.init(rawValue:)), port: port, threads: threads)
         run.keepPayloads = try report.targets().contains { $0.format == .html }
         let result = run.run(inputs, checker: checker)
+        for note in result.spoolNotes { printError("usage-audit: note: \(note)") }
         for input in result.inputs where input.readError != nil {
             printError("usage-audit: \(input.source): \(input.readError!)")
         }

@@ -1,0 +1,156 @@
+import JSONCore
+
+// The spool encodings of the model. Private to one run (a spool never outlives its process), so they may
+// change freely; a round-trip test holds each one exact.
+
+extension Locator {
+    func encode(to encoder: inout SpoolEncoder) {
+        switch self {
+        case .packet(let number): encoder.bytes.append(0); encoder.write(number)
+        case .line(let number): encoder.bytes.append(1); encoder.write(number)
+        case .record(let number): encoder.bytes.append(2); encoder.write(number)
+        }
+    }
+
+    init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        let kind = try decoder.readByte()
+        let number = try decoder.readInt()
+        switch kind {
+        case 0: self = .packet(number)
+        case 1: self = .line(number)
+        case 2: self = .record(number)
+        default: throw SpoolError("unknown locator kind \(kind)")
+        }
+    }
+}
+
+extension Severity {
+    func encode(to encoder: inout SpoolEncoder) { encoder.bytes.append(UInt8(Severity.allCases.firstIndex(of: self)!)) }
+
+    init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        let index = Int(try decoder.readByte())
+        guard index < Severity.allCases.count else { throw SpoolError("unknown severity \(index)") }
+        self = Severity.allCases[index]
+    }
+}
+
+extension JSONValue {
+    /// Tag bytes: the cases in declaration order. Recursion follows the value's own depth, which the parser
+    /// that made it already bounds.
+    func encode(to encoder: inout SpoolEncoder) {
+        switch self {
+        case .null: encoder.bytes.append(0)
+        case .bool(let value): encoder.bytes.append(value ? 2 : 1)
+        case .integer(let value): encoder.bytes.append(3); encoder.write(Int(value))
+        case .real(let value): encoder.bytes.append(4); encoder.write(value)
+        case .string(let value): encoder.bytes.append(5); encoder.write(value)
+        case .array(let elements):
+            encoder.bytes.append(6)
+            encoder.write(UInt64(elements.count))
+            for element in elements { element.encode(to: &encoder) }
+        case .object(let object):
+            encoder.bytes.append(7)
+            encoder.write(UInt64(object.count))
+            for (key, member) in object {
+                encoder.write(key)
+                member.encode(to: &encoder)
+            }
+        }
+    }
+
+    init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        let tag = try decoder.readByte()
+        switch tag {
+        case 0: self = .null
+        case 1: self = .bool(false)
+        case 2: self = .bool(true)
+        case 3: self = .integer(Int64(try decoder.readInt()))
+        case 4: self = .real(try decoder.readDouble())
+        case 5: self = .string(try decoder.readString())
+        case 6:
+            let count = try decoder.readUInt64()
+            var elements: [JSONValue] = []
+            for _ in 0..<count { elements.append(try JSONValue(from: &decoder)) }
+            self = .array(elements)
+        case 7:
+            let count = try decoder.readUInt64()
+            var members: [(String, JSONValue)] = []
+            for _ in 0..<count { members.append((try decoder.readString(), try JSONValue(from: &decoder))) }
+            self = .object(JSONObject(members))
+        default: throw SpoolError("unknown JSON tag \(tag)")
+        }
+    }
+}
+
+extension Finding: AuditListElement {
+    public func encode(to encoder: inout SpoolEncoder) {
+        encoder.write(rule)
+        severity.encode(to: &encoder)
+        encoder.write(source)
+        encoder.write(locator != nil)
+        locator?.encode(to: &encoder)
+        encoder.write(UInt64(pointer.tokens.count))
+        for token in pointer.tokens { encoder.write(token) }
+        encoder.write(level)
+        encoder.write(correlator)
+        encoder.write(message)
+        encoder.write(UInt64(sensitiveValues.count))
+        for value in sensitiveValues { encoder.write(value) }
+    }
+
+    public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        let rule = try decoder.readString()
+        let severity = try Severity(from: &decoder)
+        let source = try decoder.readString()
+        let locator = try decoder.readBool() ? try Locator(from: &decoder) : nil
+        var tokens: [String] = []
+        for _ in 0..<(try decoder.readUInt64()) { tokens.append(try decoder.readString()) }
+        let level = try decoder.readOptionalInt()
+        let correlator = try decoder.readOptionalString()
+        let message = try decoder.readString()
+        var sensitive: [String] = []
+        for _ in 0..<(try decoder.readUInt64()) { sensitive.append(try decoder.readString()) }
+        self.init(
+            rule: rule, severity: severity, source: source, locator: locator, pointer: JSONPointer(tokens: tokens),
+            level: level, correlator: correlator, message: message, sensitiveValues: sensitive)
+    }
+
+    public static func tally(_ element: Finding, into tally: inout AuditListTally) {
+        tally.bySeverity[Severity.allCases.firstIndex(of: element.severity)!] += 1
+    }
+}
+
+extension AuditedMessage: AuditListElement {
+    public func encode(to encoder: inout SpoolEncoder) {
+        encoder.write(source)
+        locator.encode(to: &encoder)
+        encoder.bytes.append(UInt8(MessageKind.allCases.firstIndex(of: kind)!))
+        encoder.write(level)
+        encoder.write(correlator)
+        encoder.write(generation)
+        encoder.write(parsed)
+        encoder.write(findings)
+        encoder.write(payload != nil)
+        payload?.encode(to: &encoder)
+    }
+
+    public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        let source = try decoder.readString()
+        let locator = try Locator(from: &decoder)
+        let kindIndex = Int(try decoder.readByte())
+        guard kindIndex < MessageKind.allCases.count else { throw SpoolError("unknown message kind \(kindIndex)") }
+        let level = try decoder.readOptionalInt()
+        let correlator = try decoder.readOptionalString()
+        let generation = try decoder.readOptionalString()
+        let parsed = try decoder.readBool()
+        let findings = try decoder.readInt()
+        let payload = try decoder.readBool() ? try JSONValue(from: &decoder) : nil
+        self.init(
+            source: source, locator: locator, kind: MessageKind.allCases[kindIndex], level: level,
+            correlator: correlator, generation: generation, parsed: parsed, findings: findings, payload: payload)
+    }
+
+    public static func tally(_ element: AuditedMessage, into tally: inout AuditListTally) {
+        if !element.parsed { tally.unparsed += 1 }
+    }
+}
