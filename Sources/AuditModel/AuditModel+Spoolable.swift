@@ -144,7 +144,8 @@ extension AuditedMessage: AuditListElement {
         let generation = try decoder.readOptionalString()
         let parsed = try decoder.readBool()
         let findings = try decoder.readInt()
-        let payload = try decoder.readBool() ? try JSONValue(from: &decoder) : nil
+        // Spelled out: `JSONValue` is `ExpressibleByNilLiteral`, so a bare `nil` here would be `.null`.
+        let payload: JSONValue? = try decoder.readBool() ? .some(try JSONValue(from: &decoder)) : .none
         self.init(
             source: source, locator: locator, kind: MessageKind.allCases[kindIndex], level: level,
             correlator: correlator, generation: generation, parsed: parsed, findings: findings, payload: payload)

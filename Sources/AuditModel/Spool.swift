@@ -19,10 +19,16 @@ public struct SpoolConfiguration: Sendable, Hashable {
     public var memoryLimit: Int
     /// The folder of the temporary files; `nil`: `$TMPDIR`, else `/tmp`.
     public var directory: String?
+    /// Report writers that need another order sort at most this many records in memory at once, write
+    /// them as a sorted run, and merge at most `mergeFanIn` runs at a time.
+    public var sortChunk: Int
+    public var mergeFanIn: Int
 
-    public init(memoryLimit: Int = 4 << 20, directory: String? = nil) {
+    public init(memoryLimit: Int = 4 << 20, directory: String? = nil, sortChunk: Int = 8192, mergeFanIn: Int = 64) {
         self.memoryLimit = memoryLimit
         self.directory = directory
+        self.sortChunk = max(1, sortChunk)
+        self.mergeFanIn = max(2, mergeFanIn)
     }
 
     var resolvedDirectory: String {

@@ -53,13 +53,10 @@ struct SortKey: Comparable {
     }
 }
 
-/// An external merge sort with bounded memory: elements are sorted in chunks of `chunkSize` in memory,
-/// each chunk is written as a run to a spool, and the runs are merged, at most `fanIn` at a time, while
-/// they are read. Small inputs never leave memory.
+/// An external merge sort with bounded memory: elements are sorted in chunks of
+/// `SpoolConfiguration.sortChunk` in memory, each chunk is written as a run to a spool, and the runs are
+/// merged, at most `mergeFanIn` at a time, while they are read. Small inputs never leave memory.
 struct ExternalSort<Element: Spoolable> {
-    static var chunkSize: Int { 8192 }
-    static var fanIn: Int { 64 }
-
     private let scratch: ScratchSpools
     private var chunk: [(key: SortKey, element: Element)] = []
     private var store: SpoolStore?
@@ -75,7 +72,7 @@ struct ExternalSort<Element: Spoolable> {
 
     mutating func add(_ element: Element, key: SortKey) {
         chunk.append((key, element))
-        if chunk.count >= Self.chunkSize { writeRun() }
+        if chunk.count >= scratch.configuration.sortChunk { writeRun() }
     }
 
     private mutating func writeRun() {
@@ -122,12 +119,13 @@ struct ExternalSort<Element: Spoolable> {
         if !chunk.isEmpty { writeRun() }
         store?.flush()
         // Merge groups of runs into longer runs until one merge can read them all at once.
-        while runs.count > Self.fanIn {
+        let fanIn = scratch.configuration.mergeFanIn
+        while runs.count > fanIn {
             let merged = scratch.makeStore()
             var next: [Run] = []
-            for group in stride(from: 0, to: runs.count, by: Self.fanIn) {
+            for group in stride(from: 0, to: runs.count, by: fanIn) {
                 let start = merged.length
-                var merge = Sorted(runs: Array(runs[group..<min(group + Self.fanIn, runs.count)]), inMemory: [])
+                var merge = Sorted(runs: Array(runs[group..<min(group + fanIn, runs.count)]), inMemory: [])
                     .makeIterator()
                 while let (key, element) = merge.next() { merged.append(Self.record(key, element)) }
                 next.append(Run(store: merged, start: start, end: merged.length))

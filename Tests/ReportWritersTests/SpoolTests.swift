@@ -1,0 +1,238 @@
+import AuditRules
+import Foundation
+import JSONCore
+import Testing
+
+@testable import AuditModel
+@testable import ReportWriters
+
+/// Spooled reports: a run's messages and findings go to an unlinked temporary file beyond a memory limit,
+/// and every writer reads them back (sorting and matching on disk when it needs another order) to the same
+/// bytes as from memory.
+@Suite struct SpoolTests {
+    static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "usage-audit-spool-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// Settings that put everything on disk at once and make every sort merge runs on several levels.
+    static let onDisk = SpoolConfiguration(memoryLimit: 0, sortChunk: 5, mergeFanIn: 2)
+
+    /// NDJSON lines a real audit meets, in a mix that exercises every writer: leaks, schema errors,
+    /// undecodable lines, sessions whose end comes later, and level-3 starts whose end never comes (their
+    /// findings are made when the run ends, out of input order).
+    static func corpusLine(_ number: Int) -> String {
+        let correlator = String(format: "%08x-0000-4000-8000-%012x", number % 7919, number)
+        switch number % 10 {
+        case 0:
+            return #"{"correlator": "\#(correlator)", "parsl_v": "2026.10.26", "python_v": "3.11.7", "platform.system": "Linux", "tracking_level": 3, "project_name": "user\#(number % 13)@uni.edu", "components": [{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "acme_genomics.cluster.AcmeProvider"], "start": 1795555185}"#
+        case 1:
+            let started = String(format: "%08x-0000-4000-8000-%012x", (number - 1) % 7919, number - 1)
+            return #"{"correlator": "\#(started)", "end": 1795555190.5, "execution_time": 99, "components": [{"c": "parsl.dataflow.dflow.DataFlowKernel", "app_count": 6, "app_fails": 1}]}"#
+        case 2:
+            return #"{"correlator": "\#(correlator)", "parsl_v": "2026.10.26", "python_v": "3.11.7", "platform.system": "Linux", "tracking_level": 2, "components": [{"c": "parsl.providers.LocalProvider", "worker_init": "source /home/u\#(number % 5)/env/bin/activate"}]}"#
+        case 3:
+            return #"{"uuid": "6ba7b810-9dad-11d1-80b4-00c04fd430c8", "test": false, "parsl_v": "0.9.0", "python_v": "3.6.8", "os": "Linux", "os_v": "3.10.0", "uname": "3c2f1a9b0e", "hname": "a81f0c3d77", "start": 1593093412.9345}"#
+        case 4:
+            return #"{"correlator": "\#(correlator)", "tracking_level": 3, "start": 1795555185, "parsl_v": "2026.10.26"}"#
+        default:
+            return "not json \(number)"
+        }
+    }
+
+    /// `lines` lines of `corpusLine`; with `cheapBeyond`, lines past the first `cheapBeyond` of every hundred
+    /// are undecodable (each still a message with a finding), which the checker handles fastest.
+    static func writeCorpus(lines: Int, cheapBeyond: Int = 100, to path: String) throws {
+        var text = ""
+        text.reserveCapacity(lines * 40)
+        for number in 1...lines {
+            text += (number % 100 < cheapBeyond ? corpusLine(number) : "not json \(number)") + "\n"
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    static func check(_ path: String, spool: SpoolConfiguration, keepPayloads: Bool = true) throws -> AuditReport {
+        var run = AuditRun(inputKind: nil, threads: 2)
+        run.keepPayloads = keepPayloads
+        run.spool = spool
+        return run.run([path], checker: try Checker(configuration: CheckConfiguration()))
+    }
+
+    @Test func aSpooledReportRendersTheSameBytesAsOneInMemory() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("mixed.ndjson").path
+        try Self.writeCorpus(lines: 600, to: path)
+        let inMemory = try Self.check(path, spool: SpoolConfiguration())
+        let spooled = try Self.check(path, spool: Self.onDisk)
+        #expect(!inMemory.findings.isSpooledToFile && !inMemory.messages.isSpooledToFile)
+        #expect(spooled.findings.isSpooledToFile && spooled.messages.isSpooledToFile)
+        #expect(spooled.findings == inMemory.findings)
+        #expect(spooled.messages == inMemory.messages)
+        // The arrays the report held before spools existed, rendered by the same writers.
+        let arrays = AuditReport(
+            inputs: inMemory.inputs, messages: Array(inMemory.messages), findings: Array(inMemory.findings),
+            rules: inMemory.rules, disclosure: inMemory.disclosure)
+        for format in ReportFormat.allCases {
+            for redact in [false, true] {
+                let expected = ReportWriter.render(arrays, format: format, options: ReportOptions(redact: redact))
+                let actual = ReportWriter.render(
+                    spooled, format: format, options: ReportOptions(redact: redact, spool: Self.onDisk))
+                #expect(actual == expected, "\(format), redact: \(redact)")
+            }
+        }
+    }
+
+    @Test func aLongInputStaysOnDiskAndItsReportIsComplete() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("long.ndjson").path
+        let lines = 300_000
+        try Self.writeCorpus(lines: lines, cheapBeyond: 10, to: path)
+        let limit = 1 << 20
+        let report = try Self.check(path, spool: SpoolConfiguration(memoryLimit: limit), keepPayloads: false)
+        #expect(report.messages.count == lines)
+        #expect(report.findings.count > lines / 2)
+        #expect(report.messages.isSpooledToFile && report.findings.isSpooledToFile)
+        // Beyond the limit only the unflushed tail of each spool stays in memory.
+        #expect(report.messages.spooledBytesInMemory < limit)
+        #expect(report.findings.spooledBytesInMemory < limit)
+        #expect(report.spoolNotes.isEmpty)
+
+        let output = directory.appendingPathComponent("long.json").path
+        try ReportWriter.write(report, to: ReportTarget(format: .json, path: output))
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.hasPrefix("{\n  \"tool\": {\"name\": \"usage-audit\", \"version\": \"\(UsageAuditVersion.current)\"},"))
+        #expect(text.contains("\"messages\": \(lines),"))
+        #expect(text.ranges(of: "\n      \"rule\": ").count == report.findings.count)
+        // Each message has a `kind`, and so has each input.
+        #expect(text.ranges(of: "\n      \"kind\": ").count == lines + report.inputs.count)
+        #expect(text.hasSuffix("]\n}\n"))
+    }
+
+    @Test func withoutATemporaryFileTheReportIsKeptInMemoryWithANote() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("mixed.ndjson").path
+        try Self.writeCorpus(lines: 200, to: path)
+        let missing = directory.appendingPathComponent("no-such-folder").path
+        let report = try Self.check(path, spool: SpoolConfiguration(memoryLimit: 64, directory: missing))
+        #expect(!report.findings.isSpooledToFile)
+        #expect(report.spoolNotes.count == 2)
+        #expect(report.spoolNotes.allSatisfy { $0.contains(missing) && $0.contains("kept in memory") })
+        let reference = try Self.check(path, spool: SpoolConfiguration())
+        #expect(report.findings == reference.findings)
+        #expect(ReportWriter.render(report, format: .json) == ReportWriter.render(reference, format: .json))
+    }
+
+    @Test func aSpoolThatCannotBeReadBackFailsTheReportWithItsReason() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var builder = AuditListBuilder<Finding>(configuration: SpoolConfiguration(memoryLimit: 0))
+        builder.append(Finding(rule: "test.rule", severity: .error, source: "in", locator: .line(1), message: "fine"))
+        let good = builder.finish()
+        // A list that claims a second record the spool does not hold.
+        guard case .spool(let store, let start, let end) = good.storage else {
+            Issue.record("not spooled")
+            return
+        }
+        store.append([0x7F, 1, 2])
+        store.flush()
+        let damaged = AuditList<Finding>(store: store, start: start, end: store.length, count: 2, tally: good.tally)
+        #expect(end < store.length)
+        #expect(Array(damaged).count == 1)
+        #expect(damaged.readFailure?.description.contains("cannot read back the spooled report") == true)
+
+        let report = AuditReport(inputs: [], messages: [], findings: damaged, rules: [])
+        let output = directory.appendingPathComponent("report.json").path
+        #expect(throws: ReportWriteError.self) { try ReportWriter.write(report, to: ReportTarget(format: .json, path: output)) }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func everyFieldSurvivesTheSpool() throws {
+        // Built, not parsed: a decoded message may repeat a key (`protocol.duplicate-key`).
+        let payload = JSONValue.object(
+            JSONObject([
+                ("a", .array([1, -2, .real(3.5), true, false, .null, .string("x\u{0}é")])),
+                ("b", .object(JSONObject([("c", .object(JSONObject()))]))),
+                ("a", .string("duplicate key kept")),
+            ]))
+        let messages = [
+            AuditedMessage(source: "in", locator: .packet(3), kind: .start, level: 3, correlator: "c", generation: "G5",
+                findings: 2, payload: payload),
+            AuditedMessage(source: "in", locator: .line(Int.max), kind: .unknown, parsed: false),
+            AuditedMessage(source: "", locator: .record(1), kind: .end, payload: .null),
+        ]
+        let findings = [
+            Finding(rule: "r", severity: .note, source: "in", locator: nil, message: "whole input"),
+            Finding(
+                rule: "r.s", severity: .warning, source: "in", locator: .record(-1), pointer: JSONPointer(tokens: ["a/b", "~", ""]),
+                level: 0, correlator: "x", message: "m", sensitiveValues: ["v", ""]),
+        ]
+        var messageBuilder = AuditListBuilder<AuditedMessage>(configuration: SpoolConfiguration(memoryLimit: 0))
+        var findingBuilder = AuditListBuilder<Finding>(configuration: SpoolConfiguration(memoryLimit: 0))
+        for message in messages { messageBuilder.append(message) }
+        for finding in findings { findingBuilder.append(finding) }
+        let spooledMessages = messageBuilder.finish(), spooledFindings = findingBuilder.finish()
+        #expect(Array(spooledMessages) == messages)
+        #expect(Array(spooledFindings) == findings)
+        #expect(spooledMessages.tally.unparsed == 1)
+        #expect(spooledFindings.tally.count(.warning) == 1 && spooledFindings.tally.count(.note) == 1)
+        // A payload of JSON null is a payload, not the absence of one.
+        #expect(Array(spooledMessages)[2].payload == .some(.null))
+        #expect(Array(spooledMessages)[1].payload == nil)
+    }
+
+    @Test func externalSortIsStableOverManyRunsAndLevels() {
+        let scratch = ScratchSpools(configuration: SpoolConfiguration(memoryLimit: 0, sortChunk: 7, mergeFanIn: 3))
+        var sort = ExternalSort<Finding>(scratch: scratch)
+        var expected: [(SortKey, String)] = []
+        for position in 0..<1_000 {
+            let key = SortKey(a: (position * 7919) % 13, b: position % 3, sequence: position)
+            sort.add(Finding(rule: "r", severity: .note, source: "s", locator: nil, message: "\(position)"), key: key)
+            expected.append((key, "\(position)"))
+        }
+        expected.sort { $0.0 < $1.0 }
+        let sorted = sort.sorted()
+        #expect(sorted.runs.count <= 3)
+        // Read twice: a writer may pass over the sorted elements more than once.
+        for _ in 0..<2 {
+            #expect(sorted.map(\.element.message) == expected.map(\.1))
+        }
+        #expect(scratch.readFailure == nil)
+    }
+
+    @Test func textAndJUnitPlaceLateFindingsBesideTheirMessage() {
+        // A finding made after later messages (a session left open) and a message numbered before the one
+        // it follows (a lost fragment), as the checker produces them.
+        let messages = [
+            AuditedMessage(source: "a.pcap", locator: .packet(5), kind: .start, findings: 1),
+            AuditedMessage(source: "a.pcap", locator: .packet(9), kind: .start),
+            AuditedMessage(source: "a.pcap", locator: .packet(2), kind: .unknown, parsed: false, findings: 1),
+        ]
+        let findings = [
+            Finding(rule: "privacy.project-name", severity: .note, source: "a.pcap", locator: .packet(5), message: "first"),
+            Finding(rule: "capture.fragment-missing", severity: .error, source: "a.pcap", locator: .packet(2), message: "lost"),
+            Finding(rule: "session.start-without-end", severity: .note, source: "a.pcap", locator: .packet(5), message: "late"),
+            Finding(rule: "test.orphan", severity: .error, source: "a.pcap", locator: .packet(7), message: "orphan"),
+        ]
+        let report = AuditReport(
+            inputs: [InputSummary(source: "a.pcap", kind: "pcap", messages: 3)], messages: messages, findings: findings,
+            rules: [])
+        let options = ReportOptions(spool: Self.onDisk)
+        let text = ReportWriter.render(report, format: .text, options: options)
+        let order = ["lost", "first", "late", "orphan"].map { text.range(of: "  \($0)\n")!.lowerBound }
+        #expect(order == order.sorted())
+        let junit = ReportWriter.render(report, format: .junit, options: options)
+        #expect(junit.contains(#"<testsuite name="a.pcap" tests="4" failures="2" errors="0" skipped="0">"#))
+        let caseNames = junit.matches(of: /<testcase classname="a.pcap" name="([^"]+)"/).map { String($0.1) }
+        #expect(caseNames == ["packet 5 start", "packet 9 start", "packet 2 unknown", "packet 7 message"])
+        let fifth = junit.range(of: #"name="packet 5 start""#)!.upperBound
+        let ninth = junit.range(of: #"name="packet 9 start""#)!.lowerBound
+        #expect(junit[fifth..<ninth].contains("late"))
+        #expect(ReportWriter.render(report, format: .text) == text)
+        #expect(ReportWriter.render(report, format: .junit) == junit)
+    }
+}
