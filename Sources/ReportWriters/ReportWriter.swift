@@ -54,6 +54,20 @@ public enum ReportWriter {
             }
             return
         }
+        // A device or a pipe (`--output /dev/null`, a FIFO) is written in place: renaming a file over it would
+        // replace the device itself.
+        if isSpecialFile(target.path) {
+            let descriptor = open(target.path, O_WRONLY)
+            guard descriptor >= 0 else {
+                throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(String(cString: strerror(errno)))")
+            }
+            var out = ReportOutput(descriptor: descriptor)
+            render(report, format: target.format, options: options, to: &out, scratch: scratch)
+            let reason = failure(of: out)
+            close(descriptor)
+            if let reason { throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(reason)") }
+            return
+        }
         // A temporary file beside the target, renamed over it once complete.
         let temporary = target.path + ".usage-audit-\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -73,6 +87,14 @@ public enum ReportWriter {
             throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(reason)")
         }
     }
+}
+
+/// Whether `path` exists and is neither a regular file nor a directory (a device, a FIFO, a socket).
+private func isSpecialFile(_ path: String) -> Bool {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return false }
+    let type = info.st_mode & S_IFMT
+    return type != S_IFREG && type != S_IFDIR
 }
 
 /// A report that could not be written: which one, and why.
