@@ -13,34 +13,34 @@ public struct PersonalDataRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        let codeNames = context.values(withRole: .componentName).map(\.pointer)
         var path: [String] = []
-        walk(context.message, path: &path, codeNames: codeNames, context: context, into: &findings)
+        walk(context.message, path: &path, context: context, into: &findings)
     }
 
     /// Walks every string with a reusable path; a pointer is only built for a match.
-    private func walk(
-        _ value: JSONValue, path: inout [String], codeNames: [JSONPointer], context: MessageContext,
-        into findings: inout [Finding]
-    ) {
+    private func walk(_ value: JSONValue, path: inout [String], context: MessageContext, into findings: inout [Finding]) {
         switch value {
         case .string(let text):
-            guard PersonalDataDetector.mayHoldPersonalData(text) else { return }
+            var matches = PersonalDataDetector.matches(in: text)
+            guard !matches.isEmpty else { return }
             let pointer = JSONPointer(tokens: path)
-            report(text, at: pointer, isKey: false, checkHostNames: !codeNames.contains(pointer), context, &findings)
+            // A component name is dotted code (parsl.config.Config), never a host: only its other matches count.
+            if context.values(withRole: .componentName).contains(where: { $0.pointer == pointer }) {
+                matches.removeAll { $0.kind == .hostName }
+            }
+            report(matches, at: pointer, isKey: false, context, &findings)
         case .array(let elements):
             for (i, element) in elements.enumerated() {
                 path.append(String(i))
-                walk(element, path: &path, codeNames: codeNames, context: context, into: &findings)
+                walk(element, path: &path, context: context, into: &findings)
                 path.removeLast()
             }
         case .object(let object):
             for (key, member) in object {
                 path.append(key)
-                if PersonalDataDetector.mayHoldPersonalData(key) {
-                    report(key, at: JSONPointer(tokens: path), isKey: true, checkHostNames: true, context, &findings)
-                }
-                walk(member, path: &path, codeNames: codeNames, context: context, into: &findings)
+                let matches = PersonalDataDetector.matches(in: key)
+                if !matches.isEmpty { report(matches, at: JSONPointer(tokens: path), isKey: true, context, &findings) }
+                walk(member, path: &path, context: context, into: &findings)
                 path.removeLast()
             }
         default: break
@@ -48,10 +48,10 @@ public struct PersonalDataRule: MessageRule {
     }
 
     private func report(
-        _ text: String, at pointer: JSONPointer, isKey: Bool, checkHostNames: Bool, _ context: MessageContext,
+        _ matches: [PersonalDataDetector.Match], at pointer: JSONPointer, isKey: Bool, _ context: MessageContext,
         _ findings: inout [Finding]
     ) {
-        for match in PersonalDataDetector.matches(in: text, checkHostNames: checkHostNames) {
+        for match in matches {
             let place = isKey ? "the key '\(pointer.tokens.last ?? "")'" : "this string"
             findings.append(context.finding(
                 Self.descriptor, at: pointer,
