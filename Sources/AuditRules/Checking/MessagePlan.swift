@@ -2,13 +2,19 @@ import AuditModel
 import JSONCore
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The structure of a message without its values: the type at every place, the keys of every object in
 /// order and the length of every array. Two messages with the same structure get the same shape, generation,
 /// privacy annotations and role places from the schemas, because the annotation walk only looks at keys,
 /// array positions and types; so what the schemas say about a structure is worked out once (`MessagePlan`)
 /// and reused for every message of that structure, which in a real stream is nearly all of them.
 struct MessageStructure: Hashable, Sendable {
-    private var bytes: [UInt8] = []
+    private var bytes: [UInt8]
 
     /// Structures longer than this are not cached (a huge or hostile message is planned on its own), which
     /// bounds the cache's memory.
@@ -16,45 +22,76 @@ struct MessageStructure: Hashable, Sendable {
 
     /// `nil` when the structure is longer than `maxBytes`.
     init?(of value: JSONValue) {
-        bytes.reserveCapacity(256)
-        guard append(value) else { return nil }
+        // Written through a pointer into memory reserved once: this runs for every message.
+        var bytes = [UInt8](repeating: 0, count: Self.maxBytes)
+        let length = bytes.withUnsafeMutableBufferPointer { buffer -> Int? in
+            var writer = Writer(buffer: buffer)
+            return writer.write(value) ? writer.position : nil
+        }
+        guard let length else { return nil }
+        bytes.removeSubrange(length...)
+        self.bytes = bytes
     }
 
     /// One tag byte per value; counts and key lengths as LEB128, so no two structures share an encoding.
-    private mutating func append(_ value: JSONValue) -> Bool {
-        switch value {
-        case .null: bytes.append(0)
-        case .bool: bytes.append(1)
-        case .integer: bytes.append(2)
-        // A whole real can stand for an integer in the annotation walk's type test: it is a type of its own here.
-        case .real: bytes.append(value.isIntegral ? 3 : 4)
-        case .string: bytes.append(5)
-        case .array(let elements):
-            bytes.append(6)
-            appendCount(elements.count)
-            for element in elements { guard append(element) else { return false } }
-        case .object(let object):
-            bytes.append(7)
-            appendCount(object.count)
-            for (key, member) in object {
-                appendCount(key.utf8.count)
-                bytes.append(contentsOf: key.utf8)
-                guard append(member) else { return false }
+    private struct Writer {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var position = 0
+
+        mutating func write(_ value: JSONValue) -> Bool {
+            switch value {
+            case .null: return put(0)
+            case .bool: return put(1)
+            case .integer: return put(2)
+            // A whole real can stand for an integer in the annotation walk's type test: a type of its own here.
+            case .real: return put(value.isIntegral ? 3 : 4)
+            case .string: return put(5)
+            case .array(let elements):
+                guard put(6), putCount(elements.count) else { return false }
+                for element in elements { guard write(element) else { return false } }
+                return true
+            case .object(let object):
+                guard put(7), putCount(object.count) else { return false }
+                for (key, member) in object {
+                    guard putKey(key), write(member) else { return false }
+                }
+                return true
             }
         }
-        return bytes.count <= Self.maxBytes
-    }
 
-    private mutating func appendCount(_ count: Int) {
-        var rest = UInt(count)
-        while rest >= 0x80 {
-            bytes.append(UInt8(rest & 0x7F) | 0x80)
-            rest >>= 7
+        private mutating func put(_ byte: UInt8) -> Bool {
+            guard position < buffer.count else { return false }
+            buffer[position] = byte
+            position += 1
+            return true
         }
-        bytes.append(UInt8(rest))
+
+        private mutating func putCount(_ count: Int) -> Bool {
+            var rest = UInt(count)
+            while rest >= 0x80 {
+                guard put(UInt8(rest & 0x7F) | 0x80) else { return false }
+                rest >>= 7
+            }
+            return put(UInt8(rest))
+        }
+
+        private mutating func putKey(_ key: String) -> Bool {
+            var key = key
+            return key.withUTF8 { utf8 in
+                guard putCount(utf8.count), utf8.count <= buffer.count - position else { return false }
+                UnsafeMutableBufferPointer(rebasing: buffer[position...]).update(fromContentsOf: utf8)
+                position += utf8.count
+                return true
+            }
+        }
     }
 
-    static func == (lhs: Self, rhs: Self) -> Bool { lhs.bytes == rhs.bytes }
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        guard lhs.bytes.count == rhs.bytes.count else { return false }
+        return lhs.bytes.withUnsafeBytes { l in
+            rhs.bytes.withUnsafeBytes { r in l.isEmpty || memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 }
+        }
+    }
 
     func hash(into hasher: inout Hasher) {
         bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
@@ -69,17 +106,15 @@ struct RolePlace: Sendable {
     /// Member positions in objects and element indices in arrays, from the root.
     var steps: [Int]
 
-    func value(in message: JSONValue) -> JSONValue? {
-        var current = message
-        for step in steps {
-            switch current {
-            case .object(let object) where step < object.count: current = object.values[step]
-            case .array(let elements) where step < elements.count: current = elements[step]
-            default: return nil
-            }
-        }
-        return current
-    }
+    func value(in message: JSONValue) -> JSONValue? { MessagePlan.value(at: steps, in: message) }
+}
+
+/// A place the personal-data rule looks at, in the order of a depth-first walk of the message.
+enum TextPlace: Sendable {
+    /// An object key holding personal data: keys are part of the structure, so this is found once per plan.
+    case key(JSONPointer, [PersonalDataDetector.Match])
+    /// A string value, scanned in every message. A component name is dotted code, never a host name.
+    case value(steps: [Int], pointer: JSONPointer, isComponentName: Bool)
 }
 
 /// What the schemas say about every message of one structure: built once per structure, then shared by
@@ -108,6 +143,9 @@ final class MessagePlan: Sendable {
     /// Indices in the component list of the components without execution detail (the end message's
     /// DataFlowKernel excluded): what must match between a session's start and end.
     let configurationComponentIndices: [Int]
+
+    /// Every string value, and every key that holds personal data, in depth-first order.
+    let textPlaces: [TextPlace]
 
     init(for object: JSONObject, schemas: ParslSchemaSet) {
         let message = JSONValue.object(object)
@@ -155,6 +193,53 @@ final class MessagePlan: Sendable {
             }
         }
         configurationComponentIndices = componentIndices
+
+        let componentNames = Set(places[ranges[FieldRole.componentName.ordinal]].map(\.pointer))
+        var textPlaces: [TextPlace] = []
+        var path: [String] = []
+        var steps: [Int] = []
+        func collect(_ value: JSONValue) {
+            switch value {
+            case .string:
+                let pointer = JSONPointer(tokens: path)
+                textPlaces.append(.value(steps: steps, pointer: pointer, isComponentName: componentNames.contains(pointer)))
+            case .array(let elements):
+                for (index, element) in elements.enumerated() {
+                    path.append(String(index))
+                    steps.append(index)
+                    collect(element)
+                    path.removeLast()
+                    steps.removeLast()
+                }
+            case .object(let object):
+                for (position, (key, member)) in object.enumerated() {
+                    path.append(key)
+                    steps.append(position)
+                    let matches = PersonalDataDetector.matches(in: key)
+                    if !matches.isEmpty { textPlaces.append(.key(JSONPointer(tokens: path), matches)) }
+                    collect(member)
+                    path.removeLast()
+                    steps.removeLast()
+                }
+            default: break
+            }
+        }
+        collect(message)
+        self.textPlaces = textPlaces
+    }
+
+    /// The value at member positions and element indices `steps`, or `nil` when the message has another
+    /// structure.
+    static func value(at steps: [Int], in message: JSONValue) -> JSONValue? {
+        var current = message
+        for step in steps {
+            switch current {
+            case .object(let object) where step < object.count: current = object.values[step]
+            case .array(let elements) where step < elements.count: current = elements[step]
+            default: return nil
+            }
+        }
+        return current
     }
 
     /// The positions leading to `pointer` in `message`, or `nil` when it does not resolve.
@@ -198,6 +283,9 @@ final class MessagePlan: Sendable {
 final class MessagePlanCache: Sendable {
     static let capacity = 512
     private let plans = Mutex<[MessageStructure: MessagePlan]>([:])
+
+    /// How many structures are remembered.
+    var count: Int { plans.withLock { $0.count } }
 
     /// The plan for `object`'s structure, built and remembered on first sight.
     func plan(for object: JSONObject, schemas: ParslSchemaSet) -> MessagePlan {

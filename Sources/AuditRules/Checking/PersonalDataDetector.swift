@@ -31,26 +31,28 @@ public enum PersonalDataDetector {
     }
 
     public static func matches(in text: String, checkHostNames: Bool = true) -> [Match] {
-        guard mayHoldPersonalData(text) else { return [] }
         var text = text
         return text.withUTF8 { matches(in: $0, checkHostNames: checkHostNames) }
     }
 
     private static func matches(in bytes: Bytes, checkHostNames: Bool) -> [Match] {
-        var hasAt = false, hasDot = false, hasColon = false, hasSlash = false
+        // One pass tells which detectors can match at all; most strings need none of them.
+        var hasAt = false, hasDot = false, hasColon = false, hasSlash = false, hasDigit = false
         for byte in bytes {
             switch byte {
             case 0x40: hasAt = true
             case 0x2E: hasDot = true
             case 0x3A: hasColon = true
             case 0x2F, 0x5C: hasSlash = true
+            case 0x30...0x39: hasDigit = true
             default: break
             }
         }
+        guard hasAt || hasDot || hasColon || hasSlash else { return [] }
         var found: [Match] = []
         if hasAt { found += emails(bytes) }
         if hasSlash { found += homePaths(bytes) }
-        if hasDot { found += ipv4(bytes) }
+        if hasDot && hasDigit { found += ipv4(bytes) }
         if hasColon { found += ipv6(bytes) }
         if checkHostNames && hasDot {
             let emailDomains = Set(found.filter { $0.kind == .email }.compactMap { $0.text.split(separator: "@").last.map(String.init) })

@@ -13,37 +13,18 @@ public struct PersonalDataRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        var path: [String] = []
-        walk(context.message, path: &path, context: context, into: &findings)
-    }
-
-    /// Walks every string with a reusable path; a pointer is only built for a match.
-    private func walk(_ value: JSONValue, path: inout [String], context: MessageContext, into findings: inout [Finding]) {
-        switch value {
-        case .string(let text):
-            var matches = PersonalDataDetector.matches(in: text)
-            guard !matches.isEmpty else { return }
-            let pointer = JSONPointer(tokens: path)
-            // A component name is dotted code (parsl.config.Config), never a host: only its other matches count.
-            if context.values(withRole: .componentName).contains(where: { $0.pointer == pointer }) {
-                matches.removeAll { $0.kind == .hostName }
+        // The plan lists every string of this structure once, and what its keys hold: only values are scanned.
+        for place in context.plan.textPlaces {
+            switch place {
+            case .key(let pointer, let matches):
+                report(matches, at: pointer, isKey: true, context, &findings)
+            case .value(let steps, let pointer, let isComponentName):
+                guard case .string(let text)? = MessagePlan.value(at: steps, in: context.message) else { continue }
+                // A component name is dotted code (parsl.config.Config), never a host name.
+                let matches = PersonalDataDetector.matches(in: text, checkHostNames: !isComponentName)
+                guard !matches.isEmpty else { continue }
+                report(matches, at: pointer, isKey: false, context, &findings)
             }
-            report(matches, at: pointer, isKey: false, context, &findings)
-        case .array(let elements):
-            for (i, element) in elements.enumerated() {
-                path.append(String(i))
-                walk(element, path: &path, context: context, into: &findings)
-                path.removeLast()
-            }
-        case .object(let object):
-            for (key, member) in object {
-                path.append(key)
-                let matches = PersonalDataDetector.matches(in: key)
-                if !matches.isEmpty { report(matches, at: JSONPointer(tokens: path), isKey: true, context, &findings) }
-                walk(member, path: &path, context: context, into: &findings)
-                path.removeLast()
-            }
-        default: break
         }
     }
 
