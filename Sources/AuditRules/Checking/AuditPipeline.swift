@@ -63,9 +63,12 @@ private final class PipelineBatch: @unchecked Sendable {
         }
     }
 
+    /// Moves the verdicts out, so that completing them in place copies nothing.
     func wait() -> [RecordVerdict] {
         done.wait()
-        return verdicts
+        var taken: [RecordVerdict] = []
+        swap(&taken, &verdicts)
+        return taken
     }
 }
 
