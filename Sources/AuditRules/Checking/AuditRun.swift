@@ -71,18 +71,6 @@ public struct AuditRun: Sendable {
             inputs: inputs, messages: messages.finish(), findings: findings.finish(), rules: checker.rules,
             disclosure: checker.disclosure)
     }
-
-    /// Audits a batch of records on `threads` threads; the verdicts come back in record order.
-    public func auditBatch(_ batch: [InputRecord], source: String, auditor: RecordAuditor) -> [RecordVerdict] {
-        guard threads > 1, batch.count > 64 else { return batch.map { auditor.audit($0, source: source) } }
-        let results = VerdictSlots(count: batch.count)
-        let chunks = min(threads * 4, batch.count)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let lower = batch.count * chunk / chunks, upper = batch.count * (chunk + 1) / chunks
-            for i in lower..<upper { results.store(auditor.audit(batch[i], source: source), at: i) }
-        }
-        return results.take()
-    }
 }
 
 /// A batch being audited on other threads; `wait()` returns its verdicts in record order. `@unchecked
@@ -102,27 +90,6 @@ private final class PendingBatch: @unchecked Sendable {
         done.wait()
         return verdicts
     }
-}
-
-/// Result slots that parallel workers fill at distinct indices. `@unchecked Sendable` because each slot is
-/// written by exactly one worker, through memory allocated once (no array uniqueness check or reallocation
-/// can race), and read only after `concurrentPerform` returns, which orders the accesses.
-private final class VerdictSlots: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<RecordVerdict?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-
-    func store(_ verdict: RecordVerdict, at index: Int) { slots[index] = verdict }
-
-    func take() -> [RecordVerdict] { slots.map { $0! } }
 }
 
 #if canImport(Glibc)

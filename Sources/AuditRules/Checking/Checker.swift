@@ -38,9 +38,15 @@ public final class Checker {
     /// The session step for a verdict computed elsewhere (in parallel, in input order).
     public func complete(_ verdict: inout RecordVerdict) -> (message: AuditedMessage?, findings: [Finding]) {
         let sessionFindings = sessions.observe(&verdict)
-        var message = verdict.message
+        var message = verdict.message.take()
         if message?.findings == 0 { message?.payload = nil }
-        return (message, verdict.findings + sessionFindings + sessions.takeEvictions())
+        // The verdict's findings are moved, not copied; most records add nothing to them here.
+        var findings: [Finding] = []
+        swap(&findings, &verdict.findings)
+        if !sessionFindings.isEmpty { findings += sessionFindings }
+        let evictions = sessions.takeEvictions()
+        if !evictions.isEmpty { findings += evictions }
+        return (message, findings)
     }
 
     /// Findings about sessions left open at the end of the input.

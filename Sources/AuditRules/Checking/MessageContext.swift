@@ -14,68 +14,60 @@ public enum Framing: String, Sendable {
 }
 
 /// Everything the message rules look at for one decoded message. Built once per message; rules only read it.
+/// What depends only on the message's structure (shape, annotations, role places) comes from its shared
+/// `MessagePlan`; the rest (values, level, validation) is this message's own.
 public struct MessageContext: Sendable {
     public let source: String
     public let locator: Locator
     public let framing: Framing
     public let message: JSONValue
     public let object: JSONObject
-    public let kind: MessageKind
-    /// The schema whose shape the message has (kind and generation).
-    public let shape: SchemaDocument
     /// The schema it is validated against (the one for its level, when the shape has levels).
     public let schema: SchemaDocument
-    public let generation: String
     /// `tracking_level` as sent, when it is a level.
     public let declaredLevel: Int?
     /// The level the message is judged at: `--level`, else its own, else (all-or-nothing generations) 3.
     /// `nil` for end messages, which take their session's level later.
     public let judgedLevel: Int?
     public let correlator: String?
-    public let annotations: [LocatedAnnotation]
     public let schemaViolations: [SchemaViolation]
     public let configuration: CheckConfiguration
-    /// The values of the fields that carry a role, found once per message.
-    private let roleValues: RoleValues
+    let plan: MessagePlan
+    /// The values at the plan's role places, in the same order.
+    private let roleValues: [(pointer: JSONPointer, value: JSONValue)]
 
-    public typealias RoleValues = [FieldRole: [(pointer: JSONPointer, value: JSONValue)]]
-
-    /// The values of the fields that carry a role, each place once.
-    public static func roleValues(of annotations: [LocatedAnnotation], in message: JSONValue) -> RoleValues {
-        var roleValues: RoleValues = [:]
-        for annotation in annotations {
-            guard let role = annotation.role,
-                roleValues[role]?.contains(where: { $0.pointer == annotation.pointer }) != true,
-                let value = annotation.pointer.resolve(in: message)
-            else { continue }
-            roleValues[role, default: []].append((annotation.pointer, value))
-        }
-        return roleValues
+    /// The values at a plan's role places (each present, since the plan was made for this structure).
+    static func roleValues(of plan: MessagePlan, in message: JSONValue) -> [(pointer: JSONPointer, value: JSONValue)] {
+        plan.rolePlaces.map { ($0.pointer, $0.value(in: message) ?? .null) }
     }
 
-    public init(
-        source: String, locator: Locator, framing: Framing, message: JSONValue, object: JSONObject, kind: MessageKind,
-        shape: SchemaDocument, schema: SchemaDocument, generation: String, declaredLevel: Int?, judgedLevel: Int?,
-        correlator: String?, annotations: [LocatedAnnotation], schemaViolations: [SchemaViolation],
-        configuration: CheckConfiguration, roleValues: RoleValues? = nil
+    init(
+        source: String, locator: Locator, framing: Framing, message: JSONValue, object: JSONObject, plan: MessagePlan,
+        schema: SchemaDocument, declaredLevel: Int?, judgedLevel: Int?, correlator: String?,
+        schemaViolations: [SchemaViolation], configuration: CheckConfiguration,
+        roleValues: [(pointer: JSONPointer, value: JSONValue)]
     ) {
         self.source = source
         self.locator = locator
         self.framing = framing
         self.message = message
         self.object = object
-        self.kind = kind
-        self.shape = shape
+        self.plan = plan
         self.schema = schema
-        self.generation = generation
         self.declaredLevel = declaredLevel
         self.judgedLevel = judgedLevel
         self.correlator = correlator
-        self.annotations = annotations
         self.schemaViolations = schemaViolations
         self.configuration = configuration
-        self.roleValues = roleValues ?? Self.roleValues(of: annotations, in: message)
+        self.roleValues = roleValues
     }
+
+    public var kind: MessageKind { plan.kind }
+    /// The schema whose shape the message has (kind and generation).
+    public var shape: SchemaDocument { plan.shape }
+    public var generation: String { plan.generation }
+    /// The privacy annotations at every place of the message.
+    public var annotations: [LocatedAnnotation] { plan.annotations }
 
     /// A finding of `rule` about this message, at its default severity.
     public func finding(
@@ -86,30 +78,21 @@ public struct MessageContext: Sendable {
             level: judgedLevel, correlator: correlator, message: text, sensitiveValues: sensitive)
     }
 
-    /// The annotations carrying a role, with the value at their place.
-    public func values(withRole role: FieldRole) -> [(pointer: JSONPointer, value: JSONValue)] {
-        roleValues[role] ?? []
+    /// The fields carrying a role, with their values, each place once.
+    public func values(withRole role: FieldRole) -> ArraySlice<(pointer: JSONPointer, value: JSONValue)> {
+        roleValues[plan.roleRanges[role.ordinal]]
     }
 
-    /// For the level rules: the judged level and the fields disclosing `kind` above it, or `nil` when the
-    /// rules do not apply (end messages take their session's level; with tracking off every message is the
-    /// violation, `level.sent-while-disabled`, not its fields).
+    /// For the level rules: the judged level and the fields disclosing `kind` above it, outermost only, or
+    /// `nil` when the rules do not apply (end messages take their session's level; with tracking off every
+    /// message is the violation, `level.sent-while-disabled`, not its fields).
     public func levelDisclosures(of kind: Disclosure) -> (level: Int, fields: [LocatedAnnotation])? {
         guard self.kind == .start, let level = judgedLevel, !configuration.level.isDisabled else { return nil }
-        return (level, disclosures(of: kind, above: level))
-    }
-
-    /// Annotations that disclose `kind` above `level`, outermost only: once `/components` is reported,
-    /// the members inside it are not reported again.
-    public func disclosures(of kind: Disclosure, above level: Int) -> [LocatedAnnotation] {
-        let matching = annotations.filter { $0.discloses == kind && ($0.minimumLevel ?? 0) > level }
-            .sorted { $0.pointer.tokens.count < $1.pointer.tokens.count }
-        var kept: [LocatedAnnotation] = []
-        for candidate in matching
-        where !kept.contains(where: { candidate.pointer.tokens.starts(with: $0.pointer.tokens) }) {
-            kept.append(candidate)
+        switch kind {
+        case .configuration where (0...3).contains(level): return (level, plan.configurationAbove[level])
+        case .execution where (0...3).contains(level): return (level, plan.executionAbove[level])
+        default: return (level, MessagePlan.outermost(annotations, disclosing: kind, above: level))
         }
-        return kept.sorted { $0.pointer < $1.pointer }
     }
 }
 

@@ -31,26 +31,28 @@ public enum PersonalDataDetector {
     }
 
     public static func matches(in text: String, checkHostNames: Bool = true) -> [Match] {
-        guard mayHoldPersonalData(text) else { return [] }
         var text = text
         return text.withUTF8 { matches(in: $0, checkHostNames: checkHostNames) }
     }
 
     private static func matches(in bytes: Bytes, checkHostNames: Bool) -> [Match] {
-        var hasAt = false, hasDot = false, hasColon = false, hasSlash = false
+        // One pass tells which detectors can match at all; most strings need none of them.
+        var hasAt = false, hasDot = false, hasColon = false, hasSlash = false, hasDigit = false
         for byte in bytes {
             switch byte {
             case 0x40: hasAt = true
             case 0x2E: hasDot = true
             case 0x3A: hasColon = true
             case 0x2F, 0x5C: hasSlash = true
+            case 0x30...0x39: hasDigit = true
             default: break
             }
         }
+        guard hasAt || hasDot || hasColon || hasSlash else { return [] }
         var found: [Match] = []
         if hasAt { found += emails(bytes) }
         if hasSlash { found += homePaths(bytes) }
-        if hasDot { found += ipv4(bytes) }
+        if hasDot && hasDigit { found += ipv4(bytes) }
         if hasColon { found += ipv6(bytes) }
         if checkHostNames && hasDot {
             let emailDomains = Set(found.filter { $0.kind == .email }.compactMap { $0.text.split(separator: "@").last.map(String.init) })
@@ -80,10 +82,11 @@ public enum PersonalDataDetector {
             while end < bytes.count, isHostChar(bytes[end]) { end += 1 }
             while end > at + 1, bytes[end - 1] == 0x2E || bytes[end - 1] == 0x2D { end -= 1 }
             guard start < at, end > at + 1 else { continue }
+            // The domain needs two non-empty labels and an alphabetic top-level label of two letters or more.
             let domain = bytes[(at + 1)..<end]
-            let labels = domain.split(separator: 0x2E, omittingEmptySubsequences: false)
-            guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }),
-                let tld = labels.last, tld.count >= 2, tld.allSatisfy(isAlpha)
+            guard let lastDot = domain.lastIndex(of: 0x2E), end - lastDot - 1 >= 2,
+                domain[(lastDot + 1)...].allSatisfy(isAlpha), domain.first != 0x2E,
+                !zip(domain, domain.dropFirst()).contains(where: { $0 == 0x2E && $1 == 0x2E })
             else { continue }
             result.append(Match(kind: .email, text: String(decoding: bytes[start..<end], as: UTF8.self)))
         }
@@ -236,20 +239,34 @@ public enum PersonalDataDetector {
     }
 
     private static func hostName(_ token: Slice<Bytes>) -> Match? {
-        // The top-level label decides most cases (version numbers end in digits): look at it first.
+        // The top-level label decides most cases (version numbers end in digits): look at it first, then
+        // at capitals (code names such as parsl.config.Config carry them; host names rarely do), and only
+        // then at the labels one by one. Nothing is allocated before a token passes all of these.
         guard let lastDot = token.lastIndex(of: 0x2E), lastDot + 1 < token.endIndex,
-            token[(lastDot + 1)...].allSatisfy(isAlpha)
+            token[(lastDot + 1)...].allSatisfy(isAlpha),
+            !token.contains(where: { $0 >= 0x41 && $0 <= 0x5A })
         else { return nil }
-        let labels = token.split(separator: 0x2E, omittingEmptySubsequences: false)
-        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 && $0.first != 0x2D && $0.last != 0x2D }),
-            let tldBytes = labels.last, tldBytes.allSatisfy(isAlpha)
-        else { return nil }
-        let tld = String(decoding: tldBytes, as: UTF8.self).lowercased()
-        let lowercaseOnly = token.allSatisfy { !(($0 >= 0x41) && ($0 <= 0x5A)) }
-        guard lowercaseOnly else { return nil }  // code names (parsl.config.Config) carry capitals; host names rarely
-        let accepted =
-            genericTopLevelDomains.contains(tld)
-            || (tld.count == 2 && labels.count >= 3 && !fileExtensionLike.contains(tld))
+        var labels = 0
+        var labelStart = token.startIndex
+        for index in token.indices where token[index] == 0x2E || index == token.endIndex - 1 {
+            let labelEnd = token[index] == 0x2E ? index : index + 1
+            let length = labelEnd - labelStart
+            guard length > 0, length <= 63, token[labelStart] != 0x2D, token[labelEnd - 1] != 0x2D else { return nil }
+            labels += 1
+            labelStart = index + 1
+        }
+        guard labels >= 2 else { return nil }
+        let tldLength = token.endIndex - lastDot - 1
+        let accepted: Bool
+        if tldLength == 2 {
+            let tld = String(decoding: token[(lastDot + 1)...], as: UTF8.self)
+            accepted = genericTopLevelDomains.contains(tld) || (labels >= 3 && !fileExtensionLike.contains(tld))
+        } else {
+            accepted = tldLength <= longestGenericDomain
+                && genericTopLevelDomains.contains(String(decoding: token[(lastDot + 1)...], as: UTF8.self))
+        }
         return accepted ? Match(kind: .hostName, text: String(decoding: token, as: UTF8.self)) : nil
     }
+
+    private static let longestGenericDomain = genericTopLevelDomains.map(\.count).max() ?? 0
 }

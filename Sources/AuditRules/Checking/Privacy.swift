@@ -24,6 +24,19 @@ public enum FieldRole: String, Sendable, Hashable, CaseIterable {
     case duration
     case componentList = "component-list"
     case componentName = "component-name"
+
+    /// Its position in `allCases`, without building that array (plans index their role places by it).
+    var ordinal: Int {
+        switch self {
+        case .correlator: 0
+        case .level: 1
+        case .startTime: 2
+        case .endTime: 3
+        case .duration: 4
+        case .componentList: 5
+        case .componentName: 6
+        }
+    }
 }
 
 /// The privacy annotations that apply at one place in a message.

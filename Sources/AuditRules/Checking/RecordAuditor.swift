@@ -37,6 +37,8 @@ public struct RecordAuditor: Sendable {
     public let schemas: ParslSchemaSet
     public let validator: any MessageSchemaValidator
     public let configuration: CheckConfiguration
+    /// What the schemas say about each message structure seen so far.
+    let plans = MessagePlanCache()
 
     public init(schemas: ParslSchemaSet, validator: any MessageSchemaValidator, configuration: CheckConfiguration) {
         self.schemas = schemas
@@ -139,30 +141,30 @@ public struct RecordAuditor: Sendable {
                 message: AuditedMessage(source: source, locator: locator, kind: .unknown, parsed: false, findings: early.count + 1),
                 findings: early + [finding], session: nil)
         }
-        let shape = schemas.bestShape(for: object)
-        let kind = shape.messageKind ?? .unknown
-        let generation = schemas.generation(of: object, shape: shape)
-        let annotations = schemas.annotations(of: value, under: shape)
-        // Generations without per-level start documents sent everything or nothing: judged as level 3.
-        let allOrNothing = schemas.isAllOrNothing(shape)
-        let roles = MessageContext.roleValues(of: annotations, in: value)
-        let declaredLevel = roles[.level]?.first?.value.exactInteger.flatMap { (1...3).contains($0) ? Int($0) : nil }
+        let plan = plans.plan(for: object, schemas: schemas)
+        let kind = plan.kind
+        let roles = MessageContext.roleValues(of: plan, in: value)
+        let levelRange = plan.roleRanges[FieldRole.level.ordinal]
+        let declaredLevel = levelRange.first.flatMap { roles[$0].value.exactInteger }
+            .flatMap { (1...3).contains($0) ? Int($0) : nil }
         let judgedLevel: Int?
         switch configuration.level {
         case .fixed(let level): judgedLevel = level
-        case .auto: judgedLevel = kind == .start ? (declaredLevel ?? (allOrNothing ? 3 : nil)) : nil
+        // Generations without per-level start documents sent everything or nothing: judged as level 3.
+        case .auto: judgedLevel = kind == .start ? (declaredLevel ?? (plan.isAllOrNothing ? 3 : nil)) : nil
         }
-        let schema = kind == .start ? schemas.schema(like: shape, level: declaredLevel) : shape
-        let correlator = roles[.correlator]?.first?.value.stringValue
+        let schema = kind == .start ? schemas.schema(like: plan.shape, level: declaredLevel) : plan.shape
+        let correlatorRange = plan.roleRanges[FieldRole.correlator.ordinal]
+        let correlator = correlatorRange.first.flatMap { roles[$0].value.stringValue }
         let context = MessageContext(
-            source: source, locator: locator, framing: framing, message: value, object: object, kind: kind,
-            shape: shape, schema: schema, generation: generation, declaredLevel: declaredLevel,
-            judgedLevel: judgedLevel, correlator: correlator, annotations: annotations,
+            source: source, locator: locator, framing: framing, message: value, object: object, plan: plan,
+            schema: schema, declaredLevel: declaredLevel, judgedLevel: judgedLevel, correlator: correlator,
             schemaViolations: validator.violations(of: value, against: schema.id), configuration: configuration,
             roleValues: roles)
+        let generation = plan.generation
 
         var findings = early
-        if framing == .bare || (shape.framing == "bare" && framing != .versioned) {
+        if framing == .bare || (plan.hasBareFraming && framing != .versioned) {
             findings.append(context.finding(
                 LegacyProtocolRule.descriptor,
                 framing == .bare
@@ -186,7 +188,7 @@ public struct RecordAuditor: Sendable {
                 endTime: context.values(withRole: .endTime).first?.value.doubleValue,
                 duration: context.values(withRole: .duration).first?.value.doubleValue,
                 configuration: Self.configurationComponents(context),
-                endLevels: schemas.levels(of: .end, generations: shape.generations),
+                endLevels: plan.endLevels,
                 correlatorPointer: context.values(withRole: .correlator).first?.pointer ?? .root,
                 componentNames: context.values(withRole: .componentName).compactMap(\.value.stringValue),
                 durationPointer: context.values(withRole: .duration).first?.pointer,
@@ -198,12 +200,8 @@ public struct RecordAuditor: Sendable {
     /// The component list without the components that report execution detail (the end message's
     /// DataFlowKernel): what must match between a session's start and end.
     static func configurationComponents(_ context: MessageContext) -> [JSONValue]? {
-        guard let (pointer, list) = context.values(withRole: .componentList).first, case .array(let elements) = list
+        guard let (_, list) = context.values(withRole: .componentList).first, case .array(let elements) = list
         else { return nil }
-        let executionPointers = context.annotations.filter { $0.discloses == .execution }.map(\.pointer)
-        return elements.enumerated().filter { index, _ in
-            let element = pointer.appending(index)
-            return !executionPointers.contains { $0.tokens.starts(with: element.tokens) }
-        }.map(\.element)
+        return context.plan.configurationComponentIndices.map { elements[$0] }
     }
 }

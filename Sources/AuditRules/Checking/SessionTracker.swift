@@ -27,7 +27,10 @@ final class SessionTracker {
     /// Applies the session rules to one verdict, in input order: adds findings, and gives an end message its
     /// session's level.
     func observe(_ verdict: inout RecordVerdict) -> [Finding] {
-        guard let facts = verdict.session, var message = verdict.message else { return [] }
+        // Moved out of the verdict, not copied: the session step runs on one thread for every record.
+        guard verdict.message != nil, let facts = verdict.session.take(), var message = verdict.message.take() else {
+            return []
+        }
         var findings: [Finding] = []
         func finding(_ rule: RuleDescriptor, _ pointer: JSONPointer, _ text: String, level: Int?, sensitive: [String] = [])
             -> Finding

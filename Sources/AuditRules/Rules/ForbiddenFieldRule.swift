@@ -14,13 +14,11 @@ public struct ForbiddenFieldRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        var seen = Set<JSONPointer>()
-        for annotation in context.annotations where annotation.discloses == .forbidden {
-            guard seen.insert(annotation.pointer).inserted else { continue }
-            let value = annotation.pointer.resolve(in: context.message)
-            let field = annotation.pointer.tokens.last ?? "message"
+        for pointer in context.plan.forbiddenPlaces {
+            let value = pointer.resolve(in: context.message)
+            let field = pointer.tokens.last ?? "message"
             findings.append(context.finding(
-                Self.descriptor, at: annotation.pointer,
+                Self.descriptor, at: pointer,
                 "'\(field)' must never be sent: it identifies the user or the machine",
                 sensitive: value?.stringValue.map { [$0] } ?? []))
         }

@@ -13,45 +13,26 @@ public struct PersonalDataRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        let codeNames = context.values(withRole: .componentName).map(\.pointer)
-        var path: [String] = []
-        walk(context.message, path: &path, codeNames: codeNames, context: context, into: &findings)
-    }
-
-    /// Walks every string with a reusable path; a pointer is only built for a match.
-    private func walk(
-        _ value: JSONValue, path: inout [String], codeNames: [JSONPointer], context: MessageContext,
-        into findings: inout [Finding]
-    ) {
-        switch value {
-        case .string(let text):
-            guard PersonalDataDetector.mayHoldPersonalData(text) else { return }
-            let pointer = JSONPointer(tokens: path)
-            report(text, at: pointer, isKey: false, checkHostNames: !codeNames.contains(pointer), context, &findings)
-        case .array(let elements):
-            for (i, element) in elements.enumerated() {
-                path.append(String(i))
-                walk(element, path: &path, codeNames: codeNames, context: context, into: &findings)
-                path.removeLast()
+        // The plan lists every string of this structure once, and what its keys hold: only values are scanned.
+        for place in context.plan.textPlaces {
+            switch place {
+            case .key(let pointer, let matches):
+                report(matches, at: pointer, isKey: true, context, &findings)
+            case .value(let steps, let pointer, let isComponentName):
+                guard case .string(let text)? = MessagePlan.value(at: steps, in: context.message) else { continue }
+                // A component name is dotted code (parsl.config.Config), never a host name.
+                let matches = PersonalDataDetector.matches(in: text, checkHostNames: !isComponentName)
+                guard !matches.isEmpty else { continue }
+                report(matches, at: pointer, isKey: false, context, &findings)
             }
-        case .object(let object):
-            for (key, member) in object {
-                path.append(key)
-                if PersonalDataDetector.mayHoldPersonalData(key) {
-                    report(key, at: JSONPointer(tokens: path), isKey: true, checkHostNames: true, context, &findings)
-                }
-                walk(member, path: &path, codeNames: codeNames, context: context, into: &findings)
-                path.removeLast()
-            }
-        default: break
         }
     }
 
     private func report(
-        _ text: String, at pointer: JSONPointer, isKey: Bool, checkHostNames: Bool, _ context: MessageContext,
+        _ matches: [PersonalDataDetector.Match], at pointer: JSONPointer, isKey: Bool, _ context: MessageContext,
         _ findings: inout [Finding]
     ) {
-        for match in PersonalDataDetector.matches(in: text, checkHostNames: checkHostNames) {
+        for match in matches {
             let place = isKey ? "the key '\(pointer.tokens.last ?? "")'" : "this string"
             findings.append(context.finding(
                 Self.descriptor, at: pointer,

@@ -12,14 +12,11 @@ public struct ProjectNameRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        var seen = Set<JSONPointer>()
-        for annotation in context.annotations where annotation.discloses == .identifying {
-            guard seen.insert(annotation.pointer).inserted,
-                let value = annotation.pointer.resolve(in: context.message)
-            else { continue }
+        for pointer in context.plan.identifyingPlaces {
+            guard let value = pointer.resolve(in: context.message) else { continue }
             let shown = value.stringValue ?? value.serialized()
             findings.append(context.finding(
-                Self.descriptor, at: annotation.pointer,
+                Self.descriptor, at: pointer,
                 "project name '\(shown)' is sent: this run is no longer anonymous", sensitive: [shown]))
         }
     }

@@ -149,7 +149,13 @@ final class Compiler {
                     throw SchemaError(
                         code: .invalidKeywordValue, message: "'\(keyword)': \(error)", location: location.absolute)
                 }
-                result = .validator(.custom(CustomKeywordValidator(box: keep(CustomKeywordValidator.Box(compiled)), location: location)))
+                // A keyword that only annotates with its own value never fails: it joins the annotations,
+                // off the validation path, instead of being evaluated for every instance.
+                if compiled is AnnotatingKeyword {
+                    result = .annotation
+                } else {
+                    result = .validator(.custom(CustomKeywordValidator(box: keep(CustomKeywordValidator.Box(compiled)), location: location)))
+                }
             } else {
                 result = .annotation  // unknown keywords are collected as annotations
             }

@@ -1,0 +1,95 @@
+import AuditInputs
+import AuditModel
+import Dispatch
+
+extension AuditRun {
+    /// Checks every record of `reader`: records are audited in parallel batches on `threads` threads and
+    /// completed by the session step in input order on the calling thread, each result handed to `body` in
+    /// that order, so the outcome does not depend on timing or thread count.
+    ///
+    /// A pipeline of two batches: while the workers audit batch N+1, this thread completes batch N and reads
+    /// batch N+2, so no core waits for the sequential part.
+    public func check(
+        _ reader: some RecordReader, checker: Checker, body: (_ message: AuditedMessage?, _ findings: [Finding]) -> Void
+    ) {
+        var inFlight: PipelineBatch?
+        while true {
+            var batch: [InputRecord] = []
+            batch.reserveCapacity(batchSize)
+            while batch.count < batchSize, let record = reader.next() { batch.append(record) }
+            let next = batch.isEmpty ? nil : PipelineBatch(batch, source: reader.source, run: self, auditor: checker.auditor)
+            if let previous = inFlight {
+                var verdicts = previous.wait()
+                for i in verdicts.indices {
+                    let (message, findings) = checker.complete(&verdicts[i])
+                    body(message, findings)
+                }
+            }
+            guard let next else { break }
+            inFlight = next
+        }
+    }
+
+    /// Audits a batch of records on `threads` threads; the verdicts come back in record order. Without
+    /// `keepPayloads` the decoded messages are released here, on the thread that built them (freeing them
+    /// on the session thread instead costs more than the whole session step).
+    public func auditBatch(_ batch: [InputRecord], source: String, auditor: RecordAuditor) -> [RecordVerdict] {
+        @Sendable func audit(_ record: InputRecord) -> RecordVerdict {
+            var verdict = auditor.audit(record, source: source)
+            if !keepPayloads { verdict.message?.payload = nil }
+            return verdict
+        }
+        guard threads > 1, batch.count > 64 else { return batch.map(audit) }
+        let results = VerdictSlots(count: batch.count)
+        let chunks = min(threads * 4, batch.count)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let lower = batch.count * chunk / chunks, upper = batch.count * (chunk + 1) / chunks
+            for i in lower..<upper { results.store(audit(batch[i]), at: i) }
+        }
+        return results.take()
+    }
+}
+
+/// A batch being audited on other threads; `wait()` returns its verdicts in record order. `@unchecked
+/// Sendable` because the verdicts are written once by the worker before it signals, and read only after.
+private final class PipelineBatch: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var verdicts: [RecordVerdict] = []
+
+    init(_ batch: [InputRecord], source: String, run: AuditRun, auditor: RecordAuditor) {
+        DispatchQueue.global().async { [self] in
+            verdicts = run.auditBatch(batch, source: source, auditor: auditor)
+            done.signal()
+        }
+    }
+
+    /// Moves the verdicts out, so that completing them in place copies nothing.
+    func wait() -> [RecordVerdict] {
+        done.wait()
+        var taken: [RecordVerdict] = []
+        swap(&taken, &verdicts)
+        return taken
+    }
+}
+
+/// Result slots that parallel workers fill at distinct indices. `@unchecked Sendable` because each slot is
+/// written by exactly one worker, through memory allocated once (no array uniqueness check or reallocation
+/// can race), and read only after `concurrentPerform` returns, which orders the accesses.
+private final class VerdictSlots: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<RecordVerdict?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func store(_ verdict: RecordVerdict, at index: Int) { slots[index] = verdict }
+
+    /// Moves the verdicts out (no copy), leaving the slots empty.
+    func take() -> [RecordVerdict] { slots.indices.map { slots[$0].take()! } }
+}

@@ -1,0 +1,303 @@
+import AuditModel
+import JSONCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The structure of a message without its values: the type at every place, the keys of every object in
+/// order and the length of every array. Two messages with the same structure get the same shape, generation,
+/// privacy annotations and role places from the schemas, because the annotation walk only looks at keys,
+/// array positions and types; so what the schemas say about a structure is worked out once (`MessagePlan`)
+/// and reused for every message of that structure, which in a real stream is nearly all of them.
+struct MessageStructure: Hashable, Sendable {
+    private var bytes: [UInt8]
+
+    /// Structures longer than this are not cached (a huge or hostile message is planned on its own), which
+    /// bounds the cache's memory.
+    static let maxBytes = 2048
+
+    /// `nil` when the structure is longer than `maxBytes`.
+    init?(of value: JSONValue) {
+        // Written through a pointer into memory reserved once: this runs for every message.
+        var bytes = [UInt8](repeating: 0, count: Self.maxBytes)
+        let length = bytes.withUnsafeMutableBufferPointer { buffer -> Int? in
+            var writer = Writer(buffer: buffer)
+            return writer.write(value) ? writer.position : nil
+        }
+        guard let length else { return nil }
+        bytes.removeSubrange(length...)
+        self.bytes = bytes
+    }
+
+    /// One tag byte per value; counts and key lengths as LEB128, so no two structures share an encoding.
+    private struct Writer {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var position = 0
+
+        mutating func write(_ value: JSONValue) -> Bool {
+            switch value {
+            case .null: return put(0)
+            case .bool: return put(1)
+            case .integer: return put(2)
+            // A whole real can stand for an integer in the annotation walk's type test: a type of its own here.
+            case .real: return put(value.isIntegral ? 3 : 4)
+            case .string: return put(5)
+            case .array(let elements):
+                guard put(6), putCount(elements.count) else { return false }
+                for element in elements { guard write(element) else { return false } }
+                return true
+            case .object(let object):
+                guard put(7), putCount(object.count) else { return false }
+                for (key, member) in object {
+                    guard putKey(key), write(member) else { return false }
+                }
+                return true
+            }
+        }
+
+        private mutating func put(_ byte: UInt8) -> Bool {
+            guard position < buffer.count else { return false }
+            buffer[position] = byte
+            position += 1
+            return true
+        }
+
+        private mutating func putCount(_ count: Int) -> Bool {
+            var rest = UInt(count)
+            while rest >= 0x80 {
+                guard put(UInt8(rest & 0x7F) | 0x80) else { return false }
+                rest >>= 7
+            }
+            return put(UInt8(rest))
+        }
+
+        private mutating func putKey(_ key: String) -> Bool {
+            var key = key
+            return key.withUTF8 { utf8 in
+                guard putCount(utf8.count), utf8.count <= buffer.count - position else { return false }
+                UnsafeMutableBufferPointer(rebasing: buffer[position...]).update(fromContentsOf: utf8)
+                position += utf8.count
+                return true
+            }
+        }
+    }
+
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        guard lhs.bytes.count == rhs.bytes.count else { return false }
+        return lhs.bytes.withUnsafeBytes { l in
+            rhs.bytes.withUnsafeBytes { r in l.isEmpty || memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 }
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
+/// One place of a message that carries a role (`correlator`, `start-time`, `component-name`...), with the
+/// member and element positions that lead to it, so that its value is found without looking up a key.
+struct RolePlace: Sendable {
+    var role: FieldRole
+    var pointer: JSONPointer
+    /// Member positions in objects and element indices in arrays, from the root.
+    var steps: [Int]
+
+    func value(in message: JSONValue) -> JSONValue? { MessagePlan.value(at: steps, in: message) }
+}
+
+/// A place the personal-data rule looks at, in the order of a depth-first walk of the message.
+enum TextPlace: Sendable {
+    /// An object key holding personal data: keys are part of the structure, so this is found once per plan.
+    case key(JSONPointer, [PersonalDataDetector.Match])
+    /// A string value, scanned in every message. A component name is dotted code, never a host name.
+    case value(steps: [Int], pointer: JSONPointer, isComponentName: Bool)
+}
+
+/// What the schemas say about every message of one structure: built once per structure, then shared by
+/// every thread. Everything here depends only on the structure, never on a value.
+final class MessagePlan: Sendable {
+    let shape: SchemaDocument
+    let kind: MessageKind
+    let generation: String
+    /// Generations without per-level start documents, whose messages are judged as level 3.
+    let isAllOrNothing: Bool
+    /// The shape is a generation that sent bare JSON (before April 2024).
+    let hasBareFraming: Bool
+    /// The levels at which this shape's generations send end messages.
+    let endLevels: Set<Int>
+    let annotations: [LocatedAnnotation]
+    /// The role places, each place once per role, grouped by role (`FieldRole.allCases` order).
+    let rolePlaces: [RolePlace]
+    /// For each role (by its position in `FieldRole.allCases`), its range in `rolePlaces`.
+    let roleRanges: [Range<Int>]
+    /// The places that disclose `forbidden` or `identifying` data, each once, in annotation order.
+    let forbiddenPlaces: [JSONPointer]
+    let identifyingPlaces: [JSONPointer]
+    /// Outermost configuration and execution disclosures above each level, indexed by level 0...3.
+    let configurationAbove: [[LocatedAnnotation]]
+    let executionAbove: [[LocatedAnnotation]]
+    /// Indices in the component list of the components without execution detail (the end message's
+    /// DataFlowKernel excluded): what must match between a session's start and end.
+    let configurationComponentIndices: [Int]
+
+    /// Every string value, and every key that holds personal data, in depth-first order.
+    let textPlaces: [TextPlace]
+
+    init(for object: JSONObject, schemas: ParslSchemaSet) {
+        let message = JSONValue.object(object)
+        shape = schemas.bestShape(for: object)
+        kind = shape.messageKind ?? .unknown
+        generation = schemas.generation(of: object, shape: shape)
+        isAllOrNothing = schemas.isAllOrNothing(shape)
+        hasBareFraming = shape.framing == "bare"
+        endLevels = schemas.levels(of: .end, generations: shape.generations)
+        let annotations = schemas.annotations(of: message, under: shape)
+        self.annotations = annotations
+
+        var places: [RolePlace] = []
+        var ranges: [Range<Int>] = []
+        for role in FieldRole.allCases {
+            assert(role.ordinal == ranges.count)
+            let lower = places.count
+            for annotation in annotations where annotation.role == role {
+                guard !places[lower...].contains(where: { $0.pointer == annotation.pointer }),
+                    let steps = Self.steps(to: annotation.pointer, in: message)
+                else { continue }
+                places.append(RolePlace(role: role, pointer: annotation.pointer, steps: steps))
+            }
+            ranges.append(lower..<places.count)
+        }
+        rolePlaces = places
+        roleRanges = ranges
+
+        func placesDisclosing(_ disclosure: Disclosure) -> [JSONPointer] {
+            var seen = Set<JSONPointer>()
+            return annotations.filter { $0.discloses == disclosure && seen.insert($0.pointer).inserted }.map(\.pointer)
+        }
+        forbiddenPlaces = placesDisclosing(.forbidden)
+        identifyingPlaces = placesDisclosing(.identifying)
+        configurationAbove = (0...3).map { Self.outermost(annotations, disclosing: .configuration, above: $0) }
+        executionAbove = (0...3).map { Self.outermost(annotations, disclosing: .execution, above: $0) }
+
+        var componentIndices: [Int] = []
+        let listRange = ranges[FieldRole.componentList.ordinal]
+        if let list = listRange.first.map({ places[$0] }), case .array(let elements)? = list.value(in: message) {
+            let executionPointers = annotations.filter { $0.discloses == .execution }.map(\.pointer)
+            componentIndices = elements.indices.filter { index in
+                let element = list.pointer.appending(index)
+                return !executionPointers.contains { $0.tokens.starts(with: element.tokens) }
+            }
+        }
+        configurationComponentIndices = componentIndices
+
+        let componentNames = Set(places[ranges[FieldRole.componentName.ordinal]].map(\.pointer))
+        var textPlaces: [TextPlace] = []
+        var path: [String] = []
+        var steps: [Int] = []
+        func collect(_ value: JSONValue) {
+            switch value {
+            case .string:
+                let pointer = JSONPointer(tokens: path)
+                textPlaces.append(.value(steps: steps, pointer: pointer, isComponentName: componentNames.contains(pointer)))
+            case .array(let elements):
+                for (index, element) in elements.enumerated() {
+                    path.append(String(index))
+                    steps.append(index)
+                    collect(element)
+                    path.removeLast()
+                    steps.removeLast()
+                }
+            case .object(let object):
+                for (position, (key, member)) in object.enumerated() {
+                    path.append(key)
+                    steps.append(position)
+                    let matches = PersonalDataDetector.matches(in: key)
+                    if !matches.isEmpty { textPlaces.append(.key(JSONPointer(tokens: path), matches)) }
+                    collect(member)
+                    path.removeLast()
+                    steps.removeLast()
+                }
+            default: break
+            }
+        }
+        collect(message)
+        self.textPlaces = textPlaces
+    }
+
+    /// The value at member positions and element indices `steps`, or `nil` when the message has another
+    /// structure.
+    static func value(at steps: [Int], in message: JSONValue) -> JSONValue? {
+        var current = message
+        for step in steps {
+            switch current {
+            case .object(let object) where step < object.count: current = object.values[step]
+            case .array(let elements) where step < elements.count: current = elements[step]
+            default: return nil
+            }
+        }
+        return current
+    }
+
+    /// The positions leading to `pointer` in `message`, or `nil` when it does not resolve.
+    private static func steps(to pointer: JSONPointer, in message: JSONValue) -> [Int]? {
+        var steps: [Int] = []
+        var current = message
+        for token in pointer.tokens {
+            switch current {
+            case .object(let object):
+                guard let position = object.position(of: token) else { return nil }
+                steps.append(position)
+                current = object.values[position]
+            case .array(let elements):
+                guard let index = Int(token), elements.indices.contains(index) else { return nil }
+                steps.append(index)
+                current = elements[index]
+            default: return nil
+            }
+        }
+        return steps
+    }
+
+    /// Annotations that disclose `disclosure` above `level`, outermost only (once `/components` is reported,
+    /// the members inside it are not reported again), in pointer order.
+    static func outermost(_ annotations: [LocatedAnnotation], disclosing disclosure: Disclosure, above level: Int)
+        -> [LocatedAnnotation]
+    {
+        let matching = annotations.filter { $0.discloses == disclosure && ($0.minimumLevel ?? 0) > level }
+            .sorted { $0.pointer.tokens.count < $1.pointer.tokens.count }
+        var kept: [LocatedAnnotation] = []
+        for candidate in matching
+        where !kept.contains(where: { candidate.pointer.tokens.starts(with: $0.pointer.tokens) }) {
+            kept.append(candidate)
+        }
+        return kept.sorted { $0.pointer < $1.pointer }
+    }
+}
+
+/// The plans of the structures seen so far, shared by every thread of a run. Bounded: when full it starts
+/// afresh, so a stream of ever-new structures (hostile or fuzzed input) costs time, never memory.
+final class MessagePlanCache: Sendable {
+    static let capacity = 512
+    private let plans = Mutex<[MessageStructure: MessagePlan]>([:])
+
+    /// How many structures are remembered.
+    var count: Int { plans.withLock { $0.count } }
+
+    /// The plan for `object`'s structure, built and remembered on first sight.
+    func plan(for object: JSONObject, schemas: ParslSchemaSet) -> MessagePlan {
+        guard let structure = MessageStructure(of: .object(object)) else {
+            return MessagePlan(for: object, schemas: schemas)
+        }
+        if let known = plans.withLock({ $0[structure] }) { return known }
+        let plan = MessagePlan(for: object, schemas: schemas)
+        plans.withLock { plans in
+            if plans.count >= Self.capacity { plans.removeAll(keepingCapacity: true) }
+            plans[structure] = plan
+        }
+        return plan
+    }
+}
