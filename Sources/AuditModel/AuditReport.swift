@@ -102,7 +102,14 @@ public struct AuditReport: Sendable {
     }
 
     /// Why part of the report could not be kept on disk, when it could not (it is then kept in memory).
-    public var spoolNotes: [String] { [messages.spoolNote, findings.spoolNote].compactMap { $0 } }
+    /// Each note once (the messages' and the findings' spools usually fail for the same reason).
+    public var spoolNotes: [String] {
+        var notes: [String] = []
+        for note in [messages.spoolNote, findings.spoolNote].compactMap({ $0 }) where !notes.contains(note) {
+            notes.append(note)
+        }
+        return notes
+    }
 
     /// The first failure to read the spooled messages or findings back: a report written from it is incomplete.
     public var readFailure: SpoolError? { messages.readFailure ?? findings.readFailure }

@@ -156,9 +156,10 @@ public struct SpoolDecoder {
 /// memory, as every report did before spools existed, and says so in `note`: the run still gives a complete
 /// report, only without the memory bound.
 ///
-/// `@unchecked Sendable`: it is written by one owner (the builder of one list) and read only through lists
-/// made after the last write (`AuditListBuilder.finish()`), which read the file with `pread` and the memory
-/// part without changing it.
+/// `@unchecked Sendable`: it is written by one owner (the builder of one list, or one writer's sort) and
+/// read only through lists or runs made after its last write (`AuditListBuilder.finish()`), which read the
+/// file with `pread` and the memory part without changing it; the one thing readers record, a read failure,
+/// is behind a lock.
 public final class SpoolStore: @unchecked Sendable {
     private let configuration: SpoolConfiguration
     private var descriptor: Int32 = -1

@@ -120,7 +120,7 @@ import Testing
         let missing = directory.appendingPathComponent("no-such-folder").path
         let report = try Self.check(path, spool: SpoolConfiguration(memoryLimit: 64, directory: missing))
         #expect(!report.findings.isSpooledToFile)
-        #expect(report.spoolNotes.count == 2)
+        #expect(report.spoolNotes.count == 1)
         #expect(report.spoolNotes.allSatisfy { $0.contains(missing) && $0.contains("kept in memory") })
         let reference = try Self.check(path, spool: SpoolConfiguration())
         #expect(report.findings == reference.findings)
