@@ -165,12 +165,17 @@ import Testing
             AuditedMessage(source: "in", locator: .line(Int.max), kind: .unknown, parsed: false),
             AuditedMessage(source: "", locator: .record(1), kind: .end, payload: .null),
         ]
-        let findings = [
+        let someFindings = [
             Finding(rule: "r", severity: .note, source: "in", locator: nil, message: "whole input"),
             Finding(
                 rule: "r.s", severity: .warning, source: "in", locator: .record(-1), pointer: JSONPointer(tokens: ["a/b", "~", ""]),
                 level: 0, correlator: "x", message: "m", sensitiveValues: ["v", ""]),
         ]
+        // Longer than a read buffer: read across several refills, and after it the next record still lines up.
+        let long = String(repeating: "long message ", count: 20_000)
+        let findings =
+            someFindings + [Finding(rule: "r", severity: .error, source: "in", locator: .line(2), message: long)]
+            + someFindings
         var messageBuilder = AuditListBuilder<AuditedMessage>(configuration: SpoolConfiguration(memoryLimit: 0))
         var findingBuilder = AuditListBuilder<Finding>(configuration: SpoolConfiguration(memoryLimit: 0))
         for message in messages { messageBuilder.append(message) }
@@ -179,7 +184,8 @@ import Testing
         #expect(Array(spooledMessages) == messages)
         #expect(Array(spooledFindings) == findings)
         #expect(spooledMessages.tally.unparsed == 1)
-        #expect(spooledFindings.tally.count(.warning) == 1 && spooledFindings.tally.count(.note) == 1)
+        #expect(spooledFindings.tally.count(.warning) == 2 && spooledFindings.tally.count(.note) == 2)
+        #expect(spooledFindings.tally.count(.error) == 1 && spooledFindings.isSpooledToFile)
         // A payload of JSON null is a payload, not the absence of one.
         #expect(Array(spooledMessages)[2].payload == .some(.null))
         #expect(Array(spooledMessages)[1].payload == nil)
