@@ -224,7 +224,8 @@ public final class SpoolStore: @unchecked Sendable {
         }
         if let failure {
             // What reached the file in part is ignored: its bytes stay in memory and are read from there.
-            note = "the temporary file in \(configuration.resolvedDirectory) could not be written (\(failure)): the rest of the report is kept in memory"
+            note =
+                "the temporary file in \(configuration.resolvedDirectory) could not be written (\(failure)): the rest of the report is kept in memory"
             close(descriptor)
             descriptor = -1
             return
@@ -238,7 +239,8 @@ public final class SpoolStore: @unchecked Sendable {
         var template = Array((directory + "/usage-audit-spool-XXXXXX").utf8CString)
         let created = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard created >= 0 else {
-            note = "no temporary file could be created in \(directory) (\(String(cString: strerror(errno)))): the report is kept in memory"
+            note =
+                "no temporary file could be created in \(directory) (\(String(cString: strerror(errno)))): the report is kept in memory"
             return
         }
         // Unlinked at once: the file lives as long as its descriptor, and no crash can leave it behind.

@@ -187,7 +187,9 @@ struct ExternalSort<Element: Spoolable> {
                 return value
             }
 
-            private func less(_ i: Int, _ j: Int) -> Bool { cursors[heap[i]].current!.key < cursors[heap[j]].current!.key }
+            private func less(_ i: Int, _ j: Int) -> Bool {
+                cursors[heap[i]].current!.key < cursors[heap[j]].current!.key
+            }
 
             private mutating func siftUp(_ index: Int) {
                 var child = index

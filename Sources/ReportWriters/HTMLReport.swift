@@ -96,7 +96,8 @@ struct HTMLReport {
             "<table><thead><tr><th>input</th><th>kind</th><th>messages</th><th>findings</th><th>status</th></tr></thead><tbody>\n"
         for source in index.sources {
             let input = index.input(named: source)
-            let counts = ReportIndex.counts(bySeverity: index.facts(of: source).findingsBySeverity).filter { $0.1 > 0 }.map { ReportIndex.plural($1, $0.rawValue) }
+            let counts = ReportIndex.counts(bySeverity: index.facts(of: source).findingsBySeverity).filter { $0.1 > 0 }
+                .map { ReportIndex.plural($1, $0.rawValue) }
                 .joined(separator: ", ")
             let status =
                 input?.readError.map { "<span class=\"unreadable\">could not be read: \(h($0))</span>" } ?? "read"
@@ -302,7 +303,8 @@ struct HTMLReport {
         }
         if wholeInput > 0 {
             if wholeInput > Self.maximumFindingRows {
-                out += "<li>\(wholeInput - Self.maximumFindingRows) more findings about whole inputs are not shown.</li>\n"
+                out +=
+                    "<li>\(wholeInput - Self.maximumFindingRows) more findings about whole inputs are not shown.</li>\n"
             }
             out += "</ul></article>\n"
         }

@@ -54,7 +54,9 @@ struct JUnitReport {
         }
 
         init(from decoder: inout SpoolDecoder) throws(SpoolError) {
-            self = try decoder.readBool() ? .message(try AuditedMessage(from: &decoder)) : .finding(try Finding(from: &decoder))
+            self =
+                try decoder.readBool()
+                ? .message(try AuditedMessage(from: &decoder)) : .finding(try Finding(from: &decoder))
         }
     }
 
@@ -83,7 +85,8 @@ struct JUnitReport {
                 out += "  <testsuite" + attributes(name: source, counts[ordinal]) + ">\n"
                 if let input = index.input(named: source) {
                     out += "    <properties>\n"
-                    out += "      <property name=\"input.kind\" value=\"\(Escape.xml(input.kind, attribute: true))\"/>\n"
+                    out +=
+                        "      <property name=\"input.kind\" value=\"\(Escape.xml(input.kind, attribute: true))\"/>\n"
                     out += "      <property name=\"input.messages\" value=\"\(input.messages)\"/>\n"
                     out += "    </properties>\n"
                 }
@@ -104,7 +107,9 @@ struct JUnitReport {
                 guard first else { return }
                 sort.add(
                     .message(message),
-                    key: SortKey(a: index.sourceOrdinal[message.source]!, b: Group.message.rawValue, c: position, sequence: position))
+                    key: SortKey(
+                        a: index.sourceOrdinal[message.source]!, b: Group.message.rawValue, c: position,
+                        sequence: position))
             case .finding(let finding, let position, let match):
                 let ordinal = index.sourceOrdinal[finding.source]!
                 let key: SortKey
@@ -146,7 +151,9 @@ struct JUnitReport {
             }
             while let (key, item) = pending, key.a == ordinal {
                 pending = iterator.next()
-                if let open = current?.key, open.b != key.b || open.c != key.c || (key.b == Group.orphan.rawValue && open.d != key.d) {
+                if let open = current?.key,
+                    open.b != key.b || open.c != key.c || (key.b == Group.orphan.rawValue && open.d != key.d)
+                {
                     close()
                 }
                 switch item {

@@ -59,7 +59,8 @@ public enum ReportWriter {
         if isSpecialFile(target.path) {
             let descriptor = open(target.path, O_WRONLY)
             guard descriptor >= 0 else {
-                throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(String(cString: strerror(errno)))")
+                throw ReportWriteError(
+                    target: target, reason: "cannot write \(target.path): \(String(cString: strerror(errno)))")
             }
             var out = ReportOutput(descriptor: descriptor)
             render(report, format: target.format, options: options, to: &out, scratch: scratch)
@@ -72,7 +73,8 @@ public enum ReportWriter {
         let temporary = target.path + ".usage-audit-\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
-            throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(String(cString: strerror(errno)))")
+            throw ReportWriteError(
+                target: target, reason: "cannot write \(target.path): \(String(cString: strerror(errno)))")
         }
         var out = ReportOutput(descriptor: descriptor)
         render(report, format: target.format, options: options, to: &out, scratch: scratch)

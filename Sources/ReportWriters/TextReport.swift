@@ -35,7 +35,8 @@ struct TextReport {
         let index = ReportIndex(report)
         var sort = ExternalSort<Finding>(scratch: scratch)
         for (position, finding) in report.findings.enumerated() {
-            sort.add(finding, key: Self.locatorOrderKey(finding, position: position, sourceOrdinal: index.sourceOrdinal))
+            sort.add(
+                finding, key: Self.locatorOrderKey(finding, position: position, sourceOrdinal: index.sourceOrdinal))
         }
         var findings = sort.sorted().makeIterator()
         var pending = findings.next()

@@ -27,16 +27,21 @@ import Testing
         let correlator = String(format: "%08x-0000-4000-8000-%012x", number % 7919, number)
         switch number % 10 {
         case 0:
-            return #"{"correlator": "\#(correlator)", "parsl_v": "2026.10.26", "python_v": "3.11.7", "platform.system": "Linux", "tracking_level": 3, "project_name": "user\#(number % 13)@uni.edu", "components": [{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "acme_genomics.cluster.AcmeProvider"], "start": 1795555185}"#
+            return
+                #"{"correlator": "\#(correlator)", "parsl_v": "2026.10.26", "python_v": "3.11.7", "platform.system": "Linux", "tracking_level": 3, "project_name": "user\#(number % 13)@uni.edu", "components": [{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "acme_genomics.cluster.AcmeProvider"], "start": 1795555185}"#
         case 1:
             let started = String(format: "%08x-0000-4000-8000-%012x", (number - 1) % 7919, number - 1)
-            return #"{"correlator": "\#(started)", "end": 1795555190.5, "execution_time": 99, "components": [{"c": "parsl.dataflow.dflow.DataFlowKernel", "app_count": 6, "app_fails": 1}]}"#
+            return
+                #"{"correlator": "\#(started)", "end": 1795555190.5, "execution_time": 99, "components": [{"c": "parsl.dataflow.dflow.DataFlowKernel", "app_count": 6, "app_fails": 1}]}"#
         case 2:
-            return #"{"correlator": "\#(correlator)", "parsl_v": "2026.10.26", "python_v": "3.11.7", "platform.system": "Linux", "tracking_level": 2, "components": [{"c": "parsl.providers.LocalProvider", "worker_init": "source /home/u\#(number % 5)/env/bin/activate"}]}"#
+            return
+                #"{"correlator": "\#(correlator)", "parsl_v": "2026.10.26", "python_v": "3.11.7", "platform.system": "Linux", "tracking_level": 2, "components": [{"c": "parsl.providers.LocalProvider", "worker_init": "source /home/u\#(number % 5)/env/bin/activate"}]}"#
         case 3:
-            return #"{"uuid": "6ba7b810-9dad-11d1-80b4-00c04fd430c8", "test": false, "parsl_v": "0.9.0", "python_v": "3.6.8", "os": "Linux", "os_v": "3.10.0", "uname": "3c2f1a9b0e", "hname": "a81f0c3d77", "start": 1593093412.9345}"#
+            return
+                #"{"uuid": "6ba7b810-9dad-11d1-80b4-00c04fd430c8", "test": false, "parsl_v": "0.9.0", "python_v": "3.6.8", "os": "Linux", "os_v": "3.10.0", "uname": "3c2f1a9b0e", "hname": "a81f0c3d77", "start": 1593093412.9345}"#
         case 4:
-            return #"{"correlator": "\#(correlator)", "tracking_level": 3, "start": 1795555185, "parsl_v": "2026.10.26"}"#
+            return
+                #"{"correlator": "\#(correlator)", "tracking_level": 3, "start": 1795555185, "parsl_v": "2026.10.26"}"#
         default:
             return "not json \(number)"
         }
@@ -104,7 +109,9 @@ import Testing
         let output = directory.appendingPathComponent("long.json").path
         try ReportWriter.write(report, to: ReportTarget(format: .json, path: output))
         let text = try String(contentsOfFile: output, encoding: .utf8)
-        #expect(text.hasPrefix("{\n  \"tool\": {\"name\": \"usage-audit\", \"version\": \"\(UsageAuditVersion.current)\"},"))
+        #expect(
+            text.hasPrefix("{\n  \"tool\": {\"name\": \"usage-audit\", \"version\": \"\(UsageAuditVersion.current)\"},")
+        )
         #expect(text.contains("\"messages\": \(lines),"))
         #expect(text.ranges(of: "\n      \"rule\": ").count == report.findings.count)
         // Each message has a `kind`, and so has each input.
@@ -147,7 +154,9 @@ import Testing
 
         let report = AuditReport(inputs: [], messages: [], findings: damaged, rules: [])
         let output = directory.appendingPathComponent("report.json").path
-        #expect(throws: ReportWriteError.self) { try ReportWriter.write(report, to: ReportTarget(format: .json, path: output)) }
+        #expect(throws: ReportWriteError.self) {
+            try ReportWriter.write(report, to: ReportTarget(format: .json, path: output))
+        }
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
@@ -160,7 +169,8 @@ import Testing
                 ("a", .string("duplicate key kept")),
             ]))
         let messages = [
-            AuditedMessage(source: "in", locator: .packet(3), kind: .start, level: 3, correlator: "c", generation: "G5",
+            AuditedMessage(
+                source: "in", locator: .packet(3), kind: .start, level: 3, correlator: "c", generation: "G5",
                 findings: 2, payload: payload),
             AuditedMessage(source: "in", locator: .line(Int.max), kind: .unknown, parsed: false),
             AuditedMessage(source: "", locator: .record(1), kind: .end, payload: .null),
@@ -168,7 +178,8 @@ import Testing
         let someFindings = [
             Finding(rule: "r", severity: .note, source: "in", locator: nil, message: "whole input"),
             Finding(
-                rule: "r.s", severity: .warning, source: "in", locator: .record(-1), pointer: JSONPointer(tokens: ["a/b", "~", ""]),
+                rule: "r.s", severity: .warning, source: "in", locator: .record(-1),
+                pointer: JSONPointer(tokens: ["a/b", "~", ""]),
                 level: 0, correlator: "x", message: "m", sensitiveValues: ["v", ""]),
         ]
         // Longer than a read buffer: read across several refills, and after it the next record still lines up.
@@ -219,9 +230,14 @@ import Testing
             AuditedMessage(source: "a.pcap", locator: .packet(2), kind: .unknown, parsed: false, findings: 1),
         ]
         let findings = [
-            Finding(rule: "privacy.project-name", severity: .note, source: "a.pcap", locator: .packet(5), message: "first"),
-            Finding(rule: "capture.fragment-missing", severity: .error, source: "a.pcap", locator: .packet(2), message: "lost"),
-            Finding(rule: "session.start-without-end", severity: .note, source: "a.pcap", locator: .packet(5), message: "late"),
+            Finding(
+                rule: "privacy.project-name", severity: .note, source: "a.pcap", locator: .packet(5), message: "first"),
+            Finding(
+                rule: "capture.fragment-missing", severity: .error, source: "a.pcap", locator: .packet(2),
+                message: "lost"),
+            Finding(
+                rule: "session.start-without-end", severity: .note, source: "a.pcap", locator: .packet(5),
+                message: "late"),
             Finding(rule: "test.orphan", severity: .error, source: "a.pcap", locator: .packet(7), message: "orphan"),
         ]
         let report = AuditReport(
