@@ -7,7 +7,7 @@ import Dispatch
 public struct AuditRun: Sendable {
     public var inputKind: InputKind?
     public var port: UInt16
-    /// Threads auditing records; 1 audits on the calling thread.
+    /// Threads auditing records, beside the calling thread, which reads them and runs the session step.
     public var threads: Int
     /// Records per parallel batch: large enough to amortise the hand-off, small enough to keep memory flat.
     public var batchSize = 2048
@@ -39,29 +39,13 @@ public struct AuditRun: Sendable {
                 continue
             }
             var summary = InputSummary(source: path, kind: reader.kind.rawValue)
-            // A pipeline of two batches: while the workers audit batch N+1, this thread completes batch N
-            // (the session step, in input order) and reads batch N+2, so no core waits for the sequential
-            // part. Verdicts are completed strictly in input order, so the report does not depend on timing.
-            var inFlight: PendingBatch?
-            while true {
-                var batch: [InputRecord] = []
-                batch.reserveCapacity(batchSize)
-                while batch.count < batchSize, let record = reader.next() { batch.append(record) }
-                let next = batch.isEmpty ? nil : PendingBatch(batch, source: path, run: self, auditor: checker.auditor)
-                if let previous = inFlight {
-                    var verdicts = previous.wait()
-                    for i in verdicts.indices {
-                        let (completed, found) = checker.complete(&verdicts[i])
-                        if var message = completed {
-                            if !keepPayloads { message.payload = nil }
-                            messages.append(message)
-                            summary.messages += 1
-                        }
-                        for finding in found { findings.append(finding) }
-                    }
+            check(reader, checker: checker) { completed, found in
+                if var message = completed {
+                    if !keepPayloads { message.payload = nil }
+                    messages.append(message)
+                    summary.messages += 1
                 }
-                guard let next else { break }
-                inFlight = next
+                for finding in found { findings.append(finding) }
             }
             summary.readError = reader.readError
             inputs.append(summary)
@@ -70,25 +54,6 @@ public struct AuditRun: Sendable {
         return AuditReport(
             inputs: inputs, messages: messages.finish(), findings: findings.finish(), rules: checker.rules,
             disclosure: checker.disclosure)
-    }
-}
-
-/// A batch being audited on other threads; `wait()` returns its verdicts in record order. `@unchecked
-/// Sendable` because the verdicts are written once by the worker before it signals, and read only after.
-private final class PendingBatch: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var verdicts: [RecordVerdict] = []
-
-    init(_ batch: [InputRecord], source: String, run: AuditRun, auditor: RecordAuditor) {
-        DispatchQueue.global().async { [self] in
-            verdicts = run.auditBatch(batch, source: source, auditor: auditor)
-            done.signal()
-        }
-    }
-
-    func wait() -> [RecordVerdict] {
-        done.wait()
-        return verdicts
     }
 }
 

@@ -79,7 +79,7 @@ struct MessageStructure: Hashable, Sendable {
             var key = key
             return key.withUTF8 { utf8 in
                 guard putCount(utf8.count), utf8.count <= buffer.count - position else { return false }
-                UnsafeMutableBufferPointer(rebasing: buffer[position...]).update(fromContentsOf: utf8)
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[position...]).update(fromContentsOf: utf8)
                 position += utf8.count
                 return true
             }

@@ -19,7 +19,7 @@ struct SessionFacts: Sendable {
     var endTime: Double?
     var duration: Double?
     /// The configuration components, without those that carry execution detail (the end message's DFK).
-    var configuration: [JSONValue]?
+    var configuration: SessionConfiguration?
     /// The levels at which this generation sends end messages.
     var endLevels: Set<Int>
     /// Where the correlator, the execution time and the component list sit in this message (from the
@@ -187,7 +187,7 @@ public struct RecordAuditor: Sendable {
                 startTime: context.values(withRole: .startTime).first?.value.doubleValue,
                 endTime: context.values(withRole: .endTime).first?.value.doubleValue,
                 duration: context.values(withRole: .duration).first?.value.doubleValue,
-                configuration: Self.configurationComponents(context),
+                configuration: Self.configurationComponents(context).map(SessionConfiguration.init),
                 endLevels: plan.endLevels,
                 correlatorPointer: context.values(withRole: .correlator).first?.pointer ?? .root,
                 componentNames: context.values(withRole: .componentName).compactMap(\.value.stringValue),

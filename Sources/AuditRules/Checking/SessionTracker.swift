@@ -10,8 +10,9 @@ final class SessionTracker {
         var locator: Locator
         var level: Int?
         var startTime: Double?
-        var configuration: [JSONValue]?
-        var componentNames: [String]
+        var configuration: SessionConfiguration?
+        /// The component names outside the allowed namespaces, for masking in a drift finding.
+        var userCodeNames: [String]
         var endLevels: Set<Int>
         var ended = false
     }
@@ -74,11 +75,10 @@ final class SessionTracker {
                         "execution_time is \(Self.format(duration)) s but end - start is \(Self.format(end - start)) s",
                         level: level))
                 }
-                if let before = session.configuration, let after = facts.configuration,
-                    let drift = Self.drift(before, after)
+                if let before = session.configuration, let after = facts.configuration, before != after,
+                    let drift = Self.drift(before.components, after.components)
                 {
-                    let names = (session.componentNames + facts.componentNames)
-                        .filter { !configuration.isAllowedComponent($0) }
+                    let names = session.userCodeNames + facts.componentNames.filter { !configuration.isAllowedComponent($0) }
                     findings.append(finding(
                         ConfigDriftRule.descriptor, facts.componentsPointer ?? .root, drift, level: level,
                         sensitive: Array(Set(names)).sorted()))
@@ -112,7 +112,8 @@ final class SessionTracker {
         sessions[facts.correlator] = Session(
             source: message.source, locator: message.locator, level: facts.level, startTime: facts.startTime,
             configuration: expectsEnd ? facts.configuration : nil,
-            componentNames: expectsEnd ? facts.componentNames : [], endLevels: facts.endLevels)
+            userCodeNames: expectsEnd ? facts.componentNames.filter { !configuration.isAllowedComponent($0) } : [],
+            endLevels: facts.endLevels)
         arrival.append(facts.correlator)
         if arrival.count - arrivalHead > configuration.sessionCapacity {
             let oldest = arrival[arrivalHead]
@@ -167,5 +168,45 @@ final class SessionTracker {
 
     static func format(_ seconds: Double) -> String {
         seconds.rounded() == seconds && abs(seconds) < 1e15 ? String(Int64(seconds)) : String(seconds)
+    }
+}
+
+/// A session's configuration components, kept as their compact JSON text: one string per open session
+/// instead of a tree of values, which is what bounds the session table's memory. Built on the worker
+/// thread, so no tree crosses to the session thread.
+struct SessionConfiguration: Sendable, Equatable {
+    /// The compact serialization of the component list.
+    let text: String
+    /// The components themselves, kept only when the text cannot stand for them exactly: a non-finite
+    /// number (written as null) or a list too long to read back under the default limits.
+    private let kept: [JSONValue]?
+
+    static let longestText = 65_536
+
+    init(_ components: [JSONValue]) {
+        text = JSONValue.array(components).serialized()
+        kept = text.utf8.count > Self.longestText || components.contains(where: Self.holdsNonFinite) ? components : nil
+    }
+
+    /// The components, read back from the text when it stands for them exactly.
+    var components: [JSONValue] {
+        if let kept { return kept }
+        guard case .array(let components)? = try? JSONValue.parse(text) else { return [] }
+        return components
+    }
+
+    /// Equal texts from exact serializations mean equal lists; anything else is compared as values.
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        if lhs.kept == nil && rhs.kept == nil && lhs.text == rhs.text { return true }
+        return lhs.components == rhs.components
+    }
+
+    private static func holdsNonFinite(_ value: JSONValue) -> Bool {
+        switch value {
+        case .real(let number): !number.isFinite
+        case .array(let elements): elements.contains(where: holdsNonFinite)
+        case .object(let object): object.values.contains(where: holdsNonFinite)
+        default: false
+        }
     }
 }
