@@ -29,7 +29,9 @@ final class SessionTracker {
     /// session's level.
     func observe(_ verdict: inout RecordVerdict) -> [Finding] {
         // Moved out of the verdict, not copied: the session step runs on one thread for every record.
-        guard verdict.message != nil, let facts = verdict.session.take(), var message = verdict.message.take() else {
+        guard var message = verdict.message.take() else { return [] }
+        guard let facts = verdict.session.take() else {
+            verdict.message = message
             return []
         }
         var findings: [Finding] = []
@@ -42,13 +44,12 @@ final class SessionTracker {
         }
         switch facts.kind {
         case .start:
-            if let earlier = sessions[facts.correlator] {
+            // One probe of the table for the usual case, a new session; a duplicate puts the first one back.
+            if let earlier = remember(facts, message: message) {
                 findings.append(finding(
                     DuplicateSessionRule.descriptor, facts.correlatorPointer,
                     "a start message with this correlator was already seen (\(earlier.source), \(earlier.locator))",
                     level: facts.level))
-            } else {
-                remember(facts, message: message)
             }
         case .end:
             let session = sessions[facts.correlator]
@@ -105,15 +106,21 @@ final class SessionTracker {
         return findings
     }
 
-    private func remember(_ facts: SessionFacts, message: AuditedMessage) {
+    /// Opens the session a start message begins, unless one with its correlator is already open: then that
+    /// one is kept, and returned.
+    private func remember(_ facts: SessionFacts, message: AuditedMessage) -> Session? {
         // Only a session that will send an end needs its configuration kept for the drift check; the others
         // keep just enough to recognise a duplicate start.
         let expectsEnd = facts.level.map { facts.endLevels.contains($0) } ?? true
-        sessions[facts.correlator] = Session(
+        let session = Session(
             source: message.source, locator: message.locator, level: facts.level, startTime: facts.startTime,
             configuration: expectsEnd ? facts.configuration : nil,
             userCodeNames: expectsEnd ? facts.componentNames.filter { !configuration.isAllowedComponent($0) } : [],
             endLevels: facts.endLevels)
+        if let earlier = sessions.updateValue(session, forKey: facts.correlator) {
+            sessions[facts.correlator] = earlier
+            return earlier
+        }
         arrival.append(facts.correlator)
         if arrival.count - arrivalHead > configuration.sessionCapacity {
             let oldest = arrival[arrivalHead]
@@ -125,6 +132,7 @@ final class SessionTracker {
                 arrivalHead = 0
             }
         }
+        return nil
     }
 
     /// Findings about forgotten sessions, handed out by `takeEvictions`.
