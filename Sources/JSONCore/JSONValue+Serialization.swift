@@ -11,38 +11,51 @@ extension JSONValue {
     }
 
     public func serialized(_ options: SerializationOptions = .init()) -> String {
-        var out = ""
-        write(to: &out, options)
-        return out
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        write(to: &bytes, options)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public func write(to out: inout String, _ options: SerializationOptions = .init()) {
+        out += serialized(options)
+    }
+
+    /// Writes UTF-8 bytes, which costs far less per piece than appending to a `String` (session
+    /// configurations are serialized for every message that keeps one).
+    public func write(to out: inout [UInt8], _ options: SerializationOptions = .init()) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .integer(let i): out += String(i)
-        case .real(let d): out += Self.format(d)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .real(let d): out.append(contentsOf: Self.format(d).utf8)
         case .string(let s): Self.writeString(s, to: &out, asciiOnly: options.asciiOnly)
         case .array(let a):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, element) in a.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 element.write(to: &out, options)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let o):
-            out += "{"
-            var order = Array(o.keys.indices)
-            if options.sortKeys {
-                order.sort { o.keys[$0].unicodeScalars.lexicographicallyPrecedes(o.keys[$1].unicodeScalars) }
-            }
-            for (n, i) in order.enumerated() {
-                if n > 0 { out += "," }
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            func member(_ i: Int) {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
                 Self.writeString(o.keys[i], to: &out, asciiOnly: options.asciiOnly)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 o.values[i].write(to: &out, options)
             }
-            out += "}"
+            if options.sortKeys {
+                let order = o.keys.indices.sorted {
+                    o.keys[$0].unicodeScalars.lexicographicallyPrecedes(o.keys[$1].unicodeScalars)
+                }
+                for i in order { member(i) }
+            } else {
+                for i in o.keys.indices { member(i) }
+            }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -53,40 +66,46 @@ extension JSONValue {
         return d.description
     }
 
-    static func writeString(_ s: String, to out: inout String, asciiOnly: Bool) {
-        // Nearly every string needs no escape: append it whole.
-        let needsEscape = s.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || (asciiOnly && $0 > 0x7E) }
-        if !needsEscape {
-            out += "\""
-            out += s
-            out += "\""
+    static func writeString(_ s: String, to out: inout [UInt8], asciiOnly: Bool) {
+        out.append(UInt8(ascii: "\""))
+        // Nearly every string needs no escape: its bytes are scanned and copied at once, through its own
+        // storage (iterating the UTF-8 view costs far more per byte).
+        var text = s
+        let copied = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || (asciiOnly && $0 > 0x7E) }) else {
+                return false
+            }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied {
+            out.append(UInt8(ascii: "\""))
             return
         }
-        out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
+            case "\"": out.append(contentsOf: #"\""#.utf8)
+            case "\\": out.append(contentsOf: #"\\"#.utf8)
+            case "\n": out.append(contentsOf: #"\n"#.utf8)
+            case "\r": out.append(contentsOf: #"\r"#.utf8)
+            case "\t": out.append(contentsOf: #"\t"#.utf8)
+            case "\u{08}": out.append(contentsOf: #"\b"#.utf8)
+            case "\u{0C}": out.append(contentsOf: #"\f"#.utf8)
             default:
                 if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E) {
                     if scalar.value > 0xFFFF {
                         let v = scalar.value - 0x10000
-                        out += unicodeEscape(UInt16(0xD800 + (v >> 10)))
-                        out += unicodeEscape(UInt16(0xDC00 + (v & 0x3FF)))
+                        out.append(contentsOf: unicodeEscape(UInt16(0xD800 + (v >> 10))).utf8)
+                        out.append(contentsOf: unicodeEscape(UInt16(0xDC00 + (v & 0x3FF))).utf8)
                     } else {
-                        out += unicodeEscape(UInt16(scalar.value))
+                        out.append(contentsOf: unicodeEscape(UInt16(scalar.value)).utf8)
                     }
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    UTF8.encode(scalar) { out.append($0) }
                 }
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 
     private static func unicodeEscape(_ unit: UInt16) -> String {

@@ -18,7 +18,8 @@ struct SessionFacts: Sendable {
     var startTime: Double?
     var endTime: Double?
     var duration: Double?
-    /// The configuration components, without those that carry execution detail (the end message's DFK).
+    /// The configuration components, without those that carry execution detail (the end message's DFK);
+    /// only for end messages and the starts of sessions that will send one (the drift check's two sides).
     var configuration: SessionConfiguration?
     /// The levels at which this generation sends end messages.
     var endLevels: Set<Int>
@@ -187,7 +188,8 @@ public struct RecordAuditor: Sendable {
                 startTime: context.values(withRole: .startTime).first?.value.doubleValue,
                 endTime: context.values(withRole: .endTime).first?.value.doubleValue,
                 duration: context.values(withRole: .duration).first?.value.doubleValue,
-                configuration: Self.configurationComponents(context).map(SessionConfiguration.init),
+                configuration: kind == .end || judgedLevel.map(plan.endLevels.contains) != false
+                    ? Self.configurationComponents(context).map(SessionConfiguration.init) : nil,
                 endLevels: plan.endLevels,
                 correlatorPointer: context.values(withRole: .correlator).first?.pointer ?? .root,
                 componentNames: context.values(withRole: .componentName).compactMap(\.value.stringValue),

@@ -192,7 +192,9 @@ struct SessionConfiguration: Sendable, Equatable {
     static let longestText = 65_536
 
     init(_ components: [JSONValue]) {
-        text = JSONValue.array(components).serialized()
+        // Members in their written order (sorting them costs more than the rest): a list written in another
+        // order gets another text, and is then compared as values.
+        text = JSONValue.array(components).serialized(.init(sortKeys: false))
         kept = text.utf8.count > Self.longestText || components.contains(where: Self.holdsNonFinite) ? components : nil
     }
 
