@@ -18,8 +18,10 @@ import Foundation
 final class LiveCheck: @unchecked Sendable {
     /// What the check found, handed over when its thread ends.
     struct Outcome: Sendable {
-        var messages: [AuditedMessage] = []
-        var findings: [Finding] = []
+        /// Spooled as they are found (see `AuditListBuilder`), so a collector that runs for days keeps
+        /// flat memory.
+        var messages: AuditList<AuditedMessage> = []
+        var findings: AuditList<Finding> = []
         var rules: [RuleDescriptor] = []
         var disclosure: DisclosureMatrix?
         /// Set when the journal could not be read back.
@@ -138,18 +140,21 @@ final class LiveCheck: @unchecked Sendable {
         guard case .reading(let path, let source) = phase else { return }
 
         var outcome = Outcome(rules: checker.rules, disclosure: checker.liveDisclosure)
+        var found = Found()
         do {
             let tail = try JournalTail(path: path)
-            read(tail, source: source, checker: checker, into: &outcome)
+            outcome.readError = read(tail, source: source, checker: checker, into: &found)
         } catch {
             outcome.readError = error.description
             // Nothing can be read back: wait for the writer to close so the outcome comes at the stop.
             waitForClose()
         }
         for finding in checker.finish() {
-            outcome.findings.append(finding)
+            found.findings.append(finding)
             output.finding(finding, sender: nil)
         }
+        outcome.messages = found.messages.finish()
+        outcome.findings = found.findings.finish()
         condition.lock()
         self.outcome = outcome
         let waiting = waiters
@@ -158,7 +163,15 @@ final class LiveCheck: @unchecked Sendable {
         for waiter in waiting { waiter.resume(returning: outcome) }
     }
 
-    private func read(_ tail: JournalTail, source: String, checker: any LiveRecordChecker, into outcome: inout Outcome)
+    /// The messages and findings of the run as they are found.
+    private struct Found {
+        var messages = AuditListBuilder<AuditedMessage>()
+        var findings = AuditListBuilder<Finding>()
+    }
+
+    /// Checks the journal as it grows until the writer closes it; the reader's error, if any.
+    private func read(_ tail: JournalTail, source: String, checker: any LiveRecordChecker, into found: inout Found)
+        -> String?
     {
         let reader = JournalReader(tail, source: source)
         var seen = -1
@@ -174,9 +187,9 @@ final class LiveCheck: @unchecked Sendable {
                 let sender: JournalSender?
                 if case .entry(let entry) = item { sender = entry.sender } else { sender = nil }
                 let (message, findings) = checker.check(item.record, source: source)
-                if let message { outcome.messages.append(message) }
+                if let message { found.messages.append(message) }
                 for finding in findings {
-                    outcome.findings.append(finding)
+                    found.findings.append(finding)
                     output.finding(finding, sender: sender)
                 }
             }
@@ -187,7 +200,7 @@ final class LiveCheck: @unchecked Sendable {
                 break
             }
         }
-        outcome.readError = reader.readError
+        return reader.readError
     }
 
     private func waitForClose() {

@@ -93,6 +93,10 @@ import Testing
         #expect(outcome.stopReason == .maxMessages)
         #expect(outcome.datagrams == 3)
         #expect(outcome.report.messages.count == 3)
+        // The live report is spooled as it is found, like check's, not held in arrays: a collector that
+        // runs for days keeps flat memory.
+        #expect(outcome.report.messages.spooledBytesInMemory > 0)
+        #expect(outcome.report.findings.spooledBytesInMemory > 0)
         let (records, _) = try readJournal(configuration.journalPath)
         #expect(records.count == 3)
         guard case .datagram(let last)? = records.last?.payload else {
