@@ -49,21 +49,21 @@ struct JSONReport {
     /// arrays of objects.
     private func stream<Element>(
         _ elements: AuditList<Element>, printer: PrettyJSON, to out: inout ReportOutput,
-        _ write: (Element, inout String) -> Void
+        _ write: (Element, inout [UInt8]) -> Void
     ) {
         guard !elements.isEmpty else {
             out += "[]"
             return
         }
-        let indent = printer.indentation(2)
+        let indent = Array(printer.indentation(2).utf8)
         out += "[\n"
         var remaining = elements.count
         for element in elements {
             remaining -= 1
-            out.write { text in
-                text += indent
-                write(element, &text)
-                text += remaining > 0 ? ",\n" : "\n"
+            out.writeBytes { bytes in
+                bytes.append(contentsOf: indent)
+                write(element, &bytes)
+                Self.put(remaining > 0 ? ",\n" : "\n", &bytes)
             }
         }
         out += printer.indentation(1) + "]"
@@ -95,39 +95,50 @@ struct JSONReport {
     // MARK: Elements written directly
     //
     // A message or finding is an object of more than three members, so `PrettyJSON` lays it out one member
-    // per line, and its locator (one scalar member) inline. Writing that layout straight from the struct
-    // spares building a `JSONValue` per element; `streamedTextEqualsTheWholeDocument` holds the two equal.
+    // per line, and its locator (one scalar member) inline. Writing that layout as UTF-8 straight from the
+    // struct spares building a `JSONValue` (and a `String`) per element, which for a report of a million
+    // findings is most of its cost; `streamedTextEqualsTheWholeDocument` holds the two equal.
 
     /// Members of an element of a top-level array sit at depth 3; the element's closing brace at depth 2.
-    private static let memberIndent = PrettyJSON().indentation(3)
-    private static let closeIndent = PrettyJSON().indentation(2)
+    private static let memberIndent = Array(PrettyJSON().indentation(3).utf8)
+    private static let close = Array(("\n" + PrettyJSON().indentation(2) + "}").utf8)
+    private static let compact = JSONValue.SerializationOptions(sortKeys: false)
 
-    private static func member(_ key: String, first: Bool = false, to out: inout String) {
-        out += first ? "{\n" : ",\n"
-        out += memberIndent
-        PrettyJSON.writeScalar(.string(key), to: &out)
-        out += ": "
+    private static func put(_ text: String, _ out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { out.append(contentsOf: $0) }
     }
 
-    private static func string(_ text: String?, to out: inout String) {
-        if let text { PrettyJSON.writeScalar(.string(text), to: &out) } else { out += "null" }
+    private static func member(_ key: String, first: Bool = false, to out: inout [UInt8]) {
+        put(first ? "{\n" : ",\n", &out)
+        out.append(contentsOf: memberIndent)
+        string(key, to: &out)
+        put(": ", &out)
     }
 
-    private static func number(_ value: Int?, to out: inout String) {
-        if let value { out += String(value) } else { out += "null" }
-    }
-
-    private static func locator(_ locator: Locator?, to out: inout String) {
-        guard let locator else {
-            out += "null"
+    private static func string(_ text: String?, to out: inout [UInt8]) {
+        guard let text else {
+            put("null", &out)
             return
         }
-        out += "{"
-        PrettyJSON.writeScalar(.string(locator.kind), to: &out)
-        out += ": " + String(locator.number) + "}"
+        JSONValue.string(text).write(to: &out, compact)
     }
 
-    static func write(_ message: AuditedMessage, to out: inout String) {
+    private static func number(_ value: Int?, to out: inout [UInt8]) {
+        put(value.map { String($0) } ?? "null", &out)
+    }
+
+    private static func locator(_ locator: Locator?, to out: inout [UInt8]) {
+        guard let locator else {
+            put("null", &out)
+            return
+        }
+        put("{", &out)
+        string(locator.kind, to: &out)
+        put(": " + String(locator.number) + "}", &out)
+    }
+
+    static func write(_ message: AuditedMessage, to out: inout [UInt8]) {
         member("source", first: true, to: &out); string(message.source, to: &out)
         member("locator", to: &out); locator(message.locator, to: &out)
         member("kind", to: &out); string(message.kind.rawValue, to: &out)
@@ -135,10 +146,10 @@ struct JSONReport {
         member("correlator", to: &out); string(message.correlator, to: &out)
         member("generation", to: &out); string(message.generation, to: &out)
         member("findings", to: &out); number(message.findings, to: &out)
-        out += "\n" + closeIndent + "}"
+        out.append(contentsOf: close)
     }
 
-    static func write(_ finding: Finding, to out: inout String) {
+    static func write(_ finding: Finding, to out: inout [UInt8]) {
         member("rule", first: true, to: &out); string(finding.rule, to: &out)
         member("severity", to: &out); string(finding.severity.rawValue, to: &out)
         member("source", to: &out); string(finding.source, to: &out)
@@ -147,7 +158,7 @@ struct JSONReport {
         member("level", to: &out); number(finding.level, to: &out)
         member("correlator", to: &out); string(finding.correlator, to: &out)
         member("message", to: &out); string(finding.message, to: &out)
-        out += "\n" + closeIndent + "}"
+        out.append(contentsOf: close)
     }
 
     static func input(_ input: InputSummary) -> JSONValue {

@@ -63,14 +63,21 @@ struct PrettyJSON {
     /// JSONCore's serializer appends strings scalar by scalar; nearly every string in a report needs no
     /// escape at all, so it is appended whole (same output: only `"`, `\` and controls are escaped).
     static func writeScalar(_ value: JSONValue, to out: inout String) {
-        if case .string(let string) = value,
-            string.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") })
-        {
+        if case .string(let string) = value, !needsEscape(string) {
             out += "\""
             out += string
             out += "\""
         } else {
             value.write(to: &out, compact)
+        }
+    }
+
+    /// Whether a string needs an escape in JSON, read through its own storage (iterating its UTF-8 view
+    /// costs several times more per byte, and reports write hundreds of megabytes of strings).
+    private static func needsEscape(_ string: String) -> Bool {
+        var string = string
+        return string.withUTF8 { bytes in
+            bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
         }
     }
 
