@@ -45,4 +45,13 @@ struct SessionConfigurationTests {
         }
         #expect(number.isNaN)
     }
+
+    @Test func aListTooDeepToReadBackKeepsTheValuesThemselves() throws {
+        var nested = JSONValue.string("parsl.a.A")
+        // Deeper than the parser reads by default (512): the text alone would read back as nothing.
+        for _ in 0..<600 { nested = .array([nested]) }
+        let kept = SessionConfiguration([nested])
+        #expect(kept.components == [nested])
+        #expect(kept == SessionConfiguration([nested]))
+    }
 }

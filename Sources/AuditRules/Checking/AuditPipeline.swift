@@ -7,8 +7,8 @@ extension AuditRun {
     /// completed by the session step in input order on the calling thread, each result handed to `body` in
     /// that order, so the outcome does not depend on timing or thread count.
     ///
-    /// A pipeline of two batches: while the workers audit batch N+1, this thread completes batch N and reads
-    /// batch N+2, so no core waits for the sequential part.
+    /// A pipeline of two batches: this thread reads batch N+1 and hands it to the workers, then completes
+    /// batch N while they audit it, so the sequential part overlaps the parallel one.
     public func check(
         _ reader: some RecordReader, checker: Checker, body: (_ message: AuditedMessage?, _ findings: [Finding]) -> Void
     ) {

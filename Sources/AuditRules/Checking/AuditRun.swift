@@ -40,8 +40,8 @@ public struct AuditRun: Sendable {
             }
             var summary = InputSummary(source: path, kind: reader.kind.rawValue)
             check(reader, checker: checker) { completed, found in
-                if var message = completed {
-                    if !keepPayloads { message.payload = nil }
+                // Without keepPayloads the workers already dropped the decoded message.
+                if let message = completed {
                     messages.append(message)
                     summary.messages += 1
                 }

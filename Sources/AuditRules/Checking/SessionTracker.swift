@@ -180,22 +180,25 @@ final class SessionTracker {
 }
 
 /// A session's configuration components, kept as their compact JSON text: one string per open session
-/// instead of a tree of values, which is what bounds the session table's memory. Built on the worker
-/// thread, so no tree crosses to the session thread.
+/// instead of a tree of values, which keeps the (bounded) session table small. Built on the worker thread,
+/// so no tree of values crosses to the session thread.
 struct SessionConfiguration: Sendable, Equatable {
     /// The compact serialization of the component list.
     let text: String
     /// The components themselves, kept only when the text cannot stand for them exactly: a non-finite
-    /// number (written as null) or a list too long to read back under the default limits.
+    /// number (written as null), or a list too long or too deep to read back under the default limits.
     private let kept: [JSONValue]?
 
     static let longestText = 65_536
+    static let deepestText = 256
 
     init(_ components: [JSONValue]) {
         // Members in their written order (sorting them costs more than the rest): a list written in another
         // order gets another text, and is then compared as values.
         text = JSONValue.array(components).serialized(.init(sortKeys: false))
-        kept = text.utf8.count > Self.longestText || components.contains(where: Self.holdsNonFinite) ? components : nil
+        let inexact = text.utf8.count > Self.longestText
+            || components.contains { Self.cannotBeText($0, depth: 1) }
+        kept = inexact ? components : nil
     }
 
     /// The components, read back from the text when it stands for them exactly.
@@ -211,12 +214,13 @@ struct SessionConfiguration: Sendable, Equatable {
         return lhs.components == rhs.components
     }
 
-    private static func holdsNonFinite(_ value: JSONValue) -> Bool {
+    private static func cannotBeText(_ value: JSONValue, depth: Int) -> Bool {
+        guard depth < deepestText else { return true }
         switch value {
-        case .real(let number): !number.isFinite
-        case .array(let elements): elements.contains(where: holdsNonFinite)
-        case .object(let object): object.values.contains(where: holdsNonFinite)
-        default: false
+        case .real(let number): return !number.isFinite
+        case .array(let elements): return elements.contains { cannotBeText($0, depth: depth + 1) }
+        case .object(let object): return object.values.contains { cannotBeText($0, depth: depth + 1) }
+        default: return false
         }
     }
 }
