@@ -78,6 +78,37 @@ struct CheckCommandTests {
         #expect(try Binary.run(["check", "--fail-on", "note", "Fixtures/handmade/project-name.wire"]).status == 1)
     }
 
+    @Test func maxSessionsBoundsTheSessionTable() throws {
+        // Runs A and B start, then A ends. With room for one session, A is forgotten when B starts (and
+        // reported then as never ended), so its end finds no start; with the default room, A is complete.
+        let directory = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("sessions.wire")
+        func start(_ correlator: String) -> String {
+            #"1{"correlator": "\#(correlator)", "parsl_v": "2026.10.26", "python_v": "3.11.7", "platform.system": "Linux", "tracking_level": 3, "components": ["parsl.executors.threads.ThreadPoolExecutor"], "start": 1795555185}"#
+        }
+        let a = "4eae03f1-f34e-40de-8bbe-38017acbc1f1", b = "4eae03f1-f34e-40de-8bbe-38017acbc1f2"
+        let endA = #"1{"correlator": "\#(a)", "end": 1795555190, "execution_time": 5, "components": [{"c": "parsl.dataflow.dflow.DataFlowKernel", "app_count": 1, "app_fails": 0}, "parsl.executors.threads.ThreadPoolExecutor"]}"#
+        try ([start(a), start(b), endA].joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
+        func sessionFindings(_ arguments: [String]) throws -> [String] {
+            let result = try Binary.run(["check", "--format", "json", "--fail-on", "never"] + arguments + [input.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let findings = object?["findings"] as? [[String: Any]] ?? []
+            return findings.compactMap { finding in
+                guard let rule = finding["rule"] as? String, rule.hasPrefix("session.") else { return nil }
+                return "\(rule) \(finding["correlator"] as? String == a ? "A" : "B")"
+            }.sorted()
+        }
+        #expect(try sessionFindings([]) == ["session.start-without-end B"])
+        #expect(
+            try sessionFindings(["--max-sessions", "1"])
+                == ["session.end-without-start A", "session.start-without-end A", "session.start-without-end B"])
+        let refused = try Binary.run(["check", "--max-sessions", "0", input.path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--max-sessions"))
+    }
+
     @Test func badUsageIsStatus2() throws {
         #expect(try Binary.run(["check", "--level", "7", "x.wire"]).status == 2)
         #expect(try Binary.run(["check", "--format", "pdf", "x.wire"]).status == 2)

@@ -29,6 +29,11 @@ struct Check: ParsableCommand {
     @Option(help: "Threads auditing records (default: one per processor).")
     var threads: Int = 0
 
+    @Option(
+        name: .customLong("max-sessions"),
+        help: "Open sessions remembered at once (their memory); beyond it the oldest is forgotten, and reported if it still awaited its end.")
+    var maxSessions: Int = CheckConfiguration().sessionCapacity
+
     @OptionGroup var report: ReportArguments
 
     func validate() throws {
@@ -36,12 +41,14 @@ struct Check: ParsableCommand {
         if let inputType, InputKind(rawValue: inputType) == nil {
             throw ValidationError("--input-type must be one of \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard maxSessions > 0 else { throw ValidationError("--max-sessions must be at least 1 (got \(maxSessions))") }
         guard !inputs.isEmpty else { throw ValidationError("give at least one input (a file, or '-' for standard input)") }
     }
 
     func run() throws {
         let configuration = CheckConfiguration(
-            level: LevelSetting(argument: level) ?? .auto, allowedNamespaces: ["parsl."] + allowedNamespaces)
+            level: LevelSetting(argument: level) ?? .auto, allowedNamespaces: ["parsl."] + allowedNamespaces,
+            sessionCapacity: maxSessions)
         let checker: Checker
         do {
             checker = try Checker(configuration: configuration, schemasDirectory: schemas)
