@@ -63,6 +63,13 @@ final class Compiler {
                 reference.target.mayRecurseInPlace = reaches(node, from: reference.target.node)
             }
         }
+        // A schema that is only such a reference hands flag evaluations straight to its target.
+        for case let node as SchemaNode in arena where node.constant == nil && !node.tracksEvaluated {
+            guard node.keywords.count == 1, case .ref(let reference) = node.keywords[0],
+                !reference.target.mayRecurseInPlace
+            else { continue }
+            node.forward = reference.target.reference
+        }
     }
 
     private func reaches(_ goal: SchemaNode, from start: SchemaNode) -> Bool {

@@ -34,6 +34,10 @@ final class SchemaNode: @unchecked Sendable {
     /// Whether this schema holds `unevaluatedProperties` or `unevaluatedItems`, and so must know what its
     /// other keywords evaluated.
     var tracksEvaluated = false
+    /// For a schema whose only validator is a `$ref` that cannot loop (`{"$ref": "common#/$defs/uuid"}`, with
+    /// annotations at most): its target, which a flag evaluation enters directly. Such hops are most of a
+    /// real schema's nodes. Set by the compiler once references are resolved.
+    var forward: NodeRef?
 
     init(location: String, enclosingResource: SchemaResource, startsResource: Bool) {
         self.location = location
@@ -57,6 +61,8 @@ final class SchemaNode: @unchecked Sendable {
             }
             return constant
         }
+        // Nothing to report, no annotations, no dynamic scope: this node would only evaluate its target.
+        if let forward, e.stopsAtFirstFailure, !e.tracksDynamicScope { return forward.evaluate(instance, &e, &evaluated) }
         let entersResource =
             e.tracksDynamicScope && startsResource && e.dynamicScope.last !== enclosingResource
         if entersResource { e.dynamicScope.append(enclosingResource) }
