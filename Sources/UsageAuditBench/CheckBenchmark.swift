@@ -1,7 +1,7 @@
-import Foundation
 import AuditInputs
 import AuditModel
 import AuditRules
+import Foundation
 
 /// `usage-audit-bench check FILE [--threads N]... [--repeat N]`: the checker's throughput (decoding, schema
 /// validation, every rule and the session step) on the lines of FILE held in memory, without input or
@@ -48,9 +48,11 @@ enum CheckBenchmark {
             }
             // CPU time per message (every thread) shows the cost of the work itself, which a busy machine
             // disturbs far less than the wall-clock rate.
-            print(String(
-                format: "  %d thread%@  %9.0f messages/s  %6.2f us CPU/message  (%d findings)", threads,
-                threads == 1 ? " " : "s", Double(records.count) / seconds, cpuSeconds / Double(records.count) * 1e6, findings))
+            print(
+                String(
+                    format: "  %d thread%@  %9.0f messages/s  %6.2f us CPU/message  (%d findings)", threads,
+                    threads == 1 ? " " : "s", Double(records.count) / seconds, cpuSeconds / Double(records.count) * 1e6,
+                    findings))
         }
         return 0
     }

@@ -15,7 +15,8 @@ struct MessagePlanTests {
 
     private func object(_ text: String) throws -> JSONObject {
         let bytes = Array(text.utf8)
-        return try #require(try JSONValue.parse(bytes.first == UInt8(ascii: "1") ? Array(bytes.dropFirst()) : bytes).objectValue)
+        return try #require(
+            try JSONValue.parse(bytes.first == UInt8(ascii: "1") ? Array(bytes.dropFirst()) : bytes).objectValue)
     }
 
     @Test func messagesThatDifferOnlyInValuesShareOnePlan() throws {
@@ -42,7 +43,9 @@ struct MessagePlanTests {
         let structures = try [base] + variants.map(object)
         let keys = structures.map { MessageStructure(of: .object($0)) }
         #expect(Set(keys.compactMap { $0 }).count == structures.count)
-        #expect(MessageStructure(of: .object(base)) == MessageStructure(of: .object(try object(#"{"a": 7, "b": [0, 9], "c": "y"}"#))))
+        #expect(
+            MessageStructure(of: .object(base))
+                == MessageStructure(of: .object(try object(#"{"a": 7, "b": [0, 9], "c": "y"}"#))))
     }
 
     @Test func aHugeStructureIsPlannedOnItsOwnAndNotRemembered() throws {
@@ -65,9 +68,21 @@ struct MessagePlanTests {
 
     @Test func aReusedPlanStillJudgesEachMessageByItsOwnValues() throws {
         // Same structure three times: only the values differ, and so must the findings.
-        let clean = Parsl.start(level: 2, components: #"{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "parsl.providers.SlurmProvider""#)
-        let userCode = Parsl.start(level: 2, correlator: "5eae03f1-f34e-40de-8bbe-38017acbc1f4", components: #"{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "acme.cluster.Provider""#)
-        let address = Parsl.start(level: 2, correlator: "6eae03f1-f34e-40de-8bbe-38017acbc1f4", components: #"{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "parsl.providers.SlurmProvider"], "x": ["jane@example.org""#)
+        let clean = Parsl.start(
+            level: 2,
+            components:
+                #"{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "parsl.providers.SlurmProvider""#
+        )
+        let userCode = Parsl.start(
+            level: 2, correlator: "5eae03f1-f34e-40de-8bbe-38017acbc1f4",
+            components:
+                #"{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "acme.cluster.Provider""#
+        )
+        let address = Parsl.start(
+            level: 2, correlator: "6eae03f1-f34e-40de-8bbe-38017acbc1f4",
+            components:
+                #"{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "parsl.providers.SlurmProvider"], "x": ["jane@example.org""#
+        )
         let cleanAgain = clean.replacingOccurrences(of: Parsl.correlator, with: "8eae03f1-f34e-40de-8bbe-38017acbc1f4")
         let (_, findings) = try audit([clean, userCode, cleanAgain, address])
         let byLine = Dictionary(grouping: findings, by: { $0.locator })
@@ -82,7 +97,9 @@ struct MessagePlanTests {
         let leaky = { (correlator: String) in
             Parsl.start(
                 level: 2, correlator: correlator,
-                components: #"{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false, "/home/jane/run": 1}"#)
+                components:
+                    #"{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false, "/home/jane/run": 1}"#
+            )
         }
         let (_, findings) = try audit([leaky(Parsl.correlator), leaky("7eae03f1-f34e-40de-8bbe-38017acbc1f4")])
         let keyFindings = findings.filter { $0.rule == "privacy.personal-data" }

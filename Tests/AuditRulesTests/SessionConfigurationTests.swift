@@ -12,11 +12,14 @@ struct SessionConfigurationTests {
     }
 
     @Test func theSameComponentsAreEqualAndReadBackUnchanged() throws {
-        let list = try components(#"[{"c": "parsl.config.Config", "executors_len": 1}, "parsl.executors.threads.ThreadPoolExecutor"]"#)
+        let list = try components(
+            #"[{"c": "parsl.config.Config", "executors_len": 1}, "parsl.executors.threads.ThreadPoolExecutor"]"#)
         let kept = SessionConfiguration(list)
         #expect(kept == SessionConfiguration(list))
         #expect(kept.components == list)
-        #expect(kept.text == #"[{"c":"parsl.config.Config","executors_len":1},"parsl.executors.threads.ThreadPoolExecutor"]"#)
+        #expect(
+            kept.text
+                == #"[{"c":"parsl.config.Config","executors_len":1},"parsl.executors.threads.ThreadPoolExecutor"]"#)
     }
 
     @Test func numbersEqualAsJSONAreEqualWhateverTheirText() throws {
@@ -30,7 +33,9 @@ struct SessionConfigurationTests {
         let start = SessionConfiguration(try components(#"["parsl.a.A", "parsl.b.B"]"#))
         let end = SessionConfiguration(try components(#"["parsl.a.A", "parsl.c.C"]"#))
         #expect(start != end)
-        #expect(SessionTracker.drift(start.components, end.components)?.contains("only at start: parsl.b.B; only at end: parsl.c.C") == true)
+        #expect(
+            SessionTracker.drift(start.components, end.components)?.contains(
+                "only at start: parsl.b.B; only at end: parsl.c.C") == true)
     }
 
     @Test func aNonFiniteNumberKeepsTheValuesThemselves() throws {

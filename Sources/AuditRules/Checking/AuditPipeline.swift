@@ -17,7 +17,8 @@ extension AuditRun {
             var batch: [InputRecord] = []
             batch.reserveCapacity(batchSize)
             while batch.count < batchSize, let record = reader.next() { batch.append(record) }
-            let next = batch.isEmpty ? nil : PipelineBatch(batch, source: reader.source, run: self, auditor: checker.auditor)
+            let next =
+                batch.isEmpty ? nil : PipelineBatch(batch, source: reader.source, run: self, auditor: checker.auditor)
             if let previous = inFlight {
                 var verdicts = previous.wait()
                 for i in verdicts.indices {

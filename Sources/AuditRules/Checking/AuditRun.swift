@@ -35,7 +35,8 @@ public struct AuditRun: Sendable {
             do {
                 reader = try InputOpener.open(path: path, kind: inputKind, port: port)
             } catch {
-                inputs.append(InputSummary(source: path, kind: inputKind?.rawValue ?? "unknown", readError: error.message))
+                inputs.append(
+                    InputSummary(source: path, kind: inputKind?.rawValue ?? "unknown", readError: error.message))
                 continue
             }
             var summary = InputSummary(source: path, kind: reader.kind.rawValue)

@@ -202,7 +202,8 @@ final class MessagePlan: Sendable {
             switch value {
             case .string:
                 let pointer = JSONPointer(tokens: path)
-                textPlaces.append(.value(steps: steps, pointer: pointer, isComponentName: componentNames.contains(pointer)))
+                textPlaces.append(
+                    .value(steps: steps, pointer: pointer, isComponentName: componentNames.contains(pointer)))
             case .array(let elements):
                 for (index, element) in elements.enumerated() {
                     path.append(String(index))

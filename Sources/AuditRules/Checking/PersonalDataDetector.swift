@@ -51,7 +51,8 @@ public enum PersonalDataDetector {
         if hasDot && hasDigit { found += ipv4(bytes) }
         if hasColon { found += ipv6(bytes) }
         if checkHostNames && hasDot {
-            let emailDomains = Set(found.filter { $0.kind == .email }.compactMap { $0.text.split(separator: "@").last.map(String.init) })
+            let emailDomains = Set(
+                found.filter { $0.kind == .email }.compactMap { $0.text.split(separator: "@").last.map(String.init) })
             found += hostNames(bytes).filter { !emailDomains.contains($0.text) }
         }
         return found
@@ -92,7 +93,9 @@ public enum PersonalDataDetector {
     // MARK: Paths
 
     /// Prefixes of home and user directories: Linux, macOS, Solaris-style, Windows (both slashes).
-    static let homePrefixes: [[UInt8]] = ["/home/", "/Users/", "/export/home/", "/usr/home/", "/var/home/"].map { Array($0.utf8) }
+    static let homePrefixes: [[UInt8]] = ["/home/", "/Users/", "/export/home/", "/usr/home/", "/var/home/"].map {
+        Array($0.utf8)
+    }
 
     static func homePaths(_ bytes: Bytes) -> [Match] {
         var result: [Match] = []
@@ -138,7 +141,8 @@ public enum PersonalDataDetector {
     }
 
     static func isPathTerminator(_ b: UInt8) -> Bool {
-        b == 0x20 || b == 0x22 || b == 0x27 || b == 0x2C || b == 0x3B || b == 0x0A || b == 0x09 || b == 0x29 || b == 0x5D
+        b == 0x20 || b == 0x22 || b == 0x27 || b == 0x2C || b == 0x3B || b == 0x0A || b == 0x09 || b == 0x29
+            || b == 0x5D
     }
 
     // MARK: IP addresses
@@ -167,7 +171,9 @@ public enum PersonalDataDetector {
                     k += 1
                 }
             }
-            let bounded = k == bytes.count || !(isDigit(bytes[k]) || (bytes[k] == 0x2E && k + 1 < bytes.count && isDigit(bytes[k + 1])))
+            let bounded =
+                k == bytes.count
+                || !(isDigit(bytes[k]) || (bytes[k] == 0x2E && k + 1 < bytes.count && isDigit(bytes[k + 1])))
             if octets.count == 4, bounded, octets != [0, 0, 0, 0], octets[0] != 127 {
                 result.append(Match(kind: .ipv4, text: String(decoding: bytes[i..<k], as: UTF8.self)))
                 i = k
@@ -219,7 +225,9 @@ public enum PersonalDataDetector {
         var result: [Match] = []
         var i = 0
         while i < bytes.count {
-            guard isAlpha(bytes[i]) || isDigit(bytes[i]), i == 0 || !(isHostChar(bytes[i - 1]) || bytes[i - 1] == 0x5F || bytes[i - 1] == 0x40) else {
+            guard isAlpha(bytes[i]) || isDigit(bytes[i]),
+                i == 0 || !(isHostChar(bytes[i - 1]) || bytes[i - 1] == 0x5F || bytes[i - 1] == 0x40)
+            else {
                 i += 1
                 continue
             }
@@ -258,7 +266,8 @@ public enum PersonalDataDetector {
             let tld = String(decoding: token[(lastDot + 1)...], as: UTF8.self)
             accepted = genericTopLevelDomains.contains(tld) || (labels >= 3 && !fileExtensionLike.contains(tld))
         } else {
-            accepted = tldLength <= longestGenericDomain
+            accepted =
+                tldLength <= longestGenericDomain
                 && genericTopLevelDomains.contains(String(decoding: token[(lastDot + 1)...], as: UTF8.self))
         }
         return accepted ? Match(kind: .hostName, text: String(decoding: token, as: UTF8.self)) : nil

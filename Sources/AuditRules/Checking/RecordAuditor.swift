@@ -68,9 +68,12 @@ public struct RecordAuditor: Sendable {
             var early: [Finding] = []
             if bytes.count > OversizeRule.limit {
                 let rule = OversizeRule.descriptor
-                early.append(Finding(
-                    rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator,
-                    message: "payload of \(bytes.count) bytes exceeds \(OversizeRule.limit): it is fragmented on a 1500-byte IPv4 path"))
+                early.append(
+                    Finding(
+                        rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator,
+                        message:
+                            "payload of \(bytes.count) bytes exceeds \(OversizeRule.limit): it is fragmented on a 1500-byte IPv4 path"
+                    ))
             }
             switch bytes.first {
             case UInt8(ascii: "1"):
@@ -78,7 +81,8 @@ public struct RecordAuditor: Sendable {
             case UInt8(ascii: "{"):
                 return decode(bytes[...], framing: .bare, source: source, locator: locator, early: early)
             default:
-                return unparsed(UnknownVersionRule.descriptor, UnknownVersionRule.message(firstByte: bytes.first), extra: early)
+                return unparsed(
+                    UnknownVersionRule.descriptor, UnknownVersionRule.message(firstByte: bytes.first), extra: early)
             }
 
         case .json(let bytes):
@@ -91,9 +95,12 @@ public struct RecordAuditor: Sendable {
                 let size = OversizeRule.wireSize(of: value)
                 if size > OversizeRule.limit {
                     let rule = OversizeRule.descriptor
-                    early.append(Finding(
-                        rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator,
-                        message: "this message would be a \(size)-byte payload, over \(OversizeRule.limit): it is fragmented on a 1500-byte IPv4 path"))
+                    early.append(
+                        Finding(
+                            rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator,
+                            message:
+                                "this message would be a \(size)-byte payload, over \(OversizeRule.limit): it is fragmented on a 1500-byte IPv4 path"
+                        ))
                 }
                 return analyze(value, framing: .logged, source: source, locator: locator, early: early)
             case .failure(let error):
@@ -139,7 +146,8 @@ public struct RecordAuditor: Sendable {
                 rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator,
                 message: "the message is a JSON \(value.typeName), not an object")
             return RecordVerdict(
-                message: AuditedMessage(source: source, locator: locator, kind: .unknown, parsed: false, findings: early.count + 1),
+                message: AuditedMessage(
+                    source: source, locator: locator, kind: .unknown, parsed: false, findings: early.count + 1),
                 findings: early + [finding], session: nil)
         }
         let plan = plans.plan(for: object, schemas: schemas)
@@ -166,11 +174,13 @@ public struct RecordAuditor: Sendable {
 
         var findings = early
         if framing == .bare || (plan.hasBareFraming && framing != .versioned) {
-            findings.append(context.finding(
-                LegacyProtocolRule.descriptor,
-                framing == .bare
-                    ? "bare JSON payload: the legacy protocol of Parsl before April 2024 (generation \(generation))"
-                    : "a generation \(generation) message: Parsl before April 2024 sent it as bare JSON, the legacy protocol"))
+            findings.append(
+                context.finding(
+                    LegacyProtocolRule.descriptor,
+                    framing == .bare
+                        ? "bare JSON payload: the legacy protocol of Parsl before April 2024 (generation \(generation))"
+                        : "a generation \(generation) message: Parsl before April 2024 sent it as bare JSON, the legacy protocol"
+                ))
         }
         for rule in RuleCatalogue.messageRules { rule.check(context, into: &findings) }
         for i in findings.indices where findings[i].correlator == nil {

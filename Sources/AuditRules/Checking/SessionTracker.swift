@@ -35,7 +35,9 @@ final class SessionTracker {
             return []
         }
         var findings: [Finding] = []
-        func finding(_ rule: RuleDescriptor, _ pointer: JSONPointer, _ text: String, level: Int?, sensitive: [String] = [])
+        func finding(
+            _ rule: RuleDescriptor, _ pointer: JSONPointer, _ text: String, level: Int?, sensitive: [String] = []
+        )
             -> Finding
         {
             Finding(
@@ -46,43 +48,53 @@ final class SessionTracker {
         case .start:
             // One probe of the table for the usual case, a new session; a duplicate puts the first one back.
             if let earlier = remember(facts, message: message) {
-                findings.append(finding(
-                    DuplicateSessionRule.descriptor, facts.correlatorPointer,
-                    "a start message with this correlator was already seen (\(earlier.source), \(earlier.locator))",
-                    level: facts.level))
+                findings.append(
+                    finding(
+                        DuplicateSessionRule.descriptor, facts.correlatorPointer,
+                        "a start message with this correlator was already seen (\(earlier.source), \(earlier.locator))",
+                        level: facts.level))
             }
         case .end:
             let session = sessions[facts.correlator]
             let level: Int?
             if case .fixed(let fixed) = configuration.level { level = fixed } else { level = session?.level }
             message.level = level
-            for i in verdict.findings.indices where verdict.findings[i].level == nil { verdict.findings[i].level = level }
+            for i in verdict.findings.indices where verdict.findings[i].level == nil {
+                verdict.findings[i].level = level
+            }
             if session == nil {
-                findings.append(finding(
-                    EndWithoutStartRule.descriptor, .root, "the start message of this run was not seen before its end",
-                    level: level))
+                findings.append(
+                    finding(
+                        EndWithoutStartRule.descriptor, .root,
+                        "the start message of this run was not seen before its end",
+                        level: level))
             }
             if let level, level > 0, !facts.endLevels.contains(level) {
                 let origin = configuration.level == .auto ? "from its start message" : "from --level"
-                findings.append(finding(
-                    EndMessageBelow3Rule.descriptor, .root, EndMessageBelow3Rule.message(level: level, from: origin), level: level))
+                findings.append(
+                    finding(
+                        EndMessageBelow3Rule.descriptor, .root,
+                        EndMessageBelow3Rule.message(level: level, from: origin), level: level))
             }
             if let session {
                 if let start = session.startTime, let end = facts.endTime, let duration = facts.duration,
                     abs(duration - (end - start)) > ExecutionTimeMismatchRule.toleranceSeconds
                 {
-                    findings.append(finding(
-                        ExecutionTimeMismatchRule.descriptor, facts.durationPointer ?? .root,
-                        "execution_time is \(Self.format(duration)) s but end - start is \(Self.format(end - start)) s",
-                        level: level))
+                    findings.append(
+                        finding(
+                            ExecutionTimeMismatchRule.descriptor, facts.durationPointer ?? .root,
+                            "execution_time is \(Self.format(duration)) s but end - start is \(Self.format(end - start)) s",
+                            level: level))
                 }
                 if let before = session.configuration, let after = facts.configuration, before != after,
                     let drift = Self.drift(before.components, after.components)
                 {
-                    let names = session.userCodeNames + facts.componentNames.filter { !configuration.isAllowedComponent($0) }
-                    findings.append(finding(
-                        ConfigDriftRule.descriptor, facts.componentsPointer ?? .root, drift, level: level,
-                        sensitive: Array(Set(names)).sorted()))
+                    let names =
+                        session.userCodeNames + facts.componentNames.filter { !configuration.isAllowedComponent($0) }
+                    findings.append(
+                        finding(
+                            ConfigDriftRule.descriptor, facts.componentsPointer ?? .root, drift, level: level,
+                            sensitive: Array(Set(names)).sorted()))
                 }
                 sessions[facts.correlator]?.ended = true
             }
@@ -196,7 +208,8 @@ struct SessionConfiguration: Sendable, Equatable {
         // Members in their written order (sorting them costs more than the rest): a list written in another
         // order gets another text, and is then compared as values.
         text = JSONValue.array(components).serialized(.init(sortKeys: false))
-        let inexact = text.utf8.count > Self.longestText
+        let inexact =
+            text.utf8.count > Self.longestText
             || components.contains { Self.cannotBeText($0, depth: 1) }
         kept = inexact ? components : nil
     }

@@ -6,7 +6,8 @@ import JSONCore
 public struct PersonalDataRule: MessageRule {
     public static let descriptor = RuleDescriptor(
         id: "privacy.personal-data", defaultSeverity: .error,
-        summary: "a string value holding an e-mail address, IP address, home or user path, or fully qualified host name",
+        summary:
+            "a string value holding an e-mail address, IP address, home or user path, or fully qualified host name",
         help: "Usage messages must not identify people or machines. This string does: a user name inside a path, "
             + "an address, or a host name. It usually comes from a configuration value copied into a component.")
 
@@ -34,10 +35,11 @@ public struct PersonalDataRule: MessageRule {
     ) {
         for match in matches {
             let place = isKey ? "the key '\(pointer.tokens.last ?? "")'" : "this string"
-            findings.append(context.finding(
-                Self.descriptor, at: pointer,
-                "\(place) holds \(match.kind.rawValue) ('\(match.text)'), personal data that identifies a person or machine",
-                sensitive: [match.text]))
+            findings.append(
+                context.finding(
+                    Self.descriptor, at: pointer,
+                    "\(place) holds \(match.kind.rawValue) ('\(match.text)'), personal data that identifies a person or machine",
+                    sensitive: [match.text]))
         }
     }
 }

@@ -161,7 +161,10 @@ final class Compiler {
                 if compiled is AnnotatingKeyword {
                     result = .annotation
                 } else {
-                    result = .validator(.custom(CustomKeywordValidator(box: keep(CustomKeywordValidator.Box(compiled)), location: location)))
+                    result = .validator(
+                        .custom(
+                            CustomKeywordValidator(box: keep(CustomKeywordValidator.Box(compiled)), location: location))
+                    )
                 }
             } else {
                 result = .annotation  // unknown keywords are collected as annotations
@@ -213,7 +216,8 @@ final class Compiler {
             else {
                 throw SchemaError(
                     code: .unknownMetaSchema,
-                    message: "unknown meta-schema '\(uri)' (only draft 2020-12 is embedded; map others with --resource)",
+                    message:
+                        "unknown meta-schema '\(uri)' (only draft 2020-12 is embedded; map others with --resource)",
                     location: location)
             }
             dialect = try Self.dialect(declaredBy: metaSchema, uri: key, options: options, location: location)
@@ -258,9 +262,12 @@ final class Compiler {
     }
 
     /// Resolves `reference` once the current schema is compiled, into `target`.
-    func resolveLater(_ reference: String, base: String, location: String, into target: ReferenceTarget, isDynamic: Bool) {
+    func resolveLater(
+        _ reference: String, base: String, location: String, into target: ReferenceTarget, isDynamic: Bool
+    ) {
         pendingReferences.append(
-            PendingReference(reference: reference, base: base, location: location, target: target, isDynamic: isDynamic))
+            PendingReference(reference: reference, base: base, location: location, target: target, isDynamic: isDynamic)
+        )
     }
 
     private func resolve(_ pending: PendingReference) throws(SchemaError) {

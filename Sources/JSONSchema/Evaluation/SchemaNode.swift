@@ -62,7 +62,9 @@ final class SchemaNode: @unchecked Sendable {
             return constant
         }
         // Nothing to report, no annotations, no dynamic scope: this node would only evaluate its target.
-        if let forward, e.stopsAtFirstFailure, !e.tracksDynamicScope { return forward.evaluate(instance, &e, &evaluated) }
+        if let forward, e.stopsAtFirstFailure, !e.tracksDynamicScope {
+            return forward.evaluate(instance, &e, &evaluated)
+        }
         let entersResource =
             e.tracksDynamicScope && startsResource && e.dynamicScope.last !== enclosingResource
         if entersResource { e.dynamicScope.append(enclosingResource) }
