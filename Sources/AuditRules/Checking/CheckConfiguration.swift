@@ -32,7 +32,16 @@ public enum LevelSetting: Sendable, Hashable, CustomStringConvertible {
 public struct CheckConfiguration: Sendable {
     public var level: LevelSetting
     /// Dotted prefixes of component names that are not the user's own code (`--allow-namespace`).
-    public var allowedNamespaces: [String]
+    public var allowedNamespaces: [String] {
+        didSet {
+            namespaceBytes = Self.bytes(of: allowedNamespaces)
+            namespacesAreASCII = Self.isASCII(namespaceBytes)
+        }
+    }
+    /// The namespaces as UTF-8, each with and without its final dot: every component name of every message
+    /// is tested against them, and comparing bytes costs a fraction of `String.hasPrefix`.
+    private var namespaceBytes: [(dotted: [UInt8], exact: [UInt8])]
+    private var namespacesAreASCII: Bool
     /// Bounds for decoding each message.
     public var parseOptions: JSONParseOptions
     /// How many sessions are remembered at once; the oldest are forgotten beyond it (memory stays flat).
@@ -45,14 +54,33 @@ public struct CheckConfiguration: Sendable {
     ) {
         self.level = level
         self.allowedNamespaces = allowedNamespaces
+        self.namespaceBytes = Self.bytes(of: allowedNamespaces)
+        self.namespacesAreASCII = Self.isASCII(namespaceBytes)
         self.parseOptions = parseOptions
         self.sessionCapacity = sessionCapacity
     }
 
     /// Whether a component name belongs to an allowed namespace (`parsl.` allows `parsl.config.Config`).
     public func isAllowedComponent(_ name: String) -> Bool {
-        allowedNamespaces.contains { prefix in
+        var name = name
+        let verdict: Bool? = name.withUTF8 { bytes in
+            // Bytes compare as characters do only for ASCII; anything else is left to String's comparison.
+            guard namespacesAreASCII, !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            return namespaceBytes.contains { namespace in
+                bytes.starts(with: namespace.dotted) || bytes.elementsEqual(namespace.exact)
+            }
+        }
+        if let verdict { return verdict }
+        return allowedNamespaces.contains { prefix in
             name.hasPrefix(prefix.hasSuffix(".") ? prefix : prefix + ".") || name == prefix
         }
+    }
+
+    private static func isASCII(_ namespaces: [(dotted: [UInt8], exact: [UInt8])]) -> Bool {
+        namespaces.allSatisfy { $0.dotted.allSatisfy { $0 < 0x80 } }
+    }
+
+    private static func bytes(of namespaces: [String]) -> [(dotted: [UInt8], exact: [UInt8])] {
+        namespaces.map { prefix in (Array((prefix.hasSuffix(".") ? prefix : prefix + ".").utf8), Array(prefix.utf8)) }
     }
 }

@@ -230,17 +230,21 @@ final class MessagePlan: Sendable {
     }
 
     /// The value at member positions and element indices `steps`, or `nil` when the message has another
-    /// structure.
+    /// structure. Recursive, so that each level is borrowed rather than copied (a loop that reassigns the
+    /// current value retains and releases every container on the way: most of this lookup's cost).
     static func value(at steps: [Int], in message: JSONValue) -> JSONValue? {
-        var current = message
-        for step in steps {
-            switch current {
-            case .object(let object) where step < object.count: current = object.values[step]
-            case .array(let elements) where step < elements.count: current = elements[step]
-            default: return nil
-            }
+        value(at: steps[...], in: message)
+    }
+
+    private static func value(at steps: ArraySlice<Int>, in value: JSONValue) -> JSONValue? {
+        guard let step = steps.first else { return value }
+        switch value {
+        case .object(let object) where step < object.count:
+            return Self.value(at: steps.dropFirst(), in: object.values[step])
+        case .array(let elements) where step < elements.count:
+            return Self.value(at: steps.dropFirst(), in: elements[step])
+        default: return nil
         }
-        return current
     }
 
     /// The positions leading to `pointer` in `message`, or `nil` when it does not resolve.
