@@ -7,29 +7,37 @@ extension AuditRun {
     /// completed by the session step in input order on the calling thread, each result handed to `body` in
     /// that order, so the outcome does not depend on timing or thread count.
     ///
-    /// A pipeline of two batches: this thread reads batch N+1 and hands it to the workers, then completes
-    /// batch N while they audit it, so the sequential part overlaps the parallel one.
+    /// Up to `batchesAhead` batches are audited while this thread completes the oldest one, so neither side
+    /// waits for the other's slowest moment: with a single batch ahead, the workers sat idle while this
+    /// thread read the next batch, and this thread waited while they finished theirs. Memory stays bounded
+    /// by those batches.
     public func check(
         _ reader: some RecordReader, checker: Checker, body: (_ message: AuditedMessage?, _ findings: [Finding]) -> Void
     ) {
-        var inFlight: PipelineBatch?
-        while true {
-            var batch: [InputRecord] = []
-            batch.reserveCapacity(batchSize)
-            while batch.count < batchSize, let record = reader.next() { batch.append(record) }
-            let next =
-                batch.isEmpty ? nil : PipelineBatch(batch, source: reader.source, run: self, auditor: checker.auditor)
-            if let previous = inFlight {
-                var verdicts = previous.wait()
-                for i in verdicts.indices {
-                    let (message, findings) = checker.complete(&verdicts[i])
-                    body(message, findings)
+        var inFlight: [PipelineBatch] = []
+        var exhausted = false
+        while !exhausted || !inFlight.isEmpty {
+            if !exhausted {
+                var batch: [InputRecord] = []
+                batch.reserveCapacity(batchSize)
+                while batch.count < batchSize, let record = reader.next() { batch.append(record) }
+                if batch.isEmpty {
+                    exhausted = true
+                } else {
+                    inFlight.append(PipelineBatch(batch, source: reader.source, run: self, auditor: checker.auditor))
                 }
             }
-            guard let next else { break }
-            inFlight = next
+            guard inFlight.count > Self.batchesAhead || (exhausted && !inFlight.isEmpty) else { continue }
+            var verdicts = inFlight.removeFirst().wait()
+            for i in verdicts.indices {
+                let (message, findings) = checker.complete(&verdicts[i])
+                body(message, findings)
+            }
         }
     }
+
+    /// How many batches are audited ahead of the one being completed.
+    static let batchesAhead = 2
 
     /// Audits a batch of records on `threads` threads; the verdicts come back in record order. Without
     /// `keepPayloads` the decoded messages are released here, on the thread that built them (freeing them
