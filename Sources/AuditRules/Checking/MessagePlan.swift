@@ -99,9 +99,9 @@ struct MessageStructure: Hashable, Sendable {
 }
 
 /// One place of a message that carries a role (`correlator`, `start-time`, `component-name`...), with the
-/// member and element positions that lead to it, so that its value is found without looking up a key.
+/// member and element positions that lead to it, so that its value is found without looking up a key. Which
+/// role it carries is told by the plan's `roleRanges`.
 struct RolePlace: Sendable {
-    var role: FieldRole
     var pointer: JSONPointer
     /// Member positions in objects and element indices in arrays, from the root.
     var steps: [Int]
@@ -167,7 +167,7 @@ final class MessagePlan: Sendable {
                 guard !places[lower...].contains(where: { $0.pointer == annotation.pointer }),
                     let steps = Self.steps(to: annotation.pointer, in: message)
                 else { continue }
-                places.append(RolePlace(role: role, pointer: annotation.pointer, steps: steps))
+                places.append(RolePlace(pointer: annotation.pointer, steps: steps))
             }
             ranges.append(lower..<places.count)
         }
