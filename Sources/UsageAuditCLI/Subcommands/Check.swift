@@ -14,24 +14,12 @@ struct Check: ParsableCommand {
     var inputs: [String]
 
     @Option(
-        help: "The level the client was configured with: auto, 1, 2 or 3 (0: tracking off, so no message may appear).")
-    var level: String = "auto"
-
-    @Option(
         name: .customLong("input-type"),
         help: "Force the input kind: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var inputType: String?
 
     @Option(help: "UDP port of usage messages in captures.")
     var port: UInt16 = 50077
-
-    @Option(help: "Use the schemas in this folder instead of the embedded ones.")
-    var schemas: String?
-
-    @Option(
-        name: .customLong("allow-namespace"),
-        help: "A component namespace that is not the user's own code (repeatable; parsl. is always allowed).")
-    var allowedNamespaces: [String] = []
 
     @Option(help: "Threads auditing records (default: one per processor).")
     var threads: Int = 0
@@ -43,12 +31,11 @@ struct Check: ParsableCommand {
     )
     var maxSessions: Int = CheckConfiguration().sessionCapacity
 
+    @OptionGroup var checks: CheckerArguments
+
     @OptionGroup var report: ReportArguments
 
     func validate() throws {
-        guard LevelSetting(argument: level) != nil else {
-            throw ValidationError("--level must be auto, 0, 1, 2 or 3 (got '\(level)')")
-        }
         if let inputType, InputKind(rawValue: inputType) == nil {
             throw ValidationError(
                 "--input-type must be one of \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -60,12 +47,10 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = CheckConfiguration(
-            level: LevelSetting(argument: level) ?? .auto, allowedNamespaces: ["parsl."] + allowedNamespaces,
-            sessionCapacity: maxSessions)
         let checker: Checker
         do {
-            checker = try Checker(configuration: configuration, schemasDirectory: schemas)
+            checker = try Checker(
+                configuration: checks.configuration(sessionCapacity: maxSessions), schemasDirectory: checks.schemas)
         } catch {
             printError("usage-audit: schemas: \(error)")
             throw ExitCode(2)

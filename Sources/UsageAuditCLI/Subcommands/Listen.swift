@@ -23,9 +23,6 @@ struct Listen: ParsableCommand {
     @Option(help: "The journal file to create (it must not exist, or be empty).")
     var journal: String
 
-    @Option(help: "The level the client was configured with: auto, 1, 2 or 3 (0: tracking off, so no message may appear).")
-    var level: String = "auto"
-
     @Option(help: "Stop after this many seconds.")
     var duration: Double?
 
@@ -35,25 +32,12 @@ struct Listen: ParsableCommand {
     @Option(name: .customLong("receive-buffer"), help: "Bytes of socket receive buffer to ask the kernel for.")
     var receiveBuffer: Int = CollectorConfiguration.defaultReceiveBufferBytes
 
-    @Option(help: "Use the schemas in this folder instead of the embedded ones.")
-    var schemas: String?
-
-    @Option(
-        name: .customLong("allow-namespace"),
-        help: "A component namespace that is not the user's own code (repeatable; parsl. is always allowed).")
-    var allowedNamespaces: [String] = []
+    @OptionGroup var checks: CheckerArguments
 
     @OptionGroup var report: ReportArguments
 
-    func validate() throws {
-        guard LevelSetting(argument: level) != nil else {
-            throw ValidationError("--level must be auto, 0, 1, 2 or 3 (got '\(level)')")
-        }
-    }
-
     func run() throws {
-        let checks = CheckConfiguration(
-            level: LevelSetting(argument: level) ?? .auto, allowedNamespaces: ["parsl."] + allowedNamespaces)
+        let checks = self.checks.configuration()
         let configuration = CollectorConfiguration(
             host: bind, port: port, journalPath: journal, receiveBufferBytes: receiveBuffer, duration: duration,
             maxMessages: maxMessages)
@@ -63,7 +47,7 @@ struct Listen: ParsableCommand {
                 Redactor(values: finding.sensitiveValues.map { ($0, finding.rule) }).redact(line)
             }
         }
-        let schemas = self.schemas
+        let schemas = self.checks.schemas
         let outcome: CollectorOutcome
         do {
             outcome = try Collector.listen(

@@ -1,0 +1,31 @@
+import ArgumentParser
+import AuditRules
+
+/// The checker options `check` and `listen` share: what the client was configured with, and what counts
+/// as the user's own code.
+struct CheckerArguments: ParsableArguments {
+    @Option(
+        help: "The level the client was configured with: auto, 1, 2 or 3 (0: tracking off, so no message may appear).")
+    var level: String = "auto"
+
+    @Option(help: "Use the schemas in this folder instead of the embedded ones.")
+    var schemas: String?
+
+    @Option(
+        name: .customLong("allow-namespace"),
+        help: "A component namespace that is not the user's own code (repeatable; parsl. is always allowed).")
+    var allowedNamespaces: [String] = []
+
+    func validate() throws {
+        guard LevelSetting(argument: level) != nil else {
+            throw ValidationError("--level must be auto, 0, 1, 2 or 3 (got '\(level)')")
+        }
+    }
+
+    /// The check configuration these options give (`parsl.` is always an allowed namespace).
+    func configuration(sessionCapacity: Int = CheckConfiguration().sessionCapacity) -> CheckConfiguration {
+        CheckConfiguration(
+            level: LevelSetting(argument: level) ?? .auto, allowedNamespaces: ["parsl."] + allowedNamespaces,
+            sessionCapacity: sessionCapacity)
+    }
+}
