@@ -74,6 +74,9 @@ struct FastJSONReader {
             i += 1
             return .object(JSONObject(uniqueKeys: keys, values: values))
         }
+        // Room for a usual usage object's members at once, rather than a reallocation at every doubling.
+        keys.reserveCapacity(8)
+        values.reserveCapacity(8)
         var seen: Set<String>?
         while true {
             skipWhitespace()
@@ -113,6 +116,7 @@ struct FastJSONReader {
             i += 1
             return .array(elements)
         }
+        elements.reserveCapacity(4)
         while true {
             skipWhitespace()
             elements.append(try readValue(depth: depth + 1))
