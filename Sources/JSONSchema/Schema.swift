@@ -10,10 +10,10 @@ import JSONCore
 /// schema.annotations(of: ["x-privacy"], for: message)  // what a keyword says about each location
 /// ```
 public struct Schema: Sendable {
-    private let root: SchemaNode
-    private let usesDynamicReferences: Bool
+    let root: SchemaNode
+    let usesDynamicReferences: Bool
     /// Owns every node and keyword location; the validator tree refers to them without reference counts.
-    private let arena: Arena
+    let arena: Arena
     /// The URI the schema was compiled under (its `$id` resolves against it).
     public let uri: String
 
@@ -33,7 +33,7 @@ public struct Schema: Sendable {
     }
 
     /// `@unchecked Sendable`: holds only compiled objects, none of which changes after compilation.
-    private final class Arena: @unchecked Sendable {
+    final class Arena: @unchecked Sendable {
         let objects: [AnyObject]
         init(objects: [AnyObject]) { self.objects = objects }
     }

@@ -177,6 +177,28 @@ enum CompiledKeyword: Sendable {
         }
     }
 
+    /// Whether this keyword's outcome on `instance` can depend on more than the instance's structure (the
+    /// types at every place, the member names in order, the array lengths): the assertions on values. A
+    /// `type` test is counted among them for a real, whose structure says too little about integrality.
+    /// Applicators are not: their outcomes follow from their subschemas', whose keywords say for themselves.
+    func readsValues(of instance: JSONValue) -> Bool {
+        switch self {
+        case .enum, .const, .multipleOf, .maximum, .exclusiveMaximum, .minimum, .exclusiveMinimum, .maxLength,
+            .minLength, .pattern, .format, .uniqueItems, .custom:
+            return true
+        case .type:
+            if case .real = instance { return true }
+            return false
+        case .maxItems, .minItems, .maxProperties, .minProperties, .required, .dependentRequired, .properties,
+            .patternProperties, .additionalProperties, .propertyNames, .dependentSchemas, .prefixItems, .items,
+            .contains, .allOf, .anyOf, .oneOf, .not, .ifThenElse, .ref, .dynamicRef, .unevaluatedProperties,
+            .unevaluatedItems:
+            return false
+        case .allOfKeywords(let keywords):
+            return keywords.contains { $0.readsValues(of: instance) }
+        }
+    }
+
     /// The subschemas this keyword applies to the same instance (the edges along which an evaluation can
     /// loop without consuming the instance), as far as they are known before validation.
     var inPlaceSubschemas: [SchemaNode] {

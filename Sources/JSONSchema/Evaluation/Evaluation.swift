@@ -17,6 +17,14 @@ struct Evaluation {
     let stopsAtFirstFailure: Bool
     /// Whether the schema uses `$dynamicRef`, so the dynamic scope must be tracked.
     let tracksDynamicScope: Bool
+    /// Whether the keywords that read the instance's values are recorded, with their outcomes
+    /// (`Schema.recordValidation`): a flag evaluation that also tracks the instance path.
+    let recordsChecks: Bool
+    /// The value-reading keywords met so far, when `recordsChecks`.
+    var recordedChecks: [(keyword: CompiledKeyword, path: [String], outcome: Bool)] = []
+    /// How many `propertyNames` evaluations enclose this point: there the instance is a member name, which
+    /// belongs to the instance's structure, so nothing below is recorded.
+    var memberNameDepth = 0
 
     var instancePath: [String] = []
     var keywordPath: [String] = []
@@ -29,12 +37,20 @@ struct Evaluation {
     var activeReferences: [(node: ObjectIdentifier, depth: Int)] = []
     var instanceDepth = 0
 
-    init(buildsOutput: Bool, annotatedKeywords: Set<String>?, tracksDynamicScope: Bool) {
+    init(buildsOutput: Bool, annotatedKeywords: Set<String>?, tracksDynamicScope: Bool, recordsChecks: Bool = false) {
         self.buildsOutput = buildsOutput
         self.annotatedKeywords = annotatedKeywords
-        self.tracksPaths = buildsOutput || annotatedKeywords != nil
-        self.stopsAtFirstFailure = !tracksPaths
+        self.tracksPaths = buildsOutput || annotatedKeywords != nil || recordsChecks
+        self.stopsAtFirstFailure = !(buildsOutput || annotatedKeywords != nil)
         self.tracksDynamicScope = tracksDynamicScope
+        self.recordsChecks = recordsChecks
+    }
+
+    /// Records `keyword`'s outcome on `instance` when the outcome depends on more than the instance's
+    /// structure (`ValidationTrace`).
+    mutating func record(_ keyword: CompiledKeyword, on instance: JSONValue, outcome: Bool) {
+        guard memberNameDepth == 0, keyword.readsValues(of: instance) else { return }
+        recordedChecks.append((keyword, instancePath, outcome))
     }
 
     /// Records a failure of `keyword`; a no-op in flag mode, where the message is never built.
@@ -99,7 +115,9 @@ struct Evaluation {
         }
         let descends = step != .same
         if descends { instanceDepth += 1 }
+        if step == .propertyName { memberNameDepth += 1 }
         let valid = node.evaluate(instance, &self, &evaluated)
+        if step == .propertyName { memberNameDepth -= 1 }
         if descends { instanceDepth -= 1 }
         if tracksPaths {
             keywordPath.removeLast(tokens)

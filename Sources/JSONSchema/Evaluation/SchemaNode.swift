@@ -74,9 +74,17 @@ final class SchemaNode: @unchecked Sendable {
         let annotationMark = e.annotations.count
         var valid = true
         let keywords = compiledKeywords
-        for index in keywords.indices where !keywords[index].evaluate(instance, &e, &local) {
-            valid = false
-            if e.stopsAtFirstFailure { return false }
+        if e.recordsChecks {
+            for index in keywords.indices {
+                let outcome = keywords[index].evaluate(instance, &e, &local)
+                e.record(keywords[index], on: instance, outcome: outcome)
+                if !outcome { return false }
+            }
+        } else {
+            for index in keywords.indices where !keywords[index].evaluate(instance, &e, &local) {
+                valid = false
+                if e.stopsAtFirstFailure { return false }
+            }
         }
         if valid {
             if let local, evaluated != nil { evaluated!.merge(local) }

@@ -1,0 +1,118 @@
+import JSONCore
+import JSONSchema
+import Testing
+
+/// A validation trace decides the validity of instances of the recorded one's structure from their values
+/// alone. These tests hold that claim against the official suite: for every group, each instance's trace is
+/// replayed on every instance of the group with the same structure, and a replay that decides must agree
+/// with a full evaluation.
+@Suite("Validation traces")
+struct ValidationTraceTests {
+    /// The structure a trace assumes: the type at every place (integral reals apart from other reals), the
+    /// member names in order and the array lengths. The checker's `MessageStructure` encodes the same.
+    static func structure(of value: JSONValue) -> String {
+        switch value {
+        case .null: "n"
+        case .bool: "b"
+        case .integer: "i"
+        case .real: value.isIntegral ? "I" : "r"
+        case .string: "s"
+        case .array(let elements): "[" + elements.map(structure).joined(separator: ",") + "]"
+        case .object(let object):
+            "{" + object.map { key, member in "\(key.utf8.count):\(key)=\(structure(of: member))" }
+                .joined(separator: ",") + "}"
+        }
+    }
+
+    struct Group: Sendable, CustomTestStringConvertible {
+        let file: String
+        let name: String
+        let cases: [SuiteCase]
+        var testDescription: String { "\(file) | \(name)" }
+    }
+
+    static let groups: [Group] = {
+        var groups: [Group] = []
+        for suiteCase in OfficialSuite.cases {
+            if let last = groups.last, last.file == suiteCase.file, last.name == suiteCase.group,
+                last.cases.first?.schemaText == suiteCase.schemaText
+            {
+                groups[groups.count - 1] = Group(file: last.file, name: last.name, cases: last.cases + [suiteCase])
+            } else {
+                groups.append(Group(file: suiteCase.file, name: suiteCase.group, cases: [suiteCase]))
+            }
+        }
+        return groups
+    }()
+
+    @Test("a replay that decides agrees with a full evaluation", arguments: groups)
+    func replayAgreesWithEvaluation(_ group: Group) throws {
+        _ = try Self.replayAcross(group)
+    }
+
+    @Test("replays decide for other instances, not only the recorded one", .enabled(if: OfficialSuite.isPresent))
+    func replaysDecideForOtherInstances() throws {
+        let decided = try Self.groups.reduce(0) { $0 + (try Self.replayAcross($1)) }
+        #expect(decided > 200, "only \(decided) replays on other instances decided")
+    }
+
+    /// Records each instance's trace and replays it on every instance of the group with the same structure;
+    /// returns how many replays on another instance decided.
+    static func replayAcross(_ group: Group) throws -> Int {
+        guard let schemaText = group.cases.first?.schemaText,
+            let document = try? JSONValue.parse(schemaText),
+            let schema = try? Schema(
+                compiling: document,
+                options: CompileOptions(
+                    formatAssertion: group.cases[0].assertsFormat, resources: SuiteRunner.resources))
+        else { return 0 }  // the suite tests report schemas that do not compile or parse
+        let instances = group.cases.compactMap { try? JSONValue.parse($0.dataText) }
+        var decided = 0
+        for (index, recorded) in instances.enumerated() {
+            let (valid, recording) = schema.recordValidation(of: recorded)
+            #expect(valid == schema.isValid(recorded))
+            let trace = try #require(recording, "no trace for \(recorded.serialized())")
+            #expect(schema.isValid(recorded, replaying: trace) == valid, "the recorded instance itself")
+            for (otherIndex, other) in instances.enumerated()
+            where otherIndex != index && structure(of: other) == structure(of: recorded) {
+                guard let replayed = schema.isValid(other, replaying: trace) else { continue }
+                decided += 1
+                #expect(
+                    replayed == schema.isValid(other),
+                    "\(group.testDescription): trace of \(recorded.serialized()) replayed on \(other.serialized())")
+            }
+        }
+        return decided
+    }
+
+    @Test func aValueThatChangesAnOutcomeMakesTheReplayGiveUp() throws {
+        let schema = try Schema(
+            compiling: try JSONValue.parse(
+                #"{"type": "object", "properties": {"id": {"pattern": "^[0-9a-f]+$"}, "n": {"minimum": 1}}}"#))
+        let valid = try JSONValue.parse(#"{"id": "00ff", "n": 3}"#)
+        let (isValid, trace) = schema.recordValidation(of: valid)
+        #expect(isValid)
+        let recorded = try #require(trace)
+        #expect(recorded.checkCount == 2)
+        #expect(schema.isValid(try JSONValue.parse(#"{"id": "abcd", "n": 9}"#), replaying: recorded) == true)
+        #expect(schema.isValid(try JSONValue.parse(#"{"id": "ABCD", "n": 9}"#), replaying: recorded) == nil)
+        #expect(schema.isValid(try JSONValue.parse(#"{"id": "abcd", "n": 0}"#), replaying: recorded) == nil)
+    }
+
+    @Test func aTraceOfAnotherSchemaDecidesNothing() throws {
+        let document = try JSONValue.parse(#"{"minimum": 1}"#)
+        let first = try Schema(compiling: document)
+        let second = try Schema(compiling: document)
+        let trace = try #require(first.recordValidation(of: .integer(5)).trace)
+        #expect(first.isValid(.integer(6), replaying: trace) == true)
+        #expect(second.isValid(.integer(6), replaying: trace) == nil)
+    }
+
+    @Test func memberNamesCheckedByPropertyNamesAreStructureAndNotRecorded() throws {
+        let schema = try Schema(
+            compiling: try JSONValue.parse(#"{"propertyNames": {"maxLength": 3}, "additionalProperties": {"const": 1}}"#))
+        let (valid, trace) = schema.recordValidation(of: try JSONValue.parse(#"{"abc": 1}"#))
+        #expect(valid)
+        #expect(try #require(trace).checkCount == 1)  // the const on the member, not the name's length
+    }
+}
