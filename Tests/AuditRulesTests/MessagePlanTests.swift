@@ -48,6 +48,19 @@ struct MessagePlanTests {
                 == MessageStructure(of: .object(try object(#"{"a": 7, "b": [0, 9], "c": "y"}"#))))
     }
 
+    @Test func messagesOfOneStructureAreEachValidatedOnTheirOwnValues() throws {
+        // Same structure; the later messages replay the first one's validation trace, and a value that
+        // changes an outcome (a bad version, a bad correlator) must still be a violation.
+        let good = Parsl.start(level: 1)
+        let badVersion = good.replacingOccurrences(of: "\"python_v\": \"3.11.7\"", with: "\"python_v\": \"3.11\"")
+        let badCorrelator = Parsl.start(level: 1, correlator: "4EAE03F1-F34E-40DE-8BBE-38017ACBC1F4")
+        let (messages, findings) = try audit([good, badVersion, good, badCorrelator, good])
+        #expect(messages.count == 5)
+        let violations = findings.filter { $0.rule == "schema.violation" }
+        #expect(violations.map(\.locator) == [.line(2), .line(4)])
+        #expect(violations.map(\.pointer.description) == ["/python_v", "/correlator"])
+    }
+
     @Test func aHugeStructureIsPlannedOnItsOwnAndNotRemembered() throws {
         let members = (0..<400).map { #""field_\#($0)": \#($0)"# }.joined(separator: ", ")
         let huge = try object("{" + members + "}")

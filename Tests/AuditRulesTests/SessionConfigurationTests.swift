@@ -60,3 +60,25 @@ struct SessionConfigurationTests {
         #expect(kept == SessionConfiguration([nested]))
     }
 }
+
+/// The session table's key stands for the correlator string exactly: equal keys for equal strings only.
+@Suite("Session keys")
+struct SessionKeyTests {
+    @Test func aLowerCaseUUIDBecomesItsBitsAndAnythingElseStaysText() {
+        let uuid = "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5"
+        #expect(SessionKey(uuid) == .uuid(0x0c1d_2e3f_4a5b_4c6d, 0x8e7f_8091_a2b3_c4d5))
+        #expect(SessionKey(uuid.uppercased()) == .text(uuid.uppercased()))
+        #expect(SessionKey("not-a-uuid") == .text("not-a-uuid"))
+        #expect(SessionKey("0c1d2e3f4a5b4c6d8e7f8091a2b3c4d5abcd") == .text("0c1d2e3f4a5b4c6d8e7f8091a2b3c4d5abcd"))
+    }
+
+    @Test func keysAreEqualExactlyWhenTheCorrelatorsAre() {
+        let correlators = [
+            "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d6",
+            "0C1D2E3F-4A5B-4C6D-8E7F-8091A2B3C4D5", "1c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", "run-1", "",
+        ]
+        for a in correlators {
+            for b in correlators { #expect((SessionKey(a) == SessionKey(b)) == (a == b), "\(a) vs \(b)") }
+        }
+    }
+}

@@ -110,4 +110,13 @@ public protocol MessageRule: AuditRule {
 /// Validates a message against one schema of the set: the seam between the checker and the schema engine.
 public protocol MessageSchemaValidator: Sendable {
     func violations(of message: JSONValue, against schemaID: String) -> [SchemaViolation]
+    /// The same, for a message of the structure `memo` belongs to: the validator may keep there what lets it
+    /// validate the next messages of that structure faster.
+    func violations(of message: JSONValue, against schemaID: String, memo: StructureMemo) -> [SchemaViolation]
+}
+
+extension MessageSchemaValidator {
+    public func violations(of message: JSONValue, against schemaID: String, memo: StructureMemo) -> [SchemaViolation] {
+        violations(of: message, against: schemaID)
+    }
 }

@@ -1,5 +1,6 @@
 import AuditModel
 import JSONCore
+import JSONSchema
 import Synchronization
 
 #if canImport(Glibc)
@@ -14,7 +15,10 @@ import Synchronization
 /// array positions and types; so what the schemas say about a structure is worked out once (`MessagePlan`)
 /// and reused for every message of that structure, which in a real stream is nearly all of them.
 struct MessageStructure: Hashable, Sendable {
-    private var bytes: [UInt8]
+    private let bytes: [UInt8]
+    /// A hash of `bytes` computed once, when the structure is written: the cache is probed with it, and
+    /// hashing the whole encoding again with `Hasher` would cost as much as writing it.
+    private let digest: UInt64
 
     /// Structures longer than this are not cached (a huge or hostile message is planned on its own), which
     /// bounds the cache's memory.
@@ -22,15 +26,35 @@ struct MessageStructure: Hashable, Sendable {
 
     /// `nil` when the structure is longer than `maxBytes`.
     init?(of value: JSONValue) {
-        // Written through a pointer into memory reserved once: this runs for every message.
-        var bytes = [UInt8](repeating: 0, count: Self.maxBytes)
-        let length = bytes.withUnsafeMutableBufferPointer { buffer -> Int? in
+        // Written into scratch memory on the stack, then copied once at its exact length: this runs for
+        // every message.
+        let encoded = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxBytes) { buffer -> [UInt8]? in
             var writer = Writer(buffer: buffer)
-            return writer.write(value) ? writer.position : nil
+            guard writer.write(value) else { return nil }
+            return Array(UnsafeBufferPointer(rebasing: buffer[..<writer.position]))
         }
-        guard let length else { return nil }
-        bytes.removeSubrange(length...)
-        self.bytes = bytes
+        guard let encoded else { return nil }
+        bytes = encoded
+        digest = encoded.withUnsafeBytes(Self.digest)
+    }
+
+    /// A 64-bit multiply-and-rotate hash over 8-byte words. Not keyed: a hostile stream of colliding
+    /// structures only slows the lookup of a cache that is bounded (`MessagePlanCache.capacity`).
+    private static func digest(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+        var offset = 0
+        func mix(_ word: UInt64) {
+            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            hash = (hash << 31) | (hash >> 33)
+        }
+        while offset + 8 <= raw.count {
+            mix(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        for (shift, byte) in raw[offset...].enumerated() { tail |= UInt64(byte) << (8 * UInt64(shift)) }
+        mix(tail)
+        return hash ^ (hash >> 29)
     }
 
     /// One tag byte per value; counts and key lengths as LEB128, so no two structures share an encoding.
@@ -87,14 +111,14 @@ struct MessageStructure: Hashable, Sendable {
     }
 
     static func == (lhs: Self, rhs: Self) -> Bool {
-        guard lhs.bytes.count == rhs.bytes.count else { return false }
+        guard lhs.digest == rhs.digest, lhs.bytes.count == rhs.bytes.count else { return false }
         return lhs.bytes.withUnsafeBytes { l in
             rhs.bytes.withUnsafeBytes { r in l.isEmpty || memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 }
         }
     }
 
     func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        hasher.combine(digest)
     }
 }
 
@@ -113,8 +137,10 @@ struct RolePlace: Sendable {
 enum TextPlace: Sendable {
     /// An object key holding personal data: keys are part of the structure, so this is found once per plan.
     case key(JSONPointer, [PersonalDataDetector.Match])
-    /// A string value, scanned in every message. A component name is dotted code, never a host name.
-    case value(steps: [Int], pointer: JSONPointer, isComponentName: Bool)
+    /// A string value, scanned in every message: the n-th `value` place is the n-th string of the message
+    /// in depth-first order (members and
+    /// elements in their order). A component name is dotted code, never a host name.
+    case value(pointer: JSONPointer, isComponentName: Bool)
 }
 
 /// What the schemas say about every message of one structure: built once per structure, then shared by
@@ -146,8 +172,12 @@ final class MessagePlan: Sendable {
 
     /// Every string value, and every key that holds personal data, in depth-first order.
     let textPlaces: [TextPlace]
+    /// What the schema validator keeps about this structure; `nil` for a plan made for one message and not
+    /// remembered, where keeping anything would only cost.
+    let validationMemo: StructureMemo?
 
-    init(for object: JSONObject, schemas: ParslSchemaSet) {
+    init(for object: JSONObject, schemas: ParslSchemaSet, remembered: Bool = true) {
+        validationMemo = remembered ? StructureMemo() : nil
         let message = JSONValue.object(object)
         shape = schemas.bestShape(for: object)
         kind = shape.messageKind ?? .unknown
@@ -197,36 +227,36 @@ final class MessagePlan: Sendable {
         let componentNames = Set(places[ranges[FieldRole.componentName.ordinal]].map(\.pointer))
         var textPlaces: [TextPlace] = []
         var path: [String] = []
-        var steps: [Int] = []
+        // The depth-first order in which the personal-data rule walks every message of this structure.
         func collect(_ value: JSONValue) {
             switch value {
             case .string:
                 let pointer = JSONPointer(tokens: path)
-                textPlaces.append(
-                    .value(steps: steps, pointer: pointer, isComponentName: componentNames.contains(pointer)))
+                textPlaces.append(.value(pointer: pointer, isComponentName: componentNames.contains(pointer)))
             case .array(let elements):
                 for (index, element) in elements.enumerated() {
                     path.append(String(index))
-                    steps.append(index)
                     collect(element)
                     path.removeLast()
-                    steps.removeLast()
                 }
             case .object(let object):
-                for (position, (key, member)) in object.enumerated() {
+                for (key, member) in object {
                     path.append(key)
-                    steps.append(position)
                     let matches = PersonalDataDetector.matches(in: key)
                     if !matches.isEmpty { textPlaces.append(.key(JSONPointer(tokens: path), matches)) }
                     collect(member)
                     path.removeLast()
-                    steps.removeLast()
                 }
             default: break
             }
         }
         collect(message)
         self.textPlaces = textPlaces
+    }
+
+    /// The first place that carries `role` in this structure.
+    func pointer(of role: FieldRole) -> JSONPointer? {
+        roleRanges[role.ordinal].first.map { rolePlaces[$0].pointer }
     }
 
     /// The value at member positions and element indices `steps`, or `nil` when the message has another
@@ -283,6 +313,24 @@ final class MessagePlan: Sendable {
     }
 }
 
+/// What the schema validator keeps about one message structure (`MessageSchemaValidator`): the trace of a
+/// valid message per schema, which decides the validity of the structure's next messages by their values
+/// alone. Shared by the threads like the plan that holds it.
+public final class StructureMemo: Sendable {
+    /// A plan has a few candidate schemas (one per level at most): a short list beats hashing their ids.
+    private let traces = Mutex<[(schemaID: String, trace: ValidationTrace)]>([])
+
+    func trace(for schemaID: String) -> ValidationTrace? {
+        traces.withLock { traces in traces.first { $0.schemaID == schemaID }?.trace }
+    }
+
+    func remember(_ trace: ValidationTrace, for schemaID: String) {
+        traces.withLock { traces in
+            if !traces.contains(where: { $0.schemaID == schemaID }) { traces.append((schemaID, trace)) }
+        }
+    }
+}
+
 /// The plans of the structures seen so far, shared by every thread of a run. Bounded: when full it starts
 /// afresh, so a stream of ever-new structures (hostile or fuzzed input) costs time, never memory.
 final class MessagePlanCache: Sendable {
@@ -295,7 +343,7 @@ final class MessagePlanCache: Sendable {
     /// The plan for `object`'s structure, built and remembered on first sight.
     func plan(for object: JSONObject, schemas: ParslSchemaSet) -> MessagePlan {
         guard let structure = MessageStructure(of: .object(object)) else {
-            return MessagePlan(for: object, schemas: schemas)
+            return MessagePlan(for: object, schemas: schemas, remembered: false)
         }
         if let known = plans.withLock({ $0[structure] }) { return known }
         let plan = MessagePlan(for: object, schemas: schemas)

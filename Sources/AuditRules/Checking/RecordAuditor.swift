@@ -10,10 +10,12 @@ public struct RecordVerdict: Sendable {
     var session: SessionFacts?
 }
 
-/// What the session step needs from a start or end message.
+/// What the session step needs from a start or end message. Small on purpose: the session step runs on one
+/// thread for every record, and whatever a worker puts here that thread must copy and release.
 struct SessionFacts: Sendable {
     var kind: MessageKind
-    var correlator: String
+    /// The correlator as the session table's key.
+    var key: SessionKey
     var level: Int?
     var startTime: Double?
     var endTime: Double?
@@ -21,15 +23,12 @@ struct SessionFacts: Sendable {
     /// The configuration components, without those that carry execution detail (the end message's DFK);
     /// only for end messages and the starts of sessions that will send one (the drift check's two sides).
     var configuration: SessionConfiguration?
-    /// The levels at which this generation sends end messages.
-    var endLevels: Set<Int>
-    /// Where the correlator, the execution time and the component list sit in this message (from the
-    /// schemas' roles: `uuid` in old generations, `correlator` today), for pointing session findings.
-    var correlatorPointer: JSONPointer
-    /// The component names (role `component-name`), for masking user code in a drift finding.
-    var componentNames: [String]
-    var durationPointer: JSONPointer?
-    var componentsPointer: JSONPointer?
+    /// The message's plan: the levels at which its generation sends end messages, and where the correlator,
+    /// the execution time and the component list sit (from the schemas' roles), for pointing findings.
+    var plan: MessagePlan
+    /// The component names outside the allowed namespaces (user code), for masking in a drift finding;
+    /// only when `configuration` is kept.
+    var userCodeNames: [String]
 }
 
 /// Audits one record on its own: decoding, classification, schema validation and every message rule.
@@ -168,7 +167,9 @@ public struct RecordAuditor: Sendable {
         let context = MessageContext(
             source: source, locator: locator, framing: framing, message: value, object: object, plan: plan,
             schema: schema, declaredLevel: declaredLevel, judgedLevel: judgedLevel, correlator: correlator,
-            schemaViolations: validator.violations(of: value, against: schema.id), configuration: configuration,
+            schemaViolations: plan.validationMemo.map { validator.violations(of: value, against: schema.id, memo: $0) }
+                ?? validator.violations(of: value, against: schema.id),
+            configuration: configuration,
             roleValues: roles)
         let generation = plan.generation
 
@@ -193,18 +194,18 @@ public struct RecordAuditor: Sendable {
             generation: generation, parsed: true, findings: findings.count, payload: value)
         var facts: SessionFacts?
         if let correlator, kind != .unknown {
+            let keepsConfiguration = kind == .end || judgedLevel.map(plan.endLevels.contains) != false
             facts = SessionFacts(
-                kind: kind, correlator: correlator, level: judgedLevel,
+                kind: kind, key: SessionKey(correlator), level: judgedLevel,
                 startTime: context.values(withRole: .startTime).first?.value.doubleValue,
                 endTime: context.values(withRole: .endTime).first?.value.doubleValue,
                 duration: context.values(withRole: .duration).first?.value.doubleValue,
-                configuration: kind == .end || judgedLevel.map(plan.endLevels.contains) != false
+                configuration: keepsConfiguration
                     ? Self.configurationComponents(context).map(SessionConfiguration.init) : nil,
-                endLevels: plan.endLevels,
-                correlatorPointer: context.values(withRole: .correlator).first?.pointer ?? .root,
-                componentNames: context.values(withRole: .componentName).compactMap(\.value.stringValue),
-                durationPointer: context.values(withRole: .duration).first?.pointer,
-                componentsPointer: context.values(withRole: .componentList).first?.pointer)
+                plan: plan,
+                userCodeNames: keepsConfiguration
+                    ? context.values(withRole: .componentName).compactMap(\.value.stringValue)
+                        .filter { !configuration.isAllowedComponent($0) } : [])
         }
         return RecordVerdict(message: message, findings: findings, session: facts)
     }

@@ -8,19 +8,21 @@ final class SessionTracker {
     private struct Session {
         var source: String
         var locator: Locator
+        var correlator: String
         var level: Int?
         var startTime: Double?
         var configuration: SessionConfiguration?
         /// The component names outside the allowed namespaces, for masking in a drift finding.
         var userCodeNames: [String]
-        var endLevels: Set<Int>
+        /// Whether its level is one at which its generation sends an end message.
+        var expectsEnd: Bool
         var ended = false
     }
 
     private let configuration: CheckConfiguration
-    private var sessions: [String: Session] = [:]
-    /// Correlators in the order their start arrived, for forgetting the oldest.
-    private var arrival: [String] = []
+    private var sessions: [SessionKey: Session] = [:]
+    /// Session keys in the order their start arrived, for forgetting the oldest.
+    private var arrival: [SessionKey] = []
     private var arrivalHead = 0
 
     init(configuration: CheckConfiguration) { self.configuration = configuration }
@@ -42,7 +44,8 @@ final class SessionTracker {
         {
             Finding(
                 rule: rule.id, severity: rule.defaultSeverity, source: message.source, locator: message.locator,
-                pointer: pointer, level: level, correlator: facts.correlator, message: text, sensitiveValues: sensitive)
+                pointer: pointer, level: level, correlator: message.correlator, message: text,
+                sensitiveValues: sensitive)
         }
         switch facts.kind {
         case .start:
@@ -50,12 +53,12 @@ final class SessionTracker {
             if let earlier = remember(facts, message: message) {
                 findings.append(
                     finding(
-                        DuplicateSessionRule.descriptor, facts.correlatorPointer,
+                        DuplicateSessionRule.descriptor, facts.plan.pointer(of: .correlator) ?? .root,
                         "a start message with this correlator was already seen (\(earlier.source), \(earlier.locator))",
                         level: facts.level))
             }
         case .end:
-            let session = sessions[facts.correlator]
+            let session = sessions[facts.key]
             let level: Int?
             if case .fixed(let fixed) = configuration.level { level = fixed } else { level = session?.level }
             message.level = level
@@ -69,7 +72,7 @@ final class SessionTracker {
                         "the start message of this run was not seen before its end",
                         level: level))
             }
-            if let level, level > 0, !facts.endLevels.contains(level) {
+            if let level, level > 0, !facts.plan.endLevels.contains(level) {
                 let origin = configuration.level == .auto ? "from its start message" : "from --level"
                 findings.append(
                     finding(
@@ -82,21 +85,19 @@ final class SessionTracker {
                 {
                     findings.append(
                         finding(
-                            ExecutionTimeMismatchRule.descriptor, facts.durationPointer ?? .root,
+                            ExecutionTimeMismatchRule.descriptor, facts.plan.pointer(of: .duration) ?? .root,
                             "execution_time is \(Self.format(duration)) s but end - start is \(Self.format(end - start)) s",
                             level: level))
                 }
                 if let before = session.configuration, let after = facts.configuration, before != after,
                     let drift = Self.drift(before.components, after.components)
                 {
-                    let names =
-                        session.userCodeNames + facts.componentNames.filter { !configuration.isAllowedComponent($0) }
                     findings.append(
                         finding(
-                            ConfigDriftRule.descriptor, facts.componentsPointer ?? .root, drift, level: level,
-                            sensitive: Array(Set(names)).sorted()))
+                            ConfigDriftRule.descriptor, facts.plan.pointer(of: .componentList) ?? .root, drift,
+                            level: level, sensitive: Array(Set(session.userCodeNames + facts.userCodeNames)).sorted()))
                 }
-                sessions[facts.correlator]?.ended = true
+                sessions[facts.key]?.ended = true
             }
         case .unknown:
             break
@@ -109,8 +110,8 @@ final class SessionTracker {
     /// Sessions still waiting for an end that level 3 promises.
     func finish() -> [Finding] {
         var findings: [Finding] = []
-        for correlator in arrival[arrivalHead...] {
-            if let finding = openSessionFinding(correlator) { findings.append(finding) }
+        for key in arrival[arrivalHead...] {
+            if let finding = openSessionFinding(key) { findings.append(finding) }
         }
         sessions.removeAll()
         arrival.removeAll()
@@ -121,19 +122,17 @@ final class SessionTracker {
     /// Opens the session a start message begins, unless one with its correlator is already open: then that
     /// one is kept, and returned.
     private func remember(_ facts: SessionFacts, message: AuditedMessage) -> Session? {
-        // Only a session that will send an end needs its configuration kept for the drift check; the others
-        // keep just enough to recognise a duplicate start.
-        let expectsEnd = facts.level.map { facts.endLevels.contains($0) } ?? true
+        // Only a session that will send an end keeps its configuration (the worker left it out otherwise).
         let session = Session(
-            source: message.source, locator: message.locator, level: facts.level, startTime: facts.startTime,
-            configuration: expectsEnd ? facts.configuration : nil,
-            userCodeNames: expectsEnd ? facts.componentNames.filter { !configuration.isAllowedComponent($0) } : [],
-            endLevels: facts.endLevels)
-        if let earlier = sessions.updateValue(session, forKey: facts.correlator) {
-            sessions[facts.correlator] = earlier
+            source: message.source, locator: message.locator, correlator: message.correlator ?? "",
+            level: facts.level, startTime: facts.startTime, configuration: facts.configuration,
+            userCodeNames: facts.userCodeNames,
+            expectsEnd: facts.level.map(facts.plan.endLevels.contains) ?? false)
+        if let earlier = sessions.updateValue(session, forKey: facts.key) {
+            sessions[facts.key] = earlier
             return earlier
         }
-        arrival.append(facts.correlator)
+        arrival.append(facts.key)
         if arrival.count - arrivalHead > configuration.sessionCapacity {
             let oldest = arrival[arrivalHead]
             arrivalHead += 1
@@ -155,14 +154,14 @@ final class SessionTracker {
         return pendingEvictions
     }
 
-    private func openSessionFinding(_ correlator: String) -> Finding? {
-        guard let session = sessions[correlator], !session.ended, let level = session.level,
-            session.endLevels.contains(level)
-        else { return nil }
+    private func openSessionFinding(_ key: SessionKey) -> Finding? {
+        guard let session = sessions[key], !session.ended, session.expectsEnd, let level = session.level else {
+            return nil
+        }
         let rule = StartWithoutEndRule.descriptor
         return Finding(
             rule: rule.id, severity: rule.defaultSeverity, source: session.source, locator: session.locator,
-            level: level, correlator: correlator,
+            level: level, correlator: session.correlator,
             message: "no end message arrived for this level-\(level) run (level 3 sends one when the workflow ends)")
     }
 
@@ -234,6 +233,43 @@ struct SessionConfiguration: Sendable, Equatable {
         case .array(let elements): return elements.contains { cannotBeText($0, depth: depth + 1) }
         case .object(let object): return object.values.contains { cannotBeText($0, depth: depth + 1) }
         default: return false
+        }
+    }
+}
+
+/// A correlator as the session table's key: a UUID in Parsl's spelling (`str(uuid.uuid4())`, lower-case
+/// hex) as its 128 bits, which hash and compare faster than its 36 characters; any other correlator as it
+/// is. Two correlators get equal keys exactly when they are the same string.
+enum SessionKey: Hashable, Sendable {
+    case uuid(UInt64, UInt64)
+    case text(String)
+
+    init(_ correlator: String) {
+        self = Self.uuidBits(correlator).map { .uuid($0.high, $0.low) } ?? .text(correlator)
+    }
+
+    /// The bits of a lower-case `8-4-4-4-12` UUID; `nil` for any other text (upper case included, so that
+    /// the key stays one-to-one with the string).
+    private static func uuidBits(_ text: String) -> (high: UInt64, low: UInt64)? {
+        var text = text
+        return text.withUTF8 { bytes -> (high: UInt64, low: UInt64)? in
+            guard bytes.count == 36 else { return nil }
+            var high: UInt64 = 0, low: UInt64 = 0, digits = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard byte == UInt8(ascii: "-") else { return nil }
+                    continue
+                }
+                let nibble: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
+                default: return nil
+                }
+                if digits < 16 { high = high << 4 | UInt64(nibble) } else { low = low << 4 | UInt64(nibble) }
+                digits += 1
+            }
+            return (high, low)
         }
     }
 }

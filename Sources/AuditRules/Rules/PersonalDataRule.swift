@@ -14,19 +14,43 @@ public struct PersonalDataRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        // The plan lists every string of this structure once, and what its keys hold: only values are scanned.
-        for place in context.plan.textPlaces {
-            switch place {
-            case .key(let pointer, let matches):
-                report(matches, at: pointer, isKey: true, context, &findings)
-            case .value(let steps, let pointer, let isComponentName):
-                guard case .string(let text)? = MessagePlan.value(at: steps, in: context.message) else { continue }
-                // A component name is dotted code (parsl.config.Config), never a host name.
-                let matches = PersonalDataDetector.matches(in: text, checkHostNames: !isComponentName)
-                guard !matches.isEmpty else { continue }
-                report(matches, at: pointer, isKey: false, context, &findings)
+        // The plan lists every string of this structure once, in depth-first order, and what its keys hold:
+        // one walk of the message meets the strings in that order, and only values are scanned.
+        var next = 0
+        scan(context.message, context, &next, &findings)
+        _ = nextValuePlace(context, &next, &findings)
+    }
+
+    /// Scans the strings of `value` depth-first, each against the plan's next value place. Parameters rather
+    /// than a closure: a closure capturing the context would copy it for every string.
+    private func scan(_ value: JSONValue, _ context: MessageContext, _ next: inout Int, _ findings: inout [Finding]) {
+        switch value {
+        case .string(let text):
+            guard let (pointer, isComponentName) = nextValuePlace(context, &next, &findings) else { return }
+            // A component name is dotted code (parsl.config.Config), never a host name.
+            let matches = PersonalDataDetector.matches(in: text, checkHostNames: !isComponentName)
+            if !matches.isEmpty { report(matches, at: pointer, isKey: false, context, &findings) }
+        case .array(let elements):
+            for element in elements { scan(element, context, &next, &findings) }
+        case .object(let object):
+            for member in object.values { scan(member, context, &next, &findings) }
+        default: break
+        }
+    }
+
+    /// Reports the keys the plan lists before its next string value, and returns that value's place.
+    private func nextValuePlace(_ context: MessageContext, _ next: inout Int, _ findings: inout [Finding])
+        -> (JSONPointer, Bool)?
+    {
+        let places = context.plan.textPlaces
+        while next < places.count {
+            defer { next += 1 }
+            switch places[next] {
+            case .key(let pointer, let matches): report(matches, at: pointer, isKey: true, context, &findings)
+            case .value(let pointer, let isComponentName): return (pointer, isComponentName)
             }
         }
+        return nil
     }
 
     private func report(

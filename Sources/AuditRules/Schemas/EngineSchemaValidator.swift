@@ -35,6 +35,27 @@ public struct EngineSchemaValidator: MessageSchemaValidator {
 
     public func violations(of message: JSONValue, against schemaID: String) -> [SchemaViolation] {
         guard let schema = compiled[schemaID], !schema.isValid(message) else { return [] }
+        return violations(of: message, against: schemaID, schema: schema)
+    }
+
+    /// Validity is decided by replaying the trace of an earlier valid message of the same structure, which
+    /// runs only the checks on values (`ValidationTrace`); the first message of a structure records it.
+    public func violations(of message: JSONValue, against schemaID: String, memo: StructureMemo) -> [SchemaViolation] {
+        guard let schema = compiled[schemaID] else { return [] }
+        let valid: Bool
+        if let trace = memo.trace(for: schemaID) {
+            valid = schema.isValid(message, replaying: trace) ?? schema.isValid(message)
+        } else {
+            let recorded = schema.recordValidation(of: message)
+            valid = recorded.isValid
+            // Only a valid message's trace is kept: most messages are valid, and they replay it to the end.
+            if valid, let trace = recorded.trace { memo.remember(trace, for: schemaID) }
+        }
+        return valid ? [] : violations(of: message, against: schemaID, schema: schema)
+    }
+
+    /// The violations of a message known to be invalid.
+    private func violations(of message: JSONValue, against schemaID: String, schema: Schema) -> [SchemaViolation] {
         var violations: [SchemaViolation] = []
         for unit in schema.validate(message).errors {
             let shown = Self.mostSpecific(unit)
