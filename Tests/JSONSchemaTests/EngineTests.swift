@@ -46,6 +46,30 @@ struct EngineTests {
         #expect(result.bestMatch?.keyword == "required")
     }
 
+    @Test func rememberedPatternVerdictsBelongToTheirPatternAndExactBytes() throws {
+        // Each thread remembers recent (pattern, subject) verdicts; asking twice must give the first answer,
+        // per pattern, and canonically equivalent spellings (é as one or two code points) are not the same
+        // subject for a regex.
+        let precomposed = JSONValue.string("\u{E9}")
+        let decomposed = JSONValue.string("e\u{301}")
+        let accent = try Schema(compiling: try JSONValue.parse(#"{"pattern": "^\\u00e9$"}"#))
+        let anything = try Schema(compiling: try JSONValue.parse(#"{"pattern": "^e"}"#))
+        for _ in 0..<3 {
+            #expect(accent.isValid(precomposed))
+            #expect(!accent.isValid(decomposed))
+            #expect(!anything.isValid(precomposed))
+            #expect(anything.isValid(decomposed))
+        }
+        // Many subjects through one pattern: every verdict still its own.
+        let digits = try Schema(compiling: try JSONValue.parse(#"{"pattern": "^[0-9]+$"}"#))
+        for round in 0..<2 {
+            for n in 0..<2000 {
+                #expect(digits.isValid(.string(String(n))), "round \(round)")
+                #expect(!digits.isValid(.string("x\(n)")), "round \(round)")
+            }
+        }
+    }
+
     @Test func stringLengthCountsCodePoints() throws {
         let schema = try compile(##"{"maxLength": 2, "minLength": 2}"##)
         #expect(schema.isValid(.string("\u{1F600}\u{1F600}")))  // 2 code points, 8 UTF-8 bytes
