@@ -17,10 +17,48 @@ struct FastJSONReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private let maxDepth: Int
     private var i = 0
+    /// The document's shape (`JSONShape`), written as it is read into memory the caller provides (empty when
+    /// no shape is wanted). `shapeLength` counts every byte of it, written or not: beyond the buffer's end the
+    /// shape is too long to keep, and only counted.
+    private let shapeBuffer: UnsafeMutableBufferPointer<UInt8>
+    private(set) var shapeLength = 0
 
-    init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+    init(
+        _ bytes: UnsafeRawBufferPointer, maxDepth: Int,
+        shapeBuffer: UnsafeMutableBufferPointer<UInt8> = UnsafeMutableBufferPointer(start: nil, count: 0)
+    ) {
         self.bytes = bytes.bindMemory(to: UInt8.self)
         self.maxDepth = min(maxDepth, 2048)
+        self.shapeBuffer = shapeBuffer
+    }
+
+    /// The shape written, or `nil` when it did not fit (or none was wanted).
+    var shape: JSONShape? {
+        guard shapeBuffer.count > 0, shapeLength <= shapeBuffer.count else { return nil }
+        return JSONShape(encoded: Array(UnsafeBufferPointer(rebasing: shapeBuffer[..<shapeLength])))
+    }
+
+    @inline(__always)
+    private mutating func shapeTag(_ tag: UInt8) {
+        guard shapeBuffer.count > 0 else { return }
+        if shapeLength < shapeBuffer.count { shapeBuffer[shapeLength] = tag }
+        shapeLength += 1
+    }
+
+    /// A member's key in the shape: its tag, its length (LEB128), its UTF-8 bytes.
+    private mutating func shapeKey(_ key: UnsafeBufferPointer<UInt8>) {
+        guard shapeBuffer.count > 0 else { return }
+        shapeTag(JSONShape.Tag.member)
+        var rest = UInt(key.count)
+        while rest >= 0x80 {
+            shapeTag(UInt8(rest & 0x7F) | 0x80)
+            rest >>= 7
+        }
+        shapeTag(UInt8(rest))
+        if shapeLength + key.count <= shapeBuffer.count, let base = key.baseAddress {
+            (shapeBuffer.baseAddress! + shapeLength).update(from: base, count: key.count)
+        }
+        shapeLength += key.count
     }
 
     /// The document's value, or `GiveUp`.
@@ -47,11 +85,25 @@ struct FastJSONReader {
         switch bytes[i] {
         case UInt8(ascii: "{"): return try readObject(depth: depth)
         case UInt8(ascii: "["): return try readArray(depth: depth)
-        case UInt8(ascii: "\""): return .string(try readString())
-        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectWord("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try readNumber()
+        case UInt8(ascii: "\""):
+            shapeTag(JSONShape.Tag.string)
+            return .string(try readString())
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            shapeTag(JSONShape.Tag.boolean)
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            shapeTag(JSONShape.Tag.boolean)
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            shapeTag(JSONShape.Tag.null)
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let number = try readNumber()
+            shapeTag(JSONShape.tag(ofNumber: number))
+            return number
         default: throw GiveUp()
         }
     }
@@ -67,11 +119,13 @@ struct FastJSONReader {
     private mutating func readObject(depth: Int) throws(GiveUp) -> JSONValue {
         guard depth < maxDepth else { throw GiveUp() }
         i += 1
+        shapeTag(JSONShape.Tag.object)
         var keys: [String] = []
         var values: [JSONValue] = []
         skipWhitespace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
+            shapeTag(JSONShape.Tag.end)
             return .object(JSONObject(uniqueKeys: keys, values: values))
         }
         // Room for a usual usage object's members at once, rather than a reallocation at every doubling.
@@ -81,7 +135,17 @@ struct FastJSONReader {
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw GiveUp() }
+            let keyStart = i + 1
             let key = try readString()
+            if shapeBuffer.count > 0 {
+                // Every escape is longer than what it stands for: a key as long as its raw bytes has none.
+                if key.utf8.count == i - 1 - keyStart {
+                    shapeKey(UnsafeBufferPointer(rebasing: bytes[keyStart..<(i - 1)]))
+                } else {
+                    var key = key
+                    key.withUTF8 { shapeKey($0) }
+                }
+            }
             // Duplicate keys: linear for small objects, a set once they grow.
             if seen != nil {
                 guard seen!.insert(key).inserted else { throw GiveUp() }
@@ -103,6 +167,7 @@ struct FastJSONReader {
             }
             guard bytes[i] == UInt8(ascii: "}") else { throw GiveUp() }
             i += 1
+            shapeTag(JSONShape.Tag.end)
             return .object(JSONObject(uniqueKeys: keys, values: values))
         }
     }
@@ -110,10 +175,12 @@ struct FastJSONReader {
     private mutating func readArray(depth: Int) throws(GiveUp) -> JSONValue {
         guard depth < maxDepth else { throw GiveUp() }
         i += 1
+        shapeTag(JSONShape.Tag.array)
         var elements: [JSONValue] = []
         skipWhitespace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
             i += 1
+            shapeTag(JSONShape.Tag.end)
             return .array(elements)
         }
         elements.reserveCapacity(4)
@@ -128,6 +195,7 @@ struct FastJSONReader {
             }
             guard bytes[i] == UInt8(ascii: "]") else { throw GiveUp() }
             i += 1
+            shapeTag(JSONShape.Tag.end)
             return .array(elements)
         }
     }

@@ -23,6 +23,27 @@ extension JSONValue {
         return try parseWithJansson(bytes, options: options)
     }
 
+    /// Parses like `parse(_:options:)`, and gives the document's shape too, when its encoding fits in
+    /// `shapeLimit` bytes: the fast reader writes it as it reads; a document it hands to jansson gets its
+    /// shape from a walk of the value.
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, options: JSONParseOptions = .default, shapeLimit: Int
+    ) throws(JSONParseError) -> (value: JSONValue, shape: JSONShape?) {
+        guard bytes.count <= options.maxBytes, shapeLimit > 0, shapeLimit <= 1 << 16 else {
+            return (try parse(bytes, options: options), nil)
+        }
+        // The shape is written on the stack: this runs for every message.
+        let fast = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: shapeLimit) {
+            buffer -> (value: JSONValue, shape: JSONShape?)? in
+            var reader = FastJSONReader(bytes, maxDepth: options.maxDepth, shapeBuffer: buffer)
+            guard let value = try? reader.read() else { return nil }
+            return (value, reader.shape)
+        }
+        if let fast { return fast }
+        let value = try parseWithJansson(bytes, options: options)
+        return (value, JSONShape(of: value, limit: shapeLimit))
+    }
+
     /// The reference reader: jansson, with every error named and placed. `parse` uses it for whatever its
     /// fast path does not accept; tests hold the two to the same values.
     static func parseWithJansson(

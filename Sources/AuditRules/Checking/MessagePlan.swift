@@ -3,22 +3,13 @@ import JSONCore
 import JSONSchema
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// The structure of a message without its values: the type at every place, the keys of every object in
-/// order and the length of every array. Two messages with the same structure get the same shape, generation,
-/// privacy annotations and role places from the schemas, because the annotation walk only looks at keys,
-/// array positions and types; so what the schemas say about a structure is worked out once (`MessagePlan`)
-/// and reused for every message of that structure, which in a real stream is nearly all of them.
+/// The structure of a message without its values: its `JSONShape` (the type at every place, the keys of every
+/// object in order, the length of every array). Two messages with the same structure get the same shape,
+/// generation, privacy annotations and role places from the schemas, because the annotation walk only looks
+/// at keys, array positions and types; so what the schemas say about a structure is worked out once
+/// (`MessagePlan`) and reused for every message of that structure, which in a real stream is nearly all.
 struct MessageStructure: Hashable, Sendable {
-    private let bytes: [UInt8]
-    /// A hash of `bytes` computed once, when the structure is written: the cache is probed with it, and
-    /// hashing the whole encoding again with `Hasher` would cost as much as writing it.
-    private let digest: UInt64
+    let shape: JSONShape
 
     /// Structures longer than this are not cached (a huge or hostile message is planned on its own), which
     /// bounds the cache's memory.
@@ -26,99 +17,14 @@ struct MessageStructure: Hashable, Sendable {
 
     /// `nil` when the structure is longer than `maxBytes`.
     init?(of value: JSONValue) {
-        // Written into scratch memory on the stack, then copied once at its exact length: this runs for
-        // every message.
-        let encoded = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxBytes) { buffer -> [UInt8]? in
-            var writer = Writer(buffer: buffer)
-            guard writer.write(value) else { return nil }
-            return Array(UnsafeBufferPointer(rebasing: buffer[..<writer.position]))
-        }
-        guard let encoded else { return nil }
-        bytes = encoded
-        digest = encoded.withUnsafeBytes(Self.digest)
+        guard let shape = JSONShape(of: value, limit: Self.maxBytes) else { return nil }
+        self.shape = shape
     }
 
-    /// A 64-bit multiply-and-rotate hash over 8-byte words. Not keyed: a hostile stream of colliding
-    /// structures only slows the lookup of a cache that is bounded (`MessagePlanCache.capacity`).
-    private static func digest(_ raw: UnsafeRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
-        var offset = 0
-        func mix(_ word: UInt64) {
-            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            hash = (hash << 31) | (hash >> 33)
-        }
-        while offset + 8 <= raw.count {
-            mix(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            offset += 8
-        }
-        var tail: UInt64 = 0
-        for (shift, byte) in raw[offset...].enumerated() { tail |= UInt64(byte) << (8 * UInt64(shift)) }
-        mix(tail)
-        return hash ^ (hash >> 29)
-    }
-
-    /// One tag byte per value; counts and key lengths as LEB128, so no two structures share an encoding.
-    private struct Writer {
-        let buffer: UnsafeMutableBufferPointer<UInt8>
-        var position = 0
-
-        mutating func write(_ value: JSONValue) -> Bool {
-            switch value {
-            case .null: return put(0)
-            case .bool: return put(1)
-            case .integer: return put(2)
-            // A whole real can stand for an integer in the annotation walk's type test: a type of its own here.
-            case .real: return put(value.isIntegral ? 3 : 4)
-            case .string: return put(5)
-            case .array(let elements):
-                guard put(6), putCount(elements.count) else { return false }
-                for element in elements { guard write(element) else { return false } }
-                return true
-            case .object(let object):
-                guard put(7), putCount(object.count) else { return false }
-                for (key, member) in object {
-                    guard putKey(key), write(member) else { return false }
-                }
-                return true
-            }
-        }
-
-        private mutating func put(_ byte: UInt8) -> Bool {
-            guard position < buffer.count else { return false }
-            buffer[position] = byte
-            position += 1
-            return true
-        }
-
-        private mutating func putCount(_ count: Int) -> Bool {
-            var rest = UInt(count)
-            while rest >= 0x80 {
-                guard put(UInt8(rest & 0x7F) | 0x80) else { return false }
-                rest >>= 7
-            }
-            return put(UInt8(rest))
-        }
-
-        private mutating func putKey(_ key: String) -> Bool {
-            var key = key
-            return key.withUTF8 { utf8 in
-                guard putCount(utf8.count), utf8.count <= buffer.count - position else { return false }
-                _ = UnsafeMutableBufferPointer(rebasing: buffer[position...]).update(fromContentsOf: utf8)
-                position += utf8.count
-                return true
-            }
-        }
-    }
-
-    static func == (lhs: Self, rhs: Self) -> Bool {
-        guard lhs.digest == rhs.digest, lhs.bytes.count == rhs.bytes.count else { return false }
-        return lhs.bytes.withUnsafeBytes { l in
-            rhs.bytes.withUnsafeBytes { r in l.isEmpty || memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 }
-        }
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(digest)
+    /// The shape the parser wrote while reading the message (`JSONValue.parse(_:options:shapeLimit:)`).
+    init?(parsed shape: JSONShape?) {
+        guard let shape, shape.bytes.count <= Self.maxBytes else { return nil }
+        self.shape = shape
     }
 }
 
@@ -147,6 +53,9 @@ enum TextPlace: Sendable {
 /// every thread. Everything here depends only on the structure, never on a value.
 final class MessagePlan: Sendable {
     let shape: SchemaDocument
+    /// The schema a start message of this shape is validated against, by its declared level (index 0 when
+    /// it declares none, or is not a start): looked up once here rather than for every message.
+    let schemaByLevel: [SchemaDocument]
     let kind: MessageKind
     let generation: String
     /// Generations without per-level start documents, whose messages are judged as level 3.
@@ -179,8 +88,10 @@ final class MessagePlan: Sendable {
     init(for object: JSONObject, schemas: ParslSchemaSet, remembered: Bool = true) {
         validationMemo = remembered ? StructureMemo() : nil
         let message = JSONValue.object(object)
-        shape = schemas.bestShape(for: object)
+        let shape = schemas.bestShape(for: object)
+        self.shape = shape
         kind = shape.messageKind ?? .unknown
+        schemaByLevel = [shape] + (1...3).map { level in schemas.schema(like: shape, level: level) }
         generation = schemas.generation(of: object, shape: shape)
         isAllOrNothing = schemas.isAllOrNothing(shape)
         hasBareFraming = shape.framing == "bare"
@@ -340,9 +251,10 @@ final class MessagePlanCache: Sendable {
     /// How many structures are remembered.
     var count: Int { plans.withLock { $0.count } }
 
-    /// The plan for `object`'s structure, built and remembered on first sight.
-    func plan(for object: JSONObject, schemas: ParslSchemaSet) -> MessagePlan {
-        guard let structure = MessageStructure(of: .object(object)) else {
+    /// The plan for `object`'s structure, built and remembered on first sight. `shape` is the structure
+    /// the parser wrote, when it did; otherwise it is worked out from the object.
+    func plan(for object: JSONObject, shape: JSONShape? = nil, schemas: ParslSchemaSet) -> MessagePlan {
+        guard let structure = MessageStructure(parsed: shape) ?? MessageStructure(of: .object(object)) else {
             return MessagePlan(for: object, schemas: schemas, remembered: false)
         }
         if let known = plans.withLock({ $0[structure] }) { return known }

@@ -111,12 +111,15 @@ public struct RecordAuditor: Sendable {
     private func decode(
         _ bytes: ArraySlice<UInt8>, framing: Framing, source: String, locator: Locator, early: [Finding]
     ) -> RecordVerdict {
-        let parsed: Result<JSONValue, JSONParseError> = bytes.withUnsafeBytes { raw in
-            Result { () throws(JSONParseError) in try JSONValue.parse(raw, options: configuration.parseOptions) }
+        // The parser also writes the message's structure, which picks its plan.
+        let parsed: Result<(value: JSONValue, shape: JSONShape?), JSONParseError> = bytes.withUnsafeBytes { raw in
+            Result { () throws(JSONParseError) in
+                try JSONValue.parse(raw, options: configuration.parseOptions, shapeLimit: MessageStructure.maxBytes)
+            }
         }
         switch parsed {
-        case .success(let value):
-            return analyze(value, framing: framing, source: source, locator: locator, early: early)
+        case .success(let (value, shape)):
+            return analyze(value, shape: shape, framing: framing, source: source, locator: locator, early: early)
         case .failure(let error):
             let rule: RuleDescriptor
             switch error.code {
@@ -137,7 +140,8 @@ public struct RecordAuditor: Sendable {
     }
 
     func analyze(
-        _ value: JSONValue, framing: Framing, source: String, locator: Locator, early: [Finding]
+        _ value: JSONValue, shape: JSONShape? = nil, framing: Framing, source: String, locator: Locator,
+        early: [Finding]
     ) -> RecordVerdict {
         guard case .object(let object) = value else {
             let rule = NotObjectRule.descriptor
@@ -149,7 +153,7 @@ public struct RecordAuditor: Sendable {
                     source: source, locator: locator, kind: .unknown, parsed: false, findings: early.count + 1),
                 findings: early + [finding], session: nil)
         }
-        let plan = plans.plan(for: object, schemas: schemas)
+        let plan = plans.plan(for: object, shape: shape, schemas: schemas)
         let kind = plan.kind
         let roles = MessageContext.roleValues(of: plan, in: value)
         let levelRange = plan.roleRanges[FieldRole.level.ordinal]
@@ -161,7 +165,7 @@ public struct RecordAuditor: Sendable {
         // Generations without per-level start documents sent everything or nothing: judged as level 3.
         case .auto: judgedLevel = kind == .start ? (declaredLevel ?? (plan.isAllOrNothing ? 3 : nil)) : nil
         }
-        let schema = kind == .start ? schemas.schema(like: plan.shape, level: declaredLevel) : plan.shape
+        let schema = kind == .start ? plan.schemaByLevel[declaredLevel ?? 0] : plan.shape
         let correlatorRange = plan.roleRanges[FieldRole.correlator.ordinal]
         let correlator = correlatorRange.first.flatMap { roles[$0].value.stringValue }
         let context = MessageContext(

@@ -253,23 +253,27 @@ enum SessionKey: Hashable, Sendable {
     private static func uuidBits(_ text: String) -> (high: UInt64, low: UInt64)? {
         var text = text
         return text.withUTF8 { bytes -> (high: UInt64, low: UInt64)? in
-            guard bytes.count == 36 else { return nil }
-            var high: UInt64 = 0, low: UInt64 = 0, digits = 0
-            for (index, byte) in bytes.enumerated() {
-                if index == 8 || index == 13 || index == 18 || index == 23 {
-                    guard byte == UInt8(ascii: "-") else { return nil }
-                    continue
-                }
+            guard bytes.count == 36, bytes[8] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: "-"),
+                bytes[18] == UInt8(ascii: "-"), bytes[23] == UInt8(ascii: "-")
+            else { return nil }
+            var bits: (high: UInt64, low: UInt64) = (0, 0)
+            var index = 0
+            while index < 36 {
+                defer { index += 1 }
+                if index == 8 || index == 13 || index == 18 || index == 23 { continue }
+                let byte = bytes[index]
                 let nibble: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
-                default: return nil
+                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    nibble = byte &- UInt8(ascii: "0")
+                } else if byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f") {
+                    nibble = byte &- UInt8(ascii: "a") &+ 10
+                } else {
+                    return nil
                 }
-                if digits < 16 { high = high << 4 | UInt64(nibble) } else { low = low << 4 | UInt64(nibble) }
-                digits += 1
+                // The first 16 hex digits (up to index 18, the third hyphen) are the high half.
+                if index < 19 { bits.high = bits.high << 4 | UInt64(nibble) } else { bits.low = bits.low << 4 | UInt64(nibble) }
             }
-            return (high, low)
+            return bits
         }
     }
 }

@@ -30,13 +30,26 @@ struct UUIDText {
     let variantBits: UInt8
 
     init?(_ text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 36, bytes[8] == 45, bytes[13] == 45, bytes[18] == 45, bytes[23] == 45,
-            let versionDigit = Int(String(UnicodeScalar(bytes[14])), radix: 16),
-            let variantDigit = UInt8(String(UnicodeScalar(bytes[19])), radix: 16)
+        var text = text
+        guard
+            let (version, variant) = text.withUTF8({ bytes -> (UInt8, UInt8)? in
+                guard bytes.count == 36, bytes[8] == 45, bytes[13] == 45, bytes[18] == 45, bytes[23] == 45,
+                    let version = Self.hexValue(bytes[14]), let variant = Self.hexValue(bytes[19])
+                else { return nil }
+                return (version, variant)
+            })
         else { return nil }
-        version = versionDigit
-        variantBits = variantDigit
+        self.version = Int(version)
+        variantBits = variant
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// RFC 9562: version 4 with the variant bits `10`.

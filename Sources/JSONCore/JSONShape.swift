@@ -1,0 +1,145 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A JSON value's shape: everything but its values. The type at every place (a real with no fractional
+/// part apart from other reals, as JSON Schema's `integer` tells them apart), the member names of every
+/// object in order, and the length of every array.
+///
+/// Two values of one shape are alike to whatever looks only at keys, positions and types (which schema
+/// shape a message has, where its annotations fall, which keywords a validation passes through), so such
+/// work can be done once per shape. The encoding is prefix-free, so equal shapes have equal bytes and
+/// different shapes different bytes; the fast reader writes it while it parses (`JSONValue.parse(_:options:
+/// shapeLimit:)`), which costs a fraction of a walk over the value afterwards.
+public struct JSONShape: Hashable, Sendable {
+    /// The encoding: one tag per value; an object's members each as a member tag, the key's length
+    /// (LEB128) and bytes, then the member's value; containers closed by an end tag.
+    public let bytes: [UInt8]
+    /// A digest of `bytes`, computed once: hashing and comparing start with it.
+    private let digest: UInt64
+
+    enum Tag {
+        static let null: UInt8 = 0
+        static let boolean: UInt8 = 1
+        static let integer: UInt8 = 2
+        static let integralReal: UInt8 = 3
+        static let real: UInt8 = 4
+        static let string: UInt8 = 5
+        static let array: UInt8 = 6
+        static let object: UInt8 = 7
+        static let end: UInt8 = 8
+        static let member: UInt8 = 9
+    }
+
+    /// The tag of a number: integers, whole reals and other reals apart.
+    @inline(__always)
+    static func tag(ofNumber value: JSONValue) -> UInt8 {
+        if case .integer = value { return Tag.integer }
+        return value.isIntegral ? Tag.integralReal : Tag.real
+    }
+
+    init(encoded bytes: [UInt8]) {
+        self.bytes = bytes
+        digest = bytes.withUnsafeBytes(Self.digest)
+    }
+
+    /// The shape of `value`, or `nil` when its encoding would be longer than `limit` bytes.
+    public init?(of value: JSONValue, limit: Int) {
+        var writer = Writer(limit: limit)
+        writer.write(value)
+        guard !writer.overflowed else { return nil }
+        self.init(encoded: writer.bytes)
+    }
+
+    /// Appends the encoding piece by piece; stops keeping it once it passes `limit` bytes.
+    struct Writer {
+        private(set) var bytes: [UInt8] = []
+        let limit: Int
+        private(set) var overflowed = false
+
+        init(limit: Int) {
+            self.limit = limit
+            bytes.reserveCapacity(min(limit, 512))
+        }
+
+        @inline(__always)
+        mutating func put(_ tag: UInt8) {
+            guard !overflowed else { return }
+            bytes.append(tag)
+            if bytes.count > limit { overflow() }
+        }
+
+        mutating func putKey(_ key: UnsafeBufferPointer<UInt8>) {
+            guard !overflowed else { return }
+            bytes.append(Tag.member)
+            var rest = UInt(key.count)
+            while rest >= 0x80 {
+                bytes.append(UInt8(rest & 0x7F) | 0x80)
+                rest >>= 7
+            }
+            bytes.append(UInt8(rest))
+            bytes.append(contentsOf: key)
+            if bytes.count > limit { overflow() }
+        }
+
+
+        private mutating func overflow() {
+            overflowed = true
+            bytes = []
+        }
+
+        mutating func write(_ value: JSONValue) {
+            guard !overflowed else { return }
+            switch value {
+            case .null: put(Tag.null)
+            case .bool: put(Tag.boolean)
+            case .integer, .real: put(JSONShape.tag(ofNumber: value))
+            case .string: put(Tag.string)
+            case .array(let elements):
+                put(Tag.array)
+                for element in elements { write(element) }
+                put(Tag.end)
+            case .object(let object):
+                put(Tag.object)
+                for (key, member) in object {
+                    var key = key
+                    key.withUTF8 { putKey($0) }
+                    write(member)
+                }
+                put(Tag.end)
+            }
+        }
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard lhs.digest == rhs.digest, lhs.bytes.count == rhs.bytes.count else { return false }
+        return lhs.bytes.withUnsafeBytes { l in
+            rhs.bytes.withUnsafeBytes { r in l.isEmpty || memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 }
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(digest)
+    }
+
+    /// A 64-bit multiply-and-rotate digest over 8-byte words. Not keyed: a cache of shapes must be bounded,
+    /// so that colliding shapes (hostile input) cost lookups, never memory.
+    private static func digest(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+        var offset = 0
+        while offset < raw.count {
+            var word: UInt64 = 0
+            if offset + 8 <= raw.count {
+                word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            } else {
+                for index in offset..<raw.count { word |= UInt64(raw[index]) << (8 * UInt64(index - offset)) }
+            }
+            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            hash = (hash << 31) | (hash >> 33)
+            offset += 8
+        }
+        return hash ^ (hash >> 29)
+    }
+}

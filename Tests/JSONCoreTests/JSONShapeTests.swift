@@ -1,0 +1,52 @@
+import JSONCore
+import Testing
+
+/// A shape is everything but the values; the parser writes it while reading, and it must be exactly the
+/// shape a walk of the parsed value gives, or the checker would plan a message by another's structure.
+@Suite("JSON shapes")
+struct JSONShapeTests {
+    static let documents: [String] = [
+        #"{}"#, #"[]"#, #"null"#, #"true"#, #"0"#, #"-1.5"#, #"2.0"#, #"1e3"#, #""text""#,
+        #"{"a": 1, "b": [1, 2.5, 3.0], "c": {"d": null, "e": [true, false, []]}, "f": "x"}"#,
+        #"{"correlator": "4eae03f1-f34e-40de-8bbe-38017acbc1f4", "parsl_v": "2026.10.26", "tracking_level": 3, "components": [{"c": "parsl.config.Config", "executors_len": 1}, "parsl.executors.threads.ThreadPoolExecutor"], "start": 1795555185}"#,
+        #"{"k\"ey": 1, "caf\u00e9": 2, "tab\tkey": [{}], "\ud83d\ude00": "e"}"#,
+        #"{"é": [[[[1]]]], "": {"": ""}}"#,
+        "{\"\(String(repeating: "k", count: 200))\": [" + Array(repeating: "1", count: 40).joined(separator: ",") + "]}",
+    ]
+
+    @Test("the parser writes the shape a walk of the value gives", arguments: documents)
+    func parsedShapeIsTheWalkedShape(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        let (value, shape) = try bytes.withUnsafeBytes { raw in try JSONValue.parse(raw, shapeLimit: 4096) }
+        #expect(shape != nil)
+        #expect(shape == JSONShape(of: value, limit: 4096))
+    }
+
+    @Test func valuesDoNotChangeTheShapeButKeysTypesAndLengthsDo() throws {
+        func shape(_ text: String) throws -> JSONShape? {
+            try Array(text.utf8).withUnsafeBytes { try JSONValue.parse($0, shapeLimit: 4096).shape }
+        }
+        let base = try shape(#"{"a": 1, "b": [1, 2], "c": "x", "d": 1.5}"#)
+        #expect(try shape(#"{"a": 7, "b": [0, 9], "c": "yy", "d": 2.25}"#) == base)
+        for variant in [
+            #"{"b": [1, 2], "a": 1, "c": "x", "d": 1.5}"#, #"{"a": 1, "b": [1, 2, 3], "c": "x", "d": 1.5}"#,
+            #"{"a": "1", "b": [1, 2], "c": "x", "d": 1.5}"#, #"{"a": 1.0, "b": [1, 2], "c": "x", "d": 1.5}"#,
+            #"{"a": 1, "b": [1, 2], "c": "x", "d": 2.0}"#, #"{"a": 1, "b": [[1], 2], "c": "x", "d": 1.5}"#,
+            #"{"ab": 1, "b": [1, 2], "c": "x", "d": 1.5}"#,
+        ] {
+            #expect(try shape(variant) != base, "\(variant)")
+        }
+        // Keys are prefixed by their lengths and containers closed: nesting cannot be confused.
+        #expect(try shape(#"[[], 1]"#) != shape(#"[[1]]"#))
+        #expect(try shape(#"{"a": {"b": 1}}"#) != shape(#"{"a": {}, "b": 1}"#))
+    }
+
+    @Test func aShapeLongerThanTheLimitIsNotKept() throws {
+        let text = "[" + Array(repeating: "1", count: 100).joined(separator: ",") + "]"
+        let (value, shape) = try Array(text.utf8).withUnsafeBytes { try JSONValue.parse($0, shapeLimit: 64) }
+        #expect(value.arrayValue?.count == 100)
+        #expect(shape == nil)
+        #expect(JSONShape(of: value, limit: 64) == nil)
+        #expect(JSONShape(of: value, limit: 102) != nil)
+    }
+}
