@@ -204,21 +204,20 @@ struct FastJSONReader {
     private mutating func readString() throws(GiveUp) -> String {
         i += 1
         let start = i
-        var ascii = true
-        while i < bytes.count {
-            let byte = bytes[i]
-            if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
-                i += 1
-                if !ascii { guard Self.isValidUTF8(raw) else { throw GiveUp() } }
-                return String(decoding: raw, as: UTF8.self)
-            }
-            if byte == UInt8(ascii: "\\") { return try readEscapedString(from: start) }
-            if byte < 0x20 { throw GiveUp() }
-            if byte >= 0x80 { ascii = false }
+        var nonASCII = false
+        i = StringBytes.firstSpecial(in: bytes, from: i, sawNonASCII: &nonASCII)
+        guard i < bytes.count else { throw GiveUp() }
+        switch bytes[i] {
+        case UInt8(ascii: "\""):
+            let raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
             i += 1
+            if nonASCII { guard Self.isValidUTF8(raw) else { throw GiveUp() } }
+            return String(decoding: raw, as: UTF8.self)
+        case UInt8(ascii: "\\"):
+            return try readEscapedString(from: start)
+        default:
+            throw GiveUp()  // a control character
         }
-        throw GiveUp()
     }
 
     private mutating func readEscapedString(from start: Int) throws(GiveUp) -> String {

@@ -72,9 +72,12 @@ extension JSONValue {
         // storage (iterating the UTF-8 view costs far more per byte).
         var text = s
         let copied = text.withUTF8 { bytes in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || (asciiOnly && $0 > 0x7E) }) else {
+            var nonASCII = false
+            guard StringBytes.firstSpecial(in: bytes, from: 0, sawNonASCII: &nonASCII) == bytes.count else {
                 return false
             }
+            // With `asciiOnly`, non-ASCII (and DEL) bytes are escaped below.
+            if asciiOnly && (nonASCII || bytes.contains(0x7F)) { return false }
             out.append(contentsOf: bytes)
             return true
         }

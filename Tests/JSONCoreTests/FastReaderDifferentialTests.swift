@@ -70,6 +70,29 @@ struct FastReaderDifferentialTests {
     }
 
     /// Mutated messages: bytes flipped, inserted, deleted, spliced; tens of thousands of cases per run.
+    @Test func agreeOnEverySpecialByteAtEveryPositionOfAWord() {
+        // Strings are scanned eight bytes at a time: a quote, backslash, control byte or non-ASCII byte must
+        // be seen wherever it falls in a word, and in the bytes after the last whole word.
+        let specials: [[UInt8]] = [[0x22], [0x5C, 0x6E], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], [0x00], [0x1F], [0x7F],
+            [0xC3, 0xA9], [0xE9], [0xFF], [0x20]]
+        for length in 0..<20 {
+            for position in 0...length {
+                for special in specials {
+                    var body = Array(repeating: UInt8(ascii: "a"), count: length)
+                    body.insert(contentsOf: special, at: position)
+                    let document = Array(#"{"k": ""#.utf8) + body + Array(#"", "t": 1}"#.utf8)
+                    #expect(Self.agree(document) == nil, "length \(length), position \(position), \(special)")
+                    // What jansson reads, the fast reader reads too: it must not give up on plain strings.
+                    document.withUnsafeBytes { raw in
+                        var fast = FastJSONReader(raw, maxDepth: 512)
+                        let janssonReads = (try? JSONValue.parseWithJansson(raw)) != nil
+                        #expect((try? fast.read()) != nil || !janssonReads, "length \(length), \(special)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func agreeOnMutatedMessages() {
         var generator = SplitMix64(seed: 20261126)
         let seeds = Self.samples.map { Array($0.utf8) }

@@ -1,0 +1,41 @@
+/// Scans of string bytes eight at a time (SWAR): nearly every byte of a usage message's strings needs no
+/// escape, and testing a word costs about what testing one byte did.
+enum StringBytes {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// Bits set at the bytes of `word` that are a quote, a backslash or a control character (below 0x20).
+    /// Only the lowest set bit is exact (a borrow can flag a byte above a match), which is all a scan needs.
+    @inline(__always)
+    private static func specials(_ word: UInt64) -> UInt64 {
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroInQuote = (quote &- ones) & ~quote
+        let zeroInBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroInQuote | zeroInBackslash | control) & highBits
+    }
+
+    /// The index of the first quote, backslash or control byte at or after `start`, or `bytes.count`;
+    /// `sawNonASCII` is set when a byte of 0x80 or more may lie before it (it may also be set by one just
+    /// after it, in the same word: a caller then checks UTF-8 it did not need to).
+    @inline(__always)
+    static func firstSpecial(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, sawNonASCII: inout Bool) -> Int {
+        var index = start
+        let raw = UnsafeRawBufferPointer(bytes)
+        while index + 8 <= bytes.count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            if word & highBits != 0 { sawNonASCII = true }
+            let found = specials(word)
+            if found != 0 { return index + found.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x22 || byte == 0x5C || byte < 0x20 { return index }
+            if byte >= 0x80 { sawNonASCII = true }
+            index += 1
+        }
+        return index
+    }
+}
