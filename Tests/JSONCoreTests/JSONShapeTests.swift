@@ -50,3 +50,51 @@ struct JSONShapeTests {
         #expect(JSONShape(of: value, limit: 102) != nil)
     }
 }
+
+/// A thread's remembered verdicts: per topic, per exact bytes, bounded.
+@Suite("String verdict memo")
+struct StringVerdictMemoTests {
+    private func ask(_ memo: StringVerdictMemo, _ topic: StringVerdictMemo.Topic, _ text: String) -> Bool? {
+        var text = text
+        return text.withUTF8 { memo.verdict(topic, on: $0) }
+    }
+
+    private func tell(_ memo: StringVerdictMemo, _ topic: StringVerdictMemo.Topic, _ text: String, _ verdict: Bool) {
+        var text = text
+        text.withUTF8 { memo.remember(verdict, topic, on: $0) }
+    }
+
+    @Test func aVerdictBelongsToItsTopicAndItsExactBytes() {
+        let memo = StringVerdictMemo.forThisThread()
+        let first = StringVerdictMemo.Topic(), second = StringVerdictMemo.Topic()
+        tell(memo, first, "2026.10.26", true)
+        tell(memo, first, "\u{E9}", false)
+        #expect(ask(memo, first, "2026.10.26") == true)
+        #expect(ask(memo, second, "2026.10.26") == nil)
+        #expect(ask(memo, first, "2026.10.2") == nil)
+        #expect(ask(memo, first, "\u{E9}") == false)
+        #expect(ask(memo, first, "e\u{301}") == nil)  // canonically equivalent, other bytes
+    }
+
+    @Test func aStringTooLongIsNeverRemembered() {
+        let memo = StringVerdictMemo.forThisThread()
+        let topic = StringVerdictMemo.Topic()
+        let long = String(repeating: "x", count: StringVerdictMemo.longestRemembered + 1)
+        tell(memo, topic, long, true)
+        #expect(ask(memo, topic, long) == nil)
+    }
+
+    @Test func newerStringsTakeSlotsOverAndNothingIsWrong() {
+        let memo = StringVerdictMemo.forThisThread()
+        let topic = StringVerdictMemo.Topic()
+        for n in 0..<5000 { tell(memo, topic, "s\(n)", n % 3 == 0) }
+        var remembered = 0
+        for n in 0..<5000 {
+            guard let verdict = ask(memo, topic, "s\(n)") else { continue }
+            remembered += 1
+            #expect(verdict == (n % 3 == 0), "s\(n)")
+        }
+        #expect(remembered <= StringVerdictMemo.slotCount)
+        #expect(remembered > 0)
+    }
+}

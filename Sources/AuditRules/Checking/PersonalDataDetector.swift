@@ -1,3 +1,4 @@
+import JSONCore
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -31,6 +32,10 @@ public enum PersonalDataDetector {
         return text.withUTF8 { matches(in: $0, checkHostNames: checkHostNames) }
     }
 
+    /// Strings found clean by the detectors (`StringVerdictMemo`), with and without the host-name one.
+    private static let cleanTopic = StringVerdictMemo.Topic()
+    private static let cleanOfAllButHostNamesTopic = StringVerdictMemo.Topic()
+
     private static func matches(in bytes: Bytes, checkHostNames: Bool) -> [Match] {
         // One pass tells which detectors can match at all; most strings need none of them.
         var hasAt = false, hasDot = false, hasColon = false, hasSlash = false, hasDigit = false
@@ -45,6 +50,11 @@ public enum PersonalDataDetector {
             }
         }
         guard hasAt || hasDot || hasColon || hasSlash else { return [] }
+        // The strings that get this far (versions, component names) come back message after message, and
+        // nearly all are clean: the thread remembers them.
+        let topic = checkHostNames ? cleanTopic : cleanOfAllButHostNamesTopic
+        let memo = StringVerdictMemo.forThisThread()
+        if memo.verdict(topic, on: bytes) == true { return [] }
         var found: [Match] = []
         if hasAt { found += emails(bytes) }
         if hasSlash { found += homePaths(bytes) }
@@ -55,6 +65,7 @@ public enum PersonalDataDetector {
                 found.filter { $0.kind == .email }.compactMap { $0.text.split(separator: "@").last.map(String.init) })
             found += hostNames(bytes).filter { !emailDomains.contains($0.text) }
         }
+        if found.isEmpty { memo.remember(true, topic, on: bytes) }
         return found
     }
 
