@@ -34,18 +34,13 @@ public struct MessageContext: Sendable {
     public let configuration: CheckConfiguration
     let plan: MessagePlan
     /// The values at the plan's role places, in the same order.
-    private let roleValues: [(pointer: JSONPointer, value: JSONValue)]
-
-    /// The values at a plan's role places (each present, since the plan was made for this structure).
-    static func roleValues(of plan: MessagePlan, in message: JSONValue) -> [(pointer: JSONPointer, value: JSONValue)] {
-        plan.rolePlaces.map { ($0.pointer, $0.value(in: message) ?? .null) }
-    }
+    private let roleValues: [JSONValue]
 
     init(
         source: String, locator: Locator, framing: Framing, message: JSONValue, object: JSONObject, plan: MessagePlan,
         schema: SchemaDocument, declaredLevel: Int?, judgedLevel: Int?, correlator: String?,
         schemaViolations: [SchemaViolation], configuration: CheckConfiguration,
-        roleValues: [(pointer: JSONPointer, value: JSONValue)]
+        roleValues: [JSONValue]
     ) {
         self.source = source
         self.locator = locator
@@ -79,8 +74,22 @@ public struct MessageContext: Sendable {
     }
 
     /// The fields carrying a role, with their values, each place once.
-    public func values(withRole role: FieldRole) -> ArraySlice<(pointer: JSONPointer, value: JSONValue)> {
-        roleValues[plan.roleRanges[role.ordinal]]
+    public func values(withRole role: FieldRole) -> RoleValues {
+        RoleValues(places: plan.rolePlaces, values: roleValues, range: plan.roleRanges[role.ordinal])
+    }
+
+    /// The places of one role with their values: pairs made as they are read, so that the context keeps
+    /// only the values (the pointers stay in the shared plan).
+    public struct RoleValues: RandomAccessCollection {
+        fileprivate let places: [RolePlace]
+        fileprivate let values: [JSONValue]
+        fileprivate let range: Range<Int>
+
+        public var startIndex: Int { range.lowerBound }
+        public var endIndex: Int { range.upperBound }
+        public subscript(position: Int) -> (pointer: JSONPointer, value: JSONValue) {
+            (places[position].pointer, values[position])
+        }
     }
 
     /// For the level rules: the judged level and the fields disclosing `kind` above it, outermost only, or

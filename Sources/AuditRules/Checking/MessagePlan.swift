@@ -69,6 +69,10 @@ final class MessagePlan: Sendable {
     let rolePlaces: [RolePlace]
     /// For each role (by its position in `FieldRole.allCases`), its range in `rolePlaces`.
     let roleRanges: [Range<Int>]
+    /// The role places sorted by place (a place before the places inside it), the order in which one walk
+    /// of a message meets them (`roleValues(in:)`): each one's index in `rolePlaces`, its depth, its steps.
+    private let roleWalk: [(target: Int, depth: Int)]
+    private let roleWalkSteps: [[Int]]
     /// The places that disclose `forbidden` or `identifying` data, each once, in annotation order.
     let forbiddenPlaces: [JSONPointer]
     let identifyingPlaces: [JSONPointer]
@@ -114,6 +118,9 @@ final class MessagePlan: Sendable {
         }
         rolePlaces = places
         roleRanges = ranges
+        let order = places.indices.sorted { places[$0].steps.lexicographicallyPrecedes(places[$1].steps) }
+        roleWalk = order.map { index in (target: index, depth: places[index].steps.count) }
+        roleWalkSteps = order.map { index in places[index].steps }
 
         func placesDisclosing(_ disclosure: Disclosure) -> [JSONPointer] {
             var seen = Set<JSONPointer>()
@@ -163,6 +170,44 @@ final class MessagePlan: Sendable {
         }
         collect(message)
         self.textPlaces = textPlaces
+    }
+
+    /// The values at the role places of `message` (a message of this structure), in `rolePlaces` order:
+    /// one walk that enters only the containers holding a role place, where looking each place up from the
+    /// root would walk the way down once per place.
+    func roleValues(in message: JSONValue) -> [JSONValue] {
+        var values = [JSONValue](repeating: .null, count: rolePlaces.count)
+        roleWalk.withUnsafeBufferPointer { walk in
+            roleWalkSteps.withUnsafeBufferPointer { steps in
+                Self.collectRoleValues(walk, steps, 0..<walk.count, at: message, depth: 0, into: &values)
+            }
+        }
+        return values
+    }
+
+    private static func collectRoleValues(
+        _ walk: UnsafeBufferPointer<(target: Int, depth: Int)>, _ steps: UnsafeBufferPointer<[Int]>,
+        _ range: Range<Int>, at value: JSONValue, depth: Int, into values: inout [JSONValue]
+    ) {
+        var next = range.lowerBound
+        while next < range.upperBound, walk[next].depth == depth {
+            values[walk[next].target] = value
+            next += 1
+        }
+        while next < range.upperBound {
+            let step = steps[next][depth]
+            var end = next + 1
+            while end < range.upperBound, steps[end][depth] == step { end += 1 }
+            switch value {
+            case .object(let object) where step < object.count:
+                collectRoleValues(walk, steps, next..<end, at: object.values[step], depth: depth + 1, into: &values)
+            case .array(let elements) where step < elements.count:
+                collectRoleValues(walk, steps, next..<end, at: elements[step], depth: depth + 1, into: &values)
+            default:
+                break
+            }
+            next = end
+        }
     }
 
     /// The first place that carries `role` in this structure.

@@ -155,9 +155,9 @@ public struct RecordAuditor: Sendable {
         }
         let plan = plans.plan(for: object, shape: shape, schemas: schemas)
         let kind = plan.kind
-        let roles = MessageContext.roleValues(of: plan, in: value)
+        let roles = plan.roleValues(in: value)
         let levelRange = plan.roleRanges[FieldRole.level.ordinal]
-        let declaredLevel = levelRange.first.flatMap { roles[$0].value.exactInteger }
+        let declaredLevel = levelRange.first.flatMap { roles[$0].exactInteger }
             .flatMap { (1...3).contains($0) ? Int($0) : nil }
         let judgedLevel: Int?
         switch configuration.level {
@@ -167,7 +167,7 @@ public struct RecordAuditor: Sendable {
         }
         let schema = kind == .start ? plan.schemaByLevel[declaredLevel ?? 0] : plan.shape
         let correlatorRange = plan.roleRanges[FieldRole.correlator.ordinal]
-        let correlator = correlatorRange.first.flatMap { roles[$0].value.stringValue }
+        let correlator = correlatorRange.first.flatMap { roles[$0].stringValue }
         let context = MessageContext(
             source: source, locator: locator, framing: framing, message: value, object: object, plan: plan,
             schema: schema, declaredLevel: declaredLevel, judgedLevel: judgedLevel, correlator: correlator,
