@@ -65,6 +65,27 @@ struct SessionRuleTests {
         #expect(forgotten == 40)
         #expect(checker.finish().count == 10)
     }
+
+    @Test func forgettingThousandsOfSessionsKeepsTheRecentOnesFindable() throws {
+        // Far more sessions than the table keeps, so that its storage is compacted several times: the last
+        // ones must still meet their ends, the forgotten ones must not.
+        let checker = try Checker(configuration: CheckConfiguration(sessionCapacity: 100))
+        func correlator(_ i: Int) -> String { String(format: "%08x-0000-4000-8000-000000000001", i) }
+        func send(_ payload: String, _ line: Int) -> [String] {
+            checker.check(.init(locator: .line(line), payload: .datagram(Array(payload.utf8))), source: "many.wire")
+                .findings.map(\.rule)
+        }
+        var forgotten = 0
+        for i in 0..<20_000 {
+            forgotten += send(Parsl.start(level: 3, correlator: correlator(i)), i + 1)
+                .filter { $0 == "session.start-without-end" }.count
+        }
+        #expect(forgotten == 19_900)
+        #expect(!send(Parsl.end(correlator: correlator(19_950)), 20_001).contains("session.end-without-start"))
+        #expect(send(Parsl.end(correlator: correlator(19_850)), 20_002).contains("session.end-without-start"))
+        #expect(send(Parsl.start(level: 3, correlator: correlator(19_999)), 20_003).contains("session.duplicate"))
+        #expect(checker.finish().count == 99)  // the 100 kept, less the one that ended
+    }
 }
 
 @Suite("parallel checking")

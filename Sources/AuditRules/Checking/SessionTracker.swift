@@ -17,15 +17,28 @@ final class SessionTracker {
         /// Whether its level is one at which its generation sends an end message.
         var expectsEnd: Bool
         var ended = false
+        var key: SessionKey
     }
 
     private let configuration: CheckConfiguration
-    private var sessions: [SessionKey: Session] = [:]
-    /// Session keys in the order their start arrived, for forgetting the oldest.
-    private var arrival: [SessionKey] = []
-    private var arrivalHead = 0
+    /// The open sessions in the order their start arrived: forgetting the oldest, and the sessions still
+    /// open at the end, are read in order, never looked up.
+    private var opened: [Session] = []
+    /// Where the oldest open session is in `opened`; the ones before it are forgotten.
+    private var openedHead = 0
+    /// How many sessions were dropped from the front of `opened` (its index 0 is session number `dropped`).
+    private var dropped = 0
+    /// Each open session's number (its arrival position): a small table of small entries, which a lookup
+    /// reads far more cheaply than a table holding the sessions themselves.
+    private var numbers: [SessionKey: Int] = [:]
 
-    init(configuration: CheckConfiguration) { self.configuration = configuration }
+    init(configuration: CheckConfiguration) {
+        self.configuration = configuration
+        numbers.reserveCapacity(min(configuration.sessionCapacity, 1 << 16))
+    }
+
+    /// The open session with `key`, as an index in `opened`.
+    private func index(of key: SessionKey) -> Int? { numbers[key].map { $0 - dropped } }
 
     /// Applies the session rules to one verdict, in input order: adds findings, and gives an end message its
     /// session's level.
@@ -58,7 +71,8 @@ final class SessionTracker {
                         level: facts.level))
             }
         case .end:
-            let session = sessions[facts.key]
+            let index = index(of: facts.key)
+            let session = index.map { opened[$0] }
             let level: Int?
             if case .fixed(let fixed) = configuration.level { level = fixed } else { level = session?.level }
             message.level = level
@@ -97,7 +111,7 @@ final class SessionTracker {
                             ConfigDriftRule.descriptor, facts.plan.pointer(of: .componentList) ?? .root, drift,
                             level: level, sensitive: Array(Set(session.userCodeNames + facts.userCodeNames)).sorted()))
                 }
-                sessions[facts.key]?.ended = true
+                opened[index!].ended = true
             }
         case .unknown:
             break
@@ -109,38 +123,42 @@ final class SessionTracker {
 
     /// Sessions still waiting for an end that level 3 promises.
     func finish() -> [Finding] {
-        var findings: [Finding] = []
-        for key in arrival[arrivalHead...] {
-            if let finding = openSessionFinding(key) { findings.append(finding) }
-        }
-        sessions.removeAll()
-        arrival.removeAll()
-        arrivalHead = 0
+        let findings = opened[openedHead...].compactMap(openSessionFinding)
+        opened.removeAll()
+        numbers.removeAll()
+        openedHead = 0
+        dropped = 0
         return findings
     }
 
     /// Opens the session a start message begins, unless one with its correlator is already open: then that
     /// one is kept, and returned.
     private func remember(_ facts: SessionFacts, message: AuditedMessage) -> Session? {
-        // Only a session that will send an end keeps its configuration (the worker left it out otherwise).
-        let session = Session(
-            source: message.source, locator: message.locator, correlator: message.correlator ?? "",
-            level: facts.level, startTime: facts.startTime, configuration: facts.configuration,
-            userCodeNames: facts.userCodeNames,
-            expectsEnd: facts.level.map(facts.plan.endLevels.contains) ?? false)
-        if let earlier = sessions.updateValue(session, forKey: facts.key) {
-            sessions[facts.key] = earlier
-            return earlier
+        // One probe of the table for the usual case, a new session.
+        let number = dropped + opened.count
+        if let earlier = numbers.updateValue(number, forKey: facts.key) {
+            numbers[facts.key] = earlier
+            return opened[earlier - dropped]
         }
-        arrival.append(facts.key)
-        if arrival.count - arrivalHead > configuration.sessionCapacity {
-            let oldest = arrival[arrivalHead]
-            arrivalHead += 1
+        // Only a session that will send an end keeps its configuration (the worker left it out otherwise).
+        opened.append(
+            Session(
+                source: message.source, locator: message.locator, correlator: message.correlator ?? "",
+                level: facts.level, startTime: facts.startTime, configuration: facts.configuration,
+                userCodeNames: facts.userCodeNames,
+                expectsEnd: facts.level.map(facts.plan.endLevels.contains) ?? false, key: facts.key))
+        if opened.count - openedHead > configuration.sessionCapacity {
+            let oldest = opened[openedHead]
             pendingEvictions.append(contentsOf: openSessionFinding(oldest).map { [$0] } ?? [])
-            sessions[oldest] = nil
-            if arrivalHead > 4096 && arrivalHead * 2 > arrival.count {
-                arrival.removeFirst(arrivalHead)
-                arrivalHead = 0
+            numbers[oldest.key] = nil
+            // The forgotten session's configuration goes now; its slot goes with the next compaction.
+            opened[openedHead].configuration = nil
+            opened[openedHead].userCodeNames = []
+            openedHead += 1
+            if openedHead > 4096 && openedHead * 2 > opened.count {
+                opened.removeFirst(openedHead)
+                dropped += openedHead
+                openedHead = 0
             }
         }
         return nil
@@ -154,10 +172,8 @@ final class SessionTracker {
         return pendingEvictions
     }
 
-    private func openSessionFinding(_ key: SessionKey) -> Finding? {
-        guard let session = sessions[key], !session.ended, session.expectsEnd, let level = session.level else {
-            return nil
-        }
+    private func openSessionFinding(_ session: Session) -> Finding? {
+        guard !session.ended, session.expectsEnd, let level = session.level else { return nil }
         let rule = StartWithoutEndRule.descriptor
         return Finding(
             rule: rule.id, severity: rule.defaultSeverity, source: session.source, locator: session.locator,
