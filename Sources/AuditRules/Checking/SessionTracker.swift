@@ -272,24 +272,35 @@ enum SessionKey: Hashable, Sendable {
             guard bytes.count == 36, bytes[8] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: "-"),
                 bytes[18] == UInt8(ascii: "-"), bytes[23] == UInt8(ascii: "-")
             else { return nil }
-            var bits: (high: UInt64, low: UInt64) = (0, 0)
-            var index = 0
-            while index < 36 {
-                defer { index += 1 }
-                if index == 8 || index == 13 || index == 18 || index == 23 { continue }
-                let byte = bytes[index]
-                let nibble: UInt8
-                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-                    nibble = byte &- UInt8(ascii: "0")
-                } else if byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f") {
-                    nibble = byte &- UInt8(ascii: "a") &+ 10
-                } else {
-                    return nil
+            return hexDigits.withUnsafeBufferPointer { digits -> (high: UInt64, low: UInt64)? in
+                // Every digit's value, or-ed into `invalid`: one test at the end instead of one per digit.
+                var invalid: UInt8 = 0
+                func half(_ ranges: [Range<Int>]) -> UInt64 {
+                    var bits: UInt64 = 0
+                    for range in ranges {
+                        for index in range {
+                            let value = digits[Int(bytes[index])]
+                            invalid |= value
+                            bits = bits << 4 | UInt64(value & 0x0F)
+                        }
+                    }
+                    return bits
                 }
-                // The first 16 hex digits (up to index 18, the third hyphen) are the high half.
-                if index < 19 { bits.high = bits.high << 4 | UInt64(nibble) } else { bits.low = bits.low << 4 | UInt64(nibble) }
+                let high = half(highDigits), low = half(lowDigits)
+                return invalid & 0xF0 == 0 ? (high, low) : nil
             }
-            return bits
+        }
+    }
+
+    private static let highDigits = [0..<8, 9..<13, 14..<18]
+    private static let lowDigits = [19..<23, 24..<36]
+
+    /// The value of each lower-case hex digit; 0xF0 for every other byte.
+    private static let hexDigits: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
+        default: 0xF0
         }
     }
 }
