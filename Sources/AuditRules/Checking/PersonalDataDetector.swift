@@ -37,18 +37,15 @@ public enum PersonalDataDetector {
     private static let cleanOfAllButHostNamesTopic = StringVerdictMemo.Topic()
 
     private static func matches(in bytes: Bytes, checkHostNames: Bool) -> [Match] {
-        // One pass tells which detectors can match at all; most strings need none of them.
-        var hasAt = false, hasDot = false, hasColon = false, hasSlash = false, hasDigit = false
-        for byte in bytes {
-            switch byte {
-            case 0x40: hasAt = true
-            case 0x2E: hasDot = true
-            case 0x3A: hasColon = true
-            case 0x2F, 0x5C: hasSlash = true
-            case 0x30...0x39: hasDigit = true
-            default: break
-            }
+        // One pass tells which detectors can match at all; most strings need none of them. A table gives
+        // each byte's class bits, or-ed together: no branch per byte.
+        var classes: UInt8 = 0
+        byteClasses.withUnsafeBufferPointer { table in
+            for byte in bytes { classes |= table[Int(byte)] }
         }
+        let hasAt = classes & ByteClass.at != 0, hasDot = classes & ByteClass.dot != 0
+        let hasColon = classes & ByteClass.colon != 0, hasSlash = classes & ByteClass.slash != 0
+        let hasDigit = classes & ByteClass.digit != 0
         guard hasAt || hasDot || hasColon || hasSlash else { return [] }
         // The strings that get this far (versions, component names) come back message after message, and
         // nearly all are clean: the thread remembers them.
@@ -70,6 +67,26 @@ public enum PersonalDataDetector {
     }
 
     // MARK: Character classes
+
+    private enum ByteClass {
+        static let at: UInt8 = 1
+        static let dot: UInt8 = 2
+        static let colon: UInt8 = 4
+        static let slash: UInt8 = 8
+        static let digit: UInt8 = 16
+    }
+
+    /// The prefilter's class bits of every byte value.
+    private static let byteClasses: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case 0x40: ByteClass.at
+        case 0x2E: ByteClass.dot
+        case 0x3A: ByteClass.colon
+        case 0x2F, 0x5C: ByteClass.slash
+        case 0x30...0x39: ByteClass.digit
+        default: 0
+        }
+    }
 
     static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
     static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }

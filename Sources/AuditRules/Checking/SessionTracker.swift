@@ -71,15 +71,15 @@ final class SessionTracker {
                         level: facts.level))
             }
         case .end:
+            // Fields are read in place: copying the whole session would retain and release each of them.
             let index = index(of: facts.key)
-            let session = index.map { opened[$0] }
             let level: Int?
-            if case .fixed(let fixed) = configuration.level { level = fixed } else { level = session?.level }
+            if case .fixed(let fixed) = configuration.level { level = fixed } else { level = index.flatMap { opened[$0].level } }
             message.level = level
             for i in verdict.findings.indices where verdict.findings[i].level == nil {
                 verdict.findings[i].level = level
             }
-            if session == nil {
+            if index == nil {
                 findings.append(
                     finding(
                         EndWithoutStartRule.descriptor, .root,
@@ -93,8 +93,8 @@ final class SessionTracker {
                         EndMessageBelow3Rule.descriptor, .root,
                         EndMessageBelow3Rule.message(level: level, from: origin), level: level))
             }
-            if let session {
-                if let start = session.startTime, let end = facts.endTime, let duration = facts.duration,
+            if let index {
+                if let start = opened[index].startTime, let end = facts.endTime, let duration = facts.duration,
                     abs(duration - (end - start)) > ExecutionTimeMismatchRule.toleranceSeconds
                 {
                     findings.append(
@@ -103,15 +103,16 @@ final class SessionTracker {
                             "execution_time is \(Self.format(duration)) s but end - start is \(Self.format(end - start)) s",
                             level: level))
                 }
-                if let before = session.configuration, let after = facts.configuration, before != after,
+                if let before = opened[index].configuration, let after = facts.configuration, before != after,
                     let drift = Self.drift(before.components, after.components)
                 {
+                    let names = opened[index].userCodeNames + facts.userCodeNames
                     findings.append(
                         finding(
                             ConfigDriftRule.descriptor, facts.plan.pointer(of: .componentList) ?? .root, drift,
-                            level: level, sensitive: Array(Set(session.userCodeNames + facts.userCodeNames)).sorted()))
+                            level: level, sensitive: Array(Set(names)).sorted()))
                 }
-                opened[index!].ended = true
+                opened[index].ended = true
             }
         case .unknown:
             break
@@ -123,7 +124,7 @@ final class SessionTracker {
 
     /// Sessions still waiting for an end that level 3 promises.
     func finish() -> [Finding] {
-        let findings = opened[openedHead...].compactMap(openSessionFinding)
+        let findings = (openedHead..<opened.count).compactMap(openSessionFinding(at:))
         opened.removeAll()
         numbers.removeAll()
         openedHead = 0
@@ -148,9 +149,8 @@ final class SessionTracker {
                 userCodeNames: facts.userCodeNames,
                 expectsEnd: facts.level.map(facts.plan.endLevels.contains) ?? false, key: facts.key))
         if opened.count - openedHead > configuration.sessionCapacity {
-            let oldest = opened[openedHead]
-            pendingEvictions.append(contentsOf: openSessionFinding(oldest).map { [$0] } ?? [])
-            numbers[oldest.key] = nil
+            if let finding = openSessionFinding(at: openedHead) { pendingEvictions.append(finding) }
+            numbers[opened[openedHead].key] = nil
             // The forgotten session's configuration goes now; its slot goes with the next compaction.
             opened[openedHead].configuration = nil
             opened[openedHead].userCodeNames = []
@@ -172,12 +172,13 @@ final class SessionTracker {
         return pendingEvictions
     }
 
-    private func openSessionFinding(_ session: Session) -> Finding? {
-        guard !session.ended, session.expectsEnd, let level = session.level else { return nil }
+    /// The finding for the session at `index` of `opened` when it still waits for its end.
+    private func openSessionFinding(at index: Int) -> Finding? {
+        guard !opened[index].ended, opened[index].expectsEnd, let level = opened[index].level else { return nil }
         let rule = StartWithoutEndRule.descriptor
         return Finding(
-            rule: rule.id, severity: rule.defaultSeverity, source: session.source, locator: session.locator,
-            level: level, correlator: session.correlator,
+            rule: rule.id, severity: rule.defaultSeverity, source: opened[index].source,
+            locator: opened[index].locator, level: level, correlator: opened[index].correlator,
             message: "no end message arrived for this level-\(level) run (level 3 sends one when the workflow ends)")
     }
 
