@@ -35,6 +35,9 @@ public struct MessageContext: Sendable {
     let plan: MessagePlan
     /// The values at the plan's role places, in the same order.
     private let roleValues: [JSONValue]
+    /// The component names outside the allowed namespaces, with their places: the user's own code, which
+    /// one rule reports and the session step masks (worked out once for both).
+    public let userCodeComponents: [(pointer: JSONPointer, name: String)]
 
     init(
         source: String, locator: Locator, framing: Framing, message: JSONValue, object: JSONObject, plan: MessagePlan,
@@ -55,6 +58,12 @@ public struct MessageContext: Sendable {
         self.schemaViolations = schemaViolations
         self.configuration = configuration
         self.roleValues = roleValues
+        var userCode: [(pointer: JSONPointer, name: String)] = []
+        for index in plan.roleRanges[FieldRole.componentName.ordinal] {
+            guard case .string(let name) = roleValues[index], !configuration.isAllowedComponent(name) else { continue }
+            userCode.append((plan.rolePlaces[index].pointer, name))
+        }
+        userCodeComponents = userCode
     }
 
     public var kind: MessageKind { plan.kind }

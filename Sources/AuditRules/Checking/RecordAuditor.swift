@@ -207,9 +207,7 @@ public struct RecordAuditor: Sendable {
                 configuration: keepsConfiguration
                     ? Self.configurationComponents(context).map(SessionConfiguration.init) : nil,
                 plan: plan,
-                userCodeNames: keepsConfiguration
-                    ? context.values(withRole: .componentName).compactMap(\.value.stringValue)
-                        .filter { !configuration.isAllowedComponent($0) } : [])
+                userCodeNames: keepsConfiguration ? context.userCodeComponents.map(\.name) : [])
         }
         return RecordVerdict(message: message, findings: findings, session: facts)
     }

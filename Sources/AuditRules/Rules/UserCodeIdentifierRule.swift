@@ -14,8 +14,7 @@ public struct UserCodeIdentifierRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        for (pointer, value) in context.values(withRole: .componentName) {
-            guard let name = value.stringValue, !context.configuration.isAllowedComponent(name) else { continue }
+        for (pointer, name) in context.userCodeComponents {
             findings.append(context.finding(
                 Self.descriptor, at: pointer,
                 "component '\(name)' names code outside Parsl: it discloses the user's module and class names",
