@@ -25,16 +25,16 @@ extension JSONValue {
     /// configurations are serialized for every message that keeps one).
     public func write(to out: inout [UInt8], _ options: SerializationOptions = .init()) {
         switch self {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .null: Self.append("null", to: &out)
+        case .bool(let b): Self.append(b ? "true" : "false", to: &out)
+        case .integer(let i): Self.writeInteger(i, to: &out)
         case .real(let d): out.append(contentsOf: Self.format(d).utf8)
         case .string(let s): Self.writeString(s, to: &out, asciiOnly: options.asciiOnly)
         case .array(let a):
             out.append(UInt8(ascii: "["))
-            for (i, element) in a.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                element.write(to: &out, options)
+            for index in a.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                a[index].write(to: &out, options)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let o):
@@ -56,6 +56,28 @@ extension JSONValue {
                 for i in o.keys.indices { member(i) }
             }
             out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Appends a literal's bytes at once (appending a `String`'s UTF-8 view goes byte by byte).
+    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// Appends an integer's decimal digits, without making a `String` of them.
+    private static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        // The magnitude as unsigned, so that Int64.min has one too.
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for the 20 digits of 2^64
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var position = buffer.count
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[position...]))
         }
     }
 

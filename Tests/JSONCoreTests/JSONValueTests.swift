@@ -3,6 +3,13 @@ import Testing
 
 @Suite("Values: equality, pointers, serialization")
 struct JSONValueTests {
+    @Test func integersAreWrittenExactly() {
+        for value: Int64 in [0, 7, -7, 10, -10, 1_795_555_185, .max, .min, .max - 1, .min + 1] {
+            #expect(JSONValue.integer(value).serialized() == String(value))
+        }
+        #expect(JSONValue.array([.null, .bool(true), .bool(false), .integer(-3)]).serialized() == "[null,true,false,-3]")
+    }
+
     @Test func numbersCompareByValueAsJSONSchemaDoes() {
         #expect(JSONValue.integer(1) == .real(1.0))
         #expect(JSONValue.real(-0.0) == .integer(0))
