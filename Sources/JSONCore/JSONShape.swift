@@ -84,7 +84,6 @@ public struct JSONShape: Hashable, Sendable {
             if bytes.count > limit { overflow() }
         }
 
-
         private mutating func overflow() {
             overflowed = true
             bytes = []

@@ -44,8 +44,8 @@ enum TextPlace: Sendable {
     /// An object key holding personal data: keys are part of the structure, so this is found once per plan.
     case key(JSONPointer, [PersonalDataDetector.Match])
     /// A string value, scanned in every message: the n-th `value` place is the n-th string of the message
-    /// in depth-first order (members and
-    /// elements in their order). A component name is dotted code, never a host name.
+    /// in depth-first order (members and elements in their order). A component name is dotted code, never a
+    /// host name.
     case value(pointer: JSONPointer, isComponentName: Bool)
 }
 

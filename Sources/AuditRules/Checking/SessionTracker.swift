@@ -74,7 +74,11 @@ final class SessionTracker {
             // Fields are read in place: copying the whole session would retain and release each of them.
             let index = index(of: facts.key)
             let level: Int?
-            if case .fixed(let fixed) = configuration.level { level = fixed } else { level = index.flatMap { opened[$0].level } }
+            if case .fixed(let fixed) = configuration.level {
+                level = fixed
+            } else {
+                level = index.flatMap { opened[$0].level }
+            }
             message.level = level
             for i in verdict.findings.indices where verdict.findings[i].level == nil {
                 verdict.findings[i].level = level

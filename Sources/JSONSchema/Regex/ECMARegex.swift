@@ -22,7 +22,6 @@ final class ECMARegex: @unchecked Sendable {
     /// This pattern's verdicts in the per-thread `StringVerdictMemo`.
     private let memoTopic = StringVerdictMemo.Topic()
 
-
     /// Compiles `pattern`; throws ``RegexCompileError`` with PCRE2's message and offset when it is not valid.
     init(_ pattern: String, matchLimit: UInt32 = CompileOptions.defaultRegexMatchLimit) throws(RegexCompileError) {
         source = pattern
