@@ -66,13 +66,7 @@ public struct RecordAuditor: Sendable {
         case .datagram(let bytes):
             var early: [Finding] = []
             if bytes.count > OversizeRule.limit {
-                let rule = OversizeRule.descriptor
-                early.append(
-                    Finding(
-                        rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator,
-                        message:
-                            "payload of \(bytes.count) bytes exceeds \(OversizeRule.limit): it is fragmented on a 1500-byte IPv4 path"
-                    ))
+                early.append(OversizeRule.finding(size: bytes.count, logged: false, source: source, locator: locator))
             }
             switch bytes.first {
             case UInt8(ascii: "1"):
@@ -93,13 +87,7 @@ public struct RecordAuditor: Sendable {
                 var early: [Finding] = []
                 let size = OversizeRule.wireSize(of: value)
                 if size > OversizeRule.limit {
-                    let rule = OversizeRule.descriptor
-                    early.append(
-                        Finding(
-                            rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator,
-                            message:
-                                "this message would be a \(size)-byte payload, over \(OversizeRule.limit): it is fragmented on a 1500-byte IPv4 path"
-                        ))
+                    early.append(OversizeRule.finding(size: size, logged: true, source: source, locator: locator))
                 }
                 return analyze(value, framing: .logged, source: source, locator: locator, early: early)
             case .failure(let error):

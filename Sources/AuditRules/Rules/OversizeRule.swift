@@ -12,6 +12,16 @@ public struct OversizeRule: AuditRule {
     /// 1500-byte MTU minus 20 bytes of IPv4 header and 8 of UDP header.
     public static let limit = 1472
 
+    /// The finding for a payload of `size` bytes (`logged`: the size the logged message would have sent).
+    static func finding(size: Int, logged: Bool, source: String, locator: Locator) -> Finding {
+        let text =
+            logged
+            ? "this message would be a \(size)-byte payload, over \(limit): it is fragmented on a 1500-byte IPv4 path"
+            : "payload of \(size) bytes exceeds \(limit): it is fragmented on a 1500-byte IPv4 path"
+        return Finding(
+            rule: descriptor.id, severity: descriptor.defaultSeverity, source: source, locator: locator, message: text)
+    }
+
     /// The size Parsl's payload would have for a message: the protocol byte and `json.dumps` with its default
     /// separators (`", "`, `": "`) and `ensure_ascii`.
     static func wireSize(of value: JSONValue) -> Int { 1 + dumpsLength(value) }
