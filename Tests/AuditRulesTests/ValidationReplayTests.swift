@@ -1,6 +1,7 @@
 import Foundation
 import JSONCore
 import Testing
+import TestSupport
 
 @testable import AuditRules
 
@@ -9,18 +10,6 @@ import Testing
 /// the replayed verdict must always be the full validation's.
 @Suite("Validation replay on the Parsl schemas")
 struct ValidationReplayTests {
-    private struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ choices: [T]) -> T { choices[Int(next() % UInt64(choices.count))] }
-    }
-
     /// Every payload the real releases sent (`Fixtures/real/*/*.wire`), and the generated ones.
     private static func realMessages() throws -> [JSONValue] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -41,7 +30,7 @@ struct ValidationReplayTests {
     }
 
     /// The same structure (types, keys, lengths) with other values, some of them wrong.
-    private static func mutate(_ value: JSONValue, _ generator: inout Generator) -> JSONValue {
+    private static func mutate(_ value: JSONValue, _ generator: inout SplitMix64) -> JSONValue {
         let keep = generator.next() % 3 == 0
         switch value {
         case .string(let text):
@@ -75,7 +64,7 @@ struct ValidationReplayTests {
         let messages = try Self.realMessages()
         #expect(messages.count > 20)
         var memos: [JSONShape: StructureMemo] = [:]
-        var generator = Generator(state: 20_261_126)
+        var generator = SplitMix64(seed: 20_261_126)
         var replayed = 0
         var invalid = 0
         for round in 0..<24 {

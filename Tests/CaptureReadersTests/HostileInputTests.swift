@@ -1,17 +1,6 @@
 import CaptureReaders
 import Testing
-
-/// A small deterministic generator (SplitMix64), so a failure names a seed that reproduces it.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 @Suite("hostile input")
 struct HostileInputTests {
@@ -21,7 +10,7 @@ struct HostileInputTests {
     func corrupted(_ name: String) throws {
         let original = CommittedCaptures.fileBytes(name)
         try #require(!original.isEmpty)
-        var generator = SplitMix64(state: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         for round in 0..<150 {
             var bytes = original
             for _ in 0..<(1 + round % 20) {

@@ -1,6 +1,7 @@
 import Foundation
 @testable import JSONCore
 import Testing
+import TestSupport
 
 /// The fast reader must accept exactly what jansson accepts, with identical values (integers apart from
 /// reals, key order, every code point), and hand everything else to jansson.
@@ -114,18 +115,5 @@ struct FastReaderDifferentialTests {
             }
         }
         #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
-    }
-}
-
-/// A small deterministic generator, so a failure reproduces.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
