@@ -254,7 +254,9 @@ struct FastJSONReader {
                     } else if (0xDC00...0xDFFF).contains(scalar) {
                         throw GiveUp()
                     }
-                    Self.appendUTF8(scalar, to: &out)
+                    // Surrogates are paired or rejected above, so the value is a scalar.
+                    guard let scalar = Unicode.Scalar(scalar) else { throw GiveUp() }
+                    UTF8.encode(scalar) { out.append($0) }
                 default: throw GiveUp()
                 }
             default:
@@ -271,24 +273,6 @@ struct FastJSONReader {
         guard i + 4 <= bytes.count, let value = HexDigits.value(of: bytes[i..<(i + 4)]) else { throw GiveUp() }
         i += 4
         return value
-    }
-
-    private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80: out.append(UInt8(scalar))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | scalar >> 6))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | scalar >> 12))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        default:
-            out.append(UInt8(0xF0 | scalar >> 18))
-            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        }
     }
 
     /// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF), as jansson requires.
