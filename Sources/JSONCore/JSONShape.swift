@@ -42,7 +42,7 @@ public struct JSONShape: Hashable, Sendable {
 
     init(encoded bytes: [UInt8]) {
         self.bytes = bytes
-        digest = bytes.withUnsafeBytes(Self.digest)
+        digest = bytes.withUnsafeBytes { ByteDigest.of($0, seed: 0x9E37_79B9_7F4A_7C15) }
     }
 
     /// The shape of `value`, or `nil` when its encoding would be longer than `limit` bytes.
@@ -121,24 +121,5 @@ public struct JSONShape: Hashable, Sendable {
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(digest)
-    }
-
-    /// A 64-bit multiply-and-rotate digest over 8-byte words. Not keyed: a cache of shapes must be bounded,
-    /// so that colliding shapes (hostile input) cost lookups, never memory.
-    private static func digest(_ raw: UnsafeRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
-        var offset = 0
-        while offset < raw.count {
-            var word: UInt64 = 0
-            if offset + 8 <= raw.count {
-                word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            } else {
-                for index in offset..<raw.count { word |= UInt64(raw[index]) << (8 * UInt64(index - offset)) }
-            }
-            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            hash = (hash << 31) | (hash >> 33)
-            offset += 8
-        }
-        return hash ^ (hash >> 29)
     }
 }

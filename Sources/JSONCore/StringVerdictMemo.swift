@@ -90,26 +90,9 @@ public final class StringVerdictMemo {
         slots[index] = Slot(topic: topic.number, digest: digest, length: string.count, verdict: verdict)
     }
 
-    /// A 64-bit multiply-and-rotate digest of `string` under `topic`, over 8-byte words (the last one
-    /// zero-padded).
+    /// The digest of `string` under `topic`: each topic hashes its strings apart.
     @inline(__always)
     private static func digest(_ string: UnsafeBufferPointer<UInt8>, topic: UInt64) -> UInt64 {
-        var hash: UInt64 = (0x9E37_79B9_7F4A_7C15 &* (topic | 1)) ^ UInt64(string.count)
-        guard let base = string.baseAddress else { return hash }
-        let raw = UnsafeRawPointer(base)
-        var offset = 0
-        while offset < string.count {
-            var word: UInt64 = 0
-            let take = min(8, string.count - offset)
-            if take == 8 {
-                word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            } else {
-                withUnsafeMutableBytes(of: &word) { $0.baseAddress!.copyMemory(from: raw + offset, byteCount: take) }
-            }
-            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            hash = (hash << 31) | (hash >> 33)
-            offset += 8
-        }
-        return hash ^ (hash >> 29)
+        ByteDigest.of(UnsafeRawBufferPointer(string), seed: 0x9E37_79B9_7F4A_7C15 &* (topic | 1))
     }
 }
