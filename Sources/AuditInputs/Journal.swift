@@ -281,20 +281,12 @@ public final class JournalWriter {
         guard descriptor >= 0 else {
             throw JournalError(code: .writeFailed, path: path, message: "cannot write \(what): the journal is closed")
         }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in
-                write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-            }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                let reason = written < 0 ? errnoText() : "no progress"
-                throw JournalError(
-                    code: .writeFailed, path: path,
-                    message: "writing \(what) failed after \(offset) of \(bytes.count) bytes: \(reason)")
-            }
-            offset += written
-            committedBytes += written
+        let (written, failure) = bytes.withUnsafeBytes { DescriptorWriting.writeAll($0, to: descriptor) }
+        committedBytes += written
+        if let failure {
+            throw JournalError(
+                code: .writeFailed, path: path,
+                message: "writing \(what) failed after \(written) of \(bytes.count) bytes: \(failure)")
         }
     }
 }

@@ -209,18 +209,8 @@ public final class SpoolStore: @unchecked Sendable {
     /// Moves the memory part to the file, when there is a file.
     public func flush() {
         guard descriptor >= 0, !memory.isEmpty else { return }
-        var written = 0
-        let failure: String? = memory.withUnsafeBytes { bytes in
-            while written < bytes.count {
-                let result = pwrite(
-                    descriptor, bytes.baseAddress! + written, bytes.count - written, off_t(fileLength + written))
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
-                }
-                written += result
-            }
-            return nil
+        let (written, failure) = memory.withUnsafeBytes { bytes in
+            DescriptorWriting.writeAll(bytes, to: descriptor, at: fileLength)
         }
         if let failure {
             // What reached the file in part is ignored: its bytes stay in memory and are read from there.

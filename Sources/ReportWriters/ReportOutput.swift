@@ -55,21 +55,7 @@ struct ReportOutput {
         guard let descriptor else { return }
         defer { bytes.removeAll(keepingCapacity: true) }
         guard failure == nil else { return }
-        failure = bytes.withUnsafeBufferPointer { Self.writeAll($0, to: descriptor) }
-    }
-
-    /// Writes every byte to a descriptor; the system's reason on failure.
-    static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> String? {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return String(cString: strerror(errno))
-            }
-            offset += written
-        }
-        return nil
+        failure = bytes.withUnsafeBytes { DescriptorWriting.writeAll($0, to: descriptor).failure }
     }
 }
 
