@@ -48,7 +48,8 @@ let package = Package(
         .target(name: "CaptureReaders", dependencies: ["CPcap"]),
         .target(name: "AuditModel", dependencies: ["JSONCore"]),
         .target(name: "AuditInputs", dependencies: ["JSONCore", "AuditModel", "CaptureReaders"]),
-        .target(name: "AuditRules", dependencies: ["JSONCore", "JSONSchema", "AuditModel", "AuditInputs"]),
+        .target(
+            name: "AuditRules", dependencies: ["JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "CaptureReaders"]),
         .target(name: "ReportWriters", dependencies: ["JSONCore", "AuditModel"]),
         .target(
             name: "Collector",
@@ -78,7 +79,7 @@ let package = Package(
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"]),
         .testTarget(name: "CaptureReadersTests", dependencies: ["CaptureReaders", "TestSupport"]),
         .testTarget(name: "AuditInputsTests", dependencies: ["AuditInputs", "TestSupport"]),
-        .testTarget(name: "AuditRulesTests", dependencies: ["AuditRules", "AuditInputs", "TestSupport"]),
+        .testTarget(name: "AuditRulesTests", dependencies: ["AuditRules", "AuditInputs", "AuditModel", "TestSupport"]),
         .testTarget(
             name: "ReportWritersTests", dependencies: ["ReportWriters", "AuditRules", "JSONSchema", "TestSupport"],
             exclude: ["Snapshots"]),  // read by path, re-recorded with USAGE_AUDIT_RECORD=1

@@ -35,40 +35,15 @@ public final class CaptureRecordReader: RecordReader {
         case .datagram(let datagram):
             return InputRecord(locator: .packet(datagram.frame), payload: .datagram(datagram.payload))
         case .truncated(let cut):
-            return InputRecord(
-                locator: .packet(cut.frame),
-                payload: .problem(
-                    rule: "capture.truncated",
-                    message: cut.capturedLength < cut.originalLength
-                        ? "the capture kept \(cut.capturedLength) of the frame's \(cut.originalLength) bytes (snap length): its message cannot be checked"
-                        : "the frame is shorter than its IP and UDP headers say (\(cut.capturedLength) bytes): its message cannot be checked",
-                    isMessage: true))
+            return InputRecord(locator: .packet(cut.frame), payload: .problem(.datagramTruncated(cut)))
         case .fragmentMissing(let loss):
-            let received = "\(loss.fragmentsReceived) fragment(s), \(loss.bytesReceived) bytes"
-            let port = loss.destinationPort == nil ? " (its first fragment, with the UDP port, is among the missing)" : ""
-            let expected = loss.expectedLength.map { " of \($0)" } ?? ""
-            return InputRecord(
-                locator: .packet(loss.frame),
-                payload: .problem(
-                    rule: "capture.fragment-missing",
-                    message: "an IP datagram (id \(loss.identification)) could not be reassembled: only \(received)\(expected) arrived, frames \(loss.frame)-\(loss.lastFrame) (\(loss.reason))\(port)",
-                    isMessage: true))
+            return InputRecord(locator: .packet(loss.frame), payload: .problem(.fragmentsMissing(loss)))
         case .unsupportedLinkType(let link):
-            return InputRecord(
-                locator: .packet(link.frame),
-                payload: .problem(
-                    rule: "capture.unsupported-link-type",
-                    message: "interface \(link.interface) has link type \(link.linkType)\(link.name.map { " (\($0))" } ?? ""), which usage-audit does not decode: its frames were not audited",
-                    isMessage: false))
+            return InputRecord(locator: .packet(link.frame), payload: .problem(.unsupportedLinkType(link)))
         case .damaged(let damage):
             let place = damage.offset.map { " at byte \($0)" } ?? ""
             readError = "damaged at frame \(damage.frame)\(place): \(damage.reason)"
-            return InputRecord(
-                locator: .packet(damage.frame),
-                payload: .problem(
-                    rule: "capture.damaged",
-                    message: "the capture is damaged at frame \(damage.frame)\(place) (\(damage.reason)): frames before it were audited, none after",
-                    isMessage: false))
+            return InputRecord(locator: .packet(damage.frame), payload: .problem(.captureDamaged(damage)))
         }
     }
 }

@@ -21,9 +21,9 @@ public struct InputRecord: Sendable {
         case json([UInt8])
         /// A message from `parsl.log`, decoded from its Python dict repr (or why it could not be).
         case logged(kind: MessageKind, value: Result<JSONValue, PythonLiteralError>)
-        /// Something that looks like a message but cannot be read as one; it becomes a finding of `rule`
-        /// (e.g. `capture.truncated`) and counts as an unparsed message when `isMessage`.
-        case problem(rule: String, message: String, isMessage: Bool)
+        /// Something wrong with the input: a message that cannot be read as one (counted as an unparsed
+        /// message when `problem.isMessage`), or damage to the input as a whole. The rules layer reports it.
+        case problem(InputProblem)
     }
 
     public init(locator: Locator, payload: Payload) {

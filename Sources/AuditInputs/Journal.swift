@@ -335,22 +335,17 @@ public final class JournalReader: RecordReader {
         /// A torn or damaged stretch, or records missing from the sequence.
         case problem(locator: Locator, message: String)
 
-        /// What the checker takes: the datagram, or a `journal.torn-record` problem that counts as an unparsed
+        /// What the checker takes: the datagram, or a damaged-journal problem that counts as an unparsed
         /// message.
         public var record: InputRecord {
             switch self {
             case .entry(let entry):
                 InputRecord(locator: .record(entry.sequence), payload: .datagram(entry.payload))
             case .problem(let locator, let message):
-                InputRecord(
-                    locator: locator,
-                    payload: .problem(rule: JournalReader.tornRecordRule, message: message, isMessage: true))
+                InputRecord(locator: locator, payload: .problem(.journalDamaged(description: message)))
             }
         }
     }
-
-    /// The rule id of torn, damaged or missing records.
-    public static let tornRecordRule = "journal.torn-record"
 
     private let input: any JournalByteInput
     private var headerRead = false

@@ -29,10 +29,7 @@ public final class LineRecordReader: RecordReader {
                 guard Self.mayHoldMessage(line, kind: kind) else { continue }
                 return InputRecord(
                     locator: .line(lineNumber),
-                    payload: .problem(
-                        rule: "protocol.oversize",
-                        message: "line longer than \(Self.maxLineBytes) bytes: not read as a message",
-                        isMessage: true))
+                    payload: .problem(.recordTooLong(limit: Self.maxLineBytes)))
             }
             if let payload = interpret(line) { return InputRecord(locator: .line(lineNumber), payload: payload) }
         }

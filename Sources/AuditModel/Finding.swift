@@ -22,7 +22,20 @@ public struct Finding: Sendable, Hashable {
     /// `--redact` masks in every report.
     public var sensitiveValues: [String]
 
+    /// A finding of `rule` at its default severity. The only public way to make one: a finding's rule is
+    /// always a rule of the catalogue, never a string typed at the place that reports it.
     public init(
+        _ rule: RuleDescriptor, source: String, locator: Locator?, pointer: JSONPointer = .root, level: Int? = nil,
+        correlator: String? = nil, message: String, sensitiveValues: [String] = []
+    ) {
+        self.init(
+            rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator, pointer: pointer,
+            level: level, correlator: correlator, message: message, sensitiveValues: sensitiveValues)
+    }
+
+    /// A finding as read back from a spool or an earlier report, or made by a test double: its rule id is
+    /// taken as it is.
+    package init(
         rule: String, severity: Severity, source: String, locator: Locator?, pointer: JSONPointer = .root,
         level: Int? = nil, correlator: String? = nil, message: String, sensitiveValues: [String] = []
     ) {

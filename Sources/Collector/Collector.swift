@@ -1,5 +1,6 @@
 import AuditInputs
 import AuditModel
+import AuditRules
 import NIOCore
 import NIOPosix
 
@@ -206,10 +207,12 @@ public struct CollectorOutcome: Sendable {
         var findings = checked.findings
         if let drops = receiver.drops, drops > 0 {
             findings.append(
-                CollectorRules.droppedFinding(count: drops, source: source, receiveBufferBytes: receiveBufferBytes))
+                InputProblem.datagramsDropped(count: drops, receiveBufferBytes: receiveBufferBytes)
+                    .finding(source: source))
         }
+        // The checker's catalogue holds the drop rule; a test double's may not.
         var rules = checked.rules
-        for rule in CollectorRules.all where !rules.contains(where: { $0.id == rule.id }) { rules.append(rule) }
+        if !rules.contains(CollectorDroppedRule.descriptor) { rules.append(CollectorDroppedRule.descriptor) }
         let readError = receiver.journalError ?? checked.readError
         report = AuditReport(
             inputs: [
@@ -235,4 +238,11 @@ public struct CollectorOutcome: Sendable {
             "stopped by \(stopReason): \(datagrams) datagrams journaled (\(journalBytes) bytes), \(drops)\(ignored); "
             + "findings: \(counts)"
     }
+}
+
+/// `512 KiB`, `8 MiB`: sizes for people.
+private func byteCount(_ bytes: Int) -> String {
+    if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+    if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+    return "\(bytes) bytes"
 }

@@ -71,11 +71,11 @@ struct InputReadingTests {
         let long = "1{\"x\": \"" + String(repeating: "a", count: 2 << 20) + "\"}\n1{}\n"
         let (_, found) = try records(long, kind: .wire)
         #expect(found.count == 2)
-        guard case .problem(let rule, _, true) = found[0].payload else {
+        guard case .problem(.recordTooLong(let limit)) = found[0].payload else {
             Issue.record("overlong line not reported: \(found[0].payload)")
             return
         }
-        #expect(rule == "protocol.oversize")
+        #expect(limit == LineRecordReader.maxLineBytes)
         #expect(found[1].locator == .line(2))
     }
 

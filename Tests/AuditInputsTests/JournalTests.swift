@@ -137,12 +137,11 @@ import Testing
         var records: [InputRecord] = []
         while let record = reader.next() { records.append(record) }
         #expect(records.count == 2)
-        guard case .problem(let rule, _, let isMessage) = records.last?.payload else {
-            Issue.record("no problem record: \(records)")
+        guard case .problem(let problem) = records.last?.payload, case .journalDamaged = problem else {
+            Issue.record("no damaged-journal problem: \(records)")
             return
         }
-        #expect(rule == "journal.torn-record")
-        #expect(isMessage)
+        #expect(problem.isMessage)
         #expect(records.last?.locator == .record(2))
     }
 

@@ -26,7 +26,7 @@ struct SessionConfigurationTests {
         let whole = SessionConfiguration(try components(#"[{"c": "x.Y", "n": 1}]"#))
         let real = SessionConfiguration(try components(#"[{"c": "x.Y", "n": 1.0}]"#))
         #expect(whole == real)
-        #expect(SessionTracker.drift(whole.components, real.components) == nil)
+        #expect(ConfigDriftRule.drift(whole.components, real.components) == nil)
     }
 
     @Test func aDifferentComponentIsADrift() throws {
@@ -34,7 +34,7 @@ struct SessionConfigurationTests {
         let end = SessionConfiguration(try components(#"["parsl.a.A", "parsl.c.C"]"#))
         #expect(start != end)
         #expect(
-            SessionTracker.drift(start.components, end.components)?.contains(
+            ConfigDriftRule.drift(start.components, end.components)?.contains(
                 "only at start: parsl.b.B; only at end: parsl.c.C") == true)
     }
 

@@ -27,12 +27,17 @@ final class MarkerChecker: LiveRecordChecker {
                 rule: "test.marker", severity: .error, source: source, locator: record.locator,
                 message: "names acme_genomics", sensitiveValues: ["acme_genomics"])
             return (message, [finding])
-        case .problem(let rule, let text, let isMessage):
+        case .problem(let problem):
             let message =
-                isMessage ? AuditedMessage(source: source, locator: record.locator, kind: .unknown, parsed: false) : nil
+                problem.isMessage
+                ? AuditedMessage(source: source, locator: record.locator, kind: .unknown, parsed: false) : nil
             return (
                 message,
-                [Finding(rule: rule, severity: .warning, source: source, locator: record.locator, message: text)]
+                [
+                    Finding(
+                        rule: "test.problem", severity: .warning, source: source, locator: record.locator,
+                        message: "\(problem)")
+                ]
             )
         default:
             return (nil, [])

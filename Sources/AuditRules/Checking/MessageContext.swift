@@ -78,8 +78,8 @@ public struct MessageContext: Sendable {
         _ rule: RuleDescriptor, at pointer: JSONPointer = .root, _ text: String, sensitive: [String] = []
     ) -> Finding {
         Finding(
-            rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator, pointer: pointer,
-            level: judgedLevel, correlator: correlator, message: text, sensitiveValues: sensitive)
+            rule, source: source, locator: locator, pointer: pointer, level: judgedLevel, correlator: correlator,
+            message: text, sensitiveValues: sensitive)
     }
 
     /// The fields carrying a role, with their values, each place once.

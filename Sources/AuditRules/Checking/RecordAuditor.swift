@@ -49,18 +49,16 @@ public struct RecordAuditor: Sendable {
     public func audit(_ record: InputRecord, source: String) -> RecordVerdict {
         let locator = record.locator
         func unparsed(_ rule: RuleDescriptor, _ text: String, extra: [Finding] = []) -> RecordVerdict {
-            let finding = Finding(
-                rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator, message: text)
+            let finding = Finding(rule, source: source, locator: locator, message: text)
             let message = AuditedMessage(
                 source: source, locator: locator, kind: .unknown, parsed: false, findings: extra.count + 1)
             return RecordVerdict(message: message, findings: extra + [finding], session: nil)
         }
         switch record.payload {
-        case .problem(let ruleID, let text, let isMessage):
-            let rule = RuleCatalogue.descriptor(ruleID)
-            if isMessage { return unparsed(rule, text) }
-            let finding = Finding(
-                rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator, message: text)
+        case .problem(let problem):
+            let (rule, text) = problem.report
+            if problem.isMessage { return unparsed(rule, text) }
+            let finding = Finding(rule, source: source, locator: locator, message: text)
             return RecordVerdict(message: nil, findings: [finding], session: nil)
 
         case .datagram(let bytes):
@@ -119,8 +117,7 @@ public struct RecordAuditor: Sendable {
             let shift = framing == .versioned ? 1 : 0
             let text = "\(error.message) at byte \(error.offset + shift) of the payload"
             let finding = Finding(
-                rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator, message: text,
-                sensitiveValues: error.key.map { [$0] } ?? [])
+                rule, source: source, locator: locator, message: text, sensitiveValues: error.key.map { [$0] } ?? [])
             let message = AuditedMessage(
                 source: source, locator: locator, kind: .unknown, parsed: false, findings: early.count + 1)
             return RecordVerdict(message: message, findings: early + [finding], session: nil)
@@ -134,8 +131,7 @@ public struct RecordAuditor: Sendable {
         guard case .object(let object) = value else {
             let rule = NotObjectRule.descriptor
             let finding = Finding(
-                rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator,
-                message: "the message is a JSON \(value.typeName), not an object")
+                rule, source: source, locator: locator, message: "the message is a JSON \(value.typeName), not an object")
             return RecordVerdict(
                 message: AuditedMessage(
                     source: source, locator: locator, kind: .unknown, parsed: false, findings: early.count + 1),

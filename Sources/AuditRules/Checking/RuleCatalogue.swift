@@ -1,32 +1,28 @@
 import AuditModel
 
-/// Every rule usage-audit knows, in the order reports list them.
+/// Every rule usage-audit knows: one list, in the order reports list them. A rule exists when its type is
+/// here; findings are made only from these descriptors (`Finding.init(_:source:...)`), and a test holds every
+/// rule file under `Rules/` to this list.
 public enum RuleCatalogue {
-    /// The rules that judge one message on its own, run in this order.
-    static let messageRules: [any MessageRule] = [
-        InvalidJSONRule(), SchemaViolationRule(), SentWhileDisabledRule(), LevelMismatchRule(), ConfigDisclosedRule(),
-        ExecutionDisclosedRule(), ForbiddenFieldRule(), UserCodeIdentifierRule(), PersonalDataRule(),
-        CorrelatorNotRandomRule(), TimestampPrecisionRule(), ProjectNameRule(),
+    static let rules: [any AuditRule.Type] = [
+        UnknownVersionRule.self, LegacyProtocolRule.self, InvalidJSONRule.self, InvalidUTF8Rule.self,
+        DuplicateKeyRule.self, NotObjectRule.self, OversizeRule.self, RecordTooLongRule.self,
+        CaptureTruncatedRule.self, FragmentMissingRule.self, CaptureDamagedRule.self, UnsupportedLinkTypeRule.self,
+        LogUnparseableRule.self, JournalTornRecordRule.self, SchemaViolationRule.self, SentWhileDisabledRule.self,
+        LevelMismatchRule.self, ConfigDisclosedRule.self, ExecutionDisclosedRule.self, EndMessageBelow3Rule.self,
+        ForbiddenFieldRule.self, UserCodeIdentifierRule.self, PersonalDataRule.self, CorrelatorNotRandomRule.self,
+        TimestampPrecisionRule.self, ProjectNameRule.self, EndWithoutStartRule.self, StartWithoutEndRule.self,
+        DuplicateSessionRule.self, ExecutionTimeMismatchRule.self, ConfigDriftRule.self, CollectorDroppedRule.self,
     ]
 
-    public static let all: [RuleDescriptor] = [
-        UnknownVersionRule.descriptor, LegacyProtocolRule.descriptor, InvalidJSONRule.descriptor,
-        InvalidUTF8Rule.descriptor, DuplicateKeyRule.descriptor, NotObjectRule.descriptor, OversizeRule.descriptor,
-        CaptureTruncatedRule.descriptor, FragmentMissingRule.descriptor, CaptureDamagedRule.descriptor,
-        UnsupportedLinkTypeRule.descriptor, LogUnparseableRule.descriptor, JournalTornRecordRule.descriptor,
-        SchemaViolationRule.descriptor, SentWhileDisabledRule.descriptor, LevelMismatchRule.descriptor, ConfigDisclosedRule.descriptor,
-        ExecutionDisclosedRule.descriptor, EndMessageBelow3Rule.descriptor, ForbiddenFieldRule.descriptor,
-        UserCodeIdentifierRule.descriptor, PersonalDataRule.descriptor, CorrelatorNotRandomRule.descriptor,
-        TimestampPrecisionRule.descriptor, ProjectNameRule.descriptor, EndWithoutStartRule.descriptor,
-        StartWithoutEndRule.descriptor, DuplicateSessionRule.descriptor, ExecutionTimeMismatchRule.descriptor,
-        ConfigDriftRule.descriptor, CollectorDroppedRule.descriptor,
-    ]
+    /// Every rule's descriptor, in catalogue order.
+    public static let all: [RuleDescriptor] = rules.map { $0.descriptor }
+
+    /// The rules that judge one message on its own, run in catalogue order.
+    static let messageRules: [any MessageRule] = rules.compactMap { ($0 as? any MessageRule.Type)?.init() }
 
     private static let byID: [String: RuleDescriptor] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
 
-    /// The rule with this id; readers may report problems under ids added after this build, which then
-    /// count as errors.
-    public static func descriptor(_ id: String) -> RuleDescriptor {
-        byID[id] ?? RuleDescriptor(id: id, defaultSeverity: .error, summary: id, help: "")
-    }
+    /// The rule with this id, or `nil` when there is none (an id read from a user's option or an old report).
+    public static func descriptor(_ id: String) -> RuleDescriptor? { byID[id] }
 }

@@ -56,9 +56,8 @@ final class SessionTracker {
             -> Finding
         {
             Finding(
-                rule: rule.id, severity: rule.defaultSeverity, source: message.source, locator: message.locator,
-                pointer: pointer, level: level, correlator: message.correlator, message: text,
-                sensitiveValues: sensitive)
+                rule, source: message.source, locator: message.locator, pointer: pointer, level: level,
+                correlator: message.correlator, message: text, sensitiveValues: sensitive)
         }
         switch facts.kind {
         case .start:
@@ -67,7 +66,7 @@ final class SessionTracker {
                 findings.append(
                     finding(
                         DuplicateSessionRule.descriptor, facts.plan.pointer(of: .correlator) ?? .root,
-                        "a start message with this correlator was already seen (\(earlier.source), \(earlier.locator))",
+                        DuplicateSessionRule.message(earlierSource: earlier.source, earlierLocator: earlier.locator),
                         level: facts.level))
             }
         case .end:
@@ -85,12 +84,9 @@ final class SessionTracker {
             }
             if index == nil {
                 findings.append(
-                    finding(
-                        EndWithoutStartRule.descriptor, .root,
-                        "the start message of this run was not seen before its end",
-                        level: level))
+                    finding(EndWithoutStartRule.descriptor, .root, EndWithoutStartRule.message, level: level))
             }
-            if let level, level > 0, !facts.plan.endLevels.contains(level) {
+            if let level, EndMessageBelow3Rule.applies(level: level, endLevels: facts.plan.endLevels) {
                 let origin = configuration.level == .auto ? "from its start message" : "from --level"
                 findings.append(
                     finding(
@@ -98,17 +94,16 @@ final class SessionTracker {
                         EndMessageBelow3Rule.message(level: level, from: origin), level: level))
             }
             if let index {
-                if let start = opened[index].startTime, let end = facts.endTime, let duration = facts.duration,
-                    abs(duration - (end - start)) > ExecutionTimeMismatchRule.toleranceSeconds
+                if let mismatch = ExecutionTimeMismatchRule.mismatch(
+                    startTime: opened[index].startTime, endTime: facts.endTime, duration: facts.duration)
                 {
                     findings.append(
                         finding(
                             ExecutionTimeMismatchRule.descriptor, facts.plan.pointer(of: .duration) ?? .root,
-                            "execution_time is \(Self.format(duration)) s but end - start is \(Self.format(end - start)) s",
-                            level: level))
+                            mismatch, level: level))
                 }
                 if let before = opened[index].configuration, let after = facts.configuration, before != after,
-                    let drift = Self.drift(before.components, after.components)
+                    let drift = ConfigDriftRule.drift(before.components, after.components)
                 {
                     let names = opened[index].userCodeNames + facts.userCodeNames
                     findings.append(
@@ -179,35 +174,9 @@ final class SessionTracker {
     /// The finding for the session at `index` of `opened` when it still waits for its end.
     private func openSessionFinding(at index: Int) -> Finding? {
         guard !opened[index].ended, opened[index].expectsEnd, let level = opened[index].level else { return nil }
-        let rule = StartWithoutEndRule.descriptor
         return Finding(
-            rule: rule.id, severity: rule.defaultSeverity, source: opened[index].source,
-            locator: opened[index].locator, level: level, correlator: opened[index].correlator,
-            message: "no end message arrived for this level-\(level) run (level 3 sends one when the workflow ends)")
-    }
-
-    /// A one-line description of how two component lists differ (as multisets), or `nil` when they agree.
-    static func drift(_ before: [JSONValue], _ after: [JSONValue]) -> String? {
-        // The usual case, the same list in the same order, needs no counting.
-        if before == after { return nil }
-        var counts: [JSONValue: Int] = [:]
-        for component in before { counts[component, default: 0] += 1 }
-        for component in after { counts[component, default: 0] -= 1 }
-        let onlyStart = counts.filter { $0.value > 0 }.keys.map { describe($0) }.sorted()
-        let onlyEnd = counts.filter { $0.value < 0 }.keys.map { describe($0) }.sorted()
-        guard !onlyStart.isEmpty || !onlyEnd.isEmpty else { return nil }
-        var parts: [String] = []
-        if !onlyStart.isEmpty { parts.append("only at start: \(onlyStart.joined(separator: ", "))") }
-        if !onlyEnd.isEmpty { parts.append("only at end: \(onlyEnd.joined(separator: ", "))") }
-        return "the end message's configuration differs from the start's (" + parts.joined(separator: "; ") + ")"
-    }
-
-    private static func describe(_ component: JSONValue) -> String {
-        component.stringValue ?? component.serialized()
-    }
-
-    static func format(_ seconds: Double) -> String {
-        seconds.rounded() == seconds && abs(seconds) < 1e15 ? String(Int64(seconds)) : String(seconds)
+            StartWithoutEndRule.descriptor, source: opened[index].source, locator: opened[index].locator,
+            level: level, correlator: opened[index].correlator, message: StartWithoutEndRule.message(level: level))
     }
 }
 

@@ -1,4 +1,5 @@
 import AuditModel
+import CaptureReaders
 
 /// `capture.damaged`: the capture file is corrupt or cut short; frames after the damage are not read.
 public struct CaptureDamagedRule: AuditRule {
@@ -7,4 +8,10 @@ public struct CaptureDamagedRule: AuditRule {
         summary: "the capture file is corrupt or cut short",
         help: "The frames before the damage were audited; those after it could not be read. The run exits with "
             + "status 2. Copy the capture again, or repair it (e.g. with pcapfix).")
+
+    static func message(_ damage: CaptureDamage) -> String {
+        let place = damage.offset.map { " at byte \($0)" } ?? ""
+        return "the capture is damaged at frame \(damage.frame)\(place) (\(damage.reason)): frames before it were "
+            + "audited, none after"
+    }
 }

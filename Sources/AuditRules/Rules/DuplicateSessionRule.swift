@@ -7,4 +7,8 @@ public struct DuplicateSessionRule: AuditRule {
         summary: "two start messages share a correlator",
         help: "Every run must draw a fresh random correlator. A repeated one means the client reuses identifiers "
             + "(which links runs of one user together) or the messages were replayed.")
+
+    static func message(earlierSource: String, earlierLocator: Locator) -> String {
+        "a start message with this correlator was already seen (\(earlierSource), \(earlierLocator))"
+    }
 }

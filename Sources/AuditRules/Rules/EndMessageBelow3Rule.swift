@@ -9,6 +9,12 @@ public struct EndMessageBelow3Rule: AuditRule {
         help: "Only level 3 sends a message when the workflow ends (it reports run time and app counts). An end "
             + "message from a level-1 or level-2 session discloses execution detail the user did not agree to send.")
 
+    /// Whether an end message breaks the rule: its session's level is known, tracking is on, and the
+    /// generation sends end messages only at `endLevels`.
+    static func applies(level: Int, endLevels: Set<Int>) -> Bool {
+        level > 0 && !endLevels.contains(level)
+    }
+
     static func message(level: Int, from origin: String) -> String {
         "an end message (with execution detail) was sent for a level-\(level) session (\(origin)): only level 3 sends one"
     }

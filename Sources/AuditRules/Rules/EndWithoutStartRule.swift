@@ -7,4 +7,6 @@ public struct EndWithoutStartRule: AuditRule {
         summary: "an end message whose start was not seen",
         help: "The start message of this run is not in the inputs (lost on the way, or captured before the capture "
             + "began), so the end message cannot be judged against its session's level.")
+
+    static let message = "the start message of this run was not seen before its end"
 }

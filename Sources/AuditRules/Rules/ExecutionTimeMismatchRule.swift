@@ -10,4 +10,16 @@ public struct ExecutionTimeMismatchRule: AuditRule {
 
     /// The tolerance: both times are whole seconds, truncated independently.
     static let toleranceSeconds = 1.0
+
+    /// The finding's text when the end message's `execution_time` disagrees with its end time minus the
+    /// start message's start time; `nil` when they agree or a time is missing.
+    static func mismatch(startTime: Double?, endTime: Double?, duration: Double?) -> String? {
+        guard let start = startTime, let end = endTime, let duration, abs(duration - (end - start)) > toleranceSeconds
+        else { return nil }
+        return "execution_time is \(format(duration)) s but end - start is \(format(end - start)) s"
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds.rounded() == seconds && abs(seconds) < 1e15 ? String(Int64(seconds)) : String(seconds)
+    }
 }

@@ -1,4 +1,5 @@
 import AuditModel
+import CaptureReaders
 
 /// `capture.fragment-missing`: an IP datagram whose fragments never all arrived.
 public struct FragmentMissingRule: AuditRule {
@@ -7,4 +8,12 @@ public struct FragmentMissingRule: AuditRule {
         summary: "an IPv4 datagram whose fragments never all arrived",
         help: "The datagram was fragmented and not every fragment is in the capture, so it cannot be reassembled "
             + "and its message cannot be checked. The collector lost it too: oversize messages are fragile.")
+
+    static func message(_ loss: FragmentLoss) -> String {
+        let received = "\(loss.fragmentsReceived) fragment(s), \(loss.bytesReceived) bytes"
+        let port = loss.destinationPort == nil ? " (its first fragment, with the UDP port, is among the missing)" : ""
+        let expected = loss.expectedLength.map { " of \($0)" } ?? ""
+        return "an IP datagram (id \(loss.identification)) could not be reassembled: only \(received)\(expected) "
+            + "arrived, frames \(loss.frame)-\(loss.lastFrame) (\(loss.reason))\(port)"
+    }
 }

@@ -4,7 +4,7 @@ import AuditModel
 /// missing from the sequence.
 public struct JournalTornRecordRule: AuditRule {
     public static let descriptor = RuleDescriptor(
-        id: "journal.torn-record", defaultSeverity: .warning,
+        id: "journal.torn-record", defaultSeverity: .error,
         summary: "a journal record is torn, damaged or missing",
         help: "A record of the listen journal is cut short (the collector stopped while writing it), damaged, or "
             + "missing from the sequence: the datagram it held is lost. Every other record was read.")

@@ -18,8 +18,7 @@ public struct OversizeRule: AuditRule {
             logged
             ? "this message would be a \(size)-byte payload, over \(limit): it is fragmented on a 1500-byte IPv4 path"
             : "payload of \(size) bytes exceeds \(limit): it is fragmented on a 1500-byte IPv4 path"
-        return Finding(
-            rule: descriptor.id, severity: descriptor.defaultSeverity, source: source, locator: locator, message: text)
+        return Finding(descriptor, source: source, locator: locator, message: text)
     }
 
     /// The size Parsl's payload would have for a message: the protocol byte and `json.dumps` with its default
