@@ -156,7 +156,8 @@ public struct Redactor: Sendable {
         copy.rules = report.rules.map { rule in
             RuleDescriptor(
                 id: rule.id, defaultSeverity: rule.defaultSeverity, summary: redact(rule.summary),
-                help: redact(rule.help))
+                help: redact(rule.help), levels: rule.levels, generations: rule.generations,
+                example: redact(rule.example), fix: redact(rule.fix))
         }
         return copy
     }

@@ -14,7 +14,9 @@ struct UsageAudit: ParsableCommand {
         commandName: "usage-audit",
         abstract: "Audits Parsl's usage-tracking messages for privacy and schema conformance.",
         version: UsageAuditVersion.current,
-        subcommands: [Check.self, SchemasCommand.self, FixturesCommand.self, Listen.self, Validate.self])
+        subcommands: [
+            Check.self, RulesCommand.self, SchemasCommand.self, FixturesCommand.self, Listen.self, Validate.self,
+        ])
 
     /// Runs the command, with the contract's exit statuses: bad usage is 2 (ArgumentParser's own is 64).
     static func main() {

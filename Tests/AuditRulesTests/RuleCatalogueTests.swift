@@ -15,6 +15,9 @@ import TestSupport
             #expect(seen.insert(rule.id).inserted, "\(rule.id) is listed twice")
             #expect(rule.id.contains("."), "\(rule.id) has no category")
             #expect(!rule.summary.isEmpty && !rule.help.isEmpty, "\(rule.id) is not documented")
+            #expect(
+                !rule.levels.isEmpty && !rule.generations.isEmpty && !rule.example.isEmpty && !rule.fix.isEmpty,
+                "\(rule.id) needs levels, generations, an example and a fix for `rules explain`")
         }
     }
 

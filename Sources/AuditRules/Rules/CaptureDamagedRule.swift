@@ -7,7 +7,11 @@ public struct CaptureDamagedRule: AuditRule {
         id: "capture.damaged", defaultSeverity: .error,
         summary: "the capture file is corrupt or cut short",
         help: "The frames before the damage were audited; those after it could not be read. The run exits with "
-            + "status 2. Copy the capture again, or repair it (e.g. with pcapfix).")
+            + "status 2. Copy the capture again, or repair it (e.g. with pcapfix).",
+        levels: "any", generations: "all",
+        example: "a pcapng copied while dumpcap was still writing it: its last block is cut",
+        fix: "Copy the capture again once the capture tool has stopped, or repair it (pcapfix), and "
+            + "audit it again.")
 
     static func message(_ damage: CaptureDamage) -> String {
         let place = damage.offset.map { " at byte \($0)" } ?? ""

@@ -7,7 +7,12 @@ public struct CaptureTruncatedRule: AuditRule {
         id: "capture.truncated", defaultSeverity: .error,
         summary: "the capture's snap length cut the datagram",
         help: "The capture kept only the first bytes of this datagram, so its message cannot be checked. Capture "
-            + "again with a larger snap length (tcpdump -s 0).")
+            + "again with a larger snap length (tcpdump -s 0).",
+        levels: "any", generations: "all",
+        example: "a capture taken with tcpdump -s 128: every usage datagram longer than the snap length is "
+            + "cut",
+        fix: "Capture again without a snap length limit: tcpdump -s 0 (the default in recent tcpdump) "
+            + "or dumpcap -s 0.")
 
     static func message(_ cut: TruncatedDatagram) -> String {
         cut.capturedLength < cut.originalLength

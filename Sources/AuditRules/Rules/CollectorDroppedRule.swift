@@ -8,6 +8,10 @@ public struct CollectorDroppedRule: AuditRule {
         help: "The collector's receive queue was full, so the kernel discarded some datagrams: they were never "
             + "journaled or checked, and any leak they held is unknown. The run cannot vouch for the client. "
             + "Send at a lower rate, or let the collector reserve a larger buffer (as root, or after raising "
+            + "net.core.rmem_max), and run again.",
+        levels: "any", generations: "all",
+        example: "listen received a burst of 100,000 datagrams faster than it could read them",
+        fix: "Send at a lower rate, or let listen reserve a larger buffer (as root, or after raising "
             + "net.core.rmem_max), and run again.")
 
     static func message(count: Int, receiveBufferBytes: Int?) -> String {

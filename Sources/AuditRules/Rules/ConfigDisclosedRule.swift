@@ -8,7 +8,11 @@ public struct ConfigDisclosedRule: MessageRule {
         id: "level.config-disclosed", defaultSeverity: .error,
         summary: "configuration detail (e.g. components) in a level-1 message",
         help: "Level 1 promises versions and platform only. This message also carries the workflow's configuration "
-            + "(executors, providers, launchers), which the user did not agree to send.")
+            + "(executors, providers, launchers), which the user did not agree to send.",
+        levels: "1", generations: "G4-G5",
+        example: "a start with tracking_level 1 that carries components",
+        fix: "Level 1 must send versions and platform only: set usage_tracking=1 correctly or upgrade "
+            + "the client; report it upstream if a release does this.")
 
     public init() {}
 

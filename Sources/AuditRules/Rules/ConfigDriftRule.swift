@@ -7,7 +7,12 @@ public struct ConfigDriftRule: AuditRule {
         id: "session.config-drift", defaultSeverity: .warning,
         summary: "the configuration components of a session's end differ from its start",
         help: "An end message repeats the start message's configuration after the execution summary. When they "
-            + "differ, the configuration changed during the run or the end message reports something else.")
+            + "differ, the configuration changed during the run or the end message reports something else.",
+        levels: "3", generations: "G3-G5",
+        example: "a start listing ThreadPoolExecutor and an end listing HighThroughputExecutor for the "
+            + "same correlator",
+        fix: "The configuration changed during the run, or the end belongs to another run; check the "
+            + "workflow.")
 
     /// A one-line description of how two component lists differ (as multisets), or `nil` when they agree.
     static func drift(_ before: [JSONValue], _ after: [JSONValue]) -> String? {

@@ -8,7 +8,11 @@ public struct CorrelatorNotRandomRule: MessageRule {
         id: "privacy.correlator-not-random", defaultSeverity: .error,
         summary: "correlator is not a version-4 UUID (version 1 embeds a MAC address and a time)",
         help: "The correlator ties a run's messages together and must say nothing else. A random (version 4) UUID "
-            + "does that; a version-1 UUID carries the machine's MAC address and the creation time.")
+            + "does that; a version-1 UUID carries the machine's MAC address and the creation time.",
+        levels: "any", generations: "G3-G5 (correlator), G0-G2 (uuid)",
+        example: #"correlator "6ba7b810-9dad-11d1-80b4-00c04fd430c8": a version-1 UUID with a MAC address "#
+            + "and a time",
+        fix: "The client must use uuid.uuid4(); report a release that does not.")
 
     public init() {}
 

@@ -7,7 +7,12 @@ public struct EndMessageBelow3Rule: AuditRule {
         id: "level.end-message-below-3", defaultSeverity: .error,
         summary: "an end message for a session below level 3",
         help: "Only level 3 sends a message when the workflow ends (it reports run time and app counts). An end "
-            + "message from a level-1 or level-2 session discloses execution detail the user did not agree to send.")
+            + "message from a level-1 or level-2 session discloses execution detail the user did not agree to send.",
+        levels: "1-2", generations: "G4-G5",
+        example: "an end message (end, execution_time, app_count) whose session's start has tracking_level "
+            + "2",
+        fix: "Only level 3 sends an end message: report the release upstream; meanwhile run at level 1 "
+            + "or 0.")
 
     /// Whether an end message breaks the rule: its session's level is known, tracking is on, and the
     /// generation sends end messages only at `endLevels`.

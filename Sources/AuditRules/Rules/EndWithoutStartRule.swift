@@ -6,7 +6,11 @@ public struct EndWithoutStartRule: AuditRule {
         id: "session.end-without-start", defaultSeverity: .note,
         summary: "an end message whose start was not seen",
         help: "The start message of this run is not in the inputs (lost on the way, or captured before the capture "
-            + "began), so the end message cannot be judged against its session's level.")
+            + "began), so the end message cannot be judged against its session's level.",
+        levels: "3", generations: "all",
+        example: "a capture that began after the workflow started: only its end message was seen",
+        fix: "Capture for the whole run (start the capture before the workflow), or include the other "
+            + "inputs of the same run.")
 
     static let message = "the start message of this run was not seen before its end"
 }

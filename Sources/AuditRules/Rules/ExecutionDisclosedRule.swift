@@ -9,7 +9,11 @@ public struct ExecutionDisclosedRule: MessageRule {
         id: "level.execution-disclosed", defaultSeverity: .error,
         summary: "execution detail (start, end, execution_time, app_count, app_fails) below level 3",
         help: "Only level 3 may report what the workflow did and when. This message of a lower level carries such "
-            + "detail, here or inside a component.")
+            + "detail, here or inside a component.",
+        levels: "1-2", generations: "G4-G5",
+        example: "a start with tracking_level 2 that carries start, or an app_count inside its components",
+        fix: "Execution detail is level 3 only: check the client's usage_tracking setting, or report "
+            + "the release upstream.")
 
     public init() {}
 

@@ -6,7 +6,11 @@ public struct ExecutionTimeMismatchRule: AuditRule {
         id: "session.execution-time-mismatch", defaultSeverity: .error,
         summary: "execution_time differs from end - start by more than 1 s",
         help: "The end message's execution time must be its end time minus the start message's start time. A "
-            + "difference means the two messages do not belong together or a time was altered.")
+            + "difference means the two messages do not belong together or a time was altered.",
+        levels: "3", generations: "G4-G5",
+        example: "start 1795555185, end 1795555190, execution_time 42",
+        fix: "The two messages do not belong together or a time was altered; check for clock changes "
+            + "or replayed messages.")
 
     /// The tolerance: both times are whole seconds, truncated independently.
     static let toleranceSeconds = 1.0

@@ -9,7 +9,12 @@ public struct ForbiddenFieldRule: MessageRule {
         summary: "a field no generation may send again: hashed user or host names (uname, hname), kernel release (os_v)",
         help: "Old clients sent short hashes of the user and host names, which a dictionary reverses, and the "
             + "kernel release, which fingerprints the machine. Parsl removed them because they contradict "
-            + "anonymity. Upgrade the client.")
+            + "anonymity. Upgrade the client.",
+        levels: "any", generations: "G0-G2",
+        example: #"{"uuid": "…", "uname": "4e1d0f6a52", "hname": "9c1185a5c5", "os_v": "5.15.0-91-generic", "#
+            + "…}",
+        fix: "Upgrade Parsl: these fields were removed upstream because they identify users and "
+            + "machines (a dictionary of a site's names reverses the hashes).")
 
     public init() {}
 

@@ -8,7 +8,12 @@ public struct InvalidJSONRule: MessageRule {
         id: "protocol.invalid-json", defaultSeverity: .error,
         summary: "not JSON (syntax, NaN/Infinity, trailing bytes)",
         help: "The payload is not valid JSON, so a collector may reject or misread it. Python's json.dumps writes "
-            + "NaN and Infinity, which JSON forbids; send finite numbers (or null) instead.")
+            + "NaN and Infinity, which JSON forbids; send finite numbers (or null) instead.",
+        levels: "any", generations: "all",
+        example: #"1{"correlator": "…", "start": NaN}: Python's json.dumps writes NaN and Infinity, which "#
+            + "are not JSON",
+        fix: "Find which value is not finite or not JSON in the client's configuration; report it "
+            + "upstream if the client wrote it.")
 
     public init() {}
 

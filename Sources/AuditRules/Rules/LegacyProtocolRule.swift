@@ -7,5 +7,10 @@ public struct LegacyProtocolRule: AuditRule {
         summary: "bare-JSON protocol of Parsl before April 2024",
         help: "The client predates April 2024: it sends bare JSON without the protocol byte, cannot be limited to a "
             + "tracking level, and older releases of that time send hashed user and host names and the kernel "
-            + "release. Upgrade Parsl.")
+            + "release. Upgrade Parsl.",
+        levels: "any", generations: "G0-G2 (Parsl before April 2024)",
+        example: #"{"uuid": "…", "parsl_v": "1.2.0", "python_v": "3.9.7", "os": "Linux", …} sent without "#
+            + "the leading protocol byte 1",
+        fix: "Upgrade Parsl: clients since April 2024 send the versioned protocol with tracking "
+            + "levels.")
 }

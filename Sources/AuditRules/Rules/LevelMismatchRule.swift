@@ -7,7 +7,11 @@ public struct LevelMismatchRule: MessageRule {
         id: "level.mismatch", defaultSeverity: .error,
         summary: "tracking_level differs from --level",
         help: "The client announces another level than the one it was configured with: either the configuration "
-            + "did not take effect, or the message was not produced by this configuration.")
+            + "did not take effect, or the message was not produced by this configuration.",
+        levels: "1-3", generations: "G4-G5 (they send tracking_level)",
+        example: "check --level 1 on a start message whose tracking_level is 3",
+        fix: "Either the workflow's Config(usage_tracking=…) is not what you expected, or --level "
+            + "names the wrong level.")
 
     public init() {}
 

@@ -7,7 +7,11 @@ public struct OversizeRule: AuditRule {
         id: "protocol.oversize", defaultSeverity: .warning,
         summary: "payload over 1472 bytes: fragments on a 1500-byte IPv4 path, more likely lost",
         help: "A UDP payload above 1472 bytes does not fit one 1500-byte Ethernet frame with IPv4 and UDP headers: "
-            + "it is fragmented, and the loss of any fragment loses the message. Long component lists cause this.")
+            + "it is fragmented, and the loss of any fragment loses the message. Long component lists cause this.",
+        levels: "2-3 (component lists)", generations: "G3-G5",
+        example: "a level-3 start whose components list 40 executors and providers: a 1,900-byte payload",
+        fix: "Nothing to do in the client's configuration; note that such messages fragment and are "
+            + "more often lost, so a missing one is no surprise.")
 
     /// 1500-byte MTU minus 20 bytes of IPv4 header and 8 of UDP header.
     public static let limit = 1472

@@ -9,7 +9,12 @@ public struct PersonalDataRule: MessageRule {
         summary:
             "a string value holding an e-mail address, IP address, home or user path, or fully qualified host name",
         help: "Usage messages must not identify people or machines. This string does: a user name inside a path, "
-            + "an address, or a host name. It usually comes from a configuration value copied into a component.")
+            + "an address, or a host name. It usually comes from a configuration value copied into a component.",
+        levels: "any", generations: "all",
+        example: "a component value holding /home/alice/…, alice@example.edu, 10.20.0.13 or "
+            + "node17.cluster.example.edu",
+        fix: "Find which configuration value carries it (the pointer says where) and remove it, or run "
+            + "at level 1.")
 
     public init() {}
 

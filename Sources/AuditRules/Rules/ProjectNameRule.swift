@@ -7,7 +7,11 @@ public struct ProjectNameRule: MessageRule {
         id: "privacy.project-name", defaultSeverity: .note,
         summary: "the opt-in, de-anonymising project_name is present",
         help: "The user set Config(project_name=...) to take part in Parsl's leaderboard. That is a choice, not a "
-            + "leak, but the messages are no longer anonymous: make sure the name is one the project wants public.")
+            + "leak, but the messages are no longer anonymous: make sure the name is one the project wants public.",
+        levels: "any", generations: "G5",
+        example: #""project_name": "acme-variant-calling""#,
+        fix: "Nothing, if you chose to send it: the name is opt-in. Remove project_name from the "
+            + "Config if the project must stay anonymous.")
 
     public init() {}
 

@@ -7,7 +7,11 @@ public struct SentWhileDisabledRule: MessageRule {
         id: "level.sent-while-disabled", defaultSeverity: .error,
         summary: "a usage message from a client configured with usage tracking off (--level 0)",
         help: "Usage tracking is opt-in: a client configured with usage_tracking=0 (or False) must send nothing. "
-            + "Some old clients also honoured the PARSL_TRACKING environment variable; check both.")
+            + "Some old clients also honoured the PARSL_TRACKING environment variable; check both.",
+        levels: "0 (tracking off)", generations: "all",
+        example: "any usage message from a run configured with usage_tracking=0 (checked with --level 0)",
+        fix: "The client sends although tracking is off: report it upstream, and block UDP port 50077 "
+            + "for that client meanwhile.")
 
     public init() {}
 

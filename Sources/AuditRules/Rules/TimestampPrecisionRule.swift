@@ -8,7 +8,10 @@ public struct TimestampPrecisionRule: MessageRule {
         id: "privacy.timestamp-precision", defaultSeverity: .warning,
         summary: "a timestamp with sub-second precision (a fingerprint)",
         help: "Whole seconds are enough for usage statistics. Microsecond timestamps let anyone holding a site's "
-            + "scheduler or firewall logs match the message to one job and so to one user.")
+            + "scheduler or firewall logs match the message to one job and so to one user.",
+        levels: "3", generations: "G0-G2 (float seconds)",
+        example: #""start": 1700000000.123456"#,
+        fix: "Upgrade the client: current releases send whole seconds.")
 
     public init() {}
 

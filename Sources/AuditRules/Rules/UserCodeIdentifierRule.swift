@@ -9,7 +9,11 @@ public struct UserCodeIdentifierRule: MessageRule {
         summary: "a component named outside the allowed namespaces (default parsl.)",
         help: "Parsl reports every object of the configuration by its module and class name, so a provider or "
             + "launcher written by the user (say acme_genomics.cluster.AcmeProvider) names the user's private code. "
-            + "Use --allow-namespace for third-party packages that are public.")
+            + "Use --allow-namespace for third-party packages that are public.",
+        levels: "2-3", generations: "G3-G5",
+        example: #"components: ["parsl.config.Config", "acme_genomics.cluster.AcmeProvider"]"#,
+        fix: "Your own classes in the configuration are reported by their module and class names: run "
+            + "at level 1, or allow your namespace explicitly with --allow-namespace if you accept it.")
 
     public init() {}
 
