@@ -18,7 +18,7 @@ let fastAllocator: [LinkerSetting] = [.linkedLibrary(":libtcmalloc_minimal.so.4"
 
 let package = Package(
     name: "usage-audit",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],  // Synchronization's Mutex and Atomic
     products: [
         .executable(name: "usage-audit", targets: ["UsageAuditCLI"]),
         .executable(name: "usage-audit-bench", targets: ["UsageAuditBench"]),
@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "AuditModel", "AuditInputs", "AuditRules", "ReportWriters",
+                "AuditModel", "AuditInputs", "AuditRules",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
@@ -74,16 +74,23 @@ let package = Package(
             linkerSettings: fastAllocator),
 
         // MARK: Tests.
-        .target(name: "TestSupport", dependencies: ["JSONCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore", "TestSupport"]),
-        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore"]),
         .testTarget(name: "CaptureReadersTests", dependencies: ["CaptureReaders", "TestSupport"]),
-        .testTarget(name: "AuditInputsTests", dependencies: ["AuditInputs", "TestSupport"]),
-        .testTarget(name: "AuditRulesTests", dependencies: ["AuditRules", "AuditInputs", "AuditModel", "TestSupport"]),
+        .testTarget(name: "AuditInputsTests", dependencies: ["AuditInputs", "AuditModel", "JSONCore"]),
         .testTarget(
-            name: "ReportWritersTests", dependencies: ["ReportWriters", "AuditRules", "JSONSchema", "TestSupport"],
+            name: "AuditRulesTests", dependencies: ["AuditRules", "AuditInputs", "AuditModel", "JSONCore", "TestSupport"]),
+        .testTarget(
+            name: "ReportWritersTests",
+            dependencies: ["ReportWriters", "AuditRules", "AuditModel", "JSONCore", "JSONSchema"],
             exclude: ["Snapshots"]),  // read by path, re-recorded with USAGE_AUDIT_RECORD=1
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "TestSupport"]),
+        .testTarget(
+            name: "CollectorTests",
+            dependencies: [
+                "Collector", "AuditInputs", "AuditModel", "AuditRules", "JSONCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

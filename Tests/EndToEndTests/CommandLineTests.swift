@@ -1,23 +1,14 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `usage-audit` binary as a user or a CI job would, and checks output and exit status.
 enum Binary {
-    /// The package root, from this file's place in `Tests/EndToEndTests/`.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    /// The package root.
+    static let root = Repository.root
 
     /// `usage-audit` beside the test runner, in the same build folder.
-    static let path: String = {
-        let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var folder = runner.deletingLastPathComponent()
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent("usage-audit").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return root.appendingPathComponent(".build/debug/usage-audit").path
-    }()
+    static let path = ProcessRunner.usageAudit
 
     struct Result {
         var status: Int32
@@ -25,31 +16,13 @@ enum Binary {
         var stderr: String
     }
 
+    /// Runs `usage-audit` from the repository root, both output pipes drained at once.
     static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        let result = try ProcessRunner.run(path, arguments, stdin: stdin, currentDirectory: root)
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func temporaryDirectory() throws -> URL { try TemporaryDirectory.make("usage-audit-e2e") }
 }
 
 @Suite("usage-audit check, end to end")
