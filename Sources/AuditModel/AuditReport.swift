@@ -51,8 +51,8 @@ public struct DisclosureMatrix: Sendable, Hashable {
 /// Everything one run found: what every report writer renders.
 ///
 /// `messages` and `findings` are lists that a run spools to a temporary file as it finds them (see
-/// `AuditList`), so memory stays flat however long the input; a report made from arrays (tests, `listen`)
-/// holds them in memory as before.
+/// `AuditList`), so memory stays flat however long the input; a report made from arrays (tests) holds them in
+/// memory.
 public struct AuditReport: Sendable {
     public var toolName: String
     public var toolVersion: String

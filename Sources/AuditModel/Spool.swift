@@ -153,8 +153,7 @@ public struct SpoolDecoder {
 /// (so nothing is left behind, whatever ends the process), read back sequentially as often as needed.
 ///
 /// If the temporary file cannot be created, or a write to it fails (a full disk), the spool keeps the rest in
-/// memory, as every report did before spools existed, and says so in `note`: the run still gives a complete
-/// report, only without the memory bound.
+/// memory and says so in `note`: the run still gives a complete report, only without the memory bound.
 ///
 /// `@unchecked Sendable`: it is written by one owner (the builder of one list, or one writer's sort) and
 /// read only through lists or runs made after its last write (`AuditListBuilder.finish()`), which read the
