@@ -5,6 +5,7 @@
 // The targets follow the architecture, bottom to top:
 //   C libraries (CJansson, CPcap, CPCRE2)  ->  JSONCore  ->  JSONSchema
 //   CaptureReaders (pcap/pcapng -> UDP datagrams)
+//   Storage (spools, their codec, the external sort, file access; on swift-system and swift-collections)
 //   AuditModel (findings as plain data)  ->  AuditInputs (wire, ndjson, log, journal, pcap)
 //   AuditRules (one rule per file, the checker, the embedded Parsl schemas)
 //   ReportWriters (text, json, sarif, junit, markdown, html)  ->  Collector (`listen`)
@@ -29,6 +30,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // MARK: C libraries, each a `[system]` modulemap over a one-line header.
@@ -46,11 +49,27 @@ let package = Package(
         .target(name: "JSONCore", dependencies: ["CJansson"]),
         .target(name: "JSONSchema", dependencies: ["JSONCore", "CPCRE2"]),
         .target(name: "CaptureReaders", dependencies: ["CPcap"]),
-        .target(name: "AuditModel", dependencies: ["JSONCore"]),
-        .target(name: "AuditInputs", dependencies: ["JSONCore", "AuditModel", "CaptureReaders"]),
         .target(
-            name: "AuditRules", dependencies: ["JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "CaptureReaders"]),
-        .target(name: "ReportWriters", dependencies: ["JSONCore", "AuditModel"]),
+            name: "Storage",
+            dependencies: [
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]),
+        .target(name: "AuditModel", dependencies: ["JSONCore", "Storage"]),
+        .target(
+            name: "AuditInputs",
+            dependencies: [
+                "JSONCore", "AuditModel", "CaptureReaders", "Storage",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
+        .target(
+            name: "AuditRules",
+            dependencies: ["JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "CaptureReaders", "Storage"]),
+        .target(
+            name: "ReportWriters",
+            dependencies: [
+                "JSONCore", "AuditModel", "Storage", .product(name: "SystemPackage", package: "swift-system"),
+            ]),
         .target(
             name: "Collector",
             dependencies: [
@@ -83,7 +102,7 @@ let package = Package(
             name: "AuditRulesTests", dependencies: ["AuditRules", "AuditInputs", "AuditModel", "JSONCore", "TestSupport"]),
         .testTarget(
             name: "ReportWritersTests",
-            dependencies: ["ReportWriters", "AuditRules", "AuditModel", "JSONCore", "JSONSchema"],
+            dependencies: ["ReportWriters", "AuditRules", "AuditModel", "JSONCore", "JSONSchema", "Storage"],
             exclude: ["Snapshots"]),  // read by path, re-recorded with USAGE_AUDIT_RECORD=1
         .testTarget(
             name: "CollectorTests",

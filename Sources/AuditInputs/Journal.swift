@@ -1,4 +1,6 @@
 import AuditModel
+import Storage
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -281,7 +283,7 @@ public final class JournalWriter {
         guard descriptor >= 0 else {
             throw JournalError(code: .writeFailed, path: path, message: "cannot write \(what): the journal is closed")
         }
-        let (written, failure) = bytes.withUnsafeBytes { DescriptorWriting.writeAll($0, to: descriptor) }
+        let (written, failure) = bytes.withUnsafeBytes { FileDescriptor(rawValue: descriptor).writeAll($0) }
         committedBytes += written
         if let failure {
             throw JournalError(

@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 /// What a list counts while it is built, so that a report knows its totals without reading its elements
 /// again. Both counts are unchanged by redaction, the only transform reports apply.
@@ -152,32 +153,6 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
     }
 }
 
-/// Reads records one after another from a range of a spool, through its own buffer; stops at the end of
-/// the range or at the first failure, which it records in the store (`SpoolStore.readFailure`). A class so
-/// that iterators holding it can be copied while the buffer is freed once.
-public final class SpoolCursor {
-    private var reader: SpoolReader
-    private var stopped = false
-
-    public init(store: SpoolStore, start: Int, end: Int, bufferSize: Int = 64 * 1024) {
-        reader = SpoolReader(store: store, from: start, to: end, bufferSize: bufferSize)
-    }
-
-    deinit { reader.release() }
-
-    /// The next record, or `nil` at the end or after a failure.
-    public func next<T: Spoolable>(_ type: T.Type) -> T? {
-        guard !stopped, !reader.isAtEnd else { return nil }
-        do {
-            return try reader.read { decoder throws(SpoolError) in try T(from: &decoder) }
-        } catch {
-            stopped = true
-            reader.store.recordReadFailure(error)
-            return nil
-        }
-    }
-}
-
 /// Builds a spooled list: elements are encoded as they arrive and counted into the tally.
 public struct AuditListBuilder<Element: AuditListElement> {
     private let store: SpoolStore
@@ -206,7 +181,7 @@ extension AuditList: Equatable where Element: Equatable {
     }
 }
 
-/// Prints as an array of the elements as read (transformed), like the arrays reports held before.
+/// Prints as an array of the elements as read (transformed).
 extension AuditList: CustomStringConvertible {
     public var description: String { Array(self).description }
 }

@@ -1,4 +1,5 @@
 import JSONCore
+import Storage
 
 // The spool encodings of the model. Private to one run (a spool never outlives its process), so they may
 // change freely; a round-trip test holds each one exact.
@@ -6,9 +7,9 @@ import JSONCore
 extension Locator {
     func encode(to encoder: inout SpoolEncoder) {
         switch self {
-        case .packet(let number): encoder.bytes.append(0); encoder.write(number)
-        case .line(let number): encoder.bytes.append(1); encoder.write(number)
-        case .record(let number): encoder.bytes.append(2); encoder.write(number)
+        case .packet(let number): encoder.writeByte(0); encoder.write(number)
+        case .line(let number): encoder.writeByte(1); encoder.write(number)
+        case .record(let number): encoder.writeByte(2); encoder.write(number)
         }
     }
 
@@ -25,7 +26,7 @@ extension Locator {
 }
 
 extension Severity {
-    func encode(to encoder: inout SpoolEncoder) { encoder.bytes.append(UInt8(Severity.allCases.firstIndex(of: self)!)) }
+    func encode(to encoder: inout SpoolEncoder) { encoder.writeByte(UInt8(Severity.allCases.firstIndex(of: self)!)) }
 
     init(from decoder: inout SpoolDecoder) throws(SpoolError) {
         let index = Int(try decoder.readByte())
@@ -39,17 +40,17 @@ extension JSONValue {
     /// that made it already bounds.
     func encode(to encoder: inout SpoolEncoder) {
         switch self {
-        case .null: encoder.bytes.append(0)
-        case .bool(let value): encoder.bytes.append(value ? 2 : 1)
-        case .integer(let value): encoder.bytes.append(3); encoder.write(Int(value))
-        case .real(let value): encoder.bytes.append(4); encoder.write(value)
-        case .string(let value): encoder.bytes.append(5); encoder.write(value)
+        case .null: encoder.writeByte(0)
+        case .bool(let value): encoder.writeByte(value ? 2 : 1)
+        case .integer(let value): encoder.writeByte(3); encoder.write(Int(value))
+        case .real(let value): encoder.writeByte(4); encoder.write(value)
+        case .string(let value): encoder.writeByte(5); encoder.write(value)
         case .array(let elements):
-            encoder.bytes.append(6)
+            encoder.writeByte(6)
             encoder.write(UInt64(elements.count))
             for element in elements { element.encode(to: &encoder) }
         case .object(let object):
-            encoder.bytes.append(7)
+            encoder.writeByte(7)
             encoder.write(UInt64(object.count))
             for (key, member) in object {
                 encoder.write(key)
@@ -124,7 +125,7 @@ extension AuditedMessage: AuditListElement {
     public func encode(to encoder: inout SpoolEncoder) {
         encoder.write(source)
         locator.encode(to: &encoder)
-        encoder.bytes.append(UInt8(MessageKind.allCases.firstIndex(of: kind)!))
+        encoder.writeByte(UInt8(MessageKind.allCases.firstIndex(of: kind)!))
         encoder.write(level)
         encoder.write(correlator)
         encoder.write(generation)

@@ -1,4 +1,5 @@
 import JSONCore
+import Storage
 
 /// One input of a run, as the report names it.
 public struct InputSummary: Sendable, Hashable {

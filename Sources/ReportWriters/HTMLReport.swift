@@ -1,5 +1,6 @@
 import AuditModel
 import JSONCore
+import Storage
 
 /// One self-contained page for an auditor: the verdict and counts, the inputs, the disclosure matrix
 /// (what the schemas allow at each level beside what the audited messages carried), a findings table that

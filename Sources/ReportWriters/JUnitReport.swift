@@ -1,4 +1,5 @@
 import AuditModel
+import Storage
 
 /// JUnit XML for the test tab of CI runners: one `<testsuite>` per input, one `<testcase>` per message,
 /// named by its locator and kind (`packet 5 start`), with a `<failure>` per error, and per finding at or above
@@ -99,8 +100,8 @@ struct JUnitReport {
     /// Every message and finding keyed by suite, then: findings about the whole input; each message (the
     /// first with its locator) followed by the findings that point at it; findings whose message the report
     /// does not list, by locator.
-    private func caseItems(_ index: ReportIndex, scratch: ScratchSpools) -> ExternalSort<Item>.Sorted {
-        var sort = ExternalSort<Item>(scratch: scratch)
+    private func caseItems(_ index: ReportIndex, scratch: ScratchSpools) -> ReportSort<Item>.Sorted {
+        var sort = ReportSort<Item>(scratch: scratch)
         MessageMatch.run(report, sourceOrdinal: index.sourceOrdinal, scratch: scratch) { event in
             switch event {
             case .message(let message, let position, let first):
@@ -129,7 +130,7 @@ struct JUnitReport {
 
     /// Calls `suite` at the start of each source's suite and `testCase` for each of its cases, in order.
     private func walk(
-        _ items: ExternalSort<Item>.Sorted, _ index: ReportIndex, suite: (Int) -> Void,
+        _ items: ReportSort<Item>.Sorted, _ index: ReportIndex, suite: (Int) -> Void,
         testCase: (Int, Case) -> Void
     ) {
         var iterator = items.makeIterator()

@@ -1,4 +1,5 @@
 import AuditModel
+import Storage
 
 /// Pairs each finding with the message it points at: the first message in report order with the same
 /// source and locator. Findings usually follow their message, but not always (a session left open is
@@ -19,11 +20,11 @@ enum MessageMatch {
     static func run(
         _ report: AuditReport, sourceOrdinal: [String: Int], scratch: ScratchSpools, _ body: (Event) -> Void
     ) {
-        var messageSort = ExternalSort<AuditedMessage>(scratch: scratch)
+        var messageSort = ReportSort<AuditedMessage>(scratch: scratch)
         for (position, message) in report.messages.enumerated() {
             messageSort.add(message, key: key(message.source, message.locator, position, sourceOrdinal))
         }
-        var findingSort = ExternalSort<Finding>(scratch: scratch)
+        var findingSort = ReportSort<Finding>(scratch: scratch)
         for (position, finding) in report.findings.enumerated() {
             findingSort.add(finding, key: key(finding.source, finding.locator, position, sourceOrdinal))
         }

@@ -1,4 +1,5 @@
 import AuditModel
+import Storage
 
 /// How to render a report; the same for every format, each writer uses what concerns it.
 public struct ReportOptions: Sendable {

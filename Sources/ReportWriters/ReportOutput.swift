@@ -1,5 +1,7 @@
 import AuditModel
 import Foundation
+import Storage
+import SystemPackage
 
 /// Where a writer's text goes: kept in a string (`ReportWriter.render`), or written to a file descriptor
 /// through a 64 KiB buffer (`ReportWriter.write`), so a report of any length never exists whole in memory.
@@ -55,23 +57,6 @@ struct ReportOutput {
         guard let descriptor else { return }
         defer { bytes.removeAll(keepingCapacity: true) }
         guard failure == nil else { return }
-        failure = bytes.withUnsafeBytes { DescriptorWriting.writeAll($0, to: descriptor).failure }
+        failure = bytes.withUnsafeBytes { FileDescriptor(rawValue: descriptor).writeAll($0).failure }.map { "\($0)" }
     }
-}
-
-/// The temporary spools one rendering makes (sorts, joins), so that a failure to read any of them back is
-/// found and reported, not mistaken for the end of the data.
-final class ScratchSpools {
-    let configuration: SpoolConfiguration
-    private var stores: [SpoolStore] = []
-
-    init(configuration: SpoolConfiguration) { self.configuration = configuration }
-
-    func makeStore() -> SpoolStore {
-        let store = SpoolStore(configuration: configuration)
-        stores.append(store)
-        return store
-    }
-
-    var readFailure: SpoolError? { stores.lazy.compactMap(\.readFailure).first }
 }

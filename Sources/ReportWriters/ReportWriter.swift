@@ -1,5 +1,6 @@
 import AuditModel
 import Foundation
+import Storage
 
 /// The entry point: one report, rendered in any format, or written to a target. With `redact`, every
 /// writer renders the redacted copy of the report (see `Redactor`), so no format can forget a field.

@@ -1,5 +1,6 @@
 import AuditModel
 import JSONCore
+import Storage
 
 /// SARIF 2.1.0 for code-scanning services: one run; the full rule catalogue in `tool.driver.rules` (a
 /// service shows help for a rule even before it fires); each result with its rule, level, message, the input
@@ -84,8 +85,8 @@ struct SARIFReport {
     }
 
     /// For each finding in report order, what its message tells.
-    private func messageFacts(sourceOrdinal: [String: Int]) -> ExternalSort<MessageFacts>.Sorted {
-        var sort = ExternalSort<MessageFacts>(scratch: scratch)
+    private func messageFacts(sourceOrdinal: [String: Int]) -> ReportSort<MessageFacts>.Sorted {
+        var sort = ReportSort<MessageFacts>(scratch: scratch)
         MessageMatch.run(report, sourceOrdinal: sourceOrdinal, scratch: scratch) { event in
             guard case .finding(let finding, let position, let match) = event else { return }
             let message = match?.0

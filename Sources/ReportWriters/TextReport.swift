@@ -1,4 +1,5 @@
 import AuditModel
+import Storage
 
 /// The terminal report: findings grouped by input, each with where it is (locator and JSON pointer), how
 /// bad, which rule, and one line a non-expert understands; then a summary and the verdict under
@@ -33,7 +34,7 @@ struct TextReport {
     /// locator (`ExternalSort`, bounded memory), so no input's findings are ever held together.
     func render(to out: inout ReportOutput, scratch: ScratchSpools) {
         let index = ReportIndex(report)
-        var sort = ExternalSort<Finding>(scratch: scratch)
+        var sort = ReportSort<Finding>(scratch: scratch)
         for (position, finding) in report.findings.enumerated() {
             sort.add(
                 finding, key: Self.locatorOrderKey(finding, position: position, sourceOrdinal: index.sourceOrdinal))

@@ -1,6 +1,7 @@
 import AuditInputs
 import AuditModel
 import Dispatch
+import Storage
 
 /// A whole `check` run over several inputs: records are read in order, audited in parallel in batches, and
 /// completed by the session step in input order, so the report is the same whatever the thread count.

@@ -1,6 +1,7 @@
 import AuditInputs
 import AuditModel
 import JSONCore
+import Storage
 
 /// The contents of a `NAME.expected.json` file: how the fixture is checked and what it must find.
 struct FixtureExpectation {

@@ -1,6 +1,7 @@
 import AuditInputs
 import AuditModel
 import JSONCore
+import Storage
 
 /// Fixture-driven regression: every input under a fixtures folder has its expected findings beside it
 /// (`NAME.expected.json`), and `verify` says which findings appeared or vanished.

@@ -1,5 +1,6 @@
 import AuditModel
 import JSONCore
+import Storage
 
 /// The Parsl message schemas in use (the embedded ones, or a `--schemas DIR`), with what the checker derives
 /// from them: which document describes which message kind, generation and level, the privacy annotation trees,

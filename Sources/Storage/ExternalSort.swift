@@ -1,0 +1,135 @@
+import HeapModule
+
+/// An external merge sort with bounded memory: elements are sorted in chunks of
+/// `SpoolConfiguration.sortChunk` in memory, each chunk is written as a run to a spool, and the runs are
+/// merged, at most `mergeFanIn` at a time, while they are read. Small inputs never leave memory.
+public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
+    private let scratch: ScratchSpools
+    private var chunk: [(key: Key, element: Element)] = []
+    private var store: SpoolStore?
+    private var runs: [Run] = []
+
+    struct Run {
+        var store: SpoolStore
+        var start: Int
+        var end: Int
+    }
+
+    public init(scratch: ScratchSpools) { self.scratch = scratch }
+
+    /// Adds an element; elements of equal keys come out in an unspecified order, so a stable sort puts the
+    /// element's position in its key.
+    public mutating func add(_ element: Element, key: Key) {
+        chunk.append((key, element))
+        if chunk.count >= scratch.configuration.sortChunk { writeRun() }
+    }
+
+    private mutating func writeRun() {
+        chunk.sort { $0.key < $1.key }
+        let store = self.store ?? scratch.makeStore()
+        self.store = store
+        let start = store.length
+        for (key, element) in chunk { store.append(Self.record(key, element)) }
+        chunk.removeAll(keepingCapacity: true)
+        runs.append(Run(store: store, start: start, end: store.length))
+    }
+
+    private static func record(_ key: Key, _ element: Element) -> [UInt8] {
+        SpoolEncoder.record { Keyed(key: key, element: element).encode(to: &$0) }
+    }
+
+    /// A run's record: the key, then the element.
+    struct Keyed: Spoolable {
+        var key: Key
+        var element: Element
+
+        init(key: Key, element: Element) {
+            self.key = key
+            self.element = element
+        }
+
+        func encode(to encoder: inout SpoolEncoder) {
+            key.encode(to: &encoder)
+            element.encode(to: &encoder)
+        }
+
+        init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+            key = try Key(from: &decoder)
+            element = try Element(from: &decoder)
+        }
+    }
+
+    /// The elements in key order. The sorter must not be used afterwards.
+    public mutating func sorted() -> Sorted {
+        if runs.isEmpty {
+            chunk.sort { $0.key < $1.key }
+            return Sorted(runs: [], inMemory: chunk)
+        }
+        if !chunk.isEmpty { writeRun() }
+        store?.flush()
+        // Merge groups of runs into longer runs until one merge can read them all at once.
+        let fanIn = scratch.configuration.mergeFanIn
+        while runs.count > fanIn {
+            let merged = scratch.makeStore()
+            var next: [Run] = []
+            for group in stride(from: 0, to: runs.count, by: fanIn) {
+                let start = merged.length
+                var merge = Sorted(runs: Array(runs[group..<min(group + fanIn, runs.count)]), inMemory: [])
+                    .makeIterator()
+                while let (key, element) = merge.next() { merged.append(Self.record(key, element)) }
+                next.append(Run(store: merged, start: start, end: merged.length))
+            }
+            merged.flush()
+            runs = next
+        }
+        return Sorted(runs: runs, inMemory: [])
+    }
+
+    /// The sorted elements, read again from the runs each time they are iterated.
+    public struct Sorted: Sequence {
+        let runs: [Run]
+        let inMemory: [(key: Key, element: Element)]
+
+        /// How many sorted runs a pass reads (0 when everything fit in memory).
+        public var runCount: Int { runs.count }
+
+        public func makeIterator() -> Iterator { Iterator(self) }
+
+        /// Merges the runs through a heap of their current keys.
+        public struct Iterator: IteratorProtocol {
+            private var memory: IndexingIterator<[(key: Key, element: Element)]>
+            private var cursors: [SpoolCursor] = []
+            private var heads: Heap<Head> = []
+
+            /// A run's current record, ordered by its key.
+            private struct Head: Comparable {
+                var key: Key
+                var element: Element
+                var cursor: Int
+                static func < (lhs: Head, rhs: Head) -> Bool { lhs.key < rhs.key }
+                static func == (lhs: Head, rhs: Head) -> Bool { lhs.key == rhs.key }
+            }
+
+            init(_ sorted: Sorted) {
+                memory = sorted.inMemory.makeIterator()
+                for run in sorted.runs {
+                    cursors.append(SpoolCursor(store: run.store, start: run.start, end: run.end, bufferSize: 16 * 1024))
+                    advance(cursors.count - 1)
+                }
+            }
+
+            private mutating func advance(_ cursor: Int) {
+                if let next = cursors[cursor].next(Keyed.self) {
+                    heads.insert(Head(key: next.key, element: next.element, cursor: cursor))
+                }
+            }
+
+            public mutating func next() -> (key: Key, element: Element)? {
+                if cursors.isEmpty { return memory.next() }
+                guard let head = heads.popMin() else { return nil }
+                advance(head.cursor)
+                return (head.key, head.element)
+            }
+        }
+    }
+}

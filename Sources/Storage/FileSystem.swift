@@ -1,0 +1,98 @@
+import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The few whole-file operations the schema loader and the fixture verifier need, with errors that name the
+/// path and the system's reason.
+public enum FileSystem {
+    public struct Failure: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "\(path): \(reason)" }
+    }
+
+    /// Largest file `readText` reads (schemas and expectation files are small).
+    public static let largestText = 16 << 20
+
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The names in a folder, without `.` and `..`, in the order the system gives them.
+    public static func listDirectory(_ path: String) throws(Failure) -> [String] {
+        guard let directory = opendir(path) else { throw Failure(path: path, reason: "\(Errno(rawValue: errno))") }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Every regular file under `directory`, recursively, as paths relative to it, sorted; entries whose
+    /// names start with a dot are skipped unless `includingHidden`. A folder reached twice (a symbolic link to
+    /// a parent) is walked once.
+    public static func regularFiles(under directory: String, includingHidden: Bool) throws(Failure) -> [String] {
+        var result: [String] = []
+        var visited: Set<[UInt64]> = []
+        func walk(_ relative: String) throws(Failure) {
+            let path = relative.isEmpty ? directory : directory + "/" + relative
+            var info = stat()
+            guard stat(path, &info) == 0 else { throw Failure(path: path, reason: "\(Errno(rawValue: errno))") }
+            guard visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted else { return }
+            for name in try listDirectory(path) where includingHidden || !name.hasPrefix(".") {
+                let child = relative.isEmpty ? name : relative + "/" + name
+                if isDirectory(directory + "/" + child) { try walk(child) } else { result.append(child) }
+            }
+        }
+        try walk("")
+        return result.sorted()
+    }
+
+    /// Writes `text` as the whole content of the file at `path` (created or truncated).
+    public static func write(_ text: String, to path: String) throws(Failure) {
+        do {
+            let file = try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            defer { try? file.close() }
+            var text = text
+            let failure = text.withUTF8 { file.writeAll(UnsafeRawBufferPointer($0)).failure }
+            if let failure { throw failure }
+        } catch {
+            throw Failure(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Reads a whole text file of at most `largestText` bytes.
+    public static func readText(_ path: String) throws(Failure) -> String {
+        do {
+            let file = try FileDescriptor.open(FilePath(path), .readOnly)
+            defer { try? file.close() }
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = try chunk.withUnsafeMutableBytes { try file.read(into: $0) }
+                if count == 0 { break }
+                bytes += chunk[0..<count]
+                if bytes.count > largestText {
+                    throw Failure(path: path, reason: "larger than \(largestText >> 20) MiB")
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure(path: path, reason: "\(error)")
+        }
+    }
+}

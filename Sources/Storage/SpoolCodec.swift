@@ -1,0 +1,132 @@
+/// A value that a spool can hold: written as compact binary, read back exactly.
+public protocol Spoolable: Sendable {
+    func encode(to encoder: inout SpoolEncoder)
+    init(from decoder: inout SpoolDecoder) throws(SpoolError)
+}
+
+/// A spool that could not be read back: its temporary file failed (an I/O error) or holds what no encoder
+/// wrote. Either way the report cannot be completed from it.
+public struct SpoolError: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { "cannot read back the spooled report: \(reason)" }
+}
+
+/// Appends values as bytes: unsigned LEB128 varints, zigzag for signed numbers, strings as length and UTF-8.
+public struct SpoolEncoder {
+    public internal(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public mutating func write(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    public mutating func write(_ value: Int) {
+        let zigzag = (UInt64(bitPattern: Int64(value)) << 1) ^ UInt64(bitPattern: Int64(value) >> 63)
+        write(zigzag)
+    }
+
+    public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+    /// One raw byte: a tag or a small enumeration.
+    public mutating func writeByte(_ value: UInt8) { bytes.append(value) }
+
+    public mutating func write(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            write(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    public mutating func write(_ value: String?) {
+        write(value != nil)
+        if let value { write(value) }
+    }
+
+    public mutating func write(_ value: Int?) {
+        write(value != nil)
+        if let value { write(value) }
+    }
+
+    public mutating func write(_ value: Double) { write(value.bitPattern) }
+}
+
+/// Reads what a `SpoolEncoder` wrote, checking every length against the bytes there are.
+public struct SpoolDecoder {
+    private let bytes: UnsafeRawBufferPointer
+    private var position = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    /// Whether every byte of the record was read.
+    var isAtEnd: Bool { position == bytes.count }
+
+    public mutating func readByte() throws(SpoolError) -> UInt8 {
+        guard position < bytes.count else { throw SpoolError("a record ends early") }
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    public mutating func readUInt64() throws(SpoolError) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = try readByte()
+            guard shift < 64 else { throw SpoolError("a number is too long") }
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+    }
+
+    public mutating func readInt() throws(SpoolError) -> Int {
+        let zigzag = try readUInt64()
+        return Int(Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1))))
+    }
+
+    public mutating func readBool() throws(SpoolError) -> Bool {
+        switch try readByte() {
+        case 0: false
+        case 1: true
+        default: throw SpoolError("a flag is neither 0 nor 1")
+        }
+    }
+
+    public mutating func readString() throws(SpoolError) -> String {
+        let count = try readUInt64()
+        guard count <= UInt64(bytes.count - position) else { throw SpoolError("a string runs past its record") }
+        let start = position
+        position += Int(count)
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+    }
+
+    public mutating func readOptionalString() throws(SpoolError) -> String? {
+        try readBool() ? try readString() : nil
+    }
+
+    public mutating func readOptionalInt() throws(SpoolError) -> Int? {
+        try readBool() ? try readInt() : nil
+    }
+
+    public mutating func readDouble() throws(SpoolError) -> Double { Double(bitPattern: try readUInt64()) }
+}
+
+extension SpoolEncoder {
+    /// Encodes one value as a record: its length, then its bytes.
+    public static func record(_ body: (inout SpoolEncoder) -> Void) -> [UInt8] {
+        var inner = SpoolEncoder()
+        body(&inner)
+        var framed = SpoolEncoder()
+        framed.bytes.reserveCapacity(inner.bytes.count + 4)
+        framed.write(UInt64(inner.bytes.count))
+        framed.bytes += inner.bytes
+        return framed.bytes
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Where spools keep what does not fit in memory, and how much they keep in memory first.
+public struct SpoolConfiguration: Sendable, Hashable {
+    /// Encoded bytes a spool keeps in memory before it moves to a temporary file. A report of a few
+    /// thousand messages never touches the disk.
+    public var memoryLimit: Int
+    /// The folder of the temporary files; `nil`: `$TMPDIR`, else `/tmp`.
+    public var directory: String?
+    /// Report writers that need another order sort at most this many records in memory at once, write
+    /// them as a sorted run, and merge at most `mergeFanIn` runs at a time.
+    public var sortChunk: Int
+    public var mergeFanIn: Int
+
+    public init(memoryLimit: Int = 4 << 20, directory: String? = nil, sortChunk: Int = 8192, mergeFanIn: Int = 64) {
+        self.memoryLimit = memoryLimit
+        self.directory = directory
+        self.sortChunk = max(1, sortChunk)
+        self.mergeFanIn = max(2, mergeFanIn)
+    }
+
+    package var resolvedDirectory: String {
+        if let directory { return directory }
+        if let value = getenv("TMPDIR"), value.pointee != 0 { return String(cString: value) }
+        return "/tmp"
+    }
+}
+
+/// Append-only bytes: in memory up to `SpoolConfiguration.memoryLimit`, then in an unlinked temporary file
+/// (so nothing is left behind, whatever ends the process), read back sequentially as often as needed.
+///
+/// If the temporary file cannot be created, or a write to it fails (a full disk), the spool keeps the rest in
+/// memory and says so in `note`: the run still gives a complete report, only without the memory bound.
+///
+/// `@unchecked Sendable`: it is written by one owner (the builder of one list, or one writer's sort) and
+/// read only through lists or runs made after its last write (`AuditListBuilder.finish()`), which read the
+/// file with `pread` and the memory part without changing it; the one thing readers record, a read failure,
+/// is behind a lock.
+public final class SpoolStore: @unchecked Sendable {
+    private let configuration: SpoolConfiguration
+    /// The temporary file, once the spool outgrew its memory limit.
+    private var file: FileDescriptor?
+    /// Bytes in the file: logical offsets `0..<fileLength`.
+    private(set) var fileLength = 0
+    /// Bytes not (yet) in the file: logical offsets `fileLength..<fileLength + memory.count`.
+    private(set) var memory: [UInt8] = []
+    /// Set when the spool stopped using its file, or never had one: why, in words.
+    public private(set) var note: String?
+    /// The first failure to read the spool back; readers may run on several threads, hence the lock.
+    private let failureLock = NSLock()
+    private var failure: SpoolError?
+    /// Writes go to the file in pieces of this size once it exists.
+    static let flushSize = 64 * 1024
+
+    public init(configuration: SpoolConfiguration = .init()) { self.configuration = configuration }
+
+    deinit { try? file?.close() }
+
+    /// The first failure to read this spool back, if any.
+    public var readFailure: SpoolError? { failureLock.withLock { failure } }
+
+    package func recordReadFailure(_ error: SpoolError) {
+        failureLock.withLock { if failure == nil { failure = error } }
+    }
+
+    /// Bytes stored.
+    public var length: Int { fileLength + memory.count }
+
+    /// Whether part of the spool is on disk.
+    public var usesFile: Bool { fileLength > 0 }
+
+    /// Bytes held in memory now.
+    public var bytesInMemory: Int { memory.count }
+
+    /// Appends bytes (whole records: see `SpoolEncoder.record`).
+    public func append(_ bytes: [UInt8]) {
+        memory.append(contentsOf: bytes)
+        if file != nil {
+            if memory.count >= Self.flushSize { flush() }
+        } else if note == nil && memory.count > configuration.memoryLimit {
+            openFile()
+            if file != nil { flush() }
+        }
+    }
+
+    /// Moves the memory part to the file, when there is a file.
+    public func flush() {
+        guard let file, !memory.isEmpty else { return }
+        let (written, failure) = memory.withUnsafeBytes { bytes in
+            file.writeAll(bytes, at: fileLength)
+        }
+        if let failure {
+            // What reached the file in part is ignored: its bytes stay in memory and are read from there.
+            note =
+                "the temporary file in \(configuration.resolvedDirectory) could not be written (\(failure)): the rest of the report is kept in memory"
+            try? file.close()
+            self.file = nil
+            return
+        }
+        fileLength += written
+        memory.removeAll(keepingCapacity: true)
+    }
+
+    private func openFile() {
+        let directory = configuration.resolvedDirectory
+        var template = Array((directory + "/usage-audit-spool-XXXXXX").utf8CString)
+        let created = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard created >= 0 else {
+            note = "no temporary file could be created in \(directory) (\(Errno(rawValue: errno))): the report is kept in memory"
+            return
+        }
+        // Unlinked at once: the file lives as long as its descriptor, and no crash can leave it behind.
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        file = FileDescriptor(rawValue: created)
+    }
+
+    /// Copies `count` bytes at logical `offset` into `buffer` (which has room); `nil`, or the system's reason.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int, count: Int) -> String? {
+        var done = 0
+        while done < count {
+            let position = offset + done
+            if position < fileLength, let file {
+                let wanted = min(count - done, fileLength - position)
+                let result: Int
+                do {
+                    result = try file.read(
+                        fromAbsoluteOffset: Int64(position),
+                        into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + wanted)]))
+                } catch {
+                    return "\(error)"
+                }
+                if result == 0 { return "the temporary file is shorter than what was written to it" }
+                done += result
+            } else {
+                let start = position - fileLength
+                let wanted = count - done
+                guard start + wanted <= memory.count else { return "a read past the end of the spool" }
+                memory.withUnsafeBytes { source in
+                    (buffer.baseAddress! + done).copyMemory(from: source.baseAddress! + start, byteCount: wanted)
+                }
+                done += wanted
+            }
+        }
+        return nil
+    }
+}
+
