@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // MARK: C libraries, each a `[system]` modulemap over a one-line header.
@@ -69,6 +70,7 @@ let package = Package(
             name: "ReportWriters",
             dependencies: [
                 "JSONCore", "AuditModel", "Storage", .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
             name: "Collector",
@@ -102,7 +104,10 @@ let package = Package(
             name: "AuditRulesTests", dependencies: ["AuditRules", "AuditInputs", "AuditModel", "JSONCore", "TestSupport"]),
         .testTarget(
             name: "ReportWritersTests",
-            dependencies: ["ReportWriters", "AuditRules", "AuditModel", "JSONCore", "JSONSchema", "Storage"],
+            dependencies: [
+                "ReportWriters", "AuditRules", "AuditModel", "JSONCore", "JSONSchema", "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["Snapshots"]),  // read by path, re-recorded with USAGE_AUDIT_RECORD=1
         .testTarget(
             name: "CollectorTests",

@@ -1,4 +1,5 @@
 import AuditModel
+import Crypto
 
 /// SARIF `partialFingerprints`: lets code scanning recognise a finding as the same one in the next run.
 ///
@@ -32,7 +33,9 @@ struct Fingerprinter {
         let identity =
             [finding.rule, redactor.redact(finding.source), kind, redactor.redact(finding.pointer).description]
             + masked
-        let hash = String(SHA256.hexDigest(identity.joined(separator: "\u{0}")).prefix(32))
+        let digest = SHA256.hash(data: Array(identity.joined(separator: "\u{0}").utf8))
+        let hash = String(
+            digest.reduce(into: "") { $0 += String($1 >> 4, radix: 16) + String($1 & 0x0F, radix: 16) }.prefix(32))
         let occurrence = (seen[hash] ?? 0) + 1
         seen[hash] = occurrence
         return "\(hash):\(occurrence)"

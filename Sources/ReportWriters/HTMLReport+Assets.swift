@@ -1,3 +1,6 @@
+import Crypto
+import Foundation
+
 /// The page's inline style and script. The script only sorts and filters the findings table; without it the
 /// page shows everything, unsorted.
 extension HTMLReport {
@@ -76,21 +79,5 @@ extension HTMLReport {
         """
 
     /// The CSP source that allows exactly the inline script above and no other.
-    static let scriptHash = "sha256-" + base64(SHA256.digest(Array(script.utf8)))
-
-    static func base64(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".unicodeScalars)
-        var out = ""
-        for chunk in stride(from: 0, to: bytes.count, by: 3) {
-            let b0 = UInt32(bytes[chunk])
-            let b1 = chunk + 1 < bytes.count ? UInt32(bytes[chunk + 1]) : 0
-            let b2 = chunk + 2 < bytes.count ? UInt32(bytes[chunk + 2]) : 0
-            let word = b0 << 16 | b1 << 8 | b2
-            out.unicodeScalars.append(alphabet[Int(word >> 18 & 63)])
-            out.unicodeScalars.append(alphabet[Int(word >> 12 & 63)])
-            out += chunk + 1 < bytes.count ? String(alphabet[Int(word >> 6 & 63)]) : "="
-            out += chunk + 2 < bytes.count ? String(alphabet[Int(word & 63)]) : "="
-        }
-        return out
-    }
+    static let scriptHash = "sha256-" + Data(SHA256.hash(data: Array(script.utf8))).base64EncodedString()
 }

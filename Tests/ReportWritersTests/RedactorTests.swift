@@ -90,30 +90,3 @@ import Testing
         #expect(redacted.hasPrefix("u***@h***.org"))
     }
 }
-
-@Suite struct SHA256Tests {
-    @Test(arguments: [
-        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        (
-            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
-        ),
-    ])
-    func knownVectors(_ input: String, _ digest: String) {
-        #expect(SHA256.hexDigest(input) == digest)
-    }
-
-    @Test func millionAs() {
-        #expect(
-            SHA256.hexDigest(String(repeating: "a", count: 1_000_000))
-                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-    }
-
-    @Test func base64OfDigestForTheContentSecurityPolicy() {
-        #expect(HTMLReport.base64(Array("abc".utf8)) == "YWJj")
-        #expect(HTMLReport.base64(Array("ab".utf8)) == "YWI=")
-        #expect(HTMLReport.base64(Array("a".utf8)) == "YQ==")
-        #expect(HTMLReport.base64(SHA256.digest(Array("".utf8))) == "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")
-    }
-}
