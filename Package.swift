@@ -8,6 +8,7 @@
 //   Storage (spools, their codec, the external sort, file access; on swift-system and swift-collections)
 //   AuditModel (findings as plain data)  ->  AuditInputs (wire, ndjson, log, journal, pcap)
 //   AuditRules (one rule per file, the checker, the embedded Parsl schemas)
+//   AuditTooling (what the executable's tooling commands do: fixture-driven regression)
 //   ReportWriters (text, json, sarif, junit, markdown, html)  ->  Collector (`listen`)
 //   UsageAuditCLI: the thin `usage-audit` executable.
 import PackageDescription
@@ -67,6 +68,9 @@ let package = Package(
             name: "AuditRules",
             dependencies: ["JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "CaptureReaders", "Storage"]),
         .target(
+            name: "AuditTooling",
+            dependencies: ["AuditInputs", "AuditModel", "AuditRules", "JSONCore", "Storage"]),
+        .target(
             name: "ReportWriters",
             dependencies: [
                 "JSONCore", "AuditModel", "Storage", .product(name: "SystemPackage", package: "swift-system"),
@@ -84,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "UsageAuditCLI",
             dependencies: [
-                "JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "AuditRules", "ReportWriters",
+                "JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "AuditRules", "AuditTooling", "ReportWriters",
                 "Collector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -1,5 +1,5 @@
 import ArgumentParser
-import AuditRules
+import AuditTooling
 
 /// `usage-audit fixtures verify [DIR] [--update]`.
 struct FixturesCommand: ParsableCommand {

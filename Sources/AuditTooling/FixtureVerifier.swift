@@ -1,5 +1,6 @@
 import AuditInputs
 import AuditModel
+import AuditRules
 import JSONCore
 import Storage
 
