@@ -43,7 +43,7 @@ public struct Schema: Sendable {
         var evaluation = Evaluation(
             buildsOutput: false, annotatedKeywords: nil, tracksDynamicScope: usesDynamicReferences)
         var evaluated: Evaluated? = nil
-        return root.evaluate(instance, &evaluation, &evaluated)
+        return root.evaluate(instance, &evaluation, &evaluated) && evaluation.overflow == nil
     }
 
     /// Validates `instance` and reports every failed assertion as an output unit.
@@ -52,6 +52,7 @@ public struct Schema: Sendable {
             buildsOutput: true, annotatedKeywords: nil, tracksDynamicScope: usesDynamicReferences)
         var evaluated: Evaluated? = nil
         let valid = root.evaluate(instance, &evaluation, &evaluated)
+        if let overflow = evaluation.overflow { return ValidationResult(errors: [overflow]) }
         if !valid && evaluation.errors.isEmpty {
             // Cannot happen for the built-in keywords; kept so an invalid result never reads as valid.
             return ValidationResult(errors: [
@@ -72,6 +73,7 @@ public struct Schema: Sendable {
             buildsOutput: false, annotatedKeywords: keywords, tracksDynamicScope: usesDynamicReferences)
         var evaluated: Evaluated? = nil
         let valid = root.evaluate(instance, &evaluation, &evaluated)
+        guard evaluation.overflow == nil else { return AnnotationResult(isValid: false, annotations: []) }
         return AnnotationResult(isValid: valid, annotations: evaluation.annotations)
     }
 }

@@ -55,32 +55,48 @@ final class Compiler {
 
     /// Clears ``ReferenceTarget/mayRecurseInPlace`` for every `$ref` whose target cannot lead back to the
     /// referring schema through in-place applicators: such a reference can never loop, so it need not be
-    /// tracked while validating.
+    /// tracked while validating. The target leads back exactly when both lie in one strongly connected
+    /// component of the in-place graph, so one pass over the graph decides every reference (a search per
+    /// reference would make compilation quadratic in a schema's references).
     private func markInPlaceCycles() {
-        for case let node as SchemaNode in arena {
+        let nodes = arena.compactMap { $0 as? SchemaNode }
+        let component = InPlaceGraph.components(of: nodes)
+        for node in nodes {
             for keyword in node.keywords {
                 guard case .ref(let reference) = keyword else { continue }
-                reference.target.mayRecurseInPlace = reaches(node, from: reference.target.node)
+                reference.target.mayRecurseInPlace =
+                    component[ObjectIdentifier(node)] == component[ObjectIdentifier(reference.target.node)]
             }
         }
         // A schema that is only such a reference hands flag evaluations straight to its target.
-        for case let node as SchemaNode in arena where node.constant == nil && !node.tracksEvaluated {
+        var forwards: [ObjectIdentifier: SchemaNode] = [:]
+        for node in nodes where node.constant == nil && !node.tracksEvaluated {
             guard node.keywords.count == 1, case .ref(let reference) = node.keywords[0],
                 !reference.target.mayRecurseInPlace
             else { continue }
-            node.forward = reference.target.reference
+            forwards[ObjectIdentifier(node)] = reference.target.node
         }
-    }
-
-    private func reaches(_ goal: SchemaNode, from start: SchemaNode) -> Bool {
-        var seen: Set<ObjectIdentifier> = []
-        var stack = [start]
-        while let current = stack.popLast() {
-            if current === goal { return true }
-            guard seen.insert(ObjectIdentifier(current)).inserted else { continue }
-            for keyword in current.keywords { stack.append(contentsOf: keyword.inPlaceSubschemas) }
+        // Straight to the end of a chain of such hops, so that a flag evaluation of a long chain is one call,
+        // not a native stack frame per hop. Forwarding never loops: a hop's target cannot lead back to it.
+        var ends: [ObjectIdentifier: (end: SchemaNode, hops: Int)] = [:]
+        for node in nodes where forwards[ObjectIdentifier(node)] != nil {
+            var chain: [ObjectIdentifier] = []
+            var current = node
+            var hopsBeyond = 0
+            while let next = forwards[ObjectIdentifier(current)] {
+                if let known = ends[ObjectIdentifier(current)] {
+                    (current, hopsBeyond) = known
+                    break
+                }
+                chain.append(ObjectIdentifier(current))
+                current = next
+            }
+            for (index, hop) in chain.enumerated() { ends[hop] = (current, chain.count - index + hopsBeyond) }
+            let (end, hops) = ends[ObjectIdentifier(node)]!
+            node.forward = NodeRef(end)
+            // Counted as the hops they replace, so that every evaluation mode meets the nesting limit alike.
+            node.forwardHops = hops
         }
-        return false
     }
 
     /// Resolves references and dynamic anchors until no work is left.
@@ -89,7 +105,7 @@ final class Compiler {
             while let pending = pendingReferences.popLast() { try resolve(pending) }
             while let resource = resourcesAwaitingAnchors.popLast() {
                 for (name, place) in registry.dynamicAnchors[resource.uri] ?? [:] {
-                    resource.dynamicAnchors[name] = try node(at: place)
+                    resource.dynamicAnchors[name] = NodeRef(try node(at: place))
                 }
             }
         }

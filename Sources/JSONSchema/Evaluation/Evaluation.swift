@@ -36,6 +36,29 @@ struct Evaluation {
     /// at the same depth again can only loop forever (in-place applicators never change the instance).
     var activeReferences: [(node: ObjectIdentifier, depth: Int)] = []
     var instanceDepth = 0
+    /// How many subschema evaluations enclose this point: each is a few native stack frames, so this is
+    /// what the evaluation's stack use grows with.
+    var nesting = 0
+    /// Set when ``nesting`` would pass ``maxNesting``, or the stack ``stackFloor``: the evaluation then stops, every enclosing subschema
+    /// fails at once (a `not` cannot turn the stop into a success), and the result is invalid with
+    /// ``overflow`` as its error.
+    private(set) var overflow: OutputUnit?
+    /// `overflow != nil`, as a flag cheap enough to test on every subschema entry.
+    private var stopped = false
+
+    /// The deepest nesting of subschema evaluations allowed. A reference chain (`$defs` entries each a `$ref`
+    /// to the next) or a recursive schema nests one evaluation per link with no instance level consumed, so
+    /// the schema, not the instance, sets the depth: unbounded, it overflows the stack (about 3,000 links
+    /// in a release build on a thread's 8 MiB). The deepest instance the JSON reader accepts (512 levels)
+    /// against a recursive schema spends three or four per level. On an 8 MiB stack in a release build this
+    /// count decides, the same in every evaluation mode; in a debug build, whose frames are larger, or on a
+    /// smaller stack, the stack's own limit (``stackFloor``) may decide first.
+    static let maxNesting = 2_500
+    /// The lowest stack address the evaluation may reach (the stack grows down): the thread's own stack
+    /// limit, less ``StackBounds/reserve`` for the leaves. Frames differ in size between keywords, between
+    /// debug and release builds, and threads differ in stack size: this is what must not run out, whatever
+    /// the nesting count.
+    private let stackFloor: UInt
 
     init(buildsOutput: Bool, annotatedKeywords: Set<String>?, tracksDynamicScope: Bool, recordsChecks: Bool = false) {
         self.buildsOutput = buildsOutput
@@ -44,6 +67,7 @@ struct Evaluation {
         self.stopsAtFirstFailure = !(buildsOutput || annotatedKeywords != nil)
         self.tracksDynamicScope = tracksDynamicScope
         self.recordsChecks = recordsChecks
+        stackFloor = StackBounds.floorOfThisThread()
     }
 
     /// Records `keyword`'s outcome on `instance` when the outcome depends on more than the instance's
@@ -94,6 +118,9 @@ struct Evaluation {
         _ node: NodeRef, _ instance: JSONValue, via keyword: KeywordLocation, _ schemaToken: SchemaToken = .none,
         at step: InstanceStep = .same, evaluated: inout Evaluated?
     ) -> Bool {
+        guard nesting < Self.maxNesting, currentStackAddress() > stackFloor, !stopped else {
+            return stop(keyword.name, at: keyword.absolute)
+        }
         var tokens = 1
         if tracksPaths {
             keywordPath.append(keyword.name)
@@ -116,7 +143,9 @@ struct Evaluation {
         let descends = step != .same
         if descends { instanceDepth += 1 }
         if step == .propertyName { memberNameDepth += 1 }
-        let valid = node.evaluate(instance, &self, &evaluated)
+        nesting += 1
+        let valid = node.evaluate(instance, &self, &evaluated) && !stopped
+        nesting -= 1
         if step == .propertyName { memberNameDepth -= 1 }
         if descends { instanceDepth -= 1 }
         if tracksPaths {
@@ -124,6 +153,37 @@ struct Evaluation {
             if descends && step != .propertyName { instancePath.removeLast() }
         }
         return valid
+    }
+
+    /// Evaluates `target`, the end of the chain of `hops` plain `$ref` hops `node` starts
+    /// (``SchemaNode/forward``), counted as the `hops` subschema entries the other modes make for them.
+    @inline(__always)
+    mutating func forward(
+        from node: SchemaNode, to target: NodeRef, hops: Int, _ instance: JSONValue, evaluated: inout Evaluated?
+    ) -> Bool {
+        guard nesting + hops <= Self.maxNesting, currentStackAddress() > stackFloor, !stopped else {
+            return stop("$ref", at: node.location)
+        }
+        nesting += hops
+        let valid = target.evaluate(instance, &self, &evaluated) && !stopped
+        nesting -= hops
+        return valid
+    }
+
+    /// Fails the subschema about to be entered through the keyword `name` written at `absolute` because the
+    /// nesting limit is reached (or was, deeper down): the first time, with the reason kept as ``overflow``.
+    @inline(never)
+    private mutating func stop(_ name: String, at absolute: String) -> Bool {
+        if !stopped {
+            stopped = true
+            overflow = OutputUnit(
+                keyword: name, instanceLocation: JSONPointer(tokens: instancePath),
+                keywordLocation: JSONPointer(tokens: keywordPath + [name]),
+                absoluteKeywordLocation: absolute,
+                error: "the evaluation nests subschemas too deep (more than \(Self.maxNesting), or deeper than "
+                    + "the thread's stack allows): a reference chain or a recursion this deep is refused, not followed")
+        }
+        return false
     }
 
     /// The same, for callers that track no evaluated members.
@@ -135,6 +195,13 @@ struct Evaluation {
         var none: Evaluated? = nil
         return evaluate(node, instance, via: keyword, schemaToken, at: step, evaluated: &none)
     }
+}
+
+/// The address of a local of the caller's frame: how deep the native stack is.
+@inline(__always)
+func currentStackAddress() -> UInt {
+    var marker: UInt8 = 0
+    return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
 }
 
 /// How a subschema's instance relates to the current one.

@@ -35,9 +35,12 @@ final class SchemaNode: @unchecked Sendable {
     /// other keywords evaluated.
     var tracksEvaluated = false
     /// For a schema whose only validator is a `$ref` that cannot loop (`{"$ref": "common#/$defs/uuid"}`, with
-    /// annotations at most): its target, which a flag evaluation enters directly. Such hops are most of a
-    /// real schema's nodes. Set by the compiler once references are resolved.
+    /// annotations at most): the end of the chain of such hops it starts, which a flag evaluation enters
+    /// directly. Such hops are most of a real schema's nodes. Set by the compiler once references are
+    /// resolved.
     var forward: NodeRef?
+    /// How many `$ref` hops ``forward`` stands for.
+    var forwardHops = 0
 
     init(location: String, enclosingResource: SchemaResource, startsResource: Bool) {
         self.location = location
@@ -63,7 +66,7 @@ final class SchemaNode: @unchecked Sendable {
         }
         // Nothing to report, no annotations, no dynamic scope: this node would only evaluate its target.
         if let forward, e.stopsAtFirstFailure, !e.tracksDynamicScope {
-            return forward.evaluate(instance, &e, &evaluated)
+            return e.forward(from: self, to: forward, hops: forwardHops, instance, evaluated: &evaluated)
         }
         let entersResource =
             e.tracksDynamicScope && startsResource && e.dynamicScope.last !== enclosingResource
@@ -105,7 +108,10 @@ final class SchemaNode: @unchecked Sendable {
 /// `@unchecked Sendable` for the same reason as ``SchemaNode``: filled by the compiler, read-only after.
 final class SchemaResource: @unchecked Sendable {
     let uri: String
-    var dynamicAnchors: [String: SchemaNode] = [:]
+    /// The schemas its `$dynamicAnchor`s name. Not retained: each such schema belongs to this resource and
+    /// so retains it (``SchemaNode/enclosingResource``); retaining back would be a cycle that outlives the
+    /// compiled ``Schema``. The compiler's arena keeps the nodes alive.
+    var dynamicAnchors: [String: NodeRef] = [:]
     init(uri: String) { self.uri = uri }
 }
 

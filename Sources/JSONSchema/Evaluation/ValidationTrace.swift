@@ -36,6 +36,8 @@ extension Schema {
             buildsOutput: false, annotatedKeywords: nil, tracksDynamicScope: usesDynamicReferences, recordsChecks: true)
         var evaluated: Evaluated? = nil
         let valid = root.evaluate(instance, &evaluation, &evaluated)
+        // A stopped evaluation decided nothing about the instance's values: there is no trace to replay.
+        guard evaluation.overflow == nil else { return (false, nil) }
         var steps: [Int] = []
         var checks: [(keyword: CompiledKeyword, steps: Range<Int>, outcome: Bool)] = []
         for check in evaluation.recordedChecks {

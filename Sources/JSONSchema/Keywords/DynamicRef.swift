@@ -20,7 +20,7 @@ struct DynamicRefKeyword {
         if let anchor = target.dynamicAnchor {
             for resource in e.dynamicScope {
                 if let dynamic = resource.dynamicAnchors[anchor] {
-                    node = NodeRef(dynamic)
+                    node = dynamic
                     break
                 }
             }

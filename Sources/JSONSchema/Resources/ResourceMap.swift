@@ -66,7 +66,14 @@ public struct ResourceMap: Sendable {
             if best == nil || mapping.uri.count > best!.mapping.uri.count { best = (mapping, path) }
         }
         guard let best else { return nil }
-        guard let bytes = readFile(best.path) else {
+        let bytes: [UInt8]
+        switch readFile(best.path) {
+        case .bytes(let content): bytes = content
+        case .tooLarge(let limit):
+            throw SchemaError(
+                code: .unreadableResource,
+                message: "'\(best.path)' (mapped from \(uri)) is larger than the limit of \(limit) bytes", location: uri)
+        case .unreadable:
             throw SchemaError(
                 code: .unreadableResource, message: "cannot read '\(best.path)' (mapped from \(uri))", location: uri)
         }
@@ -85,19 +92,39 @@ public struct ResourceMapError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// The whole content of a regular file, or `nil` when it cannot be opened or read (a folder, say).
-func readFile(_ path: String) -> [UInt8]? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
+/// What reading a JSON document of bounded size from a file gave.
+enum BoundedRead {
+    case bytes([UInt8])
+    /// The file holds more than the limit: only `limit + 1` bytes were read, to know it.
+    case tooLarge(limit: Int)
+    /// The file cannot be opened or read (a folder, say).
+    case unreadable
+}
+
+/// The content of the file at `path` (`-`: standard input), read only as far as `limit + 1` bytes, so an
+/// oversized input costs no more memory than the limit, however large it is.
+func readFile(_ path: String, limit: Int = JSONParseOptions.default.maxBytes) -> BoundedRead {
+    let descriptor = path == "-" ? 0 : open(path, O_RDONLY)
+    guard descriptor >= 0 else { return .unreadable }
+    defer { if path != "-" { close(descriptor) } }
     var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
-        let count = fread(&chunk, 1, chunk.count, file)
-        if count > 0 { bytes.append(contentsOf: chunk[0..<count]) }
-        if count < chunk.count {
-            if ferror(file) != 0 { return nil }
-            break
-        }
+        guard let chunk = readChunk(descriptor, atMost: min(1 << 16, limit + 1 - bytes.count)) else { return .unreadable }
+        if chunk.isEmpty { return .bytes(bytes) }
+        bytes.append(contentsOf: chunk)
+        if bytes.count > limit { return .tooLarge(limit: limit) }
     }
-    return bytes
+}
+
+/// Up to `count` bytes from `descriptor` (fewer at its end, none after it), `nil` on a read error; a read
+/// interrupted by a signal is retried.
+func readChunk(_ descriptor: Int32, atMost count: Int) -> [UInt8]? {
+    var chunk = [UInt8](repeating: 0, count: count)
+    var got = 0
+    repeat {
+        got = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, count) }
+    } while got < 0 && errno == EINTR
+    guard got >= 0 else { return nil }
+    chunk.removeSubrange(got...)
+    return chunk
 }

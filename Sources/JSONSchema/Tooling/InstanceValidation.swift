@@ -23,7 +23,12 @@ public enum InstanceValidation {
     public static func loadSchema(
         path: String, resources: [ResourceMap.Mapping], formatAssertion: Bool, vocabularies: [Vocabulary] = []
     ) throws -> Schema {
-        guard let bytes = readFile(path) else { throw UsageError("cannot read the schema '\(path)'") }
+        let bytes: [UInt8]
+        switch readFile(path) {
+        case .bytes(let content): bytes = content
+        case .tooLarge(let limit): throw UsageError("the schema '\(path)' is larger than the limit of \(limit) bytes")
+        case .unreadable: throw UsageError("cannot read the schema '\(path)'")
+        }
         let document: JSONValue
         do {
             document = try JSONValue.parse(bytes)
@@ -49,24 +54,77 @@ public enum InstanceValidation {
     /// cannot be read is a ``UsageError``.
     public static func validate(files: [String], ndjson: Bool, against schema: Schema) throws -> [Result] {
         var results: [Result] = []
+        let limit = JSONParseOptions.default.maxBytes
         for file in files {
-            guard let bytes = file == "-" ? readStandardInput() : readFile(file) else {
-                throw UsageError("cannot read the instance '\(file)'")
-            }
             if ndjson {
-                var lineNumber = 0
-                for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-                    lineNumber += 1
+                let complete = forEachLine(of: file, limit: limit) { lineNumber, line in
+                    let name = "\(file):\(lineNumber)"
+                    guard let line else {
+                        results.append(tooLarge(name: name, limit: limit))
+                        return
+                    }
                     var content = line[...]
                     if content.last == UInt8(ascii: "\r") { content = content.dropLast() }
-                    if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                    results.append(validate(Array(content), name: "\(file):\(lineNumber)", schema))
+                    if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+                    results.append(validate(Array(content), name: name, schema))
                 }
+                guard complete else { throw UsageError("cannot read the instance '\(file)'") }
             } else {
-                results.append(validate(bytes, name: file, schema))
+                switch readFile(file, limit: limit) {
+                case .bytes(let bytes): results.append(validate(bytes, name: file, schema))
+                case .tooLarge: results.append(tooLarge(name: file, limit: limit))
+                case .unreadable: throw UsageError("cannot read the instance '\(file)'")
+                }
             }
         }
         return results
+    }
+
+    /// The result for an instance beyond the size limit, which is not read past the limit.
+    private static func tooLarge(name: String, limit: Int) -> Result {
+        let unit = OutputUnit(
+            keyword: "", instanceLocation: .root, keywordLocation: .root, absoluteKeywordLocation: "",
+            error: "not JSON: the instance is larger than the limit of \(limit) bytes (not read further)")
+        return Result(name: name, errors: [unit], bestMatch: unit)
+    }
+
+    /// Calls `body` with each line of the file (`-`: standard input) and its 1-based number, without the
+    /// `\n`; a line longer than `limit` is passed as `nil` and skipped without being kept, so memory stays
+    /// within the limit whatever the file holds. `false` when the file cannot be opened or read.
+    private static func forEachLine(of path: String, limit: Int, _ body: (Int, [UInt8]?) -> Void) -> Bool {
+        let descriptor = path == "-" ? 0 : open(path, O_RDONLY)
+        guard descriptor >= 0 else { return false }
+        defer { if path != "-" { close(descriptor) } }
+        var line: [UInt8] = []
+        var overlong = false
+        var lineNumber = 1
+        while true {
+            guard let chunk = readChunk(descriptor, atMost: 1 << 16) else { return false }
+            if chunk.isEmpty { break }
+            var start = 0
+            while let newline = chunk[start...].firstIndex(of: 0x0A) {
+                let piece = chunk[start..<newline]
+                if !overlong && line.count + piece.count > limit { overlong = true }
+                if overlong {
+                    body(lineNumber, nil)
+                } else {
+                    line += piece
+                    body(lineNumber, line)
+                }
+                line.removeAll(keepingCapacity: true)
+                overlong = false
+                lineNumber += 1
+                start = newline + 1
+            }
+            let rest = chunk[start...]
+            if !overlong && line.count + rest.count > limit {
+                overlong = true
+                line = []
+            }
+            if !overlong { line += rest }
+        }
+        if overlong || !line.isEmpty { body(lineNumber, overlong ? nil : line) }
+        return true
     }
 
     private static func validate(_ bytes: [UInt8], name: String, _ schema: Schema) -> Result {
@@ -163,15 +221,3 @@ public enum InstanceValidation {
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-/// Everything on standard input.
-func readStandardInput() -> [UInt8]? {
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let count = read(0, &chunk, chunk.count)
-        if count < 0 { return nil }
-        if count == 0 { return bytes }
-        bytes.append(contentsOf: chunk[0..<count])
-    }
-}
