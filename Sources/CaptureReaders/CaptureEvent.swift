@@ -24,13 +24,43 @@ public enum CaptureEvent: Sendable, Equatable {
 ///
 /// Kept in integers so that nanosecond captures round-trip exactly; `Double` would lose the last digits.
 public struct CaptureTimestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var seconds: Int64
-    /// 0 ..< 1_000_000_000.
-    public var nanoseconds: UInt32
+    /// Seconds since the epoch (negative before it).
+    public let seconds: Int64
+    /// The fraction of the second, always `0 ..< 1_000_000_000`: every initializer carries whole seconds
+    /// over, so a capture's out-of-range fraction (a microsecond field of 5,000,000, say) cannot break it.
+    public let nanoseconds: UInt32
 
-    public init(seconds: Int64, nanoseconds: UInt32) {
-        self.seconds = seconds
-        self.nanoseconds = nanoseconds
+    /// The time `seconds` plus `nanoseconds` (any count, carried into whole seconds), saturating at the
+    /// limits of `Int64` seconds rather than trapping on a hostile value.
+    public init<Nanoseconds: BinaryInteger>(seconds: Int64, nanoseconds: Nanoseconds) {
+        let (carried, fraction) = Self.split(nanoseconds)
+        let (sum, overflow) = seconds.addingReportingOverflow(carried)
+        if overflow {
+            // Only possible when both have the same sign: the time is beyond what Int64 seconds hold.
+            self.seconds = carried > 0 ? .max : .min
+            self.nanoseconds = carried > 0 ? 999_999_999 : 0
+        } else {
+            self.seconds = sum
+            self.nanoseconds = fraction
+        }
+    }
+
+    /// Whole seconds (rounded down) and the remaining nanoseconds of a count of nanoseconds.
+    private static func split<Nanoseconds: BinaryInteger>(_ nanoseconds: Nanoseconds) -> (Int64, UInt32) {
+        let perSecond: Nanoseconds = 1_000_000_000
+        var (quotient, remainder) = nanoseconds.quotientAndRemainder(dividingBy: perSecond)
+        if remainder < 0 {
+            quotient -= 1
+            remainder += perSecond
+        }
+        return (Int64(clamping: quotient), UInt32(remainder))
+    }
+
+    /// This time plus `seconds`, saturating at the limits of `Int64` seconds.
+    public func adding(seconds extra: Int64) -> CaptureTimestamp {
+        let (sum, overflow) = seconds.addingReportingOverflow(extra)
+        guard !overflow else { return CaptureTimestamp(seconds: extra > 0 ? .max : .min, nanoseconds: 0) }
+        return CaptureTimestamp(seconds: sum, nanoseconds: nanoseconds)
     }
 
     /// Seconds since the epoch as a `Double`, for display and arithmetic where nanoseconds do not matter.
@@ -40,10 +70,21 @@ public struct CaptureTimestamp: Sendable, Hashable, Comparable, CustomStringConv
         (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
     }
 
-    /// `1795555185.701525000`.
+    /// `1795555185.701525000`; before the epoch, `-0.250000000` for a quarter second before it.
     public var description: String {
-        let fraction = String(nanoseconds)
-        return "\(seconds)." + String(repeating: "0", count: 9 - fraction.count) + fraction
+        var whole = seconds
+        var fraction = nanoseconds
+        var sign = ""
+        if whole < 0 {
+            sign = "-"
+            // -2 s + 0.75 s is -1.25 s: the magnitude's whole part and fraction.
+            if fraction > 0 {
+                whole += 1
+                fraction = 1_000_000_000 - fraction
+            }
+        }
+        let digits = String(fraction)
+        return sign + String(whole.magnitude) + "." + String(repeating: "0", count: 9 - digits.count) + digits
     }
 }
 

@@ -89,6 +89,11 @@ struct FragmentReassembler {
     private var completedOrderHead = 0
     /// The earliest time any pending datagram times out; nothing to scan for before it.
     private var nextDeadline: CaptureTimestamp?
+    /// Pending datagrams in the order their first fragments came (and some already removed, skipped when met):
+    /// the oldest is found without a scan of every pending datagram, which a flood of fragments would make
+    /// a scan per fragment.
+    private var arrivals: [Pending] = []
+    private var arrivalsHead = 0
 
     init(port: UInt16, limits: ReassemblyLimits) {
         self.port = port
@@ -108,9 +113,7 @@ struct FragmentReassembler {
     }
 
     private func deadline(of datagram: Pending) -> CaptureTimestamp {
-        var deadline = datagram.firstTimestamp
-        deadline.seconds += limits.timeoutSeconds
-        return deadline
+        datagram.firstTimestamp.adding(seconds: limits.timeoutSeconds)
     }
 
     /// Adds one fragment. `bytes` are the fragment's captured bytes (maybe fewer than `piece.declaredLength`
@@ -121,7 +124,7 @@ struct FragmentReassembler {
     ) -> Outcome {
         let end = piece.offset + piece.declaredLength
         if let done = completed[piece.key], pending[piece.key] == nil, end <= done.length,
-            timestamp.seconds - done.at.seconds <= limits.timeoutSeconds
+            timestamp.seconds <= done.at.adding(seconds: limits.timeoutSeconds).seconds
         {
             return .duplicate
         }
@@ -134,6 +137,12 @@ struct FragmentReassembler {
                 evicted.append((remove(oldest), .bufferFull))
             }
             pending[piece.key] = datagram
+            arrivals.append(datagram)
+            if arrivals.count - arrivalsHead > 2 * pending.count + 1024 {
+                // Mostly datagrams completed or given up since: let them (and their bytes) go.
+                arrivals = arrivals[arrivalsHead...].filter { pending[$0.key] === $0 }
+                arrivalsHead = 0
+            }
             let deadline = deadline(of: datagram)
             if nextDeadline.map({ deadline < $0 }) ?? true { nextDeadline = deadline }
         }
@@ -229,8 +238,22 @@ struct FragmentReassembler {
         nextDeadline = nil
     }
 
-    private func oldestPending(excluding excluded: Pending? = nil) -> Pending? {
-        pending.values.filter { $0 !== excluded }.min { $0.firstFrame < $1.firstFrame }
+    /// The pending datagram whose first fragment came first, other than `excluded`.
+    private mutating func oldestPending(excluding excluded: Pending? = nil) -> Pending? {
+        while arrivalsHead < arrivals.count, pending[arrivals[arrivalsHead].key] !== arrivals[arrivalsHead] {
+            arrivalsHead += 1
+        }
+        if arrivalsHead > 1024 && arrivalsHead * 2 > arrivals.count {
+            arrivals.removeFirst(arrivalsHead)
+            arrivalsHead = 0
+        }
+        var index = arrivalsHead
+        while index < arrivals.count {
+            let candidate = arrivals[index]
+            if candidate !== excluded && pending[candidate.key] === candidate { return candidate }
+            index += 1
+        }
+        return nil
     }
 
     @discardableResult

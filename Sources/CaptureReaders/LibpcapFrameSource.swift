@@ -60,9 +60,9 @@ final class LibpcapFrameSource: FrameSource {
         }
         guard status == 1, let header, let data else { return .end }
         let record = header.pointee
-        // In nanosecond precision libpcap puts nanoseconds in `tv_usec`.
-        let timestamp = CaptureTimestamp(
-            seconds: Int64(record.ts.tv_sec), nanoseconds: UInt32(clamping: Int64(record.ts.tv_usec)))
+        // In nanosecond precision libpcap puts nanoseconds in `tv_usec`: the file's fraction field, scaled by
+        // 1,000 for a microsecond file, and never checked against a second, so it may hold several.
+        let timestamp = CaptureTimestamp(seconds: Int64(record.ts.tv_sec), nanoseconds: Int64(record.ts.tv_usec))
         return .frame(
             RawFrame(
                 timestamp: timestamp, capturedLength: Int(record.caplen), originalLength: Int(record.len),

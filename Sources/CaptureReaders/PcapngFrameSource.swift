@@ -190,8 +190,8 @@ final class PcapngFrameSource: FrameSource {
         // remainder * 10^9 may not fit in 64 bits when the resolution is finer than a nanosecond.
         let scaled = remainder.multipliedFullWidth(by: 1_000_000_000)
         let nanoseconds = interface.unitsPerSecond.dividingFullWidth(scaled).quotient
-        let timestamp = CaptureTimestamp(
-            seconds: Int64(clamping: seconds) &+ interface.offsetSeconds, nanoseconds: UInt32(nanoseconds))
+        let timestamp = CaptureTimestamp(seconds: Int64(clamping: seconds), nanoseconds: nanoseconds)
+            .adding(seconds: interface.offsetSeconds)
         return .frame(
             RawFrame(
                 timestamp: timestamp, capturedLength: capturedLength, originalLength: originalLength,
