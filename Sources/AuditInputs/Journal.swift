@@ -81,7 +81,15 @@ public enum JournalFormat {
         case invalid(String)
     }
 
+    /// Decodes the record at the start of `bytes`, checksumming it directly.
     static func decodeRecord(_ bytes: ArraySlice<UInt8>) -> Decoded {
+        decodeRecord(bytes, checksum: { CRC32.checksum(bytes[$0]) })
+    }
+
+    /// Decodes the record at the start of `bytes`, with `checksum` giving the CRC-32 of a range of `bytes`'
+    /// indices. The reader passes one whose cost does not grow with the range (``StreamChecksums``):
+    /// resynchronising after damage tries every record marker, and each may claim a 64 KiB payload.
+    static func decodeRecord(_ bytes: ArraySlice<UInt8>, checksum: (Range<Int>) -> UInt32) -> Decoded {
         let base = bytes.startIndex
         let markerLength = min(bytes.count, recordMarker.count)
         guard bytes.prefix(markerLength).elementsEqual(recordMarker.prefix(markerLength)) else {
@@ -95,7 +103,7 @@ public enum JournalFormat {
         let total = recordOverheadBytes + length
         guard bytes.count >= total else { return .incomplete }
         let stored = bytes.bigEndianInteger(UInt32.self, at: base + total - 4)
-        guard CRC32.checksum(bytes[base..<(base + total - 4)]) == stored else { return .invalid("a checksum mismatch") }
+        guard checksum(base..<(base + total - 4)) == stored else { return .invalid("a checksum mismatch") }
         let sequence = bytes.bigEndianInteger(UInt64.self, at: base + 8)
         guard sequence > 0, sequence <= UInt64(Int.max) else { return .invalid("a sequence number of \(sequence)") }
         let receivedAt = Int64(bitPattern: bytes.bigEndianInteger(UInt64.self, at: base + 16))
@@ -360,6 +368,9 @@ public final class JournalReader: RecordReader {
     private var damage: (offset: Int, length: Int, reason: String)?
     /// A record found right after a problem, returned on the next call.
     private var pending: JournalEntry?
+    /// Prefix checksums of the bytes seen, so that checking a candidate record costs the same whatever
+    /// length it claims.
+    private var checksums = StreamChecksums(span: JournalFormat.maxRecordBytes)
 
     public init(_ input: any JournalByteInput, source: String) {
         self.input = input
@@ -395,7 +406,14 @@ public final class JournalReader: RecordReader {
                 }
                 return nil
             }
-            switch JournalFormat.decodeRecord(window) {
+            checksums.extend(with: window, at: offset)
+            let windowStart = window.startIndex
+            let windowOffset = offset
+            let decoded = JournalFormat.decodeRecord(window) { range in
+                self.checksums.checksum(
+                    of: (windowOffset + range.lowerBound - windowStart)..<(windowOffset + range.upperBound - windowStart))
+            }
+            switch decoded {
             case .record(let entry, let length) where entry.sequence > lastSequence:
                 let problem = problemBefore(entry)
                 consume(length)
@@ -409,12 +427,9 @@ public final class JournalReader: RecordReader {
                 skip(window, reason: "a record out of sequence")
             case .incomplete:
                 guard input.isComplete else { return nil }
-                let start = damage?.offset ?? offset
-                let reason = damage?.reason
-                consume(window.count)
-                damage = nil
-                finished = true
-                return tornTail(offset: start, length: offset - start, earlierReason: reason)
+                // A record claiming more bytes than the journal has left: the torn last record, unless a
+                // whole record follows inside what it claims (then it was damage), so the search goes on.
+                skip(window, reason: Self.runsPastTheEnd)
             case .invalid(let reason):
                 skip(window, reason: reason)
             }
@@ -456,6 +471,10 @@ public final class JournalReader: RecordReader {
     private func accept(_ entry: JournalEntry) {
         lastSequence = entry.sequence
     }
+
+    /// The reason of a stretch that starts with a record longer than the rest of the journal: at the end, a
+    /// torn record, which needs no more explanation.
+    private static let runsPastTheEnd = "a record running past the end of the journal"
 
     /// Moves past bytes that hold no record, up to the next record marker, remembering the damaged stretch.
     private func skip(_ window: ArraySlice<UInt8>, reason: String) {
@@ -511,7 +530,7 @@ public final class JournalReader: RecordReader {
 
     /// The journal ends inside a record: the collector stopped while writing it. Everything before it is kept.
     private func tornTail(offset start: Int, length: Int, earlierReason: String?) -> Item {
-        let why = earlierReason.map { " (\($0))" } ?? ""
+        let why = earlierReason.flatMap { $0 == Self.runsPastTheEnd ? nil : " (\($0))" } ?? ""
         return .problem(
             locator: .record(lastSequence + 1),
             message: "the journal ends in a torn record: its last \(length) bytes, from offset \(start)\(why), are not "
@@ -520,9 +539,81 @@ public final class JournalReader: RecordReader {
     }
 }
 
+/// The CRC-32 of any stretch of a byte stream among its last bytes, at a cost that does not grow with the
+/// stretch's length: each byte is folded once into a running checksum of everything before it, and the
+/// checksum of `a..<b` follows from the running checksums at `a` and at `b` (CRC-32 is linear: zlib's
+/// `crc32_combine` is the same identity).
+///
+/// This is what keeps reading a damaged journal linear: without it, each candidate record marker in a
+/// flood of markers claiming 64 KiB payloads would cost a 64 KiB checksum.
+struct StreamChecksums {
+    /// Running checksums by stream offset, in a ring: `running[o & mask]` is the CRC-32 of the stream's
+    /// bytes from the first offset extended up to `o`, for the last `mask + 1` offsets up to the horizon.
+    private var running: [UInt32] = [0]
+    private var mask = 0
+    /// The longest stretch asked about: the ring grows (by doubling) until it covers it, and no further.
+    private let span: Int
+    /// The offset up to which the running checksums are known; `nil` before the first byte.
+    private var horizon: Int?
+    /// The first offset extended.
+    private var first = 0
+
+    /// Keeps enough to answer for stretches of up to `span` bytes within the bytes extended.
+    init(span: Int) { self.span = span }
+
+    /// Folds in the bytes of `window`, which start at stream offset `start`, beyond those already folded. The
+    /// stream must be extended without gaps: `start` is at most the horizon.
+    mutating func extend(with window: ArraySlice<UInt8>, at start: Int) {
+        let known = horizon ?? start
+        if horizon == nil {
+            horizon = start
+            first = start
+            running[start & mask] = 0
+        }
+        precondition(start <= known, "the journal's bytes are checksummed without gaps")
+        let end = start + window.count
+        guard end > known else { return }
+        grow(toCover: min(span, end - first))
+        var crc = ~running[known & mask]
+        let mask = mask
+        running.withUnsafeMutableBufferPointer { running in
+            CRC32.table.withUnsafeBufferPointer { table in
+                for offset in known..<end {
+                    crc = table[Int((crc ^ UInt32(window[window.startIndex + offset - start])) & 0xFF)] ^ (crc >> 8)
+                    running[(offset + 1) & mask] = ~crc
+                }
+            }
+        }
+        horizon = end
+    }
+
+    /// Makes the ring hold at least `length + 1` offsets, keeping the running checksums already known.
+    private mutating func grow(toCover length: Int) {
+        guard length > mask, let horizon else { return }
+        var capacity = mask + 1
+        while capacity <= length { capacity <<= 1 }
+        var larger = [UInt32](repeating: 0, count: capacity)
+        let newMask = capacity - 1
+        for offset in max(0, horizon - mask)...horizon { larger[offset & newMask] = running[offset & mask] }
+        running = larger
+        mask = newMask
+    }
+
+    /// The CRC-32 of the stream's bytes `range` (stream offsets), which must lie within the bytes extended,
+    /// end by the horizon and start no more than `span` bytes before it.
+    func checksum(of range: Range<Int>) -> UInt32 {
+        guard let horizon, range.upperBound <= horizon, horizon - range.lowerBound <= mask else {
+            preconditionFailure("a checksum outside the bytes kept")
+        }
+        let before = running[range.lowerBound & mask]
+        let through = running[range.upperBound & mask]
+        return through ^ CRC32.shift(before, byBytes: range.count)
+    }
+}
+
 /// CRC-32 (IEEE 802.3, the one zlib and PNG use), table-driven.
 enum CRC32 {
-    private static let table: [UInt32] = (0..<256).map { index in
+    static let table: [UInt32] = (0..<256).map { index in
         var value = UInt32(index)
         for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
         return value
@@ -534,6 +625,43 @@ enum CRC32 {
             for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
         }
         return crc ^ 0xFFFF_FFFF
+    }
+
+    /// The reflected generator polynomial.
+    private static let polynomial: UInt32 = 0xEDB8_8320
+
+    /// `x^(2^k)` modulo the polynomial, for `k` in `0 ..< 64`: the powers `shift` combines.
+    private static let powersOfX: [UInt32] = {
+        var powers: [UInt32] = [1 << 30]  // x^1, in the reflected bit order
+        while powers.count < 64 { powers.append(multiply(powers.last!, powers.last!)) }
+        return powers
+    }()
+
+    /// `a * b` modulo the polynomial (bit-reflected, as zlib's `multmodp`).
+    private static func multiply(_ a: UInt32, _ b: UInt32) -> UInt32 {
+        var product: UInt32 = 0
+        var b = b
+        var bit: UInt32 = 1 << 31
+        while bit != 0 {
+            if a & bit != 0 { product ^= b }
+            b = b & 1 != 0 ? (b >> 1) ^ polynomial : b >> 1
+            bit >>= 1
+        }
+        return product
+    }
+
+    /// `checksum` times `x^(8 * count)`: what the checksum of some bytes contributes to the checksum of those
+    /// bytes followed by `count` more (`crc(AB) = shift(crc(A), |B|) ^ crc(B)`). Costs `log2(count)` steps.
+    static func shift(_ checksum: UInt32, byBytes count: Int) -> UInt32 {
+        var power: UInt32 = 1 << 31  // x^0
+        var exponent = UInt64(count) << 3
+        var k = 0
+        while exponent != 0 {
+            if exponent & 1 != 0 { power = multiply(powersOfX[k], power) }
+            exponent >>= 1
+            k += 1
+        }
+        return multiply(power, checksum)
     }
 }
 

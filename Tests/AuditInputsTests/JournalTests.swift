@@ -1,5 +1,6 @@
 import AuditModel
 import Testing
+import TestSupport
 
 @testable import AuditInputs
 
@@ -294,6 +295,64 @@ import Testing
 
     @Test func crcMatchesTheStandardCheckValue() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+    }
+
+    /// The resynchronisation's checksums: any stretch, from the running checksums at its two ends, equals the
+    /// checksum computed directly, including empty stretches, stretches of the whole span and stretches
+    /// that wrap around the ring.
+    @Test func streamChecksumsAgreeWithDirectChecksums() {
+        var generator = SplitMix64(seed: 0xC4C_32)
+        let bytes = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let span = JournalFormat.maxRecordBytes
+        var checksums = StreamChecksums(span: span)
+        let start = 32
+        var horizon = start
+        while horizon < bytes.count {
+            let step = Int.random(in: 1...40_000, using: &generator)
+            let end = min(bytes.count, horizon + step)
+            // Windows overlap what is already folded, as the reader's peeks do.
+            let windowStart = max(start, horizon - Int.random(in: 0...100, using: &generator))
+            checksums.extend(with: bytes[windowStart..<end], at: windowStart)
+            horizon = end
+            for _ in 0..<20 {
+                let upper = Int.random(in: max(start, horizon - span)...horizon, using: &generator)
+                let lower = Int.random(in: max(start, horizon - span)...upper, using: &generator)
+                #expect(checksums.checksum(of: lower..<upper) == CRC32.checksum(bytes[lower..<upper]))
+            }
+        }
+    }
+
+    /// A header and a megabyte of record markers, each claiming a 64 KiB payload: checking each candidate
+    /// by checksumming what it claims was 8,000 times the input's work (22 s); it must read in linear time,
+    /// as one damaged stretch, and find the whole record after it, although the last markers claim more
+    /// than the journal holds.
+    @Test func markerFloodReadsInLinearTime() throws {
+        var flood = JournalFormat.header(createdAt: 0)
+        let marker = JournalFormat.recordMarker + [0x00, 0x00, 0xFF, 0xFF]
+        while flood.count < 1_000_000 { flood += marker }
+        var last: [UInt8] = []
+        JournalFormat.encodeRecord(sequence: 1, receivedAt: 0, sender: nil, payload: UnsafeRawBufferPointer(start: nil, count: 0), into: &last)
+        flood += last
+        let directory = try TemporaryDirectory()
+        let (result, use) = try measure { try readAll(flood, in: directory) }
+        #expect(describe(result.items) == ["problem record 1", "1"])
+        #expect(use.seconds < 10 && use.peakGrowthMiB < 200, "\(use)")
+    }
+
+    /// Markers that each claim a different length, some landing on another marker: still one damaged stretch.
+    @Test func markersClaimingEveryLengthReadInLinearTime() throws {
+        var flood = JournalFormat.header(createdAt: 0)
+        var generator = SplitMix64(seed: 7)
+        while flood.count < 500_000 {
+            flood += JournalFormat.recordMarker
+            let length = UInt32.random(in: 0...UInt32(JournalFormat.maxPayloadBytes), using: &generator)
+            flood += withUnsafeBytes(of: length.bigEndian, Array.init)
+            flood += (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        }
+        let directory = try TemporaryDirectory()
+        let (result, use) = try measure { try readAll(flood, in: directory) }
+        #expect(describe(result.items).allSatisfy { $0.hasPrefix("problem") } && result.items.count == 1)
+        #expect(use.seconds < 10, "\(use)")
     }
 
     private func describe(_ items: [JournalReader.Item]) -> [String] {
