@@ -13,7 +13,11 @@ JSON_SCHEMA_TEST_SUITE ?= $(if $(wildcard ../shared/json-schema-test-suite/tests
 export JSON_SCHEMA_TEST_SUITE
 DEMO_INPUT   ?= Fixtures/demo/sample.pcap
 
-.PHONY: all deps build demo test suite bench load schemas-embed format clean
+# Seconds each fuzz target runs for in `make fuzz` (`make test` runs each for FUZZ_SMOKE_SECONDS).
+FUZZ_SECONDS ?= 180
+FUZZ_SMOKE_SECONDS ?= 30
+
+.PHONY: all deps build demo test suite bench load fuzz schemas-embed format clean
 
 all: build
 
@@ -55,6 +59,12 @@ test: deps suite
 	USAGE_AUDIT_REQUIRE_SUITE=1 $(SWIFT) test --parallel 2>&1 | tee .build/test.log; \
 	  status=$${PIPESTATUS[0]}; [ $$status -eq 0 ] || exit $$status
 	@Scripts/check-test-log .build/test.log
+	FUZZ_LOGS=.build-fuzz/smoke-logs Fuzz/run $(FUZZ_SMOKE_SECONDS)
+
+# Every fuzz target (libFuzzer + AddressSanitizer, built under .build-fuzz) for FUZZ_SECONDS each, one after
+# the other; crashes are kept under .build-fuzz/crashes/ and fail the run. See README, "Fuzzing".
+fuzz: deps
+	Fuzz/run $(FUZZ_SECONDS)
 
 bench: deps
 	Scripts/bench
@@ -71,4 +81,4 @@ format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -27,6 +27,9 @@ let package = Package(
         .library(name: "JSONCore", targets: ["JSONCore"]),
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
         .library(name: "AuditRules", targets: ["AuditRules"]),
+        // The readers of untrusted bytes, for the fuzz targets in `Fuzz/` (a package of their own).
+        .library(name: "CaptureReaders", targets: ["CaptureReaders"]),
+        .library(name: "AuditInputs", targets: ["AuditInputs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
