@@ -104,9 +104,9 @@ let package = Package(
         // MARK: Tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore", "TestSupport"]),
-        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"]),
         .testTarget(name: "CaptureReadersTests", dependencies: ["CaptureReaders", "TestSupport"]),
-        .testTarget(name: "AuditInputsTests", dependencies: ["AuditInputs", "AuditModel", "JSONCore"]),
+        .testTarget(name: "AuditInputsTests", dependencies: ["AuditInputs", "AuditModel", "JSONCore", "TestSupport"]),
         .testTarget(
             name: "AuditRulesTests", dependencies: ["AuditRules", "AuditInputs", "AuditModel", "JSONCore", "TestSupport"]),
         .testTarget(
