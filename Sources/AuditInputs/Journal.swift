@@ -360,6 +360,9 @@ public final class JournalReader: RecordReader {
     private var damage: (offset: Int, length: Int, reason: String)?
     /// A record found right after a problem, returned on the next call.
     private var pending: JournalEntry?
+    /// The bytes of the entry returned last, and of `pending`: the region its findings point at.
+    private var entryRegion: ByteRegion?
+    private var pendingRegion: ByteRegion?
 
     public init(_ input: any JournalByteInput, source: String) {
         self.input = input
@@ -371,12 +374,18 @@ public final class JournalReader: RecordReader {
         self.init(bytes, source: bytes.name)
     }
 
-    public func next() -> InputRecord? { nextItem()?.record }
+    public func next() -> InputRecord? {
+        guard let item = nextItem() else { return nil }
+        var record = item.record
+        if case .entry = item { record.region = entryRegion }
+        return record
+    }
 
     /// The next record or problem; `nil` at the end, or, while the input is still growing, until more is written.
     public func nextItem() -> Item? {
         if let entry = pending {
             pending = nil
+            entryRegion = pendingRegion
             accept(entry)
             return .entry(entry)
         }
@@ -398,11 +407,14 @@ public final class JournalReader: RecordReader {
             switch JournalFormat.decodeRecord(window) {
             case .record(let entry, let length) where entry.sequence > lastSequence:
                 let problem = problemBefore(entry)
+                let region = ByteRegion(offset: offset, length: length)
                 consume(length)
                 if let problem {
                     pending = entry
+                    pendingRegion = region
                     return problem
                 }
+                entryRegion = region
                 accept(entry)
                 return .entry(entry)
             case .record:

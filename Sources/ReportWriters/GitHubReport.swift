@@ -6,8 +6,9 @@ import AuditModel
 /// `::error file=F,line=N,title=RULE::message`: `error`, `warning` or `notice` after the severity; the line
 /// for line-based inputs; for a packet or record, which one goes in the title (`RULE (packet 7)`), since
 /// annotations have no other place for it. A baselined finding is a `notice` titled `RULE (... baselined)`:
-/// still visible, not presented as a failure. An input that could not be read is an `error` too, though no
-/// finding names it, so the job's annotations say why it failed. Standard input (`-`) names no file.
+/// still visible, not presented as a failure. An input that could not be read is an `error` too, titled
+/// `input.unreadable` as in JUnit, though no finding names it, so the job's annotations say why it failed.
+/// Standard input (`-`) names no file.
 ///
 /// Properties and message are escaped as GitHub's toolkit escapes them (`@actions/core`'s `escapeData` and
 /// `escapeProperty`), so a message cannot end its command or start another; other control and bidi
@@ -19,7 +20,7 @@ struct GitHubReport {
         for input in report.inputs {
             guard let readError = input.readError else { continue }
             out += Self.command(
-                "error", properties: Self.fileProperty(input.source) + [("title", "usage-audit: unreadable input")],
+                "error", properties: Self.fileProperty(input.source) + [("title", "input.unreadable")],
                 message: "could not read \(input.source): \(readError)")
         }
         for finding in report.findings { out += Self.annotation(finding) }

@@ -162,7 +162,8 @@ struct SARIFReport {
     /// The category (`privacy`, `level`, `protocol`...), and `security` with `privacy` for the rules about
     /// what a message discloses: GitHub reads `security-severity` only on rules tagged `security`.
     static func tags(_ rule: RuleDescriptor) -> [String] {
-        Self.disclosesData(rule) ? ["security", "privacy", rule.category] : [rule.category]
+        let tags = Self.disclosesData(rule) ? ["security", "privacy", rule.category] : [rule.category]
+        return tags.enumerated().filter { !tags[..<$0.offset].contains($0.element) }.map(\.element)
     }
 
     /// The categories whose findings are disclosures: a value or a detail that leaves the user's machine.

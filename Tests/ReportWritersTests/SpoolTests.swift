@@ -250,7 +250,7 @@ import Testing
         #expect(order == order.sorted())
         let junit = ReportWriter.render(report, format: .junit, options: options)
         #expect(junit.contains(#"<testsuite name="a.pcap" tests="4" failures="2" errors="0" skipped="0">"#))
-        let caseNames = junit.matches(of: /<testcase classname="a.pcap" name="([^"]+)"/).map { String($0.1) }
+        let caseNames = junit.matches(of: /<testcase classname="usage-audit.a_pcap" name="([^"]+)"/).map { String($0.1) }
         #expect(caseNames == ["packet 5 start", "packet 9 start", "packet 2 unknown", "packet 7 message"])
         let fifth = junit.range(of: #"name="packet 5 start""#)!.upperBound
         let ninth = junit.range(of: #"name="packet 9 start""#)!.lowerBound
