@@ -1,3 +1,4 @@
+import AuditInputs
 import AuditModel
 import AuditRules
 import Foundation
@@ -93,5 +94,46 @@ import Testing
         }
         let bigEndian = file[0] == 0xA1
         return offset >= 24 && u32(offset + 8, bigEndian: bigEndian) + 16 == length
+    }
+}
+
+/// A journal's results point at their records: the bytes `listen` wrote for each datagram.
+@Suite struct SARIFJournalRegionTests {
+    @Test func eachResultIsItsRecordsBytes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-j-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("run.journal").path
+        let payloads = [
+            CheckerIntegrationTests.wireLines[0], CheckerIntegrationTests.wireLines[1],
+            CheckerIntegrationTests.wireLines[4],
+        ].map { Array($0.utf8) }
+        let writer = try JournalWriter(path: path, createdAt: 1_795_555_185_000_000_000)
+        let sender = JournalSender(family: .ipv4, address: [10, 0, 0, 5], port: 41_003)
+        for (index, payload) in payloads.enumerated() {
+            try payload.withUnsafeBytes {
+                _ = try writer.append($0, receivedAt: 1_795_555_185_000_000_000 + Int64(index), sender: sender)
+            }
+        }
+        writer.close()
+        // The file header, then each record: its header and checksum around the payload.
+        var records: [Int: (offset: Int, length: Int)] = [:]
+        var offset = JournalFormat.headerBytes
+        for (index, payload) in payloads.enumerated() {
+            records[index + 1] = (offset, JournalFormat.recordOverheadBytes + payload.count)
+            offset += JournalFormat.recordOverheadBytes + payload.count
+        }
+        let (text, kind) = try SARIFFixtureTests.sarif(of: path)
+        #expect(kind == "journal")
+        let results = try JSONValue.parse(text)["runs"]?[0]?["results"]?.arrayValue ?? []
+        #expect(results.count >= 3)
+        for result in results {
+            let record = try #require(result["properties"]?["locator"]?["record"]?.exactInteger)
+            let expected = try #require(records[Int(record)])
+            #expect(
+                result["locations"]?[0]?["physicalLocation"]?["region"]
+                    == ["byteOffset": .integer(Int64(expected.offset)), "byteLength": .integer(Int64(expected.length))],
+                "\(result["ruleId"] ?? .null)")
+        }
     }
 }
