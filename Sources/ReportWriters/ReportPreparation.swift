@@ -22,36 +22,69 @@ public struct Suppressions: Sendable {
 /// Writers call it on a report that has not been through it, so every format carries fingerprints; the CLI
 /// calls it once, with its suppressions, before writing several reports and deciding the exit status.
 ///
-/// Memory stays flat: the findings are matched with their messages by `MessageMatch` (external sorts), put
-/// back in report order by another sort, and written to a new spooled list.
+/// Memory stays flat: findings are paired with their messages as `MessageMatch` pairs them (the first
+/// message of the same source and locator), by sorting both by place (`ExternalSort`, bounded memory) and
+/// merging; only what a finding takes from its message is sorted, not the messages themselves. A second sort
+/// puts those facts back in report order, and the findings are written to a new spooled list.
 public enum ReportPreparation {
     public static func prepare(
         _ report: AuditReport, suppressions: Suppressions = .init(), spool: SpoolConfiguration = .init()
     ) -> AuditReport {
         let scratch = ScratchSpools(configuration: spool)
-        let index = ReportIndex(report)
         let ignored = suppressions.ignoredRules
+        var sourceOrdinal: [String: Int] = [:]
+        func ordinal(_ source: String) -> Int {
+            if let known = sourceOrdinal[source] { return known }
+            sourceOrdinal[source] = sourceOrdinal.count
+            return sourceOrdinal.count - 1
+        }
+        var messageSort = ReportSort<MessageContext>(scratch: scratch)
+        for (position, message) in report.messages.enumerated() {
+            messageSort.add(
+                MessageContext(kind: message.kind, region: message.region),
+                key: SortKey.place(ordinal(message.source), message.locator, position))
+        }
+        var findingSort = ReportSort<Mark>(scratch: scratch)
+        var anyIgnored = false
+        // The values `Redactor(report:)` would collect, gathered in this pass rather than another: the same
+        // first-seen order, so the same masks.
+        var sensitive: [(value: String, rule: String?)] = []
+        var seenSensitive: Set<String> = []
+        for (position, finding) in report.findings.enumerated() {
+            for value in finding.sensitiveValues where seenSensitive.insert(value).inserted {
+                sensitive.append((value, finding.rule))
+            }
+            let isIgnored = ignored.contains(finding.rule)
+            anyIgnored = anyIgnored || isIgnored
+            findingSort.add(Mark(ignored: isIgnored), key: SortKey.place(ordinal(finding.source), finding.locator, position))
+        }
+        // Each finding's message facts, keyed back to report order; each ignored finding's message.
         var contexts = ReportSort<MessageContext>(scratch: scratch)
         var ignoredPerMessage = ReportSort<Mark>(scratch: scratch)
         var anyIgnoredMessageFinding = false
-        MessageMatch.run(report, sourceOrdinal: index.sourceOrdinal, scratch: scratch) { event in
-            guard case .finding(let finding, let position, let match) = event else { return }
-            let message = match?.0
-            contexts.add(
-                MessageContext(kind: message?.kind, region: message?.region), key: SortKey(a: position, sequence: position))
-            if ignored.contains(finding.rule), let (_, messagePosition) = match {
+        var messages = messageSort.sorted().makeIterator()
+        var nextMessage = messages.next()
+        var group: (key: SortKey, context: MessageContext)?
+        for (key, mark) in findingSort.sorted() {
+            while let (messageKey, context) = nextMessage, messageKey.placeOrder(before: key) {
+                if group.map({ !$0.key.samePlace(messageKey) }) ?? true { group = (messageKey, context) }
+                nextMessage = messages.next()
+            }
+            let match = group.flatMap { $0.key.samePlace(key) ? $0 : nil }
+            contexts.add(match?.context ?? MessageContext(kind: nil, region: nil), key: SortKey(a: key.sequence, sequence: key.sequence))
+            if mark.ignored, let match {
                 anyIgnoredMessageFinding = true
-                ignoredPerMessage.add(Mark(), key: SortKey(a: messagePosition, sequence: position))
+                ignoredPerMessage.add(Mark(ignored: true), key: SortKey(a: match.key.sequence, sequence: key.sequence))
             }
         }
-        var fingerprinter = Fingerprinter(redactor: Redactor(report: report))
+        var fingerprinter = Fingerprinter(redactor: Redactor(values: sensitive))
         var findings = AuditListBuilder<Finding>(configuration: spool)
         var context = contexts.sorted().makeIterator()
         for finding in report.findings {
             guard let (_, message) = context.next() else { break }
             var prepared = finding
             prepared.fingerprint = fingerprinter.next(finding, messageKind: message.kind)
-            guard !ignored.contains(finding.rule) else { continue }
+            guard !anyIgnored || !ignored.contains(finding.rule) else { continue }
             prepared.region = finding.region ?? message.region
             prepared.baselined = suppressions.baseline?.contains(prepared.fingerprint!) ?? false
             findings.append(prepared)
@@ -61,16 +94,16 @@ public enum ReportPreparation {
         if anyIgnoredMessageFinding {
             var marks = ignoredPerMessage.sorted().makeIterator()
             var pending = marks.next()
-            var messages = AuditListBuilder<AuditedMessage>(configuration: spool)
+            var kept = AuditListBuilder<AuditedMessage>(configuration: spool)
             for (position, message) in report.messages.enumerated() {
-                var kept = message
+                var message = message
                 while let (key, _) = pending, key.a == position {
-                    kept.findings -= 1
+                    message.findings -= 1
                     pending = marks.next()
                 }
-                messages.append(kept)
+                kept.append(message)
             }
-            copy.messages = messages.finish()
+            copy.messages = kept.finish()
         }
         // A spool that could not be read back leaves the lists short: the writers then read the original
         // report, whose stores remember the failure, and report it.
@@ -106,11 +139,12 @@ public enum ReportPreparation {
         }
     }
 
-    /// One ignored finding of the message its sort key names.
+    /// A finding, as far as the pairing needs it: whether its rule is ignored.
     struct Mark: Spoolable {
-        init() {}
-        func encode(to encoder: inout SpoolEncoder) {}
-        init(from decoder: inout SpoolDecoder) throws(SpoolError) {}
+        var ignored: Bool
+        init(ignored: Bool) { self.ignored = ignored }
+        func encode(to encoder: inout SpoolEncoder) { encoder.write(ignored) }
+        init(from decoder: inout SpoolDecoder) throws(SpoolError) { ignored = try decoder.readBool() }
     }
 }
 
