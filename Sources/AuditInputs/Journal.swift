@@ -374,8 +374,11 @@ public final class JournalReader: RecordReader {
         self.init(bytes, source: bytes.name)
     }
 
-    public func next() -> InputRecord? {
-        guard let item = nextItem() else { return nil }
+    public func next() -> InputRecord? { nextItem().map(record(of:)) }
+
+    /// What the checker takes from `item`, the item `nextItem()` returned last: its record, with the
+    /// entry's bytes in the file as its region.
+    public func record(of item: Item) -> InputRecord {
         var record = item.record
         if case .entry = item { record.region = entryRegion }
         return record
