@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "ReportWritersTests",
             dependencies: [
-                "ReportWriters", "AuditRules", "AuditModel", "JSONCore", "JSONSchema", "Storage",
+                "ReportWriters", "AuditRules", "AuditInputs", "AuditModel", "JSONCore", "JSONSchema", "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Snapshots"]),  // read by path, re-recorded with USAGE_AUDIT_RECORD=1

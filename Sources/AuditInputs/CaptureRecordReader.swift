@@ -33,9 +33,12 @@ public final class CaptureRecordReader: RecordReader {
         guard let event = reader.next() else { return nil }
         switch event {
         case .datagram(let datagram):
-            return InputRecord(locator: .packet(datagram.frame), payload: .datagram(datagram.payload))
+            return InputRecord(
+                locator: .packet(datagram.frame), payload: .datagram(datagram.payload),
+                region: Self.region(datagram.record))
         case .truncated(let cut):
-            return InputRecord(locator: .packet(cut.frame), payload: .problem(.datagramTruncated(cut)))
+            return InputRecord(
+                locator: .packet(cut.frame), payload: .problem(.datagramTruncated(cut)), region: Self.region(cut.record))
         case .fragmentMissing(let loss):
             return InputRecord(locator: .packet(loss.frame), payload: .problem(.fragmentsMissing(loss)))
         case .unsupportedLinkType(let link):
@@ -45,5 +48,9 @@ public final class CaptureRecordReader: RecordReader {
             readError = "damaged at frame \(damage.frame)\(place): \(damage.reason)"
             return InputRecord(locator: .packet(damage.frame), payload: .problem(.captureDamaged(damage)))
         }
+    }
+
+    private static func region(_ record: Range<Int>?) -> ByteRegion? {
+        record.map { ByteRegion(offset: $0.lowerBound, length: $0.count) }
     }
 }

@@ -12,6 +12,8 @@ public enum InputKind: String, Sendable, CaseIterable, CustomStringConvertible {
 public struct InputRecord: Sendable {
     public var locator: Locator
     public var payload: Payload
+    /// The bytes of its frame or record, for binary inputs whose reader knows them (SARIF's region).
+    public var region: ByteRegion?
 
     public enum Payload: Sendable {
         /// A UDP payload exactly as the client sent it: protocol byte `1` + JSON today, bare JSON before
@@ -26,9 +28,10 @@ public struct InputRecord: Sendable {
         case problem(InputProblem)
     }
 
-    public init(locator: Locator, payload: Payload) {
+    public init(locator: Locator, payload: Payload, region: ByteRegion? = nil) {
         self.locator = locator
         self.payload = payload
+        self.region = region
     }
 }
 

@@ -371,6 +371,9 @@ public final class JournalReader: RecordReader {
     /// Prefix checksums of the bytes seen, so that checking a candidate record costs the same whatever
     /// length it claims.
     private var checksums = StreamChecksums(span: JournalFormat.maxRecordBytes)
+    /// The bytes of the entry returned last, and of `pending`: the region its findings point at.
+    private var entryRegion: ByteRegion?
+    private var pendingRegion: ByteRegion?
 
     public init(_ input: any JournalByteInput, source: String) {
         self.input = input
@@ -382,12 +385,21 @@ public final class JournalReader: RecordReader {
         self.init(bytes, source: bytes.name)
     }
 
-    public func next() -> InputRecord? { nextItem()?.record }
+    public func next() -> InputRecord? { nextItem().map(record(of:)) }
+
+    /// What the checker takes from `item`, the item `nextItem()` returned last: its record, with the
+    /// entry's bytes in the file as its region.
+    public func record(of item: Item) -> InputRecord {
+        var record = item.record
+        if case .entry = item { record.region = entryRegion }
+        return record
+    }
 
     /// The next record or problem; `nil` at the end, or, while the input is still growing, until more is written.
     public func nextItem() -> Item? {
         if let entry = pending {
             pending = nil
+            entryRegion = pendingRegion
             accept(entry)
             return .entry(entry)
         }
@@ -416,11 +428,14 @@ public final class JournalReader: RecordReader {
             switch decoded {
             case .record(let entry, let length) where entry.sequence > lastSequence:
                 let problem = problemBefore(entry)
+                let region = ByteRegion(offset: offset, length: length)
                 consume(length)
                 if let problem {
                     pending = entry
+                    pendingRegion = region
                     return problem
                 }
+                entryRegion = region
                 accept(entry)
                 return .entry(entry)
             case .record:

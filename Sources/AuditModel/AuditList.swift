@@ -2,16 +2,25 @@ import Foundation
 import Storage
 
 /// What a list counts while it is built, so that a report knows its totals without reading its elements
-/// again. Both counts are unchanged by redaction, the only transform reports apply.
+/// again. Every count is unchanged by redaction, the only transform reports apply.
 public struct AuditListTally: Sendable, Hashable {
     /// Messages that could not be decoded.
     public var unparsed = 0
     /// Findings by severity, indexed by `Severity.allCases` order (note, warning, error).
     public var bySeverity = [0, 0, 0]
+    /// Of those, the findings in the `--baseline` report, by severity in the same order.
+    public var baselinedBySeverity = [0, 0, 0]
 
     public init() {}
 
     public func count(_ severity: Severity) -> Int { bySeverity[Severity.allCases.firstIndex(of: severity)!] }
+
+    public func baselined(_ severity: Severity) -> Int {
+        baselinedBySeverity[Severity.allCases.firstIndex(of: severity)!]
+    }
+
+    /// Findings in the `--baseline` report, whatever their severity.
+    public var baselined: Int { baselinedBySeverity.reduce(0, +) }
 }
 
 /// An element of a report list: it can be spooled, and says what it adds to the list's tally.

@@ -97,6 +97,9 @@ extension Finding: AuditListElement {
         encoder.write(message)
         encoder.write(UInt64(sensitiveValues.count))
         for value in sensitiveValues { encoder.write(value) }
+        encoder.write(fingerprint)
+        encoder.write(baselined)
+        region.encode(to: &encoder)
     }
 
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
@@ -111,13 +114,19 @@ extension Finding: AuditListElement {
         let message = try decoder.readString()
         var sensitive: [String] = []
         for _ in 0..<(try decoder.readUInt64()) { sensitive.append(try decoder.readString()) }
+        let fingerprint = try decoder.readOptionalString()
+        let baselined = try decoder.readBool()
+        let region = try ByteRegion.decodeOptional(from: &decoder)
         self.init(
             rule: rule, severity: severity, source: source, locator: locator, pointer: JSONPointer(tokens: tokens),
-            level: level, correlator: correlator, message: message, sensitiveValues: sensitive)
+            level: level, correlator: correlator, message: message, sensitiveValues: sensitive,
+            fingerprint: fingerprint, baselined: baselined, region: region)
     }
 
     public static func tally(_ element: Finding, into tally: inout AuditListTally) {
-        tally.bySeverity[Severity.allCases.firstIndex(of: element.severity)!] += 1
+        let index = Severity.allCases.firstIndex(of: element.severity)!
+        tally.bySeverity[index] += 1
+        if element.baselined { tally.baselinedBySeverity[index] += 1 }
     }
 }
 
@@ -133,6 +142,7 @@ extension AuditedMessage: AuditListElement {
         encoder.write(findings)
         encoder.write(payload != nil)
         payload?.encode(to: &encoder)
+        region.encode(to: &encoder)
     }
 
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
@@ -147,12 +157,31 @@ extension AuditedMessage: AuditListElement {
         let findings = try decoder.readInt()
         // Spelled out: `JSONValue` is `ExpressibleByNilLiteral`, so a bare `nil` here would be `.null`.
         let payload: JSONValue? = try decoder.readBool() ? .some(try JSONValue(from: &decoder)) : .none
+        let region = try ByteRegion.decodeOptional(from: &decoder)
         self.init(
             source: source, locator: locator, kind: MessageKind.allCases[kindIndex], level: level,
-            correlator: correlator, generation: generation, parsed: parsed, findings: findings, payload: payload)
+            correlator: correlator, generation: generation, parsed: parsed, findings: findings, payload: payload,
+            region: region)
     }
 
     public static func tally(_ element: AuditedMessage, into tally: inout AuditListTally) {
         if !element.parsed { tally.unparsed += 1 }
+    }
+}
+
+extension ByteRegion {
+    static func decodeOptional(from decoder: inout SpoolDecoder) throws(SpoolError) -> ByteRegion? {
+        guard try decoder.readBool() else { return nil }
+        return ByteRegion(offset: try decoder.readInt(), length: try decoder.readInt())
+    }
+}
+
+extension ByteRegion? {
+    func encode(to encoder: inout SpoolEncoder) {
+        encoder.write(self != nil)
+        if let region = self {
+            encoder.write(region.offset)
+            encoder.write(region.length)
+        }
     }
 }

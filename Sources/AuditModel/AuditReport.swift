@@ -66,6 +66,11 @@ public struct AuditReport: Sendable {
     public var rules: [RuleDescriptor]
     /// The disclosure matrix of the schemas in use, when known.
     public var disclosure: DisclosureMatrix?
+    /// Whether findings were compared with a `--baseline` report (SARIF then marks each new or unchanged,
+    /// the text report says how many were baselined).
+    public var baselineApplied = false
+    /// Whether every finding carries its fingerprint (see `ReportPreparation` in ReportWriters).
+    public var fingerprinted = false
 
     public init(
         toolName: String = "usage-audit", toolVersion: String = UsageAuditVersion.current, inputs: [InputSummary],
@@ -95,11 +100,21 @@ public struct AuditReport: Sendable {
 
     public func count(_ severity: Severity) -> Int { findings.tally.count(severity) }
 
+    /// Findings in the `--baseline` report.
+    public var baselinedCount: Int { findings.tally.baselined }
+
+    /// The findings that make the run fail under `threshold`: those at or above it, but for the baselined.
+    public func failingCount(_ threshold: FailThreshold) -> Int {
+        Severity.allCases.filter(threshold.fails(on:)).reduce(0) {
+            $0 + count($1) - findings.tally.baselined($1)
+        }
+    }
+
     /// The exit status the contract gives this report: 2 when an input could not be read, else 1 when a
-    /// finding reaches `threshold`, else 0.
+    /// finding not in the baseline reaches `threshold`, else 0.
     public func exitStatus(failOn threshold: FailThreshold) -> Int32 {
         if inputs.contains(where: { $0.readError != nil }) { return 2 }
-        return Severity.allCases.contains { count($0) > 0 && threshold.fails(on: $0) } ? 1 : 0
+        return failingCount(threshold) > 0 ? 1 : 0
     }
 
     /// Why part of the report could not be kept on disk, when it could not (it is then kept in memory).

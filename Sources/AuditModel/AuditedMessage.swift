@@ -27,10 +27,13 @@ public struct AuditedMessage: Sendable, Hashable {
     public var findings: Int
     /// The decoded message, kept for messages with findings so reports can show the offending part.
     public var payload: JSONValue?
+    /// The bytes of its frame or record in a binary input (captures, journals), when the reader knew them.
+    public var region: ByteRegion?
 
     public init(
         source: String, locator: Locator, kind: MessageKind, level: Int? = nil, correlator: String? = nil,
-        generation: String? = nil, parsed: Bool = true, findings: Int = 0, payload: JSONValue? = nil
+        generation: String? = nil, parsed: Bool = true, findings: Int = 0, payload: JSONValue? = nil,
+        region: ByteRegion? = nil
     ) {
         self.source = source
         self.locator = locator
@@ -41,5 +44,6 @@ public struct AuditedMessage: Sendable, Hashable {
         self.parsed = parsed
         self.findings = findings
         self.payload = payload
+        self.region = region
     }
 }

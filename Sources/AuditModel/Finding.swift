@@ -21,6 +21,13 @@ public struct Finding: Sendable, Hashable {
     /// The values in `message` (and in the message payload) that are personal or user code: what
     /// `--redact` masks in every report.
     public var sensitiveValues: [String]
+    /// Recognises the finding in a later run (see `Fingerprint` in ReportWriters); set when a report is
+    /// prepared for writing, `nil` before.
+    public var fingerprint: String?
+    /// Its fingerprint is in the `--baseline` report: shown, but it does not count toward `--fail-on`.
+    public var baselined: Bool
+    /// The bytes of its frame or record in a binary input (captures, journals), when the reader knew them.
+    public var region: ByteRegion?
 
     /// A finding of `rule` at its default severity. The only public way to make one: a finding's rule is
     /// always a rule of the catalogue, never a string typed at the place that reports it.
@@ -37,7 +44,8 @@ public struct Finding: Sendable, Hashable {
     /// taken as it is.
     package init(
         rule: String, severity: Severity, source: String, locator: Locator?, pointer: JSONPointer = .root,
-        level: Int? = nil, correlator: String? = nil, message: String, sensitiveValues: [String] = []
+        level: Int? = nil, correlator: String? = nil, message: String, sensitiveValues: [String] = [],
+        fingerprint: String? = nil, baselined: Bool = false, region: ByteRegion? = nil
     ) {
         self.rule = rule
         self.severity = severity
@@ -48,5 +56,8 @@ public struct Finding: Sendable, Hashable {
         self.correlator = correlator
         self.message = message
         self.sensitiveValues = sensitiveValues
+        self.fingerprint = fingerprint
+        self.baselined = baselined
+        self.region = region
     }
 }

@@ -163,6 +163,9 @@ public struct CapturedDatagram: Sendable, Equatable {
     public var payload: [UInt8]
     /// How many IP fragments carried it: 1 when it was not fragmented.
     public var fragmentCount: Int
+    /// The record of frame `frame` in the file (header and data), as byte offsets from the start of the
+    /// capture, when the reader knows it.
+    public var record: Range<Int>?
 
     public init(
         frame: Int, timestamp: CaptureTimestamp, source: CaptureEndpoint, destination: CaptureEndpoint,
@@ -194,6 +197,8 @@ public struct TruncatedDatagram: Sendable, Equatable {
     public var capturedLength: Int
     /// The length of that frame on the wire (pcap's `len`).
     public var originalLength: Int
+    /// The record of frame `frame` in the file, when it is the frame just read and the reader knows it.
+    public var record: Range<Int>?
 
     public init(
         frame: Int, timestamp: CaptureTimestamp, source: CaptureEndpoint, destination: CaptureEndpoint,

@@ -149,7 +149,9 @@ public final class CaptureReader: Sequence, IteratorProtocol {
                         path: path)
                 }
             }
-            source = try LibpcapFrameSource(file: file, path: path)
+            let magic = prefix.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            source = try LibpcapFrameSource(
+                file: file, path: path, modifiedFormat: magic == 0xA1B2_CD34 || magic == 0x34CD_B2A1)
         }
         self.path = path
         self.format = format
@@ -223,16 +225,18 @@ public final class CaptureReader: Sequence, IteratorProtocol {
             return nil
         case .datagram(let source, let destination, let payload):
             statistics.datagrams += 1
-            return .datagram(
-                CapturedDatagram(
-                    frame: number, timestamp: frame.timestamp, source: source, destination: destination,
-                    payload: Array(frame.bytes[payload])))
+            var datagram = CapturedDatagram(
+                frame: number, timestamp: frame.timestamp, source: source, destination: destination,
+                payload: Array(frame.bytes[payload]))
+            datagram.record = frame.record
+            return .datagram(datagram)
         case .truncated(let source, let destination):
             statistics.truncatedDatagrams += 1
-            return .truncated(
-                TruncatedDatagram(
-                    frame: number, timestamp: frame.timestamp, source: source, destination: destination,
-                    capturedLength: frame.capturedLength, originalLength: frame.originalLength))
+            var cut = TruncatedDatagram(
+                frame: number, timestamp: frame.timestamp, source: source, destination: destination,
+                capturedLength: frame.capturedLength, originalLength: frame.originalLength)
+            cut.record = frame.record
+            return .truncated(cut)
         case .fragment(let piece):
             let outcome = reassembler.add(
                 piece, bytes: UnsafeRawBufferPointer(rebasing: frame.bytes[piece.data]), frame: number,
@@ -245,7 +249,10 @@ public final class CaptureReader: Sequence, IteratorProtocol {
             case .rejected(let datagram, let reason):
                 return lossEvent(datagram, reason)
             case .complete(let datagram):
-                return reassembled(datagram, frame: number, timestamp: frame.timestamp)
+                let event = reassembled(datagram, frame: number, timestamp: frame.timestamp)
+                guard case .datagram(var whole)? = event else { return event }
+                whole.record = frame.record
+                return .datagram(whole)
             }
         }
     }

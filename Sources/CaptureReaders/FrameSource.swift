@@ -11,6 +11,8 @@ struct RawFrame {
     var linkType: Int
     /// The captured bytes; valid until the next call to ``FrameSource/nextFrame()``.
     var bytes: UnsafeRawBufferPointer
+    /// The frame's record in the file (header and data), as byte offsets from the start of the capture.
+    var record: Range<Int>? = nil
 }
 
 enum FrameRead {

@@ -20,9 +20,15 @@ struct LibpcapError: Error {
 final class LibpcapFrameSource: FrameSource {
     private let handle: OpaquePointer
     private let linkType: Int
+    /// Bytes before each record's data: 16, or 24 in Kuznetzov's modified format.
+    private let recordHeaderLength: Int
+    /// Where the next record starts, counted from the start of the capture: libpcap does not say, and a
+    /// pipe has no position to ask, so it is added up from the file header and each record's length.
+    private var nextRecordOffset = 24
 
     /// Takes ownership of `file`: libpcap closes it with the handle, and this initializer closes it on failure.
-    init(file: UnsafeMutablePointer<FILE>, path: String) throws(CaptureOpenError) {
+    init(file: UnsafeMutablePointer<FILE>, path: String, modifiedFormat: Bool = false) throws(CaptureOpenError) {
+        recordHeaderLength = modifiedFormat ? 24 : 16
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
         guard
             let handle = pcap_fopen_offline_with_tstamp_precision(
@@ -60,6 +66,8 @@ final class LibpcapFrameSource: FrameSource {
         }
         guard status == 1, let header, let data else { return .end }
         let record = header.pointee
+        let recordStart = nextRecordOffset
+        nextRecordOffset += recordHeaderLength + Int(record.caplen)
         // In nanosecond precision libpcap puts nanoseconds in `tv_usec`: the file's fraction field, scaled by
         // 1,000 for a microsecond file, and never checked against a second, so it may hold several.
         let timestamp = CaptureTimestamp(seconds: Int64(record.ts.tv_sec), nanoseconds: Int64(record.ts.tv_usec))
@@ -67,7 +75,8 @@ final class LibpcapFrameSource: FrameSource {
             RawFrame(
                 timestamp: timestamp, capturedLength: Int(record.caplen), originalLength: Int(record.len),
                 interface: 0, linkType: linkType,
-                bytes: UnsafeRawBufferPointer(start: data, count: Int(record.caplen))))
+                bytes: UnsafeRawBufferPointer(start: data, count: Int(record.caplen)),
+                record: recordStart..<nextRecordOffset))
     }
 
     func linkTypeName(_ linkType: Int) -> String? {

@@ -196,7 +196,8 @@ final class PcapngFrameSource: FrameSource {
             RawFrame(
                 timestamp: timestamp, capturedLength: capturedLength, originalLength: originalLength,
                 interface: interface.globalIndex, linkType: interface.linkType,
-                bytes: UnsafeRawBufferPointer(start: buffer.baseAddress! + start + dataOffset, count: capturedLength)))
+                bytes: UnsafeRawBufferPointer(start: buffer.baseAddress! + start + dataOffset, count: capturedLength),
+                record: startOffset..<(startOffset + returnedBlockLength)))
     }
 
     /// Reads `if_tsresol` (9) and `if_tsoffset` (14); returns a problem, or nil.

@@ -186,7 +186,7 @@ final class LiveCheck: @unchecked Sendable {
             while let item = reader.nextItem() {
                 let sender: JournalSender?
                 if case .entry(let entry) = item { sender = entry.sender } else { sender = nil }
-                let (message, findings) = checker.check(item.record, source: source)
+                let (message, findings) = checker.check(reader.record(of: item), source: source)
                 if let message { found.messages.append(message) }
                 for finding in findings {
                     found.findings.append(finding)

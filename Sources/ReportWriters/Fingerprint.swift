@@ -1,7 +1,9 @@
 import AuditModel
 import Crypto
 
-/// SARIF `partialFingerprints`: lets code scanning recognise a finding as the same one in the next run.
+/// A finding's `fingerprint` (the JSON report's, and SARIF's `partialFingerprints`): lets `--baseline` and
+/// code scanning recognise a finding as the same one in the next run. `ReportPreparation` computes it, once
+/// per finding, for every format.
 ///
 /// A finding is "the same" when the same rule fires on the same input at the same place in the same kind of
 /// message, about the same values. What changes between two runs of the same workflow is left out: the

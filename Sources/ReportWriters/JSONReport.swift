@@ -2,13 +2,17 @@ import AuditModel
 import JSONCore
 
 /// The contract's JSON report, key for key and in the contract's key order. Unknown values are `null`
-/// rather than absent, so every message and finding object has the same keys.
+/// rather than absent, so every message and finding object has the same keys. `format_version` says which
+/// shape this is: 2 has `fingerprint` on every finding and `summary.baselined`.
 ///
 /// One addition the contract allows ("may grow"): `inputs`, last, lists each input with its kind, message
 /// count and read error, because the contract also says an input that could not be read is named in the
 /// report, and no other key can name it.
 struct JSONReport {
     let report: AuditReport
+
+    /// Raised when a key changes meaning or goes away; new keys do not raise it.
+    static let formatVersion = 2
 
     /// The same text as rendering `document()`, but streamed: each message and finding becomes a small
     /// value, is written and dropped, so the report never exists whole in memory. The counts come from the
@@ -76,6 +80,7 @@ struct JSONReport {
     private func document(listing: Bool) -> JSONValue {
         orderedObject([
             "tool": orderedObject(["name": .string(report.toolName), "version": .string(report.toolVersion)]),
+            "format_version": .integer(Int64(Self.formatVersion)),
             "summary": orderedObject([
                 "inputs": .integer(Int64(report.inputs.count)),
                 "messages": .integer(Int64(report.messages.count)),
@@ -85,6 +90,7 @@ struct JSONReport {
                     "warning": .integer(Int64(report.count(.warning))),
                     "note": .integer(Int64(report.count(.note))),
                 ]),
+                "baselined": .integer(Int64(report.baselinedCount)),
             ]),
             "messages": .array(listing ? report.messages.map(Self.message) : []),
             "findings": .array(listing ? report.findings.map(Self.finding) : []),
@@ -157,6 +163,7 @@ struct JSONReport {
         member("pointer", to: &out); string(finding.pointer.description, to: &out)
         member("level", to: &out); number(finding.level, to: &out)
         member("correlator", to: &out); string(finding.correlator, to: &out)
+        member("fingerprint", to: &out); string(finding.fingerprint, to: &out)
         member("message", to: &out); string(finding.message, to: &out)
         out.append(contentsOf: close)
     }
@@ -199,6 +206,7 @@ struct JSONReport {
             "pointer": .string(finding.pointer.description),
             "level": optional(finding.level),
             "correlator": optional(finding.correlator),
+            "fingerprint": optional(finding.fingerprint),
             "message": .string(finding.message),
         ])
     }

@@ -2,9 +2,14 @@ import AuditModel
 import Storage
 
 /// JUnit XML for the test tab of CI runners: one `<testsuite>` per input, one `<testcase>` per message,
-/// named by its locator and kind (`packet 5 start`), with a `<failure>` per error, and per finding at or above
-/// `--fail-on` (type = rule id). Findings below both go to the test case's `<system-out>`, so nothing is lost
-/// but the test still passes. Findings about a whole input form a test case named `input`. An input that
+/// named by its locator and kind (`packet 5 start`). A test case fails when it has an error, or a finding at
+/// or above `--fail-on`, that is not baselined: one `<failure>` holds them all (most CI viewers show one
+/// failure per test case), its `message` summarising and its body listing each. Other findings go to the
+/// test case's `<system-out>`, so nothing is lost but the test still passes.
+///
+/// Class names are `usage-audit.` and the input's path with its dots made underscores
+/// (`usage-audit.captures/lo_pcap`): Jenkins splits a class name at its last dot into package and class,
+/// and GitLab shows it whole, so a file extension must not look like a class. Findings about a whole input form a test case named `input`. An input that
 /// could not be read is a test case with an `<error>`: the check could not run on it, which is what JUnit's
 /// `errors` count means; otherwise `errors` is 0. A message that could not be decoded and has no failing
 /// finding counts as skipped: it was not checked.
@@ -21,7 +26,12 @@ struct JUnitReport {
     }
 
     private func fails(_ finding: Finding) -> Bool {
-        finding.severity >= .error || options.failOn.fails(on: finding.severity)
+        !finding.baselined && (finding.severity >= .error || options.failOn.fails(on: finding.severity))
+    }
+
+    /// `usage-audit.` and the input path, dots made underscores.
+    static func className(_ source: String) -> String {
+        "usage-audit." + String(source.unicodeScalars.map { $0 == "." ? "_" : Character($0) })
     }
 
     /// Case counts of one suite, for its attributes (which come before its cases).
@@ -92,7 +102,7 @@ struct JUnitReport {
                     out += "    </properties>\n"
                 }
             },
-            testCase: { ordinal, testCase in out += render(testCase, classname: index.sources[ordinal]) })
+            testCase: { ordinal, testCase in out += render(testCase, classname: Self.className(index.sources[ordinal])) })
         if open { out += "  </testsuite>\n" }
         out += "</testsuites>\n"
     }
@@ -194,10 +204,11 @@ struct JUnitReport {
         if let skipped = testCase.skipped {
             out += "      <skipped message=\"\(Escape.xml(skipped, attribute: true))\"/>\n"
         }
-        for finding in testCase.failures {
-            out += "      <failure type=\"\(Escape.xml(finding.rule, attribute: true))\""
-            out += " message=\"\(Escape.xml(finding.message, attribute: true))\">"
-            out += Escape.xml(details(finding)) + "</failure>\n"
+        if !testCase.failures.isEmpty {
+            let (type, message) = Self.summary(testCase.failures)
+            out += "      <failure type=\"\(Escape.xml(type, attribute: true))\""
+            out += " message=\"\(Escape.xml(message, attribute: true))\">"
+            out += Escape.xml(testCase.failures.map(details).joined(separator: "\n\n")) + "</failure>\n"
         }
         if !testCase.others.isEmpty {
             out += "      <system-out>"
@@ -205,6 +216,19 @@ struct JUnitReport {
             out += "</system-out>\n"
         }
         return out + "    </testcase>\n"
+    }
+
+    /// The failure's `type` (its rules, each once, in order) and `message`: one finding's own message, or
+    /// how many there are and the first one's.
+    static func summary(_ failures: [Finding]) -> (type: String, message: String) {
+        var rules: [String] = []
+        for finding in failures where !rules.contains(finding.rule) { rules.append(finding.rule) }
+        let first = failures[0]
+        guard failures.count > 1 else { return (first.rule, first.message) }
+        return (
+            rules.joined(separator: ", "),
+            "\(failures.count) findings (\(rules.joined(separator: ", "))); first: \(first.rule): \(first.message)"
+        )
     }
 
     /// The body: everything a CI reader needs without opening another report.
@@ -217,6 +241,7 @@ struct JUnitReport {
         var context: [String] = []
         if let level = finding.level { context.append("level \(level)") }
         if let correlator = finding.correlator { context.append("correlator \(correlator)") }
+        if finding.baselined { context.append("in the baseline") }
         if !context.isEmpty { lines.append(context.joined(separator: ", ")) }
         return lines.joined(separator: "\n")
     }

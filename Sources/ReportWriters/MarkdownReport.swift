@@ -33,6 +33,9 @@ struct MarkdownReport {
         out +=
             "\(ReportIndex.plural(report.messages.count, "message")) in \(ReportIndex.plural(report.inputs.count, "input"))"
         out += " (\(report.unparsedCount) unparsed). "
+        if report.baselineApplied {
+            out += "\(ReportIndex.plural(report.baselinedCount, "finding")) already in the baseline. "
+        }
         if failing > 0 {
             out += "Fails at `--fail-on \(options.failOn.rawValue)`: \(ReportIndex.plural(failing, "finding")).\n"
         } else {

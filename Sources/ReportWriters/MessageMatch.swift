@@ -55,7 +55,20 @@ enum MessageMatch {
         return SortKey(a: sourceOrdinal[source] ?? Int.max, b: kind, c: number, sequence: position)
     }
 
-    private static func sameGroup(_ lhs: SortKey, _ rhs: SortKey) -> Bool {
-        lhs.a == rhs.a && lhs.b == rhs.b && lhs.c == rhs.c
+    private static func sameGroup(_ lhs: SortKey, _ rhs: SortKey) -> Bool { lhs.samePlace(rhs) }
+}
+
+extension SortKey {
+    /// The key `MessageMatch` sorts by: source ordinal, locator kind, locator number, then report position.
+    static func place(_ sourceOrdinal: Int, _ locator: Locator?, _ position: Int) -> SortKey {
+        let (kind, number) = fields(locator)
+        return SortKey(a: sourceOrdinal, b: kind, c: number, sequence: position)
     }
+
+    /// Same source and locator.
+    func samePlace(_ other: SortKey) -> Bool { a == other.a && b == other.b && c == other.c }
+
+    /// Whether a message at this key comes before a finding at `finding` in `MessageMatch`'s merge: every
+    /// message of the finding's place, and of any earlier place, does.
+    func placeOrder(before finding: SortKey) -> Bool { samePlace(finding) || self < finding }
 }

@@ -12,6 +12,8 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable, CustomString
     case markdown
     /// One self-contained page for an auditor.
     case html
+    /// GitHub Actions workflow commands: an annotation per finding.
+    case github
 
     /// The CLI spellings, in the order help text lists them.
     public static var names: [String] { allCases.map(\.rawValue) }
@@ -38,6 +40,7 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable, CustomString
         case .junit: "xml"
         case .markdown: "md"
         case .html: "html"
+        case .github: "txt"
         }
     }
 }

@@ -95,10 +95,8 @@ struct ReportIndex {
         return (catalogue + rest).map { ($0, ruleFacts[$0]!.severity, ruleFacts[$0]!.count) }
     }
 
-    /// The verdict under `--fail-on`: how many findings make the run fail.
-    func failingCount(_ threshold: FailThreshold) -> Int {
-        Severity.allCases.filter(threshold.fails(on:)).reduce(0) { $0 + report.count($1) }
-    }
+    /// The verdict under `--fail-on`: how many findings make the run fail (baselined ones do not).
+    func failingCount(_ threshold: FailThreshold) -> Int { report.failingCount(threshold) }
 
     /// `packet 11`, or `input` for a finding about the whole input.
     static func placeText(_ finding: Finding) -> String { finding.locator?.description ?? "input" }

@@ -14,6 +14,8 @@ public struct ReportOptions: Sendable {
     public var informationURI: String
     /// Where writers that sort (text, SARIF, JUnit, HTML) spool what does not fit in memory.
     public var spool: SpoolConfiguration
+    /// The text report shows only its summary and result lines (`check --quiet`).
+    public var summaryOnly = false
 
     /// The page that documents what the audited messages carry. A project home page, once there is one,
     /// belongs here instead.

@@ -2,8 +2,10 @@ import AuditModel
 import Foundation
 import Storage
 
-/// The entry point: one report, rendered in any format, or written to a target. With `redact`, every
-/// writer renders the redacted copy of the report (see `Redactor`), so no format can forget a field.
+/// The entry point: one report, rendered in any format, or written to a target. A report that has not been
+/// through `ReportPreparation` is prepared first, so every format has fingerprints and regions. With
+/// `redact`, every writer renders the redacted copy of the report (see `Redactor`), so no format can forget
+/// a field.
 ///
 /// Writers stream: they write into a `ReportOutput` as they read the report's (possibly spooled) messages
 /// and findings, and keep only what is bounded by the number of inputs, rules and distinct values, so
@@ -20,19 +22,16 @@ public enum ReportWriter {
         _ report: AuditReport, format: ReportFormat, options: ReportOptions, to out: inout ReportOutput,
         scratch: ScratchSpools
     ) {
-        let redactor = options.redact || format == .sarif ? Redactor(report: report) : nil
-        let shown = options.redact ? redactor!.redacted(report) : report
+        let report = report.fingerprinted ? report : ReportPreparation.prepare(report, spool: options.spool)
+        let shown = options.redact ? Redactor(report: report).redacted(report) : report
         switch format {
         case .text: TextReport(report: shown, options: options).render(to: &out, scratch: scratch)
         case .json: JSONReport(report: shown).render(to: &out)
-        case .sarif:
-            var sarif = SARIFReport(
-                report: shown, options: options, fingerprints: Fingerprinter(redactor: redactor!),
-                originalFindings: report.findings, scratch: scratch)
-            sarif.render(to: &out)
+        case .sarif: SARIFReport(report: shown, options: options, scratch: scratch).render(to: &out)
         case .junit: JUnitReport(report: shown, options: options).render(to: &out, scratch: scratch)
         case .markdown: MarkdownReport(report: shown, options: options).render(to: &out)
         case .html: HTMLReport(report: shown, options: options).render(to: &out, scratch: scratch)
+        case .github: GitHubReport(report: shown).render(to: &out)
         }
         out.flush()
     }
@@ -42,6 +41,7 @@ public enum ReportWriter {
     public static func write(_ report: AuditReport, to target: ReportTarget, options: ReportOptions = .init())
         throws(ReportWriteError)
     {
+        let report = report.fingerprinted ? report : ReportPreparation.prepare(report, spool: options.spool)
         let scratch = ScratchSpools(configuration: options.spool)
         func failure(of out: ReportOutput) -> String? {
             if let error = report.readFailure ?? scratch.readFailure { return error.description }

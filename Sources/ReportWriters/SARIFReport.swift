@@ -2,19 +2,17 @@ import AuditModel
 import JSONCore
 import Storage
 
-/// SARIF 2.1.0 for code-scanning services: one run; the full rule catalogue in `tool.driver.rules` (a
-/// service shows help for a rule even before it fires); each result with its rule, level, message, the input
-/// file as physical location (with the line for line-based inputs), the locator and JSON pointer as a
-/// logical location and as properties, and a fingerprint that survives re-runs (see `Fingerprint`).
-/// Inputs that could not be read are tool execution notifications, and make `executionSuccessful` false.
+/// SARIF 2.1.0 as code scanning reads it: one run; the full rule catalogue in `tool.driver.rules`, each
+/// rule with its descriptions, Markdown help, tags and `security-severity` (a service shows help for a rule
+/// even before it fires); each result with its rule, level, message, the input file as physical location
+/// with a region (see `region`), the locator and JSON pointer as a logical location and as properties, and
+/// the fingerprint that survives re-runs (see `Fingerprint`); with `--baseline`, whether it is new or
+/// unchanged. Inputs that could not be read are tool execution notifications, and make
+/// `executionSuccessful` false.
 struct SARIFReport {
+    /// A prepared report (`ReportPreparation`): its findings carry fingerprints and byte regions.
     let report: AuditReport
     let options: ReportOptions
-    /// Computes each result's fingerprint from the unredacted finding, so they match with and without
-    /// `--redact`.
-    var fingerprints: Fingerprinter
-    /// The unredacted findings, in the order of `report.findings`.
-    let originalFindings: AuditList<Finding>
     let scratch: ScratchSpools
 
     static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -52,7 +50,7 @@ struct SARIFReport {
 
     /// Streams the results: the rest of the document is small and rendered whole, then split where the
     /// results go. The split point is unambiguous: a line break cannot occur inside a JSON string.
-    mutating func render(to out: inout ReportOutput) {
+    func render(to out: inout ReportOutput) {
         let index = ReportIndex(report)
         let artifactIndex = Dictionary(uniqueKeysWithValues: index.sources.enumerated().map { ($1, $0) })
         let ruleIndex = Dictionary(
@@ -66,15 +64,13 @@ struct SARIFReport {
         }
         out += String(skeleton[..<split.lowerBound]) + "\n" + printer.indentation(3) + "\"results\": [\n"
         var facts = messageFacts(sourceOrdinal: index.sourceOrdinal).makeIterator()
-        var originals = originalFindings.makeIterator()
         var remaining = report.findings.count
         for finding in report.findings {
-            guard let (_, message) = facts.next(), let original = originals.next() else { break }
+            guard let (_, message) = facts.next() else { break }
             remaining -= 1
-            let fingerprint = fingerprints.next(original, messageKind: message.kind)
             let value = result(
-                finding, fingerprint: fingerprint, message: message, artifactIndex: artifactIndex[finding.source]!,
-                ruleIndex: ruleIndex[finding.rule])
+                finding, message: message, inputKind: index.input(named: finding.source)?.kind,
+                artifactIndex: artifactIndex[finding.source]!, ruleIndex: ruleIndex[finding.rule])
             out.write { text in
                 text += printer.indentation(4)
                 printer.write(value, depth: 4, to: &text)
@@ -130,14 +126,72 @@ struct SARIFReport {
             "id": .string(rule.id),
             "name": .string(Self.ruleName(rule.id)),
             "shortDescription": orderedObject(["text": .string(rule.summary)]),
-            "fullDescription": orderedObject(["text": .string(rule.help)]),
+            "fullDescription": orderedObject(["text": .string(Self.fullDescription(rule))]),
             "help": orderedObject([
                 "text": .string(rule.help),
-                "markdown": .string("**\(rule.summary)**\n\n\(rule.help)"),
+                "markdown": .string(Self.helpMarkdown(rule)),
             ]),
             "defaultConfiguration": orderedObject(["level": .string(rule.defaultSeverity.rawValue)]),
-            "properties": orderedObject(["tags": [.string(rule.category)]]),
+            "properties": orderedObject([
+                "tags": .array(Self.tags(rule).map(JSONValue.string)),
+                "security-severity": .string(Self.securitySeverity(rule)),
+            ]),
         ])
+    }
+
+    /// What the rule detects, then why it matters: code scanning shows it on the alert.
+    static func fullDescription(_ rule: RuleDescriptor) -> String {
+        let summary = rule.summary.hasSuffix(".") ? rule.summary : rule.summary + "."
+        return summary.prefix(1).uppercased() + summary.dropFirst() + " " + rule.help
+    }
+
+    /// The rule's help page as code scanning renders it.
+    static func helpMarkdown(_ rule: RuleDescriptor) -> String {
+        """
+        # `\(rule.id)`
+
+        **\(rule.summary)** (default severity: \(rule.defaultSeverity.rawValue))
+
+        \(rule.help)
+
+        Run `usage-audit rules explain \(rule.id)` for the levels and generations it concerns, an example and \
+        the fix; `--ignore \(rule.id)` drops its findings.
+        """
+    }
+
+    /// The category (`privacy`, `level`, `protocol`...), and `security` with `privacy` for the rules about
+    /// what a message discloses: GitHub reads `security-severity` only on rules tagged `security`.
+    static func tags(_ rule: RuleDescriptor) -> [String] {
+        let tags = Self.disclosesData(rule) ? ["security", "privacy", rule.category] : [rule.category]
+        return tags.enumerated().filter { !tags[..<$0.offset].contains($0.element) }.map(\.element)
+    }
+
+    /// The categories whose findings are disclosures: a value or a detail that leaves the user's machine.
+    private static func disclosesData(_ rule: RuleDescriptor) -> Bool {
+        ["privacy", "level"].contains(rule.category)
+    }
+
+    /// GitHub's `security-severity`, a score from 0.0 to 10.0 as a string, which it buckets into low
+    /// (0.1-3.9), medium (4.0-6.9), high (7.0-8.9) and critical (9.0 and over). The score follows what a
+    /// finding means for the people whose runs are reported:
+    /// - an error about what a message discloses (`privacy.*`: personal data, the user's own code names,
+    ///   fields no generation may send, a MAC address in a correlator): 8.0, high. Not critical: the leak
+    ///   is in telemetry a user opted into, not a way into their machine;
+    /// - an error about a level's promise (`level.*`: configuration or execution detail sent at a level
+    ///   that promised less): 7.0, high, the same kind of disclosure, of less identifying data;
+    /// - any other error (protocol, schema, capture, session, log, journal, input, collector): 5.0,
+    ///   medium: the message breaks its contract, or part of the traffic could not be audited, so a leak
+    ///   may go unseen;
+    /// - a warning: 4.0 (medium) about disclosure (sub-second timestamps), 2.0 (low) otherwise;
+    /// - a note: 1.0, low: worth knowing, nothing to fix.
+    static func securitySeverity(_ rule: RuleDescriptor) -> String {
+        switch (rule.defaultSeverity, rule.category) {
+        case (.error, "privacy"): "8.0"
+        case (.error, "level"): "7.0"
+        case (.error, _): "5.0"
+        case (.warning, _): disclosesData(rule) ? "4.0" : "2.0"
+        case (.note, _): "1.0"
+        }
     }
 
     /// `privacy.user-code-identifier` -> `PrivacyUserCodeIdentifier`: SARIF's `name` is an identifier-like
@@ -186,15 +240,30 @@ struct SARIFReport {
         orderedObject(["uri": .string(Self.uriReference(source)), "index": .integer(Int64(index))])
     }
 
-    private func result(
-        _ finding: Finding, fingerprint: String, message: MessageFacts, artifactIndex: Int, ruleIndex: Int?
-    ) -> JSONValue {
-        var physical: [(String, JSONValue)] = [
-            ("artifactLocation", artifactLocation(finding.source, index: artifactIndex))
-        ]
-        if case .line(let line) = finding.locator {
-            physical.append(("region", orderedObject(["startLine": .integer(Int64(line))])))
+    /// Input kinds read as text, whose findings are placed by line.
+    static let textKinds: Set<String> = ["log", "wire", "ndjson", "json"]
+
+    /// Every result has a region, as code scanning wants: the line of a line-based input; the bytes of the
+    /// frame or record of a capture or journal (their offset and length in the input as read); for a
+    /// finding about a whole input, its start (line 1 of a text input, byte 0 of a binary one).
+    static func region(_ finding: Finding, inputKind: String?) -> JSONValue {
+        if case .line(let line) = finding.locator { return orderedObject(["startLine": .integer(Int64(line))]) }
+        if let region = finding.region {
+            return orderedObject([
+                "byteOffset": .integer(Int64(region.offset)), "byteLength": .integer(Int64(region.length)),
+            ])
         }
+        let isText = inputKind.map(textKinds.contains) ?? (finding.locator == nil)
+        return isText ? orderedObject(["startLine": 1]) : orderedObject(["byteOffset": 0])
+    }
+
+    private func result(
+        _ finding: Finding, message: MessageFacts, inputKind: String?, artifactIndex: Int, ruleIndex: Int?
+    ) -> JSONValue {
+        let physical: [(String, JSONValue)] = [
+            ("artifactLocation", artifactLocation(finding.source, index: artifactIndex)),
+            ("region", Self.region(finding, inputKind: inputKind)),
+        ]
         var location: [(String, JSONValue)] = [("physicalLocation", .object(JSONObject(physical)))]
         if let locator = finding.locator {
             location.append(("logicalLocations", [logicalLocation(finding, locator: locator, target: message.target)]))
@@ -215,9 +284,12 @@ struct SARIFReport {
             ("level", .string(finding.severity.rawValue)),
             ("message", orderedObject(["text": .string(finding.message)])),
             ("locations", [.object(JSONObject(location))]),
-            ("partialFingerprints", .object(JSONObject([(Fingerprint.key, .string(fingerprint))]))),
-            ("properties", .object(JSONObject(properties))),
+            ("partialFingerprints", .object(JSONObject([(Fingerprint.key, .string(finding.fingerprint ?? ""))]))),
         ]
+        if report.baselineApplied {
+            members.append(("baselineState", .string(finding.baselined ? "unchanged" : "new")))
+        }
+        members.append(("properties", .object(JSONObject(properties))))
         return .object(JSONObject(members))
     }
 

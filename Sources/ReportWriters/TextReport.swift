@@ -34,6 +34,10 @@ struct TextReport {
     /// locator (`ExternalSort`, bounded memory), so no input's findings are ever held together.
     func render(to out: inout ReportOutput, scratch: ScratchSpools) {
         let index = ReportIndex(report)
+        guard !options.summaryOnly else {
+            out += summary(index)
+            return
+        }
         var sort = ReportSort<Finding>(scratch: scratch)
         for (position, finding) in report.findings.enumerated() {
             sort.add(
@@ -85,6 +89,9 @@ struct TextReport {
             return count > 0 ? styled(text, severityStyle(severity)) : text
         }.joined(separator: ", ")
         var out = line + ".\n"
+        if report.baselineApplied {
+            out += "Baseline: \(ReportIndex.plural(report.baselinedCount, "finding")) already in it, not counted toward --fail-on.\n"
+        }
         let failing = index.failingCount(options.failOn)
         if unreadable > 0 {
             out += styled("Result: failed: an input could not be read.", .red) + "\n"

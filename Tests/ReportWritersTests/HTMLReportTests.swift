@@ -210,6 +210,7 @@ import Testing
     func snapshotsRedacted(_ format: ReportFormat) throws {
         let names: [ReportFormat: String] = [
             .text: "txt", .json: "json", .sarif: "sarif", .junit: "junit.xml", .markdown: "md", .html: "html",
+            .github: "github.txt",
         ]
         try assertSnapshot(
             ReportWriter.render(SampleReports.mixed(), format: format, options: .init(redact: true)),

@@ -14,9 +14,10 @@ import Testing
     @Test func hasTheContractsKeysInTheContractsOrder() throws {
         let document = try document()
         // The contract's keys in its order, then `inputs`, which names unreadable inputs.
-        #expect(document.objectValue?.keys == ["tool", "summary", "messages", "findings", "inputs"])
+        #expect(document.objectValue?.keys == ["tool", "format_version", "summary", "messages", "findings", "inputs"])
+        #expect(document["format_version"] == 2)
         #expect(document["tool"] == ["name": "usage-audit", "version": .string(UsageAuditVersion.current)])
-        #expect(document["summary"]?.objectValue?.keys == ["inputs", "messages", "unparsed", "findings"])
+        #expect(document["summary"]?.objectValue?.keys == ["inputs", "messages", "unparsed", "findings", "baselined"])
         #expect(document["summary"]?["findings"]?.objectValue?.keys == ["error", "warning", "note"])
         for message in document["messages"]?.arrayValue ?? [] {
             #expect(
@@ -27,7 +28,8 @@ import Testing
         for finding in document["findings"]?.arrayValue ?? [] {
             #expect(
                 finding.objectValue?.keys == [
-                    "rule", "severity", "source", "locator", "pointer", "level", "correlator", "message",
+                    "rule", "severity", "source", "locator", "pointer", "level", "correlator", "fingerprint",
+                    "message",
                 ])
         }
     }
@@ -37,7 +39,7 @@ import Testing
         #expect(
             document["summary"] == [
                 "inputs": 4, "messages": 8, "unparsed": 1,
-                "findings": ["error": .integer(Int64(report.count(.error))), "warning": 3, "note": 2],
+                "findings": ["error": .integer(Int64(report.count(.error))), "warning": 3, "note": 2], "baselined": 0,
             ])
         #expect(document["messages"]?.arrayValue?.count == report.messages.count)
         #expect(document["findings"]?.arrayValue?.count == report.findings.count)
@@ -45,6 +47,8 @@ import Testing
 
     @Test func messagesAndFindingsCarryTheirValues() throws {
         let document = try document()
+        let fingerprint = try #require(document["findings"]?[0]?["fingerprint"]?.stringValue)
+        #expect(fingerprint.wholeMatch(of: /[0-9a-f]{32}:1/) != nil)
         #expect(
             document["messages"]?[0] == [
                 "source": "captures/lo.pcap", "locator": ["packet": 5], "kind": "start", "level": 3,
@@ -54,7 +58,7 @@ import Testing
             document["findings"]?[0] == [
                 "rule": "privacy.user-code-identifier", "severity": "error", "source": "captures/lo.pcap",
                 "locator": ["packet": 5], "pointer": "/components/2", "level": 3,
-                "correlator": "1253b942-5a7c-4c4e-9d1e-0f3b6a2c8e11",
+                "correlator": "1253b942-5a7c-4c4e-9d1e-0f3b6a2c8e11", "fingerprint": .string(fingerprint),
                 "message":
                     "component 'acme_genomics.cluster.AcmeProvider' names code outside Parsl: it discloses the user's module and class names",
             ])

@@ -9,7 +9,7 @@ import Testing
     }
 
     @Test func contractNamesInOrder() {
-        #expect(ReportFormat.names == ["text", "json", "sarif", "junit", "markdown", "html"])
+        #expect(ReportFormat.names == ["text", "json", "sarif", "junit", "markdown", "html", "github"])
     }
 
     @Test func unknownFormatNamesTheChoices() {
@@ -19,7 +19,7 @@ import Testing
             let error = error as! ReportTargetError
             return error.code == .unknownFormat && error.argument == "xml"
                 && error.message
-                    == "unknown report format 'xml'; expected one of: text, json, sarif, junit, markdown, html"
+                    == "unknown report format 'xml'; expected one of: text, json, sarif, junit, markdown, html, github"
         }
         #expect(throws: ReportTargetError.self) { try ReportFormat(parsing: "JSON") }
     }
@@ -40,11 +40,11 @@ import Testing
         ),
         (
             "=out.sarif", .unknownFormat,
-            "report '=out.sarif' names no format; expected one of: text, json, sarif, junit, markdown, html"
+            "report '=out.sarif' names no format; expected one of: text, json, sarif, junit, markdown, html, github"
         ),
         (
             "pdf=out.pdf", .unknownFormat,
-            "unknown report format 'pdf'; expected one of: text, json, sarif, junit, markdown, html"
+            "unknown report format 'pdf'; expected one of: text, json, sarif, junit, markdown, html, github"
         ),
         ("junit=", .missingPath, "report 'junit=' names no file; use junit=FILE, or junit=- for standard output"),
     ])

@@ -96,7 +96,8 @@ import Testing
         let first = results[0]
         let location = try #require(first["locations"]?[0])
         #expect(location["physicalLocation"]?["artifactLocation"]?["uri"] == "captures/lo.pcap")
-        #expect(location["physicalLocation"]?["region"] == nil)
+        // A capture has no lines; without the frame's bytes the region is the start of the file.
+        #expect(location["physicalLocation"]?["region"] == ["byteOffset": 0])
         #expect(
             location["logicalLocations"]?[0] == [
                 "name": "2", "fullyQualifiedName": "packet 5/components/2", "kind": "element",
@@ -110,9 +111,69 @@ import Testing
         #expect(legacy["locations"]?[0]?["physicalLocation"]?["region"] == ["startLine": 42])
         #expect(legacy["locations"]?[0]?["logicalLocations"]?[0]?["kind"] == "property")
 
-        // A finding about the whole input has the file only.
+        // A finding about the whole input has no logical location, and the start of the file as region.
         let whole = try #require(results.first { $0["ruleId"] == "capture.fragment-missing" })
         #expect(whole["locations"]?[0]?["logicalLocations"] == nil)
+        #expect(whole["locations"]?[0]?["physicalLocation"]?["region"] == ["byteOffset": 0])
+        #expect(results.allSatisfy { $0["locations"]?[0]?["physicalLocation"]?["region"] != nil })
+    }
+
+    @Test func aFrameOrRecordWithKnownBytesIsABinaryRegion() throws {
+        var placed = report
+        placed.findings = AuditList(report.findings.map { finding in
+            var finding = finding
+            if finding.locator == .packet(5) { finding.region = ByteRegion(offset: 1_024, length: 242) }
+            return finding
+        })
+        let result = try #require(results(try document(placed)).first)
+        #expect(result["locations"]?[0]?["physicalLocation"]?["region"] == ["byteOffset": 1_024, "byteLength": 242])
+        // A finding without its own bytes takes its message's.
+        var messagePlaced = report
+        messagePlaced.messages = AuditList(report.messages.map { message in
+            var message = message
+            if message.locator == .packet(11) { message.region = ByteRegion(offset: 2_048, length: 100) }
+            return message
+        })
+        let packet11 = results(try document(messagePlaced)).filter { $0["properties"]?["locator"] == ["packet": 11] }
+        #expect(!packet11.isEmpty)
+        for result in packet11 {
+            #expect(result["locations"]?[0]?["physicalLocation"]?["region"] == ["byteOffset": 2_048, "byteLength": 100])
+        }
+    }
+
+    @Test func everyRuleHasWhatCodeScanningShows() throws {
+        let rules = try #require(try document(report)["runs"]?[0]?["tool"]?["driver"]?["rules"]?.arrayValue)
+        #expect(rules.count == SampleReports.rules.count)
+        for rule in rules {
+            let id = rule["id"]?.stringValue ?? "?"
+            #expect(rule["fullDescription"]?["text"]?.stringValue?.isEmpty == false, "\(id)")
+            #expect(rule["help"]?["markdown"]?.stringValue?.contains("`\(id)`") == true, "\(id)")
+            let tags = rule["properties"]?["tags"]?.arrayValue ?? []
+            #expect(!tags.isEmpty, "\(id)")
+            let score = try #require(rule["properties"]?["security-severity"]?.stringValue.flatMap(Double.init), "\(id)")
+            #expect((0.0...10.0).contains(score), "\(id)")
+        }
+        func score(_ id: String) -> Double? {
+            rules.first { $0["id"] == .string(id) }?["properties"]?["security-severity"]?.stringValue.flatMap(Double.init)
+        }
+        // A leak scores high, a broken protocol medium, a note low.
+        #expect(try #require(score("privacy.personal-data")) >= 7.0)
+        #expect(try #require(score("protocol.invalid-json")) < 7.0)
+        #expect(try #require(score("protocol.invalid-json")) >= 4.0)
+        #expect(try #require(score("privacy.project-name")) < 4.0)
+        #expect(rules.first { $0["id"] == "privacy.personal-data" }?["properties"]?["tags"]?.arrayValue?.contains("security") == true)
+    }
+
+    @Test func aBaselineMarksResultsNewOrUnchanged() throws {
+        let prepared = ReportPreparation.prepare(report)
+        let first = try #require(prepared.findings.first?.fingerprint)
+        let compared = ReportPreparation.prepare(
+            report, suppressions: Suppressions(baseline: Baseline(path: "old.json", fingerprints: [first])))
+        let states = results(try document(compared)).map { $0["baselineState"]?.stringValue }
+        #expect(states.first == "unchanged")
+        #expect(states.dropFirst().allSatisfy { $0 == "new" })
+        // Without a baseline, no result claims to be new.
+        #expect(results(try document(report)).allSatisfy { $0["baselineState"] == nil })
     }
 
     @Test func unreadableInputsAreExecutionNotifications() throws {

@@ -175,6 +175,8 @@ import Testing
                 findings: 2, payload: payload),
             AuditedMessage(source: "in", locator: .line(Int.max), kind: .unknown, parsed: false),
             AuditedMessage(source: "", locator: .record(1), kind: .end, payload: .null),
+            AuditedMessage(
+                source: "j", locator: .record(2), kind: .start, region: ByteRegion(offset: 32, length: Int.max)),
         ]
         let someFindings = [
             Finding(rule: "r", severity: .note, source: "in", locator: nil, message: "whole input"),
@@ -182,6 +184,9 @@ import Testing
                 rule: "r.s", severity: .warning, source: "in", locator: .record(-1),
                 pointer: JSONPointer(tokens: ["a/b", "~", ""]),
                 level: 0, correlator: "x", message: "m", sensitiveValues: ["v", ""]),
+            Finding(
+                rule: "r", severity: .error, source: "in", locator: .packet(9), message: "placed",
+                fingerprint: "0123:2", baselined: true, region: ByteRegion(offset: 0, length: 1)),
         ]
         // Longer than a read buffer: read across several refills, and after it the next record still lines up.
         let long = String(repeating: "long message ", count: 20_000)
@@ -197,7 +202,8 @@ import Testing
         #expect(Array(spooledFindings) == findings)
         #expect(spooledMessages.tally.unparsed == 1)
         #expect(spooledFindings.tally.count(.warning) == 2 && spooledFindings.tally.count(.note) == 2)
-        #expect(spooledFindings.tally.count(.error) == 1 && spooledFindings.isSpooledToFile)
+        #expect(spooledFindings.tally.count(.error) == 3 && spooledFindings.isSpooledToFile)
+        #expect(spooledFindings.tally.baselined == 2 && spooledFindings.tally.baselined(.error) == 2)
         // A payload of JSON null is a payload, not the absence of one.
         #expect(Array(spooledMessages)[2].payload == .some(.null))
         #expect(Array(spooledMessages)[1].payload == nil)
@@ -250,7 +256,7 @@ import Testing
         #expect(order == order.sorted())
         let junit = ReportWriter.render(report, format: .junit, options: options)
         #expect(junit.contains(#"<testsuite name="a.pcap" tests="4" failures="2" errors="0" skipped="0">"#))
-        let caseNames = junit.matches(of: /<testcase classname="a.pcap" name="([^"]+)"/).map { String($0.1) }
+        let caseNames = junit.matches(of: /<testcase classname="usage-audit.a_pcap" name="([^"]+)"/).map { String($0.1) }
         #expect(caseNames == ["packet 5 start", "packet 9 start", "packet 2 unknown", "packet 7 message"])
         let fifth = junit.range(of: #"name="packet 5 start""#)!.upperBound
         let ninth = junit.range(of: #"name="packet 9 start""#)!.lowerBound

@@ -46,6 +46,7 @@ extension AuditRun {
         @Sendable func audit(_ record: InputRecord) -> RecordVerdict {
             var verdict = auditor.audit(record, source: source)
             if !keepPayloads { verdict.message?.payload = nil }
+            if let region = record.region { verdict.place(at: region, locator: record.locator) }
             return verdict
         }
         guard threads > 1, batch.count > 64 else { return batch.map(audit) }

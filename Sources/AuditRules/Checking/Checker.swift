@@ -32,6 +32,7 @@ public final class Checker {
     /// included, and findings about sessions forgotten to keep memory bounded.
     public func check(_ record: InputRecord, source: String) -> (message: AuditedMessage?, findings: [Finding]) {
         var verdict = auditor.audit(record, source: source)
+        if let region = record.region { verdict.place(at: region, locator: record.locator) }
         return complete(&verdict)
     }
 

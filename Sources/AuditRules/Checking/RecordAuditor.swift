@@ -8,6 +8,12 @@ public struct RecordVerdict: Sendable {
     public var message: AuditedMessage?
     public var findings: [Finding]
     var session: SessionFacts?
+
+    /// Gives the record's bytes to its message and to the findings about it (SARIF's region).
+    mutating func place(at region: ByteRegion, locator: Locator) {
+        message?.region = region
+        for index in findings.indices where findings[index].locator == locator { findings[index].region = region }
+    }
 }
 
 /// What the session step needs from a start or end message. Small on purpose: the session step runs on one

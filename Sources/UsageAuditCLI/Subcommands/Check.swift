@@ -35,6 +35,13 @@ struct Check: ParsableCommand {
 
     @OptionGroup var report: ReportArguments
 
+    @Flag(
+        name: .shortAndLong,
+        help:
+            "A text report on standard output is only its summary and result lines (other formats and files are whole); the exit status is unchanged."
+    )
+    var quiet = false
+
     func validate() throws {
         if let inputType, InputKind(rawValue: inputType) == nil {
             throw ValidationError(
@@ -47,6 +54,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        let suppressions = try report.suppressions()
         let checker: Checker
         do {
             checker = try Checker(
@@ -62,7 +70,7 @@ struct Check: ParsableCommand {
         for input in result.inputs where input.readError != nil {
             printError("usage-audit: \(input.source): \(input.readError!)")
         }
-        let status = try report.write(result)
+        let status = try report.write(result, suppressions: suppressions, quiet: quiet)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -37,6 +37,7 @@ struct Listen: ParsableCommand {
     @OptionGroup var report: ReportArguments
 
     func run() throws {
+        let suppressions = try report.suppressions()
         let checks = self.checks.configuration()
         let configuration = CollectorConfiguration(
             host: bind, port: port, journalPath: journal, receiveBufferBytes: receiveBuffer, duration: duration,
@@ -61,7 +62,7 @@ struct Listen: ParsableCommand {
         for input in outcome.report.inputs where input.readError != nil {
             printError("usage-audit: \(input.source): \(input.readError!)")
         }
-        let status = try report.write(outcome.report)
+        let status = try report.write(outcome.report, suppressions: suppressions)
         if status != 0 { throw ExitCode(status) }
     }
 }

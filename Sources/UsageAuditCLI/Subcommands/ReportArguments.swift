@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditModel
+import AuditRules
 import ReportWriters
 
 #if canImport(Glibc)
@@ -9,7 +10,7 @@ import ReportWriters
 #endif
 
 /// The report options `check` and `listen` share (CONTRACT: `--format`, `--output`, `--report`,
-/// `--fail-on`, `--redact`).
+/// `--fail-on`, `--redact`, `--ignore`, `--baseline`), and `--color`.
 struct ReportArguments: ParsableArguments {
     @Option(help: "Report format for --output: \(ReportFormat.names.joined(separator: ", ")).")
     var format: String = "text"
@@ -26,10 +27,57 @@ struct ReportArguments: ParsableArguments {
     @Flag(help: "Mask personal data and user code names in every report.")
     var redact = false
 
+    @Option(
+        name: .customLong("ignore"),
+        help: ArgumentHelp("Drop this rule's findings from every report (repeatable).", valueName: "RULE"))
+    var ignoredRules: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "An earlier JSON report: findings whose fingerprint it lists are reported as baselined and do not count toward --fail-on.",
+            valueName: "REPORT.json"))
+    var baseline: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Colour in the text report on standard output: auto (when it is a terminal and NO_COLOR is unset or empty), always, never.",
+            valueName: "auto|always|never"))
+    var color: String = "auto"
+
     func validate() throws {
         _ = try targets()
         guard FailThreshold(rawValue: failOn) != nil else {
             throw ValidationError("--fail-on must be one of error, warning, note, never (got '\(failOn)')")
+        }
+        guard ["auto", "always", "never"].contains(color) else {
+            throw ValidationError("--color must be auto, always or never (got '\(color)')")
+        }
+        for rule in ignoredRules {
+            if let message = Suppressions.unknownRuleMessage(rule, catalogue: RuleCatalogue.all) {
+                throw ValidationError(message)
+            }
+        }
+    }
+
+    /// `--ignore` and `--baseline`, the baseline read; a baseline that cannot be read is a usage error.
+    func suppressions() throws -> Suppressions {
+        do {
+            return Suppressions(ignoredRules: Set(ignoredRules), baseline: try baseline.map(Baseline.load(path:)))
+        } catch {
+            printError("usage-audit: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Whether the text report on standard output is coloured: `--color`, and in `auto` a terminal with
+    /// `NO_COLOR` unset or empty (https://no-color.org).
+    var colorsStandardOutput: Bool {
+        switch color {
+        case "always": return true
+        case "never": return false
+        default:
+            let noColor = getenv("NO_COLOR").map { String(cString: $0) } ?? ""
+            return isatty(1) == 1 && noColor.isEmpty
         }
     }
 
@@ -45,14 +93,20 @@ struct ReportArguments: ParsableArguments {
         }
     }
 
-    /// Writes every report; failures are printed and make the exit status 2.
-    func write(_ report: AuditReport) throws -> Int32 {
+    /// Writes every report, after `--ignore` and `--baseline` (read before: `suppressions()`); failures are
+    /// printed and make the exit status 2. With `quiet`, a text report on standard output is only its
+    /// summary and result lines.
+    func write(_ report: AuditReport, suppressions: Suppressions, quiet: Bool = false) throws -> Int32 {
+        let spool = ReportOptions().spool
+        let report = ReportPreparation.prepare(report, suppressions: suppressions, spool: spool)
         var status = report.exitStatus(failOn: threshold)
         for target in try targets() {
-            let color = target.writesToStandardOutput && target.format == .text && isatty(1) == 1
-                && getenv("NO_COLOR") == nil
+            let onTerminal = target.writesToStandardOutput && target.format == .text
+            var options = ReportOptions(
+                redact: redact, color: onTerminal && colorsStandardOutput, failOn: threshold, spool: spool)
+            options.summaryOnly = quiet && onTerminal
             do {
-                try ReportWriter.write(report, to: target, options: ReportOptions(redact: redact, color: color, failOn: threshold))
+                try ReportWriter.write(report, to: target, options: options)
             } catch {
                 printError("usage-audit: \(error)")
                 status = 2

@@ -1,0 +1,80 @@
+import AuditModel
+import Foundation
+import JSONCore
+
+/// The findings accepted as they are (`--baseline REPORT.json`): the fingerprints of an earlier JSON
+/// report. A finding of this run with one of them is baselined: reported, but not counted toward
+/// `--fail-on`, so a CI job fails only on what is new.
+public struct Baseline: Sendable {
+    /// The file as the user named it.
+    public let path: String
+    public let fingerprints: Set<String>
+
+    public init(path: String, fingerprints: Set<String>) {
+        self.path = path
+        self.fingerprints = fingerprints
+    }
+
+    public func contains(_ fingerprint: String) -> Bool { fingerprints.contains(fingerprint) }
+
+    /// The largest baseline read: a JSON report that size lists millions of findings, far more than a
+    /// baseline a person accepts.
+    public static let maximumBytes = 512 << 20
+
+    /// Reads the `findings[].fingerprint` of a JSON report written by `check --format json`.
+    public static func load(path: String) throws(BaselineError) -> Baseline {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw BaselineError(path: path, reason: "cannot be read: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw BaselineError(path: path, reason: "cannot be read: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[..<count])
+            guard bytes.count <= maximumBytes else {
+                throw BaselineError(
+                    path: path, reason: "is over the \(maximumBytes >> 20) MiB a baseline may have")
+            }
+        }
+        return try parse(bytes, path: path)
+    }
+
+    /// The fingerprints of a JSON report's text.
+    public static func parse(_ bytes: [UInt8], path: String) throws(BaselineError) -> Baseline {
+        let document: JSONValue
+        do { document = try JSONValue.parse(bytes) } catch {
+            throw BaselineError(path: path, reason: "is not JSON: \(error)")
+        }
+        guard case .object(let top) = document, case .array(let findings)? = top["findings"] else {
+            throw BaselineError(
+                path: path, reason: "is not a usage-audit JSON report (no \"findings\" list); make one with --format json")
+        }
+        var fingerprints: Set<String> = []
+        for (index, finding) in findings.enumerated() {
+            guard case .object(let members) = finding, case .string(let fingerprint)? = members["fingerprint"] else {
+                let version = top["format_version"].map { "format_version \($0)" } ?? "no format_version"
+                throw BaselineError(
+                    path: path,
+                    reason:
+                        "finding \(index + 1) has no fingerprint (the report has \(version); a baseline needs format_version 2 or later): run check --format json again to make one"
+                )
+            }
+            fingerprints.insert(fingerprint)
+        }
+        return Baseline(path: path, fingerprints: fingerprints)
+    }
+}
+
+/// A `--baseline` file that cannot serve as one: which file, and why.
+public struct BaselineError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "baseline \(path) \(reason)" }
+}

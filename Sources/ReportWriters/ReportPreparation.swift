@@ -1,0 +1,187 @@
+import AuditModel
+import Storage
+
+/// What `--ignore` and `--baseline` ask of a run's findings.
+public struct Suppressions: Sendable {
+    /// Rule ids whose findings are dropped from every report (`--ignore`).
+    public var ignoredRules: Set<String>
+    /// The earlier report whose findings are accepted (`--baseline`).
+    public var baseline: Baseline?
+
+    public init(ignoredRules: Set<String> = [], baseline: Baseline? = nil) {
+        self.ignoredRules = ignoredRules
+        self.baseline = baseline
+    }
+}
+
+/// Turns a run's report into the one every writer renders: each finding gets its fingerprint and, when
+/// the message it points at is in a binary input, that frame's or record's bytes as its region; findings of
+/// ignored rules are dropped (and no longer counted by their message); findings whose fingerprint is in the
+/// baseline are marked baselined, so they are still shown but do not fail the run.
+///
+/// Writers call it on a report that has not been through it, so every format carries fingerprints; the CLI
+/// calls it once, with its suppressions, before writing several reports and deciding the exit status.
+///
+/// Memory stays flat: findings are paired with their messages as `MessageMatch` pairs them (the first
+/// message of the same source and locator), by sorting both by place (`ExternalSort`, bounded memory) and
+/// merging; only what a finding takes from its message is sorted, not the messages themselves. A second sort
+/// puts those facts back in report order, and the findings are written to a new spooled list.
+public enum ReportPreparation {
+    public static func prepare(
+        _ report: AuditReport, suppressions: Suppressions = .init(), spool: SpoolConfiguration = .init()
+    ) -> AuditReport {
+        let scratch = ScratchSpools(configuration: spool)
+        let ignored = suppressions.ignoredRules
+        var sourceOrdinal: [String: Int] = [:]
+        func ordinal(_ source: String) -> Int {
+            if let known = sourceOrdinal[source] { return known }
+            sourceOrdinal[source] = sourceOrdinal.count
+            return sourceOrdinal.count - 1
+        }
+        var messageSort = ReportSort<MessageContext>(scratch: scratch)
+        for (position, message) in report.messages.enumerated() {
+            messageSort.add(
+                MessageContext(kind: message.kind, region: message.region),
+                key: SortKey.place(ordinal(message.source), message.locator, position))
+        }
+        var findingSort = ReportSort<Mark>(scratch: scratch)
+        var anyIgnored = false
+        // The values `Redactor(report:)` would collect, gathered in this pass rather than another: the same
+        // first-seen order, so the same masks.
+        var sensitive: [(value: String, rule: String?)] = []
+        var seenSensitive: Set<String> = []
+        for (position, finding) in report.findings.enumerated() {
+            for value in finding.sensitiveValues where seenSensitive.insert(value).inserted {
+                sensitive.append((value, finding.rule))
+            }
+            let isIgnored = ignored.contains(finding.rule)
+            anyIgnored = anyIgnored || isIgnored
+            findingSort.add(Mark(ignored: isIgnored), key: SortKey.place(ordinal(finding.source), finding.locator, position))
+        }
+        // Each finding's message facts, keyed back to report order; each ignored finding's message.
+        var contexts = ReportSort<MessageContext>(scratch: scratch)
+        var ignoredPerMessage = ReportSort<Mark>(scratch: scratch)
+        var anyIgnoredMessageFinding = false
+        var messages = messageSort.sorted().makeIterator()
+        var nextMessage = messages.next()
+        var group: (key: SortKey, context: MessageContext)?
+        for (key, mark) in findingSort.sorted() {
+            while let (messageKey, context) = nextMessage, messageKey.placeOrder(before: key) {
+                if group.map({ !$0.key.samePlace(messageKey) }) ?? true { group = (messageKey, context) }
+                nextMessage = messages.next()
+            }
+            let match = group.flatMap { $0.key.samePlace(key) ? $0 : nil }
+            contexts.add(match?.context ?? MessageContext(kind: nil, region: nil), key: SortKey(a: key.sequence, sequence: key.sequence))
+            if mark.ignored, let match {
+                anyIgnoredMessageFinding = true
+                ignoredPerMessage.add(Mark(ignored: true), key: SortKey(a: match.key.sequence, sequence: key.sequence))
+            }
+        }
+        var fingerprinter = Fingerprinter(redactor: Redactor(values: sensitive))
+        var findings = AuditListBuilder<Finding>(configuration: spool)
+        var context = contexts.sorted().makeIterator()
+        for finding in report.findings {
+            guard let (_, message) = context.next() else { break }
+            var prepared = finding
+            prepared.fingerprint = fingerprinter.next(finding, messageKind: message.kind)
+            guard !anyIgnored || !ignored.contains(finding.rule) else { continue }
+            prepared.region = finding.region ?? message.region
+            prepared.baselined = suppressions.baseline?.contains(prepared.fingerprint!) ?? false
+            findings.append(prepared)
+        }
+        var copy = report
+        copy.findings = findings.finish()
+        if anyIgnoredMessageFinding {
+            var marks = ignoredPerMessage.sorted().makeIterator()
+            var pending = marks.next()
+            var kept = AuditListBuilder<AuditedMessage>(configuration: spool)
+            for (position, message) in report.messages.enumerated() {
+                var message = message
+                while let (key, _) = pending, key.a == position {
+                    message.findings -= 1
+                    pending = marks.next()
+                }
+                kept.append(message)
+            }
+            copy.messages = kept.finish()
+        }
+        // A spool that could not be read back leaves the lists short: the writers then read the original
+        // report, whose stores remember the failure, and report it.
+        if report.readFailure != nil || scratch.readFailure != nil { return report }
+        copy.fingerprinted = true
+        copy.baselineApplied = suppressions.baseline != nil
+        return copy
+    }
+
+    /// What a finding takes from its message.
+    struct MessageContext: Spoolable {
+        var kind: MessageKind?
+        var region: ByteRegion?
+
+        init(kind: MessageKind?, region: ByteRegion?) {
+            self.kind = kind
+            self.region = region
+        }
+
+        func encode(to encoder: inout SpoolEncoder) {
+            encoder.write(kind.map { MessageKind.allCases.firstIndex(of: $0)! })
+            encoder.write(region?.offset)
+            encoder.write(region?.length)
+        }
+
+        init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+            if let kindIndex = try decoder.readOptionalInt() {
+                guard MessageKind.allCases.indices.contains(kindIndex) else { throw SpoolError("unknown message kind") }
+                kind = MessageKind.allCases[kindIndex]
+            }
+            let offset = try decoder.readOptionalInt(), length = try decoder.readOptionalInt()
+            if let offset, let length { region = ByteRegion(offset: offset, length: length) }
+        }
+    }
+
+    /// A finding, as far as the pairing needs it: whether its rule is ignored.
+    struct Mark: Spoolable {
+        var ignored: Bool
+        init(ignored: Bool) { self.ignored = ignored }
+        func encode(to encoder: inout SpoolEncoder) { encoder.write(ignored) }
+        init(from decoder: inout SpoolDecoder) throws(SpoolError) { ignored = try decoder.readBool() }
+    }
+}
+
+extension Suppressions {
+    /// Why `rule` cannot be ignored, with the nearest rule id of `catalogue` as a suggestion; `nil` when the
+    /// catalogue has it.
+    public static func unknownRuleMessage(_ rule: String, catalogue: [RuleDescriptor]) -> String? {
+        let ids = catalogue.map(\.id)
+        guard !ids.contains(rule) else { return nil }
+        var message = "--ignore: no rule is called '\(rule)'"
+        if let nearest = closest(to: rule, in: ids) { message += "; did you mean '\(nearest)'?" }
+        return message + " (the rules: usage-audit rules list)"
+    }
+
+    /// The id at the smallest edit distance from `text`, when it is close enough to be a likely typo (at
+    /// most a third of its length), or the one id that `text` is the last part of (`personal-data`).
+    static func closest(to text: String, in ids: [String]) -> String? {
+        let suffixed = ids.filter { $0.hasSuffix("." + text) }
+        if suffixed.count == 1 { return suffixed[0] }
+        let scored = ids.map { ($0, editDistance(Array(text.unicodeScalars), Array($0.unicodeScalars))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, best.0.unicodeScalars.count / 3) else {
+            return nil
+        }
+        return best.0
+    }
+
+    /// Levenshtein distance, one row at a time.
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        guard !a.isEmpty else { return b.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,139 @@
+import AuditInputs
+import AuditModel
+import AuditRules
+import Foundation
+import JSONCore
+import JSONSchema
+import Testing
+
+@testable import ReportWriters
+
+/// The SARIF of every committed fixture, as code scanning would receive it: valid against the SARIF 2.1.0
+/// schema, and every result placed by a region that points where its message is: the line of a text
+/// input, the record of its frame in a capture.
+@Suite struct SARIFFixtureTests {
+    /// Every fixture: each file that has its expected findings beside it.
+    static let fixtures: [String] = {
+        let root = TestPaths.repositoryRoot.appendingPathComponent("Fixtures")
+        let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
+        return files.filter { $0.hasSuffix(".expected.json") }.map {
+            root.appendingPathComponent(String($0.dropLast(".expected.json".count))).path
+        }.sorted()
+    }()
+
+    /// The SARIF schema, compiled once for every fixture (as `InHouseJSONSchema` reads it).
+    static let schema: Result<Schema, Error> = Result {
+        let data = try Data(contentsOf: SARIFReportTests.schema)
+        guard case .object(var document) = try JSONValue.parse(Array(data)) else {
+            throw ValidatorFailure(description: "the SARIF schema is not a JSON object")
+        }
+        document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        document["id"] = nil
+        return try Schema(compiling: .object(document), uri: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-schema")
+    }
+
+    static func sarif(of path: String) throws -> (text: String, kind: String) {
+        let checker = try Checker(configuration: CheckConfiguration())
+        let report = AuditRun(inputKind: nil, threads: 1).run([path], checker: checker)
+        return (ReportWriter.render(report, format: .sarif), report.inputs.first?.kind ?? "")
+    }
+
+    @Test func thereAreFixturesOfEveryKind() {
+        #expect(Self.fixtures.count >= 100)
+        #expect(Self.fixtures.contains { $0.hasSuffix(".pcap") })
+        #expect(Self.fixtures.contains { $0.hasSuffix(".pcapng") })
+        #expect(Self.fixtures.contains { $0.hasSuffix(".wire") })
+        #expect(Self.fixtures.contains { $0.hasSuffix(".parsl.log") })
+    }
+
+    @Test(arguments: fixtures)
+    func everyResultIsValidSARIFWithARegionWhereItsMessageIs(_ path: String) throws {
+        let schema = try Self.schema.get()
+        let (text, kind) = try Self.sarif(of: path)
+        let errors = schema.validate(try JSONValue.parse(text)).errors
+        #expect(errors.isEmpty, "\(path): \(errors.prefix(3).map { "\($0.instanceLocation): \($0.error)" })")
+
+        let file = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        let lineCount = file.count { $0 == UInt8(ascii: "\n") } + 1
+        let results = try JSONValue.parse(text)["runs"]?[0]?["results"]?.arrayValue ?? []
+        for result in results {
+            let rule = result["ruleId"]?.stringValue ?? "?"
+            let region = try #require(result["locations"]?[0]?["physicalLocation"]?["region"], "\(path): \(rule) has no region")
+            switch kind {
+            case "pcap":
+                let offset = try #require(region["byteOffset"]?.exactInteger, "\(path): \(rule): \(region)")
+                guard let length = region["byteLength"]?.exactInteger else {
+                    // Only a finding about the whole capture points at its start.
+                    #expect(result["properties"]?["locator"] == .null || rule == "capture.fragment-missing", "\(path): \(rule)")
+                    #expect(offset == 0)
+                    continue
+                }
+                #expect(Self.isFrameRecord(file, offset: Int(offset), length: Int(length)), "\(path): \(rule) at \(region)")
+            default:
+                let line = try #require(region["startLine"]?.exactInteger, "\(path): \(rule): \(region)")
+                #expect((1...Int64(lineCount)).contains(line), "\(path): \(rule) at line \(line)")
+                if let locator = result["properties"]?["locator"]?["line"] { #expect(locator == .integer(line)) }
+            }
+        }
+    }
+
+    /// Whether `offset..<offset+length` is one whole frame record of the capture `file`: a pcap record
+    /// whose header's captured length accounts for its size, or a pcapng packet block whose length says so.
+    static func isFrameRecord(_ file: [UInt8], offset: Int, length: Int) -> Bool {
+        guard offset >= 0, length > 0, offset + length <= file.count, file.count >= 4 else { return false }
+        func u32(_ at: Int, bigEndian: Bool) -> Int {
+            let bytes = file[at..<(at + 4)].map(Int.init)
+            return bigEndian
+                ? bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]
+                : bytes[3] << 24 | bytes[2] << 16 | bytes[1] << 8 | bytes[0]
+        }
+        if file[0..<4] == [0x0A, 0x0D, 0x0D, 0x0A] {
+            let bigEndian = file[8..<12] == [0x1A, 0x2B, 0x3C, 0x4D]
+            let type = u32(offset, bigEndian: bigEndian)
+            return [2, 3, 6].contains(type) && u32(offset + 4, bigEndian: bigEndian) == length
+        }
+        let bigEndian = file[0] == 0xA1
+        return offset >= 24 && u32(offset + 8, bigEndian: bigEndian) + 16 == length
+    }
+}
+
+/// A journal's results point at their records: the bytes `listen` wrote for each datagram.
+@Suite struct SARIFJournalRegionTests {
+    @Test func eachResultIsItsRecordsBytes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-j-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("run.journal").path
+        let payloads = [
+            CheckerIntegrationTests.wireLines[0], CheckerIntegrationTests.wireLines[1],
+            CheckerIntegrationTests.wireLines[4],
+        ].map { Array($0.utf8) }
+        let writer = try JournalWriter(path: path, createdAt: 1_795_555_185_000_000_000)
+        let sender = JournalSender(family: .ipv4, address: [10, 0, 0, 5], port: 41_003)
+        for (index, payload) in payloads.enumerated() {
+            try payload.withUnsafeBytes {
+                _ = try writer.append($0, receivedAt: 1_795_555_185_000_000_000 + Int64(index), sender: sender)
+            }
+        }
+        writer.close()
+        // The file header, then each record: its header and checksum around the payload.
+        var records: [Int: (offset: Int, length: Int)] = [:]
+        var offset = JournalFormat.headerBytes
+        for (index, payload) in payloads.enumerated() {
+            records[index + 1] = (offset, JournalFormat.recordOverheadBytes + payload.count)
+            offset += JournalFormat.recordOverheadBytes + payload.count
+        }
+        let (text, kind) = try SARIFFixtureTests.sarif(of: path)
+        #expect(kind == "journal")
+        let results = try JSONValue.parse(text)["runs"]?[0]?["results"]?.arrayValue ?? []
+        #expect(results.count >= 3)
+        for result in results {
+            let record = try #require(result["properties"]?["locator"]?["record"]?.exactInteger)
+            let expected = try #require(records[Int(record)])
+            #expect(
+                result["locations"]?[0]?["physicalLocation"]?["region"]
+                    == ["byteOffset": .integer(Int64(expected.offset)), "byteLength": .integer(Int64(expected.length))],
+                "\(result["ruleId"] ?? .null)")
+        }
+    }
+}

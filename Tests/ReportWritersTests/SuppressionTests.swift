@@ -1,0 +1,146 @@
+import AuditModel
+import Foundation
+import JSONCore
+import Testing
+
+@testable import ReportWriters
+
+/// `--ignore` and `--baseline`, and the fingerprint every JSON finding carries.
+@Suite struct SuppressionTests {
+    let report = SampleReports.mixed()
+
+    private func json(_ report: AuditReport, redact: Bool = false) throws -> JSONValue {
+        try JSONValue.parse(ReportWriter.render(report, format: .json, options: .init(redact: redact)))
+    }
+
+    private func fingerprints(_ document: JSONValue) -> [String] {
+        document["findings"]?.arrayValue?.compactMap { $0["fingerprint"]?.stringValue } ?? []
+    }
+
+    @Test func everyJSONFindingHasAStableFingerprintThatMatchesSARIFs() throws {
+        let document = try json(report)
+        #expect(document["format_version"] == 2)
+        let prints = fingerprints(document)
+        #expect(prints.count == report.findings.count)
+        #expect(Set(prints).count == prints.count)
+        #expect(prints == fingerprints(try json(report)))
+        #expect(prints == fingerprints(try json(report, redact: true)))
+        let sarif = try JSONValue.parse(ReportWriter.render(report, format: .sarif))
+        let sarifPrints = sarif["runs"]?[0]?["results"]?.arrayValue?.compactMap {
+            $0["partialFingerprints"]?[Fingerprint.key]?.stringValue
+        }
+        #expect(sarifPrints == prints)
+        let joined = prints.joined(separator: " ")
+        for value in SampleReports.sensitive { #expect(!joined.contains(value)) }
+    }
+
+    @Test func theJSONSummaryKeepsTheContractsKeyOrder() throws {
+        guard case .object(let top) = try json(report), case .object(let summary)? = top["summary"],
+            case .object(let finding)? = top["findings"]?[0]
+        else {
+            Issue.record("not a JSON report")
+            return
+        }
+        #expect(Array(top.keys.prefix(3)) == ["tool", "format_version", "summary"])
+        #expect(summary.keys.last == "baselined")
+        #expect(Array(finding.keys.suffix(2)) == ["fingerprint", "message"])
+    }
+
+    @Test func ignoringARuleDropsItsFindingsAndTheirCount() throws {
+        let ignored = "privacy.personal-data"
+        let before = report.findings.count { $0.rule == ignored }
+        #expect(before > 0)
+        let kept = ReportPreparation.prepare(report, suppressions: Suppressions(ignoredRules: [ignored]))
+        #expect(!kept.findings.contains { $0.rule == ignored })
+        #expect(kept.findings.count == report.findings.count - before)
+        #expect(kept.count(.error) == report.count(.error) - before)
+        // Each message counts only the findings still reported about it.
+        let pointing = Dictionary(grouping: kept.findings.filter { $0.locator != nil }) {
+            "\($0.source) \($0.locator!)"
+        }
+        for message in kept.messages {
+            #expect(message.findings == pointing["\(message.source) \(message.locator)"]?.count ?? 0, "\(message.locator)")
+        }
+        // The remaining findings keep the fingerprints they had.
+        let all = ReportPreparation.prepare(report).findings.filter { $0.rule != ignored }.map(\.fingerprint)
+        #expect(kept.findings.map(\.fingerprint) == all)
+    }
+
+    @Test func baselinedFindingsAreCountedButDoNotFail() throws {
+        let earlier = try json(report)
+        let text = ReportWriter.render(report, format: .json)
+        let baseline = try Baseline.parse(Array(text.utf8), path: "earlier.json")
+        #expect(baseline.fingerprints.count == report.findings.count)
+        let compared = ReportPreparation.prepare(report, suppressions: Suppressions(baseline: baseline))
+        #expect(compared.baselinedCount == report.findings.count)
+        #expect(compared.failingCount(.note) == 0)
+        let document = try json(compared)
+        #expect(document["summary"]?["baselined"] == .integer(Int64(report.findings.count)))
+        #expect(document["summary"]?["findings"] == earlier["summary"]?["findings"])
+        // The unreadable input still makes it exit 2; without it, the run passes.
+        #expect(compared.exitStatus(failOn: .error) == 2)
+        var readable = compared
+        readable.inputs = compared.inputs.filter { $0.readError == nil }
+        #expect(readable.exitStatus(failOn: .note) == 0)
+        let rendered = ReportWriter.render(readable, format: .text)
+        #expect(rendered.contains("Baseline: \(report.findings.count) findings already in it, not counted toward --fail-on."))
+        #expect(rendered.contains("Result: passed"))
+    }
+
+    @Test func aNewFindingStillFails() throws {
+        let prepared = ReportPreparation.prepare(report)
+        let all = prepared.findings.compactMap(\.fingerprint)
+        let missing = try #require(prepared.findings.first { $0.severity == .error }?.fingerprint)
+        let compared = ReportPreparation.prepare(
+            report,
+            suppressions: Suppressions(baseline: Baseline(path: "b.json", fingerprints: Set(all).subtracting([missing]))))
+        #expect(compared.baselinedCount == all.count - 1)
+        #expect(compared.failingCount(.error) == 1)
+        #expect(compared.findings.filter { !$0.baselined }.map(\.fingerprint) == [missing])
+    }
+
+    @Test(arguments: [
+        (#"{"findings": [{"rule": "x"}], "format_version": 1}"#, "finding 1 has no fingerprint"),
+        (#"{"summary": {}}"#, "no \"findings\" list"),
+        ("[1, 2", "is not JSON"),
+    ])
+    func aFileThatIsNotABaselineIsRefusedWithItsReason(_ text: String, _ reason: String) {
+        #expect {
+            try Baseline.parse(Array(text.utf8), path: "old.json")
+        } throws: { error in
+            "\(error)".hasPrefix("baseline old.json ") && "\(error)".contains(reason)
+        }
+    }
+
+    @Test func aMissingBaselineFileIsNamed() {
+        #expect {
+            try Baseline.load(path: "/nonexistent/old.json")
+        } throws: { error in
+            "\(error)" == "baseline /nonexistent/old.json cannot be read: No such file or directory"
+        }
+    }
+
+    @Test(arguments: [
+        ("personal-data", "privacy.personal-data"), ("privacy.personal-dta", "privacy.personal-data"),
+        ("level.mismatc", "level.mismatch"), ("nothing-like-it", nil),
+    ])
+    func anUnknownRuleIsRefusedWithTheNearestId(_ typed: String, _ suggestion: String?) throws {
+        let message = try #require(Suppressions.unknownRuleMessage(typed, catalogue: SampleReports.rules))
+        #expect(message.contains("'\(typed)'"))
+        if let suggestion {
+            #expect(message.contains("did you mean '\(suggestion)'?"))
+        } else {
+            #expect(!message.contains("did you mean"))
+        }
+        #expect(Suppressions.unknownRuleMessage("privacy.personal-data", catalogue: SampleReports.rules) == nil)
+    }
+
+    @Test func quietTextIsTheSummaryAndResult() {
+        var options = ReportOptions()
+        options.summaryOnly = true
+        let lines = ReportWriter.render(report, format: .text, options: options).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].hasPrefix("Summary: "))
+        #expect(lines[1].hasPrefix("Result: "))
+    }
+}
