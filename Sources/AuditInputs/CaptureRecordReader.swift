@@ -33,9 +33,16 @@ public final class CaptureRecordReader: RecordReader {
         guard let event = reader.next() else { return nil }
         switch event {
         case .datagram(let datagram):
-            return InputRecord(locator: .packet(datagram.frame), payload: .datagram(datagram.payload))
+            return InputRecord(
+                locator: .packet(datagram.frame), payload: .datagram(datagram.payload),
+                network: Self.evidence(
+                    datagram.source, datagram.destination, datagram.timestamp, interface: datagram.interfaceName),
+                interface: datagram.interface)
         case .truncated(let cut):
-            return InputRecord(locator: .packet(cut.frame), payload: .problem(.datagramTruncated(cut)))
+            return InputRecord(
+                locator: .packet(cut.frame), payload: .problem(.datagramTruncated(cut)),
+                network: Self.evidence(cut.source, cut.destination, cut.timestamp, interface: cut.interfaceName),
+                interface: cut.interface)
         case .fragmentMissing(let loss):
             return InputRecord(locator: .packet(loss.frame), payload: .problem(.fragmentsMissing(loss)))
         case .unsupportedLinkType(let link):
@@ -45,5 +52,15 @@ public final class CaptureRecordReader: RecordReader {
             readError = "damaged at frame \(damage.frame)\(place): \(damage.reason)"
             return InputRecord(locator: .packet(damage.frame), payload: .problem(.captureDamaged(damage)))
         }
+    }
+
+    /// A datagram's network evidence; the time printed from its integers whatever they hold.
+    static func evidence(
+        _ source: CaptureEndpoint, _ destination: CaptureEndpoint, _ time: CaptureTimestamp, interface: String?
+    ) -> NetworkEvidence {
+        NetworkEvidence(
+            from: source.description, to: destination.description,
+            time: NetworkEvidence.rfc3339(seconds: time.seconds, nanoseconds: Int64(time.nanoseconds)),
+            interface: interface)
     }
 }

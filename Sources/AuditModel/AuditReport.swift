@@ -66,6 +66,11 @@ public struct AuditReport: Sendable {
     public var rules: [RuleDescriptor]
     /// The disclosure matrix of the schemas in use, when known.
     public var disclosure: DisclosureMatrix?
+    /// One entry per sender address, most errors first; empty when no input had network evidence.
+    public var hosts: [HostSummary] = []
+    /// Distinct messages forgotten by the bounded matching of sightings before the run ended: a later
+    /// sighting of one of them counted as a new message.
+    public var forgottenMessages = 0
 
     public init(
         toolName: String = "usage-audit", toolVersion: String = UsageAuditVersion.current, inputs: [InputSummary],
@@ -92,6 +97,9 @@ public struct AuditReport: Sendable {
 
     /// Messages that could not be decoded.
     public var unparsedCount: Int { messages.tally.unparsed }
+
+    /// Every sighting of every message: `messages.count` counts distinct messages.
+    public var observationCount: Int { messages.tally.observations }
 
     public func count(_ severity: Severity) -> Int { findings.tally.count(severity) }
 

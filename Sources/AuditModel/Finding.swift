@@ -21,6 +21,8 @@ public struct Finding: Sendable, Hashable {
     /// The values in `message` (and in the message payload) that are personal or user code: what
     /// `--redact` masks in every report.
     public var sensitiveValues: [String]
+    /// The network evidence of its message's first observation (captures and journals only).
+    public var network: NetworkEvidence?
 
     /// A finding of `rule` at its default severity. The only public way to make one: a finding's rule is
     /// always a rule of the catalogue, never a string typed at the place that reports it.

@@ -163,6 +163,11 @@ public struct CapturedDatagram: Sendable, Equatable {
     public var payload: [UInt8]
     /// How many IP fragments carried it: 1 when it was not fragmented.
     public var fragmentCount: Int
+    /// The interface of the frame that completed it, numbered from 0 across the file (0 for pcap): a
+    /// capture on several interfaces holds a datagram once per interface.
+    public var interface = 0
+    /// That interface's name (pcapng `if_name`, e.g. `eth0`), when the capture gives one.
+    public var interfaceName: String?
 
     public init(
         frame: Int, timestamp: CaptureTimestamp, source: CaptureEndpoint, destination: CaptureEndpoint,
@@ -194,6 +199,10 @@ public struct TruncatedDatagram: Sendable, Equatable {
     public var capturedLength: Int
     /// The length of that frame on the wire (pcap's `len`).
     public var originalLength: Int
+    /// The interface of that frame, numbered from 0 across the file (0 for pcap).
+    public var interface = 0
+    /// That interface's name (pcapng `if_name`), when the capture gives one.
+    public var interfaceName: String?
 
     public init(
         frame: Int, timestamp: CaptureTimestamp, source: CaptureEndpoint, destination: CaptureEndpoint,

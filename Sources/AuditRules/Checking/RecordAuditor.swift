@@ -8,6 +8,11 @@ public struct RecordVerdict: Sendable {
     public var message: AuditedMessage?
     public var findings: [Finding]
     var session: SessionFacts?
+    /// The message's identity for matching its sightings: its generation and its canonical JSON (keys
+    /// sorted), or for a datagram that could not be decoded, its bytes; `nil` when it cannot be matched.
+    var content: String?
+    /// The capture interface the record was seen on.
+    var interface = 0
 }
 
 /// What the session step needs from a start or end message. Small on purpose: the session step runs on one
@@ -46,7 +51,29 @@ public struct RecordAuditor: Sendable {
         self.configuration = configuration
     }
 
+    /// Audits one record; its message and findings carry the record's network evidence.
     public func audit(_ record: InputRecord, source: String) -> RecordVerdict {
+        var verdict = auditPayload(record, source: source)
+        verdict.interface = record.interface
+        if let network = record.network {
+            verdict.message?.network = network
+            for i in verdict.findings.indices { verdict.findings[i].network = network }
+        }
+        if verdict.content == nil, verdict.message?.parsed == false, case .datagram(let bytes) = record.payload {
+            verdict.content = Self.undecodedIdentity(bytes)
+        }
+        return verdict
+    }
+
+    /// The identity of a datagram that could not be decoded: its bytes, each as the scalar of its value (so
+    /// that no two payloads share it), behind a tag no decoded message's identity starts with.
+    static func undecodedIdentity(_ bytes: [UInt8]) -> String {
+        var text = "\u{1}"
+        text.unicodeScalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })
+        return text
+    }
+
+    private func auditPayload(_ record: InputRecord, source: String) -> RecordVerdict {
         let locator = record.locator
         func unparsed(_ rule: RuleDescriptor, _ text: String, extra: [Finding] = []) -> RecordVerdict {
             let finding = Finding(rule, source: source, locator: locator, message: text)
@@ -193,7 +220,10 @@ public struct RecordAuditor: Sendable {
                 plan: plan,
                 userCodeNames: keepsConfiguration ? context.userCodeComponents.map(\.name) : [])
         }
-        return RecordVerdict(message: message, findings: findings, session: facts)
+        var verdict = RecordVerdict(message: message, findings: findings, session: facts)
+        if case .string(let version)? = object["parsl_v"] { verdict.message?.parslVersion = version }
+        verdict.content = generation + "\u{0}" + value.serialized(.init(sortKeys: true))
+        return verdict
     }
 
     /// The component list without the components that report execution detail (the end message's

@@ -1,6 +1,7 @@
 import AuditModel
 
-/// `session.end-without-start`: an end message whose start was not seen before it.
+/// `session.end-without-start`: an end message whose start never appeared in the run (an end that arrives
+/// before its start is paired with it when the start comes).
 public struct EndWithoutStartRule: AuditRule {
     public static let descriptor = RuleDescriptor(
         id: "session.end-without-start", defaultSeverity: .note,
@@ -12,5 +13,5 @@ public struct EndWithoutStartRule: AuditRule {
         fix: "Capture for the whole run (start the capture before the workflow), or include the other "
             + "inputs of the same run.")
 
-    static let message = "the start message of this run was not seen before its end"
+    static let message = "the start message of this run was not seen anywhere in the inputs"
 }
