@@ -9,6 +9,9 @@ struct FixtureExpectation {
     var level: LevelSetting = .auto
     var allowNamespaces: [String] = []
     var inputType: InputKind?
+    /// Other inputs of the same runs (the logs beside a capture), relative to the fixture's folder, checked
+    /// together with it and after it.
+    var with: [String] = []
     /// One line saying what the fixture is and why its findings are right.
     var note: String?
     var findings: [FixtureVerifier.ExpectedFinding] = []
@@ -24,6 +27,7 @@ struct FixtureExpectation {
         expectation.allowNamespaces = json["allowNamespaces"]?.arrayValue?.compactMap(\.stringValue) ?? []
         expectation.inputType = json["inputType"]?.stringValue.flatMap(InputKind.init(rawValue:))
         expectation.note = json["note"]?.stringValue
+        expectation.with = json["with"]?.arrayValue?.compactMap(\.stringValue) ?? []
         for (i, item) in (json["findings"]?.arrayValue ?? []).enumerated() {
             guard let rule = item["rule"]?.stringValue else { throw FixtureError("\(path): /findings/\(i) has no rule") }
             var locator: Locator?
@@ -48,6 +52,7 @@ struct FixtureExpectation {
         members.append(("level", .string(level.description)))
         if !allowNamespaces.isEmpty { members.append(("allowNamespaces", .array(allowNamespaces.map { .string($0) }))) }
         if let inputType { members.append(("inputType", .string(inputType.rawValue))) }
+        if !with.isEmpty { members.append(("with", .array(with.map { .string($0) }))) }
         let findingsText = findings.sorted().map { finding -> String in
             var item: [(String, JSONValue)] = [("rule", .string(finding.rule))]
             if let locator = finding.locator {

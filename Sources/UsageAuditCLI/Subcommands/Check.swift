@@ -31,6 +31,13 @@ struct Check: ParsableCommand {
     )
     var maxSessions: Int = CheckConfiguration().sessionCapacity
 
+    @Option(
+        name: .customLong("max-held-messages"),
+        help:
+            "Distinct messages kept for matching later sightings of them (a capture with the logs of the same runs, several interfaces); beyond it the oldest is forgotten, counted in the report's summary.forgotten_messages."
+    )
+    var maxHeldMessages: Int = CheckConfiguration().observationCapacity
+
     @OptionGroup var checks: CheckerArguments
 
     @OptionGroup var report: ReportArguments
@@ -41,6 +48,9 @@ struct Check: ParsableCommand {
                 "--input-type must be one of \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard maxSessions > 0 else { throw ValidationError("--max-sessions must be at least 1 (got \(maxSessions))") }
+        guard maxHeldMessages > 0 else {
+            throw ValidationError("--max-held-messages must be at least 1 (got \(maxHeldMessages))")
+        }
         guard !inputs.isEmpty else {
             throw ValidationError("give at least one input (a file, or '-' for standard input)")
         }
@@ -50,7 +60,8 @@ struct Check: ParsableCommand {
         let checker: Checker
         do {
             checker = try Checker(
-                configuration: checks.configuration(sessionCapacity: maxSessions), schemasDirectory: checks.schemas)
+                configuration: checks.configuration(sessionCapacity: maxSessions, observationCapacity: maxHeldMessages),
+                schemasDirectory: checks.schemas)
         } catch {
             printError("usage-audit: schemas: \(error)")
             throw ExitCode(2)
@@ -59,6 +70,11 @@ struct Check: ParsableCommand {
         run.keepPayloads = try report.targets().contains { $0.format == .html }
         let result = run.run(inputs, checker: checker)
         for note in result.spoolNotes { printError("usage-audit: note: \(note)") }
+        if result.forgottenMessages > 0 {
+            printError(
+                "usage-audit: note: \(result.forgottenMessages) messages were forgotten before the run ended "
+                    + "(--max-held-messages \(maxHeldMessages)): a later sighting of one counted as a new message")
+        }
         for input in result.inputs where input.readError != nil {
             printError("usage-audit: \(input.source): \(input.readError!)")
         }
