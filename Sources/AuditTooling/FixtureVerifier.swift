@@ -9,7 +9,8 @@ import Storage
 ///
 /// The expectation file also carries the options the fixture is checked with:
 /// `{"level": "auto", "allowNamespaces": [], "inputType": null, "with": [], "findings": [{"rule", "locator", "pointer"}]}`
-/// (`with`: other inputs of the same runs, checked together with the fixture).
+/// (`with`: other inputs of the same runs, checked together with the fixture; `"reconcile": true` checks
+/// them with `--reconcile`).
 public struct FixtureVerifier {
     /// File endings of fixture inputs.
     public static let inputExtensions = ["wire", "ndjson", "jsonl", "log", "pcap", "pcapng", "journal"]
@@ -84,8 +85,9 @@ public struct FixtureVerifier {
 
     /// Runs the checker on one fixture and reduces its findings to what expectations hold.
     func findings(of input: String, options: FixtureExpectation) throws -> [ExpectedFinding] {
-        let configuration = CheckConfiguration(
+        var configuration = CheckConfiguration(
             level: options.level, allowedNamespaces: ["parsl."] + options.allowNamespaces)
+        configuration.reconcile = options.reconcile
         let checker = try Checker(configuration: configuration, schemasDirectory: schemasDirectory)
         let folder = input.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let together = options.with.map { folder.isEmpty ? $0 : folder + "/" + $0 }

@@ -50,6 +50,11 @@ public struct CheckConfiguration: Sendable {
     /// the line that logged it); beyond it the oldest is reported and forgotten, and a later sighting of it
     /// counts as a new message.
     public var observationCapacity: Int
+    /// `--reconcile`: the inputs are a capture (or journal) and the logs of the same runs; each message is
+    /// reported when only one side saw it.
+    public var reconcile = false
+    /// `--identities`: names whose G0 hashes a `privacy.forbidden-field` finding names.
+    public var identities = IdentityTable(names: [])
 
     public init(
         level: LevelSetting = .auto, allowedNamespaces: [String] = ["parsl."],

@@ -67,7 +67,7 @@ public final class Checker {
             // Another sighting of a message already reported: its findings were reported at the first one.
             step.newInInput = ledger.addSighting(
                 Observation(source: first.source, locator: first.locator, network: first.network), on: stream,
-                to: ticket)
+                origin: verdict.origin, to: ticket)
             return step
         }
         let ticket = ledger.nextTicket
@@ -75,7 +75,8 @@ public final class Checker {
         let holds = sessions.observe(&verdict, ticket: ticket)
         var message = verdict.message.take()!
         if message.findings == 0 && !holds { message.payload = nil }
-        ledger.add(message, content: verdict.content, stream: stream, heldEnd: holds ? heldKey : nil)
+        ledger.add(
+            message, content: verdict.content, stream: stream, origin: verdict.origin, heldEnd: holds ? heldKey : nil)
         step.newInInput = true
         // The verdict's findings are moved, not copied.
         swap(&step.findings, &verdict.findings)
@@ -94,6 +95,13 @@ public final class Checker {
         step.findings += open
         while ledger.count > 0 { release(into: &step, forgetting: false) }
         return step
+    }
+
+    /// The `--reconcile` rule a message breaks when only one side saw it.
+    private static func reconciliation(_ origins: SightingOrigin) -> (descriptor: RuleDescriptor, message: String)? {
+        if origins == .log { return (LoggedNotSentRule.descriptor, LoggedNotSentRule.message) }
+        if origins == .wire { return (SentNotLoggedRule.descriptor, SentNotLoggedRule.message) }
+        return nil
     }
 
     /// Gives judged ends their level and finding count, and reports their findings.
@@ -115,7 +123,18 @@ public final class Checker {
             sessions.judgeHeld(key: key, ticket: ticket)
             record(sessions.takeJudged(), into: &step)
         }
-        var message = ledger.removeOldest(forgetting: forgetting)
+        let released = ledger.removeOldest(forgetting: forgetting)
+        var message = released.message
+        if auditor.configuration.reconcile, message.parsed,
+            let rule = Self.reconciliation(released.origins)
+        {
+            var finding = Finding(
+                rule.descriptor, source: message.source, locator: message.locator, level: message.level,
+                correlator: message.correlator, message: rule.message)
+            finding.network = message.network
+            step.findings.append(finding)
+            message.findings += 1
+        }
         if message.findings == 0 { message.payload = nil }
         step.messages.append(message)
     }

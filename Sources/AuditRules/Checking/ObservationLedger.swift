@@ -24,6 +24,8 @@ final class ObservationLedger {
         var streams: [SightingStream]
         /// The correlator of an end message the session step holds until its start arrives.
         var heldEnd: SessionKey?
+        /// Where it was seen: on the wire, in a log, or both (for `--reconcile`).
+        var origins: SightingOrigin
     }
 
     let capacity: Int
@@ -52,17 +54,24 @@ final class ObservationLedger {
 
     /// Counts a later sighting of the message with `ticket`. Returns whether its input had not seen it yet
     /// (an input's message count counts each message once).
-    func addSighting(_ observation: Observation, on stream: SightingStream, to ticket: Int) -> Bool {
+    func addSighting(
+        _ observation: Observation, on stream: SightingStream, origin: SightingOrigin, to ticket: Int
+    ) -> Bool {
         let index = ticket - base
+        entries[index]!.origins.formUnion(origin)
         let newInInput = !entries[index]!.streams.contains { $0.input == stream.input }
         entries[index]!.message.addObservation(observation)
         entries[index]!.streams.append(stream)
         return newInInput
     }
 
-    func add(_ message: AuditedMessage, content: String?, stream: SightingStream, heldEnd: SessionKey?) {
+    func add(
+        _ message: AuditedMessage, content: String?, stream: SightingStream, origin: SightingOrigin,
+        heldEnd: SessionKey?
+    ) {
         let ticket = nextTicket
-        entries.append(Entry(message: message, content: content, streams: [stream], heldEnd: heldEnd))
+        entries.append(
+            Entry(message: message, content: content, streams: [stream], heldEnd: heldEnd, origins: origin))
         if let content { sends[content, default: []].append(ticket) }
     }
 
@@ -80,7 +89,7 @@ final class ObservationLedger {
     }
 
     /// Releases the oldest entry; `forgetting` counts it as forgotten before the end of the run.
-    func removeOldest(forgetting: Bool) -> AuditedMessage {
+    func removeOldest(forgetting: Bool) -> Entry {
         let entry = entries[head].take()!
         if let content = entry.content {
             let ticket = base + head
@@ -96,6 +105,6 @@ final class ObservationLedger {
             base += head
             head = 0
         }
-        return entry.message
+        return entry
     }
 }

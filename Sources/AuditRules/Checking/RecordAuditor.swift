@@ -13,6 +13,18 @@ public struct RecordVerdict: Sendable {
     var content: String?
     /// The capture interface the record was seen on.
     var interface = 0
+    /// Whether it was seen on the wire (a capture or journal) or in a client's log, for `--reconcile`.
+    var origin = SightingOrigin.other
+}
+
+/// Which side of `--reconcile` a sighting is on.
+struct SightingOrigin: OptionSet, Sendable, Hashable {
+    let rawValue: UInt8
+    /// A capture or a journal: what left the machine.
+    static let wire = SightingOrigin(rawValue: 1)
+    /// A `parsl.log`: what the client built.
+    static let log = SightingOrigin(rawValue: 2)
+    static let other: SightingOrigin = []
 }
 
 /// What the session step needs from a start or end message. Small on purpose: the session step runs on one
@@ -55,7 +67,9 @@ public struct RecordAuditor: Sendable {
     public func audit(_ record: InputRecord, source: String) -> RecordVerdict {
         var verdict = auditPayload(record, source: source)
         verdict.interface = record.interface
+        if case .logged = record.payload { verdict.origin = .log }
         if let network = record.network {
+            verdict.origin = .wire
             verdict.message?.network = network
             for i in verdict.findings.indices { verdict.findings[i].network = network }
         }

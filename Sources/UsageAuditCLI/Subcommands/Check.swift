@@ -38,6 +38,18 @@ struct Check: ParsableCommand {
     )
     var maxHeldMessages: Int = CheckConfiguration().observationCapacity
 
+    @Flag(
+        help:
+            "The inputs are a capture (or journal) and the parsl.log files of the same runs: report what was logged but never seen on the wire, and what was on the wire but never logged."
+    )
+    var reconcile = false
+
+    @Option(
+        help:
+            "A file of user and host names, one per line, to test G0's hashed uname/hname against: a match is named in the finding (masked by --redact)."
+    )
+    var identities: String?
+
     @OptionGroup var checks: CheckerArguments
 
     @OptionGroup var report: ReportArguments
@@ -57,11 +69,19 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        var configuration = checks.configuration(sessionCapacity: maxSessions, observationCapacity: maxHeldMessages)
+        configuration.reconcile = reconcile
+        if let identities {
+            do {
+                configuration.identities = IdentityTable(text: try String(contentsOfFile: identities, encoding: .utf8))
+            } catch {
+                printError("usage-audit: --identities \(identities): cannot read it: \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
         let checker: Checker
         do {
-            checker = try Checker(
-                configuration: checks.configuration(sessionCapacity: maxSessions, observationCapacity: maxHeldMessages),
-                schemasDirectory: checks.schemas)
+            checker = try Checker(configuration: configuration, schemasDirectory: checks.schemas)
         } catch {
             printError("usage-audit: schemas: \(error)")
             throw ExitCode(2)
