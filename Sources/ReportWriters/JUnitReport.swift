@@ -218,6 +218,7 @@ struct JUnitReport {
         if let level = finding.level { context.append("level \(level)") }
         if let correlator = finding.correlator { context.append("correlator \(correlator)") }
         if !context.isEmpty { lines.append(context.joined(separator: ", ")) }
+        if let network = finding.network { lines.append(ReportIndex.senderText(network)) }
         return lines.joined(separator: "\n")
     }
 }

@@ -32,6 +32,7 @@ public struct AuditRun: Sendable {
         var messages = AuditListBuilder<AuditedMessage>(configuration: spool)
         var findings = AuditListBuilder<Finding>(configuration: spool)
         var hosts = HostInventory()
+        checker.keepsEveryPayload = keepPayloads
         for (number, path) in paths.enumerated() {
             let reader: any RecordReader
             do {

@@ -49,6 +49,10 @@ public final class Checker {
     /// of them counted as a new message.
     public var forgottenMessages: Int { ledger.forgotten }
 
+    /// Keep the decoded content of every message, not only of those with findings: the HTML report's
+    /// disclosure matrix counts every message audited, clean ones included.
+    public var keepsEveryPayload = false
+
     /// Checks one record of input number `input` (0 for a single input).
     public func check(_ record: InputRecord, source: String, input: Int = 0) -> CheckStep {
         var verdict = auditor.audit(record, source: source)
@@ -74,7 +78,7 @@ public final class Checker {
         let heldKey = verdict.session?.key
         let holds = sessions.observe(&verdict, ticket: ticket)
         var message = verdict.message.take()!
-        if message.findings == 0 && !holds { message.payload = nil }
+        if message.findings == 0 && !holds && !keepsEveryPayload { message.payload = nil }
         ledger.add(
             message, content: verdict.content, stream: stream, origin: verdict.origin, heldEnd: holds ? heldKey : nil)
         step.newInInput = true
@@ -135,7 +139,7 @@ public final class Checker {
             step.findings.append(finding)
             message.findings += 1
         }
-        if message.findings == 0 { message.payload = nil }
+        if message.findings == 0 && !keepsEveryPayload { message.payload = nil }
         step.messages.append(message)
     }
 }
