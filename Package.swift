@@ -69,7 +69,10 @@ let package = Package(
             ]),
         .target(
             name: "AuditRules",
-            dependencies: ["JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "CaptureReaders", "Storage"]),
+            dependencies: [
+                "JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "CaptureReaders", "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "AuditTooling",
             dependencies: ["AuditInputs", "AuditModel", "AuditRules", "JSONCore", "Storage"]),

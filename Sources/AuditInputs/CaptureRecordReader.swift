@@ -35,10 +35,15 @@ public final class CaptureRecordReader: RecordReader {
         case .datagram(let datagram):
             return InputRecord(
                 locator: .packet(datagram.frame), payload: .datagram(datagram.payload),
-                region: Self.region(datagram.record))
+                region: Self.region(datagram.record),
+                network: Self.evidence(
+                    datagram.source, datagram.destination, datagram.timestamp, interface: datagram.interfaceName),
+                interface: datagram.interface)
         case .truncated(let cut):
             return InputRecord(
-                locator: .packet(cut.frame), payload: .problem(.datagramTruncated(cut)), region: Self.region(cut.record))
+                locator: .packet(cut.frame), payload: .problem(.datagramTruncated(cut)), region: Self.region(cut.record),
+                network: Self.evidence(cut.source, cut.destination, cut.timestamp, interface: cut.interfaceName),
+                interface: cut.interface)
         case .fragmentMissing(let loss):
             return InputRecord(locator: .packet(loss.frame), payload: .problem(.fragmentsMissing(loss)))
         case .unsupportedLinkType(let link):
@@ -52,5 +57,15 @@ public final class CaptureRecordReader: RecordReader {
 
     private static func region(_ record: Range<Int>?) -> ByteRegion? {
         record.map { ByteRegion(offset: $0.lowerBound, length: $0.count) }
+    }
+
+    /// A datagram's network evidence; the time printed from its integers whatever they hold.
+    static func evidence(
+        _ source: CaptureEndpoint, _ destination: CaptureEndpoint, _ time: CaptureTimestamp, interface: String?
+    ) -> NetworkEvidence {
+        NetworkEvidence(
+            from: source.description, to: destination.description,
+            time: NetworkEvidence.rfc3339(seconds: time.seconds, nanoseconds: Int64(time.nanoseconds)),
+            interface: interface)
     }
 }

@@ -14,6 +14,11 @@ public struct InputRecord: Sendable {
     public var payload: Payload
     /// The bytes of its frame or record, for binary inputs whose reader knows them (SARIF's region).
     public var region: ByteRegion?
+    /// Sender, receiver, time and interface, from a capture or a journal; `nil` for text inputs.
+    public var network: NetworkEvidence?
+    /// The capture interface it was seen on (numbered across the file; 0 for every other input): one
+    /// message seen on two interfaces is one send observed twice, repeated on one interface two sends.
+    public var interface = 0
 
     public enum Payload: Sendable {
         /// A UDP payload exactly as the client sent it: protocol byte `1` + JSON today, bare JSON before
@@ -28,10 +33,15 @@ public struct InputRecord: Sendable {
         case problem(InputProblem)
     }
 
-    public init(locator: Locator, payload: Payload, region: ByteRegion? = nil) {
+    public init(
+        locator: Locator, payload: Payload, region: ByteRegion? = nil, network: NetworkEvidence? = nil,
+        interface: Int = 0
+    ) {
         self.locator = locator
         self.payload = payload
         self.region = region
+        self.network = network
+        self.interface = interface
     }
 }
 

@@ -162,6 +162,16 @@ public struct JournalSender: Sendable, Hashable, CustomStringConvertible {
 
 /// One datagram as the journal holds it.
 public struct JournalEntry: Sendable, Hashable {
+    /// Its sender and receive time as network evidence (no receiver: the journal does not record the
+    /// address `listen` bound); `nil` when the record has no sender.
+    public var network: NetworkEvidence? {
+        sender.map {
+            NetworkEvidence(
+                from: $0.description, to: nil,
+                time: NetworkEvidence.rfc3339(seconds: 0, nanoseconds: receivedAt))
+        }
+    }
+
     /// 1-based, rising by one: the record's locator.
     public var sequence: Int
     /// Nanoseconds since the Unix epoch, taken when the collector read the datagram.
@@ -350,7 +360,7 @@ public final class JournalReader: RecordReader {
         public var record: InputRecord {
             switch self {
             case .entry(let entry):
-                InputRecord(locator: .record(entry.sequence), payload: .datagram(entry.payload))
+                InputRecord(locator: .record(entry.sequence), payload: .datagram(entry.payload), network: entry.network)
             case .problem(let locator, let message):
                 InputRecord(locator: locator, payload: .problem(.journalDamaged(description: message)))
             }

@@ -6,6 +6,8 @@ import Storage
 public struct AuditListTally: Sendable, Hashable {
     /// Messages that could not be decoded.
     public var unparsed = 0
+    /// Every sighting of the messages (a message seen in a capture and in a log counts twice).
+    public var observations = 0
     /// Findings by severity, indexed by `Severity.allCases` order (note, warning, error).
     public var bySeverity = [0, 0, 0]
     /// Of those, the findings in the `--baseline` report, by severity in the same order.

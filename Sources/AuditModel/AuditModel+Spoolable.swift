@@ -100,6 +100,8 @@ extension Finding: AuditListElement {
         encoder.write(fingerprint)
         encoder.write(baselined)
         region.encode(to: &encoder)
+        encoder.write(network != nil)
+        network?.encode(to: &encoder)
     }
 
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
@@ -117,10 +119,12 @@ extension Finding: AuditListElement {
         let fingerprint = try decoder.readOptionalString()
         let baselined = try decoder.readBool()
         let region = try ByteRegion.decodeOptional(from: &decoder)
+        let network = try decoder.readBool() ? try NetworkEvidence(from: &decoder) : nil
         self.init(
             rule: rule, severity: severity, source: source, locator: locator, pointer: JSONPointer(tokens: tokens),
             level: level, correlator: correlator, message: message, sensitiveValues: sensitive,
             fingerprint: fingerprint, baselined: baselined, region: region)
+        self.network = network
     }
 
     public static func tally(_ element: Finding, into tally: inout AuditListTally) {
@@ -143,6 +147,12 @@ extension AuditedMessage: AuditListElement {
         encoder.write(payload != nil)
         payload?.encode(to: &encoder)
         region.encode(to: &encoder)
+        encoder.write(network != nil)
+        network?.encode(to: &encoder)
+        encoder.write(parslVersion)
+        encoder.write(observations)
+        encoder.write(UInt64(laterObservations.count))
+        for observation in laterObservations { observation.encode(to: &encoder) }
     }
 
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
@@ -158,14 +168,51 @@ extension AuditedMessage: AuditListElement {
         // Spelled out: `JSONValue` is `ExpressibleByNilLiteral`, so a bare `nil` here would be `.null`.
         let payload: JSONValue? = try decoder.readBool() ? .some(try JSONValue(from: &decoder)) : .none
         let region = try ByteRegion.decodeOptional(from: &decoder)
+        let network = try decoder.readBool() ? try NetworkEvidence(from: &decoder) : nil
         self.init(
             source: source, locator: locator, kind: MessageKind.allCases[kindIndex], level: level,
             correlator: correlator, generation: generation, parsed: parsed, findings: findings, payload: payload,
-            region: region)
+            region: region, network: network)
+        parslVersion = try decoder.readOptionalString()
+        observations = try decoder.readInt()
+        for _ in 0..<(try decoder.readUInt64()) { laterObservations.append(try Observation(from: &decoder)) }
     }
 
     public static func tally(_ element: AuditedMessage, into tally: inout AuditListTally) {
         if !element.parsed { tally.unparsed += 1 }
+        tally.observations += element.observations
+    }
+}
+
+extension NetworkEvidence {
+    func encode(to encoder: inout SpoolEncoder) {
+        encoder.write(from)
+        encoder.write(to)
+        encoder.write(time)
+        encoder.write(interface)
+    }
+
+    init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        let from = try decoder.readString()
+        let to = try decoder.readOptionalString()
+        let time = try decoder.readString()
+        self.init(from: from, to: to, time: time, interface: try decoder.readOptionalString())
+    }
+}
+
+extension Observation {
+    func encode(to encoder: inout SpoolEncoder) {
+        encoder.write(source)
+        locator.encode(to: &encoder)
+        encoder.write(network != nil)
+        network?.encode(to: &encoder)
+    }
+
+    init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        let source = try decoder.readString()
+        let locator = try Locator(from: &decoder)
+        let network = try decoder.readBool() ? try NetworkEvidence(from: &decoder) : nil
+        self.init(source: source, locator: locator, network: network)
     }
 }
 

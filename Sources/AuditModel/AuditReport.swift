@@ -71,6 +71,11 @@ public struct AuditReport: Sendable {
     public var baselineApplied = false
     /// Whether every finding carries its fingerprint (see `ReportPreparation` in ReportWriters).
     public var fingerprinted = false
+    /// One entry per sender address, most errors first; empty when no input had network evidence.
+    public var hosts: [HostSummary] = []
+    /// Distinct messages forgotten by the bounded matching of sightings before the run ended: a later
+    /// sighting of one of them counted as a new message.
+    public var forgottenMessages = 0
 
     public init(
         toolName: String = "usage-audit", toolVersion: String = UsageAuditVersion.current, inputs: [InputSummary],
@@ -97,6 +102,9 @@ public struct AuditReport: Sendable {
 
     /// Messages that could not be decoded.
     public var unparsedCount: Int { messages.tally.unparsed }
+
+    /// Every sighting of every message: `messages.count` counts distinct messages.
+    public var observationCount: Int { messages.tally.observations }
 
     public func count(_ severity: Severity) -> Int { findings.tally.count(severity) }
 

@@ -29,11 +29,36 @@ public struct AuditedMessage: Sendable, Hashable {
     public var payload: JSONValue?
     /// The bytes of its frame or record in a binary input (captures, journals), when the reader knew them.
     public var region: ByteRegion?
+    /// The Parsl release that sent it (`parsl_v`), when the message names one: the host inventory's
+    /// answer to what must be upgraded.
+    public var parslVersion: String?
+    /// The network evidence of its first observation (captures and journals only).
+    public var network: NetworkEvidence?
+    /// How many times it was seen: in several inputs (a capture and the logs of the same runs), or on
+    /// several interfaces of one capture. At least 1.
+    public var observations = 1
+    /// The sightings after the first, at most `observedLimit - 1` of them (`observations` counts them all).
+    public var laterObservations: [Observation] = []
+
+    /// How many sightings `observed` lists at most: enough to show where a message was seen, bounded so
+    /// that a message repeated a million times stays small.
+    public static let observedLimit = 16
+
+    /// Its sightings, the first one (this message's own place) first; at most `observedLimit`.
+    public var observed: [Observation] {
+        [Observation(source: source, locator: locator, network: network)] + laterObservations
+    }
+
+    /// Counts one more sighting, listing it while `observed` has room.
+    public mutating func addObservation(_ observation: Observation) {
+        observations += 1
+        if laterObservations.count + 1 < Self.observedLimit { laterObservations.append(observation) }
+    }
 
     public init(
         source: String, locator: Locator, kind: MessageKind, level: Int? = nil, correlator: String? = nil,
         generation: String? = nil, parsed: Bool = true, findings: Int = 0, payload: JSONValue? = nil,
-        region: ByteRegion? = nil
+        region: ByteRegion? = nil, network: NetworkEvidence? = nil
     ) {
         self.source = source
         self.locator = locator
@@ -45,5 +70,6 @@ public struct AuditedMessage: Sendable, Hashable {
         self.findings = findings
         self.payload = payload
         self.region = region
+        self.network = network
     }
 }

@@ -9,6 +9,11 @@ struct FixtureExpectation {
     var level: LevelSetting = .auto
     var allowNamespaces: [String] = []
     var inputType: InputKind?
+    /// Other inputs of the same runs (the logs beside a capture), relative to the fixture's folder, checked
+    /// together with it and after it.
+    var with: [String] = []
+    /// Checked with `--reconcile` (the fixture and `with` are a capture and the logs of the same runs).
+    var reconcile = false
     /// One line saying what the fixture is and why its findings are right.
     var note: String?
     var findings: [FixtureVerifier.ExpectedFinding] = []
@@ -24,6 +29,8 @@ struct FixtureExpectation {
         expectation.allowNamespaces = json["allowNamespaces"]?.arrayValue?.compactMap(\.stringValue) ?? []
         expectation.inputType = json["inputType"]?.stringValue.flatMap(InputKind.init(rawValue:))
         expectation.note = json["note"]?.stringValue
+        expectation.with = json["with"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        expectation.reconcile = json["reconcile"] == .bool(true)
         for (i, item) in (json["findings"]?.arrayValue ?? []).enumerated() {
             guard let rule = item["rule"]?.stringValue else { throw FixtureError("\(path): /findings/\(i) has no rule") }
             var locator: Locator?
@@ -48,6 +55,8 @@ struct FixtureExpectation {
         members.append(("level", .string(level.description)))
         if !allowNamespaces.isEmpty { members.append(("allowNamespaces", .array(allowNamespaces.map { .string($0) }))) }
         if let inputType { members.append(("inputType", .string(inputType.rawValue))) }
+        if !with.isEmpty { members.append(("with", .array(with.map { .string($0) }))) }
+        if reconcile { members.append(("reconcile", .bool(true))) }
         let findingsText = findings.sorted().map { finding -> String in
             var item: [(String, JSONValue)] = [("rule", .string(finding.rule))]
             if let locator = finding.locator {

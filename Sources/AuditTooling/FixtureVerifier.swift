@@ -8,7 +8,9 @@ import Storage
 /// (`NAME.expected.json`), and `verify` says which findings appeared or vanished.
 ///
 /// The expectation file also carries the options the fixture is checked with:
-/// `{"level": "auto", "allowNamespaces": [], "inputType": null, "findings": [{"rule", "locator", "pointer"}]}`.
+/// `{"level": "auto", "allowNamespaces": [], "inputType": null, "with": [], "findings": [{"rule", "locator", "pointer"}]}`
+/// (`with`: other inputs of the same runs, checked together with the fixture; `"reconcile": true` checks
+/// them with `--reconcile`).
 public struct FixtureVerifier {
     /// File endings of fixture inputs.
     public static let inputExtensions = ["wire", "ndjson", "jsonl", "log", "pcap", "pcapng", "journal"]
@@ -83,10 +85,13 @@ public struct FixtureVerifier {
 
     /// Runs the checker on one fixture and reduces its findings to what expectations hold.
     func findings(of input: String, options: FixtureExpectation) throws -> [ExpectedFinding] {
-        let configuration = CheckConfiguration(
+        var configuration = CheckConfiguration(
             level: options.level, allowedNamespaces: ["parsl."] + options.allowNamespaces)
+        configuration.reconcile = options.reconcile
         let checker = try Checker(configuration: configuration, schemasDirectory: schemasDirectory)
-        let report = AuditRun(inputKind: options.inputType, threads: 1).run([input], checker: checker)
+        let folder = input.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let together = options.with.map { folder.isEmpty ? $0 : folder + "/" + $0 }
+        let report = AuditRun(inputKind: options.inputType, threads: 1).run([input] + together, checker: checker)
         var found = report.findings.map { ExpectedFinding(rule: $0.rule, locator: $0.locator, pointer: $0.pointer.description) }
         if let error = report.inputs.first?.readError, report.findings.allSatisfy({ $0.rule != "capture.damaged" }) {
             found.append(ExpectedFinding(rule: "input.unreadable", locator: nil, pointer: error))

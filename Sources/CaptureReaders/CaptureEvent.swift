@@ -166,6 +166,11 @@ public struct CapturedDatagram: Sendable, Equatable {
     /// The record of frame `frame` in the file (header and data), as byte offsets from the start of the
     /// capture, when the reader knows it.
     public var record: Range<Int>?
+    /// The interface of the frame that completed it, numbered from 0 across the file (0 for pcap): a
+    /// capture on several interfaces holds a datagram once per interface.
+    public var interface = 0
+    /// That interface's name (pcapng `if_name`, e.g. `eth0`), when the capture gives one.
+    public var interfaceName: String?
 
     public init(
         frame: Int, timestamp: CaptureTimestamp, source: CaptureEndpoint, destination: CaptureEndpoint,
@@ -199,6 +204,10 @@ public struct TruncatedDatagram: Sendable, Equatable {
     public var originalLength: Int
     /// The record of frame `frame` in the file, when it is the frame just read and the reader knows it.
     public var record: Range<Int>?
+    /// The interface of that frame, numbered from 0 across the file (0 for pcap).
+    public var interface = 0
+    /// That interface's name (pcapng `if_name`), when the capture gives one.
+    public var interfaceName: String?
 
     public init(
         frame: Int, timestamp: CaptureTimestamp, source: CaptureEndpoint, destination: CaptureEndpoint,

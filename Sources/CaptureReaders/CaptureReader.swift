@@ -209,8 +209,24 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         }
     }
 
-    /// The event for one frame, if any; fragment losses it reveals go to `queued` first.
+    /// The event for one frame, if any, with the frame's interface on a datagram or a cut one.
     private func process(_ frame: RawFrame, number: Int) -> CaptureEvent? {
+        switch decodeFrame(frame, number: number) {
+        case .datagram(var datagram):
+            datagram.interface = frame.interface
+            datagram.interfaceName = source.interfaceName(frame.interface)
+            return .datagram(datagram)
+        case .truncated(var cut):
+            cut.interface = frame.interface
+            cut.interfaceName = source.interfaceName(frame.interface)
+            return .truncated(cut)
+        case let other:
+            return other
+        }
+    }
+
+    /// The event for one frame, if any; fragment losses it reveals go to `queued` first.
+    private func decodeFrame(_ frame: RawFrame, number: Int) -> CaptureEvent? {
         if !reassembler.isEmpty {
             reassembler.expire(before: frame.timestamp, into: &losses)
             flushLosses()

@@ -27,4 +27,10 @@ protocol FrameSource: AnyObject {
     func nextFrame() -> FrameRead
     /// libpcap's name for a link type, for messages.
     func linkTypeName(_ linkType: Int) -> String?
+    /// The name the file gives an interface (pcapng `if_name`), by its number across the file.
+    func interfaceName(_ interface: Int) -> String?
+}
+
+extension FrameSource {
+    func interfaceName(_ interface: Int) -> String? { nil }
 }

@@ -30,7 +30,15 @@ final class PcapngFrameSource: FrameSource {
         var offsetSeconds: Int64
         /// Numbered across the whole file.
         var globalIndex: Int
+        /// `if_name` (option 2), at most `maxInterfaceName` bytes of it.
+        var name: String? = nil
     }
+
+    /// Bounds on what a hostile file can make us keep about its interfaces.
+    static let maxNamedInterfaces = 4096
+    static let maxInterfaceName = 256
+
+    func interfaceName(_ interface: Int) -> String? { interfaceNames[interface] }
 
     private let file: UnsafeMutablePointer<FILE>
     private var buffer: UnsafeMutableRawBufferPointer
@@ -44,6 +52,8 @@ final class PcapngFrameSource: FrameSource {
     private var bigEndian = false
     private var interfaces: [Interface] = []
     private var interfacesInEarlierSections = 0
+    /// Interface names (`if_name`) by their number across the file; interfaces without one are absent.
+    private var interfaceNames: [Int: String] = [:]
 
     /// Takes ownership of `file`, already positioned after `prefix` (the bytes read to detect the format).
     init(file: UnsafeMutablePointer<FILE>, prefix: [UInt8]) {
@@ -141,6 +151,9 @@ final class PcapngFrameSource: FrameSource {
                 if let problem = readInterfaceOptions(into: &interface, from: 16, to: 8 + bodyLength) {
                     return damaged(problem)
                 }
+                if let name = interface.name, interfaceNames.count < Self.maxNamedInterfaces {
+                    interfaceNames[interface.globalIndex] = name
+                }
                 interfaces.append(interface)
             case 6:  // Enhanced Packet Block
                 guard bodyLength >= 20 else { return damaged("an enhanced packet block shorter than 20 bytes") }
@@ -200,7 +213,7 @@ final class PcapngFrameSource: FrameSource {
                 record: startOffset..<(startOffset + returnedBlockLength)))
     }
 
-    /// Reads `if_tsresol` (9) and `if_tsoffset` (14); returns a problem, or nil.
+    /// Reads `if_name` (2), `if_tsresol` (9) and `if_tsoffset` (14); returns a problem, or nil.
     private func readInterfaceOptions(into interface: inout Interface, from first: Int, to limit: Int) -> String? {
         var cursor = first
         while cursor + 4 <= limit {
@@ -221,6 +234,11 @@ final class PcapngFrameSource: FrameSource {
                     guard exponent <= 63 else { return "an interface time-stamp resolution of 2^-\(exponent)" }
                     interface.unitsPerSecond = 1 << exponent
                 }
+            } else if code == 2 && length >= 1 {
+                let bytes = UnsafeRawBufferPointer(
+                    start: buffer.baseAddress! + start + value, count: min(length, Self.maxInterfaceName))
+                let name = String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+                if !name.isEmpty { interface.name = name }
             } else if code == 14 && length >= 8 {
                 let high = UInt64(u32(value)), low = UInt64(u32(value + 4))
                 interface.offsetSeconds = Int64(bitPattern: bigEndian ? high << 32 | low : low << 32 | high)

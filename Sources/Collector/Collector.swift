@@ -221,6 +221,7 @@ public struct CollectorOutcome: Sendable {
                     readError: readError)
             ],
             messages: checked.messages, findings: findings, rules: rules, disclosure: checked.disclosure)
+        report.hosts = checked.hosts.summaries
         stopReason = receiver.reason
         datagrams = receiver.datagrams
         kernelDrops = receiver.drops

@@ -26,6 +26,8 @@ final class LiveCheck: @unchecked Sendable {
         var disclosure: DisclosureMatrix?
         /// Set when the journal could not be read back.
         var readError: String?
+        /// The senders of the messages, and what was found in them.
+        var hosts = HostInventory()
     }
 
     private enum Phase {
@@ -149,11 +151,10 @@ final class LiveCheck: @unchecked Sendable {
             // Nothing can be read back: wait for the writer to close so the outcome comes at the stop.
             waitForClose()
         }
-        for finding in checker.finish() {
-            found.findings.append(finding)
-            output.finding(finding, sender: nil)
-        }
+        let last = checker.finish()
+        found.take(last, output: output)
         outcome.messages = found.messages.finish()
+        outcome.hosts = found.hosts
         outcome.findings = found.findings.finish()
         condition.lock()
         self.outcome = outcome
@@ -167,6 +168,20 @@ final class LiveCheck: @unchecked Sendable {
     private struct Found {
         var messages = AuditListBuilder<AuditedMessage>()
         var findings = AuditListBuilder<Finding>()
+        var hosts = HostInventory()
+
+        /// Keeps a step's messages and findings, printing a line per finding.
+        mutating func take(_ step: LiveStep, output: LiveOutput) {
+            for message in step.messages {
+                hosts.add(message)
+                messages.append(message)
+            }
+            for finding in step.findings {
+                hosts.add(finding)
+                findings.append(finding)
+                output.finding(finding)
+            }
+        }
     }
 
     /// Checks the journal as it grows until the writer closes it; the reader's error, if any.
@@ -184,14 +199,7 @@ final class LiveCheck: @unchecked Sendable {
             tail.limit = seen
             tail.isComplete = closed
             while let item = reader.nextItem() {
-                let sender: JournalSender?
-                if case .entry(let entry) = item { sender = entry.sender } else { sender = nil }
-                let (message, findings) = checker.check(reader.record(of: item), source: source)
-                if let message { found.messages.append(message) }
-                for finding in findings {
-                    found.findings.append(finding)
-                    output.finding(finding, sender: sender)
-                }
+                found.take(checker.check(reader.record(of: item), source: source), output: output)
             }
             if closed { break }
             if tail.error != nil {
@@ -231,7 +239,7 @@ public struct LiveOutput: Sendable {
         _ = bytes.withUnsafeBytes { raw in Foundation.write(2, raw.baseAddress, raw.count) }
     })
 
-    func finding(_ finding: Finding, sender: JournalSender?) {
-        write(redact(LiveLine.finding(finding, sender: sender), finding))
+    func finding(_ finding: Finding) {
+        write(redact(LiveLine.finding(finding), finding))
     }
 }

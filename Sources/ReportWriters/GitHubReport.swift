@@ -39,6 +39,9 @@ struct GitHubReport {
         properties.append(("title", title))
         var message = finding.message
         if !finding.pointer.isRoot { message += " (at \(finding.pointer.description))" }
+        if let network = finding.network {
+            message += " (sent by \(network.from) at \(network.time)\(network.interface.map { " on \($0)" } ?? ""))"
+        }
         return command(finding.baselined ? "notice" : level(finding.severity), properties: properties, message: message)
     }
 

@@ -27,6 +27,9 @@ extension HTMLReport {
         .verdict{font-weight:600;padding:2px 8px;border-radius:6px}
         .verdict.fail{color:var(--error);background:var(--error-bg)}.verdict.pass{color:var(--ok);background:var(--ok-bg)}
         .cards{display:flex;gap:12px;flex-wrap:wrap}
+        .bar{display:inline-block;height:10px;vertical-align:middle}.bar.error{background:var(--error)}
+        .bar.warning{background:var(--warning)}.bar.note{background:var(--note)}
+        #disclosure summary h2{display:inline}
         .card{border-radius:8px;padding:12px 20px;min-width:140px;border:1px solid var(--line)}
         .card b{font-size:28px;display:block}
         .card.error{background:var(--error-bg);color:var(--error)}.card.warning{background:var(--warning-bg);color:var(--warning)}

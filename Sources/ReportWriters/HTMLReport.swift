@@ -44,8 +44,9 @@ struct HTMLReport {
             """
         out += header(index)
         out += summary(index)
-        out += disclosure()
+        out += sent()
         findingsTable(cards, to: &out)
+        out += disclosure()
         messageCards(cards, to: &out)
         out += "<footer>\(h(report.toolName)) \(h(report.toolVersion))</footer>\n"
         out += "<script>\(Self.script)</script>\n</body>\n</html>\n"
@@ -75,7 +76,7 @@ struct HTMLReport {
         return """
             <header><h1>Usage-tracking audit</h1>
             <p>\(ReportIndex.plural(report.messages.count, "message")) in \(ReportIndex.plural(report.inputs.count, "input")), \(report.unparsedCount) unparsed. \(verdict)</p>
-            <nav><a href="#summary">Summary</a> <a href="#disclosure">Disclosure matrix</a> <a href="#findings">Findings</a> <a href="#messages">Messages</a></nav>
+            <nav><a href="#summary">Summary</a> <a href="#sent">What was sent</a> <a href="#findings">Findings</a> <a href="#disclosure">Disclosure matrix</a> <a href="#messages">Messages</a></nav>
             </header>
 
             """
@@ -121,11 +122,60 @@ struct HTMLReport {
         return out + "</section>\n"
     }
 
+    /// What was sent, even by a clean run: messages by generation and level, and the senders with a bar of
+    /// their findings, most errors first (which machines leak, and what they run).
+    private func sent() -> String {
+        var byKind: [String: Int] = [:]
+        for message in report.messages where message.parsed {
+            let level = message.level.map { "level \($0)" } ?? "no level"
+            byKind["\(message.generation ?? "unknown generation") \(message.kind.rawValue), \(level)", default: 0] += 1
+        }
+        var out = "<section id=\"sent\"><h2>What was sent</h2>\n"
+        if byKind.isEmpty {
+            out += "<p>No message could be decoded.</p>\n"
+        } else {
+            out += "<table><thead><tr><th>generation, message, level</th><th>messages</th></tr></thead><tbody>\n"
+            for (kind, count) in byKind.sorted(by: { $0.key < $1.key }) {
+                out += "<tr><td>\(h(kind))</td><td class=\"num\">\(count)</td></tr>\n"
+            }
+            out += "</tbody></table>\n"
+        }
+        if !report.hosts.isEmpty {
+            let widest = max(1, report.hosts.map { $0.findingsBySeverity.reduce(0, +) }.max() ?? 1)
+            out += "<h3>\(ReportIndex.plural(report.hosts.count, "sender"))</h3>\n<table class=\"hosts\"><thead><tr>"
+            out += "<th>sender</th><th>messages</th><th>findings</th><th>generations</th><th>Parsl versions</th>"
+            out += "<th>levels</th><th>rules</th></tr></thead><tbody>\n"
+            for host in report.hosts.prefix(Self.maximumHostRows) {
+                var bar = ""
+                for severity in Severity.allCases.reversed() where host.count(severity) > 0 {
+                    let width = max(1, host.count(severity) * 160 / widest)
+                    bar += "<span class=\"bar \(severity.rawValue)\" style=\"width:\(width)px\"></span>"
+                }
+                let counts = Severity.allCases.reversed().map { "\(host.count($0)) \($0.rawValue)" }
+                    .joined(separator: ", ")
+                out += "<tr><td><code>\(h(host.address))</code></td><td class=\"num\">\(host.messages)</td>"
+                out += "<td title=\"\(h(counts))\">\(bar) \(h(counts))</td>"
+                out += "<td>\(h(host.generations.joined(separator: ", ")))</td>"
+                out += "<td>\(h(host.parslVersions.joined(separator: ", ")))</td>"
+                out += "<td>\(h(host.levels.map(String.init).joined(separator: ", ")))</td>"
+                out += "<td>\(host.rules.map { "<code>\(h($0))</code>" }.joined(separator: " "))</td></tr>\n"
+            }
+            out += "</tbody></table>\n"
+            if report.hosts.count > Self.maximumHostRows {
+                out += "<p class=\"cut\">\(report.hosts.count - Self.maximumHostRows) more senders; the JSON report lists them all.</p>\n"
+            }
+        }
+        return out + "</section>\n"
+    }
+
+    /// Senders listed in the page.
+    static let maximumHostRows = 500
+
     private func disclosure() -> String {
-        var out = "<section id=\"disclosure\"><h2>Disclosure matrix</h2>\n"
+        var out = "<section id=\"disclosure\"><details><summary><h2>Disclosure matrix</h2></summary>\n"
         let observation = DisclosureObservation(report.messages)
         guard let matrix = report.disclosure else {
-            return out + "<p>The schemas in use state no disclosure matrix.</p></section>\n"
+            return out + "<p>The schemas in use state no disclosure matrix.</p></details></section>\n"
         }
         // Old generations carry no level; their column appears only when such messages were seen.
         let levels: [Int?] = [1, 2, 3] + (observation.sawMessagesWithoutLevel ? [nil] : [])
@@ -158,7 +208,7 @@ struct HTMLReport {
             for level in levels { out += cell(allowed: .no, seen: observation.count(key.field, key.message, level)) }
             out += "</tr>\n"
         }
-        return out + "</tbody></table>\n</section>\n"
+        return out + "</tbody></table>\n</details></section>\n"
     }
 
     private enum Allowance { case yes, no, dependsOnLevel }
@@ -274,7 +324,11 @@ struct HTMLReport {
                 finding.locator.map {
                     "\($0.kind) \(String(repeating: "0", count: max(0, 12 - String($0.number).count)))\($0.number)"
                 } ?? ""
-            let link = cards.anchor(ofRow: position, finding).map { "<a href=\"#\($0)\">\(h(place))</a>" } ?? h(place)
+            var link = cards.anchor(ofRow: position, finding).map { "<a href=\"#\($0)\">\(h(place))</a>" } ?? h(place)
+            if let network = finding.network {
+                link += "<br><small>from <code>\(h(network.from))</code> at \(h(network.time))"
+                link += (network.interface.map { " on \(h($0))" } ?? "") + "</small>"
+            }
             out +=
                 "<tr data-severity=\"\(finding.severity.rawValue)\"><td data-key=\"\(severityKey)\">\(badge(finding.severity))</td>"
             out += "<td><code>\(h(finding.rule))</code></td><td><code>\(h(finding.source))</code></td>"

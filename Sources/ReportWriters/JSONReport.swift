@@ -78,13 +78,15 @@ struct JSONReport {
     /// The report as one value; without `listing`, `messages` and `findings` are left empty for `render`
     /// to stream.
     private func document(listing: Bool) -> JSONValue {
-        orderedObject([
+        let document = orderedObject([
             "tool": orderedObject(["name": .string(report.toolName), "version": .string(report.toolVersion)]),
             "format_version": .integer(Int64(Self.formatVersion)),
             "summary": orderedObject([
                 "inputs": .integer(Int64(report.inputs.count)),
                 "messages": .integer(Int64(report.messages.count)),
+                "observations": .integer(Int64(report.observationCount)),
                 "unparsed": .integer(Int64(report.unparsedCount)),
+                "forgotten_messages": .integer(Int64(report.forgottenMessages)),
                 "findings": orderedObject([
                     "error": .integer(Int64(report.count(.error))),
                     "warning": .integer(Int64(report.count(.warning))),
@@ -96,6 +98,11 @@ struct JSONReport {
             "findings": .array(listing ? report.findings.map(Self.finding) : []),
             "inputs": .array(report.inputs.map(Self.input)),
         ])
+        // `hosts` only when an input had network evidence, before `inputs`.
+        guard !report.hosts.isEmpty, case .object(let top) = document else { return document }
+        var members = Array(top.map { ($0, $1) })
+        members.insert(("hosts", .array(report.hosts.map(Self.host))), at: members.count - 1)
+        return .object(JSONObject(members))
     }
 
     // MARK: Elements written directly
@@ -152,6 +159,9 @@ struct JSONReport {
         member("correlator", to: &out); string(message.correlator, to: &out)
         member("generation", to: &out); string(message.generation, to: &out)
         member("findings", to: &out); number(message.findings, to: &out)
+        member("observations", to: &out); number(message.observations, to: &out)
+        member("network", to: &out); network(message.network, to: &out)
+        member("observed", to: &out); observed(message.observed, to: &out)
         out.append(contentsOf: close)
     }
 
@@ -160,12 +170,64 @@ struct JSONReport {
         member("severity", to: &out); string(finding.severity.rawValue, to: &out)
         member("source", to: &out); string(finding.source, to: &out)
         member("locator", to: &out); locator(finding.locator, to: &out)
+        member("network", to: &out); network(finding.network, to: &out)
         member("pointer", to: &out); string(finding.pointer.description, to: &out)
         member("level", to: &out); number(finding.level, to: &out)
         member("correlator", to: &out); string(finding.correlator, to: &out)
         member("fingerprint", to: &out); string(finding.fingerprint, to: &out)
         member("message", to: &out); string(finding.message, to: &out)
         out.append(contentsOf: close)
+    }
+
+    /// The network evidence, laid out as `PrettyJSON` lays out a member of an element (depth 3).
+    private static func network(_ network: NetworkEvidence?, to out: inout [UInt8]) {
+        guard let network else { return put("null", &out) }
+        nested(Self.network(network), to: &out)
+    }
+
+    /// The sightings, laid out as `PrettyJSON` lays out a member of an element (depth 3).
+    private static func observed(_ observations: [Observation], to out: inout [UInt8]) {
+        nested(.array(observations.map(observation)), to: &out)
+    }
+
+    private static func nested(_ value: JSONValue, to out: inout [UInt8]) {
+        var text = ""
+        PrettyJSON(inlineSmallContainers: true).write(value, depth: 3, to: &text)
+        put(text, &out)
+    }
+
+    static func network(_ network: NetworkEvidence?) -> JSONValue {
+        guard let network else { return .null }
+        return orderedObject([
+            "from": .string(network.from),
+            "to": optional(network.to),
+            "time": .string(network.time),
+            "interface": optional(network.interface),
+        ])
+    }
+
+    static func observation(_ observation: Observation) -> JSONValue {
+        orderedObject([
+            "source": .string(observation.source),
+            "locator": locator(observation.locator),
+            "network": network(observation.network),
+        ])
+    }
+
+    static func host(_ host: HostSummary) -> JSONValue {
+        orderedObject([
+            "address": .string(host.address),
+            "messages": .integer(Int64(host.messages)),
+            "generations": .array(host.generations.map(JSONValue.string)),
+            "parsl_versions": .array(host.parslVersions.map(JSONValue.string)),
+            "levels": .array(host.levels.map { .integer(Int64($0)) }),
+            "findings": orderedObject([
+                "error": .integer(Int64(host.count(.error))),
+                "warning": .integer(Int64(host.count(.warning))),
+                "note": .integer(Int64(host.count(.note))),
+            ]),
+            "rules": .array(host.rules.map(JSONValue.string)),
+        ])
     }
 
     static func input(_ input: InputSummary) -> JSONValue {
@@ -194,6 +256,9 @@ struct JSONReport {
             "correlator": optional(message.correlator),
             "generation": optional(message.generation),
             "findings": .integer(Int64(message.findings)),
+            "observations": .integer(Int64(message.observations)),
+            "network": network(message.network),
+            "observed": .array(message.observed.map(observation)),
         ])
     }
 
@@ -203,6 +268,7 @@ struct JSONReport {
             "severity": .string(finding.severity.rawValue),
             "source": .string(finding.source),
             "locator": locator(finding.locator),
+            "network": network(finding.network),
             "pointer": .string(finding.pointer.description),
             "level": optional(finding.level),
             "correlator": optional(finding.correlator),

@@ -243,6 +243,7 @@ struct JUnitReport {
         if let correlator = finding.correlator { context.append("correlator \(correlator)") }
         if finding.baselined { context.append("in the baseline") }
         if !context.isEmpty { lines.append(context.joined(separator: ", ")) }
+        if let network = finding.network { lines.append(ReportIndex.senderText(network)) }
         return lines.joined(separator: "\n")
     }
 }

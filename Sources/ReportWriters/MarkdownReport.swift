@@ -45,6 +45,7 @@ struct MarkdownReport {
             out +=
                 "\n> **Could not read** \(Escape.markdownCode(input.source)): \(Escape.markdown(Escape.truncated(input.readError!, to: Self.messageLimit)))\n"
         }
+        out += hostTable()
         guard !report.findings.isEmpty else { return out + "\nNo findings.\n" }
 
         out += "\n| severity | findings |\n|---|---:|\n"
@@ -88,8 +89,31 @@ struct MarkdownReport {
         return rows
     }
 
+    /// The senders, most errors first (at most `listedHosts`): which machines leak, and what they run.
+    private func hostTable() -> String {
+        guard !report.hosts.isEmpty else { return "" }
+        var out = "\n| sender | messages | errors | warnings | notes | generations | Parsl versions |\n"
+        out += "|---|---:|---:|---:|---:|---|---|\n"
+        for host in report.hosts.prefix(Self.listedHosts) {
+            out += "| \(Escape.markdownCode(host.address)) | \(host.messages) | \(host.count(.error)) | "
+            out += "\(host.count(.warning)) | \(host.count(.note)) | "
+            out += Escape.markdown(host.generations.joined(separator: ", ")) + " | "
+            out += Escape.markdown(host.parslVersions.joined(separator: ", ")) + " |\n"
+        }
+        if report.hosts.count > Self.listedHosts {
+            out += "\n…and \(report.hosts.count - Self.listedHosts) more senders; see the JSON report.\n"
+        }
+        return out
+    }
+
+    /// Senders listed in the host table.
+    static let listedHosts = 50
+
     private func row(_ finding: Finding) -> String {
-        let place = Escape.markdownCode(finding.source) + " " + (finding.locator?.description ?? "(whole input)")
+        var place = Escape.markdownCode(finding.source) + " " + (finding.locator?.description ?? "(whole input)")
+        if let network = finding.network {
+            place += "<br>from " + Escape.markdownCode(network.from) + " at " + Escape.markdown(network.time)
+        }
         let pointer =
             finding.pointer.isRoot
             ? ReportIndex.pointerText(finding)

@@ -126,8 +126,26 @@ public struct Redactor: Sendable {
     /// the masks. Order and counts are unchanged, so the i-th finding is still the i-th finding. Messages
     /// and findings are masked as they are read, so a spooled report stays on disk.
     public func redacted(_ report: AuditReport) -> AuditReport {
-        guard !isEmpty else { return report }
         var copy = report
+        // Sender addresses are masked whether or not a finding listed a value: they name the machines.
+        copy.hosts = report.hosts.map { host in
+            var host = host
+            host.address = Self.addressMask(host.address)
+            return host
+        }
+        guard !isEmpty else {
+            copy.messages = report.messages.mapElements { message in
+                var message = message
+                Self.maskNetwork(of: &message)
+                return message
+            }
+            copy.findings = report.findings.mapElements { finding in
+                var finding = finding
+                finding.network = finding.network.map(Self.masked)
+                return finding
+            }
+            return copy
+        }
         copy.inputs = report.inputs.map { input in
             var input = input
             input.source = redact(input.source)
@@ -140,6 +158,12 @@ public struct Redactor: Sendable {
             message.correlator = message.correlator.map(redact)
             message.generation = message.generation.map(redact)
             message.payload = message.payload.map(redact)
+            message.laterObservations = message.laterObservations.map { observation in
+                var observation = observation
+                observation.source = redact(observation.source)
+                return observation
+            }
+            Self.maskNetwork(of: &message)
             return message
         }
         copy.findings = report.findings.mapElements { finding in
@@ -149,6 +173,7 @@ public struct Redactor: Sendable {
             finding.pointer = redact(finding.pointer)
             finding.message = redact(finding.message)
             finding.sensitiveValues = finding.sensitiveValues.map(redact)
+            finding.network = finding.network.map(Self.masked)
             return finding
         }
         // Rule help may quote an example that happens to be the user's own value; "wherever it appears"
@@ -166,6 +191,34 @@ public struct Redactor: Sendable {
 // MARK: - Masks by kind of value
 
 extension Redactor {
+    /// A sender or receiver address masked as any IP address in a report is: `10.20.***.***`.
+    public static func addressMask(_ address: String) -> String {
+        ipv4Mask(address) ?? ipv6Mask(address) ?? genericMask(address)
+    }
+
+    /// `10.20.0.13:41003` -> `10.20.***.***:41003`, `[2001:db8::7]:5000` -> `[2001:db8:***]:5000`.
+    static func endpointMask(_ endpoint: String) -> String {
+        let address = NetworkEvidence.address(of: endpoint)
+        let port = endpoint.hasSuffix("]") || !endpoint.contains(":") ? nil : endpoint.split(separator: ":").last
+        let masked = addressMask(address)
+        guard let port, let number = Int(port) else { return masked }
+        return NetworkEvidence.endpoint(address: masked, port: number)
+    }
+
+    static func masked(_ network: NetworkEvidence) -> NetworkEvidence {
+        var network = network
+        network.from = endpointMask(network.from)
+        network.to = network.to.map(endpointMask)
+        return network
+    }
+
+    static func maskNetwork(of message: inout AuditedMessage) {
+        message.network = message.network.map(masked)
+        for i in message.laterObservations.indices {
+            message.laterObservations[i].network = message.laterObservations[i].network.map(masked)
+        }
+    }
+
     /// The mask of one value. The rule that reported it says what it is when the value alone cannot (a
     /// lowercase dotted module path looks like a host name); otherwise the shape decides.
     public static func mask(_ value: String, rule: String?) -> String {

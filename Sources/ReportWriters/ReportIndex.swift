@@ -106,4 +106,9 @@ struct ReportIndex {
         guard finding.pointer.isRoot else { return finding.pointer.description }
         return finding.locator == nil ? "(whole input)" : "(whole message)"
     }
+
+    /// `sent by 10.20.0.12:41002 at 2026-11-24T21:19:46.000020Z on eth0`: a finding's sender and time.
+    static func senderText(_ network: NetworkEvidence) -> String {
+        "sent by \(network.from) at \(network.time)" + (network.interface.map { " on \($0)" } ?? "")
+    }
 }

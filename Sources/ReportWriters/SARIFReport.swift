@@ -277,6 +277,7 @@ struct SARIFReport {
         if let level = finding.level { properties.append(("level", .integer(Int64(level)))) }
         if let generation = message.generation { properties.append(("generation", .string(generation))) }
         if let correlator = finding.correlator { properties.append(("correlator", .string(correlator))) }
+        if let network = finding.network { properties.append(("network", JSONReport.network(network))) }
 
         var members: [(String, JSONValue)] = [("ruleId", .string(finding.rule))]
         if let ruleIndex { members.append(("ruleIndex", .integer(Int64(ruleIndex)))) }

@@ -66,11 +66,37 @@ struct TextReport {
                 out += String(repeating: " ", count: 8 - severity.count)
                 out += finding.rule + "  at " + styled(Escape.singleLine(ReportIndex.pointerText(finding)), .dim) + "\n"
                 out += "  " + String(repeating: " ", count: whereWidth + 2) + Escape.singleLine(finding.message) + "\n"
+                if let network = finding.network {
+                    out += "  " + String(repeating: " ", count: whereWidth + 2)
+                        + styled(Escape.singleLine(ReportIndex.senderText(network)), .dim) + "\n"
+                }
                 pending = findings.next()
             }
             out += "\n"
         }
+        if report.hosts.count > 1 { out += hostTable() }
         out += summary(index)
+    }
+
+    /// The senders of a multi-host capture, most errors first: which machines leak, and what they run.
+    private func hostTable() -> String {
+        let rows = report.hosts.map { host in
+            [
+                Escape.singleLine(host.address), String(host.messages), String(host.count(.error)),
+                String(host.count(.warning)), String(host.count(.note)),
+                Escape.singleLine((host.generations + host.parslVersions).joined(separator: " ")),
+            ]
+        }
+        let header = ["sender", "messages", "errors", "warnings", "notes", "generations and versions"]
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { column, cell in
+                column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+            }.joined(separator: "  ")
+        }
+        var out = styled("Senders", .bold) + "\n  " + styled(line(header), .dim) + "\n"
+        for row in rows { out += "  " + line(row) + "\n" }
+        return out + "\n"
     }
 
     /// Findings about the whole input first, then by locator, keeping the report's order among equals: a
@@ -83,7 +109,11 @@ struct TextReport {
         let unreadable = report.inputs.count { $0.readError != nil }
         var line = "Summary: \(ReportIndex.plural(report.inputs.count, "input"))"
         if unreadable > 0 { line += " (\(unreadable) unreadable)" }
-        line += ", \(ReportIndex.plural(report.messages.count, "message")) (\(report.unparsedCount) unparsed); "
+        line += ", \(ReportIndex.plural(report.messages.count, "message")) (\(report.unparsedCount) unparsed"
+        if report.observationCount != report.messages.count {
+            line += ", \(ReportIndex.plural(report.observationCount, "observation"))"
+        }
+        line += "); "
         line += index.counts.map { severity, count in
             let text = ReportIndex.plural(count, severity.rawValue)
             return count > 0 ? styled(text, severityStyle(severity)) : text

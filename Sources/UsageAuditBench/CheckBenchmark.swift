@@ -41,10 +41,10 @@ enum CheckBenchmark {
                 // (parallel audits beside the in-order session step), without reading or writing files.
                 let run = Checker(auditor: checker.auditor)
                 findings = 0
-                AuditRun(threads: threads).check(MemoryRecords(records, source: path), checker: run) { _, found in
-                    findings += found.count
+                AuditRun(threads: threads).check(MemoryRecords(records, source: path), checker: run) { step in
+                    findings += step.findings.count
                 }
-                findings += run.finish().count
+                findings += run.finish().findings.count
             }
             // CPU time per message (every thread) shows the cost of the work itself, which a busy machine
             // disturbs far less than the wall-clock rate.

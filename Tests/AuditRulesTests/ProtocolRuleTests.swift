@@ -43,7 +43,8 @@ struct ProtocolRuleTests {
     @Test func invalidUTF8() throws {
         let checker = try Checker(configuration: CheckConfiguration())
         let bytes = Array("1{\"platform.system\": \"".utf8) + [0xFF] + Array("\"}".utf8)
-        let (message, findings) = checker.check(InputRecord(locator: .packet(3), payload: .datagram(bytes)), source: "x.pcap")
+        let findings = checker.check(InputRecord(locator: .packet(3), payload: .datagram(bytes)), source: "x.pcap").findings
+        let message = checker.finish().messages.first
         #expect(rules(findings) == ["protocol.invalid-utf8"])
         #expect(message?.parsed == false)
         #expect(findings.first?.locator == .packet(3))
@@ -70,14 +71,15 @@ struct ProtocolRuleTests {
     @Test func logMessagesAreJudgedLikeTheirDatagram() throws {
         let checker = try Checker(configuration: CheckConfiguration())
         let value = try PythonLiteral.parse("{'correlator': '\(Parsl.correlator)', 'parsl_v': '2026.10.26', 'python_v': '3.11.7', 'platform.system': 'Linux', 'tracking_level': 1, 'x': float('nan')}".replacing("float('nan')", with: "nan"))
-        let (_, findings) = checker.check(
-            InputRecord(locator: .line(9), payload: .logged(kind: .start, value: .success(value))), source: "parsl.log")
+        let findings = checker.check(
+            InputRecord(locator: .line(9), payload: .logged(kind: .start, value: .success(value))), source: "parsl.log"
+        ).findings
         #expect(findings.contains { $0.rule == "protocol.invalid-json" && $0.pointer.description == "/x" })
         let broken = checker.check(
             InputRecord(locator: .line(10), payload: .logged(kind: .start, value: .failure(PythonLiteralError(message: "cut", offset: 3)))),
             source: "parsl.log")
         #expect(rules(broken.findings) == ["log.unparseable"])
-        #expect(broken.message?.parsed == false)
+        #expect(checker.finish().messages.map(\.parsed) == [true, false])
     }
 }
 

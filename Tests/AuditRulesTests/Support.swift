@@ -31,13 +31,13 @@ func audit(
     var messages: [AuditedMessage] = []
     var findings: [Finding] = []
     for (i, payload) in payloads.enumerated() {
-        let (message, found) = checker.check(
+        let step = checker.check(
             InputRecord(locator: .line(i + 1), payload: .datagram(Array(payload.utf8))), source: "test.wire")
-        if let message { messages.append(message) }
-        findings += found
+        messages += step.messages
+        findings += step.findings
     }
-    findings += checker.finish()
-    return (messages, findings)
+    let last = checker.finish()
+    return (messages + last.messages, findings + last.findings)
 }
 
 func rules(_ findings: [Finding]) -> [String] { findings.map(\.rule) }

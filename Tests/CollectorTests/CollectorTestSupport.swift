@@ -17,7 +17,15 @@ final class MarkerChecker: LiveRecordChecker {
     static let marker = Array("acme_genomics".utf8)
     private(set) var checked: [Locator] = []
 
-    func check(_ record: InputRecord, source: String) -> (message: AuditedMessage?, findings: [Finding]) {
+    func check(_ record: InputRecord, source: String) -> LiveStep {
+        var (message, findings) = checkOne(record, source: source)
+        // As the real checker does: what it says about a record carries the record's network evidence.
+        message?.network = record.network
+        for i in findings.indices { findings[i].network = record.network }
+        return LiveStep(message: message, findings: findings)
+    }
+
+    private func checkOne(_ record: InputRecord, source: String) -> (message: AuditedMessage?, findings: [Finding]) {
         checked.append(record.locator)
         switch record.payload {
         case .datagram(let bytes):
@@ -44,12 +52,12 @@ final class MarkerChecker: LiveRecordChecker {
         }
     }
 
-    func finish() -> [Finding] {
-        [
+    func finish() -> LiveStep {
+        LiveStep(findings: [
             Finding(
                 rule: "test.finished", severity: .note, source: "checker", locator: nil,
                 message: "\(checked.count) records")
-        ]
+        ])
     }
 
     var rules: [RuleDescriptor] {

@@ -75,7 +75,10 @@ import Testing
 
         // One live line per finding, redacted as the output asks, plus the summary.
         let shown = lines.lines
-        #expect(shown.contains("record 2 from 127.0.0.1:\(client.localPort): error test.marker: names ***"))
+        // The sender and the receive time (RFC 3339, UTC, microseconds) lead each line.
+        let line = shown.first { $0.hasPrefix("record 2 from 127.0.0.1:\(client.localPort) at ") }
+        #expect(line?.hasSuffix("Z: error test.marker: names ***") == true)
+        #expect(line?.count == "record 2 from 127.0.0.1:\(client.localPort) at 2026-01-01T00:00:00.000000Z: error test.marker: names ***".count)
         #expect(!shown.contains { $0.contains("acme_genomics") })
         #expect(shown.last?.hasPrefix("stopped by a stop request: 5 datagrams journaled") == true)
         #expect(!client.receivedAnything(), "the collector must never send a byte back")

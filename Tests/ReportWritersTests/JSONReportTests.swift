@@ -17,18 +17,22 @@ import Testing
         #expect(document.objectValue?.keys == ["tool", "format_version", "summary", "messages", "findings", "inputs"])
         #expect(document["format_version"] == 2)
         #expect(document["tool"] == ["name": "usage-audit", "version": .string(UsageAuditVersion.current)])
-        #expect(document["summary"]?.objectValue?.keys == ["inputs", "messages", "unparsed", "findings", "baselined"])
+        #expect(
+            document["summary"]?.objectValue?.keys == [
+                "inputs", "messages", "observations", "unparsed", "forgotten_messages", "findings", "baselined",
+            ])
         #expect(document["summary"]?["findings"]?.objectValue?.keys == ["error", "warning", "note"])
         for message in document["messages"]?.arrayValue ?? [] {
             #expect(
                 message.objectValue?.keys == [
                     "source", "locator", "kind", "level", "correlator", "generation", "findings",
+                    "observations", "network", "observed",
                 ])
         }
         for finding in document["findings"]?.arrayValue ?? [] {
             #expect(
                 finding.objectValue?.keys == [
-                    "rule", "severity", "source", "locator", "pointer", "level", "correlator", "fingerprint",
+                    "rule", "severity", "source", "locator", "network", "pointer", "level", "correlator", "fingerprint",
                     "message",
                 ])
         }
@@ -38,7 +42,7 @@ import Testing
         let document = try document()
         #expect(
             document["summary"] == [
-                "inputs": 4, "messages": 8, "unparsed": 1,
+                "inputs": 4, "messages": 8, "observations": 8, "unparsed": 1, "forgotten_messages": 0,
                 "findings": ["error": .integer(Int64(report.count(.error))), "warning": 3, "note": 2], "baselined": 0,
             ])
         #expect(document["messages"]?.arrayValue?.count == report.messages.count)
@@ -53,11 +57,13 @@ import Testing
             document["messages"]?[0] == [
                 "source": "captures/lo.pcap", "locator": ["packet": 5], "kind": "start", "level": 3,
                 "correlator": "1253b942-5a7c-4c4e-9d1e-0f3b6a2c8e11", "generation": "G5", "findings": 3,
+                "observations": 1, "network": .null,
+                "observed": [["source": "captures/lo.pcap", "locator": ["packet": 5], "network": .null]],
             ])
         #expect(
             document["findings"]?[0] == [
                 "rule": "privacy.user-code-identifier", "severity": "error", "source": "captures/lo.pcap",
-                "locator": ["packet": 5], "pointer": "/components/2", "level": 3,
+                "locator": ["packet": 5], "network": .null, "pointer": "/components/2", "level": 3,
                 "correlator": "1253b942-5a7c-4c4e-9d1e-0f3b6a2c8e11", "fingerprint": .string(fingerprint),
                 "message":
                     "component 'acme_genomics.cluster.AcmeProvider' names code outside Parsl: it discloses the user's module and class names",

@@ -4,16 +4,14 @@ import Dispatch
 
 extension AuditRun {
     /// Checks every record of `reader`: records are audited in parallel batches on `threads` threads and
-    /// completed by the session step in input order on the calling thread, each result handed to `body` in
-    /// that order, so the outcome does not depend on timing or thread count.
+    /// completed by the session step in input order on the calling thread, each step handed to `body` in
+    /// that order (`input` numbers the input within the run, for matching sightings across inputs), so the outcome does not depend on timing or thread count.
     ///
     /// Up to `batchesAhead` batches are audited while this thread completes the oldest one, so neither side
     /// waits for the other's slowest moment: with a single batch ahead, the workers sat idle while this
     /// thread read the next batch, and this thread waited while they finished theirs. Memory stays bounded
     /// by those batches.
-    public func check(
-        _ reader: some RecordReader, checker: Checker, body: (_ message: AuditedMessage?, _ findings: [Finding]) -> Void
-    ) {
+    public func check(_ reader: some RecordReader, checker: Checker, input: Int = 0, body: (CheckStep) -> Void) {
         var inFlight: [PipelineBatch] = []
         var exhausted = false
         while !exhausted || !inFlight.isEmpty {
@@ -30,8 +28,7 @@ extension AuditRun {
             guard inFlight.count > Self.batchesAhead || (exhausted && !inFlight.isEmpty) else { continue }
             var verdicts = inFlight.removeFirst().wait()
             for i in verdicts.indices {
-                let (message, findings) = checker.complete(&verdicts[i])
-                body(message, findings)
+                body(checker.complete(&verdicts[i], input: input))
             }
         }
     }

@@ -31,7 +31,9 @@ public struct AuditRun: Sendable {
         var inputs: [InputSummary] = []
         var messages = AuditListBuilder<AuditedMessage>(configuration: spool)
         var findings = AuditListBuilder<Finding>(configuration: spool)
-        for path in paths {
+        var hosts = HostInventory()
+        checker.keepsEveryPayload = keepPayloads
+        for (number, path) in paths.enumerated() {
             let reader: any RecordReader
             do {
                 reader = try InputOpener.open(path: path, kind: inputKind, port: port)
@@ -41,21 +43,36 @@ public struct AuditRun: Sendable {
                 continue
             }
             var summary = InputSummary(source: path, kind: reader.kind.rawValue)
-            check(reader, checker: checker) { completed, found in
+            check(reader, checker: checker, input: number) { step in
                 // Without keepPayloads the workers already dropped the decoded message.
-                if let message = completed {
+                if step.newInInput { summary.messages += 1 }
+                for message in step.messages {
+                    hosts.add(message)
                     messages.append(message)
-                    summary.messages += 1
                 }
-                for finding in found { findings.append(finding) }
+                for finding in step.findings {
+                    hosts.add(finding)
+                    findings.append(finding)
+                }
             }
             summary.readError = reader.readError
             inputs.append(summary)
         }
-        for finding in checker.finish() { findings.append(finding) }
-        return AuditReport(
+        let last = checker.finish()
+        for message in last.messages {
+            hosts.add(message)
+            messages.append(message)
+        }
+        for finding in last.findings {
+            hosts.add(finding)
+            findings.append(finding)
+        }
+        var report = AuditReport(
             inputs: inputs, messages: messages.finish(), findings: findings.finish(), rules: checker.rules,
             disclosure: checker.disclosure)
+        report.hosts = hosts.summaries
+        report.forgottenMessages = checker.forgottenMessages
+        return report
     }
 }
 

@@ -46,11 +46,20 @@ public struct CheckConfiguration: Sendable {
     public var parseOptions: JSONParseOptions
     /// How many sessions are remembered at once; the oldest are forgotten beyond it (memory stays flat).
     public var sessionCapacity: Int
+    /// How many distinct messages are kept for matching later sightings of them (a capture's datagram with
+    /// the line that logged it); beyond it the oldest is reported and forgotten, and a later sighting of it
+    /// counts as a new message.
+    public var observationCapacity: Int
+    /// `--reconcile`: the inputs are a capture (or journal) and the logs of the same runs; each message is
+    /// reported when only one side saw it.
+    public var reconcile = false
+    /// `--identities`: names whose G0 hashes a `privacy.forbidden-field` finding names.
+    public var identities = IdentityTable(names: [])
 
     public init(
         level: LevelSetting = .auto, allowedNamespaces: [String] = ["parsl."],
         parseOptions: JSONParseOptions = JSONParseOptions(maxDepth: 64, maxBytes: 1 << 20),
-        sessionCapacity: Int = 100_000
+        sessionCapacity: Int = 100_000, observationCapacity: Int = 100_000
     ) {
         self.level = level
         self.allowedNamespaces = allowedNamespaces
@@ -58,6 +67,7 @@ public struct CheckConfiguration: Sendable {
         self.namespacesAreASCII = Self.isASCII(namespaceBytes)
         self.parseOptions = parseOptions
         self.sessionCapacity = sessionCapacity
+        self.observationCapacity = observationCapacity
     }
 
     /// Whether a component name belongs to an allowed namespace (`parsl.` allows `parsl.config.Config`).

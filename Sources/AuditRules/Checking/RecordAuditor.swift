@@ -14,6 +14,23 @@ public struct RecordVerdict: Sendable {
         message?.region = region
         for index in findings.indices where findings[index].locator == locator { findings[index].region = region }
     }
+    /// The message's identity for matching its sightings: its generation and its canonical JSON (keys
+    /// sorted), or for a datagram that could not be decoded, its bytes; `nil` when it cannot be matched.
+    var content: String?
+    /// The capture interface the record was seen on.
+    var interface = 0
+    /// Whether it was seen on the wire (a capture or journal) or in a client's log, for `--reconcile`.
+    var origin = SightingOrigin.other
+}
+
+/// Which side of `--reconcile` a sighting is on.
+struct SightingOrigin: OptionSet, Sendable, Hashable {
+    let rawValue: UInt8
+    /// A capture or a journal: what left the machine.
+    static let wire = SightingOrigin(rawValue: 1)
+    /// A `parsl.log`: what the client built.
+    static let log = SightingOrigin(rawValue: 2)
+    static let other: SightingOrigin = []
 }
 
 /// What the session step needs from a start or end message. Small on purpose: the session step runs on one
@@ -52,7 +69,31 @@ public struct RecordAuditor: Sendable {
         self.configuration = configuration
     }
 
+    /// Audits one record; its message and findings carry the record's network evidence.
     public func audit(_ record: InputRecord, source: String) -> RecordVerdict {
+        var verdict = auditPayload(record, source: source)
+        verdict.interface = record.interface
+        if case .logged = record.payload { verdict.origin = .log }
+        if let network = record.network {
+            verdict.origin = .wire
+            verdict.message?.network = network
+            for i in verdict.findings.indices { verdict.findings[i].network = network }
+        }
+        if verdict.content == nil, verdict.message?.parsed == false, case .datagram(let bytes) = record.payload {
+            verdict.content = Self.undecodedIdentity(bytes)
+        }
+        return verdict
+    }
+
+    /// The identity of a datagram that could not be decoded: its bytes, each as the scalar of its value (so
+    /// that no two payloads share it), behind a tag no decoded message's identity starts with.
+    static func undecodedIdentity(_ bytes: [UInt8]) -> String {
+        var text = "\u{1}"
+        text.unicodeScalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })
+        return text
+    }
+
+    private func auditPayload(_ record: InputRecord, source: String) -> RecordVerdict {
         let locator = record.locator
         func unparsed(_ rule: RuleDescriptor, _ text: String, extra: [Finding] = []) -> RecordVerdict {
             let finding = Finding(rule, source: source, locator: locator, message: text)
@@ -199,7 +240,10 @@ public struct RecordAuditor: Sendable {
                 plan: plan,
                 userCodeNames: keepsConfiguration ? context.userCodeComponents.map(\.name) : [])
         }
-        return RecordVerdict(message: message, findings: findings, session: facts)
+        var verdict = RecordVerdict(message: message, findings: findings, session: facts)
+        if case .string(let version)? = object["parsl_v"] { verdict.message?.parslVersion = version }
+        verdict.content = generation + "\u{0}" + value.serialized(.init(sortKeys: true))
+        return verdict
     }
 
     /// The component list without the components that report execution detail (the end message's

@@ -13,6 +13,7 @@ public enum RuleCatalogue {
         ForbiddenFieldRule.self, UserCodeIdentifierRule.self, PersonalDataRule.self, CorrelatorNotRandomRule.self,
         TimestampPrecisionRule.self, ProjectNameRule.self, EndWithoutStartRule.self, StartWithoutEndRule.self,
         DuplicateSessionRule.self, ExecutionTimeMismatchRule.self, ConfigDriftRule.self, CollectorDroppedRule.self,
+        LoggedNotSentRule.self, SentNotLoggedRule.self,
     ]
 
     /// Every rule's descriptor, in catalogue order.

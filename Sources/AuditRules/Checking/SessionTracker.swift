@@ -1,13 +1,19 @@
 import AuditModel
 import JSONCore
 
-/// The only state of a check run: the sessions seen so far, by correlator, and the rules that need two
-/// messages (`session.*`, `level.end-message-below-3`). Bounded: beyond `capacity` sessions the oldest is
-/// forgotten (and reported if it still waited for its end), so memory stays flat on any input.
+/// The only state of the session step: the sessions seen so far, by correlator, and the rules that need two
+/// messages (`session.*`, `level.end-message-below-3`). Sessions are paired whichever message arrives first:
+/// Parsl sends each from its own short-lived process and they race, so an end often arrives before its
+/// start. Such an end is held, with its findings, until its start arrives (then judged as if it had come
+/// second) or the run ends (then it is an end without start).
+///
+/// Bounded: beyond `capacity` open sessions the oldest is forgotten (and reported if it still waited for its
+/// end), and beyond `capacity` held ends the oldest is judged without its start, so memory stays flat.
 final class SessionTracker {
     private struct Session {
         var source: String
         var locator: Locator
+        var network: NetworkEvidence?
         var correlator: String
         var level: Int?
         var startTime: Double?
@@ -18,6 +24,24 @@ final class SessionTracker {
         var expectsEnd: Bool
         var ended = false
         var key: SessionKey
+    }
+
+    /// An end message that arrived before its start, with the findings about it so far.
+    private struct HeldEnd {
+        /// The checker's number for the message, given back when the end is judged.
+        var ticket: Int
+        var message: AuditedMessage
+        var findings: [Finding]
+        var facts: SessionFacts
+    }
+
+    /// A held end, judged: its level (for `--level auto`, its start's), how many findings it has, and all
+    /// of them (its own and the session rules'), for the checker to report and to update its message with.
+    struct JudgedEnd {
+        var ticket: Int
+        var level: Int?
+        var findingCount: Int
+        var findings: [Finding]
     }
 
     private let configuration: CheckConfiguration
@@ -31,6 +55,16 @@ final class SessionTracker {
     /// Each open session's number (its arrival position): a small table of small entries, which a lookup
     /// reads far more cheaply than a table holding the sessions themselves.
     private var numbers: [SessionKey: Int] = [:]
+    /// Ends waiting for their start, by correlator.
+    private var held: [SessionKey: HeldEnd] = [:]
+    /// The held ends' correlators and tickets in arrival order (entries whose end was judged since are
+    /// skipped): the oldest is judged first when too many wait, and at the end of the run.
+    private var heldOrder: [(key: SessionKey, ticket: Int)] = []
+    private var heldHead = 0
+    /// Held ends judged since the checker last asked (`takeJudged`).
+    private var judged: [JudgedEnd] = []
+    /// Findings about forgotten sessions, handed out by `takeEvictions`.
+    private var pendingEvictions: [Finding] = []
 
     init(configuration: CheckConfiguration) {
         self.configuration = configuration
@@ -40,96 +74,158 @@ final class SessionTracker {
     /// The open session with `key`, as an index in `opened`.
     private func index(of key: SessionKey) -> Int? { numbers[key].map { $0 - dropped } }
 
-    /// Applies the session rules to one verdict, in input order: adds findings, and gives an end message its
-    /// session's level.
-    func observe(_ verdict: inout RecordVerdict) -> [Finding] {
+    /// Applies the session rules to one verdict, in input order: adds their findings to it, and gives an end
+    /// message its session's level. Returns `true` when the verdict is an end whose start has not arrived:
+    /// its findings then stay here (the verdict's are emptied) until `takeJudged` hands them out; the
+    /// message stays in the verdict, to be updated with the judged end's level and finding count.
+    func observe(_ verdict: inout RecordVerdict, ticket: Int) -> Bool {
         // Moved out of the verdict, not copied: the session step runs on one thread for every record.
-        guard var message = verdict.message.take() else { return [] }
+        guard var message = verdict.message.take() else { return false }
         guard let facts = verdict.session.take() else {
             verdict.message = message
-            return []
+            return false
         }
-        var findings: [Finding] = []
-        func finding(
-            _ rule: RuleDescriptor, _ pointer: JSONPointer, _ text: String, level: Int?, sensitive: [String] = []
-        )
-            -> Finding
-        {
-            Finding(
-                rule, source: message.source, locator: message.locator, pointer: pointer, level: level,
-                correlator: message.correlator, message: text, sensitiveValues: sensitive)
-        }
+        var holds = false
         switch facts.kind {
         case .start:
             // One probe of the table for the usual case, a new session; a duplicate puts the first one back.
             if let earlier = remember(facts, message: message) {
-                findings.append(
-                    finding(
-                        DuplicateSessionRule.descriptor, facts.plan.pointer(of: .correlator) ?? .root,
+                verdict.findings.append(
+                    Self.finding(
+                        DuplicateSessionRule.descriptor, about: message, facts.plan.pointer(of: .correlator) ?? .root,
                         DuplicateSessionRule.message(earlierSource: earlier.source, earlierLocator: earlier.locator),
                         level: facts.level))
+                message.findings += 1
+            } else if let index = index(of: facts.key), let end = held.removeValue(forKey: facts.key) {
+                judged.append(judge(end, start: index))
             }
         case .end:
-            // Fields are read in place: copying the whole session would retain and release each of them.
-            let index = index(of: facts.key)
-            let level: Int?
-            if case .fixed(let fixed) = configuration.level {
-                level = fixed
+            if let index = index(of: facts.key) {
+                var end = HeldEnd(ticket: ticket, message: message, findings: [], facts: facts)
+                swap(&end.findings, &verdict.findings)
+                let outcome = judge(end, start: index)
+                message.level = outcome.level
+                message.findings = outcome.findingCount
+                verdict.findings = outcome.findings
             } else {
-                level = index.flatMap { opened[$0].level }
-            }
-            message.level = level
-            for i in verdict.findings.indices where verdict.findings[i].level == nil {
-                verdict.findings[i].level = level
-            }
-            if index == nil {
-                findings.append(
-                    finding(EndWithoutStartRule.descriptor, .root, EndWithoutStartRule.message, level: level))
-            }
-            if let level, EndMessageBelow3Rule.applies(level: level, endLevels: facts.plan.endLevels) {
-                let origin = configuration.level == .auto ? "from its start message" : "from --level"
-                findings.append(
-                    finding(
-                        EndMessageBelow3Rule.descriptor, .root,
-                        EndMessageBelow3Rule.message(level: level, from: origin), level: level))
-            }
-            if let index {
-                if let mismatch = ExecutionTimeMismatchRule.mismatch(
-                    startTime: opened[index].startTime, endTime: facts.endTime, duration: facts.duration)
-                {
-                    findings.append(
-                        finding(
-                            ExecutionTimeMismatchRule.descriptor, facts.plan.pointer(of: .duration) ?? .root,
-                            mismatch, level: level))
-                }
-                if let before = opened[index].configuration, let after = facts.configuration, before != after,
-                    let drift = ConfigDriftRule.drift(before.components, after.components)
-                {
-                    let names = opened[index].userCodeNames + facts.userCodeNames
-                    findings.append(
-                        finding(
-                            ConfigDriftRule.descriptor, facts.plan.pointer(of: .componentList) ?? .root, drift,
-                            level: level, sensitive: Array(Set(names)).sorted()))
-                }
-                opened[index].ended = true
+                if let earlier = held.removeValue(forKey: facts.key) { judged.append(judge(earlier, start: nil)) }
+                var end = HeldEnd(ticket: ticket, message: message, findings: [], facts: facts)
+                swap(&end.findings, &verdict.findings)
+                held[facts.key] = end
+                heldOrder.append((facts.key, ticket))
+                holds = true
+                if held.count > configuration.sessionCapacity { judgeOldestHeld() }
             }
         case .unknown:
             break
         }
-        message.findings += findings.count
         verdict.message = message
-        return findings
+        return holds
     }
 
-    /// Sessions still waiting for an end that level 3 promises.
+    /// Judges the end held as `ticket` now, without its start (its message is leaving the checker's window).
+    func judgeHeld(key: SessionKey, ticket: Int) {
+        guard held[key]?.ticket == ticket, let end = held.removeValue(forKey: key) else { return }
+        judged.append(judge(end, start: nil))
+    }
+
+    /// Held ends judged since the last call.
+    func takeJudged() -> [JudgedEnd] {
+        defer { judged.removeAll() }
+        return judged
+    }
+
+    func takeEvictions() -> [Finding] {
+        defer { pendingEvictions.removeAll() }
+        return pendingEvictions
+    }
+
+    /// At the end of the run: ends whose start never arrived are judged without it (`takeJudged`), and the
+    /// sessions still waiting for an end that level 3 promises are returned.
     func finish() -> [Finding] {
+        while heldHead < heldOrder.count { judgeOldestHeld() }
         let findings = (openedHead..<opened.count).compactMap(openSessionFinding(at:))
         opened.removeAll()
         numbers.removeAll()
+        heldOrder.removeAll()
         openedHead = 0
+        heldHead = 0
         dropped = 0
         return findings
     }
+
+    // MARK: Judging an end
+
+    /// The pair rules for an end and its start (at `start` in `opened`), or the end alone when its start never
+    /// appeared. Findings point at the end message, whichever arrived first.
+    private func judge(_ end: HeldEnd, start: Int?) -> JudgedEnd {
+        let facts = end.facts
+        var findings = end.findings
+        let level: Int?
+        if case .fixed(let fixed) = configuration.level {
+            level = fixed
+        } else {
+            level = start.flatMap { opened[$0].level }
+        }
+        for i in findings.indices where findings[i].level == nil { findings[i].level = level }
+        let added = findings.count
+        func report(_ rule: RuleDescriptor, _ pointer: JSONPointer, _ text: String, sensitive: [String] = []) {
+            findings.append(Self.finding(rule, about: end.message, pointer, text, level: level, sensitive: sensitive))
+        }
+        if start == nil { report(EndWithoutStartRule.descriptor, .root, EndWithoutStartRule.message) }
+        if let level, EndMessageBelow3Rule.applies(level: level, endLevels: facts.plan.endLevels) {
+            let origin = configuration.level == .auto ? "from its start message" : "from --level"
+            report(EndMessageBelow3Rule.descriptor, .root, EndMessageBelow3Rule.message(level: level, from: origin))
+        }
+        if let start {
+            // Fields are read in place: copying the whole session would retain and release each of them.
+            if let mismatch = ExecutionTimeMismatchRule.mismatch(
+                startTime: opened[start].startTime, endTime: facts.endTime, duration: facts.duration)
+            {
+                report(ExecutionTimeMismatchRule.descriptor, facts.plan.pointer(of: .duration) ?? .root, mismatch)
+            }
+            if let before = opened[start].configuration, let after = facts.configuration, before != after,
+                let drift = ConfigDriftRule.drift(before.components, after.components)
+            {
+                let names = opened[start].userCodeNames + facts.userCodeNames
+                report(
+                    ConfigDriftRule.descriptor, facts.plan.pointer(of: .componentList) ?? .root, drift,
+                    sensitive: Array(Set(names)).sorted())
+            }
+            opened[start].ended = true
+        }
+        return JudgedEnd(
+            ticket: end.ticket, level: level, findingCount: end.message.findings + findings.count - added,
+            findings: findings)
+    }
+
+    private func judgeOldestHeld() {
+        while heldHead < heldOrder.count {
+            let (key, ticket) = heldOrder[heldHead]
+            heldHead += 1
+            if held[key]?.ticket == ticket, let end = held.removeValue(forKey: key) {
+                judged.append(judge(end, start: nil))
+                break
+            }
+        }
+        if heldHead > 4096 && heldHead * 2 > heldOrder.count {
+            heldOrder.removeFirst(heldHead)
+            heldHead = 0
+        }
+    }
+
+    private static func finding(
+        _ rule: RuleDescriptor, about message: AuditedMessage, _ pointer: JSONPointer, _ text: String, level: Int?,
+        sensitive: [String] = []
+    ) -> Finding {
+        var finding = Finding(
+            rule, source: message.source, locator: message.locator, pointer: pointer, level: level,
+            correlator: message.correlator, message: text, sensitiveValues: sensitive)
+        finding.network = message.network
+        return finding
+    }
+
+    // MARK: Open sessions
 
     /// Opens the session a start message begins, unless one with its correlator is already open: then that
     /// one is kept, and returned.
@@ -143,9 +239,9 @@ final class SessionTracker {
         // Only a session that will send an end keeps its configuration (the worker left it out otherwise).
         opened.append(
             Session(
-                source: message.source, locator: message.locator, correlator: message.correlator ?? "",
-                level: facts.level, startTime: facts.startTime, configuration: facts.configuration,
-                userCodeNames: facts.userCodeNames,
+                source: message.source, locator: message.locator, network: message.network,
+                correlator: message.correlator ?? "", level: facts.level, startTime: facts.startTime,
+                configuration: facts.configuration, userCodeNames: facts.userCodeNames,
                 expectsEnd: facts.level.map(facts.plan.endLevels.contains) ?? false, key: facts.key))
         if opened.count - openedHead > configuration.sessionCapacity {
             if let finding = openSessionFinding(at: openedHead) { pendingEvictions.append(finding) }
@@ -163,20 +259,14 @@ final class SessionTracker {
         return nil
     }
 
-    /// Findings about forgotten sessions, handed out by `takeEvictions`.
-    private var pendingEvictions: [Finding] = []
-
-    func takeEvictions() -> [Finding] {
-        defer { pendingEvictions.removeAll() }
-        return pendingEvictions
-    }
-
     /// The finding for the session at `index` of `opened` when it still waits for its end.
     private func openSessionFinding(at index: Int) -> Finding? {
         guard !opened[index].ended, opened[index].expectsEnd, let level = opened[index].level else { return nil }
-        return Finding(
+        var finding = Finding(
             StartWithoutEndRule.descriptor, source: opened[index].source, locator: opened[index].locator,
             level: level, correlator: opened[index].correlator, message: StartWithoutEndRule.message(level: level))
+        finding.network = opened[index].network
+        return finding
     }
 }
 

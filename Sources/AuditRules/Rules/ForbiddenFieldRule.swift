@@ -22,10 +22,14 @@ public struct ForbiddenFieldRule: MessageRule {
         for pointer in context.plan.forbiddenPlaces {
             let value = pointer.resolve(in: context.message)
             let field = pointer.tokens.last ?? "message"
-            findings.append(context.finding(
-                Self.descriptor, at: pointer,
-                "'\(field)' must never be sent: it identifies the user or the machine",
-                sensitive: value?.stringValue.map { [$0] } ?? []))
+            var text = "'\(field)' must never be sent: it identifies the user or the machine"
+            var sensitive = value?.stringValue.map { [$0] } ?? []
+            // The proof: a listed user or host name hashes to the sent value (G0's uname and hname).
+            if let hash = value?.stringValue, let name = context.configuration.identities.name(hashedAs: hash) {
+                text += "; '\(hash)' is the hash of '\(name)' (--identities)"
+                sensitive.append(name)
+            }
+            findings.append(context.finding(Self.descriptor, at: pointer, text, sensitive: sensitive))
         }
     }
 }

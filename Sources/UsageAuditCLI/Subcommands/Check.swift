@@ -31,6 +31,25 @@ struct Check: ParsableCommand {
     )
     var maxSessions: Int = CheckConfiguration().sessionCapacity
 
+    @Option(
+        name: .customLong("max-held-messages"),
+        help:
+            "Distinct messages kept for matching later sightings of them (a capture with the logs of the same runs, several interfaces); beyond it the oldest is forgotten, counted in the report's summary.forgotten_messages."
+    )
+    var maxHeldMessages: Int = CheckConfiguration().observationCapacity
+
+    @Flag(
+        help:
+            "The inputs are a capture (or journal) and the parsl.log files of the same runs: report what was logged but never seen on the wire, and what was on the wire but never logged."
+    )
+    var reconcile = false
+
+    @Option(
+        help:
+            "A file of user and host names, one per line, to test G0's hashed uname/hname against: a match is named in the finding (masked by --redact)."
+    )
+    var identities: String?
+
     @OptionGroup var checks: CheckerArguments
 
     @OptionGroup var report: ReportArguments
@@ -48,6 +67,9 @@ struct Check: ParsableCommand {
                 "--input-type must be one of \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard maxSessions > 0 else { throw ValidationError("--max-sessions must be at least 1 (got \(maxSessions))") }
+        guard maxHeldMessages > 0 else {
+            throw ValidationError("--max-held-messages must be at least 1 (got \(maxHeldMessages))")
+        }
         guard !inputs.isEmpty else {
             throw ValidationError("give at least one input (a file, or '-' for standard input)")
         }
@@ -55,10 +77,19 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let suppressions = try report.suppressions()
+        var configuration = checks.configuration(sessionCapacity: maxSessions, observationCapacity: maxHeldMessages)
+        configuration.reconcile = reconcile
+        if let identities {
+            do {
+                configuration.identities = IdentityTable(text: try String(contentsOfFile: identities, encoding: .utf8))
+            } catch {
+                printError("usage-audit: --identities \(identities): cannot read it: \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
         let checker: Checker
         do {
-            checker = try Checker(
-                configuration: checks.configuration(sessionCapacity: maxSessions), schemasDirectory: checks.schemas)
+            checker = try Checker(configuration: configuration, schemasDirectory: checks.schemas)
         } catch {
             printError("usage-audit: schemas: \(error)")
             throw ExitCode(2)
@@ -67,6 +98,11 @@ struct Check: ParsableCommand {
         run.keepPayloads = try report.targets().contains { $0.format == .html }
         let result = run.run(inputs, checker: checker)
         for note in result.spoolNotes { printError("usage-audit: note: \(note)") }
+        if result.forgottenMessages > 0 {
+            printError(
+                "usage-audit: note: \(result.forgottenMessages) messages were forgotten before the run ended "
+                    + "(--max-held-messages \(maxHeldMessages)): a later sighting of one counted as a new message")
+        }
         for input in result.inputs where input.readError != nil {
             printError("usage-audit: \(input.source): \(input.readError!)")
         }

@@ -23,9 +23,12 @@ struct CheckerArguments: ParsableArguments {
     }
 
     /// The check configuration these options give (`parsl.` is always an allowed namespace).
-    func configuration(sessionCapacity: Int = CheckConfiguration().sessionCapacity) -> CheckConfiguration {
+    func configuration(
+        sessionCapacity: Int = CheckConfiguration().sessionCapacity,
+        observationCapacity: Int = CheckConfiguration().observationCapacity
+    ) -> CheckConfiguration {
         CheckConfiguration(
             level: LevelSetting(argument: level) ?? .auto, allowedNamespaces: ["parsl."] + allowedNamespaces,
-            sessionCapacity: sessionCapacity)
+            sessionCapacity: sessionCapacity, observationCapacity: observationCapacity)
     }
 }

@@ -1,0 +1,80 @@
+/// What one sender address sent, and what was found in it: the host inventory answers an auditor's first
+/// question about a cluster-wide capture (which machines leak, and what must be upgraded).
+public struct HostSummary: Sendable, Hashable {
+    public var address: String
+    /// Distinct messages whose first sighting with network evidence came from it.
+    public var messages = 0
+    public var generations: [String] = []
+    public var parslVersions: [String] = []
+    public var levels: [Int] = []
+    /// Findings by severity, indexed by `Severity.allCases` order (note, warning, error).
+    public var findingsBySeverity = [0, 0, 0]
+    public var rules: [String] = []
+
+    public init(address: String) { self.address = address }
+
+    public func count(_ severity: Severity) -> Int { findingsBySeverity[Severity.allCases.firstIndex(of: severity)!] }
+}
+
+/// The host inventory of a run, built as messages and findings are reported. Bounded by `limit` distinct
+/// addresses (each keeps a few short sets); senders beyond it are counted in `unlisted`.
+public struct HostInventory: Sendable {
+    public static let limit = 65_536
+
+    private var hosts: [String: HostSummary] = [:]
+    /// Senders not listed because `limit` was reached.
+    public private(set) var unlisted = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { hosts.isEmpty }
+
+    /// Counts a message under the sender of its first sighting that has network evidence.
+    public mutating func add(_ message: AuditedMessage) {
+        guard let network = message.network ?? message.laterObservations.first(where: { $0.network != nil })?.network
+        else { return }
+        update(network.senderAddress) { host in
+            host.messages += 1
+            if let generation = message.generation { Self.insert(generation, into: &host.generations) }
+            if let version = message.parslVersion { Self.insert(version, into: &host.parslVersions) }
+            if let level = message.level { Self.insert(level, into: &host.levels) }
+        }
+    }
+
+    /// Counts a finding under its sender.
+    public mutating func add(_ finding: Finding) {
+        guard let network = finding.network else { return }
+        update(network.senderAddress) { host in
+            host.findingsBySeverity[Severity.allCases.firstIndex(of: finding.severity)!] += 1
+            Self.insert(finding.rule, into: &host.rules)
+        }
+    }
+
+    /// The hosts, most errors first, then most warnings, notes, and by address.
+    public var summaries: [HostSummary] {
+        hosts.values.sorted { a, b in
+            let left = (a.count(.error), a.count(.warning), a.count(.note))
+            let right = (b.count(.error), b.count(.warning), b.count(.note))
+            return left != right ? left > right : a.address < b.address
+        }
+    }
+
+    private mutating func update(_ address: String, _ body: (inout HostSummary) -> Void) {
+        if hosts[address] == nil {
+            guard hosts.count < Self.limit else {
+                unlisted += 1
+                return
+            }
+            hosts[address] = HostSummary(address: address)
+        }
+        body(&hosts[address]!)
+    }
+
+    /// Keeps a short sorted set; a host sending hundreds of versions is listed with the first 64.
+    private static func insert<T: Comparable>(_ value: T, into list: inout [T]) {
+        guard list.count < 64 else { return }
+        let index = list.firstIndex { $0 >= value } ?? list.endIndex
+        if index < list.endIndex && list[index] == value { return }
+        list.insert(value, at: index)
+    }
+}

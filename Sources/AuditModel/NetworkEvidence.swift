@@ -1,0 +1,89 @@
+/// Who sent a datagram, to whom, when and on which interface: what a capture or a `listen` journal knows
+/// about a message beyond its bytes. An auditor with a cluster-wide capture needs it to tell which machine
+/// to fix.
+public struct NetworkEvidence: Sendable, Hashable {
+    /// The sender as `ADDR:PORT` (`[ADDR]:PORT` for IPv6).
+    public var from: String
+    /// The receiver as `ADDR:PORT`, when known (a journal does not record the address `listen` bound).
+    public var to: String?
+    /// The capture or receive time, RFC 3339 in UTC with microseconds (`2026-11-20T10:00:03.000000Z`).
+    public var time: String
+    /// The pcapng interface's name (`eth0`), when the capture names it.
+    public var interface: String?
+
+    public init(from: String, to: String?, time: String, interface: String? = nil) {
+        self.from = from
+        self.to = to
+        self.time = time
+        self.interface = interface
+    }
+
+    /// The sender's address without its port: `10.0.0.7`, `::1` (the host inventory's key).
+    public var senderAddress: String { Self.address(of: from) }
+
+    /// The address part of an `ADDR:PORT` or `[ADDR]:PORT` endpoint.
+    public static func address(of endpoint: String) -> String {
+        if endpoint.hasPrefix("["), let close = endpoint.firstIndex(of: "]") {
+            return String(endpoint[endpoint.index(after: endpoint.startIndex)..<close])
+        }
+        guard let colon = endpoint.lastIndex(of: ":") else { return endpoint }
+        return String(endpoint[..<colon])
+    }
+
+    /// `ADDR:PORT`, or `[ADDR]:PORT` when the address is IPv6 (holds a colon).
+    public static func endpoint(address: String, port: Int) -> String {
+        address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
+    }
+
+    /// RFC 3339 UTC with microseconds for a time since the Unix epoch. Defensive: nanoseconds beyond a second
+    /// carry into the seconds, negative ones borrow, so any pair of integers prints a valid time.
+    public static func rfc3339(seconds: Int64, nanoseconds: Int64) -> String {
+        let (carry, remainder) = nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
+        var wholeSeconds = seconds.addingReportingOverflow(carry).partialValue
+        var nanos = remainder
+        if nanos < 0 {
+            nanos += 1_000_000_000
+            wholeSeconds = wholeSeconds.subtractingReportingOverflow(1).partialValue
+        }
+        let (days, secondOfDay) = Self.floorDivision(wholeSeconds, 86_400)
+        let (year, month, day) = civil(fromDays: days)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value.magnitude)
+            return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(nanos / 1000, 6))Z"
+    }
+
+    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
+    }
+
+    /// The proleptic Gregorian date of a day number counted from 1970-01-01 (Howard Hinnant's
+    /// `civil_from_days`).
+    private static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days / 2 > Int64.max / 4 ? Int64.max / 2 : days + 719_468
+        let (era, _) = floorDivision(shifted, 146_097)
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+/// One sighting of a message: where it was seen, and the network evidence when the input has it.
+public struct Observation: Sendable, Hashable {
+    public var source: String
+    public var locator: Locator
+    public var network: NetworkEvidence?
+
+    public init(source: String, locator: Locator, network: NetworkEvidence? = nil) {
+        self.source = source
+        self.locator = locator
+        self.network = network
+    }
+}

@@ -1,0 +1,141 @@
+import AuditInputs
+import AuditModel
+import AuditRules
+import Foundation
+import Testing
+
+/// A message is identified by its content: sightings of it in several inputs, or on several interfaces of
+/// one capture, are one message observed several times, reported once.
+@Suite("messages and their observations")
+struct ObservationTests {
+    static let sender = NetworkEvidence(
+        from: "10.20.0.13:41003", to: "192.0.2.77:50077", time: "2026-11-20T10:00:03.000000Z", interface: "eth0")
+
+    /// Feeds `records` (input number, interface, payload) to one checker, as a run over several inputs would.
+    func check(
+        _ records: [(input: Int, interface: Int, payload: String)], capacity: Int = 100_000
+    ) throws -> (messages: [AuditedMessage], findings: [Finding], forgotten: Int) {
+        let checker = try Checker(configuration: CheckConfiguration(observationCapacity: capacity))
+        var messages: [AuditedMessage] = [], findings: [Finding] = []
+        for (i, record) in records.enumerated() {
+            var network = Self.sender
+            network.interface = "if\(record.interface)"
+            let step = checker.check(
+                InputRecord(
+                    locator: .packet(i + 1), payload: .datagram(Array(record.payload.utf8)), network: network,
+                    interface: record.interface),
+                source: "input\(record.input)", input: record.input)
+            messages += step.messages
+            findings += step.findings
+        }
+        let last = checker.finish()
+        return (messages + last.messages, findings + last.findings, checker.forgottenMessages)
+    }
+
+    @Test func theSameMessageInTwoInputsIsOneMessageObservedTwice() throws {
+        let leaky = Parsl.start(level: 1, components: #""acme.Provider""#)
+        let result = try check([(0, 0, leaky), (1, 0, leaky)])
+        #expect(result.messages.count == 1)
+        #expect(result.messages[0].observations == 2)
+        #expect(result.messages[0].observed.map(\.source) == ["input0", "input1"])
+        // Reported once, at its first observation.
+        #expect(Set(result.findings.map(\.source)) == ["input0"])
+        #expect(result.findings.allSatisfy { $0.locator == .packet(1) })
+    }
+
+    @Test func aCaptureOnTwoInterfacesHoldsEachSendOnce() throws {
+        let start = Parsl.start(level: 3), end = Parsl.end()
+        let result = try check([(0, 0, start), (0, 1, start), (0, 1, end), (0, 0, end)])
+        #expect(result.findings.isEmpty)  // no session.duplicate, nothing unpaired
+        #expect(result.messages.map(\.observations) == [2, 2])
+        #expect(result.messages[0].observed.map { $0.network?.interface } == ["if0", "if1"])
+    }
+
+    @Test func theSameMessageTwiceOnOneInterfaceIsTwoSends() throws {
+        let start = Parsl.start(level: 1)
+        let result = try check([(0, 0, start), (0, 0, start)])
+        #expect(result.messages.count == 2)
+        #expect(rules(result.findings) == ["session.duplicate"])
+        // Seen again on another interface, each send gains its own observation.
+        let both = try check([(0, 0, start), (0, 0, start), (0, 1, start), (0, 1, start)])
+        #expect(both.messages.map(\.observations) == [2, 2])
+        #expect(rules(both.findings) == ["session.duplicate"])
+    }
+
+    @Test func contentDecidesNotBytes() throws {
+        // Key order and spacing differ between a datagram and what a log line decodes to; the value does not.
+        let compact = #"1{"tracking_level": 1, "platform.system": "Linux", "python_v": "3.11.7", "parsl_v": "2026.10.26", "correlator": "\#(Parsl.correlator)"}"#
+        let result = try check([(0, 0, Parsl.start(level: 1)), (1, 0, compact)])
+        #expect(result.messages.count == 1)
+        // A different value is a different message.
+        let other = try check([(0, 0, Parsl.start(level: 1)), (1, 0, Parsl.start(level: 2))])
+        #expect(other.messages.count == 2)
+    }
+
+    @Test func undecodableDatagramsAreMatchedByTheirBytes() throws {
+        let result = try check([(0, 0, "1{broken"), (0, 1, "1{broken"), (0, 1, "1{broken!")])
+        #expect(result.messages.map(\.observations) == [2, 1])
+        #expect(rules(result.findings) == ["protocol.invalid-json", "protocol.invalid-json"])
+    }
+
+    @Test func matchingIsBoundedAndSaysWhenItForgets() throws {
+        func start(_ i: Int) -> String { Parsl.start(level: 1, correlator: "0000000\(i)-0000-4000-8000-000000000000") }
+        let result = try check([(0, 0, start(1)), (0, 0, start(2)), (0, 0, start(3)), (1, 0, start(1)), (1, 0, start(3))], capacity: 2)
+        #expect(result.forgotten == 2)
+        // start(1) left the window before its second sighting: a new message, and a duplicate session.
+        #expect(result.messages.map(\.observations) == [1, 1, 2, 1])
+        #expect(rules(result.findings) == ["session.duplicate"])
+    }
+
+    @Test func findingsCarryTheNetworkOfTheFirstObservation() throws {
+        let result = try check([(0, 1, Parsl.start(level: 1, components: #""acme.Provider""#))])
+        #expect(!result.findings.isEmpty)
+        #expect(result.findings.allSatisfy { $0.network?.from == "10.20.0.13:41003" && $0.network?.interface == "if1" })
+        #expect(result.messages[0].network?.time == "2026-11-20T10:00:03.000000Z")
+    }
+
+    @Test func theObservedListIsBounded() throws {
+        let start = Parsl.start(level: 1)
+        let result = try check((0..<40).map { (0, $0, start) })
+        #expect(result.messages.count == 1)
+        #expect(result.messages[0].observations == 40)
+        #expect(result.messages[0].observed.count == AuditedMessage.observedLimit)
+    }
+
+    @Test func aRunCountsDistinctMessagesAndEverySighting() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-observed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let wire = directory.appendingPathComponent("a.wire").path, again = directory.appendingPathComponent("b.wire").path
+        try [Parsl.start(level: 3), Parsl.end()].joined(separator: "\n").write(toFile: wire, atomically: true, encoding: .utf8)
+        try [Parsl.end(), Parsl.start(level: 3)].joined(separator: "\n").write(toFile: again, atomically: true, encoding: .utf8)
+        let report = AuditRun(threads: 1).run([wire, again], checker: try Checker(configuration: CheckConfiguration()))
+        #expect(report.messages.count == 2)
+        #expect(report.observationCount == 4)
+        #expect(report.inputs.map(\.messages) == [2, 2])
+        #expect(report.findings.count == 0)
+        #expect(report.forgottenMessages == 0)
+    }
+}
+
+@Suite("network evidence")
+struct NetworkEvidenceTests {
+    @Test func timesAreRFC3339InUTCWithMicroseconds() {
+        #expect(NetworkEvidence.rfc3339(seconds: 0, nanoseconds: 0) == "1970-01-01T00:00:00.000000Z")
+        #expect(NetworkEvidence.rfc3339(seconds: 1_795_555_185, nanoseconds: 701_525_999) == "2026-11-24T21:19:45.701525Z")
+        #expect(NetworkEvidence.rfc3339(seconds: 951_782_400, nanoseconds: 0) == "2000-02-29T00:00:00.000000Z")
+        // Out-of-range fractions carry instead of trapping: a damaged capture may hold anything.
+        #expect(NetworkEvidence.rfc3339(seconds: 0, nanoseconds: 1_500_000_000) == "1970-01-01T00:00:01.500000Z")
+        #expect(NetworkEvidence.rfc3339(seconds: 0, nanoseconds: -1_000) == "1969-12-31T23:59:59.999999Z")
+        #expect(NetworkEvidence.rfc3339(seconds: 0, nanoseconds: 1_795_555_185_701_525_999) == "2026-11-24T21:19:45.701525Z")
+        _ = NetworkEvidence.rfc3339(seconds: .max, nanoseconds: .max)
+        _ = NetworkEvidence.rfc3339(seconds: .min, nanoseconds: .min)
+    }
+
+    @Test func endpointsAndTheirAddresses() {
+        #expect(NetworkEvidence.endpoint(address: "10.0.0.7", port: 41003) == "10.0.0.7:41003")
+        #expect(NetworkEvidence.endpoint(address: "fe80::1", port: 50077) == "[fe80::1]:50077")
+        #expect(NetworkEvidence.address(of: "[fe80::1]:50077") == "fe80::1")
+        #expect(NetworkEvidence.address(of: "10.0.0.7:41003") == "10.0.0.7")
+    }
+}
