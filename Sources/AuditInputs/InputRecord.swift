@@ -20,6 +20,8 @@ public enum InputContents: Sendable, Equatable {
     /// A capture: its frames, its whole UDP datagrams (to any port), and the other ports whose datagrams look
     /// like usage messages, most first.
     case capture(frames: Int, udpDatagrams: Int, usageLikeByPort: [PortCount])
+    /// A collector's run: the datagrams it received (and journaled).
+    case received(datagrams: Int)
     /// The reader keeps no account of its contents.
     case unspecified
 

@@ -1,4 +1,11 @@
+import AuditModel
 import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 extension Collector {
     /// A whole `usage-audit listen` run on the calling thread: start, announce, stop at SIGINT, SIGTERM or a limit,
@@ -15,6 +22,15 @@ extension Collector {
         Task {
             do {
                 let collector = try await start(configuration: configuration, checker: checker, output: output)
+                if let readyFile = configuration.readyFile {
+                    do {
+                        try ReadyFile.write(Collector.describe(collector.localAddress), to: readyFile)
+                    } catch {
+                        collector.stop(.requested)
+                        _ = await collector.run()
+                        throw error
+                    }
+                }
                 output.write(collector.listeningLine)
                 let signals = StopSignals(output: output) { reason in collector.stop(reason) }
                 let outcome = await collector.run()
@@ -27,6 +43,31 @@ extension Collector {
         }
         done.wait()
         return try result.get()
+    }
+}
+
+/// `--ready-file`: the bound address, written whole or not at all (a temporary file beside it, renamed), so a
+/// job that waits for the file never reads half of it.
+enum ReadyFile {
+    static func write(_ address: String, to path: String) throws(CollectorError) {
+        let temporary = path + ".\(getpid()).tmp"
+        let bytes = Array((address + "\n").utf8)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else {
+            throw CollectorError(
+                code: .readyFile, message: "cannot write the ready file '\(path)': \(String(cString: strerror(errno)))")
+        }
+        let (_, failure) = bytes.withUnsafeBytes { DescriptorWriting.writeAll($0, to: descriptor) }
+        close(descriptor)
+        if let failure {
+            unlink(temporary)
+            throw CollectorError(code: .readyFile, message: "cannot write the ready file '\(path)': \(failure)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw CollectorError(code: .readyFile, message: "cannot write the ready file '\(path)': \(reason)")
+        }
     }
 }
 

@@ -25,6 +25,10 @@ public struct NoMessagesRule: AuditRule {
             return "no usage message: the input is empty"
         case .lines(let count):
             return "no usage message in \(count == 1 ? "1 line" : "\(count) lines")"
+        case .received(let datagrams):
+            return datagrams == 0
+                ? "no usage message: the collector received no datagram on port \(port)"
+                : "no usage message in the \(plural(datagrams, "datagram")) received"
         case .unspecified:
             return "no usage message in this input"
         case .capture(let frames, let udp, let usageLike):
