@@ -151,7 +151,8 @@ public enum InputOpener {
         return false
     }
 
-    /// What binary content that is no capture or journal looks like, or `nil` for text.
+    /// What binary content that is no capture or journal looks like, or `nil` for text. Text is judged by its
+    /// bytes, not by UTF-8 validity: a wire file may hold a datagram that is not UTF-8 (`protocol.invalid-utf8`).
     static func binaryContent(_ head: ArraySlice<UInt8>) -> String? {
         if head.starts(with: [0x7F, 0x45, 0x4C, 0x46]) { return "an ELF executable or library" }
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "a zip archive" }
@@ -164,21 +165,7 @@ public enum InputOpener {
         if sample.contains(0) || control * 20 > sample.count {
             return "binary data (first bytes \(sample.prefix(4).map { hex($0) }.joined(separator: " ")))"
         }
-        if String(validating: sample.prefix(sample.count - trailingPartialScalar(sample)), as: UTF8.self) == nil {
-            return "binary data (not UTF-8 text)"
-        }
         return nil
-    }
-
-    /// How many bytes at the end of `sample` are the start of a UTF-8 scalar the window cut.
-    private static func trailingPartialScalar(_ sample: ArraySlice<UInt8>) -> Int {
-        var count = 0
-        for byte in sample.reversed().prefix(3) {
-            count += 1
-            if byte & 0xC0 == 0xC0 { return count }  // a lead byte: the scalar may be cut
-            if byte & 0xC0 != 0x80 { return 0 }
-        }
-        return 0
     }
 
     private static func hex(_ byte: UInt8) -> String {
