@@ -81,7 +81,7 @@ public enum InputOpener {
     }
 
     /// What kind detection concluded.
-    public enum Detection: Equatable {
+    public enum Detection: Equatable, Sendable {
         case kind(InputKind)
         /// No byte at all.
         case empty
@@ -115,12 +115,6 @@ public enum InputOpener {
             return .unrecognized(compressed ? "gzip-compressed \(what)" : what)
         }
         return isJSONDocument(head) ? .kind(.json) : .kind(.ndjson)
-    }
-
-    /// The kind of an input from its first bytes; text that is none of the kinds reads as wire lines.
-    public static func detectKind(_ head: ArraySlice<UInt8>) -> InputKind {
-        if case .kind(let kind) = detect(head) { return kind }
-        return .wire
     }
 
     /// Whether JSON text is one document rather than one value per line: its first value is an array, or an

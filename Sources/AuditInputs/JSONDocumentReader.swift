@@ -180,6 +180,8 @@ struct JSONValueSplitter {
             default: break
             }
         }
+        // The whitespace between an array element and its comma is not part of it.
+        while let last = value.bytes.last, Self.isWhitespace(last) { value.bytes.removeLast() }
         return value
     }
 }
