@@ -12,7 +12,12 @@ public struct NoMessagesRule: AuditRule {
             + "nothing about the client. Check that it is the file you meant, that the client really sent (or "
             + "logged) its messages, and for a capture that they went to the audited port (--port). With "
             + "--level 0 (tracking off) an input without messages is what passing looks like, and this is not "
-            + "reported. --min-messages N turns too few messages in the whole run into an error.")
+            + "reported. --min-messages N turns too few messages in the whole run into an error.",
+        levels: "1, 2, 3 and auto (not 0: there, no message is the pass)", generations: "all",
+        example: "an empty file, `check - </dev/null`, or a capture whose 9 usage datagrams went to port 50078: "
+            + "\"9 datagrams to port 50078 look like usage messages; --port 50078?\"",
+        fix: "Audit the file that holds the messages (a capture on the right port, the run's parsl.log, the "
+            + "journal), or make sure the client really sent; in CI add --min-messages so nothing audited fails.")
 
     /// The finding for `source`, which held `contents` and no message.
     public static func finding(source: String, contents: InputContents, port: UInt16) -> Finding {
