@@ -85,7 +85,8 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "AuditModel", "AuditInputs", "AuditRules",
+                "AuditModel", "AuditInputs", "AuditRules", "Storage",
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),

@@ -1,5 +1,6 @@
-import AuditModel
 import Dispatch
+import Storage
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -57,7 +58,7 @@ enum ReadyFile {
             throw CollectorError(
                 code: .readyFile, message: "cannot write the ready file '\(path)': \(String(cString: strerror(errno)))")
         }
-        let (_, failure) = bytes.withUnsafeBytes { DescriptorWriting.writeAll($0, to: descriptor) }
+        let (_, failure) = bytes.withUnsafeBytes { FileDescriptor(rawValue: descriptor).writeAll($0) }
         close(descriptor)
         if let failure {
             unlink(temporary)

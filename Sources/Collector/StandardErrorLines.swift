@@ -1,5 +1,6 @@
-import AuditModel
 import Foundation
+import Storage
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -91,7 +92,7 @@ public final class StandardErrorLines: @unchecked Sendable {
             writingSince = Date()
             condition.unlock()
             let bytes = Array((line + "\n").utf8)
-            _ = bytes.withUnsafeBytes { raw in DescriptorWriting.writeAll(raw, to: descriptor) }
+            _ = bytes.withUnsafeBytes { raw in FileDescriptor(rawValue: descriptor).writeAll(raw) }
             condition.lock()
             writingSince = nil
             condition.broadcast()
