@@ -22,10 +22,17 @@ extension Collector {
         let result = ResultBox()
         Task {
             do {
-                let collector = try await start(configuration: configuration, checker: checker, output: output)
-                if let readyFile = configuration.readyFile {
+                let ready = try configuration.readyFile.map { path throws(CollectorError) in try ReadyFile(path: path) }
+                let collector: Collector
+                do {
+                    collector = try await start(configuration: configuration, checker: checker, output: output)
+                } catch {
+                    ready?.abandon()
+                    throw error
+                }
+                if let ready {
                     do {
-                        try ReadyFile.write(Collector.describe(collector.localAddress), to: readyFile)
+                        try ready.commit(Collector.describe(collector.localAddress))
                     } catch {
                         collector.stop(.requested)
                         _ = await collector.run()
@@ -47,19 +54,32 @@ extension Collector {
     }
 }
 
-/// `--ready-file`: the bound address, written whole or not at all (a temporary file beside it, renamed), so a
-/// job that waits for the file never reads half of it.
-enum ReadyFile {
-    static func write(_ address: String, to path: String) throws(CollectorError) {
-        let temporary = path + ".\(getpid()).tmp"
-        let bytes = Array((address + "\n").utf8)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+/// `--ready-file`: the bound address, written whole or not at all (into a temporary file beside it, then
+/// renamed), so a job that waits for the file never reads half of it. The temporary file is created before
+/// the collector starts, so a path that cannot be written stops `listen` before it binds or creates a journal.
+final class ReadyFile {
+    let path: String
+    private let temporary: String
+    private var descriptor: Int32
+
+    init(path: String) throws(CollectorError) {
+        self.path = path
+        temporary = path + ".\(getpid()).tmp"
+        descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
             throw CollectorError(
                 code: .readyFile, message: "cannot write the ready file '\(path)': \(String(cString: strerror(errno)))")
         }
+    }
+
+    deinit { abandon() }
+
+    /// Writes `address` and puts the file in place.
+    func commit(_ address: String) throws(CollectorError) {
+        let bytes = Array((address + "\n").utf8)
         let (_, failure) = bytes.withUnsafeBytes { FileDescriptor(rawValue: descriptor).writeAll($0) }
         close(descriptor)
+        descriptor = -1
         if let failure {
             unlink(temporary)
             throw CollectorError(code: .readyFile, message: "cannot write the ready file '\(path)': \(failure)")
@@ -69,6 +89,14 @@ enum ReadyFile {
             unlink(temporary)
             throw CollectorError(code: .readyFile, message: "cannot write the ready file '\(path)': \(reason)")
         }
+    }
+
+    /// Removes the temporary file when the collector did not start.
+    func abandon() {
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        descriptor = -1
+        unlink(temporary)
     }
 }
 

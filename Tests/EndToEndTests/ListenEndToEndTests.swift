@@ -103,6 +103,17 @@ struct ListenEndToEndTests {
         #expect(report.contains("input.no-messages"), "a collector that received nothing says so")
     }
 
+    @Test func aReadyFileThatCannotBeWrittenStopsListenBeforeItStarts() throws {
+        let folder = try Binary.temporaryDirectory()
+        let journal = folder.appendingPathComponent("j").path
+        let result = try Binary.run([
+            "listen", "--port", "0", "--journal", journal, "--ready-file", folder.path + "/missing/ready",
+        ])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot write the ready file"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: journal), "no journal left behind")
+    }
+
     @Test func minMessagesFailsACollectorThatReceivedTooFew() throws {
         let folder = try Binary.temporaryDirectory()
         let result = try Binary.run([
