@@ -4,7 +4,7 @@ SHELL := /bin/bash
 # are present).
 
 SWIFT        ?= swift
-SYSTEM_DEPS  := libjansson-dev libpcap-dev libpcre2-dev pkg-config
+SYSTEM_DEPS  := libjansson-dev libpcap-dev libpcre2-dev zlib1g-dev pkg-config
 # The executables' allocator, checked by its file: its package is libtcmalloc-minimal4, renamed
 # libtcmalloc-minimal4t64 from Debian 13 and Ubuntu 24.04 on.
 ALLOCATOR    := libtcmalloc_minimal.so.4

@@ -3,7 +3,7 @@
 // usage-audit: audits the opt-in usage-tracking messages of Parsl for privacy and schema conformance.
 //
 // The targets follow the architecture, bottom to top:
-//   C libraries (CJansson, CPcap, CPCRE2)  ->  JSONCore  ->  JSONSchema
+//   C libraries (CJansson, CPcap, CPCRE2, CZlib)  ->  JSONCore  ->  JSONSchema
 //   CaptureReaders (pcap/pcapng -> UDP datagrams)
 //   Storage (spools, their codec, the external sort, file access; on swift-system and swift-collections)
 //   AuditModel (findings as plain data)  ->  AuditInputs (wire, ndjson, log, journal, pcap)
@@ -49,6 +49,9 @@ let package = Package(
         .systemLibrary(
             name: "CPCRE2", pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
         // MARK: Libraries.
         .target(name: "JSONCore", dependencies: ["CJansson"]),
@@ -64,7 +67,7 @@ let package = Package(
         .target(
             name: "AuditInputs",
             dependencies: [
-                "JSONCore", "AuditModel", "CaptureReaders", "Storage",
+                "JSONCore", "AuditModel", "CaptureReaders", "Storage", "CZlib",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
         .target(
@@ -85,7 +88,8 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "AuditModel", "AuditInputs", "AuditRules",
+                "AuditModel", "AuditInputs", "AuditRules", "Storage",
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),

@@ -15,11 +15,18 @@ public final class ByteSource {
     private var start = 0
     private(set) var atEnd = false
     public private(set) var error: String?
+    /// Whether gzip input is decompressed (detected by its magic bytes, whatever the name).
+    private let decompresses: Bool
+    /// Set once the input turned out to be gzip: every read then goes through it.
+    private var gzip: GzipStream?
+    /// Whether the first bytes were looked at for the gzip magic.
+    private var sniffed = false
     private static let chunk = 256 * 1024
 
-    /// Opens a path, or standard input for `-`.
-    public init(path: String) throws(InputError) {
+    /// Opens a path, or standard input for `-`; a gzip input is decompressed unless `decompresses` is false.
+    public init(path: String, decompresses: Bool = true) throws(InputError) {
         name = path
+        self.decompresses = decompresses
         if path == "-" {
             descriptor = 0
             ownsDescriptor = false
@@ -48,7 +55,17 @@ public final class ByteSource {
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
 
-    /// Reads more bytes into the buffer; false at end of input or on error.
+    /// Reads raw bytes from the descriptor; the count, 0 at the end, -1 on an error (kept in `error`).
+    private func readRaw(into target: UnsafeMutableRawBufferPointer) -> Int {
+        var count = 0
+        repeat {
+            count = systemRead(descriptor, target.baseAddress!, target.count)
+        } while count < 0 && errno == EINTR
+        if count < 0 { error = "read failed: \(Self.errnoText())" }
+        return count
+    }
+
+    /// Reads more bytes into the buffer (decompressed, for a gzip input); false at end of input or on error.
     private func fill() -> Bool {
         guard !atEnd else { return false }
         if start > 0 && start >= buffer.count / 2 {
@@ -57,18 +74,38 @@ public final class ByteSource {
         }
         let old = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: Self.chunk))
-        var count = 0
-        repeat {
-            count = buffer.withUnsafeMutableBytes { raw in systemRead(descriptor, raw.baseAddress! + old, Self.chunk) }
-        } while count < 0 && errno == EINTR
+        let count = buffer.withUnsafeMutableBytes { raw in
+            let target = UnsafeMutableRawBufferPointer(rebasing: raw[old...])
+            return gzip?.read(into: target) ?? readRaw(into: target)
+        }
         if count <= 0 {
             buffer.removeLast(Self.chunk)
             atEnd = true
-            if count < 0 { error = "read failed: \(Self.errnoText())" }
+            if let failure = gzip?.error, error == nil { error = failure }
             return false
         }
         buffer.removeLast(Self.chunk - count)
+        if !sniffed, buffer.count - start >= GzipStream.magic.count {
+            sniffed = true
+            if decompresses, buffer[start...].starts(with: GzipStream.magic) {
+                let compressed = Array(buffer[start...])
+                buffer.removeAll(keepingCapacity: true)
+                start = 0
+                gzip = GzipStream(alreadyRead: compressed) { [unowned self] target in readRaw(into: target) }
+                return fill()
+            }
+        }
         return true
+    }
+
+    /// Copies up to `count` bytes into `target`, consuming them: the stream a C reader (libpcap) reads a
+    /// decompressed capture through. Returns 0 at the end, -1 when the input failed.
+    func readForStream(into target: UnsafeMutableRawPointer, count: Int) -> Int {
+        if buffer.count == start, !fill() { return error == nil ? 0 : -1 }
+        let taken = min(count, buffer.count - start)
+        buffer.withUnsafeBytes { raw in target.copyMemory(from: raw.baseAddress! + start, byteCount: taken) }
+        start += taken
+        return taken
     }
 
     /// Up to `count` bytes from the current position, without consuming them.
@@ -116,6 +153,9 @@ public final class ByteSource {
         start = next
         return (line, length > limit)
     }
+
+    /// Whether the input is gzip-compressed (known once its first bytes were read, by `peek`).
+    public var isCompressed: Bool { gzip != nil }
 
     /// Hands over what is buffered but not yet consumed, and the descriptor to read the rest from (for a
     /// reader that takes the stream over, such as libpcap on standard input).

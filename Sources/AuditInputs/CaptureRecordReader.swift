@@ -7,8 +7,25 @@ import CaptureReaders
 public final class CaptureRecordReader: RecordReader {
     public let source: String
     public let kind = InputKind.pcap
-    public private(set) var readError: String?
+    public var readError: String? {
+        // Damage to the gzip stream explains the capture's own "damage" (it ends where decompression stopped).
+        if let failure = compressed?.error { return failure }
+        return captureError
+    }
+    private var captureError: String?
     private let reader: CaptureReader
+    /// What feeds a gzip capture's decompressed bytes to the capture reader.
+    private var compressed: DecompressedFeed?
+
+    /// What the capture held: frames, UDP datagrams, and datagrams to other ports that look like usage
+    /// messages (for `input.no-messages`).
+    public var contents: InputContents {
+        let statistics = reader.statistics
+        return .capture(
+            frames: statistics.frames, udpDatagrams: statistics.udpDatagrams,
+            usageLikeByPort: statistics.usageLikeDatagramsByPort.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+                .map { InputContents.PortCount(port: $0.key, count: $0.value) })
+    }
 
     public init(path: String, port: UInt16) throws(InputError) {
         source = path
@@ -28,6 +45,24 @@ public final class CaptureRecordReader: RecordReader {
             throw InputError(source: bytes.name, message: error.message)
         }
     }
+
+    /// Reads a capture through `bytes`, which decompresses it (a gzip capture, a file or standard input):
+    /// libpcap reads a descriptor's stream, so the decompressed bytes reach it through a socket pair.
+    /// Memory stays that of the decompression window and the socket's buffer.
+    init(decompressing bytes: ByteSource, port: UInt16) throws(InputError) {
+        source = bytes.name
+        guard let feed = DecompressedFeed(bytes) else {
+            throw InputError(source: bytes.name, message: "cannot decompress the capture: no socket pair")
+        }
+        compressed = feed
+        do {
+            reader = try CaptureReader(fileDescriptor: feed.descriptor, name: bytes.name, port: port)
+        } catch {
+            throw InputError(source: bytes.name, message: feed.error ?? error.message)
+        }
+    }
+
+    deinit { compressed?.closeReadingEnd() }
 
     public func next() -> InputRecord? {
         guard let event = reader.next() else { return nil }
@@ -50,7 +85,7 @@ public final class CaptureRecordReader: RecordReader {
             return InputRecord(locator: .packet(link.frame), payload: .problem(.unsupportedLinkType(link)))
         case .damaged(let damage):
             let place = damage.offset.map { " at byte \($0)" } ?? ""
-            readError = "damaged at frame \(damage.frame)\(place): \(damage.reason)"
+            captureError = "damaged at frame \(damage.frame)\(place): \(damage.reason)"
             return InputRecord(locator: .packet(damage.frame), payload: .problem(.captureDamaged(damage)))
         }
     }
@@ -68,4 +103,75 @@ public final class CaptureRecordReader: RecordReader {
             time: NetworkEvidence.rfc3339(seconds: time.seconds, nanoseconds: Int64(time.nanoseconds)),
             interface: interface)
     }
+}
+
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Feeds the decompressed bytes of a `ByteSource` to a descriptor a C reader (libpcap) can read: a thread
+/// copies them into one end of a local socket pair, the reader reads the other. The socket's buffer bounds
+/// the memory; when the reader goes away first the copy ends (`MSG_NOSIGNAL`: no SIGPIPE).
+///
+/// `@unchecked Sendable`: the source is used only by the copying thread once it starts; `error` is read
+/// after the reader saw the end of the stream, which the copy's closing of its end orders after the write.
+final class DecompressedFeed: @unchecked Sendable {
+    let descriptor: Int32
+    private let writeEnd: Int32
+    private let bytes: ByteSource
+    private let lock = NSLock()
+    private var finished = false
+
+    init?(_ bytes: ByteSource) {
+        var pair: [Int32] = [-1, -1]
+        #if canImport(Glibc)
+            let type = Int32(SOCK_STREAM.rawValue)
+        #else
+            let type = SOCK_STREAM
+        #endif
+        guard socketpair(AF_UNIX, type, 0, &pair) == 0 else { return nil }
+        descriptor = pair[0]
+        writeEnd = pair[1]
+        self.bytes = bytes
+        let thread = Thread { [self] in copy() }
+        thread.name = "usage-audit gzip capture"
+        thread.start()
+    }
+
+    /// The source's error, once the copy is over (`nil` before).
+    var error: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return finished ? bytes.error : nil
+    }
+
+    private func copy() {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        copying: while true {
+            let count = buffer.withUnsafeMutableBytes { bytes.readForStream(into: $0.baseAddress!, count: $0.count) }
+            guard count > 0 else { break }
+            var sent = 0
+            while sent < count {
+                let written = buffer.withUnsafeBytes { raw in
+                    send(writeEnd, raw.baseAddress! + sent, count - sent, Int32(MSG_NOSIGNAL))
+                }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    break copying  // the reader went away
+                }
+                sent += written
+            }
+        }
+        lock.lock()
+        finished = true
+        lock.unlock()
+        close(writeEnd)
+    }
+
+    /// Closes the reading end: a copy still running then ends (its thread holds the feed until it does).
+    func closeReadingEnd() { close(descriptor) }
 }

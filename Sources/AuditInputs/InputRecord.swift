@@ -3,8 +3,36 @@ import JSONCore
 
 /// The kinds of input `check` reads (CONTRACT: `--input-type`).
 public enum InputKind: String, Sendable, CaseIterable, CustomStringConvertible {
-    case pcap, log, wire, ndjson, journal
+    case pcap, log, wire, ndjson, journal, json
     public var description: String { rawValue }
+
+    /// Case-insensitive, as every enumerated option is (`--input-type NDJSON`).
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+/// What a readable input held, in the reader's terms: what `input.no-messages` tells the user when it held no
+/// usage message.
+public enum InputContents: Sendable, Equatable {
+    /// No byte at all.
+    case empty
+    /// Lines of text, none of them a usage message.
+    case lines(Int)
+    /// A capture: its frames, its whole UDP datagrams (to any port), and the other ports whose datagrams look
+    /// like usage messages, most first.
+    case capture(frames: Int, udpDatagrams: Int, usageLikeByPort: [PortCount])
+    /// A collector's run: the datagrams it received (and journaled).
+    case received(datagrams: Int)
+    /// The reader keeps no account of its contents.
+    case unspecified
+
+    public struct PortCount: Sendable, Equatable {
+        public var port: UInt16
+        public var count: Int
+        public init(port: UInt16, count: Int) {
+            self.port = port
+            self.count = count
+        }
+    }
 }
 
 /// One thing an input reader found: a candidate usage message, or a problem that must be reported.
@@ -55,6 +83,12 @@ public protocol RecordReader: AnyObject {
     /// Set once the input turned out unreadable, wholly or after some records (a damaged capture):
     /// the run's exit status is then 2.
     var readError: String? { get }
+    /// What the input held, once read to its end.
+    var contents: InputContents { get }
+}
+
+extension RecordReader {
+    public var contents: InputContents { .unspecified }
 }
 
 /// A reading error that keeps the input and the place.

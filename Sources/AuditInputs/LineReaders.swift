@@ -6,7 +6,7 @@ import JSONCore
 public final class LineRecordReader: RecordReader {
     public let source: String
     public let kind: InputKind
-    public var readError: String? { bytes.error.map { "\(source): \($0)" } }
+    public var readError: String? { bytes.error }
 
     /// Longest line read whole. A usage datagram is at most 64 KiB; a log line quoting one is a little longer.
     public static let maxLineBytes = 1 << 20
@@ -21,6 +21,8 @@ public final class LineRecordReader: RecordReader {
         self.kind = kind
         self.interpret = interpret
     }
+
+    public var contents: InputContents { lineNumber == 0 ? .empty : .lines(lineNumber) }
 
     public func next() -> InputRecord? {
         while let (line, overlong) = bytes.nextLine(limit: Self.maxLineBytes) {

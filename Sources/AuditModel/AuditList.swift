@@ -167,7 +167,8 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
 /// Builds a spooled list: elements are encoded as they arrive and counted into the tally.
 public struct AuditListBuilder<Element: AuditListElement> {
     private let store: SpoolStore
-    private var count = 0
+    /// Elements appended so far.
+    public private(set) var count = 0
     private var tally = AuditListTally()
 
     public init(configuration: SpoolConfiguration = .init()) { store = SpoolStore(configuration: configuration) }

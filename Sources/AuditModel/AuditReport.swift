@@ -9,12 +9,21 @@ public struct InputSummary: Sendable, Hashable {
     public var messages: Int
     /// Set when the input could not be read at all, or only in part (a damaged capture): exit status 2.
     public var readError: String?
+    /// Set for a file met in a folder input that is not a usage input: why it was not audited (never an error).
+    public var skipped: String?
+    /// For `listen`'s journal: live lines standard error could not take, dropped rather than waited for.
+    public var liveLinesDropped: Int?
 
-    public init(source: String, kind: String, messages: Int = 0, readError: String? = nil) {
+    public init(
+        source: String, kind: String, messages: Int = 0, readError: String? = nil, skipped: String? = nil,
+        liveLinesDropped: Int? = nil
+    ) {
         self.source = source
         self.kind = kind
         self.messages = messages
         self.readError = readError
+        self.skipped = skipped
+        self.liveLinesDropped = liveLinesDropped
     }
 }
 

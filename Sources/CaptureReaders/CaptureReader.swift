@@ -46,6 +46,14 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         public var truncatedDatagrams = 0
         /// `.fragmentMissing` events.
         public var fragmentLosses = 0
+        /// Whole (unfragmented) UDP datagrams, to any port.
+        public var udpDatagrams = 0
+        /// Datagrams to other ports whose payload looks like a usage message (starts like one and names a
+        /// `correlator` or `uuid`), by port: what a capture with nothing for the port held instead. At most
+        /// `maxTrackedPorts` ports are kept.
+        public var usageLikeDatagramsByPort: [UInt16: Int] = [:]
+        /// How many ports `usageLikeDatagramsByPort` keeps (a scan of every port must not grow it unbounded).
+        public static let maxTrackedPorts = 64
     }
 
     /// The path given, or the name given for a file descriptor (`-` for standard input).
@@ -239,7 +247,17 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         switch decoder.decode(frame.bytes, link: link) {
         case .nothing:
             return nil
+        case .otherPort(let port, let payload):
+            statistics.udpDatagrams += 1
+            if UsageLikePayload.matches(UnsafeRawBufferPointer(rebasing: frame.bytes[payload])),
+                statistics.usageLikeDatagramsByPort[port] != nil
+                    || statistics.usageLikeDatagramsByPort.count < Statistics.maxTrackedPorts
+            {
+                statistics.usageLikeDatagramsByPort[port, default: 0] += 1
+            }
+            return nil
         case .datagram(let source, let destination, let payload):
+            statistics.udpDatagrams += 1
             statistics.datagrams += 1
             var datagram = CapturedDatagram(
                 frame: number, timestamp: frame.timestamp, source: source, destination: destination,
@@ -313,7 +331,7 @@ public final class CaptureReader: Sequence, IteratorProtocol {
             }
         }
         switch content {
-        case .nothing, .fragment:
+        case .nothing, .fragment, .otherPort:
             return nil
         case .datagram(let source, let destination, let payload):
             if let cut = datagram.cut {
@@ -373,3 +391,25 @@ public final class CaptureReader: Sequence, IteratorProtocol {
 /// time, or move it whole to another before reading there.
 @available(*, unavailable)
 extension CaptureReader: Sendable {}
+
+/// Whether a datagram's payload looks like a usage message: it starts as one (`1{` or `{`) and names a
+/// `correlator` or `uuid` member within its first kilobytes. Cheap: only the head is looked at.
+enum UsageLikePayload {
+    private static let names = [Array("\"correlator\"".utf8), Array("\"uuid\"".utf8)]
+    private static let window = 4096
+
+    static func matches(_ payload: UnsafeRawBufferPointer) -> Bool {
+        let head = payload.prefix(window)
+        guard let first = head.first else { return false }
+        guard first == UInt8(ascii: "{") || (first == UInt8(ascii: "1") && head.dropFirst().first == UInt8(ascii: "{"))
+        else { return false }
+        return names.contains { name in
+            var i = head.startIndex
+            while let found = head[i...].firstIndex(of: name[0]) {
+                if head[found...].starts(with: name) { return true }
+                i = found + 1
+            }
+            return false
+        }
+    }
+}

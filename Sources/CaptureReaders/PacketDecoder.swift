@@ -8,6 +8,9 @@ enum FrameContent {
     case truncated(source: CaptureEndpoint, destination: CaptureEndpoint)
     /// One fragment of a fragmented IPv4 or IPv6 datagram that may be UDP.
     case fragment(FragmentPiece)
+    /// A UDP datagram to another port; `payload` indexes the part of it the capture holds. Only counted, so
+    /// that a capture with nothing for the port can say where its usage-like datagrams went.
+    case otherPort(UInt16, payload: Range<Int>)
 }
 
 /// Identifies the fragments of one datagram: RFC 791 uses source, destination, protocol and identification
@@ -193,7 +196,10 @@ struct PacketDecoder {
     ) -> FrameContent {
         guard capturedEnd - start >= 4, declaredEnd - start >= 8 else { return .nothing }
         let destinationPort = bytes.bigEndianUInt16(at: start + 2)
-        guard destinationPort == port else { return .nothing }
+        guard destinationPort == port else {
+            let end = min(capturedEnd, declaredEnd)
+            return .otherPort(destinationPort, payload: min(start + 8, end)..<end)
+        }
         let sourceEndpoint = CaptureEndpoint(address: source, port: bytes.bigEndianUInt16(at: start))
         let destinationEndpoint = CaptureEndpoint(address: destination, port: destinationPort)
         guard capturedEnd - start >= 8 else {

@@ -71,6 +71,18 @@ public final class Collector: Sendable {
         } catch {
             live.cancel()
             try? await group.shutdownGracefully()
+            if let failure = error as? IOError, failure.errnoCode == EADDRINUSE {
+                throw CollectorError(
+                    code: .cannotBind,
+                    message: "\(describe(address)) is already in use (another listen or collector?); choose --port",
+                    cause: error)
+            }
+            if let failure = error as? IOError {
+                throw CollectorError(
+                    code: .cannotBind,
+                    message: "cannot listen on \(describe(address)): \(String(cString: strerror(failure.errnoCode)))",
+                    cause: error)
+            }
             throw CollectorError(
                 code: .cannotBind, message: "cannot listen on \(describe(address)): \(error)", cause: error)
         }
@@ -134,7 +146,7 @@ public final class Collector: Sendable {
         try? await group.shutdownGracefully()
         let outcome = CollectorOutcome(
             receiver: state ?? ReceiverState(reason: .requested), checked: checked, configuration: configuration,
-            receiveBufferBytes: receiveBufferBytes)
+            receiveBufferBytes: receiveBufferBytes, liveLinesDropped: output.dropped())
         output.write(outcome.summaryLine)
         return outcome
     }
@@ -198,10 +210,12 @@ public struct CollectorOutcome: Sendable {
     public var ignoredAfterStop: Int
     public var journalBytes: Int
     public var receiveBufferBytes: Int?
+    /// Live lines standard error could not take (dropped, never waited for).
+    public var liveLinesDropped: Int
 
     init(
         receiver: ReceiverState, checked: LiveCheck.Outcome, configuration: CollectorConfiguration,
-        receiveBufferBytes: Int?
+        receiveBufferBytes: Int?, liveLinesDropped: Int = 0
     ) {
         let source = configuration.journalPath
         var findings = checked.findings
@@ -210,15 +224,31 @@ public struct CollectorOutcome: Sendable {
                 InputProblem.datagramsDropped(count: drops, receiveBufferBytes: receiveBufferBytes)
                     .finding(source: source))
         }
-        // The checker's catalogue holds the drop rule; a test double's may not.
-        var rules = checked.rules
-        if !rules.contains(CollectorDroppedRule.descriptor) { rules.append(CollectorDroppedRule.descriptor) }
         let readError = receiver.journalError ?? checked.readError
+        if checked.messages.count == 0, readError == nil, configuration.reportsNoMessages {
+            findings.append(
+                NoMessagesRule.finding(
+                    source: source, contents: .received(datagrams: receiver.datagrams),
+                    port: UInt16(clamping: configuration.port)))
+        }
+        if let minimum = configuration.minimumMessages {
+            var distinct = DistinctMessageCount(enough: minimum)
+            for message in checked.messages where distinct.count < minimum { distinct.add(message) }
+            if distinct.count < minimum {
+                findings.append(TooFewMessagesRule.finding(found: distinct.count, minimum: minimum, source: source))
+            }
+        }
+        // The checker's catalogue holds these rules; a test double's may not.
+        var rules = checked.rules
+        for rule in [CollectorDroppedRule.descriptor, NoMessagesRule.descriptor, TooFewMessagesRule.descriptor]
+        where !rules.contains(rule) {
+            rules.append(rule)
+        }
         report = AuditReport(
             inputs: [
                 InputSummary(
                     source: source, kind: InputKind.journal.rawValue, messages: checked.messages.count,
-                    readError: readError)
+                    readError: readError, liveLinesDropped: liveLinesDropped)
             ],
             messages: checked.messages, findings: findings, rules: rules, disclosure: checked.disclosure)
         report.hosts = checked.hosts.summaries
@@ -228,6 +258,7 @@ public struct CollectorOutcome: Sendable {
         ignoredAfterStop = receiver.ignoredAfterStop
         journalBytes = receiver.journalBytes
         self.receiveBufferBytes = receiveBufferBytes
+        self.liveLinesDropped = liveLinesDropped
     }
 
     /// One line for the terminal: why it stopped and what it kept.
@@ -235,8 +266,12 @@ public struct CollectorOutcome: Sendable {
         let counts = Severity.allCases.reversed().map { "\(report.count($0)) \($0.rawValue)" }.joined(separator: ", ")
         let drops = kernelDrops.map { "\($0) dropped by the kernel" } ?? "kernel drops not reported on this platform"
         let ignored = ignoredAfterStop > 0 ? "; \(ignoredAfterStop) more arrived after the stop and were not kept" : ""
+        let lines =
+            liveLinesDropped > 0
+            ? "; \(liveLinesDropped) live lines dropped (standard error did not keep up; the report has every finding)"
+            : ""
         return
-            "stopped by \(stopReason): \(datagrams) datagrams journaled (\(journalBytes) bytes), \(drops)\(ignored); "
+            "stopped by \(stopReason): \(datagrams) datagrams journaled (\(journalBytes) bytes), \(drops)\(ignored)\(lines); "
             + "findings: \(counts)"
     }
 }

@@ -24,6 +24,14 @@ public struct CollectorConfiguration: Sendable {
     public var maxMessages: Int?
     /// How often the kernel's drop counter is read while listening, so drops show up live.
     public var dropPollInterval: TimeAmount
+    /// A file written once the socket is bound, holding its address and port (`127.0.0.1:50077`), so a CI job
+    /// knows when to start the client without reading standard error (`--ready-file`).
+    public var readyFile: String?
+    /// Fewer distinct messages than this in the run is an `input.too-few-messages` error (`--min-messages`).
+    public var minimumMessages: Int?
+    /// Whether a run that received no usage message gets `input.no-messages`; not at `--level 0`, where
+    /// silence is the pass.
+    public var reportsNoMessages = true
     /// On a stop, how long the collector keeps reading datagrams the kernel already queued before it closes
     /// the socket (they arrived before the stop, so they belong to the run).
     public var drainLimit: TimeAmount
@@ -78,6 +86,7 @@ public struct CollectorError: Error, Sendable, CustomStringConvertible {
         public static let cannotBind = Code(rawValue: "cannot-bind")
         public static let journal = Code(rawValue: "journal")
         public static let checker = Code(rawValue: "checker")
+        public static let readyFile = Code(rawValue: "ready-file")
     }
     public var code: Code
     public var message: String

@@ -224,20 +224,30 @@ public struct LiveOutput: Sendable {
     public var write: @Sendable (String) -> Void
     /// Rewrites a finding's line before it is shown (`--redact` masks its sensitive values).
     public var redact: @Sendable (String, Finding) -> String
+    /// Lines the output could not take and dropped so far.
+    public var dropped: @Sendable () -> Int
+    /// Waits, at most the given seconds, for the lines written so far to reach the output.
+    public var flush: @Sendable (Double) -> Void
 
     public init(
         write: @escaping @Sendable (String) -> Void,
-        redact: @escaping @Sendable (String, Finding) -> String = { line, _ in line }
+        redact: @escaping @Sendable (String, Finding) -> String = { line, _ in line },
+        dropped: @escaping @Sendable () -> Int = { 0 }, flush: @escaping @Sendable (Double) -> Void = { _ in }
     ) {
         self.write = write
         self.redact = redact
+        self.dropped = dropped
+        self.flush = flush
     }
 
-    /// Lines to standard error, one `write(2)` each so they never interleave with another thread's.
-    public static let standardError = LiveOutput(write: { line in
-        let bytes = Array((line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { raw in Foundation.write(2, raw.baseAddress, raw.count) }
-    })
+    /// Lines to standard error through a bounded queue and a thread of its own (`StandardErrorLines`): nothing
+    /// waits on standard error; lines it cannot take are dropped and counted.
+    public static let standardError = LiveOutput(
+        write: { StandardErrorLines.shared.write($0) }, dropped: { StandardErrorLines.shared.dropped },
+        flush: { StandardErrorLines.shared.flush(timeout: $0) })
+
+    /// No live lines at all (`--quiet`).
+    public static let silent = LiveOutput(write: { _ in })
 
     func finding(_ finding: Finding) {
         write(redact(LiveLine.finding(finding), finding))

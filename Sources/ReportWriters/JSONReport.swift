@@ -231,12 +231,16 @@ struct JSONReport {
     }
 
     static func input(_ input: InputSummary) -> JSONValue {
-        orderedObject([
-            "source": .string(input.source),
-            "kind": .string(input.kind),
-            "messages": .integer(Int64(input.messages)),
-            "error": optional(input.readError),
-        ])
+        var members: [(String, JSONValue)] = [
+            ("source", .string(input.source)),
+            ("kind", .string(input.kind)),
+            ("messages", .integer(Int64(input.messages))),
+            ("error", optional(input.readError)),
+        ]
+        // Present only when they apply, so reports of plain inputs keep their shape.
+        if let skipped = input.skipped { members.append(("skipped", .string(skipped))) }
+        if let dropped = input.liveLinesDropped { members.append(("live_lines_dropped", .integer(Int64(dropped)))) }
+        return .object(JSONObject(members))
     }
 
     static func locator(_ locator: Locator?) -> JSONValue {

@@ -21,7 +21,7 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable, CustomString
     /// Parses a CLI string. Exact and lowercase, as the contract spells them, so a script that works today
     /// does not start to mean something else when a format is added.
     public init(parsing text: String) throws(ReportTargetError) {
-        guard let format = ReportFormat(rawValue: text) else {
+        guard let format = ReportFormat(rawValue: text.lowercased()) else {
             throw ReportTargetError(
                 code: .unknownFormat, argument: text,
                 message: "unknown report format '\(text)'; expected one of: \(Self.names.joined(separator: ", "))")

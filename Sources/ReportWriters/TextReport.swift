@@ -49,6 +49,11 @@ struct TextReport {
             let input = index.input(named: source)
             let facts = index.facts(of: source)
             var header = styled(Escape.singleLine(source), .bold)
+            if let skipped = input?.skipped {
+                // A file in a folder that is no usage input: listed, not audited.
+                out += header + " (skipped: " + Escape.singleLine(skipped) + ")\n"
+                continue
+            }
             header +=
                 " (\(input.map { Escape.singleLine($0.kind) + ", " } ?? "")\(ReportIndex.plural(index.messageCount(of: source), "message")))"
             if facts.findings == 0 && input?.readError == nil { header += ": no findings" }

@@ -23,6 +23,10 @@ struct UsageAudit: ParsableCommand {
         // A reader that goes away (`check ... | head`) must end the output quietly, not kill the process
         // with SIGPIPE halfway through a report file written elsewhere.
         signal(SIGPIPE, SIG_IGN)
+        if let message = unknownCommandMessage(Array(CommandLine.arguments.dropFirst())) {
+            printError(message)
+            terminate(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -37,6 +41,36 @@ struct UsageAudit: ParsableCommand {
             printError(fullMessage(for: error))
             terminate(code == .validationFailure || code == .failure ? 2 : code.rawValue)
         }
+    }
+}
+
+extension UsageAudit {
+    /// For `usage-audit chek x`: the command it does not know and the one it probably meant (ArgumentParser
+    /// alone says "2 unexpected arguments"); `nil` when the first argument is an option or a command.
+    static func unknownCommandMessage(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !names.contains(first) else { return nil }
+        let typed = Array(first.lowercased())
+        let closest = names.map { ($0, editDistance(typed, Array($0))) }.min { $0.1 < $1.1 }
+        var message = "Error: unknown command '\(first)'"
+        if let (name, distance) = closest, distance <= max(2, typed.count / 3) {
+            message += "; did you mean '\(name)'?"
+        }
+        return message + "\nUsage: usage-audit <\(names.dropLast().joined(separator: "|"))> ... (see 'usage-audit --help')"
+    }
+
+    /// Levenshtein distance: insertions, deletions and substitutions.
+    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 }
 

@@ -22,17 +22,19 @@ struct InputReadingTests {
 
     @Test func detectsKindsFromContentNotNames() {
         let wire = Array("1{\"correlator\": \"x\"}\n".utf8)
-        #expect(InputOpener.detectKind(wire[...]) == .wire)
-        #expect(InputOpener.detectKind(Array("{\"a\": 1}\n{\"b\": 2}\n".utf8)[...]) == .ndjson)
+        #expect(InputOpener.detect(wire[...]) == .kind(.wire))
+        #expect(InputOpener.detect(Array("{\"a\": 1}\n{\"b\": 2}\n".utf8)[...]) == .kind(.ndjson))
         let log = "1795555185.7 2026-11-24 21:19:45 MainProcess-3131 MainThread-1 parsl.usage_tracking.usage:167 construct_start_message DEBUG: Usage tracking start message: {'a': 1}\n"
-        #expect(InputOpener.detectKind(Array(log.utf8)[...]) == .log)
+        #expect(InputOpener.detect(Array(log.utf8)[...]) == .kind(.log))
         // An old client's log holds no usage line, only Parsl's log format.
         let oldLog = "1795661816.942821 2026-11-26 02:56:56 MainProcess-31211 MainThread-1 parsl.dataflow.dflow:89 __init__ INFO: Starting DataFlowKernel with\nConfig(\n"
-        #expect(InputOpener.detectKind(Array(oldLog.utf8)[...]) == .log)
-        #expect(InputOpener.detectKind(Array("2024 was a year\n".utf8)[...]) == .wire)
-        #expect(InputOpener.detectKind([0xD4, 0xC3, 0xB2, 0xA1, 2, 0][...]) == .pcap)
-        #expect(InputOpener.detectKind([0x0A, 0x0D, 0x0D, 0x0A, 0, 0][...]) == .pcap)
-        #expect(InputOpener.detectKind([0xA1, 0xB2, 0x3C, 0x4D][...]) == .pcap)
+        #expect(InputOpener.detect(Array(oldLog.utf8)[...]) == .kind(.log))
+        #expect(
+            InputOpener.detect(Array("2024 was a year\n".utf8)[...])
+                == .unrecognized("text with no usage message line, wire line or JSON value"))
+        #expect(InputOpener.detect([0xD4, 0xC3, 0xB2, 0xA1, 2, 0][...]) == .kind(.pcap))
+        #expect(InputOpener.detect([0x0A, 0x0D, 0x0D, 0x0A, 0, 0][...]) == .kind(.pcap))
+        #expect(InputOpener.detect([0xA1, 0xB2, 0x3C, 0x4D][...]) == .kind(.pcap))
     }
 
     @Test func wireLinesAreDatagramsNumberedByLine() throws {

@@ -67,7 +67,7 @@ import TestSupport
         #expect(offsets.first == JournalFormat.headerBytes)
         let bytes = try readFile(path)
         #expect(bytes.count == offsets.last)
-        #expect(InputOpener.detectKind(bytes[...]) == .journal)
+        #expect(InputOpener.detect(bytes[...]) == .kind(.journal))
 
         let reader = try InputOpener.open(path: path)
         #expect(reader.kind == .journal)

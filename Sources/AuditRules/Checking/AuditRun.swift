@@ -27,23 +27,23 @@ public struct AuditRun: Sendable {
 
     static var processorCount: Int { max(1, sysconfCPUs()) }
 
+    /// Fewer distinct messages than this in the whole run is an `input.too-few-messages` error.
+    public var minimumMessages: Int?
+
+    /// Audits every input in order: a folder is walked (its usage inputs audited, every other file listed as
+    /// skipped), an explicit file that is no usage input is a read error. A readable input with no message
+    /// gets `input.no-messages` (not at `--level 0`, where that is the pass).
     public func run(_ paths: [String], checker: Checker) -> AuditReport {
         var inputs: [InputSummary] = []
         var messages = AuditListBuilder<AuditedMessage>(configuration: spool)
         var findings = AuditListBuilder<Finding>(configuration: spool)
         var hosts = HostInventory()
         checker.keepsEveryPayload = keepPayloads
-        for (number, path) in paths.enumerated() {
-            let reader: any RecordReader
-            do {
-                reader = try InputOpener.open(path: path, kind: inputKind, port: port)
-            } catch {
-                inputs.append(
-                    InputSummary(source: path, kind: inputKind?.rawValue ?? "unknown", readError: error.message))
-                continue
-            }
-            var summary = InputSummary(source: path, kind: reader.kind.rawValue)
-            check(reader, checker: checker, input: number) { step in
+        let silenceIsThePass = checker.auditor.configuration.level == .fixed(0)
+        var inputNumber = 0
+        func audit(_ reader: any RecordReader) {
+            var summary = InputSummary(source: reader.source, kind: reader.kind.rawValue)
+            check(reader, checker: checker, input: inputNumber) { step in
                 // Without keepPayloads the workers already dropped the decoded message.
                 if step.newInInput { summary.messages += 1 }
                 for message in step.messages {
@@ -55,8 +55,38 @@ public struct AuditRun: Sendable {
                     findings.append(finding)
                 }
             }
+            inputNumber += 1
             summary.readError = reader.readError
+            if summary.messages == 0, summary.readError == nil, !silenceIsThePass {
+                findings.append(NoMessagesRule.finding(source: reader.source, contents: reader.contents, port: port))
+            }
             inputs.append(summary)
+        }
+        for path in paths {
+            if inputKind == nil, FolderWalk.isFolder(path) {
+                for entry in FolderWalk.entries(under: path) {
+                    switch entry {
+                    case .skipped(let file, let reason):
+                        inputs.append(InputSummary(source: file, kind: "none", skipped: reason))
+                    case .file(let file):
+                        do {
+                            switch try InputOpener.openFound(path: file, port: port) {
+                            case .audit(let reader): audit(reader)
+                            case .skip(let reason): inputs.append(InputSummary(source: file, kind: "none", skipped: reason))
+                            }
+                        } catch {
+                            inputs.append(InputSummary(source: file, kind: "none", skipped: error.message))
+                        }
+                    }
+                }
+                continue
+            }
+            do {
+                audit(try InputOpener.open(path: path, kind: inputKind, port: port))
+            } catch {
+                inputs.append(
+                    InputSummary(source: path, kind: inputKind?.rawValue ?? "unknown", readError: error.message))
+            }
         }
         let last = checker.finish()
         for message in last.messages {
@@ -67,12 +97,39 @@ public struct AuditRun: Sendable {
             hosts.add(finding)
             findings.append(finding)
         }
+        // Every message of the report is distinct: sightings of one message are its observations.
+        if let minimumMessages, messages.count < minimumMessages {
+            findings.append(
+                TooFewMessagesRule.finding(found: messages.count, minimum: minimumMessages, source: paths.first ?? "-"))
+        }
         var report = AuditReport(
             inputs: inputs, messages: messages.finish(), findings: findings.finish(), rules: checker.rules,
             disclosure: checker.disclosure)
         report.hosts = hosts.summaries
         report.forgottenMessages = checker.forgottenMessages
         return report
+    }
+}
+
+/// Counts distinct messages up to a bound: a message is its kind and correlator (the same message seen in a
+/// capture and in the log of the same run counts once); a message without a correlator, or unparsed, counts
+/// on its own. Keeps at most `enough` keys, so memory stays bounded.
+public struct DistinctMessageCount: Sendable {
+    private var keys: Set<String> = []
+    private var withoutKey = 0
+    private let enough: Int
+
+    public init(enough: Int) { self.enough = enough }
+
+    public var count: Int { keys.count + withoutKey }
+
+    public mutating func add(_ message: AuditedMessage) {
+        guard count < enough else { return }
+        if message.parsed, let correlator = message.correlator {
+            keys.insert("\(message.kind.rawValue) \(correlator)")
+        } else {
+            withoutKey += 1
+        }
     }
 }
 

@@ -10,7 +10,7 @@ public enum LevelSetting: Sendable, Hashable, CustomStringConvertible {
     case fixed(Int)
 
     public init?(argument: String) {
-        switch argument {
+        switch argument.lowercased() {
         case "auto": self = .auto
         case "0", "1", "2", "3": self = .fixed(Int(argument)!)
         default: return nil

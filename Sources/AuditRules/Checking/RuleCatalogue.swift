@@ -6,7 +6,8 @@ import AuditModel
 public enum RuleCatalogue {
     static let rules: [any AuditRule.Type] = [
         UnknownVersionRule.self, LegacyProtocolRule.self, InvalidJSONRule.self, InvalidUTF8Rule.self,
-        DuplicateKeyRule.self, NotObjectRule.self, OversizeRule.self, RecordTooLongRule.self,
+        DuplicateKeyRule.self, NotObjectRule.self, OversizeRule.self, RecordTooLongRule.self, NoMessagesRule.self,
+        TooFewMessagesRule.self,
         CaptureTruncatedRule.self, FragmentMissingRule.self, CaptureDamagedRule.self, UnsupportedLinkTypeRule.self,
         LogUnparseableRule.self, JournalTornRecordRule.self, SchemaViolationRule.self, SentWhileDisabledRule.self,
         LevelMismatchRule.self, ConfigDisclosedRule.self, ExecutionDisclosedRule.self, EndMessageBelow3Rule.self,

@@ -27,7 +27,7 @@ public enum InstanceValidation {
         switch readFile(path) {
         case .bytes(let content): bytes = content
         case .tooLarge(let limit): throw UsageError("the schema '\(path)' is larger than the limit of \(limit) bytes")
-        case .unreadable: throw UsageError("cannot read the schema '\(path)'")
+        case .unreadable: throw UsageError("cannot read the schema '\(path)': \(whyUnreadable(path))")
         }
         let document: JSONValue
         do {
@@ -66,14 +66,14 @@ public enum InstanceValidation {
                     var content = line[...]
                     if content.last == UInt8(ascii: "\r") { content = content.dropLast() }
                     if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-                    results.append(validate(Array(content), name: name, schema))
+                    results.append(validate(Array(content), name: name, schema, oneValuePerLine: true))
                 }
-                guard complete else { throw UsageError("cannot read the instance '\(file)'") }
+                guard complete else { throw UsageError("cannot read the instance '\(file)': \(whyUnreadable(file))") }
             } else {
                 switch readFile(file, limit: limit) {
-                case .bytes(let bytes): results.append(validate(bytes, name: file, schema))
+                case .bytes(let bytes): results.append(validate(bytes, name: file, schema, oneValuePerLine: false))
                 case .tooLarge: results.append(tooLarge(name: file, limit: limit))
-                case .unreadable: throw UsageError("cannot read the instance '\(file)'")
+                case .unreadable: throw UsageError("cannot read the instance '\(file)': \(whyUnreadable(file))")
                 }
             }
         }
@@ -127,14 +127,18 @@ public enum InstanceValidation {
         return true
     }
 
-    private static func validate(_ bytes: [UInt8], name: String, _ schema: Schema) -> Result {
+    private static func validate(_ bytes: [UInt8], name: String, _ schema: Schema, oneValuePerLine: Bool) -> Result {
         let instance: JSONValue
         do {
             instance = try JSONValue.parse(bytes)
         } catch {
+            // A second value after the first is most often a file of one value per line.
+            let hint =
+                !oneValuePerLine && error.code == .trailingBytes && error.line > 1
+                ? " (one JSON value per line? use --ndjson)" : ""
             let unit = OutputUnit(
                 keyword: "", instanceLocation: .root, keywordLocation: .root, absoluteKeywordLocation: "",
-                error: "not JSON: \(error)")
+                error: "not JSON: \(error)\(hint)")
             return Result(name: name, errors: [unit], bestMatch: unit)
         }
         // The flag evaluation first: most instances are valid, and it builds nothing.
@@ -221,3 +225,14 @@ public enum InstanceValidation {
 #elseif canImport(Darwin)
     import Darwin
 #endif
+
+/// Why `path` cannot be read, in the system's words: no such file, permission denied, is a directory.
+func whyUnreadable(_ path: String) -> String {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return String(cString: strerror(errno)) }
+    if (info.st_mode & S_IFMT) == S_IFDIR { return "is a directory" }
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+    close(descriptor)
+    return "read failed"
+}

@@ -10,7 +10,11 @@ struct Check: ParsableCommand {
             "Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad usage or an unreadable input."
     )
 
-    @Argument(help: "Inputs: file paths, or '-' for standard input. Their kind is detected from their content.")
+    @Argument(
+        help: """
+            Inputs: files, folders (walked; files that are not usage inputs are listed as skipped), or '-' for \
+            standard input. Their kind is detected from their content, through gzip.
+            """)
     var inputs: [String]
 
     @Option(
@@ -21,7 +25,7 @@ struct Check: ParsableCommand {
     @Option(help: "UDP port of usage messages in captures.")
     var port: UInt16 = 50077
 
-    @Option(help: "Threads auditing records (default: one per processor).")
+    @Option(help: ArgumentHelp("Threads auditing records (0: one per processor).", valueName: "N"))
     var threads: Int = 0
 
     @Option(
@@ -62,7 +66,7 @@ struct Check: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let inputType, InputKind(rawValue: inputType) == nil {
+        if let inputType, InputKind(argument: inputType) == nil {
             throw ValidationError(
                 "--input-type must be one of \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -94,7 +98,8 @@ struct Check: ParsableCommand {
             printError("usage-audit: schemas: \(error)")
             throw ExitCode(2)
         }
-        var run = AuditRun(inputKind: inputType.flatMap(InputKind.init(rawValue:)), port: port, threads: threads)
+        var run = AuditRun(inputKind: inputType.flatMap(InputKind.init(argument:)), port: port, threads: threads)
+        run.minimumMessages = checks.minimumMessages
         run.keepPayloads = try report.targets().contains { $0.format == .html }
         let result = run.run(inputs, checker: checker)
         for note in result.spoolNotes { printError("usage-audit: note: \(note)") }

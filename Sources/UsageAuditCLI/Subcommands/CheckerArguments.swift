@@ -16,9 +16,19 @@ struct CheckerArguments: ParsableArguments {
         help: "A component namespace that is not the user's own code (repeatable; parsl. is always allowed).")
     var allowedNamespaces: [String] = []
 
+    @Option(
+        name: .customLong("min-messages"),
+        help: ArgumentHelp(
+            "Fewer distinct usage messages than this in the whole run is an error (input.too-few-messages).",
+            valueName: "N"))
+    var minimumMessages: Int?
+
     func validate() throws {
         guard LevelSetting(argument: level) != nil else {
             throw ValidationError("--level must be auto, 0, 1, 2 or 3 (got '\(level)')")
+        }
+        if let minimumMessages, minimumMessages < 0 {
+            throw ValidationError("--min-messages must be 0 or more (got \(minimumMessages))")
         }
     }
 

@@ -32,6 +32,15 @@ struct Listen: ParsableCommand {
     @Option(name: .customLong("receive-buffer"), help: "Bytes of socket receive buffer to ask the kernel for.")
     var receiveBuffer: Int = CollectorConfiguration.defaultReceiveBufferBytes
 
+    @Option(
+        name: .customLong("ready-file"),
+        help: ArgumentHelp(
+            "Once the socket is bound, write its address and port (127.0.0.1:50077) to this file.", valueName: "F"))
+    var readyFile: String?
+
+    @Flag(name: [.short, .long], help: "No live lines on standard error (errors still show).")
+    var quiet = false
+
     @OptionGroup var checks: CheckerArguments
 
     @OptionGroup var report: ReportArguments
@@ -39,10 +48,14 @@ struct Listen: ParsableCommand {
     func run() throws {
         let suppressions = try report.suppressions()
         let checks = self.checks.configuration()
-        let configuration = CollectorConfiguration(
+        var configuration = CollectorConfiguration(
             host: bind, port: port, journalPath: journal, receiveBufferBytes: receiveBuffer, duration: duration,
             maxMessages: maxMessages)
-        var output = LiveOutput.standardError
+        configuration.readyFile = readyFile
+        configuration.minimumMessages = self.checks.minimumMessages
+        configuration.reportsNoMessages = !checks.level.isDisabled
+        // Standard error may be a pipe nobody reads: every line goes through a bounded queue, never waited for.
+        var output = quiet ? LiveOutput.silent : LiveOutput.standardError
         if report.redact {
             output.redact = { line, finding in
                 Redactor(values: finding.sensitiveValues.map { ($0, finding.rule) }).redact(line)
@@ -60,9 +73,11 @@ struct Listen: ParsableCommand {
             throw ExitCode(2)
         }
         for input in outcome.report.inputs where input.readError != nil {
-            printError("usage-audit: \(input.source): \(input.readError!)")
+            LiveOutput.standardError.write("usage-audit: \(input.source): \(input.readError!)")
         }
         let status = try report.write(outcome.report, suppressions: suppressions)
+        // The last lines reach standard error if it takes them soon; a stalled one does not hold up the exit.
+        LiveOutput.standardError.flush(0.5)
         if status != 0 { throw ExitCode(status) }
     }
 }

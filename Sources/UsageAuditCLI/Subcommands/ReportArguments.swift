@@ -46,7 +46,7 @@ struct ReportArguments: ParsableArguments {
 
     func validate() throws {
         _ = try targets()
-        guard FailThreshold(rawValue: failOn) != nil else {
+        guard FailThreshold(rawValue: failOn.lowercased()) != nil else {
             throw ValidationError("--fail-on must be one of error, warning, note, never (got '\(failOn)')")
         }
         guard ["auto", "always", "never"].contains(color) else {
@@ -81,7 +81,7 @@ struct ReportArguments: ParsableArguments {
         }
     }
 
-    var threshold: FailThreshold { FailThreshold(rawValue: failOn) ?? .error }
+    var threshold: FailThreshold { FailThreshold(rawValue: failOn.lowercased()) ?? .error }
 
     /// Every report the run writes: `--format`/`--output` first, then each `--report`.
     func targets() throws -> [ReportTarget] {

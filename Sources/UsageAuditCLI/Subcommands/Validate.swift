@@ -34,7 +34,7 @@ struct Validate: ParsableCommand {
     var instances: [String]
 
     func validate() throws {
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
+        guard ["text", "json"].contains(format.lowercased()) else { throw ValidationError("--format must be text or json") }
         guard !instances.isEmpty else { throw ValidationError("give at least one INSTANCE") }
     }
 
@@ -49,7 +49,7 @@ struct Validate: ParsableCommand {
             printError("usage-audit validate: \(error)")
             throw ExitCode(2)
         }
-        if format == "json" {
+        if format.lowercased() == "json" {
             print(InstanceValidation.json(results).serialized(.init(sortKeys: false)))
         } else {
             print(InstanceValidation.text(results), terminator: "")
