@@ -128,7 +128,9 @@ let package = Package(
         // What a clone ships besides the code: vendored documents, docs, CI integrations, helper scripts.
         .testTarget(
             name: "RepositoryTests",
-            dependencies: ["AuditRules", "JSONSchema", "JSONCore", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "AuditRules", "JSONSchema", "JSONCore", "TestSupport", .product(name: "Yams", package: "Yams"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import JSONCore
+import TestSupport
 import Testing
 import Yams
 
@@ -62,7 +63,7 @@ struct CIIntegrationTests {
     /// pipefail`): inputs in `INPUT_*`, the binary built here.
     private func runAuditStep(
         paths: String, annotations: Bool = false, minMessages: String = "", in folder: URL
-    ) async throws -> (result: ProgramResult, outputs: String, summary: String) {
+    ) throws -> (result: ProcessResult, outputs: String, summary: String) {
         let action = try Self.yaml("action.yml")
         let audit = try #require((action["runs"]?["steps"]?.array() ?? []).first { Self.scalar($0["id"]) == "audit" })
         let script = try #require(Self.scalar(audit["run"]))
@@ -72,20 +73,22 @@ struct CIIntegrationTests {
         var environment = ProcessInfo.processInfo.environment
         environment.merge(
             [
-                "USAGE_AUDIT": Repository.binary, "INPUT_PATHS": paths, "INPUT_LEVEL": "auto", "INPUT_FAIL_ON": "error",
+                "USAGE_AUDIT": ProcessRunner.usageAudit, "INPUT_PATHS": paths, "INPUT_LEVEL": "auto", "INPUT_FAIL_ON": "error",
                 "INPUT_MIN_MESSAGES": minMessages, "INPUT_SARIF": "audit.sarif", "INPUT_MARKDOWN": "audit.md",
                 "INPUT_JOB_SUMMARY": "true", "INPUT_ANNOTATIONS": annotations ? "true" : "false", "INPUT_ARGUMENTS": "--redact",
                 "GITHUB_OUTPUT": outputs.path, "GITHUB_STEP_SUMMARY": summary.path,
             ], uniquingKeysWith: { $1 })
-        let result = try await run("/bin/bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], environment: environment, currentDirectory: folder)
+        let result = try ProcessRunner.run(
+            "/bin/bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], currentDirectory: folder,
+            environment: environment, timeout: 120)
         return (result, try String(contentsOf: outputs, encoding: .utf8), try String(contentsOf: summary, encoding: .utf8))
     }
 
-    @Test func theAuditStepFailsOnLeaksAndWritesSARIFAndTheJobSummary() async throws {
-        let folder = try Repository.temporaryFolder()
+    @Test func theAuditStepFailsOnLeaksAndWritesSARIFAndTheJobSummary() throws {
+        let folder = try TemporaryDirectory.make("usage-audit-action")
         defer { try? FileManager.default.removeItem(at: folder) }
         let fixtures = Repository.url("Fixtures/handmade").path
-        let (result, outputs, summary) = try await runAuditStep(paths: "\(fixtures)/user-code.wire  \(fixtures)/clean-l*.wire", in: folder)
+        let (result, outputs, summary) = try runAuditStep(paths: "\(fixtures)/user-code.wire  \(fixtures)/clean-l*.wire", in: folder)
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         #expect(outputs.contains("exit-status=1\n") && outputs.contains("sarif=audit.sarif\n"), "\(outputs)")
         let sarif = try JSONValue.parse(Array(try Data(contentsOf: folder.appendingPathComponent("audit.sarif"))))
@@ -97,46 +100,35 @@ struct CIIntegrationTests {
         #expect(result.stdout.contains("clean-levels.wire"), "the glob was expanded: \(result.stdout)")
     }
 
-    @Test func theAuditStepPassesACleanClientAndReportsAMissingInput() async throws {
-        let folder = try Repository.temporaryFolder()
+    @Test func theAuditStepPassesACleanClientAndReportsAMissingInput() throws {
+        let folder = try TemporaryDirectory.make("usage-audit-action")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let clean = try await runAuditStep(paths: Repository.url("Fixtures/handmade/clean-levels.wire").path, in: folder)
+        let clean = try runAuditStep(paths: Repository.url("Fixtures/handmade/clean-levels.wire").path, in: folder)
         #expect(clean.result.status == 0, "\(clean.result.stdout)\(clean.result.stderr)")
         #expect(clean.outputs.contains("exit-status=0\n"))
-        let missing = try await runAuditStep(paths: "no-such-capture-*.pcapng", in: folder)
+        let missing = try runAuditStep(paths: "no-such-capture-*.pcapng", in: folder)
         #expect(missing.result.status == 2, "\(missing.result.stdout)\(missing.result.stderr)")
         #expect(missing.outputs.contains("exit-status=2\n"))
         #expect((missing.result.stdout + missing.result.stderr).contains("no-such-capture-*.pcapng"))
     }
 
-    static let checkHelp: String = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Repository.binary)
-        process.arguments = ["check", "--help"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "" }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }()
+    static let checkHelp: String = (try? ProcessRunner.run(ProcessRunner.usageAudit, ["check", "--help"]))?.stdout ?? ""
 
     /// The action's defaults use `--format github` and `--min-messages`, which the contract defines.
     @Test(
         .enabled(
             if: checkHelp.contains("--min-messages") && checkHelp.contains("github"),
             "this build's check has no --min-messages or --format github yet"))
-    func theAuditStepAnnotatesFindingsWithItsDefaults() async throws {
-        let folder = try Repository.temporaryFolder()
+    func theAuditStepAnnotatesFindingsWithItsDefaults() throws {
+        let folder = try TemporaryDirectory.make("usage-audit-action")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let leak = try await runAuditStep(
+        let leak = try runAuditStep(
             paths: Repository.url("Fixtures/handmade/user-code.wire").path, annotations: true, minMessages: "1", in: folder)
         #expect(leak.result.status == 1, "\(leak.result.stdout)\(leak.result.stderr)")
         #expect(leak.result.stdout.contains("::error file="), "\(leak.result.stdout)")
         let empty = folder.appendingPathComponent("empty.ndjson")
         FileManager.default.createFile(atPath: empty.path, contents: Data())
-        let nothing = try await runAuditStep(paths: empty.path, annotations: true, minMessages: "1", in: folder)
+        let nothing = try runAuditStep(paths: empty.path, annotations: true, minMessages: "1", in: folder)
         #expect(nothing.result.status == 1, "auditing nothing fails: \(nothing.result.stdout)\(nothing.result.stderr)")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import JSONCore
+import TestSupport
 import Testing
 
 /// `Scripts/parsl-to-collector` (a `sitecustomize.py` for `PYTHONPATH`) sends a Python client's usage
@@ -43,16 +44,16 @@ struct CollectorHelperTests {
         """#
 
     @Test(.enabled(if: python != nil, "python3 is not installed"))
-    func aPythonClientsDatagramsReachTheCollector() async throws {
+    func aPythonClientsDatagramsReachTheCollector() throws {
         let python = try #require(Self.python)
-        let folder = try Repository.temporaryFolder()
+        let folder = try TemporaryDirectory.make("usage-audit-collector-helper")
         defer { try? FileManager.default.removeItem(at: folder) }
         let journal = folder.appendingPathComponent("usage.journal"), report = folder.appendingPathComponent("usage.json")
-        let collector = try RunningProgram(
-            Repository.binary,
+        let collector = try BackgroundProgram(
+            ProcessRunner.usageAudit,
             ["listen", "--port", "0", "--journal", journal.path, "--max-messages", "2", "--duration", "60",
              "--level", "3", "--report", "json=\(report.path)", "--output", "/dev/null"],
-            in: folder)
+            outputIn: folder)
         let listening = try NSRegularExpression(pattern: #"listening on 127\.0\.0\.1:([0-9]+)"#)
         var port: String?
         let deadline = Date().addingTimeInterval(30)
@@ -61,7 +62,7 @@ struct CollectorHelperTests {
             if let match = listening.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) {
                 port = String(text[Range(match.range(at: 1), in: text)!])
             } else {
-                try await Task.sleep(nanoseconds: 20_000_000)
+                Thread.sleep(forTimeInterval: 0.02)
             }
         }
         let boundPort = try #require(port, "listen did not start: \(collector.stderrSoFar)")
@@ -71,11 +72,12 @@ struct CollectorHelperTests {
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = [Self.helper.path, environment["PYTHONPATH"]].compactMap { $0 }.filter { !$0.isEmpty }
             .joined(separator: ":")
-        let client = try await run(python, [script.path, boundPort], environment: environment, currentDirectory: folder)
+        let client = try ProcessRunner.run(
+            python, [script.path, boundPort], currentDirectory: folder, environment: environment, timeout: 60)
         #expect(client.status == 0, "the client failed: \(client.stderr)")
         let correlator = client.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 
-        let stopped = await collector.finish(within: 30)
+        let stopped = collector.finish(within: 30)
         #expect(stopped.status == 0, "listen: \(stopped.stderr)")
         let json = try JSONValue.parse(Array(try Data(contentsOf: report)))
         #expect(json["summary"]?["messages"] == .integer(2), "\(json)")
@@ -86,7 +88,7 @@ struct CollectorHelperTests {
     }
 
     @Test(.enabled(if: python != nil, "python3 is not installed"))
-    func onlyTheTrackersNameIsMapped() async throws {
+    func onlyTheTrackersNameIsMapped() throws {
         let python = try #require(Self.python)
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = Self.helper.path
@@ -101,7 +103,7 @@ struct CollectorHelperTests {
             except OSError:
                 print("unresolved")
             """#
-        let result = try await run(python, ["-c", probe], environment: environment)
+        let result = try ProcessRunner.run(python, ["-c", probe], environment: environment, timeout: 60)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.split(separator: "\n") == ["127.0.0.1", "127.0.0.1", "127.0.0.1", "unresolved"], "\(result.stdout)")
     }
