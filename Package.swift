@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        // Tests only: parses the shipped GitHub Action, workflow and pre-commit hook definitions.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: C libraries, each a `[system]` modulemap over a one-line header.
@@ -130,6 +132,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        // What a clone ships besides the code: vendored documents, docs, CI integrations, helper scripts.
+        .testTarget(
+            name: "RepositoryTests",
+            dependencies: [
+                "AuditRules", "JSONSchema", "JSONCore", "TestSupport", .product(name: "Yams", package: "Yams"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -137,7 +137,7 @@ def write_demo_readme(directory, runs):
 
 
 DISCREPANCIES = """
-## Where the recordings differ from ../shared/reference/parsl-protocol.md
+## Where the recordings differ from docs/protocol.md
 
 Checked by `Scripts/capture-parsl-fixtures --verify-only` (`Scripts/parsl_fixtures/verify.py`), which decodes
 every datagram and compares keys, key order, types, counts, pcap and log against each release's source.

@@ -1,6 +1,6 @@
 """Which Parsl releases are recorded, which protocol generation each one speaks, and what each run does.
 
-Generations are those of ../shared/reference/parsl-protocol.md. Every release listed exists on PyPI and
+Generations are those of docs/protocol.md. Every release listed exists on PyPI and
 installs on CPython 3.11 with the dependencies pip resolves for it (checked 2026-11; nothing needed an older
 typeguard, dill or setuptools than its own requirements pick: 2023.x resolves typeguard 2.13.3 through its own
 `typeguard<3` bound). The exact environment of each recording is committed beside it as `pip-freeze.txt` and

@@ -190,7 +190,7 @@ func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) async re
     return try condition()
 }
 
-/// Real-shaped Parsl datagrams (see ../shared/reference/parsl-protocol.md).
+/// Real-shaped Parsl datagrams (see docs/protocol.md).
 enum ParslDatagrams {
     static let correlator = "4eae03f1-f34e-40de-8bbe-38017acbc1f4"
     static let startLevel1 = Array(

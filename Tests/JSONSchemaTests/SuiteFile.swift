@@ -4,16 +4,10 @@ import Testing
 
 /// The official JSON-Schema-Test-Suite on disk: where it is, and its draft 2020-12 cases.
 enum OfficialSuite {
-    /// `$JSON_SCHEMA_TEST_SUITE` (the Makefile exports it), else `../shared/json-schema-test-suite` beside
-    /// the repository, as in CI.
-    static let root: URL = {
-        if let path = ProcessInfo.processInfo.environment["JSON_SCHEMA_TEST_SUITE"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return repository.deletingLastPathComponent().appendingPathComponent("shared/json-schema-test-suite")
-    }()
+    /// The copy vendored in the repository (`Vendor/json-schema-test-suite`, at the upstream commit its
+    /// README names), so the suite and ``KnownSkips`` always describe the same tests.
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Vendor/json-schema-test-suite")
 
     static var testsFolder: URL { root.appendingPathComponent("tests/draft2020-12") }
     static var remotesFolder: URL { root.appendingPathComponent("remotes") }
@@ -21,9 +15,6 @@ enum OfficialSuite {
     static var isPresent: Bool {
         FileManager.default.fileExists(atPath: testsFolder.path) && FileManager.default.fileExists(atPath: remotesFolder.path)
     }
-
-    /// Set by `make test`: a missing suite must fail the run, not skip it.
-    static var isRequired: Bool { ProcessInfo.processInfo.environment["USAGE_AUDIT_REQUIRE_SUITE"] == "1" }
 
     /// Every case of every file, in file order; empty when the suite is missing.
     static let cases: [SuiteCase] = {

@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct SARIFReportTests {
     let report = SampleReports.mixed()
-    static let schema = TestPaths.shared.appendingPathComponent("reference/sarif-schema-2.1.0.json")
+    static let schema = TestPaths.vendor.appendingPathComponent("sarif/sarif-schema-2.1.0.json")
 
     private func document(_ report: AuditReport, redact: Bool = false) throws -> JSONValue {
         try JSONValue.parse(ReportWriter.render(report, format: .sarif, options: .init(redact: redact)))
@@ -18,7 +18,7 @@ import Testing
     private func expectValid(_ validator: any SchemaValidating) throws {
         #expect(
             FileManager.default.fileExists(atPath: Self.schema.path),
-            "the SARIF schema is missing from ../shared/reference")
+            "the SARIF schema is missing from Vendor/sarif")
         for (name, sample) in [("mixed", report), ("clean", SampleReports.clean()), ("many", SampleReports.many(30))] {
             for redact in [false, true] {
                 let sarif = ReportWriter.render(sample, format: .sarif, options: .init(redact: redact))

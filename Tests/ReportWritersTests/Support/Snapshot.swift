@@ -8,8 +8,8 @@ enum TestPaths {
     static let snapshots = targetDirectory.appendingPathComponent("Snapshots")
     /// The package root, two levels above the test target.
     static let repositoryRoot = targetDirectory.deletingLastPathComponent().deletingLastPathComponent()
-    /// `../shared` beside the repository, as in CI.
-    static let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    /// Third-party documents the tests read, vendored with their source and license (`Vendor/README.md`).
+    static let vendor = repositoryRoot.appendingPathComponent("Vendor")
 }
 
 /// Compares `actual` with the committed snapshot `name`; with `USAGE_AUDIT_RECORD=1` it (re)records the
