@@ -75,24 +75,35 @@ public enum FileSystem {
 
     /// Reads a whole text file of at most `largestText` bytes.
     public static func readText(_ path: String) throws(Failure) -> String {
+        let bytes = try readBytes(path, atMost: largestText)
+        guard bytes.count <= largestText else { throw Failure(path: path, reason: "larger than \(largestText >> 20) MiB") }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The bytes of the file at `path`, read until its end or until more than `limit` are in: a result longer
+    /// than `limit` tells the caller the file is too large for it (each caller words that itself), without
+    /// reading a huge file whole first.
+    public static func readBytes(_ path: String, atMost limit: Int) throws(Failure) -> [UInt8] {
         do {
             let file = try FileDescriptor.open(FilePath(path), .readOnly)
             defer { try? file.close() }
             var bytes: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = try chunk.withUnsafeMutableBytes { try file.read(into: $0) }
+            while bytes.count <= limit {
+                let count = try chunk.withUnsafeMutableBytes { try file.read(into: $0, retryOnInterrupt: true) }
                 if count == 0 { break }
                 bytes += chunk[0..<count]
-                if bytes.count > largestText {
-                    throw Failure(path: path, reason: "larger than \(largestText >> 20) MiB")
-                }
             }
-            return String(decoding: bytes, as: UTF8.self)
-        } catch let failure as Failure {
-            throw failure
+            return bytes
         } catch {
             throw Failure(path: path, reason: "\(error)")
         }
+    }
+
+    /// Whether `path` exists and is neither a regular file nor a folder (a device, a FIFO, a socket): such a
+    /// file is written in place, since renaming a file over it would replace the device itself.
+    public static func isSpecialFile(_ path: String) -> Bool {
+        guard let type = (try? FilePath(path).stat())?.type else { return false }
+        return type != .regular && type != .directory
     }
 }
