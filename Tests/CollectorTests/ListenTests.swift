@@ -3,6 +3,7 @@ import AuditModel
 import AuditRules
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Collector
 
@@ -29,7 +30,7 @@ import Testing
     ]
 
     @Test func liveReportIsTheReportCheckGivesForTheJournal() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let configuration = CollectorConfiguration(
             host: "127.0.0.1", port: 0, journalPath: directory.path("live.journal"))
         let lines = LineCollector()
@@ -74,7 +75,7 @@ import Testing
     }
 
     @Test func sigtermStopsTheExecutableCleanlyWithTheReport() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let journal = directory.path("run.journal")
         let report = directory.path("report.json")
         let process = try ListenProcess(arguments: [
@@ -98,7 +99,7 @@ import Testing
     }
 
     @Test func sigintWithFailOnNeverExitsZero() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let process = try ListenProcess(arguments: [
             "--journal", directory.path("run.journal"), "--fail-on", "never", "--output", directory.path("report.txt"),
         ])
@@ -110,7 +111,7 @@ import Testing
     }
 
     @Test func anExistingJournalIsBadUsage() throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let journal = directory.path("old.journal")
         try Data("evidence".utf8).write(to: URL(fileURLWithPath: journal))
         let (status, standardError) = try ListenProcess.runToEnd(arguments: ["--port", "0", "--journal", journal])
@@ -121,7 +122,7 @@ import Testing
     /// SIGKILL in the middle of a burst: no report, but the journal keeps every datagram it took, byte for byte and
     /// in order; at most the one being written is torn.
     @Test func killedMidBurstKeepsEveryWholeRecord() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let journal = directory.path("killed.journal")
         let process = try ListenProcess(arguments: ["--journal", journal])
         let client = try UDPClient()
