@@ -167,22 +167,8 @@ final class ListenProcess {
     private let errors = Pipe()
     private let collected = LockedText()
 
-    /// The executable beside the test bundle: `swift build --build-tests` builds it there.
-    static func executable() throws -> URL {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = bundle.deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("usage-audit")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-            if directory.lastPathComponent == ".build" { break }
-        }
-        throw UDPClient.ClientError(
-            message: "usage-audit is not built beside \(bundle.path): run swift build --build-tests")
-    }
-
     init(arguments: [String]) throws {
-        process.executableURL = try Self.executable()
+        process.executableURL = URL(fileURLWithPath: ProcessRunner.usageAudit)
         process.arguments = ["listen", "--port", "0"] + arguments
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -219,16 +205,8 @@ final class ListenProcess {
 
     /// Runs `listen` with `arguments` until it exits by itself.
     static func runToEnd(arguments: [String]) throws -> (status: Int32, standardError: String) {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = ["listen"] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ProcessRunner.run(ProcessRunner.usageAudit, ["listen"] + arguments)
+        return (result.status, result.stderr)
     }
 }
 
