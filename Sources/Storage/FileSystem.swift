@@ -1,5 +1,6 @@
 import SystemPackage
 
+// `opendir(3)` and `readdir(3)`: swift-system cannot list a folder.
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -18,12 +19,9 @@ public enum FileSystem {
     /// Largest file `readText` reads (schemas and expectation files are small).
     public static let largestText = 16 << 20
 
-    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    public static func exists(_ path: String) -> Bool { (try? FilePath(path).stat()) != nil }
 
-    public static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
+    public static func isDirectory(_ path: String) -> Bool { (try? FilePath(path).stat())?.type == .directory }
 
     /// The names in a folder, without `.` and `..`, in the order the system gives them.
     public static func listDirectory(_ path: String) throws(Failure) -> [String] {
@@ -47,9 +45,13 @@ public enum FileSystem {
         var visited: Set<[UInt64]> = []
         func walk(_ relative: String) throws(Failure) {
             let path = relative.isEmpty ? directory : directory + "/" + relative
-            var info = stat()
-            guard stat(path, &info) == 0 else { throw Failure(path: path, reason: "\(Errno(rawValue: errno))") }
-            guard visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted else { return }
+            let info: Stat
+            do {
+                info = try FilePath(path).stat()
+            } catch {
+                throw Failure(path: path, reason: "\(error)")
+            }
+            guard visited.insert([UInt64(info.deviceID.rawValue), UInt64(info.inode.rawValue)]).inserted else { return }
             for name in try listDirectory(path) where includingHidden || !name.hasPrefix(".") {
                 let child = relative.isEmpty ? name : relative + "/" + name
                 if isDirectory(directory + "/" + child) { try walk(child) } else { result.append(child) }
