@@ -67,7 +67,8 @@ public enum FolderWalk {
                 target = try FilePath(path).stat()
             } catch {
                 let isBrokenLink = (try? FilePath(path).stat(followTargetSymlink: false))?.type == .symbolicLink
-                entries.append(.skipped(path, reason: isBrokenLink ? "a broken symbolic link" : "cannot read: \(error)"))
+                let reason = isBrokenLink ? "a broken symbolic link" : "cannot read: \(error)"
+                entries.append(.skipped(path, reason: reason))
                 continue
             }
             switch target.type {

@@ -25,7 +25,8 @@ final class JournalTail: JournalByteInput {
         do {
             descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
         } catch {
-            throw CollectorError(code: .journal, message: "journal \(path): cannot open it for the live check: \(error)")
+            throw CollectorError(
+                code: .journal, message: "journal \(path): cannot open it for the live check: \(error)")
         }
     }
 

@@ -283,9 +283,9 @@ extension Redactor {
     /// which is the finding, while the MAC address and time a version-1 UUID embeds are gone.
     static func uuidMask(_ value: String) -> String? {
         let groups = value.split(separator: "-", omittingEmptySubsequences: false)
-        guard groups.map(\.count) == [8, 4, 4, 4, 12], groups.allSatisfy({ $0.utf8.allSatisfy(AddressShapes.isHexDigit) }) else {
-            return nil
-        }
+        guard groups.map(\.count) == [8, 4, 4, 4, 12],
+            groups.allSatisfy({ $0.utf8.allSatisfy(AddressShapes.isHexDigit) })
+        else { return nil }
         return "********-****-\(groups[2].prefix(1))***-****-************"
     }
 

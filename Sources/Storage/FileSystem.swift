@@ -65,7 +65,8 @@ public enum FileSystem {
     public static func write(_ text: String, to path: String) throws(Failure) {
         do {
             let file = try FileDescriptor.open(
-                FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+                FilePath(path), .writeOnly, options: [.create, .truncate],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead])
             defer { try? file.close() }
             var text = text
             let failure = text.withUTF8 { file.writeAll(UnsafeRawBufferPointer($0)).failure }
@@ -78,7 +79,9 @@ public enum FileSystem {
     /// Reads a whole text file of at most `largestText` bytes.
     public static func readText(_ path: String) throws(Failure) -> String {
         let bytes = try readBytes(path, atMost: largestText)
-        guard bytes.count <= largestText else { throw Failure(path: path, reason: "larger than \(largestText >> 20) MiB") }
+        guard bytes.count <= largestText else {
+            throw Failure(path: path, reason: "larger than \(largestText >> 20) MiB")
+        }
         return String(decoding: bytes, as: UTF8.self)
     }
 

@@ -1,6 +1,7 @@
 import AuditModel
-@testable import AuditRules
 import Testing
+
+@testable import AuditRules
 
 /// `AddressShapes`: the byte classes and the dotted quad that the detector finds addresses by and `--redact`
 /// masks them by.

@@ -44,9 +44,8 @@ struct ByteOrderTests {
             let bytes = [0x55] + withUnsafeBytes(of: stored) { Array($0) }
             bytes.withUnsafeBytes { raw in
                 #expect(raw.integer(UInt64.self, at: 1, bigEndian: bigEndian) == value)
-                let lowHalfOffset = bigEndian ? 5 : 1
-                #expect(
-                    raw.integer(UInt32.self, at: lowHalfOffset, bigEndian: bigEndian) == UInt32(truncatingIfNeeded: value))
+                let lowHalf = UInt32(truncatingIfNeeded: value)
+                #expect(raw.integer(UInt32.self, at: bigEndian ? 5 : 1, bigEndian: bigEndian) == lowHalf)
             }
         }
     }

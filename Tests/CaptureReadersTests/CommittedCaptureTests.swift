@@ -1,6 +1,6 @@
 import CaptureReaders
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc

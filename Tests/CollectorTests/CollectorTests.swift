@@ -2,8 +2,8 @@ import AuditInputs
 import AuditModel
 import Foundation
 import NIOCore
-import Testing
 import TestSupport
+import Testing
 
 @testable import Collector
 

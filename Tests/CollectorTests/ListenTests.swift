@@ -2,8 +2,8 @@ import AuditInputs
 import AuditModel
 import AuditRules
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Collector
 

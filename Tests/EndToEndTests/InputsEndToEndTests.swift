@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every input a user hands `check`, through the built executable: gzip (files, standard input, several
 /// members, damage), single JSON documents, folders like a run's `runinfo/`, files that are no usage input,

@@ -1,7 +1,7 @@
 import Foundation
 import JSONCore
-import Testing
 import TestSupport
+import Testing
 
 /// The official JSON-Schema-Test-Suite on disk: where it is, and its draft 2020-12 cases.
 enum OfficialSuite {

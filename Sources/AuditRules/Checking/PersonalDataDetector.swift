@@ -178,7 +178,8 @@ public enum PersonalDataDetector {
         var result: [Match] = []
         var i = 0
         while i < bytes.count {
-            guard AddressShapes.isDigit(bytes[i]), i == 0 || !(AddressShapes.isDigit(bytes[i - 1]) || bytes[i - 1] == 0x2E)
+            guard AddressShapes.isDigit(bytes[i]),
+                i == 0 || !(AddressShapes.isDigit(bytes[i - 1]) || bytes[i - 1] == 0x2E)
             else {
                 i += 1
                 continue
