@@ -34,7 +34,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
-        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.7.0"),  // 1.7: `Stat`
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         // Tests only: parses the shipped GitHub Action, workflow and pre-commit hook definitions.
@@ -58,7 +58,9 @@ let package = Package(
         // MARK: Libraries.
         .target(name: "JSONCore", dependencies: ["CJansson"]),
         .target(name: "JSONSchema", dependencies: ["JSONCore", "CPCRE2"]),
-        .target(name: "CaptureReaders", dependencies: ["CPcap"]),
+        .target(
+            name: "CaptureReaders",
+            dependencies: ["CPcap", .product(name: "SystemPackage", package: "swift-system")]),
         .target(
             name: "Storage",
             dependencies: [
@@ -107,7 +109,10 @@ let package = Package(
             linkerSettings: fastAllocator),
         .executableTarget(
             name: "UsageAuditBench",
-            dependencies: ["JSONCore", "JSONSchema", "CJansson", "AuditInputs", "AuditRules", "CaptureReaders"],
+            dependencies: [
+                "JSONCore", "JSONSchema", "CJansson", "AuditInputs", "AuditRules", "CaptureReaders", "Storage",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             linkerSettings: fastAllocator),
 
         // MARK: Tests.
@@ -122,13 +127,13 @@ let package = Package(
             name: "ReportWritersTests",
             dependencies: [
                 "ReportWriters", "AuditRules", "AuditInputs", "AuditModel", "JSONCore", "JSONSchema", "Storage",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Snapshots"]),  // read by path, re-recorded with USAGE_AUDIT_RECORD=1
         .testTarget(
             name: "CollectorTests",
             dependencies: [
-                "Collector", "AuditInputs", "AuditModel", "AuditRules", "JSONCore",
+                "Collector", "AuditInputs", "AuditModel", "AuditRules", "JSONCore", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),

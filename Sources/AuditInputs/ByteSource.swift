@@ -1,15 +1,11 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import SystemPackage
 
 /// Buffered reading of a file or standard input through `read(2)`, with a look-ahead for kind detection.
 ///
 /// One owning class per file descriptor, closed in `deinit` (standard input is never closed).
 public final class ByteSource {
     public let name: String
-    private let descriptor: Int32
+    private let descriptor: FileDescriptor
     private let ownsDescriptor: Bool
     private var buffer: [UInt8] = []
     private var start = 0
@@ -28,41 +24,35 @@ public final class ByteSource {
         name = path
         self.decompresses = decompresses
         if path == "-" {
-            descriptor = 0
+            descriptor = .standardInput
             ownsDescriptor = false
         } else {
-            let fd = open(path, O_RDONLY)
-            guard fd >= 0 else { throw InputError(source: path, message: "cannot open: \(Self.errnoText())") }
-            var info = stat()
-            if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-                close(fd)
+            let file: FileDescriptor
+            do {
+                file = try FileDescriptor.open(FilePath(path), .readOnly)
+            } catch {
+                throw InputError(source: path, message: "cannot open: \(error)")
+            }
+            if let info = try? file.stat(), info.type == .directory {
+                try? file.close()
                 throw InputError(source: path, message: "is a directory")
             }
-            descriptor = fd
+            descriptor = file
             ownsDescriptor = true
         }
     }
 
-    deinit { if ownsDescriptor { close(descriptor) } }
+    deinit { if ownsDescriptor { try? descriptor.close() } }
 
-    private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-            Glibc.read(fd, buffer, count)
-        #else
-            Darwin.read(fd, buffer, count)
-        #endif
-    }
-
-    static func errnoText() -> String { String(cString: strerror(errno)) }
-
-    /// Reads raw bytes from the descriptor; the count, 0 at the end, -1 on an error (kept in `error`).
+    /// Reads raw bytes from the descriptor (retrying after signals); the count, 0 at the end, -1 on an error
+    /// (kept in `error`).
     private func readRaw(into target: UnsafeMutableRawBufferPointer) -> Int {
-        var count = 0
-        repeat {
-            count = systemRead(descriptor, target.baseAddress!, target.count)
-        } while count < 0 && errno == EINTR
-        if count < 0 { error = "read failed: \(Self.errnoText())" }
-        return count
+        do {
+            return try descriptor.read(into: target, retryOnInterrupt: true)
+        } catch {
+            self.error = "read failed: \(error)"
+            return -1
+        }
     }
 
     /// Reads more bytes into the buffer (decompressed, for a gzip input); false at end of input or on error.
@@ -164,7 +154,7 @@ public final class ByteSource {
             buffer.removeAll()
             start = 0
         }
-        return (Array(buffer[start...]), descriptor)
+        return (Array(buffer[start...]), descriptor.rawValue)
     }
 
     /// Reads exactly `count` bytes, or fewer at the end of input.

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Storage
+import SystemPackage
 
 /// The files of a folder input, walked recursively in sorted path order (byte order of the names, so the
 /// report is the same on every machine). Symbolic links are followed, a folder already being walked is not
@@ -25,8 +22,7 @@ public enum FolderWalk {
     /// Whether `path` names a folder (after following links).
     public static func isFolder(_ path: String) -> Bool {
         guard path != "-" else { return false }
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        return (try? FilePath(path).stat())?.type == .directory
     }
 
     /// Every entry under `folder`, in sorted path order.
@@ -43,45 +39,41 @@ public enum FolderWalk {
     }
 
     private static func walk(_ folder: String, walking: inout [FileIdentity], into entries: inout [Entry]) {
-        var info = stat()
-        guard stat(folder, &info) == 0 else {
-            entries.append(.skipped(folder, reason: "cannot read: \(String(cString: strerror(errno)))"))
+        let info: Stat
+        do {
+            info = try FilePath(folder).stat()
+        } catch {
+            entries.append(.skipped(folder, reason: "cannot read: \(error)"))
             return
         }
-        let identity = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        let identity = FileIdentity(device: UInt64(info.deviceID.rawValue), inode: UInt64(info.inode.rawValue))
         if walking.contains(identity) {
             entries.append(.skipped(folder, reason: "a symbolic link loop (this folder is already being walked)"))
             return
         }
-        guard let directory = opendir(folder) else {
-            entries.append(.skipped(folder, reason: "cannot read the folder: \(String(cString: strerror(errno)))"))
+        let names: [String]
+        do {
+            names = try FileSystem.listDirectory(folder)
+        } catch {
+            entries.append(.skipped(folder, reason: "cannot read the folder: \(error.reason)"))
             return
         }
-        var names: [[UInt8]] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix(while: { $0 != 0 }))
-            }
-            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
-            names.append(name)
-        }
-        closedir(directory)
         walking.append(identity)
         let prefix = folder.hasSuffix("/") ? folder : folder + "/"
         for name in names {
-            let path = prefix + String(decoding: name, as: UTF8.self)
-            var target = stat()
-            guard stat(path, &target) == 0 else {
-                var link = stat()
-                let reason =
-                    lstat(path, &link) == 0 && (link.st_mode & S_IFMT) == S_IFLNK
-                    ? "a broken symbolic link" : "cannot read: \(String(cString: strerror(errno)))"
+            let path = prefix + name
+            let target: Stat
+            do {
+                target = try FilePath(path).stat()
+            } catch {
+                let isBrokenLink = (try? FilePath(path).stat(followTargetSymlink: false))?.type == .symbolicLink
+                let reason = isBrokenLink ? "a broken symbolic link" : "cannot read: \(error)"
                 entries.append(.skipped(path, reason: reason))
                 continue
             }
-            switch target.st_mode & S_IFMT {
-            case S_IFDIR: walk(path, walking: &walking, into: &entries)
-            case S_IFREG: entries.append(.file(path))
+            switch target.type {
+            case .directory: walk(path, walking: &walking, into: &entries)
+            case .regular: entries.append(.file(path))
             default: entries.append(.skipped(path, reason: "not a regular file (a device, pipe or socket)"))
             }
         }

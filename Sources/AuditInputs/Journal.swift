@@ -1,7 +1,10 @@
 import AuditModel
+import CaptureReaders
 import Storage
 import SystemPackage
 
+// `clock_gettime(CLOCK_REALTIME)` and `inet_ntop(3)`: the wall clock and address text, which neither the Swift
+// standard library nor swift-system offers.
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -217,29 +220,33 @@ public final class JournalWriter {
     public private(set) var recordCount = 0
     /// Bytes in the file, header included: everything up to here has been handed to the kernel.
     public private(set) var committedBytes = 0
-    private var descriptor: Int32
+    /// The open journal; `nil` once closed.
+    private var descriptor: FileDescriptor?
     private var scratch: [UInt8] = []
 
     /// Creates the journal at `path` and writes its header. An existing empty file is used; one that already holds
     /// data is refused.
     public init(path: String, createdAt: Int64 = JournalFormat.now()) throws(JournalError) {
         self.path = path
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw JournalError(code: .cannotOpen, path: path, message: "cannot create: \(errnoText())")
+        let fd: FileDescriptor
+        do {
+            fd = try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: [.create, .append, .closeOnExec],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        } catch {
+            throw JournalError(code: .cannotOpen, path: path, message: "cannot create: \(error)")
         }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            closeDescriptor(fd)
+        guard let info = try? fd.stat(), info.type == .regular else {
+            try? fd.close()
             throw JournalError(
                 code: .notRegularFile, path: path, message: "not a regular file (the live check reads the journal back)"
             )
         }
-        guard info.st_size == 0 else {
-            closeDescriptor(fd)
+        guard info.size == 0 else {
+            try? fd.close()
             throw JournalError(
                 code: .notEmpty, path: path,
-                message: "already holds \(info.st_size) bytes; a journal is evidence and is never overwritten or "
+                message: "already holds \(info.size) bytes; a journal is evidence and is never overwritten or "
                     + "extended: choose a new file")
         }
         descriptor = fd
@@ -282,26 +289,27 @@ public final class JournalWriter {
 
     /// Asks the kernel to put the journal on disk (`fsync`): done once, when the collector stops.
     public func sync() throws(JournalError) {
-        guard descriptor >= 0 else { return }
-        guard fsync(descriptor) == 0 else {
-            throw JournalError(code: .writeFailed, path: path, message: "fsync failed: \(errnoText())")
+        guard let descriptor else { return }
+        do {
+            try descriptor.synchronize()
+        } catch {
+            throw JournalError(code: .writeFailed, path: path, message: "fsync failed: \(error)")
         }
     }
 
     /// Closes the file; later appends fail.
     public func close() {
-        guard descriptor >= 0 else { return }
-        closeDescriptor(descriptor)
-        descriptor = -1
+        try? descriptor?.close()
+        descriptor = nil
     }
 
     /// Hands `bytes` to the kernel, retrying after signals and short writes; counts what got into the file even
     /// when a later part fails, so a reader tailing the journal sees the torn record as it is.
     private func writeAll(_ bytes: [UInt8], what: String) throws(JournalError) {
-        guard descriptor >= 0 else {
+        guard let descriptor else {
             throw JournalError(code: .writeFailed, path: path, message: "cannot write \(what): the journal is closed")
         }
-        let (written, failure) = bytes.withUnsafeBytes { FileDescriptor(rawValue: descriptor).writeAll($0) }
+        let (written, failure) = bytes.withUnsafeBytes { descriptor.writeAll($0) }
         committedBytes += written
         if let failure {
             throw JournalError(
@@ -309,16 +317,6 @@ public final class JournalWriter {
                 message: "writing \(what) failed after \(written) of \(bytes.count) bytes: \(failure)")
         }
     }
-}
-
-private func errnoText() -> String { String(cString: strerror(errno)) }
-
-private func closeDescriptor(_ descriptor: Int32) {
-    #if canImport(Glibc)
-        _ = Glibc.close(descriptor)
-    #else
-        _ = Darwin.close(descriptor)
-    #endif
 }
 
 /// Bytes a journal reader consumes: a whole file or standard input (`ByteSource`), or a journal still being written
@@ -697,9 +695,8 @@ extension Array where Element == UInt8 {
 }
 
 extension ArraySlice where Element == UInt8 {
+    /// The big-endian `T` at `index` (an index of the slice, not an offset into it).
     fileprivate func bigEndianInteger<T: FixedWidthInteger>(_ type: T.Type, at index: Int) -> T {
-        var value: T = 0
-        for byte in self[index..<(index + MemoryLayout<T>.size)] { value = value << 8 | T(byte) }
-        return value
+        withUnsafeBytes { $0.integer(T.self, at: index - startIndex) }
     }
 }

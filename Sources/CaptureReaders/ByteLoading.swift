@@ -1,37 +1,14 @@
-/// Bounds-checked reads of big- and little-endian integers from captured bytes.
+/// Bounds-checked reads of big- and little-endian integers: the one byte-order helper of the package, behind
+/// packet headers, pcapng blocks and the journal's records alike.
 ///
-/// Every read of packet data goes through these, and each caller checks `count` first; the `precondition`
+/// Every read of untrusted bytes goes through it, and each caller checks `count` first; the `precondition`
 /// turns a missed check into a clean trap in tests rather than a read past the buffer.
 extension UnsafeRawBufferPointer {
-    @inline(__always)
-    func bigEndianUInt16(at offset: Int) -> UInt16 {
-        precondition(offset >= 0 && offset + 2 <= count, "read past the captured bytes")
-        return UInt16(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-    }
-
-    @inline(__always)
-    func bigEndianUInt32(at offset: Int) -> UInt32 {
-        precondition(offset >= 0 && offset + 4 <= count, "read past the captured bytes")
-        return UInt32(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-    }
-
-    @inline(__always)
-    func bigEndianUInt64(at offset: Int) -> UInt64 {
-        precondition(offset >= 0 && offset + 8 <= count, "read past the captured bytes")
-        return UInt64(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-    }
-
-    @inline(__always)
-    func uint16(at offset: Int, bigEndian: Bool) -> UInt16 {
-        precondition(offset >= 0 && offset + 2 <= count, "read past the buffer")
-        let raw = loadUnaligned(fromByteOffset: offset, as: UInt16.self)
-        return bigEndian ? UInt16(bigEndian: raw) : UInt16(littleEndian: raw)
-    }
-
-    @inline(__always)
-    func uint32(at offset: Int, bigEndian: Bool) -> UInt32 {
-        precondition(offset >= 0 && offset + 4 <= count, "read past the buffer")
-        let raw = loadUnaligned(fromByteOffset: offset, as: UInt32.self)
-        return bigEndian ? UInt32(bigEndian: raw) : UInt32(littleEndian: raw)
+    /// The `T` whose bytes start at `offset`, in network order (big-endian) unless `bigEndian` is false.
+    @inlinable @inline(__always)
+    package func integer<T: FixedWidthInteger>(_ type: T.Type, at offset: Int, bigEndian: Bool = true) -> T {
+        precondition(offset >= 0 && offset <= count - MemoryLayout<T>.size, "read past the buffer")
+        let raw = loadUnaligned(fromByteOffset: offset, as: T.self)
+        return bigEndian ? T(bigEndian: raw) : T(littleEndian: raw)
     }
 }

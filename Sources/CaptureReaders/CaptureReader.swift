@@ -1,3 +1,7 @@
+import SystemPackage
+
+// A capture is read through a C stdio stream (`FILE *`): libpcap takes one (`pcap_fopen_offline`), and the pcapng
+// reader shares its buffering. swift-system has descriptors, not streams.
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -88,7 +92,7 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         path: String, port: UInt16 = CaptureReader.defaultPort, limits: ReassemblyLimits = .default
     ) throws(CaptureOpenError) {
         guard let file = fopen(path, "rb") else {
-            throw CaptureOpenError(code: .unreadable, message: String(cString: strerror(errno)), path: path)
+            throw CaptureOpenError(code: .unreadable, message: "\(Errno(rawValue: errno))", path: path)
         }
         try self.init(file: file, path: path, port: port, limits: limits)
     }
@@ -103,11 +107,16 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         fileDescriptor: Int32, name: String = "-", alreadyRead: [UInt8] = [],
         port: UInt16 = CaptureReader.defaultPort, limits: ReassemblyLimits = .default
     ) throws(CaptureOpenError) {
-        let duplicate = dup(fileDescriptor)
-        guard duplicate >= 0, let file = fdopen(duplicate, "rb") else {
-            let message = String(cString: strerror(errno))
-            if duplicate >= 0 { close(duplicate) }
-            throw CaptureOpenError(code: .unreadable, message: message, path: name)
+        let duplicate: FileDescriptor
+        do {
+            duplicate = try FileDescriptor(rawValue: fileDescriptor).duplicate()
+        } catch {
+            throw CaptureOpenError(code: .unreadable, message: "\(error)", path: name)
+        }
+        guard let file = fdopen(duplicate.rawValue, "rb") else {
+            let reason = Errno(rawValue: errno)
+            try? duplicate.close()
+            throw CaptureOpenError(code: .unreadable, message: "\(reason)", path: name)
         }
         try self.init(file: file, alreadyRead: alreadyRead, path: name, port: port, limits: limits)
     }
@@ -126,7 +135,7 @@ public final class CaptureReader: Sequence, IteratorProtocol {
             var more = [UInt8](repeating: 0, count: 4 - prefix.count)
             let count = fread(&more, 1, more.count, file)
             if count < more.count && ferror(file) != 0 {
-                let message = String(cString: strerror(errno))
+                let message = "\(Errno(rawValue: errno))"
                 fclose(file)
                 throw CaptureOpenError(code: .unreadable, message: message, path: path)
             }

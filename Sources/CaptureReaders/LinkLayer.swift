@@ -53,7 +53,7 @@ enum LinkLayer: Sendable, Equatable {
             // older QinQ 0x9100 and 0x9200) inserts 4 bytes before the real EtherType.
             var typeOffset = 12
             while typeOffset + 2 <= frame.count {
-                let etherType = frame.bigEndianUInt16(at: typeOffset)
+                let etherType = frame.integer(UInt16.self, at: typeOffset)
                 switch etherType {
                 case 0x8100, 0x88A8, 0x9100, 0x9200: typeOffset += 4
                 default: return Self.byEtherType(etherType, offset: typeOffset + 2)
@@ -63,16 +63,16 @@ enum LinkLayer: Sendable, Equatable {
         case .linuxCooked:
             // Packet type, ARPHRD type, address length, 8 address bytes, then the protocol (EtherType).
             guard frame.count >= 16 else { return .other }
-            return Self.byEtherType(frame.bigEndianUInt16(at: 14), offset: 16)
+            return Self.byEtherType(frame.integer(UInt16.self, at: 14), offset: 16)
         case .linuxCooked2:
             // Protocol first, then reserved, interface index, ARPHRD type, packet type, address: 20 bytes.
             guard frame.count >= 20 else { return .other }
-            return Self.byEtherType(frame.bigEndianUInt16(at: 0), offset: 20)
+            return Self.byEtherType(frame.integer(UInt16.self, at: 0), offset: 20)
         case .bsdLoopback, .openBSDLoopback:
             guard frame.count >= 4 else { return .other }
             // The family is in the capturing host's byte order for NULL; a value above 0xFFFF read one way
             // is the other byte order (families are small numbers).
-            var family = frame.uint32(at: 0, bigEndian: self == .openBSDLoopback)
+            var family = frame.integer(UInt32.self, at: 0, bigEndian: self == .openBSDLoopback)
             if family > 0xFFFF { family = family.byteSwapped }
             switch family {
             case 2: return .ipv4(offset: 4)  // AF_INET everywhere

@@ -66,23 +66,23 @@ struct PacketDecoder {
     func decodeIPv4(_ bytes: UnsafeRawBufferPointer, at start: Int) -> FrameContent {
         guard bytes.count - start >= 20, bytes[start] >> 4 == 4 else { return .nothing }
         let headerLength = Int(bytes[start] & 0x0F) * 4  // options included
-        let totalLength = Int(bytes.bigEndianUInt16(at: start + 2))
+        let totalLength = Int(bytes.integer(UInt16.self, at: start + 2))
         guard headerLength >= 20, bytes.count - start >= headerLength, totalLength >= headerLength,
             bytes[start + 9] == 17
         else { return .nothing }
-        let flagsAndOffset = bytes.bigEndianUInt16(at: start + 6)
+        let flagsAndOffset = bytes.integer(UInt16.self, at: start + 6)
         let moreFragments = flagsAndOffset & 0x2000 != 0
         let fragmentOffset = Int(flagsAndOffset & 0x1FFF) * 8
-        let source = IPAddress.v4(bytes.bigEndianUInt32(at: start + 12))
-        let destination = IPAddress.v4(bytes.bigEndianUInt32(at: start + 16))
+        let source = IPAddress.v4(bytes.integer(UInt32.self, at: start + 12))
+        let destination = IPAddress.v4(bytes.integer(UInt32.self, at: start + 16))
         let payloadStart = start + headerLength
         let declaredEnd = start + totalLength
         let capturedEnd = min(bytes.count, declaredEnd)
         if moreFragments || fragmentOffset != 0 {
-            let identification = UInt32(bytes.bigEndianUInt16(at: start + 4))
+            let identification = UInt32(bytes.integer(UInt16.self, at: start + 4))
             var target = FirstFragmentTarget.unknown
             if fragmentOffset == 0 && capturedEnd - payloadStart >= 4 {
-                target = .udpPort(bytes.bigEndianUInt16(at: payloadStart + 2))
+                target = .udpPort(bytes.integer(UInt16.self, at: payloadStart + 2))
             }
             return .fragment(
                 FragmentPiece(
@@ -98,11 +98,11 @@ struct PacketDecoder {
 
     func decodeIPv6(_ bytes: UnsafeRawBufferPointer, at start: Int) -> FrameContent {
         guard bytes.count - start >= 40, bytes[start] >> 4 == 6 else { return .nothing }
-        let payloadLength = Int(bytes.bigEndianUInt16(at: start + 4))
+        let payloadLength = Int(bytes.integer(UInt16.self, at: start + 4))
         let source = IPAddress.v6(
-            high: bytes.bigEndianUInt64(at: start + 8), low: bytes.bigEndianUInt64(at: start + 16))
+            high: bytes.integer(UInt64.self, at: start + 8), low: bytes.integer(UInt64.self, at: start + 16))
         let destination = IPAddress.v6(
-            high: bytes.bigEndianUInt64(at: start + 24), low: bytes.bigEndianUInt64(at: start + 32))
+            high: bytes.integer(UInt64.self, at: start + 24), low: bytes.integer(UInt64.self, at: start + 32))
         // A payload length of 0 announces a jumbogram (RFC 2675); its real length is in a hop-by-hop option
         // we do not parse, so the frame's own end stands in for it.
         let declaredEnd = payloadLength == 0 ? bytes.count : start + 40 + payloadLength
@@ -134,7 +134,7 @@ struct PacketDecoder {
             case 44 where fragmentHeaderAllowed:
                 guard cursor + 8 <= capturedEnd else { return .nothing }
                 let following = bytes[cursor]
-                let offsetAndFlags = bytes.bigEndianUInt16(at: cursor + 2)
+                let offsetAndFlags = bytes.integer(UInt16.self, at: cursor + 2)
                 let fragmentOffset = Int(offsetAndFlags & 0xFFF8)
                 let moreFragments = offsetAndFlags & 1 != 0
                 cursor += 8
@@ -155,7 +155,7 @@ struct PacketDecoder {
                     FragmentPiece(
                         key: FragmentKey(
                             source: source, destination: destination,
-                            identification: bytes.bigEndianUInt32(at: cursor - 4)),
+                            identification: bytes.integer(UInt32.self, at: cursor - 4)),
                         offset: fragmentOffset, declaredLength: max(0, declaredEnd - cursor),
                         isLast: !moreFragments, data: cursor..<max(cursor, capturedEnd), nextHeader: following,
                         firstFragmentTarget: target))
@@ -175,7 +175,7 @@ struct PacketDecoder {
         for _ in 0..<Self.maxExtensionHeaders {
             switch header {
             case 17:
-                return cursor + 4 <= capturedEnd ? .udpPort(bytes.bigEndianUInt16(at: cursor + 2)) : .unknown
+                return cursor + 4 <= capturedEnd ? .udpPort(bytes.integer(UInt16.self, at: cursor + 2)) : .unknown
             case 0, 43, 60, 51:
                 guard cursor + 2 <= capturedEnd else { return .unknown }
                 let length = header == 51 ? (Int(bytes[cursor + 1]) + 2) * 4 : (Int(bytes[cursor + 1]) + 1) * 8
@@ -195,19 +195,19 @@ struct PacketDecoder {
         destination: IPAddress
     ) -> FrameContent {
         guard capturedEnd - start >= 4, declaredEnd - start >= 8 else { return .nothing }
-        let destinationPort = bytes.bigEndianUInt16(at: start + 2)
+        let destinationPort = bytes.integer(UInt16.self, at: start + 2)
         guard destinationPort == port else {
             let end = min(capturedEnd, declaredEnd)
             return .otherPort(destinationPort, payload: min(start + 8, end)..<end)
         }
-        let sourceEndpoint = CaptureEndpoint(address: source, port: bytes.bigEndianUInt16(at: start))
+        let sourceEndpoint = CaptureEndpoint(address: source, port: bytes.integer(UInt16.self, at: start))
         let destinationEndpoint = CaptureEndpoint(address: destination, port: destinationPort)
         guard capturedEnd - start >= 8 else {
             return .truncated(source: sourceEndpoint, destination: destinationEndpoint)
         }
         // The UDP length wins when it is plausible; a zero (IPv6 jumbogram) or impossible value falls back to
         // the IP layer's length, as Wireshark does.
-        let udpLength = Int(bytes.bigEndianUInt16(at: start + 4))
+        let udpLength = Int(bytes.integer(UInt16.self, at: start + 4))
         let end = udpLength >= 8 && start + udpLength <= declaredEnd ? start + udpLength : declaredEnd
         guard end <= capturedEnd else {
             return .truncated(source: sourceEndpoint, destination: destinationEndpoint)

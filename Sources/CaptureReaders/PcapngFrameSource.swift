@@ -95,11 +95,11 @@ final class PcapngFrameSource: FrameSource {
     }
 
     private func u16(_ offset: Int) -> UInt16 {
-        UnsafeRawBufferPointer(buffer).uint16(at: start + offset, bigEndian: bigEndian)
+        UnsafeRawBufferPointer(buffer).integer(UInt16.self, at: start + offset, bigEndian: bigEndian)
     }
 
     private func u32(_ offset: Int) -> UInt32 {
-        UnsafeRawBufferPointer(buffer).uint32(at: start + offset, bigEndian: bigEndian)
+        UnsafeRawBufferPointer(buffer).integer(UInt32.self, at: start + offset, bigEndian: bigEndian)
     }
 
     func nextFrame() -> FrameRead {
@@ -114,7 +114,7 @@ final class PcapngFrameSource: FrameSource {
             let isSectionHeader = u32(0) == Self.sectionHeaderType
             if isSectionHeader {
                 guard ensure(12) else { return damaged("the file ends inside a section header") }
-                switch UnsafeRawBufferPointer(buffer).uint32(at: start + 8, bigEndian: false) {
+                switch UnsafeRawBufferPointer(buffer).integer(UInt32.self, at: start + 8, bigEndian: false) {
                 case 0x1A2B_3C4D: bigEndian = false
                 case 0x4D3C_2B1A: bigEndian = true
                 default: return damaged("a section header with an unknown byte-order magic")

@@ -2,12 +2,6 @@ import Dispatch
 import Storage
 import SystemPackage
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 extension Collector {
     /// A whole `usage-audit listen` run on the calling thread: start, announce, stop at SIGINT, SIGTERM or a limit,
     /// and return the outcome. Throws a `CollectorError` when the collector cannot start.
@@ -59,45 +53,33 @@ extension Collector {
 /// the collector starts, so a path that cannot be written stops `listen` before it binds or creates a journal.
 final class ReadyFile {
     let path: String
-    private let temporary: String
-    private var descriptor: Int32
+    private let file: ReplacingFile
 
     init(path: String) throws(CollectorError) {
         self.path = path
-        temporary = path + ".\(getpid()).tmp"
-        descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else {
-            throw CollectorError(
-                code: .readyFile, message: "cannot write the ready file '\(path)': \(String(cString: strerror(errno)))")
+        do {
+            file = try ReplacingFile(path: path, label: "")
+        } catch {
+            throw CollectorError(code: .readyFile, message: "cannot write the ready file '\(path)': \(error.reason)")
         }
     }
-
-    deinit { abandon() }
 
     /// Writes `address` and puts the file in place.
     func commit(_ address: String) throws(CollectorError) {
         let bytes = Array((address + "\n").utf8)
-        let (_, failure) = bytes.withUnsafeBytes { FileDescriptor(rawValue: descriptor).writeAll($0) }
-        close(descriptor)
-        descriptor = -1
-        if let failure {
-            unlink(temporary)
+        if let descriptor = file.descriptor, let failure = bytes.withUnsafeBytes({ descriptor.writeAll($0).failure }) {
+            file.abandon()
             throw CollectorError(code: .readyFile, message: "cannot write the ready file '\(path)': \(failure)")
         }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw CollectorError(code: .readyFile, message: "cannot write the ready file '\(path)': \(reason)")
+        do {
+            try file.commit()
+        } catch {
+            throw CollectorError(code: .readyFile, message: "cannot write the ready file '\(path)': \(error.reason)")
         }
     }
 
     /// Removes the temporary file when the collector did not start.
-    func abandon() {
-        guard descriptor >= 0 else { return }
-        close(descriptor)
-        descriptor = -1
-        unlink(temporary)
-    }
+    func abandon() { file.abandon() }
 }
 
 /// Hands the run's result from its task to the blocked caller. `@unchecked Sendable`: written once before the

@@ -3,12 +3,7 @@ import AuditModel
 import AuditRules
 import NIOCore
 import NIOPosix
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import SystemPackage
 
 /// `usage-audit listen`: a local UDP collector that keeps every datagram in a journal, checks it live, and on a stop
 /// turns the run into an `AuditReport`.
@@ -71,7 +66,7 @@ public final class Collector: Sendable {
         } catch {
             live.cancel()
             try? await group.shutdownGracefully()
-            if let failure = error as? IOError, failure.errnoCode == EADDRINUSE {
+            if let failure = error as? IOError, Errno(rawValue: failure.errnoCode) == .addressInUse {
                 throw CollectorError(
                     code: .cannotBind,
                     message: "\(describe(address)) is already in use (another listen or collector?); choose --port",
@@ -80,7 +75,7 @@ public final class Collector: Sendable {
             if let failure = error as? IOError {
                 throw CollectorError(
                     code: .cannotBind,
-                    message: "cannot listen on \(describe(address)): \(String(cString: strerror(failure.errnoCode)))",
+                    message: "cannot listen on \(describe(address)): \(Errno(rawValue: failure.errnoCode))",
                     cause: error)
             }
             throw CollectorError(

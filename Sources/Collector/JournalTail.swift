@@ -1,10 +1,5 @@
 import AuditInputs
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import SystemPackage
 
 /// The journal as the live check reads it while the receiver is still appending: only the bytes the writer has
 /// committed (`limit`), through a descriptor of its own (`pread`, so the writer's `O_APPEND` offset is never
@@ -18,7 +13,7 @@ final class JournalTail: JournalByteInput {
     var isComplete = false
     private(set) var error: String?
 
-    private let descriptor: Int32
+    private let descriptor: FileDescriptor
     private var buffer: [UInt8] = []
     /// The first unconsumed byte in `buffer`.
     private var start = 0
@@ -27,16 +22,15 @@ final class JournalTail: JournalByteInput {
     private static let chunk = 256 * 1024
 
     init(path: String) throws(CollectorError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
+        do {
+            descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+        } catch {
             throw CollectorError(
-                code: .journal,
-                message: "journal \(path): cannot open it for the live check: \(String(cString: strerror(errno)))")
+                code: .journal, message: "journal \(path): cannot open it for the live check: \(error)")
         }
-        descriptor = fd
     }
 
-    deinit { close(descriptor) }
+    deinit { try? descriptor.close() }
 
     func peek(_ count: Int) -> ArraySlice<UInt8> {
         while buffer.count - start < count, fileOffset < limit, fill(wanted: count - (buffer.count - start)) {}
@@ -59,18 +53,25 @@ final class JournalTail: JournalByteInput {
         let old = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: count))
         var got = 0
-        repeat {
-            got = buffer.withUnsafeMutableBytes { raw in
-                pread(descriptor, raw.baseAddress! + old, count, off_t(fileOffset))
+        var failure: (any Error)?
+        do {
+            got = try buffer.withUnsafeMutableBytes { raw in
+                try descriptor.read(
+                    fromAbsoluteOffset: Int64(fileOffset), into: UnsafeMutableRawBufferPointer(rebasing: raw[old...]),
+                    retryOnInterrupt: true)
             }
-        } while got < 0 && errno == EINTR
+        } catch {
+            failure = error
+        }
         guard got > 0 else {
             buffer.removeLast(count)
             error =
-                got < 0
-                ? "reading the journal back failed: \(String(cString: strerror(errno)))"
-                : "the journal is shorter (\(fileOffset) bytes) than what was written (\(limit)): "
-                    + "something else changed it"
+                if let failure {
+                    "reading the journal back failed: \(failure)"
+                } else {
+                    "the journal is shorter (\(fileOffset) bytes) than what was written (\(limit)): "
+                        + "something else changed it"
+                }
             limit = fileOffset
             return false
         }

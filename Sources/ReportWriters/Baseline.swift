@@ -1,6 +1,7 @@
 import AuditModel
 import Foundation
 import JSONCore
+import Storage
 
 /// The findings accepted as they are (`--baseline REPORT.json`): the fingerprints of an earlier JSON
 /// report. A finding of this run with one of them is baselined: reported, but not counted toward
@@ -23,25 +24,14 @@ public struct Baseline: Sendable {
 
     /// Reads the `findings[].fingerprint` of a JSON report written by `check --format json`.
     public static func load(path: String) throws(BaselineError) -> Baseline {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw BaselineError(path: path, reason: "cannot be read: \(String(cString: strerror(errno)))")
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.readBytes(path, atMost: maximumBytes)
+        } catch {
+            throw BaselineError(path: path, reason: "cannot be read: \(error.reason)")
         }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw BaselineError(path: path, reason: "cannot be read: \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[..<count])
-            guard bytes.count <= maximumBytes else {
-                throw BaselineError(
-                    path: path, reason: "is over the \(maximumBytes >> 20) MiB a baseline may have")
-            }
+        guard bytes.count <= maximumBytes else {
+            throw BaselineError(path: path, reason: "is over the \(maximumBytes >> 20) MiB a baseline may have")
         }
         return try parse(bytes, path: path)
     }

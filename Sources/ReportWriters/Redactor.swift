@@ -265,17 +265,15 @@ extension Redactor {
 
     /// `192.168.4.7` -> `192.168.***.***`.
     static func ipv4Mask(_ value: String) -> String? {
+        guard AddressShapes.isDottedQuad(value) else { return nil }
         let octets = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4,
-            octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) && Int($0)! <= 255 })
-        else { return nil }
         return "\(octets[0]).\(octets[1]).***.***"
     }
 
     /// `2001:db8:85a3::8a2e:370:7334` -> `2001:db8:***`.
     static func ipv6Mask(_ value: String) -> String? {
         guard value.contains("::") || value.filter({ $0 == ":" }).count >= 2,
-            value.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." || $0 == "%" })
+            value.utf8.allSatisfy({ AddressShapes.isHexDigit($0) || $0 == 0x3A || $0 == 0x2E || $0 == 0x25 })
         else { return nil }
         let groups = value.split(separator: ":", omittingEmptySubsequences: true)
         return groups.prefix(2).joined(separator: ":") + ":***"
@@ -285,9 +283,9 @@ extension Redactor {
     /// which is the finding, while the MAC address and time a version-1 UUID embeds are gone.
     static func uuidMask(_ value: String) -> String? {
         let groups = value.split(separator: "-", omittingEmptySubsequences: false)
-        guard groups.map(\.count) == [8, 4, 4, 4, 12], groups.allSatisfy({ $0.allSatisfy(\.isHexDigit) }) else {
-            return nil
-        }
+        guard groups.map(\.count) == [8, 4, 4, 4, 12],
+            groups.allSatisfy({ $0.utf8.allSatisfy(AddressShapes.isHexDigit) })
+        else { return nil }
         return "********-****-\(groups[2].prefix(1))***-****-************"
     }
 
@@ -358,18 +356,13 @@ extension Redactor {
     static func hostMask(_ value: String) -> String? {
         let labels = value.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2,
-            labels.allSatisfy({
-                !$0.isEmpty && $0.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
-            }),
-            let last = labels.last, last.allSatisfy(\.isLetter), let first = labels[0].first
+            // A label holds no dot, so the host-name bytes left are letters, digits and hyphens.
+            labels.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(AddressShapes.isHostNameByte) }),
+            let last = labels.last, last.utf8.allSatisfy(AddressShapes.isLetter), let first = labels[0].first
         else { return nil }
         let kept = labels.count >= 3 ? labels.suffix(2).joined(separator: ".") : String(last)
         return "\(first)***.\(kept)"
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
 /// A trie of strings over their UTF-8 bytes, each terminal node carrying its replacement.

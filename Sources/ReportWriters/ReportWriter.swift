@@ -1,6 +1,7 @@
 import AuditModel
 import Foundation
 import Storage
+import SystemPackage
 
 /// The entry point: one report, rendered in any format, or written to a target. A report that has not been
 /// through `ReportPreparation` is prepared first, so every format has fingerprints and regions. With
@@ -57,47 +58,38 @@ public enum ReportWriter {
         }
         // A device or a pipe (`--output /dev/null`, a FIFO) is written in place: renaming a file over it would
         // replace the device itself.
-        if isSpecialFile(target.path) {
-            let descriptor = open(target.path, O_WRONLY)
-            guard descriptor >= 0 else {
-                throw ReportWriteError(
-                    target: target, reason: "cannot write \(target.path): \(String(cString: strerror(errno)))")
+        if FileSystem.isSpecialFile(target.path) {
+            let descriptor: FileDescriptor
+            do {
+                descriptor = try FileDescriptor.open(FilePath(target.path), .writeOnly)
+            } catch {
+                throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(error)")
             }
-            var out = ReportOutput(descriptor: descriptor)
+            var out = ReportOutput(descriptor: descriptor.rawValue)
             render(report, format: target.format, options: options, to: &out, scratch: scratch)
             let reason = failure(of: out)
-            close(descriptor)
+            try? descriptor.close()
             if let reason { throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(reason)") }
             return
         }
-        // A temporary file beside the target, renamed over it once complete.
-        let temporary = target.path + ".usage-audit-\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else {
-            throw ReportWriteError(
-                target: target, reason: "cannot write \(target.path): \(String(cString: strerror(errno)))")
+        let file: ReplacingFile
+        do {
+            file = try ReplacingFile(path: target.path, label: "usage-audit-")
+        } catch {
+            throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(error.reason)")
         }
-        var out = ReportOutput(descriptor: descriptor)
+        var out = ReportOutput(descriptor: file.descriptor!.rawValue)
         render(report, format: target.format, options: options, to: &out, scratch: scratch)
         if let reason = failure(of: out) {
-            close(descriptor)
-            unlink(temporary)
+            file.abandon()
             throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(reason)")
         }
-        guard close(descriptor) == 0, rename(temporary, target.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(reason)")
+        do {
+            try file.commit()
+        } catch {
+            throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(error.reason)")
         }
     }
-}
-
-/// Whether `path` exists and is neither a regular file nor a directory (a device, a FIFO, a socket).
-private func isSpecialFile(_ path: String) -> Bool {
-    var info = stat()
-    guard stat(path, &info) == 0 else { return false }
-    let type = info.st_mode & S_IFMT
-    return type != S_IFREG && type != S_IFDIR
 }
 
 /// A report that could not be written: which one, and why.

@@ -1,5 +1,12 @@
 import SystemPackage
 
+// `fsync(2)`, which swift-system does not wrap.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension FileDescriptor {
     /// Writes all of `bytes`, at `offset` when given (without moving the file position), else at the current
     /// position. `write` may write part of a buffer or be interrupted by a signal, so it is called until every
@@ -27,5 +34,11 @@ extension FileDescriptor {
             written += result
         }
         return (written, nil)
+    }
+
+    /// Asks the kernel to put the file's data on disk (`fsync(2)`): evidence such as the journal must survive a
+    /// power cut once the collector says it stopped cleanly.
+    public func synchronize() throws(Errno) {
+        guard fsync(rawValue) == 0 else { throw Errno(rawValue: errno) }
     }
 }

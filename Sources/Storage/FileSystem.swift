@@ -1,5 +1,6 @@
 import SystemPackage
 
+// `opendir(3)` and `readdir(3)`: swift-system cannot list a folder.
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -18,12 +19,9 @@ public enum FileSystem {
     /// Largest file `readText` reads (schemas and expectation files are small).
     public static let largestText = 16 << 20
 
-    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    public static func exists(_ path: String) -> Bool { (try? FilePath(path).stat()) != nil }
 
-    public static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
+    public static func isDirectory(_ path: String) -> Bool { (try? FilePath(path).stat())?.type == .directory }
 
     /// The names in a folder, without `.` and `..`, in the order the system gives them.
     public static func listDirectory(_ path: String) throws(Failure) -> [String] {
@@ -47,9 +45,13 @@ public enum FileSystem {
         var visited: Set<[UInt64]> = []
         func walk(_ relative: String) throws(Failure) {
             let path = relative.isEmpty ? directory : directory + "/" + relative
-            var info = stat()
-            guard stat(path, &info) == 0 else { throw Failure(path: path, reason: "\(Errno(rawValue: errno))") }
-            guard visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted else { return }
+            let info: Stat
+            do {
+                info = try FilePath(path).stat()
+            } catch {
+                throw Failure(path: path, reason: "\(error)")
+            }
+            guard visited.insert([UInt64(info.deviceID.rawValue), UInt64(info.inode.rawValue)]).inserted else { return }
             for name in try listDirectory(path) where includingHidden || !name.hasPrefix(".") {
                 let child = relative.isEmpty ? name : relative + "/" + name
                 if isDirectory(directory + "/" + child) { try walk(child) } else { result.append(child) }
@@ -63,7 +65,8 @@ public enum FileSystem {
     public static func write(_ text: String, to path: String) throws(Failure) {
         do {
             let file = try FileDescriptor.open(
-                FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+                FilePath(path), .writeOnly, options: [.create, .truncate],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead])
             defer { try? file.close() }
             var text = text
             let failure = text.withUTF8 { file.writeAll(UnsafeRawBufferPointer($0)).failure }
@@ -75,24 +78,37 @@ public enum FileSystem {
 
     /// Reads a whole text file of at most `largestText` bytes.
     public static func readText(_ path: String) throws(Failure) -> String {
+        let bytes = try readBytes(path, atMost: largestText)
+        guard bytes.count <= largestText else {
+            throw Failure(path: path, reason: "larger than \(largestText >> 20) MiB")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The bytes of the file at `path`, read until its end or until more than `limit` are in: a result longer
+    /// than `limit` tells the caller the file is too large for it (each caller words that itself), without
+    /// reading a huge file whole first.
+    public static func readBytes(_ path: String, atMost limit: Int) throws(Failure) -> [UInt8] {
         do {
             let file = try FileDescriptor.open(FilePath(path), .readOnly)
             defer { try? file.close() }
             var bytes: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = try chunk.withUnsafeMutableBytes { try file.read(into: $0) }
+            while bytes.count <= limit {
+                let count = try chunk.withUnsafeMutableBytes { try file.read(into: $0, retryOnInterrupt: true) }
                 if count == 0 { break }
                 bytes += chunk[0..<count]
-                if bytes.count > largestText {
-                    throw Failure(path: path, reason: "larger than \(largestText >> 20) MiB")
-                }
             }
-            return String(decoding: bytes, as: UTF8.self)
-        } catch let failure as Failure {
-            throw failure
+            return bytes
         } catch {
             throw Failure(path: path, reason: "\(error)")
         }
+    }
+
+    /// Whether `path` exists and is neither a regular file nor a folder (a device, a FIFO, a socket): such a
+    /// file is written in place, since renaming a file over it would replace the device itself.
+    public static func isSpecialFile(_ path: String) -> Bool {
+        guard let type = (try? FilePath(path).stat())?.type else { return false }
+        return type != .regular && type != .directory
     }
 }

@@ -2,12 +2,8 @@
 // CaptureReader, printing MB/s and datagrams/s. Scripts/bench-capture runs it beside tshark.
 
 import CaptureReaders
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Storage
+import SystemPackage
 
 enum CaptureBenchmark {
     static let usage = """
@@ -38,17 +34,7 @@ enum CaptureBenchmark {
         return 2
     }
 
-    /// To standard error, through its descriptor (the C `stderr` global is not concurrency-safe in Swift 6).
-    static func printError(_ message: String) {
-        let line = Array((message + "\n").utf8)
-        line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
-    }
-
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    static func printError(_ message: String) { writeStandardError(message) }
 
     /// Reads every event; prints one line of figures and a checksum of the payloads (so the work cannot be
     /// optimised away and two runs can be compared).
@@ -74,8 +60,7 @@ enum CaptureBenchmark {
             }
         }
         let seconds = now() - start
-        var status = stat()
-        let fileBytes = stat(path, &status) == 0 ? Int(status.st_size) : reader.statistics.frameBytes
+        let fileBytes = (try? FilePath(path).stat()).map { Int($0.size) } ?? reader.statistics.frameBytes
         let megabytes = Double(fileBytes) / 1_048_576
         print(
             "capture-reader format=\(reader.format) bytes=\(fileBytes) frames=\(reader.statistics.frames)"
@@ -97,19 +82,19 @@ enum CaptureBenchmark {
             return 2
         }
         let digits = Array("0123456789abcdef".utf8)
-        // Through a stream of our own on descriptor 1: the C `stdout` global is not concurrency-safe in Swift 6.
-        guard let output = fdopen(dup(1), "w") else { return 2 }
-        defer { fclose(output) }
-        var line: [UInt8] = []
+        // Straight to descriptor 1 in large blocks: the C `stdout` global is not concurrency-safe in Swift 6.
+        var output = BufferedFile(descriptor: .standardOutput)
         for event in reader {
             guard case .datagram(let datagram) = event else { continue }
-            line.removeAll(keepingCapacity: true)
             for byte in datagram.payload {
-                line.append(digits[Int(byte >> 4)])
-                line.append(digits[Int(byte & 0x0F)])
+                output.append(digits[Int(byte >> 4)])
+                output.append(digits[Int(byte & 0x0F)])
             }
-            line.append(10)
-            line.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, output) }
+            output.append(10)
+        }
+        if let failure = output.finish() {
+            printError("usage-audit-bench: cannot write the payloads: \(failure)")
+            return 2
         }
         return 0
     }
@@ -126,12 +111,17 @@ enum CaptureBenchmark {
     /// round, IPv6; every fiftieth, a 3000-byte one in three IPv4 fragments), DNS queries, UDP to other
     /// ports, TCP to 443 and to 50077, ARP.
     static func generate(path: String, bytes target: Int, pcapng: Bool) -> Int32 {
-        guard let file = fopen(path, "wb") else {
-            printError("usage-audit-bench: cannot write \(path): \(String(cString: strerror(errno)))")
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: [.create, .truncate],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        } catch {
+            printError("usage-audit-bench: cannot write \(path): \(error)")
             return 2
         }
-        setvbuf(file, nil, _IOFBF, 1 << 20)
-        var writer = GeneratedCapture(file: file, pcapng: pcapng)
+        defer { try? file.close() }
+        var writer = GeneratedCapture(file: BufferedFile(descriptor: file), pcapng: pcapng)
         var round = 0
         var usageCount = 0
         while writer.written < target {
@@ -168,9 +158,8 @@ enum CaptureBenchmark {
                 usageCount += 1
             }
         }
-        let failed = fclose(file) != 0
-        if failed {
-            printError("usage-audit-bench: cannot write \(path)")
+        if let failure = writer.file.finish() {
+            printError("usage-audit-bench: cannot write \(path): \(failure)")
             return 2
         }
         print("generated \(path): \(writer.written) bytes, \(writer.frames) frames, \(usageCount) usage datagrams")
@@ -223,12 +212,12 @@ enum CaptureBenchmark {
 
 /// Writes frames as pcap (microseconds, little-endian) or pcapng (one Ethernet interface).
 struct GeneratedCapture {
-    let file: UnsafeMutablePointer<FILE>
+    var file: BufferedFile
     let pcapng: Bool
     private(set) var written = 0
     private(set) var frames = 0
 
-    init(file: UnsafeMutablePointer<FILE>, pcapng: Bool) {
+    init(file: BufferedFile, pcapng: Bool) {
         self.file = file
         self.pcapng = pcapng
         if pcapng {
@@ -246,7 +235,7 @@ struct GeneratedCapture {
     }
 
     private mutating func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+        file.append(contentsOf: bytes)
         written += bytes.count
     }
 
@@ -265,5 +254,41 @@ struct GeneratedCapture {
                 le32(UInt32(microseconds / 1_000_000)) + le32(UInt32(microseconds % 1_000_000))
                     + le32(UInt32(bytes.count)) + le32(UInt32(bytes.count)) + bytes)
         }
+    }
+}
+
+/// Bytes gathered into 1 MiB blocks before each goes out in one `write`: a generated capture is written frame
+/// by frame, and a system call per frame would time the kernel rather than the generator. The first failure
+/// is kept and later bytes are dropped; `finish` writes the rest and reports it.
+struct BufferedFile {
+    let descriptor: FileDescriptor
+    private var pending: [UInt8] = []
+    private var failure: Errno?
+    private static let blockBytes = 1 << 20
+
+    init(descriptor: FileDescriptor) {
+        self.descriptor = descriptor
+        pending.reserveCapacity(Self.blockBytes)
+    }
+
+    mutating func append(_ byte: UInt8) {
+        pending.append(byte)
+        if pending.count >= Self.blockBytes { flush() }
+    }
+
+    mutating func append(contentsOf bytes: [UInt8]) {
+        pending.append(contentsOf: bytes)
+        if pending.count >= Self.blockBytes { flush() }
+    }
+
+    /// Writes what is pending; the first failure, if any.
+    mutating func finish() -> Errno? {
+        flush()
+        return failure
+    }
+
+    private mutating func flush() {
+        if failure == nil { failure = pending.withUnsafeBytes { descriptor.writeAll($0).failure } }
+        pending.removeAll(keepingCapacity: true)
     }
 }

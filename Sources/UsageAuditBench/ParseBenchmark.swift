@@ -1,12 +1,7 @@
 import Foundation
 import CJansson
 import JSONCore
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Storage
 
 /// `usage-audit-bench parse FILE [--repeat N]`: what the JSON core costs over jansson's own parse, per
 /// message, on the lines of FILE (one JSON message per line, or wire lines: a leading `1` is skipped).
@@ -64,11 +59,13 @@ func best(of rounds: Int, _ body: () -> Void) -> Double {
     return fastest
 }
 
+/// Seconds on the monotonic clock since the benchmark started: only differences of two readings mean anything.
 func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    let elapsed = ContinuousClock.now - benchmarkStart
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }
+
+private let benchmarkStart = ContinuousClock.now
 
 func option(_ name: String, in arguments: [String]) -> String? {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
@@ -78,17 +75,12 @@ func option(_ name: String, in arguments: [String]) -> String? {
 enum BenchmarkInput {
     /// The non-empty lines of a file, as bytes.
     static func lines(of path: String) -> [[UInt8]]? {
-        guard let file = fopen(path, "rb") else {
-            writeStandardError("cannot open \(path): \(String(cString: strerror(errno)))")
+        let data: [UInt8]
+        do {
+            data = try FileSystem.readBytes(path, atMost: .max - 1)
+        } catch {
+            writeStandardError("cannot open \(path): \(error.reason)")
             return nil
-        }
-        defer { fclose(file) }
-        var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count == 0 { break }
-            data += chunk[0..<count]
         }
         return data.split(separator: 0x0A).map { Array($0) }
     }

@@ -1,7 +1,9 @@
 import Dispatch
 import JSONCore
 import JSONSchema
+import Storage
 
+// `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`: a thread's own CPU time, which neither Swift nor swift-system offers.
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -96,15 +98,7 @@ final class Corpus: @unchecked Sendable {
     }
 
     init?(path: String) {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            bytes.append(contentsOf: chunk[0..<count])
-            if count < chunk.count { break }
-        }
+        guard let bytes = try? FileSystem.readBytes(path, atMost: .max - 1) else { return nil }
         var lines: [Range<Int>] = []
         var start = 0
         for (i, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {

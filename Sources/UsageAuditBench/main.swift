@@ -1,4 +1,7 @@
 // usage-audit-bench: benchmarks apart from the tests, one file per benchmark, dispatched by name.
+import SystemPackage
+
+// `exit(3)`, which swift-system does not wrap.
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -22,6 +25,5 @@ default:
 
 /// One line on standard error (Swift 6 forbids touching the C `stderr` global from concurrent code).
 func writeStandardError(_ line: String) {
-    let text = line + "\n"
-    _ = text.withCString { write(2, $0, strlen($0)) }
+    _ = Array((line + "\n").utf8).withUnsafeBytes { FileDescriptor.standardError.writeAll($0) }
 }

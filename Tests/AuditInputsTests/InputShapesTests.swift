@@ -14,25 +14,15 @@ import Testing
 /// input at all.
 @Suite("gzip, JSON documents, folders and unrecognized content")
 struct InputShapesTests {
-    private func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-shapes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    private func folder() throws -> URL { try TemporaryDirectory.make("usage-audit-shapes") }
 
     /// The system's `gzip -c` of `data`.
     private func gzip(_ data: Data, in folder: URL) throws -> Data {
         let plain = folder.appendingPathComponent("plain-\(UUID().uuidString)")
         try data.write(to: plain)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-c", plain.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let compressed = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return compressed
+        let result = try ProcessRunner.run("gzip", ["-c", plain.path])
+        guard result.status == 0 else { throw GzipFailure(description: "gzip -c failed: \(result.stderr)") }
+        return result.stdoutData
     }
 
     private func readAll(_ path: String) throws -> (reader: any RecordReader, records: [InputRecord]) {
@@ -103,11 +93,11 @@ struct InputShapesTests {
 
     @Test func aGzipCaptureIsReadThroughTheCaptureReader() throws {
         let directory = try folder()
-        let capture = try Data(contentsOf: URL(fileURLWithPath: "Fixtures/demo/sample.pcap", relativeTo: repositoryRoot))
+        let capture = try Data(contentsOf: URL(fileURLWithPath: Repository.path("Fixtures/demo/sample.pcap")))
         let file = directory.appendingPathComponent("sample.pcap.gz")
         try gzip(capture, in: directory).write(to: file)
         let (reader, records) = try readAll(file.path)
-        let (_, plain) = try readAll(repositoryRoot.appendingPathComponent("Fixtures/demo/sample.pcap").path)
+        let (_, plain) = try readAll(Repository.path("Fixtures/demo/sample.pcap"))
         #expect(reader.kind == .pcap)
         #expect(reader.readError == nil)
         #expect(records.map(\.locator) == plain.map(\.locator))
@@ -255,6 +245,4 @@ struct InputShapesTests {
     }
 }
 
-/// The package root, from this file's place in `Tests/AuditInputsTests/`.
-private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+private struct GzipFailure: Error, CustomStringConvertible { var description: String }

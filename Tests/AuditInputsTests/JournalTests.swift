@@ -26,7 +26,7 @@ import TestSupport
     ]
 
     /// Writes `payloads` to a new journal and returns its path and the byte offset where each record starts.
-    fileprivate func writeJournal(_ payloads: [[UInt8]], in directory: TemporaryDirectory) throws -> (
+    fileprivate func writeJournal(_ payloads: [[UInt8]], in directory: ScratchFolder) throws -> (
         path: String, offsets: [Int]
     ) {
         let path = directory.path("j.journal")
@@ -46,7 +46,7 @@ import TestSupport
 
     /// Every item a reader yields from a whole journal held in memory (the file reader is exercised by the
     /// round trip; this keeps the exhaustive loops fast).
-    fileprivate func readAll(_ bytes: [UInt8], in directory: TemporaryDirectory) throws -> (
+    fileprivate func readAll(_ bytes: [UInt8], in directory: ScratchFolder) throws -> (
         items: [JournalReader.Item], readError: String?
     ) {
         let input = GrowingBytes(bytes)
@@ -62,7 +62,7 @@ import TestSupport
     }
 
     @Test func roundTripKeepsEveryByteTimeAndSender() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder("usage-audit-journal")
         let (path, offsets) = try writeJournal(Self.payloads, in: directory)
         #expect(offsets.first == JournalFormat.headerBytes)
         let bytes = try readFile(path)
@@ -100,7 +100,7 @@ import TestSupport
     /// A crash can stop the collector at any byte of the record it is writing: the records before it are kept
     /// whole, and exactly one torn record is reported in its place.
     @Test func tornLastRecordAtEveryByteOffsetIsReportedAndTheRestKept() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder("usage-audit-journal")
         let payloads = [Self.startMessage, Array("1{}".utf8), Self.startMessage]
         let (path, offsets) = try writeJournal(payloads, in: directory)
         let whole = try readFile(path)
@@ -129,7 +129,7 @@ import TestSupport
     }
 
     @Test func tornRecordBecomesAWarningProblemThatCountsAsAMessage() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder("usage-audit-journal")
         let (path, offsets) = try writeJournal([Self.startMessage, Self.startMessage], in: directory)
         let whole = try readFile(path)
         let cutPath = directory.path("cut.journal")
@@ -149,7 +149,7 @@ import TestSupport
     /// A flipped bit anywhere in the last record (length, checksum, payload, marker) is caught by the checksum or
     /// the framing, never taken for a datagram.
     @Test func corruptionAnywhereInTheLastRecordIsDetected() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder("usage-audit-journal")
         let (path, offsets) = try writeJournal([Self.startMessage, Array("1{}".utf8)], in: directory)
         let whole = try readFile(path)
         for index in offsets[1]..<whole.count {
@@ -168,7 +168,7 @@ import TestSupport
     }
 
     @Test func damageInTheMiddleIsSkippedAndTheLostRecordsNamed() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder("usage-audit-journal")
         let (path, offsets) = try writeJournal(Array(repeating: Self.startMessage, count: 4), in: directory)
         var damaged = try readFile(path)
         damaged[offsets[1] + JournalFormat.recordHeaderBytes + 5] ^= 0xFF
@@ -181,7 +181,7 @@ import TestSupport
     }
 
     @Test func garbageBetweenRecordsIsSkippedWithoutLosingRecords() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder("usage-audit-journal")
         let (path, offsets) = try writeJournal(Array(repeating: Self.startMessage, count: 3), in: directory)
         let whole = try readFile(path)
         // Marker look-alikes in the garbage must not be mistaken for records.
@@ -196,7 +196,7 @@ import TestSupport
     }
 
     @Test func missingRecordsAreReported() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder("usage-audit-journal")
         let (path, offsets) = try writeJournal(Array(repeating: Self.startMessage, count: 4), in: directory)
         let whole = try readFile(path)
         let withoutTwoAndThree = Array(whole[..<offsets[1]]) + Array(whole[offsets[3]...])
@@ -211,7 +211,7 @@ import TestSupport
     }
 
     @Test func inputsThatAreNotJournalsAreReadErrors() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder("usage-audit-journal")
         let (path, _) = try writeJournal([Self.startMessage], in: directory)
         let whole = try readFile(path)
         var newer = whole
@@ -230,7 +230,7 @@ import TestSupport
     }
 
     @Test func writerRefusesToOverwriteOrExtendEvidence() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder("usage-audit-journal")
         let path = directory.path("kept.journal")
         try writeFile(path, Array("earlier evidence".utf8))
         #expect(throws: JournalError.self) { try JournalWriter(path: path) }
@@ -264,7 +264,7 @@ import TestSupport
     /// The collector's live check reads the journal while it grows: an incomplete record means "not yet", until
     /// the input is declared complete, when it becomes a torn record.
     @Test func growingInputWaitsForWholeRecords() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder("usage-audit-journal")
         let (path, offsets) = try writeJournal([Self.startMessage, Array("1{}".utf8)], in: directory)
         let whole = try readFile(path)
         let growing = GrowingBytes(whole)
@@ -333,7 +333,7 @@ import TestSupport
         var last: [UInt8] = []
         JournalFormat.encodeRecord(sequence: 1, receivedAt: 0, sender: nil, payload: UnsafeRawBufferPointer(start: nil, count: 0), into: &last)
         flood += last
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder("usage-audit-journal")
         let (result, use) = try measure { try readAll(flood, in: directory) }
         #expect(describe(result.items) == ["problem record 1", "1"])
         #expect(use.seconds < 10 && use.peakGrowthMiB < 200, "\(use)")
@@ -349,7 +349,7 @@ import TestSupport
             flood += withUnsafeBytes(of: length.bigEndian, Array.init)
             flood += (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
         }
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder("usage-audit-journal")
         let (result, use) = try measure { try readAll(flood, in: directory) }
         #expect(describe(result.items).allSatisfy { $0.hasPrefix("problem") } && result.items.count == 1)
         #expect(use.seconds < 10, "\(use)")
@@ -379,29 +379,6 @@ private final class GrowingBytes: JournalByteInput {
     }
     var isComplete: Bool { complete }
     var error: String? { nil }
-}
-
-/// A fresh directory under the system's temporary directory, removed with its files when released.
-private final class TemporaryDirectory {
-    let root: String
-    init() throws {
-        var template = Array("/tmp/usage-audit-tests-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw TestFileError(message: "mkdtemp failed") }
-        root = String(cString: made)
-    }
-    func path(_ name: String) -> String { name.isEmpty ? root : "\(root)/\(name)" }
-    deinit {
-        if let directory = opendir(root) {
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-                }
-                if name != "." && name != ".." { unlink("\(root)/\(name)") }
-            }
-            closedir(directory)
-        }
-        rmdir(root)
-    }
 }
 
 private struct TestFileError: Error { var message: String }

@@ -3,6 +3,7 @@ import AuditModel
 import AuditRules
 import JSONCore
 import Testing
+import TestSupport
 
 @Suite("The Parsl schemas and what is derived from them")
 struct SchemaSetTests {
@@ -27,14 +28,12 @@ struct SchemaSetTests {
 
     @Test func theDescribedMatrixIsCheckedIn() throws {
         let generated = DisclosureMatrixBuilder.markdown(DisclosureMatrixBuilder.matrix(of: try ParslSchemaSet.embedded()))
-        let path = String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")
-        let committed = try String(contentsOfFile: "/" + path + "/docs/disclosure-matrix.md", encoding: .utf8)
+        let committed = try String(contentsOfFile: Repository.path("docs/disclosure-matrix.md"), encoding: .utf8)
         #expect(committed == generated, "docs/disclosure-matrix.md is stale: run `usage-audit schemas describe > docs/disclosure-matrix.md`")
     }
 
     @Test func theEmbeddedSchemasMatchTheSchemasFolder() throws {
-        let root = "/" + String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")
-        let onDisk = try ParslSchemaSet.load(directory: root + "/Schemas")
+        let onDisk = try ParslSchemaSet.load(directory: Repository.path("Schemas"))
         let embedded = try ParslSchemaSet.embedded()
         #expect(Set(onDisk.documents.keys) == Set(embedded.documents.keys))
         let stale = onDisk.documents.values.filter { embedded.documents[$0.id]?.json != $0.json }.map(\.path)

@@ -12,8 +12,7 @@ import TestSupport
 struct ValidationReplayTests {
     /// Every payload the real releases sent (`Fixtures/real/*/*.wire`), and the generated ones.
     private static func realMessages() throws -> [JSONValue] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/real")
+        let root = Repository.root.appendingPathComponent("Fixtures/real")
         var lines: [String] = [Parsl.start(level: 1), Parsl.start(level: 2), Parsl.start(level: 3), Parsl.end()]
         for release in try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() {
             let folder = root.appendingPathComponent(release)

@@ -1,4 +1,5 @@
 import CaptureReaders
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,11 +11,7 @@ import Testing
 /// The captures under `Fixtures/captures`, recorded by tcpdump and dumpcap (see `make-captures.sh` there),
 /// with the number of frames Wireshark shows as UDP datagrams to port 50077 (`expected-counts.tsv`).
 enum CommittedCaptures {
-    static let directory: String = {
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-        return path + "/Fixtures/captures"
-    }()
+    static let directory = Repository.path("Fixtures/captures")
 
     static func load() -> [(name: String, tsharkCount: Int)] {
         guard let file = fopen(directory + "/expected-counts.tsv", "r") else { return [] }
@@ -44,18 +41,8 @@ enum CommittedCaptures {
         Array(try CaptureReader(path: directory + "/" + name))
     }
 
-    static func fileBytes(_ name: String) -> [UInt8] {
-        guard let file = fopen(directory + "/" + name, "rb") else { return [] }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count == 0 { break }
-            bytes += chunk[..<count]
-        }
-        return bytes
-    }
+    /// The bytes of a committed capture (`fileBytesAt` reads any path).
+    static func fileBytes(_ name: String) -> [UInt8] { fileBytesAt(directory + "/" + name) }
 
     /// The path of an executable on `PATH`, or nil.
     static func executable(_ name: String) -> String? {

@@ -74,6 +74,7 @@ struct TsharkAgreementTests {
 }
 
 extension CommittedCaptures {
+    /// The whole file at `path`; empty when it cannot be read (the test comparing it then fails).
     static func fileBytesAt(_ path: String) -> [UInt8] {
         guard let file = fopen(path, "rb") else { return [] }
         defer { fclose(file) }

@@ -3,6 +3,7 @@ import AuditModel
 import Collector
 import Foundation
 import JSONCore
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -158,18 +159,6 @@ final class UDPClient {
     }
 
     struct ClientError: Error { var message: String }
-}
-
-/// A fresh directory, removed with its files when released.
-final class ScratchDirectory {
-    let root: String
-    init() throws {
-        var template = Array("/tmp/usage-audit-collector-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw UDPClient.ClientError(message: "mkdtemp") }
-        root = String(cString: made)
-    }
-    func path(_ name: String) -> String { "\(root)/\(name)" }
-    deinit { try? FileManager.default.removeItem(atPath: root) }
 }
 
 /// Every record of a journal file, read back as `check` reads it.

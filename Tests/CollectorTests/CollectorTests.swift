@@ -2,6 +2,7 @@ import AuditInputs
 import AuditModel
 import Foundation
 import NIOCore
+import TestSupport
 import Testing
 
 @testable import Collector
@@ -14,7 +15,7 @@ import Testing
 
 /// The collector with a checker double: receiving, journaling, live lines, limits, drops and start-up failures.
 @Suite struct CollectorTests {
-    func configuration(_ directory: ScratchDirectory, host: String = "127.0.0.1") -> CollectorConfiguration {
+    func configuration(_ directory: ScratchFolder, host: String = "127.0.0.1") -> CollectorConfiguration {
         CollectorConfiguration(host: host, port: 0, journalPath: directory.path("run.journal"))
     }
 
@@ -23,7 +24,7 @@ import Testing
     }
 
     @Test func journalsEveryDatagramBeforeCheckingItAndNeverAnswers() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let lines = LineCollector()
         let collector = try await start(configuration(directory), lines: lines)
         let port = try #require(collector.localAddress.port)
@@ -85,7 +86,7 @@ import Testing
     }
 
     @Test func maxMessagesKeepsExactlyThatMany() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         var configuration = configuration(directory)
         configuration.maxMessages = 3
         let lines = LineCollector()
@@ -110,7 +111,7 @@ import Testing
     }
 
     @Test func durationStopsTheRun() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         var configuration = configuration(directory)
         configuration.duration = 0.3
         let started = Date()
@@ -127,7 +128,7 @@ import Testing
     }
 
     @Test func listensOnIPv6Loopback() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let lines = LineCollector()
         let collector: Collector
         do {
@@ -156,7 +157,7 @@ import Testing
     /// With reading paused, a burst overflows the small receive queue: every datagram is either journaled or
     /// counted as dropped by the kernel, and the drops become a finding that fails the run.
     @Test func kernelDropsAreCountedAndReported() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         var configuration = configuration(directory)
         configuration.receiveBufferBytes = 4096
         let lines = LineCollector()
@@ -186,7 +187,7 @@ import Testing
     /// Something else truncates the journal while the collector runs: the live check stops trusting it, and the
     /// report says the journal could not be read back (exit status 2), rather than checking whatever is there.
     @Test func aJournalChangedUnderTheCollectorIsAReadError() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let configuration = configuration(directory)
         let collector = try await start(configuration, lines: LineCollector())
         let client = try UDPClient()
@@ -205,7 +206,7 @@ import Testing
     }
 
     @Test func aJournalThatHoldsDataIsNeverOverwritten() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let configuration = configuration(directory)
         try Data("earlier evidence".utf8).write(to: URL(fileURLWithPath: configuration.journalPath))
         await #expect {
@@ -219,7 +220,7 @@ import Testing
 
     @Test func aCheckerThatCannotStartLeavesNothingBehind() async throws {
         struct NoSchemas: Error, CustomStringConvertible { var description: String { "no schemas in /nowhere" } }
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let configuration = configuration(directory)
         await #expect {
             _ = try await Collector.start(
@@ -231,10 +232,10 @@ import Testing
     }
 
     @Test func aBusyPortIsAClearErrorAndNoJournalIsCreated() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let first = try await start(configuration(directory), lines: LineCollector())
         let port = try #require(first.localAddress.port)
-        let other = try ScratchDirectory()
+        let other = try ScratchFolder("usage-audit-collector")
         var second = configuration(other)
         second.port = port
         await #expect {
@@ -252,7 +253,7 @@ import Testing
         ("127.0.0.1", 70_000, "not a UDP port"),
     ])
     func badConfigurationsAreRefused(host: String, port: Int, expected: String) async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         var configuration = configuration(directory, host: host)
         configuration.port = port
         await #expect {

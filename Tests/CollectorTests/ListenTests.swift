@@ -2,6 +2,7 @@ import AuditInputs
 import AuditModel
 import AuditRules
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Collector
@@ -29,7 +30,7 @@ import Testing
     ]
 
     @Test func liveReportIsTheReportCheckGivesForTheJournal() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let configuration = CollectorConfiguration(
             host: "127.0.0.1", port: 0, journalPath: directory.path("live.journal"))
         let lines = LineCollector()
@@ -74,7 +75,7 @@ import Testing
     }
 
     @Test func sigtermStopsTheExecutableCleanlyWithTheReport() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let journal = directory.path("run.journal")
         let report = directory.path("report.json")
         let process = try ListenProcess(arguments: [
@@ -98,7 +99,7 @@ import Testing
     }
 
     @Test func sigintWithFailOnNeverExitsZero() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let process = try ListenProcess(arguments: [
             "--journal", directory.path("run.journal"), "--fail-on", "never", "--output", directory.path("report.txt"),
         ])
@@ -110,7 +111,7 @@ import Testing
     }
 
     @Test func anExistingJournalIsBadUsage() throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let journal = directory.path("old.journal")
         try Data("evidence".utf8).write(to: URL(fileURLWithPath: journal))
         let (status, standardError) = try ListenProcess.runToEnd(arguments: ["--port", "0", "--journal", journal])
@@ -121,7 +122,7 @@ import Testing
     /// SIGKILL in the middle of a burst: no report, but the journal keeps every datagram it took, byte for byte and
     /// in order; at most the one being written is torn.
     @Test func killedMidBurstKeepsEveryWholeRecord() async throws {
-        let directory = try ScratchDirectory()
+        let directory = try ScratchFolder("usage-audit-collector")
         let journal = directory.path("killed.journal")
         let process = try ListenProcess(arguments: ["--journal", journal])
         let client = try UDPClient()
@@ -166,22 +167,8 @@ final class ListenProcess {
     private let errors = Pipe()
     private let collected = LockedText()
 
-    /// The executable beside the test bundle: `swift build --build-tests` builds it there.
-    static func executable() throws -> URL {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = bundle.deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("usage-audit")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-            if directory.lastPathComponent == ".build" { break }
-        }
-        throw UDPClient.ClientError(
-            message: "usage-audit is not built beside \(bundle.path): run swift build --build-tests")
-    }
-
     init(arguments: [String]) throws {
-        process.executableURL = try Self.executable()
+        process.executableURL = URL(fileURLWithPath: ProcessRunner.usageAudit)
         process.arguments = ["listen", "--port", "0"] + arguments
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -218,16 +205,8 @@ final class ListenProcess {
 
     /// Runs `listen` with `arguments` until it exits by itself.
     static func runToEnd(arguments: [String]) throws -> (status: Int32, standardError: String) {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = ["listen"] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ProcessRunner.run(ProcessRunner.usageAudit, ["listen"] + arguments)
+        return (result.status, result.stderr)
     }
 }
 

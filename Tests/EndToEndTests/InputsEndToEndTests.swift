@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Every input a user hands `check`, through the built executable: gzip (files, standard input, several
@@ -317,14 +318,9 @@ enum Scratch {
     /// `gzip -c FILE > FOLDER/NAME.gz`, with the system's gzip.
     static func gzip(_ file: String, into folder: URL) throws -> String {
         let target = folder.appendingPathComponent(URL(fileURLWithPath: file).lastPathComponent + ".gz")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-c", URL(fileURLWithPath: file, relativeTo: Binary.root).path]
-        FileManager.default.createFile(atPath: target.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: target)
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ScratchError(message: "gzip failed on \(file)") }
+        let result = try ProcessRunner.run("gzip", ["-c", URL(fileURLWithPath: file, relativeTo: Binary.root).path])
+        guard result.status == 0 else { throw ScratchError(message: "gzip failed on \(file): \(result.stderr)") }
+        try result.stdoutData.write(to: target)
         return target.path
     }
 

@@ -1,13 +1,13 @@
 import Foundation
 import JSONCore
+import TestSupport
 import Testing
 
 /// The official JSON-Schema-Test-Suite on disk: where it is, and its draft 2020-12 cases.
 enum OfficialSuite {
     /// The copy vendored in the repository (`Vendor/json-schema-test-suite`, at the upstream commit its
     /// README names), so the suite and ``KnownSkips`` always describe the same tests.
-    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Vendor/json-schema-test-suite")
+    static let root: URL = Repository.root.appendingPathComponent("Vendor/json-schema-test-suite")
 
     static var testsFolder: URL { root.appendingPathComponent("tests/draft2020-12") }
     static var remotesFolder: URL { root.appendingPathComponent("remotes") }

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditRules
 import JSONCore
 import Testing
 
@@ -88,5 +89,25 @@ import Testing
         let redacted = redactor.redact(text)
         #expect(!redacted.contains("user7@"))
         #expect(redacted.hasPrefix("u***@h***.org"))
+    }
+
+    @Test("an address the detector finds is masked as an address: both read it by the same shapes")
+    func detectedAddressesAreMaskedAsAddresses() {
+        let text = "peers 10.20.0.13 and 2001:db8:85a3::8a2e:370:7334 wrote"
+        let addresses = PersonalDataDetector.matches(in: text).filter { $0.kind == .ipv4 || $0.kind == .ipv6 }
+        #expect(addresses.count == 2)
+        for address in addresses {
+            #expect(Redactor.mask(address.text, rule: "privacy.personal-data") == Redactor.addressMask(address.text))
+        }
+        #expect(
+            addresses.map { Redactor.mask($0.text, rule: "privacy.personal-data") } == [
+                "10.20.***.***", "2001:db8:***",
+            ])
+    }
+
+    @Test("addresses are ASCII: digits of other scripts make no address, so the value gets the generic mask")
+    func fullwidthDigitsAreNoAddress() {
+        #expect(Redactor.mask("１９２.１６８.４.７", rule: nil) == "１９***")
+        #expect(Redactor.mask("２００１:ｄｂ８::７", rule: nil) == "２０***")
     }
 }

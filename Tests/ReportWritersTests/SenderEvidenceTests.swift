@@ -3,6 +3,7 @@ import AuditRules
 import JSONCore
 import Testing
 import Foundation
+import TestSupport
 
 @testable import ReportWriters
 
@@ -10,9 +11,7 @@ import Foundation
 /// names the sender and the capture time of a finding, and the inventory of senders.
 @Suite struct SenderEvidenceTests {
     static func fleetReport() throws -> AuditReport {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let path = root.appendingPathComponent("Fixtures/handmade/fleet-two-interfaces.pcapng").path
+        let path = Repository.path("Fixtures/handmade/fleet-two-interfaces.pcapng")
         var run = AuditRun(threads: 1)
         run.keepPayloads = true
         return run.run([path], checker: try Checker(configuration: CheckConfiguration()))

@@ -93,21 +93,3 @@ public enum ProcessRunner {
         var stderr: Data { lock.withLock { err } }
     }
 }
-
-/// Temporary folders for tests, each unique, under the system's temporary directory.
-public enum TemporaryDirectory {
-    /// A new empty folder whose name starts with `label`; the caller removes it (or leaves it for a failed test
-    /// to be looked at).
-    public static func make(_ label: String = "usage-audit-test") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    /// Runs `body` with a new folder, removed afterwards whatever `body` does.
-    public static func with<T>(_ label: String = "usage-audit-test", _ body: (URL) throws -> T) throws -> T {
-        let url = try make(label)
-        defer { try? FileManager.default.removeItem(at: url) }
-        return try body(url)
-    }
-}

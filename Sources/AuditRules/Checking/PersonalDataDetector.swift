@@ -1,4 +1,7 @@
+import AuditModel
 import JSONCore
+
+// `inet_pton(3)`, the system's own reading of IPv6 text.
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -88,13 +91,7 @@ public enum PersonalDataDetector {
         }
     }
 
-    static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
-    static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-    static func isHostChar(_ b: UInt8) -> Bool { isAlpha(b) || isDigit(b) || b == 0x2D || b == 0x2E }
-    static func isLocalPartChar(_ b: UInt8) -> Bool {
-        isAlpha(b) || isDigit(b) || b == 0x2E || b == 0x5F || b == 0x25 || b == 0x2B || b == 0x2D
-    }
-    static func isHex(_ b: UInt8) -> Bool { isDigit(b) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66) }
+    // The byte classes within an address are `AddressShapes`', which `--redact` masks by as well.
 
     // MARK: E-mail
 
@@ -102,15 +99,15 @@ public enum PersonalDataDetector {
         var result: [Match] = []
         for (at, byte) in bytes.enumerated() where byte == 0x40 {
             var start = at
-            while start > 0, isLocalPartChar(bytes[start - 1]) { start -= 1 }
+            while start > 0, AddressShapes.isEmailLocalPartByte(bytes[start - 1]) { start -= 1 }
             var end = at + 1
-            while end < bytes.count, isHostChar(bytes[end]) { end += 1 }
+            while end < bytes.count, AddressShapes.isHostNameByte(bytes[end]) { end += 1 }
             while end > at + 1, bytes[end - 1] == 0x2E || bytes[end - 1] == 0x2D { end -= 1 }
             guard start < at, end > at + 1 else { continue }
             // The domain needs two non-empty labels and an alphabetic top-level label of two letters or more.
             let domain = bytes[(at + 1)..<end]
             guard let lastDot = domain.lastIndex(of: 0x2E), end - lastDot - 1 >= 2,
-                domain[(lastDot + 1)...].allSatisfy(isAlpha), domain.first != 0x2E,
+                domain[(lastDot + 1)...].allSatisfy(AddressShapes.isLetter), domain.first != 0x2E,
                 !zip(domain, domain.dropFirst()).contains(where: { $0 == 0x2E && $1 == 0x2E })
             else { continue }
             result.append(Match(kind: .email, text: String(decoding: bytes[start..<end], as: UTF8.self)))
@@ -158,7 +155,7 @@ public enum PersonalDataDetector {
     /// `C:\Users\` or `C:/Users/` (any drive letter, any case), or `\\?\`-less `\Users\`.
     static func windowsUsersPrefix(_ bytes: Bytes, at i: Int) -> Int? {
         var k = i
-        if k + 1 < bytes.count, isAlpha(bytes[k]), bytes[k + 1] == 0x3A { k += 2 }
+        if k + 1 < bytes.count, AddressShapes.isLetter(bytes[k]), bytes[k + 1] == 0x3A { k += 2 }
         guard k < bytes.count, bytes[k] == 0x5C || bytes[k] == 0x2F else { return nil }
         let separator = bytes[k]
         let word = Array("users".utf8)
@@ -175,36 +172,26 @@ public enum PersonalDataDetector {
 
     // MARK: IP addresses
 
+    /// Dotted quads standing on their own (not inside a longer run of digits and dots), except the
+    /// unspecified `0.0.0.0` and loopback `127.x.x.x`, which name no one.
     static func ipv4(_ bytes: Bytes) -> [Match] {
         var result: [Match] = []
         var i = 0
         while i < bytes.count {
-            guard isDigit(bytes[i]), i == 0 || !(isDigit(bytes[i - 1]) || bytes[i - 1] == 0x2E) else {
+            guard AddressShapes.isDigit(bytes[i]),
+                i == 0 || !(AddressShapes.isDigit(bytes[i - 1]) || bytes[i - 1] == 0x2E)
+            else {
                 i += 1
                 continue
             }
-            var k = i
-            var octets: [Int] = []
-            while octets.count < 4 {
-                var value = 0, digits = 0
-                while k < bytes.count, isDigit(bytes[k]), digits < 4 {
-                    value = value * 10 + Int(bytes[k] - 0x30)
-                    digits += 1
-                    k += 1
-                }
-                guard digits > 0, digits <= 3, value <= 255 else { break }
-                octets.append(value)
-                if octets.count < 4 {
-                    guard k < bytes.count, bytes[k] == 0x2E else { break }
-                    k += 1
-                }
-            }
-            let bounded =
-                k == bytes.count
-                || !(isDigit(bytes[k]) || (bytes[k] == 0x2E && k + 1 < bytes.count && isDigit(bytes[k + 1])))
-            if octets.count == 4, bounded, octets != [0, 0, 0, 0], octets[0] != 127 {
-                result.append(Match(kind: .ipv4, text: String(decoding: bytes[i..<k], as: UTF8.self)))
-                i = k
+            if let (address, end) = AddressShapes.dottedQuad(in: bytes, at: i),
+                end == bytes.count
+                    || !(AddressShapes.isDigit(bytes[end])
+                        || (bytes[end] == 0x2E && end + 1 < bytes.count && AddressShapes.isDigit(bytes[end + 1]))),
+                address != 0, address >> 24 != 127
+            {
+                result.append(Match(kind: .ipv4, text: String(decoding: bytes[i..<end], as: UTF8.self)))
+                i = end
             } else {
                 i += 1
             }
@@ -216,13 +203,13 @@ public enum PersonalDataDetector {
         var result: [Match] = []
         var i = 0
         while i < bytes.count {
-            guard isHex(bytes[i]) || bytes[i] == 0x3A else {
+            guard AddressShapes.isHexDigit(bytes[i]) || bytes[i] == 0x3A else {
                 i += 1
                 continue
             }
             var end = i
             var colons = 0
-            while end < bytes.count, isHex(bytes[end]) || bytes[end] == 0x3A || bytes[end] == 0x2E {
+            while end < bytes.count, AddressShapes.isHexDigit(bytes[end]) || bytes[end] == 0x3A || bytes[end] == 0x2E {
                 if bytes[end] == 0x3A { colons += 1 }
                 end += 1
             }
@@ -253,14 +240,14 @@ public enum PersonalDataDetector {
         var result: [Match] = []
         var i = 0
         while i < bytes.count {
-            guard isAlpha(bytes[i]) || isDigit(bytes[i]),
-                i == 0 || !(isHostChar(bytes[i - 1]) || bytes[i - 1] == 0x5F || bytes[i - 1] == 0x40)
+            guard AddressShapes.isLetter(bytes[i]) || AddressShapes.isDigit(bytes[i]),
+                i == 0 || !(AddressShapes.isHostNameByte(bytes[i - 1]) || bytes[i - 1] == 0x5F || bytes[i - 1] == 0x40)
             else {
                 i += 1
                 continue
             }
             var end = i
-            while end < bytes.count, isHostChar(bytes[end]) { end += 1 }
+            while end < bytes.count, AddressShapes.isHostNameByte(bytes[end]) { end += 1 }
             let touchesWord = end < bytes.count && (bytes[end] == 0x5F || bytes[end] == 0x40 || bytes[end] == 0x2F)
             var trimmed = end
             while trimmed > i, bytes[trimmed - 1] == 0x2E || bytes[trimmed - 1] == 0x2D { trimmed -= 1 }
@@ -275,7 +262,7 @@ public enum PersonalDataDetector {
         // at capitals (code names such as parsl.config.Config carry them; host names rarely do), and only
         // then at the labels one by one. Nothing is allocated before a token passes all of these.
         guard let lastDot = token.lastIndex(of: 0x2E), lastDot + 1 < token.endIndex,
-            token[(lastDot + 1)...].allSatisfy(isAlpha),
+            token[(lastDot + 1)...].allSatisfy(AddressShapes.isLetter),
             !token.contains(where: { $0 >= 0x41 && $0 <= 0x5A })
         else { return nil }
         var labels = 0

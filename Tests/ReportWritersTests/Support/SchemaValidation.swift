@@ -1,6 +1,7 @@
 import Foundation
 import JSONCore
 import JSONSchema
+import TestSupport
 
 /// Validates a JSON document against a JSON Schema file, for the SARIF test. Two validators take part: the
 /// project's own engine (module `JSONSchema`), always, and the reference implementation python-jsonschema
@@ -53,7 +54,7 @@ struct PythonJSONSchema: SchemaValidating {
         import json, sys
         from jsonschema import validators
         schema = json.load(open(sys.argv[1], encoding="utf-8"))
-        instance = json.load(open(sys.argv[2], encoding="utf-8"))
+        instance = json.load(sys.stdin)
         cls = validators.validator_for(schema)
         cls.check_schema(schema)
         validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
@@ -62,28 +63,16 @@ struct PythonJSONSchema: SchemaValidating {
         """
 
     func errors(validating instance: String, against schema: URL) throws -> [String] {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "usage-audit-\(UUID().uuidString).json")
-        try Data(instance.utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let result = try Self.run(["-c", Self.script, schema.path, file.path])
+        let result = try Self.run(["-c", Self.script, schema.path], stdin: Data(instance.utf8))
         guard result.status == 0 else {
-            throw ValidatorFailure(description: "python-jsonschema exited with \(result.status): \(result.output)")
+            throw ValidatorFailure(
+                description: "python-jsonschema exited with \(result.status): \(result.stderr)\(result.stdout)")
         }
-        return result.output.split(separator: "\n").map(String.init)
+        return result.stdout.split(separator: "\n").map(String.init)
     }
 
-    private static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    private static func run(_ arguments: [String], stdin: Data? = nil) throws -> ProcessResult {
+        try ProcessRunner.run("python3", arguments, stdin: stdin)
     }
 }
 

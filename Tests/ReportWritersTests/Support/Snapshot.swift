@@ -1,13 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
-/// Where this test target's files are, found from this file's own path so tests run from any directory.
+/// Where this test target's files are in the repository.
 enum TestPaths {
-    /// Tests/ReportWritersTests
-    static let targetDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let targetDirectory = Repository.root.appendingPathComponent("Tests/ReportWritersTests")
     static let snapshots = targetDirectory.appendingPathComponent("Snapshots")
-    /// The package root, two levels above the test target.
-    static let repositoryRoot = targetDirectory.deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot = Repository.root
     /// Third-party documents the tests read, vendored with their source and license (`Vendor/README.md`).
     static let vendor = repositoryRoot.appendingPathComponent("Vendor")
 }
