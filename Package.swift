@@ -22,7 +22,9 @@ let fastAllocator: [LinkerSetting] = [.linkedLibrary(":libtcmalloc_minimal.so.4"
 /// other modules: compiled on their own, every element read back went through runtime generic metadata
 /// (about a tenth of a `check` run's instructions). Full cross-module optimization lets each user's module
 /// specialize them for its own element types.
-let specializedAcrossModules: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+let specializedAcrossModules: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
+]
 
 let package = Package(
     name: "usage-audit",
