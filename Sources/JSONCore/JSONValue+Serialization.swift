@@ -10,6 +10,22 @@ extension JSONValue {
         }
     }
 
+    /// Code point order, compared through UTF-8 (whose byte order is code point order), which costs far
+    /// less than walking Unicode scalars.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// Whether keys are already in code point order (nothing to sort: many objects are written that way).
+    static func inCodePointOrder(_ keys: [String]) -> Bool {
+        var index = 1
+        while index < keys.count {
+            if !precedes(keys[index - 1], keys[index]) { return false }
+            index += 1
+        }
+        return true
+    }
+
     public func serialized(_ options: SerializationOptions = .init()) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
@@ -47,10 +63,8 @@ extension JSONValue {
                 out.append(UInt8(ascii: ":"))
                 o.values[i].write(to: &out, options)
             }
-            if options.sortKeys {
-                let order = o.keys.indices.sorted {
-                    o.keys[$0].unicodeScalars.lexicographicallyPrecedes(o.keys[$1].unicodeScalars)
-                }
+            if options.sortKeys && !Self.inCodePointOrder(o.keys) {
+                let order = o.keys.indices.sorted { Self.precedes(o.keys[$0], o.keys[$1]) }
                 for i in order { member(i) }
             } else {
                 for i in o.keys.indices { member(i) }

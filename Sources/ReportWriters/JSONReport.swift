@@ -117,9 +117,22 @@ struct JSONReport {
     private static let close = Array(("\n" + PrettyJSON().indentation(2) + "}").utf8)
     private static let compact = JSONValue.SerializationOptions(sortKeys: false)
 
-    private static func put(_ text: String, _ out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { out.append(contentsOf: $0) }
+    /// Punctuation and member names: literals, copied from the binary as they are.
+    private static func put(_ text: StaticString, _ out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// A decimal integer, its digits written straight into the output (least significant first, then
+    /// turned around).
+    private static func put(_ number: Int, _ out: inout [UInt8]) {
+        if number < 0 { out.append(UInt8(ascii: "-")) }
+        let start = out.count
+        var rest = number.magnitude
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        out[start...].reverse()
     }
 
     private static func member(_ key: String, first: Bool = false, to out: inout [UInt8]) {
@@ -129,16 +142,27 @@ struct JSONReport {
         put(": ", &out)
     }
 
+    /// A string as JSON. Nearly every string of a report needs no escape and is copied whole; the rest go
+    /// through JSONCore's serializer (the same text: only `"`, `\\` and control characters are escaped).
     private static func string(_ text: String?, to out: inout [UInt8]) {
-        guard let text else {
+        guard var text else {
             put("null", &out)
             return
         }
-        JSONValue.string(text).write(to: &out, compact)
+        let copied = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+            else { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        if !copied { JSONValue.string(text).write(to: &out, compact) }
     }
 
     private static func number(_ value: Int?, to out: inout [UInt8]) {
-        put(value.map { String($0) } ?? "null", &out)
+        guard let value else { return put("null", &out) }
+        put(value, &out)
     }
 
     private static func locator(_ locator: Locator?, to out: inout [UInt8]) {
@@ -148,7 +172,9 @@ struct JSONReport {
         }
         put("{", &out)
         string(locator.kind, to: &out)
-        put(": " + String(locator.number) + "}", &out)
+        put(": ", &out)
+        put(locator.number, &out)
+        put("}", &out)
     }
 
     static func write(_ message: AuditedMessage, to out: inout [UInt8]) {
@@ -179,22 +205,47 @@ struct JSONReport {
         out.append(contentsOf: close)
     }
 
-    /// The network evidence, laid out as `PrettyJSON` lays out a member of an element (depth 3).
-    private static func network(_ network: NetworkEvidence?, to out: inout [UInt8]) {
+    /// The network evidence, laid out as `PrettyJSON` lays out a member at `depth` (an object of four
+    /// members: one member per line).
+    private static func network(_ network: NetworkEvidence?, depth: Int = 3, to out: inout [UInt8]) {
         guard let network else { return put("null", &out) }
-        nested(Self.network(network), to: &out)
+        let inner = indentation[depth + 1]
+        put("{\n", &out)
+        out.append(contentsOf: inner); put("\"from\": ", &out); string(network.from, to: &out)
+        put(",\n", &out)
+        out.append(contentsOf: inner); put("\"to\": ", &out); string(network.to, to: &out)
+        put(",\n", &out)
+        out.append(contentsOf: inner); put("\"time\": ", &out); string(network.time, to: &out)
+        put(",\n", &out)
+        out.append(contentsOf: inner); put("\"interface\": ", &out); string(network.interface, to: &out)
+        put("\n", &out)
+        out.append(contentsOf: indentation[depth])
+        put("}", &out)
     }
 
-    /// The sightings, laid out as `PrettyJSON` lays out a member of an element (depth 3).
+    /// The sightings, laid out as `PrettyJSON` lays out a member of an element (depth 3): each sighting an
+    /// object on its own lines, as its locator is a container.
     private static func observed(_ observations: [Observation], to out: inout [UInt8]) {
-        nested(.array(observations.map(observation)), to: &out)
+        guard !observations.isEmpty else { return put("[]", &out) }
+        put("[\n", &out)
+        for (index, observation) in observations.enumerated() {
+            out.append(contentsOf: indentation[4]); put("{\n", &out)
+            out.append(contentsOf: indentation[5]); put("\"source\": ", &out); string(observation.source, to: &out)
+            put(",\n", &out)
+            out.append(contentsOf: indentation[5]); put("\"locator\": ", &out); locator(observation.locator, to: &out)
+            put(",\n", &out)
+            out.append(contentsOf: indentation[5]); put("\"network\": ", &out)
+            network(observation.network, depth: 5, to: &out)
+            put("\n", &out)
+            out.append(contentsOf: indentation[4])
+            put(index + 1 < observations.count ? "},\n" : "}\n", &out)
+        }
+        out.append(contentsOf: indentation[3])
+        put("]", &out)
     }
 
-    private static func nested(_ value: JSONValue, to out: inout [UInt8]) {
-        var text = ""
-        PrettyJSON(inlineSmallContainers: true).write(value, depth: 3, to: &text)
-        put(text, &out)
-    }
+    /// `PrettyJSON`'s indentation of each depth an element's members reach, as bytes.
+    private static let indentation: [[UInt8]] = (0...6).map { Array(PrettyJSON().indentation($0).utf8) }
 
     static func network(_ network: NetworkEvidence?) -> JSONValue {
         guard let network else { return .null }

@@ -8,6 +8,10 @@ public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
     private var chunk: [(key: Key, element: Element)] = []
     private var store: SpoolStore?
     private var runs: [Run] = []
+    /// Whether every key so far came after the one before: reports add most elements in the order they
+    /// are sorted by, and then nothing needs sorting or merging, only reading back in turn.
+    private var arrivedInOrder = true
+    private var lastKey: Key?
 
     struct Run {
         var store: SpoolStore
@@ -20,12 +24,16 @@ public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
     /// Adds an element; elements of equal keys come out in an unspecified order, so a stable sort puts the
     /// element's position in its key.
     public mutating func add(_ element: Element, key: Key) {
+        if arrivedInOrder {
+            if let lastKey, key < lastKey { arrivedInOrder = false }
+            lastKey = key
+        }
         chunk.append((key, element))
         if chunk.count >= scratch.configuration.sortChunk { writeRun() }
     }
 
     private mutating func writeRun() {
-        chunk.sort { $0.key < $1.key }
+        if !arrivedInOrder { chunk.sort { $0.key < $1.key } }
         let store = self.store ?? scratch.makeStore()
         self.store = store
         let start = store.length
@@ -62,11 +70,13 @@ public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
     /// The elements in key order. The sorter must not be used afterwards.
     public mutating func sorted() -> Sorted {
         if runs.isEmpty {
-            chunk.sort { $0.key < $1.key }
+            if !arrivedInOrder { chunk.sort { $0.key < $1.key } }
             return Sorted(runs: [], inMemory: chunk)
         }
         if !chunk.isEmpty { writeRun() }
         store?.flush()
+        // Runs of keys that arrived in order follow one another: read in turn, they are the sorted sequence.
+        if arrivedInOrder { return Sorted(runs: runs, inMemory: [], consecutive: true) }
         // Merge groups of runs into longer runs until one merge can read them all at once.
         let fanIn = scratch.configuration.mergeFanIn
         while runs.count > fanIn {
@@ -89,17 +99,21 @@ public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
     public struct Sorted: Sequence {
         let runs: [Run]
         let inMemory: [(key: Key, element: Element)]
+        /// The runs are in order one after the other (no run's keys overlap the next's): no merge is needed.
+        var consecutive = false
 
         /// How many sorted runs a pass reads (0 when everything fit in memory).
         public var runCount: Int { runs.count }
 
         public func makeIterator() -> Iterator { Iterator(self) }
 
-        /// Merges the runs through a heap of their current keys.
+        /// Merges the runs through a heap of their current keys, or reads consecutive runs in turn.
         public struct Iterator: IteratorProtocol {
             private var memory: IndexingIterator<[(key: Key, element: Element)]>
             private var cursors: [SpoolCursor] = []
             private var heads: Heap<Head> = []
+            private let consecutive: Bool
+            private var current = 0
 
             /// A run's current record, ordered by its key.
             private struct Head: Comparable {
@@ -112,9 +126,10 @@ public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
 
             init(_ sorted: Sorted) {
                 memory = sorted.inMemory.makeIterator()
+                consecutive = sorted.consecutive
                 for run in sorted.runs {
                     cursors.append(SpoolCursor(store: run.store, start: run.start, end: run.end, bufferSize: 16 * 1024))
-                    advance(cursors.count - 1)
+                    if !consecutive { advance(cursors.count - 1) }
                 }
             }
 
@@ -126,6 +141,13 @@ public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
 
             public mutating func next() -> (key: Key, element: Element)? {
                 if cursors.isEmpty { return memory.next() }
+                if consecutive {
+                    while current < cursors.count {
+                        if let next = cursors[current].next(Keyed.self) { return (next.key, next.element) }
+                        current += 1
+                    }
+                    return nil
+                }
                 guard let head = heads.popMin() else { return nil }
                 advance(head.cursor)
                 return (head.key, head.element)

@@ -228,6 +228,27 @@ import Testing
         #expect(scratch.readFailure == nil)
     }
 
+    @Test(arguments: [false, true])
+    func externalSortReadsElementsThatArrivedInOrderBackInTurn(lastArrivesEarly: Bool) {
+        let scratch = ScratchSpools(configuration: SpoolConfiguration(memoryLimit: 0, sortChunk: 7, mergeFanIn: 3))
+        var sort = ReportSort<Finding>(scratch: scratch)
+        var keys = (0..<200).map { SortKey(a: $0 / 10, b: $0 % 10, sequence: $0) }
+        // One element out of place sends the whole sort down the merging path.
+        if lastArrivesEarly { keys.insert(SortKey(a: -1, sequence: 999), at: 150) }
+        for key in keys {
+            sort.add(Finding(rule: "r", severity: .note, source: "s", locator: nil, message: "\(key.sequence)"), key: key)
+        }
+        let sorted = sort.sorted()
+        // In order, the 29 runs of 7 are read one after another; out of order they are merged down to at
+        // most the fan-in.
+        #expect(lastArrivesEarly ? sorted.runCount <= 3 : sorted.runCount == 29)
+        for _ in 0..<2 {
+            #expect(sorted.map(\.key) == keys.sorted())
+            #expect(sorted.map(\.element.message) == keys.sorted().map { "\($0.sequence)" })
+        }
+        #expect(scratch.readFailure == nil)
+    }
+
     @Test func textAndJUnitPlaceLateFindingsBesideTheirMessage() {
         // A finding made after later messages (a session left open) and a message numbered before the one
         // it follows (a lost fragment), as the checker produces them.

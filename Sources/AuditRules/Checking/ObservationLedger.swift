@@ -14,12 +14,12 @@ struct SightingStream: Hashable, Sendable {
 /// observation of it instead of a new message.
 ///
 /// Bounded: beyond `capacity` messages the oldest is released and forgotten (counted in `forgotten`); a
-/// later sighting of it is then a new message. Each entry keeps the message's canonical text for matching.
+/// later sighting of it is then a new message. Each entry keeps the message's identity (a digest of its canonical text) for matching.
 final class ObservationLedger {
     struct Entry {
         var message: AuditedMessage
         /// The message's identity (generation and canonical JSON), `nil` for what cannot be matched.
-        var content: String?
+        var content: ContentIdentity?
         /// The streams that saw it, the first one first.
         var streams: [SightingStream]
         /// The correlator of an end message the session step holds until its start arrives.
@@ -34,7 +34,7 @@ final class ObservationLedger {
     private var head = 0
     private var base = 0
     /// The tickets of the entries with each content, oldest first.
-    private var sends: [String: [Int]] = [:]
+    private var sends: [ContentIdentity: [Int]] = [:]
     /// Messages released because the ledger was full, before the run ended.
     private(set) var forgotten = 0
 
@@ -48,7 +48,7 @@ final class ObservationLedger {
     var nextTicket: Int { base + entries.count }
 
     /// The oldest send of `content` that `stream` has not seen yet: a sighting on `stream` is that send.
-    func earlierSend(of content: String, on stream: SightingStream) -> Int? {
+    func earlierSend(of content: ContentIdentity, on stream: SightingStream) -> Int? {
         sends[content]?.first { !entries[$0 - base]!.streams.contains(stream) }
     }
 
@@ -66,7 +66,7 @@ final class ObservationLedger {
     }
 
     func add(
-        _ message: AuditedMessage, content: String?, stream: SightingStream, origin: SightingOrigin,
+        _ message: AuditedMessage, content: ContentIdentity?, stream: SightingStream, origin: SightingOrigin,
         heldEnd: SessionKey?
     ) {
         let ticket = nextTicket

@@ -16,7 +16,7 @@ public struct RecordVerdict: Sendable {
     }
     /// The message's identity for matching its sightings: its generation and its canonical JSON (keys
     /// sorted), or for a datagram that could not be decoded, its bytes; `nil` when it cannot be matched.
-    var content: String?
+    var content: ContentIdentity?
     /// The capture interface the record was seen on.
     var interface = 0
     /// Whether it was seen on the wire (a capture or journal) or in a client's log, for `--reconcile`.
@@ -80,17 +80,9 @@ public struct RecordAuditor: Sendable {
             for i in verdict.findings.indices { verdict.findings[i].network = network }
         }
         if verdict.content == nil, verdict.message?.parsed == false, case .datagram(let bytes) = record.payload {
-            verdict.content = Self.undecodedIdentity(bytes)
+            verdict.content = ContentIdentity(undecoded: bytes)
         }
         return verdict
-    }
-
-    /// The identity of a datagram that could not be decoded: its bytes, each as the scalar of its value (so
-    /// that no two payloads share it), behind a tag no decoded message's identity starts with.
-    static func undecodedIdentity(_ bytes: [UInt8]) -> String {
-        var text = "\u{1}"
-        text.unicodeScalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })
-        return text
     }
 
     private func auditPayload(_ record: InputRecord, source: String) -> RecordVerdict {
@@ -242,7 +234,7 @@ public struct RecordAuditor: Sendable {
         }
         var verdict = RecordVerdict(message: message, findings: findings, session: facts)
         if case .string(let version)? = object["parsl_v"] { verdict.message?.parslVersion = version }
-        verdict.content = generation + "\u{0}" + value.serialized(.init(sortKeys: true))
+        verdict.content = ContentIdentity(generation: generation, value: value)
         return verdict
     }
 

@@ -1,0 +1,40 @@
+import JSONCore
+
+/// What makes two sightings one message: a 128-bit keyed hash of the message's generation and its
+/// canonical JSON text (keys sorted, so key order does not matter), or, for a datagram that could not be
+/// decoded, of its bytes behind a tag that no generation starts with.
+///
+/// A hash rather than the text: the observation ledger holds up to 100,000 messages and looks one up per
+/// sighting, and 16 bytes are cheap to keep and compare whatever the message's length. A keyed one (two
+/// SipHash passes under the process's random seed, told apart by a prefix), because a sighting that matches
+/// an earlier message is not audited again: a client that cannot know the key cannot craft a leaking message
+/// that passes for a clean one it sent before, and two distinct messages collide by chance about once in
+/// 2^128. SHA-256 would cost about as much again as auditing the message.
+struct ContentIdentity: Hashable, Sendable {
+    private let first: Int
+    private let second: Int
+
+    init(generation: String, value: JSONValue) {
+        var text: [UInt8] = []
+        text.reserveCapacity(512)
+        text.append(contentsOf: generation.utf8)
+        text.append(0)
+        value.write(to: &text, .init(sortKeys: true))
+        self.init(hashing: text)
+    }
+
+    init(undecoded bytes: [UInt8]) {
+        self.init(hashing: [1] + bytes)
+    }
+
+    private init(hashing bytes: [UInt8]) {
+        (first, second) = bytes.withUnsafeBytes { raw in
+            var one = Hasher(), two = Hasher()
+            one.combine(UInt8(1))
+            two.combine(UInt8(2))
+            one.combine(bytes: raw)
+            two.combine(bytes: raw)
+            return (one.finalize(), two.finalize())
+        }
+    }
+}
