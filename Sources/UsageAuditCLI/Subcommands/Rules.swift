@@ -6,9 +6,8 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules", abstract: "List the rules, or explain one.", subcommands: [List.self, Explain.self])
 
-    enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+    enum ListFormat: String, CaseInsensitiveChoice {
         case text, json, markdown
-        init?(argument: String) { self.init(rawValue: argument.lowercased()) }
     }
 
     struct List: ParsableCommand {
