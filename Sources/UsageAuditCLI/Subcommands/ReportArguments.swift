@@ -89,13 +89,13 @@ struct ReportArguments: ParsableArguments {
         }
     }
 
-    /// Writes every report, after `--ignore` and `--baseline` (read before: `suppressions()`); failures are
-    /// printed and make the exit status 2. With `quiet`, a text report on standard output is only its
-    /// summary and result lines.
+    /// Writes every report, after `--ignore` and `--baseline` (read before: `suppressions()`), and gives the
+    /// run's exit status; a report that cannot be written is printed and makes it 2. With `quiet`, a text
+    /// report on standard output is only its summary and result lines.
     func write(_ report: AuditReport, suppressions: Suppressions, quiet: Bool = false) throws -> Int32 {
         let spool = ReportOptions().spool
         let report = ReportPreparation.prepare(report, suppressions: suppressions, spool: spool)
-        var status = report.exitStatus(failOn: failOn)
+        var status = ExitStatus.of(report, failOn: failOn)
         for target in try targets() {
             let onTerminal = target.writesToStandardOutput && target.format == .text
             var options = ReportOptions(
