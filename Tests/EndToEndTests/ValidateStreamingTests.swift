@@ -39,4 +39,19 @@ struct ValidateStreamingTests {
             #expect(peaks[1] <= peaks[0] * 1.25, "peak memory \(peaks[0]) MiB for 15k lines, \(peaks[1]) MiB for 60k")
         }
     }
+
+    @Test("a reader that goes away ends the run quietly, with status 2 since it did not finish")
+    func closedOutputEndsTheRun() throws {
+        try TemporaryDirectory.with("validate-streaming") { folder in
+            let schema = folder.appendingPathComponent("schema.json").path
+            try #"{"type": "object"}"#.write(toFile: schema, atomically: true, encoding: .utf8)
+            let lines = try Self.corpus(60_000, in: folder)
+            let pipeline = """
+                "$0" validate --ndjson --schema "$1" "$2" | head -c 100 > /dev/null; echo "${PIPESTATUS[0]}"
+                """
+            let result = try ProcessRunner.run("bash", ["-c", pipeline, ProcessRunner.usageAudit, schema, lines])
+            #expect(result.stdout == "2\n", "\(result.stdout)")
+            #expect(result.stderr.isEmpty, "\(result.stderr)")
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import JSONCore
 import JSONSchema
+import SystemPackage
 
 /// What `usage-audit validate` does with its instance files: each file as one JSON value, or with `ndjson`
 /// each non-blank line, validated and handed to the report as soon as it is made. Memory stays flat however
@@ -31,7 +32,7 @@ public struct InstanceValidation {
         /// The files that could not be read, each once; the run went on with the next file.
         public var readFailures: [ReadFailure] = []
         /// The output could not be written (a closed pipe, a full disk): the run stopped there.
-        public var outputFailure: String?
+        public var outputFailure: Errno?
     }
 
     /// Why each of `files` that cannot be opened cannot, before anything is read: a misspelt name is a usage
@@ -56,7 +57,7 @@ public struct InstanceValidation {
             if report.failure != nil { break }
         }
         report.finish()
-        outcome.outputFailure = report.failure.map { "\($0)" }
+        outcome.outputFailure = report.failure
         return outcome
     }
 

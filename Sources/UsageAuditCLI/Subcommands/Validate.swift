@@ -56,7 +56,9 @@ struct Validate: ParsableCommand {
             printError("usage-audit validate: \(failure)")
         }
         if let failure = outcome.outputFailure {
-            printError("usage-audit validate: cannot write the results: \(failure)")
+            // A reader that went away (`validate ... | head`) ends the run quietly; the status still says it
+            // did not finish.
+            if failure != .brokenPipe { printError("usage-audit validate: cannot write the results: \(failure)") }
             throw ExitCode(2)
         }
         if !outcome.readFailures.isEmpty { throw ExitCode(2) }
