@@ -19,7 +19,7 @@ struct Check: ParsableCommand {
 
     @Option(
         name: .customLong("input-type"),
-        help: "Force the input kind: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+        help: "Force the input kind instead of detecting it from the content.")
     var inputType: InputKind?
 
     @Option(help: "UDP port of usage messages in captures.")

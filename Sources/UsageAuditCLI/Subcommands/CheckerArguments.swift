@@ -5,7 +5,7 @@ import AuditRules
 /// as the user's own code.
 struct CheckerArguments: ParsableArguments {
     @Option(
-        help: "The level the client was configured with: auto, 1, 2 or 3 (0: tracking off, so no message may appear).")
+        help: "The level the client was configured with, or auto (0: tracking off, so no message may appear).")
     var level: LevelSetting = .auto
 
     @Option(help: "Use the schemas in this folder instead of the embedded ones.")

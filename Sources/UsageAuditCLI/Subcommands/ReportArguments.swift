@@ -12,7 +12,7 @@ import ReportWriters
 /// The report options `check` and `listen` share (CONTRACT: `--format`, `--output`, `--report`,
 /// `--fail-on`, `--redact`, `--ignore`, `--baseline`), and `--color`.
 struct ReportArguments: ParsableArguments {
-    @Option(help: "Report format for --output: \(ReportFormat.names.joined(separator: ", ")).")
+    @Option(help: "Report format for --output.")
     var format: ReportFormat = .text
 
     @Option(help: "Where the --format report goes ('-' for standard output).")
@@ -21,7 +21,7 @@ struct ReportArguments: ParsableArguments {
     @Option(name: .customLong("report"), help: ArgumentHelp("Also write a report: FORMAT=FILE (repeatable).", valueName: "FORMAT=FILE"))
     var reports: [String] = []
 
-    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit status 1: error, warning, note, never.")
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit status 1 (never: none does).")
     var failOn: FailThreshold = .error
 
     @Flag(help: "Mask personal data and user code names in every report.")
@@ -40,7 +40,7 @@ struct ReportArguments: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Colour in the text report on standard output: auto (when it is a terminal and NO_COLOR is unset or empty), always, never.",
+            "Colour in the text report on standard output; auto: when it is a terminal and NO_COLOR is unset or empty.",
             valueName: "auto|always|never"))
     var color: ColorChoice = .auto
 

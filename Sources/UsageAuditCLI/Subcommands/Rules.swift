@@ -13,7 +13,7 @@ struct RulesCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print every rule: id, default severity, summary.")
 
-        @Option(help: "text, json, or markdown (the page docs/rules.md).")
+        @Option(help: "How the rules are printed (markdown: the page docs/rules.md).")
         var format: ListFormat = .text
 
         func run() throws {

@@ -15,7 +15,7 @@ struct SchemasCommand: ParsableCommand {
         @Argument(help: "A schemas folder (default: the embedded schemas).")
         var directory: String?
 
-        @Option(help: "markdown or json.")
+        @Option(help: "How the matrix is printed.")
         var format: MatrixFormat = .markdown
 
         enum MatrixFormat: String, CaseInsensitiveChoice {

@@ -29,7 +29,7 @@ struct Validate: ParsableCommand {
     @Flag(help: "Each INSTANCE file holds one JSON value per line.")
     var ndjson = false
 
-    @Option(help: "text or json.")
+    @Option(help: "How the results are printed.")
     var format: ValidationReport.Format = .text
 
     @Argument(help: "JSON instance files ('-' for standard input).")
