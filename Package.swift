@@ -8,7 +8,7 @@
 //   Storage (spools, their codec, the external sort, file access; on swift-system and swift-collections)
 //   AuditModel (findings as plain data)  ->  AuditInputs (wire, ndjson, log, journal, pcap)
 //   AuditRules (one rule per file, the checker, the embedded Parsl schemas)
-//   AuditTooling (what the executable's tooling commands do: fixture-driven regression)
+//   AuditTooling (what the executable's tooling commands do: fixture-driven regression, instance validation)
 //   ReportWriters (text, json, sarif, junit, markdown, html)  ->  Collector (`listen`)
 //   UsageAuditCLI: the thin `usage-audit` executable.
 import PackageDescription
@@ -91,7 +91,10 @@ let package = Package(
             ]),
         .target(
             name: "AuditTooling",
-            dependencies: ["AuditInputs", "AuditModel", "AuditRules", "JSONCore", "Storage"]),
+            dependencies: [
+                "AuditInputs", "AuditModel", "AuditRules", "JSONCore", "JSONSchema", "Storage",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
         .target(
             name: "ReportWriters",
             dependencies: [
@@ -119,8 +122,8 @@ let package = Package(
         .executableTarget(
             name: "UsageAuditBench",
             dependencies: [
-                "JSONCore", "JSONSchema", "CJansson", "AuditInputs", "AuditRules", "CaptureReaders", "Storage",
-                .product(name: "SystemPackage", package: "swift-system"),
+                "JSONCore", "JSONSchema", "CJansson", "AuditInputs", "AuditRules", "AuditTooling", "CaptureReaders",
+                "Storage", .product(name: "SystemPackage", package: "swift-system"),
             ],
             linkerSettings: fastAllocator),
 
@@ -128,6 +131,12 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"]),
+        .testTarget(
+            name: "AuditToolingTests",
+            dependencies: [
+                "AuditTooling", "JSONSchema", "JSONCore", "TestSupport",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
         .testTarget(name: "CaptureReadersTests", dependencies: ["CaptureReaders", "TestSupport"]),
         .testTarget(name: "AuditInputsTests", dependencies: ["AuditInputs", "AuditModel", "JSONCore", "TestSupport"]),
         .testTarget(

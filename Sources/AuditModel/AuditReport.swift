@@ -127,12 +127,8 @@ public struct AuditReport: Sendable {
         }
     }
 
-    /// The exit status the contract gives this report: 2 when an input could not be read, else 1 when a
-    /// finding not in the baseline reaches `threshold`, else 0.
-    public func exitStatus(failOn threshold: FailThreshold) -> Int32 {
-        if inputs.contains(where: { $0.readError != nil }) { return 2 }
-        return failingCount(threshold) > 0 ? 1 : 0
-    }
+    /// Whether an input could not be read (whole or to its end): the report then speaks for less than was asked.
+    public var hasUnreadableInput: Bool { inputs.contains { $0.readError != nil } }
 
     /// Why part of the report could not be kept on disk, when it could not (it is then kept in memory).
     /// Each note once (the messages' and the findings' spools usually fail for the same reason).

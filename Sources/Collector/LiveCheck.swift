@@ -142,7 +142,7 @@ final class LiveCheck: @unchecked Sendable {
         guard case .reading(let path, let source) = phase else { return }
 
         var outcome = Outcome(rules: checker.rules, disclosure: checker.liveDisclosure)
-        var found = Found()
+        var found = FoundSoFar()
         do {
             let tail = try JournalTail(path: path)
             outcome.readError = read(tail, source: source, checker: checker, into: &found)
@@ -152,7 +152,7 @@ final class LiveCheck: @unchecked Sendable {
             waitForClose()
         }
         let last = checker.finish()
-        found.take(last, output: output)
+        take(last, into: &found)
         outcome.messages = found.messages.finish()
         outcome.hosts = found.hosts
         outcome.findings = found.findings.finish()
@@ -164,28 +164,15 @@ final class LiveCheck: @unchecked Sendable {
         for waiter in waiting { waiter.resume(returning: outcome) }
     }
 
-    /// The messages and findings of the run as they are found.
-    private struct Found {
-        var messages = AuditListBuilder<AuditedMessage>()
-        var findings = AuditListBuilder<Finding>()
-        var hosts = HostInventory()
-
-        /// Keeps a step's messages and findings, printing a line per finding.
-        mutating func take(_ step: LiveStep, output: LiveOutput) {
-            for message in step.messages {
-                hosts.add(message)
-                messages.append(message)
-            }
-            for finding in step.findings {
-                hosts.add(finding)
-                findings.append(finding)
-                output.finding(finding)
-            }
-        }
+    /// Keeps a step's messages and findings, printing a line per finding.
+    private func take(_ step: LiveStep, into found: inout FoundSoFar) {
+        found.take(messages: step.messages, findings: step.findings) { output.finding($0) }
     }
 
     /// Checks the journal as it grows until the writer closes it; the reader's error, if any.
-    private func read(_ tail: JournalTail, source: String, checker: any LiveRecordChecker, into found: inout Found)
+    private func read(
+        _ tail: JournalTail, source: String, checker: any LiveRecordChecker, into found: inout FoundSoFar
+    )
         -> String?
     {
         let reader = JournalReader(tail, source: source)
@@ -199,7 +186,7 @@ final class LiveCheck: @unchecked Sendable {
             tail.limit = seen
             tail.isComplete = closed
             while let item = reader.nextItem() {
-                found.take(checker.check(reader.record(of: item), source: source), output: output)
+                take(checker.check(reader.record(of: item), source: source), into: &found)
             }
             if closed { break }
             if tail.error != nil {

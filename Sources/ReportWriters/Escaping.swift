@@ -22,16 +22,15 @@ enum Escape {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
-    /// For one line of a terminal or Markdown report: every control character (tab and newline too, which
-    /// would break the line structure) and every bidi control becomes visible text.
-    static func singleLine(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { isControl($0) || isDeceptiveFormatCharacter($0) }) else {
-            return text
-        }
+    /// `text` with every scalar that `replacement` maps written as what it gives, every other kept: the one
+    /// loop behind each escaping. Scalar by scalar, because a `Character` holds `\r\n` as one, which a
+    /// character-wise replacement would miss.
+    static func replacingScalars(in text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
         var out = ""
+        out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            if isControl(scalar) || isDeceptiveFormatCharacter(scalar) {
-                out += visible(scalar)
+            if let replaced = replacement(scalar) {
+                out += replaced
             } else {
                 out.unicodeScalars.append(scalar)
             }
@@ -39,76 +38,69 @@ enum Escape {
         return out
     }
 
+    /// Controls and bidi controls as visible text; `nil` for any other scalar.
+    static func visibleIfControl(_ scalar: Unicode.Scalar) -> String? {
+        isControl(scalar) || isDeceptiveFormatCharacter(scalar) ? visible(scalar) : nil
+    }
+
+    /// For one line of a terminal or Markdown report: every control character (tab and newline too, which
+    /// would break the line structure) and every bidi control becomes visible text.
+    static func singleLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) || isDeceptiveFormatCharacter($0) }) else {
+            return text
+        }
+        return replacingScalars(in: text, visibleIfControl)
+    }
+
     /// XML 1.0 text or attribute content. Characters XML 1.0 cannot carry at all (most C0 controls,
     /// U+FFFE, U+FFFF), not even as character references, become visible `\uXXXX` text. In attributes,
     /// tab, newline and carriage return are written as references so that attribute normalisation keeps them.
     static func xml(_ text: String, attribute: Bool = false) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
+        replacingScalars(in: text) { scalar in
             switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where attribute: out += "&quot;"
-            case "'" where attribute: out += "&apos;"
-            case "\t" where attribute: out += "&#9;"
-            case "\n" where attribute: out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t", "\n": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                    out += visible(scalar)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"" where attribute: "&quot;"
+            case "'" where attribute: "&apos;"
+            case "\t" where attribute: "&#9;"
+            case "\n" where attribute: "&#10;"
+            case "\r": "&#13;"
+            case "\t", "\n": nil
+            default: scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF ? visible(scalar) : nil
             }
         }
-        return out
     }
 
     /// HTML text or a double- or single-quoted attribute value. Controls other than tab, newline and
     /// carriage return (parse errors in HTML) and bidi controls become visible `\uXXXX` text.
     static func html(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
+        replacingScalars(in: text) { scalar in
             switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\t", "\n": out.unicodeScalars.append(scalar)
-            default:
-                if isControl(scalar) || isDeceptiveFormatCharacter(scalar) || scalar.value == 0xFFFE
-                    || scalar.value == 0xFFFF
-                {
-                    out += visible(scalar)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"": "&quot;"
+            case "'": "&#39;"
+            case "\t", "\n": nil
+            case "\u{FFFE}", "\u{FFFF}": visible(scalar)
+            default: visibleIfControl(scalar)
             }
         }
-        return out
     }
 
     /// Inline Markdown text (GitHub flavour), including inside a table cell: one line, with the characters
     /// that start emphasis, links, code, HTML or a cell boundary backslash-escaped, so user data stays text.
     static func markdown(_ text: String) -> String {
-        var out = ""
-        for character in singleLine(text).unicodeScalars {
-            switch character {
-            case "\\", "`", "*", "_", "[", "]", "|", "~", "#", "!":
-                out += "\\"
-                out.unicodeScalars.append(character)
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            default: out.unicodeScalars.append(character)
+        replacingScalars(in: singleLine(text)) { scalar in
+            switch scalar {
+            case "\\", "`", "*", "_", "[", "]", "|", "~", "#", "!": "\\" + String(scalar)
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "&": "&amp;"
+            default: nil
             }
         }
-        return out
     }
 
     /// A Markdown code span holding `text` literally, safe inside a table cell: the fence is longer than any

@@ -68,25 +68,17 @@ struct GitHubReport {
     /// `escapeProperty` of GitHub's toolkit: as `escapeData`, and `:` and `,`, which end a property.
     static func escapeProperty(_ text: String) -> String { escape(text, property: true) }
 
-    /// Scalar by scalar: a `Character` holds `\r\n` as one, which a character-wise replacement would miss.
+    /// Other controls and bidi controls become visible text, as in every report.
     private static func escape(_ text: String, property: Bool) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
+        Escape.replacingScalars(in: text) { scalar in
             switch scalar {
-            case "%": out += "%25"
-            case "\r": out += "%0D"
-            case "\n": out += "%0A"
-            case ":" where property: out += "%3A"
-            case "," where property: out += "%2C"
-            default:
-                if Escape.isControl(scalar) || Escape.isDeceptiveFormatCharacter(scalar) {
-                    out += Escape.visible(scalar)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            case "%": "%25"
+            case "\r": "%0D"
+            case "\n": "%0A"
+            case ":" where property: "%3A"
+            case "," where property: "%2C"
+            default: Escape.visibleIfControl(scalar)
             }
         }
-        return out
     }
 }

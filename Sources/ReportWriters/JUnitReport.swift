@@ -71,9 +71,61 @@ struct JUnitReport {
         }
     }
 
-    /// Key groups (`SortKey.b`) in the order a suite lists its cases.
-    private enum Group: Int {
-        case wholeInput = 1, message = 2, orphan = 3
+    /// Case order within a suite: findings about the whole input; each message followed by the findings that
+    /// point at it; findings whose message the report does not list, by locator. Then `sequence`.
+    struct CaseKey: ReportSortKey {
+        /// The suite: the input's ordinal among the report's sources.
+        var suite: Int
+        var group: Group
+        /// The message's position in the report (`message`), or the locator's kind (`orphan`).
+        var place: Int
+        /// 0 for the message, 1 for the findings after it (`message`), or the locator's number (`orphan`).
+        var withinPlace: Int
+        var sequence: Int
+
+        /// Groups in the order a suite lists its cases.
+        enum Group: Int {
+            case wholeInput = 1, message = 2, orphan = 3
+        }
+
+        static func wholeInput(suite: Int, sequence: Int) -> Self {
+            Self(suite: suite, group: .wholeInput, place: 0, withinPlace: 0, sequence: sequence)
+        }
+
+        static func message(suite: Int, position: Int) -> Self {
+            Self(suite: suite, group: .message, place: position, withinPlace: 0, sequence: position)
+        }
+
+        static func finding(suite: Int, ofMessageAt messagePosition: Int, sequence: Int) -> Self {
+            Self(suite: suite, group: .message, place: messagePosition, withinPlace: 1, sequence: sequence)
+        }
+
+        static func orphan(suite: Int, locator: Locator, sequence: Int) -> Self {
+            let (kind, number) = PlaceKey.fields(locator)
+            return Self(suite: suite, group: .orphan, place: kind, withinPlace: number, sequence: sequence)
+        }
+
+        /// Whether a case that began at `self` ends before `next`: another group or message, or another locator
+        /// among the orphans.
+        func startsAnotherCase(_ next: Self) -> Bool {
+            group != next.group || place != next.place || (next.group == .orphan && withinPlace != next.withinPlace)
+        }
+
+        private init(suite: Int, group: Group, place: Int, withinPlace: Int, sequence: Int) {
+            self.suite = suite
+            self.group = group
+            self.place = place
+            self.withinPlace = withinPlace
+            self.sequence = sequence
+        }
+
+        var ordered: (Int, Int, Int, Int) { (suite, group.rawValue, place, withinPlace) }
+
+        init(ordered: (Int, Int, Int, Int), sequence: Int) {
+            self.init(
+                suite: ordered.0, group: Group(rawValue: ordered.1) ?? .orphan, place: ordered.2,
+                withinPlace: ordered.3, sequence: sequence)
+        }
     }
 
     /// Two passes over the cases: the first counts (the attributes of `<testsuites>` and of each suite come
@@ -110,27 +162,22 @@ struct JUnitReport {
     /// Every message and finding keyed by suite, then: findings about the whole input; each message (the
     /// first with its locator) followed by the findings that point at it; findings whose message the report
     /// does not list, by locator.
-    private func caseItems(_ index: ReportIndex, scratch: ScratchSpools) -> ReportSort<Item>.Sorted {
-        var sort = ReportSort<Item>(scratch: scratch)
+    private func caseItems(_ index: ReportIndex, scratch: ScratchSpools) -> ReportSort<CaseKey, Item>.Sorted {
+        var sort = ReportSort<CaseKey, Item>(scratch: scratch)
         MessageMatch.run(report, sourceOrdinal: index.sourceOrdinal, scratch: scratch) { event in
             switch event {
             case .message(let message, let position, let first):
                 guard first else { return }
-                sort.add(
-                    .message(message),
-                    key: SortKey(
-                        a: index.sourceOrdinal[message.source]!, b: Group.message.rawValue, c: position,
-                        sequence: position))
+                sort.add(.message(message), key: .message(suite: index.sourceOrdinal[message.source]!, position: position))
             case .finding(let finding, let position, let match):
-                let ordinal = index.sourceOrdinal[finding.source]!
-                let key: SortKey
+                let suite = index.sourceOrdinal[finding.source]!
+                let key: CaseKey
                 if let (_, messagePosition) = match {
-                    key = SortKey(a: ordinal, b: Group.message.rawValue, c: messagePosition, d: 1, sequence: position)
+                    key = .finding(suite: suite, ofMessageAt: messagePosition, sequence: position)
                 } else if let locator = finding.locator {
-                    let (kind, number) = SortKey.fields(locator)
-                    key = SortKey(a: ordinal, b: Group.orphan.rawValue, c: kind, d: number, sequence: position)
+                    key = .orphan(suite: suite, locator: locator, sequence: position)
                 } else {
-                    key = SortKey(a: ordinal, b: Group.wholeInput.rawValue, sequence: position)
+                    key = .wholeInput(suite: suite, sequence: position)
                 }
                 sort.add(.finding(finding), key: key)
             }
@@ -140,7 +187,7 @@ struct JUnitReport {
 
     /// Calls `suite` at the start of each source's suite and `testCase` for each of its cases, in order.
     private func walk(
-        _ items: ReportSort<Item>.Sorted, _ index: ReportIndex, suite: (Int) -> Void,
+        _ items: ReportSort<CaseKey, Item>.Sorted, _ index: ReportIndex, suite: (Int) -> Void,
         testCase: (Int, Case) -> Void
     ) {
         var iterator = items.makeIterator()
@@ -150,7 +197,7 @@ struct JUnitReport {
             if let readError = index.input(named: index.sources[ordinal])?.readError {
                 testCase(ordinal, Case(name: "read input", error: readError))
             }
-            var current: (key: SortKey, testCase: Case, parsed: Bool)?
+            var current: (key: CaseKey, testCase: Case, parsed: Bool)?
             func close() {
                 guard let (_, unfinished, parsed) = current else { return }
                 var finished = unfinished
@@ -160,20 +207,16 @@ struct JUnitReport {
                 testCase(ordinal, finished)
                 current = nil
             }
-            while let (key, item) = pending, key.a == ordinal {
+            while let (key, item) = pending, key.suite == ordinal {
                 pending = iterator.next()
-                if let open = current?.key,
-                    open.b != key.b || open.c != key.c || (key.b == Group.orphan.rawValue && open.d != key.d)
-                {
-                    close()
-                }
+                if let open = current?.key, open.startsAnotherCase(key) { close() }
                 switch item {
                 case .message(let message):
                     close()
                     current = (key, Case(name: "\(message.locator) \(message.kind.rawValue)"), message.parsed)
                 case .finding(let finding):
                     if current == nil {
-                        let name = key.b == Group.wholeInput.rawValue ? "input" : "\(finding.locator!) message"
+                        let name = key.group == .wholeInput ? "input" : "\(finding.locator!) message"
                         current = (key, Case(name: name), true)
                     }
                     if fails(finding) {

@@ -20,11 +20,11 @@ enum MessageMatch {
     static func run(
         _ report: AuditReport, sourceOrdinal: [String: Int], scratch: ScratchSpools, _ body: (Event) -> Void
     ) {
-        var messageSort = ReportSort<AuditedMessage>(scratch: scratch)
+        var messageSort = ReportSort<PlaceKey, AuditedMessage>(scratch: scratch)
         for (position, message) in report.messages.enumerated() {
             messageSort.add(message, key: key(message.source, message.locator, position, sourceOrdinal))
         }
-        var findingSort = ReportSort<Finding>(scratch: scratch)
+        var findingSort = ReportSort<PlaceKey, Finding>(scratch: scratch)
         for (position, finding) in report.findings.enumerated() {
             findingSort.add(finding, key: key(finding.source, finding.locator, position, sourceOrdinal))
         }
@@ -32,7 +32,7 @@ enum MessageMatch {
         var findings = findingSort.sorted().makeIterator()
         var nextMessage = messages.next()
         var nextFinding = findings.next()
-        var group: (key: SortKey, message: AuditedMessage, position: Int)?
+        var group: (key: PlaceKey, message: AuditedMessage, position: Int)?
         while nextMessage != nil || nextFinding != nil {
             if let (key, message) = nextMessage, nextFinding.map({ !sameGroup($0.key, key) && $0.key < key }) != true {
                 let first = group.map { !sameGroup($0.key, key) } ?? true
@@ -49,26 +49,10 @@ enum MessageMatch {
 
     /// Source ordinal, locator kind, locator number, then report position.
     static func key(_ source: String, _ locator: Locator?, _ position: Int, _ sourceOrdinal: [String: Int])
-        -> SortKey
+        -> PlaceKey
     {
-        let (kind, number) = SortKey.fields(locator)
-        return SortKey(a: sourceOrdinal[source] ?? Int.max, b: kind, c: number, sequence: position)
+        PlaceKey(source: sourceOrdinal[source] ?? Int.max, locator: locator, sequence: position)
     }
 
-    private static func sameGroup(_ lhs: SortKey, _ rhs: SortKey) -> Bool { lhs.samePlace(rhs) }
-}
-
-extension SortKey {
-    /// The key `MessageMatch` sorts by: source ordinal, locator kind, locator number, then report position.
-    static func place(_ sourceOrdinal: Int, _ locator: Locator?, _ position: Int) -> SortKey {
-        let (kind, number) = fields(locator)
-        return SortKey(a: sourceOrdinal, b: kind, c: number, sequence: position)
-    }
-
-    /// Same source and locator.
-    func samePlace(_ other: SortKey) -> Bool { a == other.a && b == other.b && c == other.c }
-
-    /// Whether a message at this key comes before a finding at `finding` in `MessageMatch`'s merge: every
-    /// message of the finding's place, and of any earlier place, does.
-    func placeOrder(before finding: SortKey) -> Bool { samePlace(finding) || self < finding }
+    private static func sameGroup(_ lhs: PlaceKey, _ rhs: PlaceKey) -> Bool { lhs.samePlace(rhs) }
 }

@@ -38,13 +38,13 @@ public enum ReportPreparation {
             sourceOrdinal[source] = sourceOrdinal.count
             return sourceOrdinal.count - 1
         }
-        var messageSort = ReportSort<MessageContext>(scratch: scratch)
+        var messageSort = ReportSort<PlaceKey, MessageContext>(scratch: scratch)
         for (position, message) in report.messages.enumerated() {
             messageSort.add(
                 MessageContext(kind: message.kind, region: message.region),
-                key: SortKey.place(ordinal(message.source), message.locator, position))
+                key: PlaceKey(source: ordinal(message.source), locator: message.locator, sequence: position))
         }
-        var findingSort = ReportSort<Mark>(scratch: scratch)
+        var findingSort = ReportSort<PlaceKey, Mark>(scratch: scratch)
         var anyIgnored = false
         // The values `Redactor(report:)` would collect, gathered in this pass rather than another: the same
         // first-seen order, so the same masks.
@@ -56,25 +56,27 @@ public enum ReportPreparation {
             }
             let isIgnored = ignored.contains(finding.rule)
             anyIgnored = anyIgnored || isIgnored
-            findingSort.add(Mark(ignored: isIgnored), key: SortKey.place(ordinal(finding.source), finding.locator, position))
+            findingSort.add(
+                Mark(ignored: isIgnored),
+                key: PlaceKey(source: ordinal(finding.source), locator: finding.locator, sequence: position))
         }
         // Each finding's message facts, keyed back to report order; each ignored finding's message.
-        var contexts = ReportSort<MessageContext>(scratch: scratch)
-        var ignoredPerMessage = ReportSort<Mark>(scratch: scratch)
+        var contexts = ReportSort<PositionKey, MessageContext>(scratch: scratch)
+        var ignoredPerMessage = ReportSort<PositionKey, Mark>(scratch: scratch)
         var anyIgnoredMessageFinding = false
         var messages = messageSort.sorted().makeIterator()
         var nextMessage = messages.next()
-        var group: (key: SortKey, context: MessageContext)?
+        var group: (key: PlaceKey, context: MessageContext)?
         for (key, mark) in findingSort.sorted() {
             while let (messageKey, context) = nextMessage, messageKey.placeOrder(before: key) {
                 if group.map({ !$0.key.samePlace(messageKey) }) ?? true { group = (messageKey, context) }
                 nextMessage = messages.next()
             }
             let match = group.flatMap { $0.key.samePlace(key) ? $0 : nil }
-            contexts.add(match?.context ?? MessageContext(kind: nil, region: nil), key: SortKey(a: key.sequence, sequence: key.sequence))
+            contexts.add(match?.context ?? MessageContext(kind: nil, region: nil), key: PositionKey(position: key.sequence, sequence: key.sequence))
             if mark.ignored, let match {
                 anyIgnoredMessageFinding = true
-                ignoredPerMessage.add(Mark(ignored: true), key: SortKey(a: match.key.sequence, sequence: key.sequence))
+                ignoredPerMessage.add(Mark(ignored: true), key: PositionKey(position: match.key.sequence, sequence: key.sequence))
             }
         }
         var fingerprinter = Fingerprinter(redactor: Redactor(values: sensitive))
@@ -97,7 +99,7 @@ public enum ReportPreparation {
             var kept = AuditListBuilder<AuditedMessage>(configuration: spool)
             for (position, message) in report.messages.enumerated() {
                 var message = message
-                while let (key, _) = pending, key.a == position {
+                while let (key, _) = pending, key.position == position {
                     message.findings -= 1
                     pending = marks.next()
                 }

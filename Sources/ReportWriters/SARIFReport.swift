@@ -81,15 +81,15 @@ struct SARIFReport {
     }
 
     /// For each finding in report order, what its message tells.
-    private func messageFacts(sourceOrdinal: [String: Int]) -> ReportSort<MessageFacts>.Sorted {
-        var sort = ReportSort<MessageFacts>(scratch: scratch)
+    private func messageFacts(sourceOrdinal: [String: Int]) -> ReportSort<PositionKey, MessageFacts>.Sorted {
+        var sort = ReportSort<PositionKey, MessageFacts>(scratch: scratch)
         MessageMatch.run(report, sourceOrdinal: sourceOrdinal, scratch: scratch) { event in
             guard case .finding(let finding, let position, let match) = event else { return }
             let message = match?.0
             let facts = MessageFacts(
                 kind: message?.kind, generation: message?.generation,
                 target: message?.payload.flatMap { Self.targetKind(finding.pointer, in: $0) })
-            sort.add(facts, key: SortKey(a: position, sequence: position))
+            sort.add(facts, key: PositionKey(position: position, sequence: position))
         }
         return sort.sorted()
     }

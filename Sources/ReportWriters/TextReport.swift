@@ -38,7 +38,7 @@ struct TextReport {
             out += summary(index)
             return
         }
-        var sort = ReportSort<Finding>(scratch: scratch)
+        var sort = ReportSort<PlaceKey, Finding>(scratch: scratch)
         for (position, finding) in report.findings.enumerated() {
             sort.add(
                 finding, key: Self.locatorOrderKey(finding, position: position, sourceOrdinal: index.sourceOrdinal))
@@ -62,7 +62,7 @@ struct TextReport {
                 out += "  " + styled("could not be read:", .red) + " " + Escape.singleLine(readError) + "\n"
             }
             let whereWidth = facts.widestPlace
-            while let (key, finding) = pending, key.a == ordinal {
+            while let (key, finding) = pending, key.source == ordinal {
                 let place = ReportIndex.placeText(finding)
                 let padding = String(repeating: " ", count: whereWidth - place.count)
                 let severity = finding.severity.rawValue
@@ -106,7 +106,7 @@ struct TextReport {
 
     /// Findings about the whole input first, then by locator, keeping the report's order among equals: a
     /// finding made when the run ends (a session left open) then sits beside its message.
-    static func locatorOrderKey(_ finding: Finding, position: Int, sourceOrdinal: [String: Int]) -> SortKey {
+    static func locatorOrderKey(_ finding: Finding, position: Int, sourceOrdinal: [String: Int]) -> PlaceKey {
         MessageMatch.key(finding.source, finding.locator, position, sourceOrdinal)
     }
 

@@ -1,3 +1,4 @@
+import AuditTooling
 import Dispatch
 import JSONCore
 import JSONSchema
@@ -45,7 +46,7 @@ enum ValidateBenchmark {
 
         let schema: Schema
         do {
-            schema = try InstanceValidation.loadSchema(path: schemaPath, resources: [], formatAssertion: false)
+            schema = try SchemaFile.load(path: schemaPath, resources: [], formatAssertion: false)
         } catch {
             return usage("\(error)")
         }

@@ -5,7 +5,8 @@ import Testing
 import TestSupport
 
 /// Schemas and instances built to exhaust the engine: reference chains longer than the stack, reference
-/// graphs that made compilation quadratic, the `$dynamicAnchor` cycle that leaked, oversized instances.
+/// graphs that made compilation quadratic, the `$dynamicAnchor` cycle that leaked. (Oversized instances are
+/// the `validate` command's to read: `AuditToolingTests`.)
 /// Each must end quickly, within memory, with a result or an error that says what happened.
 @Suite("Hostile schemas and instances")
 struct HostileSchemaTests {
@@ -155,49 +156,5 @@ struct HostileSchemaTests {
             #expect(schema.isValid(.object(JSONObject())))
         }
         #expect(root == nil)
-    }
-}
-
-/// `usage-audit validate` on instances beyond the 16 MiB limit: refused after reading just past the limit,
-/// never read whole.
-@Suite("Oversized instances")
-struct OversizedInstanceTests {
-    static func file(_ name: String, _ write: (UnsafeMutablePointer<FILE>) -> Void) -> String {
-        let path = "/tmp/usage-audit-oversize-\(getpid())-\(name)"
-        let file = fopen(path, "wb")!
-        write(file)
-        fclose(file)
-        return path
-    }
-
-    @Test("a 64 MiB instance is an invalid result, read no further than the limit")
-    func largeInstance() throws {
-        let path = Self.file("whole.json") { file in
-            let chunk = [UInt8](repeating: 0x20, count: 1 << 20)
-            for _ in 0..<64 { fwrite(chunk, 1, chunk.count, file) }
-        }
-        defer { unlink(path) }
-        let schema = try Schema(compiling: .bool(true))
-        let (results, use) = try measure { try InstanceValidation.validate(files: [path], ndjson: false, against: schema) }
-        #expect(results.count == 1 && !results[0].isValid)
-        #expect(results[0].bestMatch?.error.contains("larger than the limit of 16777216 bytes") == true)
-        #expect(use.seconds < 10 && use.peakGrowthMiB < 48, "\(use)")
-    }
-
-    @Test("an NDJSON line beyond the limit is an invalid result, and the lines after it are still read")
-    func largeLine() throws {
-        let path = Self.file("lines.ndjson") { file in
-            fputs("1\n", file)
-            let chunk = [UInt8](repeating: 0x31, count: 1 << 20)
-            for _ in 0..<20 { fwrite(chunk, 1, chunk.count, file) }
-            fputs("\n\"two\"\n3", file)
-        }
-        defer { unlink(path) }
-        let schema = try Schema(compiling: JSONValue.parse(#"{"type": "integer"}"#))
-        let (results, use) = try measure { try InstanceValidation.validate(files: [path], ndjson: true, against: schema) }
-        #expect(results.map(\.name) == ["\(path):1", "\(path):2", "\(path):3", "\(path):4"])
-        #expect(results.map(\.isValid) == [true, false, false, true])
-        #expect(results[1].bestMatch?.error.contains("larger than the limit") == true)
-        #expect(use.seconds < 10 && use.peakGrowthMiB < 48, "\(use)")
     }
 }

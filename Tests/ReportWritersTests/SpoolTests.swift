@@ -211,10 +211,10 @@ import Testing
 
     @Test func externalSortIsStableOverManyRunsAndLevels() {
         let scratch = ScratchSpools(configuration: SpoolConfiguration(memoryLimit: 0, sortChunk: 7, mergeFanIn: 3))
-        var sort = ReportSort<Finding>(scratch: scratch)
-        var expected: [(SortKey, String)] = []
+        var sort = ReportSort<PlaceKey, Finding>(scratch: scratch)
+        var expected: [(PlaceKey, String)] = []
         for position in 0..<1_000 {
-            let key = SortKey(a: (position * 7919) % 13, b: position % 3, sequence: position)
+            let key = PlaceKey(source: (position * 7919) % 13, locator: .line(position % 3), sequence: position)
             sort.add(Finding(rule: "r", severity: .note, source: "s", locator: nil, message: "\(position)"), key: key)
             expected.append((key, "\(position)"))
         }
@@ -231,10 +231,10 @@ import Testing
     @Test(arguments: [false, true])
     func externalSortReadsElementsThatArrivedInOrderBackInTurn(lastArrivesEarly: Bool) {
         let scratch = ScratchSpools(configuration: SpoolConfiguration(memoryLimit: 0, sortChunk: 7, mergeFanIn: 3))
-        var sort = ReportSort<Finding>(scratch: scratch)
-        var keys = (0..<200).map { SortKey(a: $0 / 10, b: $0 % 10, sequence: $0) }
+        var sort = ReportSort<PlaceKey, Finding>(scratch: scratch)
+        var keys = (0..<200).map { PlaceKey(source: $0 / 10, locator: .line($0 % 10), sequence: $0) }
         // One element out of place sends the whole sort down the merging path.
-        if lastArrivesEarly { keys.insert(SortKey(a: -1, sequence: 999), at: 150) }
+        if lastArrivesEarly { keys.insert(PlaceKey(source: -1, locator: nil, sequence: 999), at: 150) }
         for key in keys {
             sort.add(Finding(rule: "r", severity: .note, source: "s", locator: nil, message: "\(key.sequence)"), key: key)
         }

@@ -35,9 +35,7 @@ public struct AuditRun: Sendable {
     /// gets `input.no-messages` (not at `--level 0`, where that is the pass).
     public func run(_ paths: [String], checker: Checker) -> AuditReport {
         var inputs: [InputSummary] = []
-        var messages = AuditListBuilder<AuditedMessage>(configuration: spool)
-        var findings = AuditListBuilder<Finding>(configuration: spool)
-        var hosts = HostInventory()
+        var found = FoundSoFar(spool: spool)
         checker.keepsEveryPayload = keepPayloads
         let silenceIsThePass = checker.auditor.configuration.level == .fixed(0)
         var inputNumber = 0
@@ -46,19 +44,13 @@ public struct AuditRun: Sendable {
             check(reader, checker: checker, input: inputNumber) { step in
                 // Without keepPayloads the workers already dropped the decoded message.
                 if step.newInInput { summary.messages += 1 }
-                for message in step.messages {
-                    hosts.add(message)
-                    messages.append(message)
-                }
-                for finding in step.findings {
-                    hosts.add(finding)
-                    findings.append(finding)
-                }
+                found.take(messages: step.messages, findings: step.findings)
             }
             inputNumber += 1
             summary.readError = reader.readError
             if summary.messages == 0, summary.readError == nil, !silenceIsThePass {
-                findings.append(NoMessagesRule.finding(source: reader.source, contents: reader.contents, port: port))
+                found.keepWithoutSender(
+                    NoMessagesRule.finding(source: reader.source, contents: reader.contents, port: port))
             }
             inputs.append(summary)
         }
@@ -89,23 +81,17 @@ public struct AuditRun: Sendable {
             }
         }
         let last = checker.finish()
-        for message in last.messages {
-            hosts.add(message)
-            messages.append(message)
-        }
-        for finding in last.findings {
-            hosts.add(finding)
-            findings.append(finding)
-        }
+        found.take(messages: last.messages, findings: last.findings)
         // Every message of the report is distinct: sightings of one message are its observations.
-        if let minimumMessages, messages.count < minimumMessages {
-            findings.append(
-                TooFewMessagesRule.finding(found: messages.count, minimum: minimumMessages, source: paths.first ?? "-"))
+        if let minimumMessages, found.messages.count < minimumMessages {
+            found.keepWithoutSender(
+                TooFewMessagesRule.finding(
+                    found: found.messages.count, minimum: minimumMessages, source: paths.first ?? "-"))
         }
         var report = AuditReport(
-            inputs: inputs, messages: messages.finish(), findings: findings.finish(), rules: checker.rules,
+            inputs: inputs, messages: found.messages.finish(), findings: found.findings.finish(), rules: checker.rules,
             disclosure: checker.disclosure)
-        report.hosts = hosts.summaries
+        report.hosts = found.hosts.summaries
         report.forgottenMessages = checker.forgottenMessages
         return report
     }

@@ -19,8 +19,8 @@ struct Check: ParsableCommand {
 
     @Option(
         name: .customLong("input-type"),
-        help: "Force the input kind: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var inputType: String?
+        help: "Force the input kind instead of detecting it from the content.")
+    var inputType: InputKind?
 
     @Option(help: "UDP port of usage messages in captures.")
     var port: UInt16 = 50077
@@ -66,10 +66,6 @@ struct Check: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let inputType, InputKind(argument: inputType) == nil {
-            throw ValidationError(
-                "--input-type must be one of \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         guard maxSessions > 0 else { throw ValidationError("--max-sessions must be at least 1 (got \(maxSessions))") }
         guard maxHeldMessages > 0 else {
             throw ValidationError("--max-held-messages must be at least 1 (got \(maxHeldMessages))")
@@ -98,7 +94,7 @@ struct Check: ParsableCommand {
             printError("usage-audit: schemas: \(error)")
             throw ExitCode(2)
         }
-        var run = AuditRun(inputKind: inputType.flatMap(InputKind.init(argument:)), port: port, threads: threads)
+        var run = AuditRun(inputKind: inputType, port: port, threads: threads)
         run.minimumMessages = checks.minimumMessages
         run.keepPayloads = try report.targets().contains { $0.format == .html }
         let result = run.run(inputs, checker: checker)

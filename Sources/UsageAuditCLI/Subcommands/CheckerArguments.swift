@@ -5,8 +5,8 @@ import AuditRules
 /// as the user's own code.
 struct CheckerArguments: ParsableArguments {
     @Option(
-        help: "The level the client was configured with: auto, 1, 2 or 3 (0: tracking off, so no message may appear).")
-    var level: String = "auto"
+        help: "The level the client was configured with, or auto (0: tracking off, so no message may appear).")
+    var level: LevelSetting = .auto
 
     @Option(help: "Use the schemas in this folder instead of the embedded ones.")
     var schemas: String?
@@ -24,9 +24,6 @@ struct CheckerArguments: ParsableArguments {
     var minimumMessages: Int?
 
     func validate() throws {
-        guard LevelSetting(argument: level) != nil else {
-            throw ValidationError("--level must be auto, 0, 1, 2 or 3 (got '\(level)')")
-        }
         if let minimumMessages, minimumMessages < 0 {
             throw ValidationError("--min-messages must be 0 or more (got \(minimumMessages))")
         }
@@ -38,7 +35,7 @@ struct CheckerArguments: ParsableArguments {
         observationCapacity: Int = CheckConfiguration().observationCapacity
     ) -> CheckConfiguration {
         CheckConfiguration(
-            level: LevelSetting(argument: level) ?? .auto, allowedNamespaces: ["parsl."] + allowedNamespaces,
+            level: level, allowedNamespaces: ["parsl."] + allowedNamespaces,
             sessionCapacity: sessionCapacity, observationCapacity: observationCapacity)
     }
 }

@@ -12,8 +12,8 @@ import ReportWriters
 /// The report options `check` and `listen` share (CONTRACT: `--format`, `--output`, `--report`,
 /// `--fail-on`, `--redact`, `--ignore`, `--baseline`), and `--color`.
 struct ReportArguments: ParsableArguments {
-    @Option(help: "Report format for --output: \(ReportFormat.names.joined(separator: ", ")).")
-    var format: String = "text"
+    @Option(help: "Report format for --output.")
+    var format: ReportFormat = .text
 
     @Option(help: "Where the --format report goes ('-' for standard output).")
     var output: String = "-"
@@ -21,8 +21,8 @@ struct ReportArguments: ParsableArguments {
     @Option(name: .customLong("report"), help: ArgumentHelp("Also write a report: FORMAT=FILE (repeatable).", valueName: "FORMAT=FILE"))
     var reports: [String] = []
 
-    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit status 1: error, warning, note, never.")
-    var failOn: String = "error"
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit status 1 (never: none does).")
+    var failOn: FailThreshold = .error
 
     @Flag(help: "Mask personal data and user code names in every report.")
     var redact = false
@@ -40,18 +40,16 @@ struct ReportArguments: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Colour in the text report on standard output: auto (when it is a terminal and NO_COLOR is unset or empty), always, never.",
+            "Colour in the text report on standard output; auto: when it is a terminal and NO_COLOR is unset or empty.",
             valueName: "auto|always|never"))
-    var color: String = "auto"
+    var color: ColorChoice = .auto
+
+    enum ColorChoice: String, CaseInsensitiveChoice {
+        case auto, always, never
+    }
 
     func validate() throws {
         _ = try targets()
-        guard FailThreshold(rawValue: failOn.lowercased()) != nil else {
-            throw ValidationError("--fail-on must be one of error, warning, note, never (got '\(failOn)')")
-        }
-        guard ["auto", "always", "never"].contains(color) else {
-            throw ValidationError("--color must be auto, always or never (got '\(color)')")
-        }
         for rule in ignoredRules {
             if let message = Suppressions.unknownRuleMessage(rule, catalogue: RuleCatalogue.all) {
                 throw ValidationError(message)
@@ -73,37 +71,35 @@ struct ReportArguments: ParsableArguments {
     /// `NO_COLOR` unset or empty (https://no-color.org).
     var colorsStandardOutput: Bool {
         switch color {
-        case "always": return true
-        case "never": return false
-        default:
+        case .always: return true
+        case .never: return false
+        case .auto:
             let noColor = getenv("NO_COLOR").map { String(cString: $0) } ?? ""
             return isatty(1) == 1 && noColor.isEmpty
         }
     }
 
-    var threshold: FailThreshold { FailThreshold(rawValue: failOn.lowercased()) ?? .error }
-
     /// Every report the run writes: `--format`/`--output` first, then each `--report`.
     func targets() throws -> [ReportTarget] {
         do {
-            let main = ReportTarget(format: try ReportFormat(parsing: format), path: output)
+            let main = ReportTarget(format: format, path: output)
             return [main] + (try reports.map { spec throws(ReportTargetError) in try ReportTarget.parse(spec) })
         } catch {
             throw ValidationError(error.description)
         }
     }
 
-    /// Writes every report, after `--ignore` and `--baseline` (read before: `suppressions()`); failures are
-    /// printed and make the exit status 2. With `quiet`, a text report on standard output is only its
-    /// summary and result lines.
+    /// Writes every report, after `--ignore` and `--baseline` (read before: `suppressions()`), and gives the
+    /// run's exit status; a report that cannot be written is printed and makes it 2. With `quiet`, a text
+    /// report on standard output is only its summary and result lines.
     func write(_ report: AuditReport, suppressions: Suppressions, quiet: Bool = false) throws -> Int32 {
         let spool = ReportOptions().spool
         let report = ReportPreparation.prepare(report, suppressions: suppressions, spool: spool)
-        var status = report.exitStatus(failOn: threshold)
+        var status = ExitStatus.of(report, failOn: failOn)
         for target in try targets() {
             let onTerminal = target.writesToStandardOutput && target.format == .text
             var options = ReportOptions(
-                redact: redact, color: onTerminal && colorsStandardOutput, failOn: threshold, spool: spool)
+                redact: redact, color: onTerminal && colorsStandardOutput, failOn: failOn, spool: spool)
             options.summaryOnly = quiet && onTerminal
             do {
                 try ReportWriter.write(report, to: target, options: options)

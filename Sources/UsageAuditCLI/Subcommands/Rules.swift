@@ -6,15 +6,14 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules", abstract: "List the rules, or explain one.", subcommands: [List.self, Explain.self])
 
-    enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+    enum ListFormat: String, CaseInsensitiveChoice {
         case text, json, markdown
-        init?(argument: String) { self.init(rawValue: argument.lowercased()) }
     }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print every rule: id, default severity, summary.")
 
-        @Option(help: "text, json, or markdown (the page docs/rules.md).")
+        @Option(help: "How the rules are printed (markdown: the page docs/rules.md).")
         var format: ListFormat = .text
 
         func run() throws {

@@ -15,20 +15,19 @@ struct SchemasCommand: ParsableCommand {
         @Argument(help: "A schemas folder (default: the embedded schemas).")
         var directory: String?
 
-        @Option(help: "markdown or json.")
-        var format: String = "markdown"
+        @Option(help: "How the matrix is printed.")
+        var format: MatrixFormat = .markdown
 
-        func validate() throws {
-            guard ["markdown", "json"].contains(format) else { throw ValidationError("--format must be markdown or json") }
+        enum MatrixFormat: String, CaseInsensitiveChoice {
+            case markdown, json
         }
 
         func run() throws {
             let schemas = try loadSchemas(directory)
             let matrix = DisclosureMatrixBuilder.matrix(of: schemas)
-            if format == "json" {
-                print(DisclosureMatrixBuilder.json(matrix).serialized(.init(sortKeys: false)))
-            } else {
-                print(DisclosureMatrixBuilder.markdown(matrix), terminator: "")
+            switch format {
+            case .json: print(DisclosureMatrixBuilder.json(matrix).serialized(.init(sortKeys: false)))
+            case .markdown: print(DisclosureMatrixBuilder.markdown(matrix), terminator: "")
             }
         }
     }

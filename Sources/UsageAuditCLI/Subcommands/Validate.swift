@@ -1,16 +1,18 @@
 import ArgumentParser
+import AuditTooling
 import JSONCore
 import JSONSchema
+import SystemPackage
 
-/// `usage-audit validate`: general JSON Schema draft 2020-12 validation. Wiring only; the work is in
-/// `JSONSchema.InstanceValidation`.
+/// `usage-audit validate`: general JSON Schema draft 2020-12 validation. Wiring and the exit status; the
+/// work is in `AuditTooling.InstanceValidation`, which writes each result to standard output as it is made.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate JSON instances against a JSON Schema (draft 2020-12).",
         discussion: """
-            Exit status: 0 all instances valid, 1 some invalid, 2 bad schema or usage. No network access: \
-            $ref targets are the embedded draft 2020-12 meta-schemas, files beside the schema, or --resource \
-            mappings.
+            Exit status: 0 all instances valid, 1 some invalid, 2 bad schema or usage, or an instance file \
+            that could not be read. No network access: $ref targets are the embedded draft 2020-12 \
+            meta-schemas, files beside the schema, or --resource mappings.
             """)
 
     @Option(help: "The schema file.")
@@ -27,34 +29,41 @@ struct Validate: ParsableCommand {
     @Flag(help: "Each INSTANCE file holds one JSON value per line.")
     var ndjson = false
 
-    @Option(help: "text or json.")
-    var format: String = "text"
+    @Option(help: "How the results are printed.")
+    var format: ValidationReport.Format = .text
 
     @Argument(help: "JSON instance files ('-' for standard input).")
     var instances: [String]
 
     func validate() throws {
-        guard ["text", "json"].contains(format.lowercased()) else { throw ValidationError("--format must be text or json") }
         guard !instances.isEmpty else { throw ValidationError("give at least one INSTANCE") }
     }
 
     func run() throws {
-        let results: [InstanceValidation.Result]
+        let validation: InstanceValidation
         do {
             let mappings = try resources.map { argument throws in try ResourceMap.parseMapping(argument) }
-            let compiled = try InstanceValidation.loadSchema(
-                path: schema, resources: mappings, formatAssertion: formatAssertion)
-            results = try InstanceValidation.validate(files: instances, ndjson: ndjson, against: compiled)
+            let compiled = try SchemaFile.load(path: schema, resources: mappings, formatAssertion: formatAssertion)
+            // A misspelt instance file stops the run before its first result, as a bad schema does.
+            if let unreadable = InstanceValidation.unreadableFiles(instances).first { throw unreadable }
+            validation = InstanceValidation(schema: compiled, ndjson: ndjson)
         } catch {
             printError("usage-audit validate: \(error)")
             throw ExitCode(2)
         }
-        if format.lowercased() == "json" {
-            print(InstanceValidation.json(results).serialized(.init(sortKeys: false)))
-        } else {
-            print(InstanceValidation.text(results), terminator: "")
+        var report = ValidationReport(format: format, descriptor: .standardOutput)
+        let outcome = validation.run(files: instances, into: &report) { failure in
+            printError("usage-audit validate: \(failure)")
         }
-        let status = InstanceValidation.exitStatus(results)
-        if status != 0 { throw ExitCode(status) }
+        if let failure = outcome.outputFailure {
+            // A reader that went away (`validate ... | head`) ends the run quietly; the status still says it
+            // did not finish.
+            if failure != .brokenPipe { printError("usage-audit validate: cannot write the results: \(failure)") }
+            throw ExitCode(2)
+        }
+        if !outcome.readFailures.isEmpty { throw ExitCode(2) }
+        if report.invalidCount > 0 { throw ExitCode(1) }
     }
 }
+
+extension ValidationReport.Format: ExpressibleByArgument, CaseInsensitiveChoice {}

@@ -1,0 +1,153 @@
+import AuditTooling
+import Foundation
+import JSONCore
+import JSONSchema
+import SystemPackage
+import Testing
+import TestSupport
+
+/// Runs a validation the way `usage-audit validate` does, its results written to a file that is read back.
+struct ValidationRun {
+    var output: String
+    var outcome: InstanceValidation.Outcome
+    var failures: [String]
+    var valid: Int
+    var invalid: Int
+
+    init(
+        _ files: [String], ndjson: Bool, against schema: Schema, format: ValidationReport.Format = .text,
+        outputPath: String
+    ) throws {
+        let descriptor = try FileDescriptor.open(
+            FilePath(outputPath), .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)
+        var report = ValidationReport(format: format, descriptor: descriptor)
+        var failures: [String] = []
+        outcome = InstanceValidation(schema: schema, ndjson: ndjson).run(files: files, into: &report) {
+            failures.append($0.description)
+        }
+        try descriptor.close()
+        self.failures = failures
+        valid = report.validCount
+        invalid = report.invalidCount
+        output = try String(contentsOfFile: outputPath, encoding: .utf8)
+    }
+
+    var lines: [Substring] { output.split(separator: "\n") }
+}
+
+/// What `usage-audit validate` does: schema loading, instance files and NDJSON, both renderings, written as
+/// each result is made.
+@Suite("usage-audit validate, as a library")
+struct InstanceValidationTests {
+    let folder: URL
+
+    init() throws { folder = try TemporaryDirectory.make("validate") }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    var output: String { folder.appendingPathComponent("output").path }
+
+    @Test func ndjsonLinesAreValidatedOneByOneWithTheirLineNumbers() throws {
+        let schema = try write("s.json", ##"{"type": "object", "properties": {"level": {"$ref": "common.json#/$defs/level"}}}"##)
+        _ = try write("common.json", ##"{"$defs": {"level": {"enum": [1, 2, 3]}}}"##)
+        let lines = try write("m.ndjson", "{\"level\": 1}\n\n{\"level\": 7}\nnot json\n")
+        let compiled = try SchemaFile.load(path: schema, resources: [], formatAssertion: false)
+
+        let text = try ValidationRun([lines], ndjson: true, against: compiled, outputPath: output)
+        #expect((text.valid, text.invalid) == (1, 2))
+        #expect(text.lines.map { $0.prefix { $0 != " " } } == ["\(lines):1:", "\(lines):3:", "\(lines):4:", "1"])
+        #expect(text.output.contains("\(lines):3: invalid: at '/level': 7 is not one of [1,2,3]"))
+        #expect(text.lines[2].contains("not JSON"))
+        #expect(text.output.hasSuffix("1 valid, 2 invalid\n"))
+
+        let json = try ValidationRun([lines], ndjson: true, against: compiled, format: .json, outputPath: output)
+        let results = try #require(try JSONValue.parse(json.output.dropLast().description)["results"]?.arrayValue)
+        #expect(results.map { $0["instance"] } == [.string("\(lines):1"), .string("\(lines):3"), .string("\(lines):4")])
+        #expect(results.map { $0["valid"] } == [.bool(true), .bool(false), .bool(false)])
+        #expect(results[0]["errors"] == .array([]))
+        #expect(results[1]["errors"]?.arrayValue?.first?["keywordLocation"] == .string("/properties/level/$ref/enum"))
+        #expect(results[1]["errors"]?.arrayValue?.first?["instanceLocation"] == .string("/level"))
+    }
+
+    @Test func namesAreEscapedInJSONAsTheWholeNameWouldBe() throws {
+        let schema = try Schema(compiling: .bool(true))
+        let lines = try write("quote\"and\\back\u{1}.ndjson", "1\n2\n")
+        let whole = try write("é\"x.json", "3")
+        let run = try ValidationRun([lines, whole], ndjson: false, against: schema, format: .json, outputPath: output)
+        let single = try ValidationRun([lines], ndjson: true, against: schema, format: .json, outputPath: output)
+        let expectedSingle = JSONValue.object(JSONObject([
+            ("results", .array((1...2).map { line in
+                .object(JSONObject([
+                    ("instance", .string("\(lines):\(line)")), ("valid", .bool(true)), ("errors", .array([])),
+                ]))
+            }))
+        ]))
+        #expect(single.output == expectedSingle.serialized(.init(sortKeys: false)) + "\n")
+        let document = try JSONValue.parse(String(run.output.dropLast()))
+        #expect(document["results"]?.arrayValue?.map { $0["instance"] } == [.string(lines), .string(whole)])
+    }
+
+    @Test func aBadSchemaNamesTheSchemaLocation() throws {
+        let schema = try write("bad.json", ##"{"properties": {"a": {"minLength": "x"}}}"##)
+        do {
+            _ = try SchemaFile.load(path: schema, resources: [], formatAssertion: false)
+            Issue.record("a bad schema compiled")
+        } catch {
+            #expect("\(error)".contains("#/properties/a/minLength"), "\(error)")
+        }
+        let absent = folder.appendingPathComponent("absent.json").path
+        #expect(throws: ValidationUsageError.self) {
+            try SchemaFile.load(path: absent, resources: [], formatAssertion: false)
+        }
+        do {
+            _ = try SchemaFile.load(path: folder.path, resources: [], formatAssertion: false)
+            Issue.record("a folder loaded as a schema")
+        } catch {
+            #expect(error.description == "cannot read the schema '\(folder.path)': is a directory")
+        }
+    }
+
+    @Test func resourcesMapURIs() throws {
+        let remote = try write("remote.json", ##"{"type": "string"}"##)
+        let schema = try write("main.json", ##"{"$ref": "https://example.com/remote"}"##)
+        let compiled = try SchemaFile.load(
+            path: schema, resources: [ResourceMap.Mapping(uri: "https://example.com/remote", path: remote)],
+            formatAssertion: false)
+        let instance = try write("i.json", ##""text""##)
+        let run = try ValidationRun([instance], ndjson: false, against: compiled, outputPath: output)
+        #expect(run.output == "\(instance): valid\n1 valid, 0 invalid\n")
+    }
+
+    @Test func anUnreadableInstanceIsNamedBeforeTheRunAndTheRunGoesOnPastOne() throws {
+        let schema = try Schema(compiling: .bool(true))
+        let missing = folder.appendingPathComponent("none.json").path
+        let present = try write("present.json", "1")
+        #expect(InstanceValidation.unreadableFiles([missing, folder.path, present]).map(\.description) == [
+            "cannot read the instance '\(missing)': No such file or directory",
+            "cannot read the instance '\(folder.path)': is a directory",
+        ])
+        // One that goes away after that check is reported when it is reached, and the next file is validated.
+        for ndjson in [false, true] {
+            let run = try ValidationRun([missing, folder.path, present], ndjson: ndjson, against: schema, outputPath: output)
+            #expect(run.failures == [
+                "cannot read the instance '\(missing)': No such file or directory",
+                "cannot read the instance '\(folder.path)': is a directory",
+            ])
+            #expect(run.outcome.readFailures.count == 2)
+            #expect(run.output == "\(present)\(ndjson ? ":1" : ""): valid\n1 valid, 0 invalid\n")
+        }
+    }
+
+    @Test func aWholeFileOfSeveralValuesHintsAtNDJSONAndBlankLinesAreSkipped() throws {
+        let schema = try Schema(compiling: .bool(true))
+        let lines = try write("lines.json", "{\"a\": 1}\r\n \t\r\n{\"b\": 2}")
+        let whole = try ValidationRun([lines], ndjson: false, against: schema, outputPath: output)
+        #expect(whole.invalid == 1 && whole.output.contains("(one JSON value per line? use --ndjson)"))
+        let split = try ValidationRun([lines], ndjson: true, against: schema, outputPath: output)
+        #expect(split.output == "\(lines):1: valid\n\(lines):3: valid\n2 valid, 0 invalid\n")
+    }
+}
