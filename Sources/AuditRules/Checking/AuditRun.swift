@@ -25,7 +25,8 @@ public struct AuditRun: Sendable {
         self.threads = threads > 0 ? threads : Self.processorCount
     }
 
-    static var processorCount: Int { max(1, sysconfCPUs()) }
+    /// The processors online: the default number of threads of `check` and `validate`.
+    public static var processorCount: Int { max(1, sysconfCPUs()) }
 
     /// Fewer distinct messages than this in the whole run is an `input.too-few-messages` error.
     public var minimumMessages: Int?

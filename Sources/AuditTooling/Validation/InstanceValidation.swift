@@ -1,3 +1,4 @@
+import Dispatch
 import JSONCore
 import JSONSchema
 import SystemPackage
@@ -11,6 +12,9 @@ public struct InstanceValidation {
     public var ndjson: Bool
     /// The largest instance (a whole file, or one NDJSON line) that is parsed.
     public var instanceLimit = JSONParseOptions.default.maxBytes
+    /// Threads validating NDJSON lines. Lines are validated a batch at a time on every thread and their
+    /// results written in line order, so the output is the same whatever the count.
+    public var threads = 1
 
     public init(schema: Schema, ndjson: Bool) {
         self.schema = schema
@@ -82,23 +86,35 @@ public struct InstanceValidation {
 
     private func validateLines(of file: String, into report: inout ValidationReport) -> ReadFailure? {
         let limit = instanceLimit
-        let schema = self.schema
+        var batch = LineBatch()
+        // Validates the batch's lines on every thread and writes their results in line order.
+        func flush() -> Bool {
+            defer { batch.removeAll() }
+            for result in batch.results(file: file, against: schema, limit: limit, threads: threads) {
+                report.write(result)
+                if report.failure != nil { return false }
+            }
+            return true
+        }
         do {
             return try InstanceFiles.withOpened(file) { descriptor -> ReadFailure? in
                 do throws(InstanceFiles.LineReadFailure) {
                     try InstanceFiles.forEachLine(of: descriptor, limit: limit) { number, line in
-                        guard let line else {
-                            report.write(InstanceResult(tooLargeFile: file, line: number, limit: limit))
-                            return report.failure == nil
+                        if let line {
+                            var content = line
+                            if content.last == UInt8(ascii: "\r") { content = UnsafeRawBufferPointer(rebasing: content.dropLast()) }
+                            if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
+                            batch.add(number, content)
+                        } else {
+                            batch.addTooLarge(number)
                         }
-                        var content = line
-                        if content.last == UInt8(ascii: "\r") { content = UnsafeRawBufferPointer(rebasing: content.dropLast()) }
-                        if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
-                        report.write(InstanceResult(validating: content, file: file, line: number, against: schema))
-                        return report.failure == nil
+                        return batch.isFull ? flush() : true
                     }
+                    _ = flush()
                     return nil
                 } catch {
+                    // The lines read before the failure keep their results.
+                    _ = flush()
                     // A file that fails at its first read (a folder) is unreadable as a whole, not at a line.
                     guard error.line > 1 else {
                         return ReadFailure(
@@ -111,4 +127,71 @@ public struct InstanceValidation {
             return ReadFailure(file: file, line: nil, reason: "\(error)")
         }
     }
+}
+
+/// NDJSON lines waiting to be validated together: their bytes in one buffer, bounded in lines and bytes
+/// (a line beyond the instance limit never enters it), so memory stays flat.
+struct LineBatch {
+    static let maximumLines = 2048
+    static let maximumBytes = 4 << 20
+
+    private var text: [UInt8] = []
+    /// Each line's number and its bytes in `text`, or `nil` for a line beyond the limit.
+    private var lines: [(number: Int, range: Range<Int>?)] = []
+
+    var isFull: Bool { lines.count >= Self.maximumLines || text.count >= Self.maximumBytes }
+
+    mutating func add(_ number: Int, _ line: UnsafeRawBufferPointer) {
+        let start = text.count
+        text.append(contentsOf: line)
+        lines.append((number, start..<text.count))
+    }
+
+    mutating func addTooLarge(_ number: Int) { lines.append((number, nil)) }
+
+    mutating func removeAll() {
+        text.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
+    }
+
+    /// The lines' results in line order, computed on up to `threads` threads.
+    func results(file: String, against schema: Schema, limit: Int, threads: Int) -> [InstanceResult] {
+        @Sendable func result(_ index: Int) -> InstanceResult {
+            let (number, range) = lines[index]
+            guard let range else { return InstanceResult(tooLargeFile: file, line: number, limit: limit) }
+            return text.withUnsafeBytes { text in
+                InstanceResult(
+                    validating: UnsafeRawBufferPointer(rebasing: text[range]), file: file, line: number, against: schema)
+            }
+        }
+        guard threads > 1, lines.count > 64 else { return lines.indices.map(result) }
+        let slots = ResultSlots(count: lines.count)
+        let chunks = min(threads * 4, lines.count)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let lower = lines.count * chunk / chunks, upper = lines.count * (chunk + 1) / chunks
+            for index in lower..<upper { slots.store(result(index), at: index) }
+        }
+        return slots.take()
+    }
+}
+
+/// Result slots that parallel workers fill at distinct indices. `@unchecked Sendable` because each slot is
+/// written by exactly one worker, through memory allocated once, and read only after `concurrentPerform`
+/// returns, which orders the accesses.
+private final class ResultSlots: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<InstanceResult?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func store(_ result: InstanceResult, at index: Int) { slots[index] = result }
+
+    func take() -> [InstanceResult] { slots.indices.map { slots[$0].take()! } }
 }

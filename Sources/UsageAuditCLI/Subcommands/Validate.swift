@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditRules
 import AuditTooling
 import JSONCore
 import JSONSchema
@@ -32,6 +33,9 @@ struct Validate: ParsableCommand {
     @Option(help: "How the results are printed.")
     var format: ValidationReport.Format = .text
 
+    @Option(help: ArgumentHelp("Threads validating NDJSON lines (0: one per processor).", valueName: "N"))
+    var threads: Int = 0
+
     @Argument(help: "JSON instance files ('-' for standard input).")
     var instances: [String]
 
@@ -40,13 +44,14 @@ struct Validate: ParsableCommand {
     }
 
     func run() throws {
-        let validation: InstanceValidation
+        var validation: InstanceValidation
         do {
             let mappings = try resources.map { argument throws in try ResourceMap.parseMapping(argument) }
             let compiled = try SchemaFile.load(path: schema, resources: mappings, formatAssertion: formatAssertion)
             // A misspelt instance file stops the run before its first result, as a bad schema does.
             if let unreadable = InstanceValidation.unreadableFiles(instances).first { throw unreadable }
             validation = InstanceValidation(schema: compiled, ndjson: ndjson)
+            validation.threads = threads > 0 ? threads : AuditRun.processorCount
         } catch {
             printError("usage-audit validate: \(error)")
             throw ExitCode(2)
