@@ -111,7 +111,9 @@ def run_workflow(venv, scenario, run_dir):
     run_dir.mkdir(parents=True)
     arguments = {"run_dir": str(run_dir), "executor": scenario.executor,
                  "usage_tracking": scenario.usage_tracking, "project_name": scenario.project_name,
-                 "acme": scenario.acme, "fork_usage_messenger": scenario.fork_usage_messenger}
+                 "acme": scenario.acme, "fork_usage_messenger": scenario.fork_usage_messenger,
+                 "spawn_usage_messenger": scenario.spawn_usage_messenger,
+                 "workflows": scenario.workflows}
     # The worker pool command (process_worker_pool.py) is found on PATH, so the venv's bin comes first.
     environment = {"PATH": f"{Path(venv) / 'bin'}:/usr/local/bin:/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root"),
                    "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "VIRTUAL_ENV": str(venv)}
@@ -198,7 +200,8 @@ MAX_WORKFLOW_FAILURES = 6
 
 
 def attempt_run(venv, release, scenario, base, receiver, run_dir, record_pcap):
-    """One run of the workflow: (workflow output, datagrams, tcpdump summary, seconds, log lines)."""
+    """One run of the workflow: (workflow output, datagrams, tcpdump summary, seconds, the lines of each
+    workflow's parsl.log in run order)."""
     receiver.take()
     tcpdump = Tcpdump(f"{base}.pcap") if record_pcap else None
     started = time.time()
@@ -208,27 +211,50 @@ def attempt_run(venv, release, scenario, base, receiver, run_dir, record_pcap):
         tcpdump_summary = tcpdump.stop() if tcpdump else ""
     datagrams = receiver.take()
     elapsed = time.time() - started
-    if status != 0 or WORKFLOW_OUTCOME not in output:
+    if status != 0 or output.count(WORKFLOW_OUTCOME) != scenario.workflows:
         raise CaptureError(f"{release.version} {scenario.name}: workflow exited with {status}:\n{output[-3000:]}")
-    log_path = run_dir / "000" / "parsl.log"
-    if not log_path.is_file():
-        raise CaptureError(f"{release.version} {scenario.name}: no parsl.log at {log_path}")
-    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
-    return output, datagrams, tcpdump_summary, elapsed, lines
+    logs = []
+    for number in range(scenario.workflows):
+        log_path = run_dir / f"{number:03d}" / "parsl.log"
+        if not log_path.is_file():
+            raise CaptureError(f"{release.version} {scenario.name}: no parsl.log at {log_path}")
+        logs.append(log_path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True))
+    return output, datagrams, tcpdump_summary, elapsed, logs
+
+
+def reordered_sessions(datagrams):
+    """How many sessions' end datagram arrived before their start. A G4+ start carries `tracking_level`, an
+    end `end`; both carry the session's `correlator`. Datagrams that do not decode count for nothing."""
+    started, reordered = set(), 0
+    for _, payload, _ in datagrams:
+        try:
+            message = json.loads(payload[1:] if payload[:1] == b"1" else payload)
+        except ValueError:
+            continue
+        if not isinstance(message, dict):
+            continue
+        correlator = message.get("correlator", message.get("uuid"))
+        if "end" in message and correlator not in started:
+            reordered += 1
+        elif "end" not in message:
+            started.add(correlator)
+    return reordered
 
 
 def capture_run(venv, release, scenario, out_dir, receiver, work_root, record_pcap=True, keep_files=True,
                 max_attempts=1):
-    """Runs one scenario and writes NAME.wire, NAME.pcap and NAME.parsl.log under out_dir. A run whose
-    workflow failed, or (with scenario.want_datagrams) that delivered another number of datagrams, is
-    repeated up to max_attempts times. Returns a manifest entry (a dict) describing the kept run."""
+    """Runs one scenario and writes NAME.wire, NAME.pcap and NAME.parsl.log under out_dir (a run of several
+    workflows keeps its logs as they lie in runinfo: NAME.runinfo/000/parsl.log, 001/...). A run whose
+    workflow failed, or (with scenario.want_datagrams) that delivered another number of datagrams, or (with
+    scenario.want_reorder) whose every end arrived after its start, is repeated up to max_attempts times.
+    Returns a manifest entry (a dict) describing the kept run."""
     base = Path(out_dir) / scenario.name
     attempts = failures = 0
     while True:
         attempts += 1
         run_dir = Path(work_root) / release.version / scenario.name / f"attempt-{attempts}"
         try:
-            output, datagrams, tcpdump_summary, elapsed, lines = attempt_run(
+            output, datagrams, tcpdump_summary, elapsed, logs = attempt_run(
                 venv, release, scenario, base, receiver, run_dir, record_pcap)
         except CaptureError as error:
             failures += 1
@@ -237,12 +263,25 @@ def capture_run(venv, release, scenario, out_dir, receiver, work_root, record_pc
             print(f"capture-parsl-fixtures: retrying after a failed run: {str(error)[:200]}", flush=True)
             continue
         wanted = scenario.want_datagrams
-        if wanted is None or len(datagrams) == wanted or attempts >= max_attempts:
+        count_ok = wanted is None or len(datagrams) == wanted
+        reorder_ok = not scenario.want_reorder or reordered_sessions(datagrams) > 0
+        if (count_ok and reorder_ok) or attempts >= max_attempts:
             break
+        print(f"capture-parsl-fixtures: {scenario.name}: attempt {attempts}: {len(datagrams)} datagram(s), "
+              f"{reordered_sessions(datagrams)} end(s) ahead of their start; again", flush=True)
     if keep_files:
         write_wire(f"{base}.wire", datagrams)
-        kept = lines if scenario.full_log else trimmed_log(lines)
-        Path(f"{base}.parsl.log").write_text("".join(kept), encoding="utf-8")
+        if scenario.workflows == 1:
+            kept = logs[0] if scenario.full_log else trimmed_log(logs[0])
+            Path(f"{base}.parsl.log").write_text("".join(kept), encoding="utf-8")
+        else:
+            runinfo = Path(f"{base}.runinfo")
+            shutil.rmtree(runinfo, ignore_errors=True)
+            for number, lines in enumerate(logs):
+                path = runinfo / f"{number:03d}" / "parsl.log"
+                path.parent.mkdir(parents=True)
+                kept = lines if scenario.full_log else trimmed_log(lines)
+                path.write_text("".join(kept), encoding="utf-8")
     return {
         "release": release.version,
         "generation": release.generation,
@@ -255,7 +294,10 @@ def capture_run(venv, release, scenario, out_dir, receiver, work_root, record_pc
         "issue_4038_workaround_applied": "issue 4038 workaround applied" in output,
         "datagrams": len(datagrams),
         "attempts": attempts,
-        "log": "full" if scenario.full_log else f"trimmed ({len(lines)} lines in the original)",
+        "log": "full" if scenario.full_log else
+               f"trimmed ({' and '.join(str(len(lines)) for lines in logs)} lines in the original)",
+        "workflows": scenario.workflows,
+        "ends_before_start": reordered_sessions(datagrams),
         "tcpdump": tcpdump_summary,
         "seconds": round(elapsed, 1),
     }

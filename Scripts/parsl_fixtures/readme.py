@@ -45,6 +45,13 @@ Parsl's own `ForkProcess` (what releases until late 2024 used), and says so on s
 it per run (`issue_4038_workaround_applied`). `2026.10.26/level3-threads-unpatched` is the same run without
 the workaround: an empty wire and pcap, and a log holding both messages and the two pickling failures.
 
+`2026.10.26/two-workflows` uses a second workaround that keeps the spawn start method: the messenger's
+target becomes `spawned_usage_messenger.udp_messenger` (in `Scripts/parsl_fixtures/workflow/`), which pickles
+by its own name and runs Parsl's undecorated `udp_messenger` in the spawned interpreter. Each message then
+leaves from a fresh interpreter that must import Parsl before it sends, as in a release whose spawn works;
+with the fork workaround the messenger sends at once, and the end of a short run never overtook its start
+(0 of 12 attempts here).
+
 ## Workaround for flaky HTEX worker pools (2023.4.24 - 2024.10.14)
 
 Those releases' worker pool probes the interchange address by connecting a ZMQ socket and only then
@@ -64,6 +71,8 @@ fails is repeated (up to 6 times).
   (marked *full log* below); the others keep the first 12 and last 6 lines and every line mentioning usage or
   tracking with two lines of context either side; each omitted stretch is replaced by one line
   `[capture-parsl-fixtures: N log lines omitted]`.
+- `RELEASE/SCENARIO.runinfo/NNN/parsl.log`: instead of `SCENARIO.parsl.log` for a run of several workflows
+  in one process, each workflow's log where Parsl puts it (`runinfo/000`, `runinfo/001`), trimmed the same way.
 - `RELEASE/pip-freeze.txt`: the exact environment of that release's runs.
 - `manifest.json`: per run, the release, generation, configuration, datagram count and whether the issue
   4038 workaround was applied. Level 0/off runs are kept on purpose: they must produce no datagram.
@@ -92,6 +101,13 @@ def write_real_readme(directory, manifest, releases):
             details.append(f"kept run {entry['attempts']}")
         if entry["log"] == "full":
             details.append("full log")
+        if entry.get("workflows", 1) > 1:
+            details.append(f"logs in `{entry['scenario']}.runinfo/000` to `{entry['workflows'] - 1:03d}`")
+            reorder = (f"{entry.get('ends_before_start', 0)} of {entry['workflows']} end datagrams arrived "
+                       "before their start")
+            if entry.get("want_reorder"):
+                reorder += " (the run is repeated until one does)"
+            details.append(reorder)
         lines.append(f"- `{entry['release']}/{entry['scenario']}`: {'; '.join(details)}.\n")
     lines.append(DISCREPANCIES)
     (Path(directory) / "README.md").write_text("".join(lines))
@@ -175,4 +191,11 @@ every datagram and compares keys, key order, types, counts, pcap and log against
    parsl.usage_tracking.usage.udp_messenger`.
 12. The G0 `uname`/`hname` here are `4813494d13` (= first 10 hex digits of SHA-256 of `root`) and
    `5bce98f73f` (of the host name `vm`): reversible by trying common names, as the doc says.
+13. With several workflows in one process, 2024.10.14 writes the later workflows' messages into every
+   earlier workflow's `parsl.log` as well (the DataFlowKernel adds a file handler per run and never removes
+   it): `2024.10.14/two-workflows.runinfo/000/parsl.log` holds both sessions, `001` the second. 2026.10.26
+   removes its handler at cleanup ("Unregistering log handler"), so each log holds its own session only.
+14. A spawned messenger sends only once its fresh interpreter has imported Parsl, seconds later on this
+   loaded 2-core machine, so in a short run the end datagram can arrive before the start (how many did in
+   `2026.10.26/two-workflows` is in its line above). Forked messengers (2024.10.14) sent in order.
 """

@@ -19,6 +19,8 @@ class Release:
     pins: tuple = ()
     # The usage messenger uses the spawn start method and never sends (Parsl issue 4038).
     spawns_messenger: bool = False
+    # Also record two short workflows run one after another in one process (the `two-workflows` run).
+    two_workflows: bool = False
 
 
 RELEASES = (
@@ -27,9 +29,9 @@ RELEASES = (
     Release("2024.3.4", "G2", "bare JSON without `test`/`c_time`; last legacy-protocol generation"),
     Release("2024.5.6", "G3", "protocol byte `1`, components, no levels (all or nothing)"),
     Release("2024.7.1", "G4", "first release with levels 1-3; no project_name"),
-    Release("2024.10.14", "G5", "levels and project_name; messenger still forked"),
+    Release("2024.10.14", "G5", "levels and project_name; messenger still forked", two_workflows=True),
     Release("2026.10.26", "G5", "newest on PyPI; messenger spawned, so it needs the issue 4038 workaround",
-            spawns_messenger=True),
+            spawns_messenger=True, two_workflows=True),
 )
 
 PROJECT_NAME = "acme-genomics"
@@ -45,11 +47,20 @@ class Scenario:
     project_name: str | None = None
     acme: bool = False         # provider class from the workflow's own module acme_genomics_cluster
     fork_usage_messenger: bool = True   # the issue 4038 workaround (a no-op where the messenger forks)
+    # The issue 4038 workaround that keeps the spawn start method (with fork_usage_messenger False): each
+    # message leaves from a freshly spawned interpreter, as in a release whose spawn works.
+    spawn_usage_messenger: bool = False
     full_log: bool = False     # keep the whole parsl.log (one run per release); others are trimmed
     # G0 and G1 SIGTERM their messenger right after forking it for the end message, so whether the end
     # message gets out is a race. When set, a run is repeated (up to MAX_ATTEMPTS) until it delivered
     # exactly this many datagrams; the manifest records the attempts.
     want_datagrams: int | None = None
+    # How many workflows the run loads, runs and cleans up one after another in one Python process. Each
+    # gets its own runinfo/NNN/parsl.log, and Parsl keeps writing to the earlier runs' logs as well.
+    workflows: int = 1
+    # Repeat the run (up to MAX_ATTEMPTS) until an end datagram arrives before its own start: each message
+    # leaves from its own short-lived process, and in short runs they race.
+    want_reorder: bool = False
 
     def describe(self):
         parts = []
@@ -63,10 +74,14 @@ class Scenario:
             parts[-1] = "HighThroughputExecutor + acme_genomics_cluster.AcmeProvider (user-defined)"
         if self.project_name:
             parts.append(f"project_name={self.project_name!r}")
-        if not self.fork_usage_messenger:
+        if self.spawn_usage_messenger:
+            parts.append("messenger spawned (the issue 4038 workaround that keeps spawn)")
+        elif not self.fork_usage_messenger:
             parts.append("without the issue 4038 workaround")
         if self.want_datagrams == 1:
             parts.append("a run whose end message was lost (messenger killed before sending)")
+        if self.workflows > 1:
+            parts.append(f"{self.workflows} workflows one after another in one process")
         return ", ".join(parts)
 
 
@@ -101,6 +116,15 @@ def scenarios_for(release):
                          full_log=True))
     if release.spawns_messenger:
         runs.append(Scenario("level3-threads-unpatched", "threads", 3, fork_usage_messenger=False))
+    if release.two_workflows and release.spawns_messenger:
+        # Spawned messengers start a fresh interpreter each: the end of a short run can overtake its start,
+        # and the run is repeated until it does.
+        runs.append(Scenario("two-workflows", "threads", 3, fork_usage_messenger=False, spawn_usage_messenger=True,
+                             workflows=2, want_datagrams=4, want_reorder=True))
+    elif release.two_workflows:
+        # Forked messengers send at once, in order; this release never removes a run's log handler, so the
+        # second workflow's messages are in the first workflow's parsl.log as well.
+        runs.append(Scenario("two-workflows", "threads", 3, workflows=2, want_datagrams=4))
     return runs
 
 

@@ -115,6 +115,8 @@ def logged_messages(log_path):
 
 def check_run(directory, entry, observations):
     """Returns a list of problems with one recorded run (empty when it is as expected)."""
+    if entry.get("workflows", 1) > 1:
+        return check_workflows_run(directory, entry, observations)
     problems = []
     generation = entry["generation"]
     name = f"{entry['release']}/{entry['scenario']}"
@@ -240,4 +242,73 @@ def check_values(name, generation, is_start, message, level, project, observatio
                 observations.add(f"{generation} rich component {component.get('c')} keys {sorted(k for k in component if k != 'c')}")
             else:
                 observations.add(f"{generation} component {component}")
+    return problems
+
+
+def check_workflows_run(directory, entry, observations):
+    """A run of several workflows one after another in one process (G4+, level 3): each workflow is one
+    session, a start and an end sharing a correlator, in whatever order they arrived; the pcap holds the
+    wire's payloads; every message a log holds was sent, and every message sent is in some log."""
+    problems = []
+    name = f"{entry['release']}/{entry['scenario']}"
+    generation, level, project = entry["generation"], int(entry["usage_tracking"]), entry["project_name"]
+    base = Path(directory) / entry["scenario"]
+    wire_lines = Path(f"{base}.wire").read_bytes().split(b"\n")
+    if wire_lines[-1] != b"":
+        problems.append(f"{name}.wire: last line lacks its newline")
+    wire_lines = wire_lines[:-1]
+    if len(wire_lines) != 2 * entry["workflows"]:
+        problems.append(f"{name}: {len(wire_lines)} datagrams, expected {2 * entry['workflows']}")
+    sessions, sent, ahead = {}, [], 0
+    for number, payload in enumerate(wire_lines, 1):
+        try:
+            _, message = decode(payload)
+        except ValueError as error:
+            problems.append(f"{name}.wire line {number}: {error}")
+            continue
+        sent.append(message)
+        is_start = "end" not in message
+        session = sessions.setdefault(message.get("correlator"), {})
+        kind = "start" if is_start else "end"
+        if kind in session:
+            problems.append(f"{name}.wire line {number}: a second {kind} for correlator {message.get('correlator')}")
+        session[kind] = message
+        if not is_start and "start" not in session:
+            ahead += 1
+        want = expected_start_keys(generation, level, project) if is_start else expected_end_keys(generation, project)
+        if list(message) != want:
+            problems.append(f"{name} {kind}: keys {list(message)}, expected {want}")
+        problems += check_values(name, generation, is_start, message, level, project, observations)
+    for correlator, session in sessions.items():
+        if set(session) != {"start", "end"}:
+            problems.append(f"{name}: correlator {correlator} has {sorted(session)}, expected a start and an end")
+    if len(sessions) != entry["workflows"]:
+        problems.append(f"{name}: {len(sessions)} sessions, expected {entry['workflows']}")
+    if ahead != entry.get("ends_before_start", 0):
+        problems.append(f"{name}: {ahead} ends ahead of their start, the manifest says {entry.get('ends_before_start')}")
+    observations.add(f"{name}: {ahead} of {len(sessions)} end datagrams arrived before their start")
+
+    try:
+        if pcap_payloads(f"{base}.pcap") != wire_lines:
+            problems.append(f"{name}: the pcap's payloads differ from the wire file's")
+    except (OSError, ValueError) as error:
+        problems.append(f"{name}.pcap: {error}")
+
+    logged_anywhere = []
+    for number in range(entry["workflows"]):
+        log = Path(f"{base}.runinfo") / f"{number:03d}" / "parsl.log"
+        if not log.is_file():
+            problems.append(f"{name}: no {log.relative_to(directory)}")
+            continue
+        logged = logged_messages(log)
+        for message in logged:
+            if message not in sent:
+                problems.append(f"{name}: {log.relative_to(directory)} logs a message that was not sent")
+        correlators = sorted({message.get("correlator") for message in logged})
+        observations.add(f"{name}: {log.relative_to(directory)} logs {len(logged)} messages of "
+                         f"{len(correlators)} session(s)")
+        logged_anywhere += logged
+    for message in sent:
+        if message not in logged_anywhere:
+            problems.append(f"{name}: a sent message ({message.get('correlator')}) is in no log")
     return problems

@@ -28,7 +28,8 @@ public struct Finding: Sendable, Hashable {
     public var baselined: Bool
     /// The bytes of its frame or record in a binary input (captures, journals), when the reader knew them.
     public var region: ByteRegion?
-    /// The network evidence of its message's first observation (captures and journals only).
+    /// The network evidence of its message's first observation that has any (captures and journals only),
+    /// whichever input that observation came from.
     public var network: NetworkEvidence?
 
     /// A finding of `rule` at its default severity. The only public way to make one: a finding's rule is

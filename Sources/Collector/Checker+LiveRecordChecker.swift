@@ -6,9 +6,9 @@ import AuditRules
 extension Checker: LiveRecordChecker {
     public var liveDisclosure: DisclosureMatrix? { disclosure }
 
-    /// `listen` keeps every message's content, as `check` does for an HTML report: its report may be one.
+    /// Whether messages keep their content is the checker's `keepsEveryPayload`, which `listen` sets when it
+    /// writes an HTML report.
     public func check(_ record: InputRecord, source: String) -> LiveStep {
-        keepsEveryPayload = true
         let step: CheckStep = check(record, source: source, input: 0)
         return LiveStep(messages: step.messages, findings: step.findings)
     }

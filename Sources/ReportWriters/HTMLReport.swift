@@ -179,9 +179,14 @@ struct HTMLReport {
         }
         // Old generations carry no level; their column appears only when such messages were seen.
         let levels: [Int?] = [1, 2, 3] + (observation.sawMessagesWithoutLevel ? [nil] : [])
+        let decoded = observation.decodedMessages, kept = observation.messagesWithContent
+        out += "<p>For each field, what the schemas allow at each tracking level, and in how many of the "
+        // A report made without every message's content (an API caller's choice) says what it counts.
         out +=
-            "<p>For each field, what the schemas allow at each tracking level, and in how many of the audited messages "
-        out += "whose content the report holds (\(observation.messagesWithContent)) it was seen at that level. "
+            kept == decoded
+            ? "\(decoded) decoded messages audited"
+            : "\(kept) messages whose content this report kept (of the \(decoded) decoded messages audited)"
+        out += " it was seen at that level. "
         out += "<span class=\"leak\">Red</span> marks a field seen where it is not allowed.</p>\n"
         out += "<table class=\"matrix\"><thead><tr><th>field</th><th>message</th><th>discloses</th><th>generations</th>"
         out +=
@@ -448,7 +453,8 @@ struct HTMLReport {
 /// What the audited messages carried: for each field of each message kind, how many messages of each
 /// generation held it at each level. Fields are named as the disclosure matrix names them: top-level keys
 /// (`platform.system` is one key) and members of objects inside a top-level list (`components[].app_count`).
-/// Only messages whose content the report holds count.
+/// A message counts when the report holds its content: `check` and `listen` keep every message's content
+/// when they write an HTML report.
 struct DisclosureObservation {
     struct FieldKey: Hashable, Comparable {
         var field: String
@@ -476,10 +482,13 @@ struct DisclosureObservation {
     /// Top-level fields, for listing those the schemas do not know.
     private(set) var topLevelFields: Set<FieldKey> = []
     private(set) var messagesWithContent = 0
+    /// Messages that decoded to a start or an end, whether or not the report holds their content.
+    private(set) var decodedMessages = 0
     private(set) var sawMessagesWithoutLevel = false
 
     init(_ messages: some Sequence<AuditedMessage>) {
         for message in messages {
+            if message.parsed && message.kind != .unknown { decodedMessages += 1 }
             guard case .object(let object)? = message.payload, message.kind != .unknown else { continue }
             messagesWithContent += 1
             if message.level == nil { sawMessagesWithoutLevel = true }

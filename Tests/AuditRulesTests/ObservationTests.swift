@@ -94,6 +94,72 @@ struct ObservationTests {
         #expect(result.messages[0].network?.time == "2026-11-20T10:00:03.000000Z")
     }
 
+    /// A level-3 start naming user code, with no end: findings from the record rules (at its sighting) and
+    /// from the session step (`start-without-end`, at the end of the run), seen in a log (no network
+    /// evidence) and in a capture (evidence), in either order.
+    @Test(arguments: [false, true])
+    func findingsNameTheSenderWhateverTheOrderOfTheInputs(logFirst: Bool) throws {
+        let leaky = Parsl.start(level: 3, components: #""acme.Provider""#)
+        let logged = InputRecord(locator: .line(7), payload: .datagram(Array(leaky.utf8)))
+        let captured = InputRecord(
+            locator: .packet(3), payload: .datagram(Array(leaky.utf8)), network: Self.sender, interface: 0)
+        let checker = try Checker(configuration: CheckConfiguration())
+        checker.awaitsLaterEvidence = true  // as a run over several inputs does
+        let inOrder = [("lo.pcap", captured), ("parsl.log", logged)]
+        let sightings = logFirst ? inOrder.reversed() : inOrder
+        var findings: [Finding] = [], messages: [AuditedMessage] = []
+        for (input, (source, record)) in sightings.enumerated() {
+            let step = checker.check(record, source: source, input: input)
+            findings += step.findings
+            messages += step.messages
+        }
+        let last = checker.finish()
+        findings += last.findings
+        messages += last.messages
+
+        #expect(rules(findings).contains("privacy.user-code-identifier"))
+        #expect(rules(findings).contains("session.start-without-end"))
+        // Reported at the first sighting, with the sender of the first sighting that has one.
+        #expect(findings.allSatisfy { $0.source == (logFirst ? "parsl.log" : "lo.pcap") })
+        #expect(findings.allSatisfy { $0.network == Self.sender }, "\(findings.map { $0.network?.from ?? "none" })")
+        #expect(messages.count == 1)
+        #expect(messages[0].observations == 2)
+    }
+
+    /// Without any sighting that has network evidence, findings are still reported, without a sender.
+    @Test func findingsOfMessagesSeenOnlyInLogsHaveNoSender() throws {
+        let checker = try Checker(configuration: CheckConfiguration())
+        checker.awaitsLaterEvidence = true
+        let record = InputRecord(
+            locator: .line(1), payload: .datagram(Array(Parsl.start(level: 1, components: #""acme.Provider""#).utf8)))
+        let first = checker.check(record, source: "parsl.log", input: 0)
+        let last = checker.finish()
+        let findings = first.findings + last.findings
+        #expect(rules(findings).contains("privacy.user-code-identifier"))
+        #expect(findings.allSatisfy { $0.network == nil && $0.locator == .line(1) })
+    }
+
+    /// Findings waiting for a sender are bounded: beyond the limit, those that waited longest are reported
+    /// without one, in order, and nothing is lost.
+    @Test func findingsWaitingForASenderAreBounded() throws {
+        let checker = try Checker(configuration: CheckConfiguration())
+        checker.awaitsLaterEvidence = true
+        let limit = Checker.findingsAwaitingEvidenceLimit
+        var early: [Finding] = []
+        // Each a level-1 start naming user code: at least one finding each.
+        for i in 0..<(limit + 10) {
+            let correlator = String(format: "%08x-0000-4000-8000-000000000000", i)
+            let leaky = Parsl.start(level: 1, correlator: correlator, components: #""acme.Provider""#)
+            let record = InputRecord(locator: .line(i + 1), payload: .datagram(Array(leaky.utf8)))
+            early += checker.check(record, source: "parsl.log", input: 0).findings
+        }
+        #expect(!early.isEmpty, "some findings stopped waiting before the end of the run")
+        #expect(early.first?.locator == .line(1), "the longest waiting first")
+        let all = early + checker.finish().findings
+        #expect(all.filter { $0.rule == "privacy.user-code-identifier" }.count == limit + 10)
+        #expect(all.allSatisfy { $0.network == nil })
+    }
+
     @Test func theObservedListIsBounded() throws {
         let start = Parsl.start(level: 1)
         let result = try check((0..<40).map { (0, $0, start) })

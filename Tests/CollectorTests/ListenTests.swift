@@ -35,7 +35,12 @@ import Testing
             host: "127.0.0.1", port: 0, journalPath: directory.path("live.journal"))
         let lines = LineCollector()
         let collector = try await Collector.start(
-            configuration: configuration, checker: { try Checker(configuration: CheckConfiguration()) },
+            configuration: configuration,
+            checker: {
+                let checker = try Checker(configuration: CheckConfiguration())
+                checker.keepsEveryPayload = true  // as `listen` does when it writes an HTML report
+                return checker
+            },
             output: lines.output)
         let client = try UDPClient()
         for payload in Self.run { try client.send(payload, to: collector.localAddress.port!) }
@@ -67,7 +72,7 @@ import Testing
 
         // `check` on the journal finds exactly the same, in the same order.
         var run = AuditRun(threads: 1)
-        run.keepPayloads = true  // the collector keeps them, for an HTML report
+        run.keepPayloads = true  // as the live checker above
         let checked = run.run([configuration.journalPath], checker: try Checker(configuration: CheckConfiguration()))
         #expect(checked.inputs.map(\.kind) == ["journal"])
         #expect(checked.findings == live.findings)

@@ -186,4 +186,38 @@ struct SchemasAndFixturesCommandTests {
         #expect(try Binary.run(["fixtures", "verify", "--update", folder.path]).status == 0)
         #expect(try Binary.run(["fixtures", "verify", folder.path]).status == 0)
     }
+    /// One real run checked three ways (`NAME.VARIANT.expected.json`), and its logs as a folder fixture
+    /// (`runinfo.expected.json`), whose files are checked only as part of it.
+    @Test func fixtureVariantsAndFolderFixturesAreCheckedEachOnTheirOwn() throws {
+        let folder = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let real = Binary.root.appendingPathComponent("Fixtures/real/2024.10.14")
+        let manager = FileManager.default
+        for (recorded, copy) in [("two-workflows.pcap", "run.pcap"), ("two-workflows.runinfo", "runinfo")] {
+            try manager.copyItem(at: real.appendingPathComponent(recorded), to: folder.appendingPathComponent(copy))
+        }
+        func expect(_ name: String, _ options: String, findings: String = "[]") throws {
+            try "{\(options)\"findings\": \(findings)}\n".write(
+                to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try expect("run.pcap.expected.json", "")
+        try expect("run.pcap.with-logs.expected.json", #""with": ["runinfo"], "#)
+        try expect("run.pcap.reconciled.expected.json", #""with": ["runinfo"], "reconcile": true, "#)
+        try expect("runinfo.expected.json", "")
+        let passed = try Binary.run(["fixtures", "verify", "--verbose", folder.path])
+        #expect(passed.status == 0, "\(passed.stdout)")
+        let listed = passed.stdout.split(separator: "\n").filter { $0.hasPrefix("ok") }
+            .map { $0.split(separator: "/").last! }
+        #expect(listed == ["run.pcap", "run.pcap (reconciled)", "run.pcap (with-logs)", "runinfo"])
+
+        // A variant whose expectation is wrong fails under its own name; the others still pass.
+        try expect(
+            "run.pcap.with-logs.expected.json", #""with": ["runinfo"], "#,
+            findings: #"[{"rule": "session.duplicate", "locator": {"packet": 1}, "pointer": ""}]"#)
+        let failed = try Binary.run(["fixtures", "verify", folder.path])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("FAIL  \(folder.path)/run.pcap (with-logs)"), "\(failed.stdout)")
+        #expect(failed.stdout.contains("- missing     session.duplicate packet 1 (whole message)"))
+        #expect(failed.stdout.contains("3 of 4 fixtures match"))
+    }
 }

@@ -12,13 +12,28 @@ import Testing
 /// schema, and every result placed by a region that points where its message is: the line of a text
 /// input, the record of its frame in a capture.
 @Suite struct SARIFFixtureTests {
-    /// Every fixture: each file that has its expected findings beside it.
+    /// Every fixture file: each file that has its expected findings beside it, and the files of a folder
+    /// that has (a variant's expectations, `NAME.VARIANT.expected.json`, check a file listed already).
     static let fixtures: [String] = {
         let root = TestPaths.repositoryRoot.appendingPathComponent("Fixtures")
-        let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
-        return files.filter { $0.hasSuffix(".expected.json") }.map {
-            root.appendingPathComponent(String($0.dropLast(".expected.json".count))).path
-        }.sorted()
+        let manager = FileManager.default
+        let files = manager.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
+        var fixtures: Set<String> = []
+        for expectation in files where expectation.hasSuffix(".expected.json") {
+            let input = root.appendingPathComponent(String(expectation.dropLast(".expected.json".count))).path
+            var isFolder: ObjCBool = false
+            guard manager.fileExists(atPath: input, isDirectory: &isFolder) else { continue }
+            if !isFolder.boolValue {
+                fixtures.insert(input)
+                continue
+            }
+            for file in manager.enumerator(atPath: input)?.compactMap({ $0 as? String }) ?? [] {
+                var inner: ObjCBool = false
+                let path = input + "/" + file
+                if manager.fileExists(atPath: path, isDirectory: &inner), !inner.boolValue { fixtures.insert(path) }
+            }
+        }
+        return fixtures.sorted()
     }()
 
     /// The SARIF schema, compiled once for every fixture (as `InHouseJSONSchema` reads it).

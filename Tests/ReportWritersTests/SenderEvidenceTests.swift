@@ -27,6 +27,20 @@ import TestSupport
         #expect(text.contains("10.20.0.12"))
     }
 
+    /// Every sender with a finding, each with the time of its datagram: which node to fix, in every format.
+    @Test(arguments: ReportFormat.allCases)
+    func everyFormatNamesTheSenderAndTimeOfEveryFinding(_ format: ReportFormat) throws {
+        let report = try Self.fleetReport()
+        let text = ReportWriter.render(report, format: format)
+        let evidence = Set(report.findings.compactMap(\.network))
+        #expect(Set(evidence.map(\.senderAddress)) == ["10.20.0.11", "10.20.0.12"], "the two hosts that leak")
+        #expect(report.findings.allSatisfy { $0.network != nil })
+        for network in evidence {
+            #expect(text.contains(network.from), "\(format) names \(network.from)")
+            #expect(text.contains(network.time), "\(format) names \(network.time)")
+        }
+    }
+
     @Test(arguments: [ReportFormat.text, .markdown, .html, .json])
     func theHostInventoryListsEverySender(_ format: ReportFormat) throws {
         let text = ReportWriter.render(try Self.fleetReport(), format: format)

@@ -3,7 +3,9 @@
 Usage: python workflow.py SCENARIO_JSON
 SCENARIO_JSON holds: run_dir, executor ("threads" or "htex"), usage_tracking (an int or a bool, passed to
 Config as is), project_name (a string or null), acme (bool: use acme_genomics_cluster.AcmeProvider),
-fork_usage_messenger (bool: the Parsl issue 4038 workaround, see below).
+fork_usage_messenger (bool: the Parsl issue 4038 workaround, see below), spawn_usage_messenger (bool: the
+workaround that keeps the spawn start method; needs fork_usage_messenger false), workflows (how many times to load a
+configuration, run the apps and clean up, one after another in this one process; 1 when absent).
 
 It runs five apps (one depends on another), one of which fails, so a level-3 end message reports
 app_count 5 and app_fails 1. It must work unchanged with every release from 2023.4.24 on, so options that
@@ -47,6 +49,20 @@ def apply_issue_4038_workaround():
         print("workflow: issue 4038 workaround applied (usage messenger forked, not spawned)", file=sys.stderr)
 
 
+def apply_issue_4038_spawn_workaround():
+    """The issue 4038 workaround that keeps spawning: the messenger's target becomes
+    spawned_usage_messenger.udp_messenger, which pickles, and which runs Parsl's own messenger body in the
+    spawned interpreter. Each message then leaves from a fresh interpreter that imports Parsl first, as in
+    a release whose spawn works, so the start and end messages of a short run race as they do there."""
+    import parsl.usage_tracking.usage as usage
+    if hasattr(usage, "SpawnProcess") and hasattr(usage, "async_process"):
+        import spawned_usage_messenger
+        spawned_usage_messenger.undecorated_udp_messenger()   # fails here, not in the child, if Parsl changed
+        usage.udp_messenger = usage.async_process(spawned_usage_messenger.udp_messenger)
+        print("workflow: issue 4038 workaround applied (usage messenger spawned with a picklable target)",
+              file=sys.stderr)
+
+
 def accepted_parameters(cls):
     init = getattr(cls.__init__, "__wrapped__", cls.__init__)
     return set(inspect.signature(init).parameters)
@@ -82,10 +98,8 @@ def make_executor(kind, acme):
     raise SystemExit(f"workflow: unknown executor {kind!r}")
 
 
-def main():
-    scenario = json.loads(sys.argv[1])
-    if scenario.get("fork_usage_messenger"):
-        apply_issue_4038_workaround()
+def run_once(scenario):
+    """Loads a fresh configuration (a new DataFlowKernel, so a new usage session), runs the apps, cleans up."""
     options = {"executors": [make_executor(scenario["executor"], scenario["acme"])],
                "run_dir": scenario["run_dir"],
                "usage_tracking": scenario["usage_tracking"]}
@@ -103,6 +117,16 @@ def main():
     print(f"workflow: outcomes {outcomes}", file=sys.stderr)
     dfk.cleanup()
     parsl.clear()
+
+
+def main():
+    scenario = json.loads(sys.argv[1])
+    if scenario.get("fork_usage_messenger"):
+        apply_issue_4038_workaround()
+    elif scenario.get("spawn_usage_messenger"):
+        apply_issue_4038_spawn_workaround()
+    for _ in range(scenario.get("workflows", 1)):
+        run_once(scenario)
 
 
 if __name__ == "__main__":

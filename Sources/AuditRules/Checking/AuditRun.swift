@@ -38,6 +38,7 @@ public struct AuditRun: Sendable {
         var inputs: [InputSummary] = []
         var found = FoundSoFar(spool: spool)
         checker.keepsEveryPayload = keepPayloads
+        checker.awaitsLaterEvidence = paths.count > 1 || paths.contains(where: FolderWalk.isFolder)
         let silenceIsThePass = checker.auditor.configuration.level == .fixed(0)
         var inputNumber = 0
         func audit(_ reader: any RecordReader) {

@@ -16,7 +16,10 @@ public struct CheckStep: Sendable {
 }
 
 /// Checks records one after another: the record rules, then the session step, which matches sightings of
-/// one message (in several inputs, on several interfaces) and pairs sessions. One per run (it holds the
+/// one message (in several inputs, on several interfaces) and pairs sessions. A finding carries the network
+/// evidence of its message's first sighting that has any: with `awaitsLaterEvidence`, the findings about a
+/// message first seen in a log wait with the message until a capture or journal shows it, or until it is
+/// released. One per run (it holds the
 /// sessions and the recent messages); `listen` feeds it live, `AuditRun` feeds it the verdicts it computed
 /// in parallel.
 public final class Checker {
@@ -53,6 +56,17 @@ public final class Checker {
     /// disclosure matrix counts every message audited, clean ones included.
     public var keepsEveryPayload = false
 
+    /// How many findings may wait for a later sighting to name their sender.
+    public static let findingsAwaitingEvidenceLimit = 10_000
+
+    /// Let the findings about a message without network evidence wait (at most
+    /// `findingsAwaitingEvidenceLimit` of them) for a later sighting that has some: for a run over several
+    /// inputs, where a capture listed after a log may show who sent the log's messages. Off, findings are
+    /// reported as soon as they are found (one input: a sighting with evidence comes first or never).
+    public var awaitsLaterEvidence = false {
+        didSet { ledger.parkingCapacity = awaitsLaterEvidence ? Self.findingsAwaitingEvidenceLimit : 0 }
+    }
+
     /// Checks one record of input number `input` (0 for a single input).
     public func check(_ record: InputRecord, source: String, input: Int = 0) -> CheckStep {
         var verdict = auditor.audit(record, source: source)
@@ -69,10 +83,13 @@ public final class Checker {
         }
         let stream = SightingStream(input: input, interface: verdict.interface)
         if let content = verdict.content, let ticket = ledger.earlierSend(of: content, on: stream) {
-            // Another sighting of a message already reported: its findings were reported at the first one.
-            step.newInInput = ledger.addSighting(
+            // Another sighting of a message already reported: its findings were reported at the first one, or
+            // wait for the network evidence this sighting may bring.
+            let sighting = ledger.addSighting(
                 Observation(source: first.source, locator: first.locator, network: first.network), on: stream,
                 origin: verdict.origin, to: ticket)
+            step.newInInput = sighting.newInInput
+            step.findings = sighting.evidenced
             return step
         }
         let ticket = ledger.nextTicket
@@ -80,13 +97,18 @@ public final class Checker {
         let holds = sessions.observe(&verdict, ticket: ticket)
         var message = verdict.message.take()!
         if message.findings == 0 && !holds && !keepsEveryPayload { message.payload = nil }
+        let evident = message.network != nil
         ledger.add(
             message, content: verdict.content, stream: stream, origin: verdict.origin, heldEnd: holds ? heldKey : nil)
         step.newInInput = true
-        // The verdict's findings are moved, not copied.
-        swap(&step.findings, &verdict.findings)
+        if evident {
+            // The verdict's findings carry the message's evidence already: moved, not copied.
+            swap(&step.findings, &verdict.findings)
+        } else {
+            deliver(verdict.findings, ticket: ticket, into: &step)
+        }
         let evictions = sessions.takeEvictions()
-        if !evictions.isEmpty { step.findings += evictions }
+        if !evictions.isEmpty { deliver(evictions, into: &step) }
         record(sessions.takeJudged(), into: &step)
         while ledger.isFull { release(into: &step, forgetting: true) }
         return step
@@ -97,7 +119,7 @@ public final class Checker {
         var step = CheckStep()
         let open = sessions.finish()
         record(sessions.takeJudged(), into: &step)
-        step.findings += open
+        deliver(open, into: &step)
         while ledger.count > 0 { release(into: &step, forgetting: false) }
         return step
     }
@@ -117,8 +139,14 @@ public final class Checker {
                 entry.message.findings = end.findingCount
                 entry.heldEnd = nil
             }
-            step.findings += end.findings
+            deliver(end.findings, ticket: end.ticket, into: &step)
         }
+    }
+
+    /// Reports findings about the message with `ticket` (or, without one, the message each finding points
+    /// at) with that message's network evidence; those about a held message without any yet wait with it.
+    private func deliver(_ findings: [Finding], ticket: Int? = nil, into step: inout CheckStep) {
+        for finding in findings { ledger.lend(finding, ticket: ticket, into: &step.findings) }
     }
 
     /// Releases the oldest message to the report, judging it first if it is an end still waiting for its start.
@@ -130,13 +158,15 @@ public final class Checker {
         }
         let released = ledger.removeOldest(forgetting: forgetting)
         var message = released.message
+        // Findings that waited for network evidence no sighting brought.
+        step.findings += released.parked
         if auditor.configuration.reconcile, message.parsed,
             let rule = Self.reconciliation(released.origins)
         {
             var finding = Finding(
                 rule.descriptor, source: message.source, locator: message.locator, level: message.level,
                 correlator: message.correlator, message: rule.message)
-            finding.network = message.network
+            finding.network = released.evidence
             step.findings.append(finding)
             message.findings += 1
         }

@@ -13,8 +13,16 @@ struct SightingStream: Hashable, Sendable {
 /// (the line that logged a captured datagram, the same datagram on a second interface) is counted as an
 /// observation of it instead of a new message.
 ///
+/// It also lends each message the network evidence of its first sighting that has any: a finding about a
+/// message first seen in a log waits here until a capture or journal shows who sent it, or until the message
+/// is released, so the finding names the sender whatever the order of the inputs.
+///
 /// Bounded: beyond `capacity` messages the oldest is released and forgotten (counted in `forgotten`); a
-/// later sighting of it is then a new message. Each entry keeps the message's identity (a digest of its canonical text) for matching.
+/// later sighting of it is then a new message. Each entry keeps the message's identity (a digest of its
+/// canonical text) for matching. At most `parkingCapacity` findings wait for evidence (none by default: only
+/// a run over several inputs can bring evidence after a message's first sighting): beyond it, the findings
+/// of the message that began waiting first are reported without a sender (a finding is a kilobyte or so; a
+/// log of a hundred thousand leaky messages must not hold them all).
 final class ObservationLedger {
     struct Entry {
         var message: AuditedMessage
@@ -26,15 +34,40 @@ final class ObservationLedger {
         var heldEnd: SessionKey?
         /// Where it was seen: on the wire, in a log, or both (for `--reconcile`).
         var origins: SightingOrigin
+        /// The network evidence of its first sighting that has any.
+        var evidence: NetworkEvidence?
+        /// Findings about it that wait for `evidence`, in the order they were found.
+        var parked: [Finding] = []
+        /// Whether its findings stopped waiting because too many waited: later ones go out at once.
+        var spilled = false
+    }
+
+    /// A message's first sighting: what its findings point at.
+    private struct Place: Hashable {
+        var source: String
+        var locator: Locator
     }
 
     let capacity: Int
+    /// How many findings may wait for network evidence at once.
+    var parkingCapacity = 0
+    /// Findings waiting now, over all entries.
+    private var parkedCount = 0
+    /// Tickets of the entries with waiting findings, in the order they began to wait (some may have been
+    /// released or evidenced since: skipped when met).
+    private var parkingOrder: [Int] = []
+    private var parkingHead = 0
     /// Entries by ticket: `entries[i]` has ticket `base + i`; those before `head` were released.
     private var entries: [Entry?] = []
     private var head = 0
     private var base = 0
     /// The tickets of the entries with each content, oldest first.
     private var sends: [ContentIdentity: [Int]] = [:]
+    /// The ticket of the entry first seen at each place, for the entries whose first sighting had no network
+    /// evidence, in a run where findings may wait for it: how a finding that names only its place (a session
+    /// finding) finds the message it is about, and the evidence a later sighting brought it. Messages first
+    /// seen with evidence lend their findings that evidence when the findings are made.
+    private var firstSeenWithoutEvidence: [Place: Int] = [:]
     /// Messages released because the ledger was full, before the run ended.
     private(set) var forgotten = 0
 
@@ -53,16 +86,69 @@ final class ObservationLedger {
     }
 
     /// Counts a later sighting of the message with `ticket`. Returns whether its input had not seen it yet
-    /// (an input's message count counts each message once).
+    /// (an input's message count counts each message once), and, when this sighting is the first to bring
+    /// network evidence, the parked findings, which now carry it.
     func addSighting(
         _ observation: Observation, on stream: SightingStream, origin: SightingOrigin, to ticket: Int
-    ) -> Bool {
+    ) -> (newInInput: Bool, evidenced: [Finding]) {
         let index = ticket - base
         entries[index]!.origins.formUnion(origin)
         let newInInput = !entries[index]!.streams.contains { $0.input == stream.input }
         entries[index]!.message.addObservation(observation)
         entries[index]!.streams.append(stream)
-        return newInInput
+        guard entries[index]!.evidence == nil, let network = observation.network else { return (newInInput, []) }
+        entries[index]!.evidence = network
+        var evidenced = entries[index]!.parked
+        entries[index]!.parked = []
+        parkedCount -= evidenced.count
+        for i in evidenced.indices { evidenced[i].network = network }
+        return (newInInput, evidenced)
+    }
+
+    /// Appends to `out` the findings to report now: `finding` with the network evidence of the held message
+    /// it points at (the message with `ticket`, or the one first seen at its place), or nothing while it waits
+    /// on that message for evidence; and the findings that stop waiting because too many wait. A finding
+    /// with evidence of its own, or about no held message, is reported at once.
+    func lend(_ finding: Finding, ticket: Int? = nil, into out: inout [Finding]) {
+        guard finding.network == nil else { return out.append(finding) }
+        let index: Int
+        if let ticket {
+            index = ticket - base
+        } else if let locator = finding.locator,
+            let found = firstSeenWithoutEvidence[Place(source: finding.source, locator: locator)]
+        {
+            index = found - base
+        } else {
+            return out.append(finding)
+        }
+        guard index >= head, index < entries.count, entries[index] != nil else { return out.append(finding) }
+        if let evidence = entries[index]!.evidence {
+            var lent = finding
+            lent.network = evidence
+            return out.append(lent)
+        }
+        guard !entries[index]!.spilled, parkingCapacity > 0 else { return out.append(finding) }
+        if entries[index]!.parked.isEmpty { parkingOrder.append(base + index) }
+        entries[index]!.parked.append(finding)
+        parkedCount += 1
+        while parkedCount > parkingCapacity, parkingHead < parkingOrder.count {
+            let oldest = parkingOrder[parkingHead] - base
+            parkingHead += 1
+            guard oldest >= head, oldest < entries.count, entries[oldest] != nil, !entries[oldest]!.parked.isEmpty
+            else { continue }
+            out += entries[oldest]!.parked
+            parkedCount -= entries[oldest]!.parked.count
+            entries[oldest]!.parked = []
+            entries[oldest]!.spilled = true
+        }
+        compactParkingOrder()
+    }
+
+    private func compactParkingOrder() {
+        if parkingHead > 4096 && parkingHead * 2 > parkingOrder.count {
+            parkingOrder.removeFirst(parkingHead)
+            parkingHead = 0
+        }
     }
 
     func add(
@@ -71,8 +157,14 @@ final class ObservationLedger {
     ) {
         let ticket = nextTicket
         entries.append(
-            Entry(message: message, content: content, streams: [stream], heldEnd: heldEnd, origins: origin))
+            Entry(
+                message: message, content: content, streams: [stream], heldEnd: heldEnd, origins: origin,
+                evidence: message.network))
         if let content { sends[content, default: []].append(ticket) }
+        // Only a run whose findings may wait for evidence (parkingCapacity > 0) can see evidence come later.
+        if message.network == nil && parkingCapacity > 0 {
+            firstSeenWithoutEvidence[Place(source: message.source, locator: message.locator)] = ticket
+        }
     }
 
     /// Updates the message with `ticket` in place.
@@ -88,9 +180,18 @@ final class ObservationLedger {
         return (base + head, entries[head]!)
     }
 
-    /// Releases the oldest entry; `forgetting` counts it as forgotten before the end of the run.
+    /// Releases the oldest entry, its parked findings with it; `forgetting` counts it as forgotten before the
+    /// end of the run.
     func removeOldest(forgetting: Bool) -> Entry {
         let entry = entries[head].take()!
+        parkedCount -= entry.parked.count
+        // Waiting order entries of released messages are dropped from its front.
+        while parkingHead < parkingOrder.count, parkingOrder[parkingHead] <= base + head { parkingHead += 1 }
+        compactParkingOrder()
+        if entry.message.network == nil {
+            let place = Place(source: entry.message.source, locator: entry.message.locator)
+            if firstSeenWithoutEvidence[place] == base + head { firstSeenWithoutEvidence.removeValue(forKey: place) }
+        }
         if let content = entry.content {
             let ticket = base + head
             if var tickets = sends.removeValue(forKey: content) {

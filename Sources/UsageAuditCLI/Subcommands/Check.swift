@@ -31,14 +31,14 @@ struct Check: ParsableCommand {
     @Option(
         name: .customLong("max-sessions"),
         help:
-            "Open sessions remembered at once (their memory); beyond it the oldest is forgotten, and reported if it still awaited its end."
+            "Open sessions remembered at once (their memory); beyond it the oldest is forgotten, and reported if it still awaited its end. An extension of the contract."
     )
     var maxSessions: Int = CheckConfiguration().sessionCapacity
 
     @Option(
         name: .customLong("max-held-messages"),
         help:
-            "Distinct messages kept for matching later sightings of them (a capture with the logs of the same runs, several interfaces); beyond it the oldest is forgotten, counted in the report's summary.forgotten_messages."
+            "Distinct messages kept for matching later sightings of them (a capture with the logs of the same runs, several interfaces); beyond it the oldest is forgotten, counted in the JSON report's summary.forgotten_messages. Both are extensions of the contract."
     )
     var maxHeldMessages: Int = CheckConfiguration().observationCapacity
 

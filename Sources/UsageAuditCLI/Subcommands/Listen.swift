@@ -62,11 +62,18 @@ struct Listen: ParsableCommand {
             }
         }
         let schemas = self.checks.schemas
+        // The HTML report's disclosure matrix counts every message audited, clean ones included: their
+        // content is kept (spooled with the report) only when an HTML report is written.
+        let keepsEveryPayload = try report.targets().contains { $0.format == .html }
         let outcome: CollectorOutcome
         do {
             outcome = try Collector.listen(
                 configuration: configuration,
-                checker: { try Checker(configuration: checks, schemasDirectory: schemas) },
+                checker: {
+                    let checker = try Checker(configuration: checks, schemasDirectory: schemas)
+                    checker.keepsEveryPayload = keepsEveryPayload
+                    return checker
+                },
                 output: output)
         } catch {
             printError("usage-audit: \(error)")
