@@ -16,13 +16,16 @@ struct ValidationRun {
 
     init(
         _ files: [String], ndjson: Bool, against schema: Schema, format: ValidationReport.Format = .text,
-        outputPath: String
+        threads: Int = 1, instanceLimit: Int? = nil, outputPath: String
     ) throws {
         let descriptor = try FileDescriptor.open(
             FilePath(outputPath), .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)
         var report = ValidationReport(format: format, descriptor: descriptor)
         var failures: [String] = []
-        outcome = InstanceValidation(schema: schema, ndjson: ndjson).run(files: files, into: &report) {
+        var validation = InstanceValidation(schema: schema, ndjson: ndjson)
+        validation.threads = threads
+        if let instanceLimit { validation.instanceLimit = instanceLimit }
+        outcome = validation.run(files: files, into: &report) {
             failures.append($0.description)
         }
         try descriptor.close()
@@ -50,6 +53,35 @@ struct InstanceValidationTests {
     }
 
     var output: String { folder.appendingPathComponent("output").path }
+
+    @Test(arguments: [ValidationReport.Format.text, .json])
+    func manyThreadsWriteTheSameResultsInLineOrderAsOne(format: ValidationReport.Format) throws {
+        let schema = try write("s.json", ##"{"type": "object", "required": ["level"], "properties": {"level": {"enum": [1, 2, 3]}}}"##)
+        // More lines than one batch holds: valid, invalid, blank, not JSON and too large, interleaved.
+        var text = ""
+        for number in 1...5_000 {
+            switch number % 7 {
+            case 0: text += "\n"
+            case 1: text += "{\"level\": 9}\n"
+            case 2: text += "{\"level\": \n"
+            case 3: text += "{\"level\": 1, \"pad\": \"" + String(repeating: "x", count: 300) + "\"}\n"
+            default: text += "{\"level\": \(number % 3 + 1)}\n"
+            }
+        }
+        let lines = try write("many.ndjson", text)
+        let compiled = try SchemaFile.load(path: schema, resources: [], formatAssertion: false)
+        // The padded lines are beyond the limit.
+        let one = try ValidationRun(
+            [lines], ndjson: true, against: compiled, format: format, instanceLimit: 200, outputPath: output)
+        let four = try ValidationRun(
+            [lines], ndjson: true, against: compiled, format: format, threads: 4, instanceLimit: 200,
+            outputPath: output + "-4")
+        #expect(one.output == four.output)
+        #expect(one.valid == four.valid && one.invalid == four.invalid)
+        #expect(one.valid + one.invalid == 5_000 - 5_000 / 7)
+        #expect(one.output.contains("many.ndjson:4999"))
+        #expect(one.output.contains("larger than the limit of 200 bytes"))
+    }
 
     @Test func ndjsonLinesAreValidatedOneByOneWithTheirLineNumbers() throws {
         let schema = try write("s.json", ##"{"type": "object", "properties": {"level": {"$ref": "common.json#/$defs/level"}}}"##)

@@ -59,7 +59,10 @@ struct ListenEndToEndTests {
             Issue.record("SIGINT did not stop listen within 10 s")
             return
         }
-        #expect(took < 2, "SIGINT took \(took) s to stop listen")
+        // A stop held up by the stalled pipe never ends (the 10 s bound above); what it takes besides is
+        // writing the report of 1,000 messages, which in a debug build on a loaded 2-core machine took up
+        // to 3.4 s.
+        #expect(took < 6, "SIGINT took \(took) s to stop listen")
         let report = try Data(contentsOf: reportFile)
         #expect(process.terminationStatus == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
