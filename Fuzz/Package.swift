@@ -18,11 +18,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     dependencies: [.package(path: main.path)],
     targets: [
-        .target(name: "FuzzSupport"),
         .executableTarget(name: "FuzzJSON", dependencies: [product("JSONCore")]),
         .executableTarget(name: "FuzzPythonLiteral", dependencies: [product("AuditInputs")]),
-        .executableTarget(name: "FuzzLogLine", dependencies: [product("AuditInputs"), "FuzzSupport"]),
-        .executableTarget(name: "FuzzCapture", dependencies: [product("CaptureReaders"), "FuzzSupport"]),
+        .executableTarget(name: "FuzzLogLine", dependencies: [product("AuditInputs")]),
+        .executableTarget(name: "FuzzCapture", dependencies: [product("CaptureReaders")]),
         .executableTarget(name: "FuzzJournal", dependencies: [product("AuditInputs")]),
         .executableTarget(name: "FuzzSchema", dependencies: [product("JSONSchema"), product("JSONCore")]),
     ],

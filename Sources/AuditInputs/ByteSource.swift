@@ -1,14 +1,20 @@
 import SystemPackage
 
-/// Buffered reading of a file or standard input through `read(2)`, with a look-ahead for kind detection.
+/// Buffered reading of a file, standard input, or bytes already in memory, with a look-ahead for kind
+/// detection.
 ///
-/// One owning class per file descriptor, closed in `deinit` (standard input is never closed).
+/// Only where the raw bytes come from differs between a descriptor and memory (`readRaw`): buffering, gzip
+/// and line splitting are the same code, so bytes in memory are read exactly as the same bytes in a file
+/// (the fuzz targets rely on it). One owning class per file descriptor, closed in `deinit` (standard input is
+/// never closed).
 public final class ByteSource {
     public let name: String
-    private let descriptor: FileDescriptor
-    private let ownsDescriptor: Bool
+    private let origin: Origin
+    /// The buffered bytes are `buffer[start..<end]`; past `end` is room already allocated (and zeroed once,
+    /// when the buffer grew), so a read needs no fresh zeroing.
     private var buffer: [UInt8] = []
     private var start = 0
+    private var end = 0
     private(set) var atEnd = false
     public private(set) var error: String?
     /// Whether gzip input is decompressed (detected by its magic bytes, whatever the name).
@@ -17,15 +23,24 @@ public final class ByteSource {
     private var gzip: GzipStream?
     /// Whether the first bytes were looked at for the gzip magic.
     private var sniffed = false
+    /// How many bytes of a memory origin were read.
+    private var memoryPosition = 0
     private static let chunk = 256 * 1024
+
+    /// Where the raw bytes come from.
+    private enum Origin {
+        /// A file or standard input; `owned` descriptors are closed in `deinit`.
+        case descriptor(FileDescriptor, owned: Bool)
+        /// Bytes handed over whole.
+        case memory([UInt8])
+    }
 
     /// Opens a path, or standard input for `-`; a gzip input is decompressed unless `decompresses` is false.
     public init(path: String, decompresses: Bool = true) throws(InputError) {
         name = path
         self.decompresses = decompresses
         if path == "-" {
-            descriptor = .standardInput
-            ownsDescriptor = false
+            origin = .descriptor(.standardInput, owned: false)
         } else {
             let file: FileDescriptor
             do {
@@ -37,50 +52,88 @@ public final class ByteSource {
                 try? file.close()
                 throw InputError(source: path, message: "is a directory")
             }
-            descriptor = file
-            ownsDescriptor = true
+            origin = .descriptor(file, owned: true)
         }
     }
 
-    deinit { if ownsDescriptor { try? descriptor.close() } }
+    /// Reads `bytes` as the content of an input called `name`; a gzip input is decompressed unless
+    /// `decompresses` is false.
+    public init(bytes: [UInt8], name: String, decompresses: Bool = true) {
+        self.name = name
+        self.decompresses = decompresses
+        origin = .memory(bytes)
+    }
 
-    /// Reads raw bytes from the descriptor (retrying after signals); the count, 0 at the end, -1 on an error
-    /// (kept in `error`).
+    deinit { if case .descriptor(let file, owned: true) = origin { try? file.close() } }
+
+    /// Reads raw bytes from the origin (a descriptor retrying after signals); the count, 0 at the end, -1 on
+    /// an error (kept in `error`).
     private func readRaw(into target: UnsafeMutableRawBufferPointer) -> Int {
-        do {
-            return try descriptor.read(into: target, retryOnInterrupt: true)
-        } catch {
-            self.error = "read failed: \(error)"
-            return -1
+        switch origin {
+        case .memory(let bytes):
+            let count = min(target.count, bytes.count - memoryPosition)
+            guard count > 0 else { return 0 }
+            bytes.withUnsafeBytes { source in
+                target.baseAddress!.copyMemory(from: source.baseAddress! + memoryPosition, byteCount: count)
+            }
+            memoryPosition += count
+            return count
+        case .descriptor(let file, _):
+            do {
+                return try file.read(into: target, retryOnInterrupt: true)
+            } catch {
+                self.error = "read failed: \(error)"
+                return -1
+            }
+        }
+    }
+
+    /// How many bytes the next raw read may bring: a chunk, or for memory no more than is left (so that a
+    /// small input gets a small buffer).
+    private var rawReadSize: Int {
+        guard case .memory(let bytes) = origin else { return Self.chunk }
+        return min(Self.chunk, bytes.count - memoryPosition)
+    }
+
+    /// Makes room for `count` more bytes after `end`: the unconsumed bytes move to the front, and the buffer
+    /// grows only when that is not enough.
+    private func makeRoom(for count: Int) {
+        guard buffer.count - end < count else { return }
+        if start > 0 {
+            let kept = end - start
+            buffer.withUnsafeMutableBytes { raw in
+                // The regions may overlap: `copyMemory` moves like `memmove`.
+                if kept > 0 { raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: kept) }
+            }
+            start = 0
+            end = kept
+        }
+        if buffer.count - end < count {
+            buffer.append(contentsOf: repeatElement(0, count: count - (buffer.count - end)))
         }
     }
 
     /// Reads more bytes into the buffer (decompressed, for a gzip input); false at end of input or on error.
     private func fill() -> Bool {
         guard !atEnd else { return false }
-        if start > 0 && start >= buffer.count / 2 {
-            buffer.removeFirst(start)
-            start = 0
-        }
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: Self.chunk))
+        let wanted = gzip == nil ? rawReadSize : Self.chunk
+        makeRoom(for: wanted)
         let count = buffer.withUnsafeMutableBytes { raw in
-            let target = UnsafeMutableRawBufferPointer(rebasing: raw[old...])
+            let target = UnsafeMutableRawBufferPointer(rebasing: raw[end..<(end + wanted)])
             return gzip?.read(into: target) ?? readRaw(into: target)
         }
         if count <= 0 {
-            buffer.removeLast(Self.chunk)
             atEnd = true
             if let failure = gzip?.error, error == nil { error = failure }
             return false
         }
-        buffer.removeLast(Self.chunk - count)
-        if !sniffed, buffer.count - start >= GzipStream.magic.count {
+        end += count
+        if !sniffed, end - start >= GzipStream.magic.count {
             sniffed = true
-            if decompresses, buffer[start...].starts(with: GzipStream.magic) {
-                let compressed = Array(buffer[start...])
-                buffer.removeAll(keepingCapacity: true)
+            if decompresses, buffer[start..<end].starts(with: GzipStream.magic) {
+                let compressed = Array(buffer[start..<end])
                 start = 0
+                end = 0
                 gzip = GzipStream(alreadyRead: compressed) { [unowned self] target in readRaw(into: target) }
                 return fill()
             }
@@ -91,8 +144,8 @@ public final class ByteSource {
     /// Copies up to `count` bytes into `target`, consuming them: the stream a C reader (libpcap) reads a
     /// decompressed capture through. Returns 0 at the end, -1 when the input failed.
     func readForStream(into target: UnsafeMutableRawPointer, count: Int) -> Int {
-        if buffer.count == start, !fill() { return error == nil ? 0 : -1 }
-        let taken = min(count, buffer.count - start)
+        if end == start, !fill() { return error == nil ? 0 : -1 }
+        let taken = min(count, end - start)
         buffer.withUnsafeBytes { raw in target.copyMemory(from: raw.baseAddress! + start, byteCount: taken) }
         start += taken
         return taken
@@ -100,8 +153,8 @@ public final class ByteSource {
 
     /// Up to `count` bytes from the current position, without consuming them.
     public func peek(_ count: Int) -> ArraySlice<UInt8> {
-        while buffer.count - start < count, fill() {}
-        return buffer[start..<min(buffer.count, start + count)]
+        while end - start < count, fill() {}
+        return buffer[start..<min(end, start + count)]
     }
 
     /// The next line without its terminator (`\n`, and a `\r` before it), or `nil` at the end. A line longer
@@ -111,34 +164,34 @@ public final class ByteSource {
         // may move the buffer's contents.
         var searched = 0
         while true {
-            if let newline = buffer[(start + searched)...].firstIndex(of: 0x0A) {
+            if let newline = buffer[(start + searched)..<end].firstIndex(of: 0x0A) {
                 return takeLine(endingAt: newline, next: newline + 1, limit: limit)
             }
-            searched = buffer.count - start
+            searched = end - start
             if searched > limit {
                 // Keep the first `limit` bytes, skip to the next newline.
                 let line = Array(buffer[start..<(start + limit)])
-                start = buffer.count
+                start = end
                 while fill() {
-                    if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                    if let newline = buffer[start..<end].firstIndex(of: 0x0A) {
                         start = newline + 1
                         return (line[...], true)
                     }
-                    start = buffer.count
+                    start = end
                 }
                 return (line[...], true)
             }
             if !fill() {
-                guard start < buffer.count else { return nil }
-                return takeLine(endingAt: buffer.count, next: buffer.count, limit: limit)
+                guard start < end else { return nil }
+                return takeLine(endingAt: end, next: end, limit: limit)
             }
         }
     }
 
     private func takeLine(endingAt terminator: Int, next: Int, limit: Int) -> (bytes: ArraySlice<UInt8>, overlong: Bool) {
-        var end = terminator
-        if end > start, buffer[end - 1] == 0x0D { end -= 1 }
-        let length = end - start
+        var lineEnd = terminator
+        if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        let length = lineEnd - start
         let line = buffer[start..<(start + min(length, limit))]
         start = next
         return (line, length > limit)
@@ -148,20 +201,28 @@ public final class ByteSource {
     public var isCompressed: Bool { gzip != nil }
 
     /// Hands over what is buffered but not yet consumed, and the descriptor to read the rest from (for a
-    /// reader that takes the stream over, such as libpcap on standard input).
-    public func takeOver() -> (buffered: [UInt8], descriptor: Int32) {
-        defer {
-            buffer.removeAll()
-            start = 0
+    /// reader that takes the stream over, such as libpcap on standard input). Bytes in memory have no
+    /// descriptor: `buffered` is then all the rest of them.
+    public func takeOver() -> (buffered: [UInt8], descriptor: Int32?) {
+        var buffered = Array(buffer[start..<end])
+        buffer.removeAll()
+        start = 0
+        end = 0
+        switch origin {
+        case .descriptor(let file, _):
+            return (buffered, file.rawValue)
+        case .memory(let bytes):
+            buffered += bytes[memoryPosition...]
+            memoryPosition = bytes.count
+            return (buffered, nil)
         }
-        return (Array(buffer[start...]), descriptor.rawValue)
     }
 
     /// Reads exactly `count` bytes, or fewer at the end of input.
     public func read(_ count: Int) -> ArraySlice<UInt8> {
-        while buffer.count - start < count, fill() {}
-        let end = min(buffer.count, start + count)
-        defer { start = end }
-        return buffer[start..<end]
+        while end - start < count, fill() {}
+        let taken = min(end, start + count)
+        defer { start = taken }
+        return buffer[start..<taken]
     }
 }

@@ -35,12 +35,18 @@ public final class CaptureRecordReader: RecordReader {
     }
 
     /// Reads a capture from a stream whose first bytes `bytes` already read (standard input, for kind
-    /// detection): they are handed to the capture reader, which goes on reading the descriptor.
+    /// detection): they are handed to the capture reader, which goes on reading the descriptor, or, for bytes
+    /// in memory, reads them all from memory.
     init(continuing bytes: ByteSource, port: UInt16) throws(InputError) {
         source = bytes.name
         let (buffered, descriptor) = bytes.takeOver()
         do {
-            reader = try CaptureReader(fileDescriptor: descriptor, name: bytes.name, alreadyRead: buffered, port: port)
+            if let descriptor {
+                reader = try CaptureReader(
+                    fileDescriptor: descriptor, name: bytes.name, alreadyRead: buffered, port: port)
+            } else {
+                reader = try CaptureReader(bytes: buffered, name: bytes.name, port: port)
+            }
         } catch {
             throw InputError(source: bytes.name, message: error.message)
         }

@@ -121,13 +121,33 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         try self.init(file: file, alreadyRead: alreadyRead, path: name, port: port, limits: limits)
     }
 
+    /// Reads a capture held in memory, through the same stdio stream reading as a file: `bytes` are copied
+    /// into a memory stream (`fmemopen`, which owns its buffer and frees it when the reader closes the
+    /// stream). For the fuzz target and for captures that arrive whole.
+    public convenience init(
+        bytes: [UInt8], name: String, port: UInt16 = CaptureReader.defaultPort, limits: ReassemblyLimits = .default
+    ) throws(CaptureOpenError) {
+        // One byte more than the capture: a memory stream opened for writing puts a NUL after what was
+        // written, over the last byte when there is no room (glibc). Reading stops at what was written.
+        guard let file = fmemopen(nil, bytes.count + 1, "w+") else {
+            throw CaptureOpenError(code: .unreadable, message: "\(Errno(rawValue: errno))", path: name)
+        }
+        guard fwrite(bytes, 1, bytes.count, file) == bytes.count, fseeko(file, 0, SEEK_SET) == 0 else {
+            let message = "\(Errno(rawValue: errno))"
+            fclose(file)
+            throw CaptureOpenError(code: .unreadable, message: message, path: name)
+        }
+        try self.init(file: file, path: name, port: port, limits: limits, inMemory: true)
+    }
+
     /// Takes ownership of `file`, whose bytes continue `alreadyRead`.
     private init(
         file: UnsafeMutablePointer<FILE>, alreadyRead: [UInt8] = [], path: String, port: UInt16,
-        limits: ReassemblyLimits
+        limits: ReassemblyLimits, inMemory: Bool = false
     ) throws(CaptureOpenError) {
-        // A large stdio buffer: libpcap reads each record with two small `fread`s.
-        setvbuf(file, nil, _IOFBF, 1 << 20)
+        // A large stdio buffer: libpcap reads each record with two small `fread`s. A memory stream needs none
+        // (its reads are copies).
+        if !inMemory { setvbuf(file, nil, _IOFBF, 1 << 20) }
         // Where the capture starts in a seekable file, to go back there for libpcap; -1 for a pipe.
         let start = alreadyRead.isEmpty ? ftello(file) : -1
         var prefix = alreadyRead

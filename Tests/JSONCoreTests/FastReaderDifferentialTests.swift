@@ -7,38 +7,9 @@ import TestSupport
 /// reals, key order, every code point), and hand everything else to jansson.
 @Suite("Fast reader against jansson")
 struct FastReaderDifferentialTests {
-    /// Identity, stricter than JSON equality: `1` is not `1.0`, key order counts, doubles compare bitwise.
-    static func identical(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        switch (a, b) {
-        case (.null, .null): return true
-        case (.bool(let x), .bool(let y)): return x == y
-        case (.integer(let x), .integer(let y)): return x == y
-        case (.real(let x), .real(let y)): return x.bitPattern == y.bitPattern
-        case (.string(let x), .string(let y)): return Array(x.utf8) == Array(y.utf8)
-        case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy { identical($0, $1) }
-        case (.object(let x), .object(let y)):
-            return x.keys.map { Array($0.utf8) } == y.keys.map { Array($0.utf8) }
-                && zip(x.values, y.values).allSatisfy { identical($0, $1) }
-        default: return false
-        }
-    }
-
-    /// Both readers on one input: the same value, or the fast reader gives up where jansson fails.
+    /// Both readers on one input: the same value, or the fast reader gives up (and jansson decides).
     static func agree(_ bytes: [UInt8], maxDepth: Int = 512) -> String? {
-        bytes.withUnsafeBytes { raw in
-            var fast = FastJSONReader(raw, maxDepth: maxDepth)
-            let fastValue = try? fast.read()
-            let reference = Result { () throws(JSONParseError) in
-                try JSONValue.parseWithJansson(raw, options: JSONParseOptions(maxDepth: maxDepth))
-            }
-            switch (fastValue, reference) {
-            case (nil, _): return nil  // jansson decides, as `parse` does
-            case (let value?, .success(let expected)):
-                return identical(value, expected) ? nil : "fast read \(value), jansson \(expected)"
-            case (_?, .failure(let error)):
-                return "fast reader accepted what jansson rejects (\(error))"
-            }
-        }
+        bytes.withUnsafeBytes { FastReaderAgreement.disagreement($0, maxDepth: maxDepth) }
     }
 
     static let samples: [String] = [
