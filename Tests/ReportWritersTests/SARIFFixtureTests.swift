@@ -120,8 +120,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("run.journal").path
         let payloads = [
-            CheckerIntegrationTests.wireLines[0], CheckerIntegrationTests.wireLines[1],
-            CheckerIntegrationTests.wireLines[4],
+            WritersOverACheckersReportTests.wireLines[0], WritersOverACheckersReportTests.wireLines[1],
+            WritersOverACheckersReportTests.wireLines[4],
         ].map { Array($0.utf8) }
         let writer = try JournalWriter(path: path, createdAt: 1_795_555_185_000_000_000)
         let sender = JournalSender(family: .ipv4, address: [10, 0, 0, 5], port: 41_003)

@@ -12,8 +12,10 @@ import Testing
 
 /// The writers over a report the real checker made: the rule catalogue, disclosure matrix and findings
 /// (with their `sensitiveValues`) come from `AuditRules`, not from the hand-built samples, so a change in
-/// what the checker fills cannot silently break a format.
-@Suite struct CheckerIntegrationTests {
+/// what the checker fills cannot silently break a format. What is tested is the writers, so the suite lives
+/// with theirs; the checker's own behaviour is tested in AuditRulesTests.
+@Suite("every writer over a report the real checker made")
+struct WritersOverACheckersReportTests {
     /// Datagram payloads as Parsl sends them (parsl-protocol.md), with the leaks a real audit meets.
     static let wireLines = [
         #"1{"correlator": "c3bf30a7-ed8b-4470-ad92-5fe988b5d5cf", "parsl_v": "2026.10.26", "python_v": "3.11.7", "platform.system": "Linux", "tracking_level": 2, "components": [{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "parsl.executors.threads.ThreadPoolExecutor"]}"#,
