@@ -65,7 +65,9 @@ let package = Package(
 
         // MARK: Libraries.
         .target(name: "JSONCore", dependencies: ["CJansson"]),
-        .target(name: "JSONSchema", dependencies: ["JSONCore", "CPCRE2"]),
+        .target(
+            name: "JSONSchema",
+            dependencies: ["JSONCore", "CPCRE2", .product(name: "SystemPackage", package: "swift-system")]),
         .target(
             name: "CaptureReaders",
             dependencies: ["CPcap", .product(name: "SystemPackage", package: "swift-system")]),

@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import JSONCore
+import SystemPackage
 
 /// Where `$ref` finds documents: URIs mapped to local files or folders, and documents given in memory.
 /// There is no network access, ever: a URI that is neither mapped nor embedded is an unresolved reference.
@@ -102,29 +98,28 @@ enum BoundedRead {
 }
 
 /// The content of the file at `path` (`-`: standard input), read only as far as `limit + 1` bytes, so an
-/// oversized input costs no more memory than the limit, however large it is.
+/// oversized input costs no more memory than the limit, however large it is. Reads interrupted by a signal
+/// are retried.
 func readFile(_ path: String, limit: Int = JSONParseOptions.default.maxBytes) -> BoundedRead {
-    let descriptor = path == "-" ? 0 : open(path, O_RDONLY)
-    guard descriptor >= 0 else { return .unreadable }
-    defer { if path != "-" { close(descriptor) } }
+    let descriptor: FileDescriptor
+    if path == "-" {
+        descriptor = .standardInput
+    } else {
+        guard let opened = try? FileDescriptor.open(FilePath(path), .readOnly, retryOnInterrupt: true) else {
+            return .unreadable
+        }
+        descriptor = opened
+    }
+    defer { if path != "-" { try? descriptor.close() } }
     var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
-        guard let chunk = readChunk(descriptor, atMost: min(1 << 16, limit + 1 - bytes.count)) else { return .unreadable }
-        if chunk.isEmpty { return .bytes(bytes) }
-        bytes.append(contentsOf: chunk)
+        let wanted = min(chunk.count, limit + 1 - bytes.count)
+        guard let got = try? chunk.withUnsafeMutableBytes({
+            try descriptor.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<wanted]), retryOnInterrupt: true)
+        }) else { return .unreadable }
+        if got == 0 { return .bytes(bytes) }
+        bytes.append(contentsOf: chunk[..<got])
         if bytes.count > limit { return .tooLarge(limit: limit) }
     }
-}
-
-/// Up to `count` bytes from `descriptor` (fewer at its end, none after it), `nil` on a read error; a read
-/// interrupted by a signal is retried.
-func readChunk(_ descriptor: Int32, atMost count: Int) -> [UInt8]? {
-    var chunk = [UInt8](repeating: 0, count: count)
-    var got = 0
-    repeat {
-        got = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, count) }
-    } while got < 0 && errno == EINTR
-    guard got >= 0 else { return nil }
-    chunk.removeSubrange(got...)
-    return chunk
 }
