@@ -60,9 +60,9 @@ struct ListenEndToEndTests {
             return
         }
         // A stop held up by the stalled pipe never ends (the 10 s bound above); what it takes besides is
-        // writing the report of 1,000 messages, which in a debug build on a loaded 2-core machine took up
-        // to 3.4 s.
-        #expect(took < 6, "SIGINT took \(took) s to stop listen")
+        // writing the report of 1,000 messages: about 4 s in a debug build on 2 cores, up to 7 s while the
+        // machine was busy with other builds.
+        #expect(took < 8, "SIGINT took \(took) s to stop listen")
         let report = try Data(contentsOf: reportFile)
         #expect(process.terminationStatus == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
