@@ -79,7 +79,9 @@ extension JSONValue {
     }
 
     /// Appends an integer's decimal digits, without making a `String` of them.
-    private static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
+    /// `value` in decimal, its digits written straight into `out` (no `String` is made): what a report or a
+    /// result writes for every number.
+    public static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         // The magnitude as unsigned, so that Int64.min has one too.
         var magnitude = value.magnitude

@@ -122,17 +122,8 @@ struct JSONReport {
         out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// A decimal integer, its digits written straight into the output (least significant first, then
-    /// turned around).
     private static func put(_ number: Int, _ out: inout [UInt8]) {
-        if number < 0 { out.append(UInt8(ascii: "-")) }
-        let start = out.count
-        var rest = number.magnitude
-        repeat {
-            out.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        out[start...].reverse()
+        JSONValue.writeInteger(Int64(number), to: &out)
     }
 
     private static func member(_ key: String, first: Bool = false, to out: inout [UInt8]) {

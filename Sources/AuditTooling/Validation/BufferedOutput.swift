@@ -1,3 +1,4 @@
+import JSONCore
 import Storage
 import SystemPackage
 
@@ -30,17 +31,9 @@ struct BufferedOutput {
         buffer.append(byte)
     }
 
-    /// `number` in decimal, without making a `String` of it: the digits are appended lowest first, then
-    /// turned around in place.
+    /// `number` in decimal, without making a `String` of it.
     mutating func append(decimal number: Int) {
-        if number < 0 { buffer.append(UInt8(ascii: "-")) }
-        var magnitude = number.magnitude
-        let start = buffer.count
-        repeat {
-            buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        buffer[start...].reverse()
+        JSONValue.writeInteger(Int64(number), to: &buffer)
     }
 
     /// Lets `body` write into the buffer directly (a serializer that appends to a byte array).
