@@ -46,14 +46,7 @@ extension AuditRun {
             if let region = record.region { verdict.place(at: region, locator: record.locator) }
             return verdict
         }
-        guard threads > 1, batch.count > 64 else { return batch.map(audit) }
-        let results = VerdictSlots(count: batch.count)
-        let chunks = min(threads * 4, batch.count)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let lower = batch.count * chunk / chunks, upper = batch.count * (chunk + 1) / chunks
-            for i in lower..<upper { results.store(audit(batch[i]), at: i) }
-        }
-        return results.take()
+        return ParallelWork.map(count: batch.count, threads: threads) { audit(batch[$0]) }
     }
 }
 
@@ -77,26 +70,4 @@ private final class PipelineBatch: @unchecked Sendable {
         swap(&taken, &verdicts)
         return taken
     }
-}
-
-/// Result slots that parallel workers fill at distinct indices. `@unchecked Sendable` because each slot is
-/// written by exactly one worker, through memory allocated once (no array uniqueness check or reallocation
-/// can race), and read only after `concurrentPerform` returns, which orders the accesses.
-private final class VerdictSlots: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<RecordVerdict?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-
-    func store(_ verdict: RecordVerdict, at index: Int) { slots[index] = verdict }
-
-    /// Moves the verdicts out (no copy), leaving the slots empty.
-    func take() -> [RecordVerdict] { slots.indices.map { slots[$0].take()! } }
 }

@@ -1,4 +1,4 @@
-import Dispatch
+import AuditRules
 import JSONCore
 import JSONSchema
 import SystemPackage
@@ -164,34 +164,6 @@ struct LineBatch {
                     validating: UnsafeRawBufferPointer(rebasing: text[range]), file: file, line: number, against: schema)
             }
         }
-        guard threads > 1, lines.count > 64 else { return lines.indices.map(result) }
-        let slots = ResultSlots(count: lines.count)
-        let chunks = min(threads * 4, lines.count)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let lower = lines.count * chunk / chunks, upper = lines.count * (chunk + 1) / chunks
-            for index in lower..<upper { slots.store(result(index), at: index) }
-        }
-        return slots.take()
+        return ParallelWork.map(count: lines.count, threads: threads, result)
     }
-}
-
-/// Result slots that parallel workers fill at distinct indices. `@unchecked Sendable` because each slot is
-/// written by exactly one worker, through memory allocated once, and read only after `concurrentPerform`
-/// returns, which orders the accesses.
-private final class ResultSlots: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<InstanceResult?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-
-    func store(_ result: InstanceResult, at index: Int) { slots[index] = result }
-
-    func take() -> [InstanceResult] { slots.indices.map { slots[$0].take()! } }
 }
