@@ -113,6 +113,14 @@ def logged_messages(log_path):
     return found
 
 
+def read_wire_lines(base, name, problems):
+    """The datagrams of BASE.wire, one per line; a last line without its newline is a problem."""
+    wire_lines = Path(f"{base}.wire").read_bytes().split(b"\n")
+    if wire_lines[-1] != b"":
+        problems.append(f"{name}.wire: last line lacks its newline")
+    return wire_lines[:-1]
+
+
 def check_run(directory, entry, observations):
     """Returns a list of problems with one recorded run (empty when it is as expected)."""
     if entry.get("workflows", 1) > 1:
@@ -124,10 +132,7 @@ def check_run(directory, entry, observations):
     level = int(level)  # True counts as 1 on every generation, False as 0
     project = entry["project_name"]
     base = Path(directory) / entry["scenario"]
-    wire_lines = Path(f"{base}.wire").read_bytes().split(b"\n")
-    if wire_lines[-1] != b"":
-        problems.append(f"{name}.wire: last line lacks its newline")
-    wire_lines = wire_lines[:-1]
+    wire_lines = read_wire_lines(base, name, problems)
 
     sends = level > 0 and (entry["issue_4038_workaround_applied"] or not entry.get("spawns_messenger"))
     expect_end = sends and (generation in ("G0", "G1", "G2", "G3") or level == 3)
@@ -253,10 +258,7 @@ def check_workflows_run(directory, entry, observations):
     name = f"{entry['release']}/{entry['scenario']}"
     generation, level, project = entry["generation"], int(entry["usage_tracking"]), entry["project_name"]
     base = Path(directory) / entry["scenario"]
-    wire_lines = Path(f"{base}.wire").read_bytes().split(b"\n")
-    if wire_lines[-1] != b"":
-        problems.append(f"{name}.wire: last line lacks its newline")
-    wire_lines = wire_lines[:-1]
+    wire_lines = read_wire_lines(base, name, problems)
     if len(wire_lines) != 2 * entry["workflows"]:
         problems.append(f"{name}: {len(wire_lines)} datagrams, expected {2 * entry['workflows']}")
     sessions, sent, ahead = {}, [], 0
