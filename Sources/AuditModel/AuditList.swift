@@ -23,6 +23,13 @@ public struct AuditListTally: Sendable, Hashable {
 
     /// Findings in the `--baseline` report, whatever their severity.
     public var baselined: Int { baselinedBySeverity.reduce(0, +) }
+
+    /// Counts one finding.
+    public mutating func count(_ severity: Severity, baselined: Bool) {
+        let index = Severity.allCases.firstIndex(of: severity)!
+        bySeverity[index] += 1
+        if baselined { baselinedBySeverity[index] += 1 }
+    }
 }
 
 /// An element of a report list: it can be spooled, and says what it adds to the list's tally.
@@ -40,8 +47,17 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
     }
 
     var storage: Storage
+    /// Applied to each element as it is read, before `transform` (see `amended(by:count:tally:_:)`).
+    var amendments: Amendments?
     /// Applied to each element as it is read (redaction); must keep what the tally counts.
     var transform: (@Sendable (Element) -> Element)?
+
+    /// A spool of one record per element, read in step with the elements: `amend` reads an element's record
+    /// from the cursor and changes the element, or drops it (`false`); `nil` when the record is unreadable.
+    struct Amendments: Sendable {
+        var store: SpoolStore
+        var amend: @Sendable (inout Element, SpoolCursor) -> Bool?
+    }
     public private(set) var count: Int
     public private(set) var tally: AuditListTally
 
@@ -69,29 +85,51 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
         return iterator.next()
     }
 
-    /// Whether part of the list lives in a temporary file.
-    public var isSpooledToFile: Bool {
-        if case .spool(let store, _, _) = storage { return store.usesFile }
-        return false
+    /// The stores the list reads: its elements' spool and its amendments'.
+    private var stores: [SpoolStore] {
+        var stores: [SpoolStore] = []
+        if case .spool(let store, _, _) = storage { stores.append(store) }
+        if let amendments { stores.append(amendments.store) }
+        return stores
     }
+
+    /// Whether part of the list lives in a temporary file.
+    public var isSpooledToFile: Bool { stores.contains { $0.usesFile } }
 
     /// Encoded bytes of the list held in memory (0 for an array).
-    public var spooledBytesInMemory: Int {
-        if case .spool(let store, _, _) = storage { return store.bytesInMemory }
-        return 0
-    }
+    public var spooledBytesInMemory: Int { stores.reduce(0) { $0 + $1.bytesInMemory } }
 
     /// Why the list could not be kept on disk, when it could not.
-    public var spoolNote: String? {
-        if case .spool(let store, _, _) = storage { return store.note }
-        return nil
-    }
+    public var spoolNote: String? { stores.lazy.compactMap(\.note).first }
 
     /// The first failure to read the list back, if any: iteration stops there, so a writer that read it must
     /// check this before it trusts what it wrote.
-    public var readFailure: SpoolError? {
-        if case .spool(let store, _, _) = storage { return store.readFailure }
-        return nil
+    public var readFailure: SpoolError? { stores.lazy.compactMap(\.readFailure).first }
+
+    /// This list read together with `amendments`, a spool of one record per element in the same order: each
+    /// element is passed to `amend` with its record's value, and changed, or dropped when `amend` returns
+    /// false. `count` and `tally` are those of the elements kept, which the caller counted while it wrote the
+    /// amendments. A pass that adds a few facts to every element (report preparation's fingerprints) so
+    /// writes the facts alone, not a second copy of the list.
+    public func amended<Amendment: SpoolDecodable>(
+        by amendments: SpoolStore, count: Int, tally: AuditListTally,
+        _ amend: @escaping @Sendable (inout Element, Amendment) -> Bool
+    ) -> AuditList {
+        // Amendments apply to elements as stored: a list that already changes what it reads is copied first.
+        var base = self
+        if transform != nil || self.amendments != nil {
+            var builder = AuditListBuilder<Element>()
+            for element in self { builder.append(element) }
+            base = builder.finish()
+        }
+        amendments.flush()
+        base.amendments = Amendments(store: amendments) { element, cursor in
+            guard let amendment = cursor.next(Amendment.self) else { return nil }
+            return amend(&element, amendment)
+        }
+        base.count = count
+        base.tally = tally
+        return base
     }
 
     /// The same list, each element passed through `transform` as it is read. `transform` must keep what the
@@ -126,6 +164,54 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
 
     public func makeIterator() -> Iterator { Iterator(self) }
 
+    /// Each element's `Part`, in order: a spooled list decodes it from the front of the element's record and
+    /// skips the rest, which spares decoding what a pass does not read; a list of elements in memory, or one
+    /// that transforms what it reads, makes it with `part`.
+    public func parts<Part: SpoolDecodable>(_ type: Part.Type, from part: @escaping (Element) -> Part) -> Parts<Part> {
+        Parts(list: self, part: part)
+    }
+
+    /// The list's element, by a name the nested sequences below (whose own `Element` is `Part`) can use.
+    public typealias ListElement = Element
+
+    /// See `parts(_:from:)`.
+    public struct Parts<Part: SpoolDecodable>: Sequence {
+        let list: AuditList
+        let part: (ListElement) -> Part
+
+        public func makeIterator() -> PartIterator<Part> { PartIterator(list: list, part: part) }
+    }
+
+    public struct PartIterator<Part: SpoolDecodable>: IteratorProtocol {
+        private var elements: Iterator?
+        private let cursor: SpoolCursor?
+        private let part: (ListElement) -> Part
+        private var remaining: Int
+
+        init(list: AuditList, part: @escaping (ListElement) -> Part) {
+            self.part = part
+            remaining = list.count
+            if case .spool(let store, let start, let end) = list.storage, list.transform == nil,
+                list.amendments == nil
+            {
+                cursor = SpoolCursor(store: store, start: start, end: end)
+            } else {
+                cursor = nil
+                elements = list.makeIterator()
+            }
+        }
+
+        public mutating func next() -> Part? {
+            guard let cursor else {
+                guard let element = elements?.next() else { return nil }
+                return part(element)
+            }
+            guard remaining > 0, let next = cursor.next(Part.self) else { return nil }
+            remaining -= 1
+            return next
+        }
+    }
+
     public struct Iterator: IteratorProtocol {
         private enum Source {
             case array(IndexingIterator<[Element]>)
@@ -134,6 +220,8 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
 
         private var source: Source
         private var remaining: Int
+        /// The amendments' cursor and how to apply them.
+        private let amendments: (cursor: SpoolCursor, amend: @Sendable (inout Element, SpoolCursor) -> Bool?)?
         private let transform: (@Sendable (Element) -> Element)?
 
         init(_ list: AuditList) {
@@ -144,22 +232,36 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
             case .spool(let store, let start, let end):
                 source = .spool(SpoolCursor(store: store, start: start, end: end))
             }
+            amendments = list.amendments.map {
+                (SpoolCursor(store: $0.store, start: 0, end: $0.store.length, bufferSize: 16 * 1024), $0.amend)
+            }
         }
 
         public mutating func next() -> Element? {
             guard remaining > 0 else { return nil }
-            remaining -= 1
-            let element: Element?
+            while var element = stored() {
+                if let (cursor, amend) = amendments {
+                    // An unreadable amendment ends the list (the store remembers why).
+                    guard let kept = amend(&element, cursor) else { break }
+                    guard kept else { continue }
+                }
+                remaining -= 1
+                return transform.map { $0(element) } ?? element
+            }
+            remaining = 0
+            return nil
+        }
+
+        /// The next element as stored.
+        private mutating func stored() -> Element? {
             switch source {
             case .array(var iterator):
-                element = iterator.next()
+                let element = iterator.next()
                 source = .array(iterator)
+                return element
             case .spool(let cursor):
-                element = cursor.next(Element.self)
-                if element == nil { remaining = 0 }
+                return cursor.next(Element.self)
             }
-            guard let element else { return nil }
-            return transform.map { $0(element) } ?? element
         }
     }
 }
@@ -174,7 +276,7 @@ public struct AuditListBuilder<Element: AuditListElement> {
     public init(configuration: SpoolConfiguration = .init()) { store = SpoolStore(configuration: configuration) }
 
     public mutating func append(_ element: Element) {
-        store.append(SpoolEncoder.record { element.encode(to: &$0) })
+        store.append(record: element)
         count += 1
         Element.tally(element, into: &tally)
     }

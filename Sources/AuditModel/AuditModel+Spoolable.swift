@@ -84,19 +84,20 @@ extension JSONValue {
 }
 
 extension Finding: AuditListElement {
+    /// What `Finding.Place` reads comes first.
     public func encode(to encoder: inout SpoolEncoder) {
         encoder.write(rule)
         severity.encode(to: &encoder)
         encoder.write(source)
         encoder.write(locator != nil)
         locator?.encode(to: &encoder)
+        encoder.write(UInt64(sensitiveValues.count))
+        for value in sensitiveValues { encoder.write(value) }
         encoder.write(UInt64(pointer.tokens.count))
         for token in pointer.tokens { encoder.write(token) }
         encoder.write(level)
         encoder.write(correlator)
         encoder.write(message)
-        encoder.write(UInt64(sensitiveValues.count))
-        for value in sensitiveValues { encoder.write(value) }
         encoder.write(fingerprint)
         encoder.write(baselined)
         region.encode(to: &encoder)
@@ -105,40 +106,33 @@ extension Finding: AuditListElement {
     }
 
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
-        let rule = try decoder.readString()
-        let severity = try Severity(from: &decoder)
-        let source = try decoder.readString()
-        let locator = try decoder.readBool() ? try Locator(from: &decoder) : nil
-        var tokens: [String] = []
-        for _ in 0..<(try decoder.readUInt64()) { tokens.append(try decoder.readString()) }
+        let place = try Place(front: &decoder)
         let level = try decoder.readOptionalInt()
         let correlator = try decoder.readOptionalString()
         let message = try decoder.readString()
-        var sensitive: [String] = []
-        for _ in 0..<(try decoder.readUInt64()) { sensitive.append(try decoder.readString()) }
         let fingerprint = try decoder.readOptionalString()
         let baselined = try decoder.readBool()
         let region = try ByteRegion.decodeOptional(from: &decoder)
         let network = try decoder.readBool() ? try NetworkEvidence(from: &decoder) : nil
         self.init(
-            rule: rule, severity: severity, source: source, locator: locator, pointer: JSONPointer(tokens: tokens),
-            level: level, correlator: correlator, message: message, sensitiveValues: sensitive,
-            fingerprint: fingerprint, baselined: baselined, region: region)
+            rule: place.rule, severity: place.severity, source: place.source, locator: place.locator,
+            pointer: place.pointer, level: level, correlator: correlator, message: message,
+            sensitiveValues: place.sensitiveValues, fingerprint: fingerprint, baselined: baselined, region: region)
         self.network = network
     }
 
     public static func tally(_ element: Finding, into tally: inout AuditListTally) {
-        let index = Severity.allCases.firstIndex(of: element.severity)!
-        tally.bySeverity[index] += 1
-        if element.baselined { tally.baselinedBySeverity[index] += 1 }
+        tally.count(element.severity, baselined: element.baselined)
     }
 }
 
 extension AuditedMessage: AuditListElement {
+    /// What `AuditedMessage.Place` reads comes first.
     public func encode(to encoder: inout SpoolEncoder) {
         encoder.write(source)
         locator.encode(to: &encoder)
         encoder.writeByte(UInt8(MessageKind.allCases.firstIndex(of: kind)!))
+        region.encode(to: &encoder)
         encoder.write(level)
         encoder.write(correlator)
         encoder.write(generation)
@@ -146,7 +140,6 @@ extension AuditedMessage: AuditListElement {
         encoder.write(findings)
         encoder.write(payload != nil)
         payload?.encode(to: &encoder)
-        region.encode(to: &encoder)
         encoder.write(network != nil)
         network?.encode(to: &encoder)
         encoder.write(parslVersion)
@@ -156,10 +149,7 @@ extension AuditedMessage: AuditListElement {
     }
 
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
-        let source = try decoder.readString()
-        let locator = try Locator(from: &decoder)
-        let kindIndex = Int(try decoder.readByte())
-        guard kindIndex < MessageKind.allCases.count else { throw SpoolError("unknown message kind \(kindIndex)") }
+        let place = try Place(front: &decoder)
         let level = try decoder.readOptionalInt()
         let correlator = try decoder.readOptionalString()
         let generation = try decoder.readOptionalString()
@@ -167,12 +157,11 @@ extension AuditedMessage: AuditListElement {
         let findings = try decoder.readInt()
         // Spelled out: `JSONValue` is `ExpressibleByNilLiteral`, so a bare `nil` here would be `.null`.
         let payload: JSONValue? = try decoder.readBool() ? .some(try JSONValue(from: &decoder)) : .none
-        let region = try ByteRegion.decodeOptional(from: &decoder)
         let network = try decoder.readBool() ? try NetworkEvidence(from: &decoder) : nil
         self.init(
-            source: source, locator: locator, kind: MessageKind.allCases[kindIndex], level: level,
-            correlator: correlator, generation: generation, parsed: parsed, findings: findings, payload: payload,
-            region: region, network: network)
+            source: place.source, locator: place.locator, kind: place.kind, level: level, correlator: correlator,
+            generation: generation, parsed: parsed, findings: findings, payload: payload, region: place.region,
+            network: network)
         parslVersion = try decoder.readOptionalString()
         observations = try decoder.readInt()
         for _ in 0..<(try decoder.readUInt64()) { laterObservations.append(try Observation(from: &decoder)) }
@@ -181,6 +170,43 @@ extension AuditedMessage: AuditListElement {
     public static func tally(_ element: AuditedMessage, into tally: inout AuditListTally) {
         if !element.parsed { tally.unparsed += 1 }
         tally.observations += element.observations
+    }
+}
+
+extension Finding.Place: SpoolDecodable {
+    /// Reads the front of a spooled finding, leaving the rest of the record unread.
+    public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        try self.init(front: &decoder)
+        decoder.skipRest()
+    }
+
+    fileprivate init(front decoder: inout SpoolDecoder) throws(SpoolError) {
+        rule = try decoder.readString()
+        severity = try Severity(from: &decoder)
+        source = try decoder.readString()
+        locator = try decoder.readBool() ? try Locator(from: &decoder) : nil
+        sensitiveValues = []
+        for _ in 0..<(try decoder.readUInt64()) { sensitiveValues.append(try decoder.readString()) }
+        var tokens: [String] = []
+        for _ in 0..<(try decoder.readUInt64()) { tokens.append(try decoder.readString()) }
+        pointer = JSONPointer(tokens: tokens)
+    }
+}
+
+extension AuditedMessage.Place: SpoolDecodable {
+    /// Reads the front of a spooled message, leaving the rest of the record unread.
+    public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        try self.init(front: &decoder)
+        decoder.skipRest()
+    }
+
+    fileprivate init(front decoder: inout SpoolDecoder) throws(SpoolError) {
+        source = try decoder.readString()
+        locator = try Locator(from: &decoder)
+        let kindIndex = Int(try decoder.readByte())
+        guard kindIndex < MessageKind.allCases.count else { throw SpoolError("unknown message kind \(kindIndex)") }
+        kind = MessageKind.allCases[kindIndex]
+        region = try ByteRegion.decodeOptional(from: &decoder)
     }
 }
 

@@ -73,3 +73,21 @@ public struct AuditedMessage: Sendable, Hashable {
         self.network = network
     }
 }
+
+extension AuditedMessage {
+    /// What a finding takes from the message it points at, and where the message is: read from the front of
+    /// a spooled message without decoding the rest (`AuditList.parts`).
+    public struct Place: Sendable {
+        public var source: String
+        public var locator: Locator
+        public var kind: MessageKind
+        public var region: ByteRegion?
+
+        public init(_ message: AuditedMessage) {
+            source = message.source
+            locator = message.locator
+            kind = message.kind
+            region = message.region
+        }
+    }
+}

@@ -64,3 +64,26 @@ public struct Finding: Sendable, Hashable {
         self.region = region
     }
 }
+
+extension Finding {
+    /// What report preparation reads of a finding to pair it with its message and fingerprint it: its rule,
+    /// where it points and what it lists as sensitive. A spooled finding keeps these at the front of its
+    /// record, so preparation reads them without decoding the rest (`AuditList.parts`).
+    public struct Place: Sendable {
+        public var rule: String
+        public var severity: Severity
+        public var source: String
+        public var locator: Locator?
+        public var sensitiveValues: [String]
+        public var pointer: JSONPointer
+
+        public init(_ finding: Finding) {
+            rule = finding.rule
+            severity = finding.severity
+            source = finding.source
+            locator = finding.locator
+            sensitiveValues = finding.sensitiveValues
+            pointer = finding.pointer
+        }
+    }
+}

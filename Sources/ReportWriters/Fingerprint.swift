@@ -23,14 +23,17 @@ enum Fingerprint {
 /// identity (for the `:N` suffix), never one per finding.
 ///
 /// A report may hold a million findings, so the identity is assembled as bytes in one reused buffer and the
-/// hash printed through a table; the redacted forms of sources and pointers, which repeat across nearly
-/// every finding, are remembered (up to `rememberedForms` of each, then forgotten and worked out again).
+/// hash printed straight into its string; the redacted forms of sources, pointers and sensitive values,
+/// which repeat across nearly every finding, are remembered (up to `rememberedForms` of each, then
+/// forgotten and worked out again).
 struct Fingerprinter {
     /// Built from the unredacted report: masks come from every finding's sensitive values.
     let redactor: Redactor
-    private var seen: [String: Int] = [:]
+    /// Occurrences so far of each identity, keyed by its hash's first 128 bits (the part printed).
+    private var seen: [HashPrefix: Int] = [:]
     private var redactedSources: [String: [UInt8]] = [:]
     private var redactedPointers: [JSONPointer: [UInt8]] = [:]
+    private var maskedValues: [String: String] = [:]
     private var identity: [UInt8] = []
     static let rememberedForms = 4096
 
@@ -39,6 +42,11 @@ struct Fingerprinter {
     /// The fingerprint of the next finding of the unredacted report, given the kind of the message it points
     /// at (`nil` when the report lists none).
     mutating func next(_ finding: Finding, messageKind: MessageKind?) -> String {
+        next(Finding.Place(finding), messageKind: messageKind)
+    }
+
+    /// The fingerprint of the next finding, from what report preparation reads of it.
+    mutating func next(_ finding: Finding.Place, messageKind: MessageKind?) -> String {
         let kind = messageKind?.rawValue ?? (finding.locator == nil ? "input" : "")
         // The identity: rule, redacted source, message kind, redacted pointer and the distinct masked values
         // in order, separated by NUL.
@@ -54,44 +62,68 @@ struct Fingerprinter {
         case 0: break
         case 1:
             identity.append(0)
-            identity.append(contentsOf: redactor.redact(finding.sensitiveValues[0]).utf8)
+            identity.append(contentsOf: masked(finding.sensitiveValues[0]).utf8)
         default:
-            for value in Set(finding.sensitiveValues.map(redactor.redact)).sorted() {
+            for value in Set(finding.sensitiveValues.map { masked($0) }).sorted() {
                 identity.append(0)
                 identity.append(contentsOf: value.utf8)
             }
         }
-        let hash = Self.hex(SHA256.hash(data: identity), digits: 32)
-        let occurrence = (seen[hash] ?? 0) + 1
-        seen[hash] = occurrence
-        return hash + ":" + String(occurrence)
+        let prefix = SHA256.hash(data: identity).withUnsafeBytes { digest in
+            HashPrefix(
+                high: UInt64(bigEndian: digest.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                low: UInt64(bigEndian: digest.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+        let occurrence = (seen[prefix] ?? 0) + 1
+        seen[prefix] = occurrence
+        return Self.text(prefix, occurrence: occurrence)
+    }
+
+    /// The first 128 bits of an identity's SHA-256, big-endian: the 32 hexadecimal digits a fingerprint shows.
+    struct HashPrefix: Hashable {
+        var high: UInt64
+        var low: UInt64
+    }
+
+    /// `HASH:N`: the prefix as 32 lowercase hexadecimal digits, a colon, the occurrence in decimal. Written
+    /// straight into the string's storage, as a report may hold a million of them.
+    static func text(_ prefix: HashPrefix, occurrence: Int) -> String {
+        let decimal = String(occurrence).utf8
+        return String(unsafeUninitializedCapacity: 33 + decimal.count) { text in
+            func hex(_ word: UInt64, at start: Int) {
+                for digit in 0..<16 {
+                    let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * digit)) & 0xF
+                    text[start + digit] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+                }
+            }
+            hex(prefix.high, at: 0)
+            hex(prefix.low, at: 16)
+            text[32] = UInt8(ascii: ":")
+            _ = text[33...].initialize(from: decimal)
+            return 33 + decimal.count
+        }
     }
 
     private mutating func redactedSource(_ source: String) -> [UInt8] {
-        if let known = redactedSources[source] { return known }
-        if redactedSources.count >= Self.rememberedForms { redactedSources.removeAll(keepingCapacity: true) }
-        let form = Array(redactor.redact(source).utf8)
-        redactedSources[source] = form
-        return form
+        Self.remembered(source, in: &redactedSources) { Array(redactor.redact(source).utf8) }
     }
 
     private mutating func redactedPointer(_ pointer: JSONPointer) -> [UInt8] {
-        if let known = redactedPointers[pointer] { return known }
-        if redactedPointers.count >= Self.rememberedForms { redactedPointers.removeAll(keepingCapacity: true) }
-        let form = Array(redactor.redact(pointer).description.utf8)
-        redactedPointers[pointer] = form
-        return form
+        Self.remembered(pointer, in: &redactedPointers) { Array(redactor.redact(pointer).description.utf8) }
     }
 
-    /// The first `digits` lowercase hexadecimal digits of `digest`.
-    static func hex(_ digest: some Sequence<UInt8>, digits: Int) -> String {
-        let alphabet = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(digits)
-        for byte in digest where text.count < digits {
-            text.append(alphabet[Int(byte >> 4)])
-            if text.count < digits { text.append(alphabet[Int(byte & 0x0F)]) }
-        }
-        return String(decoding: text, as: UTF8.self)
+    private mutating func masked(_ value: String) -> String {
+        Self.remembered(value, in: &maskedValues) { redactor.redact(value) }
+    }
+
+    /// `forms[key]`, made and kept when missing; past `rememberedForms` entries, the kept ones are forgotten.
+    private static func remembered<Key: Hashable, Form>(_ key: Key, in forms: inout [Key: Form], make: () -> Form)
+        -> Form
+    {
+        if let known = forms[key] { return known }
+        if forms.count >= rememberedForms { forms.removeAll(keepingCapacity: true) }
+        let form = make()
+        forms[key] = form
+        return form
     }
 }

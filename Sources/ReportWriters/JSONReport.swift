@@ -113,7 +113,6 @@ struct JSONReport {
     // findings is most of its cost; `streamedTextEqualsTheWholeDocument` holds the two equal.
 
     /// Members of an element of a top-level array sit at depth 3; the element's closing brace at depth 2.
-    private static let memberIndent = Array(PrettyJSON().indentation(3).utf8)
     private static let close = Array(("\n" + PrettyJSON().indentation(2) + "}").utf8)
     private static let compact = JSONValue.SerializationOptions(sortKeys: false)
 
@@ -126,11 +125,24 @@ struct JSONReport {
         JSONValue.writeInteger(Int64(number), to: &out)
     }
 
-    private static func member(_ key: String, first: Bool = false, to out: inout [UInt8]) {
-        put(first ? "{\n" : ",\n", &out)
-        out.append(contentsOf: memberIndent)
-        string(key, to: &out)
-        put(": ", &out)
+    /// Each member's opening: `{` or `,`, a line break, the indentation and the quoted name. Made once, as
+    /// a report writes ten per message and per finding.
+    private static func opening(_ key: String, first: Bool = false) -> [UInt8] {
+        Array(((first ? "{\n" : ",\n") + PrettyJSON().indentation(3) + "\"" + key + "\": ").utf8)
+    }
+
+    private enum MessageMember {
+        static let source = opening("source", first: true), locator = opening("locator"), kind = opening("kind")
+        static let level = opening("level"), correlator = opening("correlator"), generation = opening("generation")
+        static let findings = opening("findings"), observations = opening("observations")
+        static let network = opening("network"), observed = opening("observed")
+    }
+
+    private enum FindingMember {
+        static let rule = opening("rule", first: true), severity = opening("severity"), source = opening("source")
+        static let locator = opening("locator"), network = opening("network"), pointer = opening("pointer")
+        static let level = opening("level"), correlator = opening("correlator")
+        static let fingerprint = opening("fingerprint"), message = opening("message")
     }
 
     /// A string as JSON. Nearly every string of a report needs no escape and is copied whole; the rest go
@@ -141,14 +153,38 @@ struct JSONReport {
             return
         }
         let copied = text.withUTF8 { bytes in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
-            else { return false }
+            guard !needsEscape(bytes) else { return false }
             out.append(UInt8(ascii: "\""))
             out.append(contentsOf: bytes)
             out.append(UInt8(ascii: "\""))
             return true
         }
         if !copied { JSONValue.string(text).write(to: &out, compact) }
+    }
+
+    /// Whether `bytes` hold a quote, a backslash or a control character. Eight bytes at a time: a byte is
+    /// flagged when it is below 0x20 or equal to 0x22 or 0x5C (the classic "has zero byte" test on the word
+    /// XORed with each); the rest one by one.
+    static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        if let base = bytes.baseAddress {
+            while index + 8 <= bytes.count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+                // Below 0x20: subtracting 0x20 borrows into the high bit of a byte that had it clear.
+                let control = (word &- ones &* 0x20) & ~word
+                let zeroQuote = (quote &- ones) & ~quote, zeroBackslash = (backslash &- ones) & ~backslash
+                if (control | zeroQuote | zeroBackslash) & highs != 0 { return true }
+                index += 8
+            }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            index += 1
+        }
+        return false
     }
 
     private static func number(_ value: Int?, to out: inout [UInt8]) {
@@ -169,30 +205,30 @@ struct JSONReport {
     }
 
     static func write(_ message: AuditedMessage, to out: inout [UInt8]) {
-        member("source", first: true, to: &out); string(message.source, to: &out)
-        member("locator", to: &out); locator(message.locator, to: &out)
-        member("kind", to: &out); string(message.kind.rawValue, to: &out)
-        member("level", to: &out); number(message.level, to: &out)
-        member("correlator", to: &out); string(message.correlator, to: &out)
-        member("generation", to: &out); string(message.generation, to: &out)
-        member("findings", to: &out); number(message.findings, to: &out)
-        member("observations", to: &out); number(message.observations, to: &out)
-        member("network", to: &out); network(message.network, to: &out)
-        member("observed", to: &out); observed(message.observed, to: &out)
+        out.append(contentsOf: MessageMember.source); string(message.source, to: &out)
+        out.append(contentsOf: MessageMember.locator); locator(message.locator, to: &out)
+        out.append(contentsOf: MessageMember.kind); string(message.kind.rawValue, to: &out)
+        out.append(contentsOf: MessageMember.level); number(message.level, to: &out)
+        out.append(contentsOf: MessageMember.correlator); string(message.correlator, to: &out)
+        out.append(contentsOf: MessageMember.generation); string(message.generation, to: &out)
+        out.append(contentsOf: MessageMember.findings); number(message.findings, to: &out)
+        out.append(contentsOf: MessageMember.observations); number(message.observations, to: &out)
+        out.append(contentsOf: MessageMember.network); network(message.network, to: &out)
+        out.append(contentsOf: MessageMember.observed); observed(message.observed, to: &out)
         out.append(contentsOf: close)
     }
 
     static func write(_ finding: Finding, to out: inout [UInt8]) {
-        member("rule", first: true, to: &out); string(finding.rule, to: &out)
-        member("severity", to: &out); string(finding.severity.rawValue, to: &out)
-        member("source", to: &out); string(finding.source, to: &out)
-        member("locator", to: &out); locator(finding.locator, to: &out)
-        member("network", to: &out); network(finding.network, to: &out)
-        member("pointer", to: &out); string(finding.pointer.description, to: &out)
-        member("level", to: &out); number(finding.level, to: &out)
-        member("correlator", to: &out); string(finding.correlator, to: &out)
-        member("fingerprint", to: &out); string(finding.fingerprint, to: &out)
-        member("message", to: &out); string(finding.message, to: &out)
+        out.append(contentsOf: FindingMember.rule); string(finding.rule, to: &out)
+        out.append(contentsOf: FindingMember.severity); string(finding.severity.rawValue, to: &out)
+        out.append(contentsOf: FindingMember.source); string(finding.source, to: &out)
+        out.append(contentsOf: FindingMember.locator); locator(finding.locator, to: &out)
+        out.append(contentsOf: FindingMember.network); network(finding.network, to: &out)
+        out.append(contentsOf: FindingMember.pointer); string(finding.pointer.description, to: &out)
+        out.append(contentsOf: FindingMember.level); number(finding.level, to: &out)
+        out.append(contentsOf: FindingMember.correlator); string(finding.correlator, to: &out)
+        out.append(contentsOf: FindingMember.fingerprint); string(finding.fingerprint, to: &out)
+        out.append(contentsOf: FindingMember.message); string(finding.message, to: &out)
         out.append(contentsOf: close)
     }
 

@@ -25,7 +25,9 @@ public struct Suppressions: Sendable {
 /// Memory stays flat: findings are paired with their messages as `MessageMatch` pairs them (the first
 /// message of the same source and locator), by sorting both by place (`ExternalSort`, bounded memory) and
 /// merging; only what a finding takes from its message is sorted, not the messages themselves. A second sort
-/// puts those facts back in report order, and the findings are written to a new spooled list.
+/// puts those facts back in report order. What preparation adds to each finding is spooled beside the
+/// findings (`AuditList.amended`), not written into a second copy of them; both passes over the findings read
+/// only the front of each (`Finding.Place`).
 public enum ReportPreparation {
     public static func prepare(
         _ report: AuditReport, suppressions: Suppressions = .init(), spool: SpoolConfiguration = .init()
@@ -39,7 +41,9 @@ public enum ReportPreparation {
             return sourceOrdinal.count - 1
         }
         var messageSort = ReportSort<PlaceKey, MessageContext>(scratch: scratch)
-        for (position, message) in report.messages.enumerated() {
+        for (position, message) in report.messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init)
+            .enumerated()
+        {
             messageSort.add(
                 MessageContext(kind: message.kind, region: message.region),
                 key: PlaceKey(source: ordinal(message.source), locator: message.locator, sequence: position))
@@ -50,7 +54,7 @@ public enum ReportPreparation {
         // first-seen order, so the same masks.
         var sensitive: [(value: String, rule: String?)] = []
         var seenSensitive: Set<String> = []
-        for (position, finding) in report.findings.enumerated() {
+        for (position, finding) in report.findings.parts(Finding.Place.self, from: Finding.Place.init).enumerated() {
             for value in finding.sensitiveValues where seenSensitive.insert(value).inserted {
                 sensitive.append((value, finding.rule))
             }
@@ -79,33 +83,47 @@ public enum ReportPreparation {
                 ignoredPerMessage.add(Mark(ignored: true), key: PositionKey(position: match.key.sequence, sequence: key.sequence))
             }
         }
+        // Each finding's fingerprint, region and baseline mark, spooled beside the findings rather than in a
+        // second copy of them; ignored findings are marked dropped.
         var fingerprinter = Fingerprinter(redactor: Redactor(values: sensitive))
-        var findings = AuditListBuilder<Finding>(configuration: spool)
+        let amendments = SpoolStore(configuration: spool)
+        var kept = 0
+        var tally = AuditListTally()
         var context = contexts.sorted().makeIterator()
-        for finding in report.findings {
+        for finding in report.findings.parts(Finding.Place.self, from: Finding.Place.init) {
             guard let (_, message) = context.next() else { break }
-            var prepared = finding
-            prepared.fingerprint = fingerprinter.next(finding, messageKind: message.kind)
-            guard !anyIgnored || !ignored.contains(finding.rule) else { continue }
-            prepared.region = finding.region ?? message.region
-            prepared.baselined = suppressions.baseline?.contains(prepared.fingerprint!) ?? false
-            findings.append(prepared)
+            let fingerprint = fingerprinter.next(finding, messageKind: message.kind)
+            var amendment = Amendment()
+            if !anyIgnored || !ignored.contains(finding.rule) {
+                let baselined = suppressions.baseline?.contains(fingerprint) ?? false
+                amendment = Amendment(fingerprint: fingerprint, region: message.region, baselined: baselined)
+                kept += 1
+                tally.count(finding.severity, baselined: baselined)
+            }
+            amendments.append(record: amendment)
         }
         var copy = report
-        copy.findings = findings.finish()
+        copy.findings = report.findings.amended(by: amendments, count: kept, tally: tally) {
+            (finding: inout Finding, amendment: Amendment) in
+            guard let fingerprint = amendment.fingerprint else { return false }
+            finding.fingerprint = fingerprint
+            finding.region = finding.region ?? amendment.region
+            finding.baselined = amendment.baselined
+            return true
+        }
         if anyIgnoredMessageFinding {
             var marks = ignoredPerMessage.sorted().makeIterator()
             var pending = marks.next()
-            var kept = AuditListBuilder<AuditedMessage>(configuration: spool)
+            var counted = AuditListBuilder<AuditedMessage>(configuration: spool)
             for (position, message) in report.messages.enumerated() {
                 var message = message
                 while let (key, _) = pending, key.position == position {
                     message.findings -= 1
                     pending = marks.next()
                 }
-                kept.append(message)
+                counted.append(message)
             }
-            copy.messages = kept.finish()
+            copy.messages = counted.finish()
         }
         // A spool that could not be read back leaves the lists short: the writers then read the original
         // report, whose stores remember the failure, and report it.
@@ -138,6 +156,34 @@ public enum ReportPreparation {
             }
             let offset = try decoder.readOptionalInt(), length = try decoder.readOptionalInt()
             if let offset, let length { region = ByteRegion(offset: offset, length: length) }
+        }
+    }
+
+    /// What preparation adds to a finding: its fingerprint, its message's region (a finding without its own
+    /// takes it) and whether the baseline has it; no fingerprint when the finding is dropped (`--ignore`).
+    struct Amendment: Spoolable {
+        var fingerprint: String?
+        var region: ByteRegion?
+        var baselined = false
+
+        init(fingerprint: String? = nil, region: ByteRegion? = nil, baselined: Bool = false) {
+            self.fingerprint = fingerprint
+            self.region = region
+            self.baselined = baselined
+        }
+
+        func encode(to encoder: inout SpoolEncoder) {
+            encoder.write(fingerprint)
+            encoder.write(region?.offset)
+            encoder.write(region?.length)
+            encoder.write(baselined)
+        }
+
+        init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+            fingerprint = try decoder.readOptionalString()
+            let offset = try decoder.readOptionalInt(), length = try decoder.readOptionalInt()
+            if let offset, let length { region = ByteRegion(offset: offset, length: length) }
+            baselined = try decoder.readBool()
         }
     }
 

@@ -37,13 +37,9 @@ public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
         let store = self.store ?? scratch.makeStore()
         self.store = store
         let start = store.length
-        for (key, element) in chunk { store.append(Self.record(key, element)) }
+        for (key, element) in chunk { store.append(record: Keyed(key: key, element: element)) }
         chunk.removeAll(keepingCapacity: true)
         runs.append(Run(store: store, start: start, end: store.length))
-    }
-
-    private static func record(_ key: Key, _ element: Element) -> [UInt8] {
-        SpoolEncoder.record { Keyed(key: key, element: element).encode(to: &$0) }
     }
 
     /// A run's record: the key, then the element.
@@ -86,7 +82,7 @@ public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
                 let start = merged.length
                 var merge = Sorted(runs: Array(runs[group..<min(group + fanIn, runs.count)]), inMemory: [])
                     .makeIterator()
-                while let (key, element) = merge.next() { merged.append(Self.record(key, element)) }
+                while let (key, element) = merge.next() { merged.append(record: Keyed(key: key, element: element)) }
                 next.append(Run(store: merged, start: start, end: merged.length))
             }
             merged.flush()

@@ -1,7 +1,12 @@
-/// A value that a spool can hold: written as compact binary, read back exactly.
-public protocol Spoolable: Sendable {
-    func encode(to encoder: inout SpoolEncoder)
+/// A value that can be read from a spool's record: every `Spoolable`, and partial views of one that read
+/// only the front of its record and skip the rest (`SpoolDecoder.skipRest`).
+public protocol SpoolDecodable: Sendable {
     init(from decoder: inout SpoolDecoder) throws(SpoolError)
+}
+
+/// A value that a spool can hold: written as compact binary, read back exactly.
+public protocol Spoolable: SpoolDecodable {
+    func encode(to encoder: inout SpoolEncoder)
 }
 
 /// A spool that could not be read back: its temporary file failed (an I/O error) or holds what no encoder
@@ -18,7 +23,11 @@ public struct SpoolEncoder {
 
     public init() {}
 
-    public mutating func write(_ value: UInt64) {
+    public mutating func write(_ value: UInt64) { Self.appendVarint(value, to: &bytes) }
+
+    /// `value` as an unsigned LEB128 varint: seven bits a byte, low bits first, the high bit set on all but
+    /// the last.
+    static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
         var value = value
         while value >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
@@ -116,17 +125,7 @@ public struct SpoolDecoder {
     }
 
     public mutating func readDouble() throws(SpoolError) -> Double { Double(bitPattern: try readUInt64()) }
-}
 
-extension SpoolEncoder {
-    /// Encodes one value as a record: its length, then its bytes.
-    public static func record(_ body: (inout SpoolEncoder) -> Void) -> [UInt8] {
-        var inner = SpoolEncoder()
-        body(&inner)
-        var framed = SpoolEncoder()
-        framed.bytes.reserveCapacity(inner.bytes.count + 4)
-        framed.write(UInt64(inner.bytes.count))
-        framed.bytes += inner.bytes
-        return framed.bytes
-    }
+    /// Leaves the rest of the record unread: a partial view has what it needs.
+    public mutating func skipRest() { position = bytes.count }
 }

@@ -85,7 +85,7 @@ public final class SpoolCursor {
     deinit { reader.release() }
 
     /// The next record, or `nil` at the end or after a failure.
-    public func next<T: Spoolable>(_ type: T.Type) -> T? {
+    public func next<T: SpoolDecodable>(_ type: T.Type) -> T? {
         guard !stopped, !reader.isAtEnd else { return nil }
         do {
             return try reader.read { decoder throws(SpoolError) in try T(from: &decoder) }

@@ -79,9 +79,26 @@ public final class SpoolStore: @unchecked Sendable {
     /// Bytes held in memory now.
     public var bytesInMemory: Int { memory.count }
 
-    /// Appends bytes (whole records: see `SpoolEncoder.record`).
+    /// Appends bytes: whole records, each a varint length and that many bytes (`append(record:)` makes them).
     public func append(_ bytes: [UInt8]) {
         memory.append(contentsOf: bytes)
+        stored()
+    }
+
+    /// One record's encoding, reused from record to record so that appending allocates nothing once warm.
+    private var scratch = SpoolEncoder()
+
+    /// Appends one record: the length of `value`'s encoding as a varint, then the encoding.
+    public func append(record value: some Spoolable) {
+        scratch.bytes.removeAll(keepingCapacity: true)
+        value.encode(to: &scratch)
+        SpoolEncoder.appendVarint(UInt64(scratch.bytes.count), to: &memory)
+        memory.append(contentsOf: scratch.bytes)
+        stored()
+    }
+
+    /// After an append: moves full pieces to the file, or opens the file once memory is past its limit.
+    private func stored() {
         if file != nil {
             if memory.count >= Self.flushSize { flush() }
         } else if note == nil && memory.count > configuration.memoryLimit {

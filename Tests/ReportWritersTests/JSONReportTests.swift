@@ -97,6 +97,34 @@ import Testing
         #expect(text.contains(#"\u0000x"#))
     }
 
+    @Test func theEscapeCheckFlagsExactlyQuotesBackslashesAndControlCharacters() {
+        func naive(_ bytes: [UInt8]) -> Bool { bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
+        // Every byte value at every position of strings one to seventeen bytes long (the eight-byte steps and
+        // the tail), among harmless neighbours of every kind (ASCII, UTF-8 continuation bytes, 0x7F, 0xFF).
+        for filler in [UInt8(ascii: "a"), 0x80, 0x7F, 0xFF, 0x21, 0x5B, 0x5D, 0x23] {
+            for length in 1...17 {
+                for position in 0..<length {
+                    for byte in UInt8.min...UInt8.max {
+                        var bytes = [UInt8](repeating: filler, count: length)
+                        bytes[position] = byte
+                        let fast = bytes.withUnsafeBufferPointer(JSONReport.needsEscape)
+                        if fast != naive(bytes) {
+                            Issue.record("byte \(byte) at \(position) of \(length) among \(filler): \(fast)")
+                            return
+                        }
+                    }
+                }
+            }
+        }
+        #expect([UInt8]().withUnsafeBufferPointer(JSONReport.needsEscape) == false)
+    }
+
+    @Test func aFingerprintIsThirtyTwoHexDigitsAColonAndItsOccurrence() {
+        let text = Fingerprinter.text(.init(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210), occurrence: 12)
+        #expect(text == "0123456789abcdeffedcba9876543210:12")
+        #expect(Fingerprinter.text(.init(high: 0, low: .max), occurrence: 1) == "0000000000000000ffffffffffffffff:1")
+    }
+
     @Test func snapshot() throws {
         try assertSnapshot(ReportWriter.render(report, format: .json), named: "mixed.json")
     }

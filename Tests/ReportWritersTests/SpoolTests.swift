@@ -209,6 +209,117 @@ import Testing
         #expect(Array(spooledMessages)[1].payload == nil)
     }
 
+    @Test func placesReadFromTheFrontOfASpooledRecordMatchTheWholeElement() {
+        let findings = [
+            Finding(rule: "r", severity: .note, source: "in", locator: nil, message: "whole input"),
+            Finding(
+                rule: "r.s", severity: .warning, source: "src", locator: .record(-1),
+                pointer: JSONPointer(tokens: ["a/b", "~", ""]), level: 0, correlator: "x", message: "m",
+                sensitiveValues: ["v", "", "alice@uni.edu"], fingerprint: "ab:1", region: ByteRegion(offset: 4, length: 9)),
+        ]
+        let messages = [
+            AuditedMessage(source: "in", locator: .packet(3), kind: .start, level: 3, correlator: "c", payload: [1]),
+            AuditedMessage(source: "j", locator: .record(2), kind: .end, region: ByteRegion(offset: 32, length: 7)),
+        ]
+        for configuration in [SpoolConfiguration(memoryLimit: 0), SpoolConfiguration()] {
+            var findingBuilder = AuditListBuilder<Finding>(configuration: configuration)
+            var messageBuilder = AuditListBuilder<AuditedMessage>(configuration: configuration)
+            for finding in findings { findingBuilder.append(finding) }
+            for message in messages { messageBuilder.append(message) }
+            let spooledFindings = findingBuilder.finish(), spooledMessages = messageBuilder.finish()
+            let findingPlaces = Array(spooledFindings.parts(Finding.Place.self, from: Finding.Place.init))
+            #expect(findingPlaces.map(\.rule) == findings.map(\.rule))
+            #expect(findingPlaces.map(\.severity) == findings.map(\.severity))
+            #expect(findingPlaces.map(\.source) == findings.map(\.source))
+            #expect(findingPlaces.map(\.locator) == findings.map(\.locator))
+            #expect(findingPlaces.map(\.pointer) == findings.map(\.pointer))
+            #expect(findingPlaces.map(\.sensitiveValues) == findings.map(\.sensitiveValues))
+            let messagePlaces = Array(spooledMessages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init))
+            #expect(messagePlaces.map(\.source) == messages.map(\.source))
+            #expect(messagePlaces.map(\.locator) == messages.map(\.locator))
+            #expect(messagePlaces.map(\.kind) == messages.map(\.kind))
+            #expect(messagePlaces.map(\.region) == messages.map(\.region))
+            // Reading the fronts leaves the list whole for the next reader.
+            #expect(Array(spooledFindings) == findings)
+        }
+        // A list in memory, or one that transforms what it reads, makes its parts from the elements.
+        let redacted = AuditList(findings).mapElements { finding in
+            var finding = finding
+            finding.source = "masked"
+            return finding
+        }
+        #expect(redacted.parts(Finding.Place.self, from: Finding.Place.init).map(\.source) == ["masked", "masked"])
+    }
+
+    /// What `amended` reads: the elements as stored, each changed or dropped by its amendment, counted as the
+    /// caller counted the kept ones.
+    struct Note: Spoolable {
+        var text: String?
+        init(_ text: String?) { self.text = text }
+        func encode(to encoder: inout SpoolEncoder) { encoder.write(text) }
+        init(from decoder: inout SpoolDecoder) throws(SpoolError) { text = try decoder.readOptionalString() }
+    }
+
+    @Test(arguments: [SpoolConfiguration(memoryLimit: 0), SpoolConfiguration()])
+    func amendmentsChangeOrDropEachElementInStep(configuration: SpoolConfiguration) {
+        let findings = (1...5).map {
+            Finding(rule: "r\($0)", severity: $0 == 2 ? .error : .note, source: "in", locator: .line($0), message: "m")
+        }
+        var builder = AuditListBuilder<Finding>(configuration: configuration)
+        for finding in findings { builder.append(finding) }
+        let amendments = SpoolStore(configuration: configuration)
+        var tally = AuditListTally()
+        for (index, finding) in findings.enumerated() {
+            let keep = index != 2
+            amendments.append(record: Note(keep ? "fingerprint \(index)" : nil))
+            if keep { tally.count(finding.severity, baselined: index == 1) }
+        }
+        let amended = builder.finish().amended(by: amendments, count: 4, tally: tally) { (finding: inout Finding, note: Note) in
+            guard let text = note.text else { return false }
+            finding.fingerprint = text
+            finding.baselined = text == "fingerprint 1"
+            return true
+        }
+        #expect(amended.count == 4 && amended.tally.count(.error) == 1 && amended.tally.baselined == 1)
+        #expect(amended.map(\.rule) == ["r1", "r2", "r4", "r5"])
+        #expect(amended.map(\.fingerprint) == ["fingerprint 0", "fingerprint 1", "fingerprint 3", "fingerprint 4"])
+        // Read twice, the same; redaction applies after the amendments; parts come from the amended elements.
+        #expect(Array(amended) == Array(amended))
+        let redacted = amended.mapElements { finding in
+            var finding = finding
+            finding.fingerprint = finding.fingerprint.map { "masked " + $0 }
+            return finding
+        }
+        #expect(redacted.first?.fingerprint == "masked fingerprint 0")
+        #expect(amended.parts(Finding.Place.self, from: Finding.Place.init).map(\.rule) == ["r1", "r2", "r4", "r5"])
+        // An amended list amended again applies both.
+        let again = SpoolStore(configuration: configuration)
+        for index in 0..<4 { again.append(record: Note(index == 0 ? nil : "again")) }
+        let twice = amended.amended(by: again, count: 3, tally: AuditListTally()) { (finding: inout Finding, note: Note) in
+            guard let text = note.text else { return false }
+            finding.message = text
+            return true
+        }
+        #expect(twice.map(\.rule) == ["r2", "r4", "r5"])
+        #expect(twice.map(\.fingerprint) == ["fingerprint 1", "fingerprint 3", "fingerprint 4"])
+        #expect(twice.allSatisfy { $0.message == "again" })
+    }
+
+    @Test func unreadableAmendmentsEndTheListWithTheirReason() {
+        var builder = AuditListBuilder<Finding>()
+        for number in 1...3 { builder.append(Finding(rule: "r", severity: .note, source: "in", locator: .line(number), message: "m")) }
+        let amendments = SpoolStore()
+        amendments.append(record: Note("first"))
+        amendments.append([0x7F, 1, 2])
+        let amended = builder.finish().amended(by: amendments, count: 3, tally: AuditListTally()) {
+            (finding: inout Finding, note: Note) in
+            finding.fingerprint = note.text
+            return true
+        }
+        #expect(Array(amended).map(\.fingerprint) == ["first"])
+        #expect(amended.readFailure?.description.contains("cannot read back the spooled report") == true)
+    }
+
     @Test func externalSortIsStableOverManyRunsAndLevels() {
         let scratch = ScratchSpools(configuration: SpoolConfiguration(memoryLimit: 0, sortChunk: 7, mergeFanIn: 3))
         var sort = ReportSort<PlaceKey, Finding>(scratch: scratch)
