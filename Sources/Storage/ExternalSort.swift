@@ -37,7 +37,7 @@ public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
         let store = self.store ?? scratch.makeStore()
         self.store = store
         let start = store.length
-        for (key, element) in chunk { store.append(record: Keyed(key: key, element: element)) }
+        for (key, element) in chunk { store.append { Keyed(key: key, element: element).encode(to: &$0) } }
         chunk.removeAll(keepingCapacity: true)
         runs.append(Run(store: store, start: start, end: store.length))
     }
@@ -82,7 +82,9 @@ public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
                 let start = merged.length
                 var merge = Sorted(runs: Array(runs[group..<min(group + fanIn, runs.count)]), inMemory: [])
                     .makeIterator()
-                while let (key, element) = merge.next() { merged.append(record: Keyed(key: key, element: element)) }
+                while let (key, element) = merge.next() {
+                    merged.append { Keyed(key: key, element: element).encode(to: &$0) }
+                }
                 next.append(Run(store: merged, start: start, end: merged.length))
             }
             merged.flush()
@@ -103,19 +105,21 @@ public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
 
         public func makeIterator() -> Iterator { Iterator(self) }
 
-        /// Merges the runs through a heap of their current keys, or reads consecutive runs in turn.
+        /// Merges the runs through a heap of their current keys, or reads consecutive runs in turn. The heap
+        /// holds keys and run numbers only; each run's current element waits in `current`, so sifting the
+        /// heap never copies an element.
         public struct Iterator: IteratorProtocol {
             private var memory: IndexingIterator<[(key: Key, element: Element)]>
             private var cursors: [SpoolCursor] = []
+            private var current: [Element?] = []
             private var heads: Heap<Head> = []
             private let consecutive: Bool
-            private var current = 0
+            private var currentRun = 0
 
-            /// A run's current record, ordered by its key.
+            /// A run's current key, ordered by it.
             private struct Head: Comparable {
                 var key: Key
-                var element: Element
-                var cursor: Int
+                var run: Int
                 static func < (lhs: Head, rhs: Head) -> Bool { lhs.key < rhs.key }
                 static func == (lhs: Head, rhs: Head) -> Bool { lhs.key == rhs.key }
             }
@@ -125,28 +129,30 @@ public struct ExternalSort<Key: Comparable & Spoolable, Element: Spoolable> {
                 consecutive = sorted.consecutive
                 for run in sorted.runs {
                     cursors.append(SpoolCursor(store: run.store, start: run.start, end: run.end, bufferSize: 16 * 1024))
+                    current.append(nil)
                     if !consecutive { advance(cursors.count - 1) }
                 }
             }
 
-            private mutating func advance(_ cursor: Int) {
-                if let next = cursors[cursor].next(Keyed.self) {
-                    heads.insert(Head(key: next.key, element: next.element, cursor: cursor))
+            private mutating func advance(_ run: Int) {
+                if let next = cursors[run].next(Keyed.self) {
+                    current[run] = next.element
+                    heads.insert(Head(key: next.key, run: run))
                 }
             }
 
             public mutating func next() -> (key: Key, element: Element)? {
                 if cursors.isEmpty { return memory.next() }
                 if consecutive {
-                    while current < cursors.count {
-                        if let next = cursors[current].next(Keyed.self) { return (next.key, next.element) }
-                        current += 1
+                    while currentRun < cursors.count {
+                        if let next = cursors[currentRun].next(Keyed.self) { return (next.key, next.element) }
+                        currentRun += 1
                     }
                     return nil
                 }
-                guard let head = heads.popMin() else { return nil }
-                advance(head.cursor)
-                return (head.key, head.element)
+                guard let head = heads.popMin(), let element = current[head.run].take() else { return nil }
+                advance(head.run)
+                return (head.key, element)
             }
         }
     }

@@ -89,9 +89,13 @@ public final class SpoolStore: @unchecked Sendable {
     private var scratch = SpoolEncoder()
 
     /// Appends one record: the length of `value`'s encoding as a varint, then the encoding.
-    public func append(record value: some Spoolable) {
+    public func append(record value: some Spoolable) { append { value.encode(to: &$0) } }
+
+    /// Appends one record: the length of what `encode` writes as a varint, then those bytes. Not generic, so
+    /// that a generic caller's closure is compiled with the caller, where its types are known.
+    public func append(_ encode: (inout SpoolEncoder) -> Void) {
         scratch.bytes.removeAll(keepingCapacity: true)
-        value.encode(to: &scratch)
+        encode(&scratch)
         SpoolEncoder.appendVarint(UInt64(scratch.bytes.count), to: &memory)
         memory.append(contentsOf: scratch.bytes)
         stored()
