@@ -53,10 +53,14 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
     var transform: (@Sendable (Element) -> Element)?
 
     /// A spool of one record per element, read in step with the elements: `amend` reads an element's record
-    /// from the cursor and changes the element, or drops it (`false`); `nil` when the record is unreadable.
+    /// from the cursor and changes the element, or drops it (`false`); `keeps` reads it and only tells whether
+    /// the element stays (for `parts`). Both return `nil` when the record is unreadable.
     struct Amendments: Sendable {
         var store: SpoolStore
         var amend: @Sendable (inout Element, SpoolCursor) -> Bool?
+        var keeps: @Sendable (SpoolCursor) -> Bool?
+
+        func cursor() -> SpoolCursor { SpoolCursor(store: store, start: 0, end: store.length, bufferSize: 16 * 1024) }
     }
     public private(set) var count: Int
     public private(set) var tally: AuditListTally
@@ -106,14 +110,14 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
     /// check this before it trusts what it wrote.
     public var readFailure: SpoolError? { stores.lazy.compactMap(\.readFailure).first }
 
-    /// This list read together with `amendments`, a spool of one record per element in the same order: each
-    /// element is passed to `amend` with its record's value, and changed, or dropped when `amend` returns
-    /// false. `count` and `tally` are those of the elements kept, which the caller counted while it wrote the
+    /// This list read together with `amendments`, a spool of one record per element in the same order: an
+    /// element whose amendment `keeps` is passed to `amend` with it and changed; the others are dropped.
+    /// `count` and `tally` are those of the elements kept, which the caller counted while it wrote the
     /// amendments. A pass that adds a few facts to every element (report preparation's fingerprints) so
     /// writes the facts alone, not a second copy of the list.
     public func amended<Amendment: SpoolDecodable>(
         by amendments: SpoolStore, count: Int, tally: AuditListTally,
-        _ amend: @escaping @Sendable (inout Element, Amendment) -> Bool
+        keeps: @escaping @Sendable (Amendment) -> Bool, _ amend: @escaping @Sendable (inout Element, Amendment) -> Void
     ) -> AuditList {
         // Amendments apply to elements as stored: a list that already changes what it reads is copied first.
         var base = self
@@ -123,10 +127,15 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
             base = builder.finish()
         }
         amendments.flush()
-        base.amendments = Amendments(store: amendments) { element, cursor in
-            guard let amendment = cursor.next(Amendment.self) else { return nil }
-            return amend(&element, amendment)
-        }
+        base.amendments = Amendments(
+            store: amendments,
+            amend: { element, cursor in
+                guard let amendment = cursor.next(Amendment.self) else { return nil }
+                guard keeps(amendment) else { return false }
+                amend(&element, amendment)
+                return true
+            },
+            keeps: { cursor in cursor.next(Amendment.self).map(keeps) })
         base.count = count
         base.tally = tally
         return base
@@ -166,7 +175,8 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
 
     /// Each element's `Part`, in order: a spooled list decodes it from the front of the element's record and
     /// skips the rest, which spares decoding what a pass does not read; a list of elements in memory, or one
-    /// that transforms what it reads, makes it with `part`.
+    /// that transforms what it reads, makes it with `part`. An amended list's parts are read as stored, of
+    /// the elements its amendments keep: a part must hold nothing that amendments change.
     public func parts<Part: SpoolDecodable>(_ type: Part.Type, from part: @escaping (Element) -> Part) -> Parts<Part> {
         Parts(list: self, part: part)
     }
@@ -185,18 +195,19 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
     public struct PartIterator<Part: SpoolDecodable>: IteratorProtocol {
         private var elements: Iterator?
         private let cursor: SpoolCursor?
+        private let amendments: (cursor: SpoolCursor, keeps: @Sendable (SpoolCursor) -> Bool?)?
         private let part: (ListElement) -> Part
         private var remaining: Int
 
         init(list: AuditList, part: @escaping (ListElement) -> Part) {
             self.part = part
             remaining = list.count
-            if case .spool(let store, let start, let end) = list.storage, list.transform == nil,
-                list.amendments == nil
-            {
+            if case .spool(let store, let start, let end) = list.storage, list.transform == nil {
                 cursor = SpoolCursor(store: store, start: start, end: end)
+                amendments = list.amendments.map { ($0.cursor(), $0.keeps) }
             } else {
                 cursor = nil
+                amendments = nil
                 elements = list.makeIterator()
             }
         }
@@ -206,9 +217,18 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
                 guard let element = elements?.next() else { return nil }
                 return part(element)
             }
-            guard remaining > 0, let next = cursor.next(Part.self) else { return nil }
-            remaining -= 1
-            return next
+            guard remaining > 0 else { return nil }
+            while let next = cursor.next(Part.self) {
+                if let (amendmentCursor, keeps) = amendments {
+                    // An unreadable amendment ends the list (its store remembers why).
+                    guard let kept = keeps(amendmentCursor) else { break }
+                    guard kept else { continue }
+                }
+                remaining -= 1
+                return next
+            }
+            remaining = 0
+            return nil
         }
     }
 
@@ -232,9 +252,7 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
             case .spool(let store, let start, let end):
                 source = .spool(SpoolCursor(store: store, start: start, end: end))
             }
-            amendments = list.amendments.map {
-                (SpoolCursor(store: $0.store, start: 0, end: $0.store.length, bufferSize: 16 * 1024), $0.amend)
-            }
+            amendments = list.amendments.map { ($0.cursor(), $0.amend) }
         }
 
         public mutating func next() -> Element? {

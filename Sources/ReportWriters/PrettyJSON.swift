@@ -34,69 +34,84 @@ struct PrettyJSON {
         return out
     }
 
-    /// Appends `value` as it would appear nested `depth` levels deep in a larger document (its first line
-    /// unindented, the following ones indented for that depth): lets a writer stream a long array element by
-    /// element instead of building the whole document first.
+    /// Writes `value` as if it sat at `depth` (its first line is not indented; the following ones are).
     func write(_ value: JSONValue, depth: Int, to out: inout String) {
-        var indents = [""]
+        var bytes: [UInt8] = []
+        write(value, depth: depth, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same, as UTF-8: what the writers stream. Appending to bytes costs far less per piece than
+    /// appending to a `String`, and a SARIF result is hundreds of pieces.
+    func write(_ value: JSONValue, depth: Int, to out: inout [UInt8]) {
+        var indents: [[UInt8]] = [[]]
         write(value, at: .root, depth: depth, to: &out, indents: &indents)
     }
 
-    /// The indentation of `depth` levels.
     func indentation(_ depth: Int) -> String { String(repeating: indentUnit, count: depth) }
 
-    /// JSON text, escaped when asked.
-    private func emit(_ text: String, to out: inout String) {
-        if let escape { out += escape(text) } else { out += text }
+    /// Punctuation, and text already laid out (an inlined container), through `escape` when there is one.
+    private func emit(_ text: StaticString, to out: inout [UInt8]) {
+        if let escape {
+            out.append(contentsOf: escape(text.description).utf8)
+        } else {
+            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
     }
 
-    private func emitScalar(_ value: JSONValue, to out: inout String) {
+    private func emit(_ bytes: [UInt8], to out: inout [UInt8]) {
+        if let escape {
+            out.append(contentsOf: escape(String(decoding: bytes, as: UTF8.self)).utf8)
+        } else {
+            out.append(contentsOf: bytes)
+        }
+    }
+
+    private func emitScalar(_ value: JSONValue, to out: inout [UInt8]) {
         if let escape {
             var text = ""
             Self.writeScalar(value, to: &text)
-            out += escape(text)
+            out.append(contentsOf: escape(text).utf8)
         } else {
             Self.writeScalar(value, to: &out)
         }
     }
 
-    /// JSONCore's serializer appends strings scalar by scalar; nearly every string in a report needs no
-    /// escape at all, so it is appended whole (same output: only `"`, `\` and controls are escaped).
+    /// A scalar as compact JSON.
     static func writeScalar(_ value: JSONValue, to out: inout String) {
-        if case .string(let string) = value, !needsEscape(string) {
-            out += "\""
-            out += string
-            out += "\""
-        } else {
-            value.write(to: &out, compact)
-        }
+        var bytes: [UInt8] = []
+        writeScalar(value, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Whether a string needs an escape in JSON, read through its own storage (iterating its UTF-8 view
-    /// costs several times more per byte, and reports write hundreds of megabytes of strings).
-    private static func needsEscape(_ string: String) -> Bool {
-        var string = string
-        return string.withUTF8 { bytes in
-            bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+    static func writeScalar(_ value: JSONValue, to out: inout [UInt8]) {
+        guard case .string(var string) = value else { return value.write(to: &out, compact) }
+        let copied = string.withUTF8 { bytes in
+            guard !JSONReport.needsEscape(bytes) else { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return true
         }
+        if !copied { value.write(to: &out, compact) }
     }
 
-    private func indent(_ depth: Int, to out: inout String, _ indents: inout [String]) {
-        while indents.count <= depth { indents.append(indents[indents.count - 1] + indentUnit) }
-        out += indents[depth]
+    private func indent(_ depth: Int, to out: inout [UInt8], _ indents: inout [[UInt8]]) {
+        while indents.count <= depth { indents.append(indents[indents.count - 1] + Array(indentUnit.utf8)) }
+        out.append(contentsOf: indents[depth])
     }
 
     private func write(
-        _ value: JSONValue, at pointer: JSONPointer, depth: Int, to out: inout String, indents: inout [String]
+        _ value: JSONValue, at pointer: JSONPointer, depth: Int, to out: inout [UInt8], indents: inout [[UInt8]]
     ) {
         let mark = pointer.isRoot ? nil : markup?(pointer)
-        if let mark { out += mark.open }
+        if let mark { out.append(contentsOf: mark.open.utf8) }
         writeUnmarked(value, at: pointer, depth: depth, to: &out, indents: &indents)
-        if let mark { out += mark.close }
+        if let mark { out.append(contentsOf: mark.close.utf8) }
     }
 
     private func writeUnmarked(
-        _ value: JSONValue, at pointer: JSONPointer, depth: Int, to out: inout String, indents: inout [String]
+        _ value: JSONValue, at pointer: JSONPointer, depth: Int, to out: inout [UInt8], indents: inout [[UInt8]]
     ) {
         switch value {
         case .array(let elements):
@@ -106,13 +121,13 @@ struct PrettyJSON {
                 emit(line, to: &out)
             } else {
                 emit("[", to: &out)
-                out += "\n"
+                out.append(UInt8(ascii: "\n"))
                 for (index, element) in elements.enumerated() {
                     indent(depth + 1, to: &out, &indents)
                     let elementPointer = markup == nil ? pointer : pointer.appending(index)
                     write(element, at: elementPointer, depth: depth + 1, to: &out, indents: &indents)
                     if index + 1 < elements.count { emit(",", to: &out) }
-                    out += "\n"
+                    out.append(UInt8(ascii: "\n"))
                 }
                 indent(depth, to: &out, &indents)
                 emit("]", to: &out)
@@ -124,18 +139,18 @@ struct PrettyJSON {
                 emit(line, to: &out)
             } else {
                 emit("{", to: &out)
-                out += "\n"
+                out.append(UInt8(ascii: "\n"))
                 for (index, (key, member)) in object.enumerated() {
                     let memberPointer = markup == nil ? pointer : pointer.appending(key)
                     let mark = markup?(memberPointer)
                     indent(depth + 1, to: &out, &indents)
-                    if let mark { out += mark.open }
+                    if let mark { out.append(contentsOf: mark.open.utf8) }
                     emitScalar(.string(key), to: &out)
                     emit(": ", to: &out)
                     writeUnmarked(member, at: memberPointer, depth: depth + 1, to: &out, indents: &indents)
-                    if let mark { out += mark.close }
+                    if let mark { out.append(contentsOf: mark.close.utf8) }
                     if index + 1 < object.count { emit(",", to: &out) }
-                    out += "\n"
+                    out.append(UInt8(ascii: "\n"))
                 }
                 indent(depth, to: &out, &indents)
                 emit("}", to: &out)
@@ -145,31 +160,32 @@ struct PrettyJSON {
         }
     }
 
-    /// The one-line form of a small container of scalars, when inlining is on and nothing inside is marked.
-    private func inlineForm(_ value: JSONValue, at pointer: JSONPointer) -> String? {
+    /// A small all-scalar container on one line, or `nil` when it must be laid out over several (too many
+    /// members, a nested container, or markup inside).
+    private func inlineForm(_ value: JSONValue, at pointer: JSONPointer) -> [UInt8]? {
         guard inlineSmallContainers else { return nil }
-        var line = ""
+        var line: [UInt8] = []
         switch value {
         case .array(let elements):
             guard elements.count <= inlineMaximumMembers else { return nil }
-            line += "["
+            line.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 guard !Self.isContainer(element), markup?(pointer.appending(index)) == nil else { return nil }
-                if index > 0 { line += ", " }
+                if index > 0 { line.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
                 Self.writeScalar(element, to: &line)
             }
-            line += "]"
+            line.append(UInt8(ascii: "]"))
         case .object(let object):
             guard object.count <= inlineMaximumMembers else { return nil }
-            line += "{"
+            line.append(UInt8(ascii: "{"))
             for (index, (key, member)) in object.enumerated() {
                 guard !Self.isContainer(member), markup?(pointer.appending(key)) == nil else { return nil }
-                if index > 0 { line += ", " }
+                if index > 0 { line.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
                 Self.writeScalar(.string(key), to: &line)
-                line += ": "
+                line.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
                 Self.writeScalar(member, to: &line)
             }
-            line += "}"
+            line.append(UInt8(ascii: "}"))
         default:
             return nil
         }

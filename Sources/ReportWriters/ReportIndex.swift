@@ -38,16 +38,17 @@ struct ReportIndex {
         }
         for input in report.inputs { note(input.source) }
         var facts: [String: SourceFacts] = [:]
-        for message in report.messages {
+        // Only the fronts of spooled messages and findings are read (`AuditList.parts`).
+        for message in report.messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init) {
             note(message.source)
             facts[message.source, default: SourceFacts()].listedMessages += 1
         }
         var ruleOrder: [String] = []
         var ruleFacts: [String: (severity: Severity, count: Int)] = [:]
-        for finding in report.findings {
+        for finding in report.findings.parts(Finding.Place.self, from: Finding.Place.init) {
             note(finding.source)
             let severityIndex = Severity.allCases.firstIndex(of: finding.severity)!
-            let place = Self.placeText(finding).count
+            let place = Self.placeText(finding.locator).count
             facts[finding.source, default: SourceFacts()].findingsBySeverity[severityIndex] += 1
             if place > facts[finding.source]!.widestPlace { facts[finding.source]!.widestPlace = place }
             if let (severity, count) = ruleFacts[finding.rule] {
@@ -99,7 +100,9 @@ struct ReportIndex {
     func failingCount(_ threshold: FailThreshold) -> Int { report.failingCount(threshold) }
 
     /// `packet 11`, or `input` for a finding about the whole input.
-    static func placeText(_ finding: Finding) -> String { finding.locator?.description ?? "input" }
+    static func placeText(_ finding: Finding) -> String { placeText(finding.locator) }
+
+    static func placeText(_ locator: Locator?) -> String { locator?.description ?? "input" }
 
     /// The pointer as reports show it: the root pointer says in words what it covers.
     static func pointerText(_ finding: Finding) -> String {

@@ -103,13 +103,11 @@ public enum ReportPreparation {
             amendments.append(record: amendment)
         }
         var copy = report
-        copy.findings = report.findings.amended(by: amendments, count: kept, tally: tally) {
+        copy.findings = report.findings.amended(by: amendments, count: kept, tally: tally, keeps: { $0.isKept }) {
             (finding: inout Finding, amendment: Amendment) in
-            guard let fingerprint = amendment.fingerprint else { return false }
-            finding.fingerprint = fingerprint
+            finding.fingerprint = amendment.fingerprint
             finding.region = finding.region ?? amendment.region
             finding.baselined = amendment.baselined
-            return true
         }
         if anyIgnoredMessageFinding {
             var marks = ignoredPerMessage.sorted().makeIterator()
@@ -165,6 +163,8 @@ public enum ReportPreparation {
         var fingerprint: String?
         var region: ByteRegion?
         var baselined = false
+
+        var isKept: Bool { fingerprint != nil }
 
         init(fingerprint: String? = nil, region: ByteRegion? = nil, baselined: Bool = false) {
             self.fingerprint = fingerprint

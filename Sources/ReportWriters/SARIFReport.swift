@@ -63,6 +63,7 @@ struct SARIFReport {
             return
         }
         out += String(skeleton[..<split.lowerBound]) + "\n" + printer.indentation(3) + "\"results\": [\n"
+        let resultIndent = Array(printer.indentation(4).utf8)
         var facts = messageFacts(sourceOrdinal: index.sourceOrdinal).makeIterator()
         var remaining = report.findings.count
         for finding in report.findings {
@@ -71,10 +72,10 @@ struct SARIFReport {
             let value = result(
                 finding, message: message, inputKind: index.input(named: finding.source)?.kind,
                 artifactIndex: artifactIndex[finding.source]!, ruleIndex: ruleIndex[finding.rule])
-            out.write { text in
-                text += printer.indentation(4)
-                printer.write(value, depth: 4, to: &text)
-                text += remaining > 0 ? ",\n" : "\n"
+            out.writeBytes { bytes in
+                bytes.append(contentsOf: resultIndent)
+                printer.write(value, depth: 4, to: &bytes)
+                bytes.append(contentsOf: remaining > 0 ? [UInt8(ascii: ","), UInt8(ascii: "\n")] : [UInt8(ascii: "\n")])
             }
         }
         out += printer.indentation(3) + "]" + String(skeleton[split.upperBound...])

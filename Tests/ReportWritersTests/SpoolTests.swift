@@ -274,11 +274,10 @@ import Testing
             amendments.append(record: Note(keep ? "fingerprint \(index)" : nil))
             if keep { tally.count(finding.severity, baselined: index == 1) }
         }
-        let amended = builder.finish().amended(by: amendments, count: 4, tally: tally) { (finding: inout Finding, note: Note) in
-            guard let text = note.text else { return false }
-            finding.fingerprint = text
-            finding.baselined = text == "fingerprint 1"
-            return true
+        let amended = builder.finish().amended(by: amendments, count: 4, tally: tally, keeps: { $0.text != nil }) {
+            (finding: inout Finding, note: Note) in
+            finding.fingerprint = note.text
+            finding.baselined = note.text == "fingerprint 1"
         }
         #expect(amended.count == 4 && amended.tally.count(.error) == 1 && amended.tally.baselined == 1)
         #expect(amended.map(\.rule) == ["r1", "r2", "r4", "r5"])
@@ -291,14 +290,15 @@ import Testing
             return finding
         }
         #expect(redacted.first?.fingerprint == "masked fingerprint 0")
+        // Parts come from the fronts of the stored records, of the elements the amendments keep.
         #expect(amended.parts(Finding.Place.self, from: Finding.Place.init).map(\.rule) == ["r1", "r2", "r4", "r5"])
+        #expect(redacted.parts(Finding.Place.self, from: Finding.Place.init).map(\.rule) == ["r1", "r2", "r4", "r5"])
         // An amended list amended again applies both.
         let again = SpoolStore(configuration: configuration)
         for index in 0..<4 { again.append(record: Note(index == 0 ? nil : "again")) }
-        let twice = amended.amended(by: again, count: 3, tally: AuditListTally()) { (finding: inout Finding, note: Note) in
-            guard let text = note.text else { return false }
-            finding.message = text
-            return true
+        let twice = amended.amended(by: again, count: 3, tally: AuditListTally(), keeps: { $0.text != nil }) {
+            (finding: inout Finding, note: Note) in
+            finding.message = note.text!
         }
         #expect(twice.map(\.rule) == ["r2", "r4", "r5"])
         #expect(twice.map(\.fingerprint) == ["fingerprint 1", "fingerprint 3", "fingerprint 4"])
@@ -311,12 +311,12 @@ import Testing
         let amendments = SpoolStore()
         amendments.append(record: Note("first"))
         amendments.append([0x7F, 1, 2])
-        let amended = builder.finish().amended(by: amendments, count: 3, tally: AuditListTally()) {
+        let amended = builder.finish().amended(by: amendments, count: 3, tally: AuditListTally(), keeps: { _ in true }) {
             (finding: inout Finding, note: Note) in
             finding.fingerprint = note.text
-            return true
         }
         #expect(Array(amended).map(\.fingerprint) == ["first"])
+        #expect(amended.parts(Finding.Place.self, from: Finding.Place.init).map(\.locator) == [.line(1)])
         #expect(amended.readFailure?.description.contains("cannot read back the spooled report") == true)
     }
 
