@@ -47,7 +47,7 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
     }
 
     var storage: Storage
-    /// Applied to each element as it is read, before `transform` (see `amended(by:count:tally:_:)`).
+    /// Applied to each element as it is read, before `transform` (see `amended(by:count:tally:keeps:_:)`).
     var amendments: Amendments?
     /// Applied to each element as it is read (redaction); must keep what the tally counts.
     var transform: (@Sendable (Element) -> Element)?
