@@ -91,6 +91,39 @@ import Testing
         }
     }
 
+    /// Suppressions drop findings through the amendments preparation spools beside them, and mark the
+    /// baselined ones: every writer reads the same report from spools as from arrays.
+    @Test func aSpooledReportWithSuppressionsRendersTheSameBytesAsOneInMemory() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("mixed.ndjson").path
+        try Self.writeCorpus(lines: 600, to: path)
+        let inMemory = try Self.check(path, spool: SpoolConfiguration())
+        let spooled = try Self.check(path, spool: Self.onDisk)
+        let arrays = AuditReport(
+            inputs: inMemory.inputs, messages: Array(inMemory.messages), findings: Array(inMemory.findings),
+            rules: inMemory.rules, disclosure: inMemory.disclosure)
+        // Baseline every third fingerprint of the unsuppressed report; ignore the most frequent rule.
+        let fingerprints = ReportPreparation.prepare(arrays).findings.compactMap(\.fingerprint)
+        let baseline = Baseline(
+            path: "baseline.json", fingerprints: Set(fingerprints.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)))
+        let counts = Dictionary(grouping: inMemory.findings, by: \.rule).mapValues(\.count)
+        let ignored = try #require(counts.max { $0.value < $1.value }?.key)
+        let suppressions = Suppressions(ignoredRules: [ignored], baseline: baseline)
+        let fromArrays = ReportPreparation.prepare(arrays, suppressions: suppressions)
+        let fromSpools = ReportPreparation.prepare(spooled, suppressions: suppressions, spool: Self.onDisk)
+        #expect(fromSpools.findings.count == inMemory.findings.count - counts[ignored]!)
+        #expect(!fromSpools.findings.contains { $0.rule == ignored })
+        #expect(fromSpools.baselinedCount > 0 && fromSpools.baselinedCount == fromArrays.baselinedCount)
+        #expect(Array(fromSpools.findings) == Array(fromArrays.findings))
+        #expect(Array(fromSpools.messages) == Array(fromArrays.messages))
+        for format in ReportFormat.allCases {
+            let expected = ReportWriter.render(fromArrays, format: format)
+            let actual = ReportWriter.render(fromSpools, format: format, options: ReportOptions(spool: Self.onDisk))
+            #expect(actual == expected, "\(format)")
+        }
+    }
+
     @Test func aLongInputStaysOnDiskAndItsReportIsComplete() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
