@@ -46,6 +46,9 @@ enum Escape {
     /// For one line of a terminal or Markdown report: every control character (tab and newline too, which
     /// would break the line structure) and every bidi control becomes visible text.
     static func singleLine(_ text: String) -> String {
+        // Nearly every line is printable ASCII, which holds neither kind: one pass over its bytes says so.
+        var text = text
+        if text.withUTF8({ $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }) { return text }
         guard text.unicodeScalars.contains(where: { isControl($0) || isDeceptiveFormatCharacter($0) }) else {
             return text
         }

@@ -84,6 +84,21 @@ import Testing
                 """)
     }
 
+    @Test func aSingleLineKeepsPrintableTextAndShowsEveryControlAndBidiCharacter() {
+        // Printable ASCII (the fast path) and printable Unicode come back as they are.
+        for text in ["", "plain text ~!@#$%^&*()_+{}|:<>?", "café 東京 🚀", String(repeating: "x", count: 100)] {
+            #expect(Escape.singleLine(text) == text)
+        }
+        // Each control (C0, DEL, C1) and bidi control, alone or among ASCII and non-ASCII text, is made visible.
+        for scalar in ["\t", "\n", "\r", "\u{0}", "\u{1B}", "\u{7F}", "\u{85}", "\u{9F}", "\u{202E}", "\u{2066}", "\u{200F}", "\u{61C}"] {
+            for text in [scalar, "abc" + scalar + "def", "é" + scalar] {
+                let shown = Escape.singleLine(text)
+                #expect(shown != text)
+                #expect(!shown.unicodeScalars.contains { Escape.isControl($0) || Escape.isDeceptiveFormatCharacter($0) })
+            }
+        }
+    }
+
     @Test func codeSpansSurviveBackticksAndPipes() {
         #expect(Escape.markdownCode("a`b|c") == "``a`b\\|c``")
         #expect(Escape.markdownCode("`x") == "`` `x ``")
