@@ -153,38 +153,13 @@ struct JSONReport {
             return
         }
         let copied = text.withUTF8 { bytes in
-            guard !needsEscape(bytes) else { return false }
+            guard !Escape.needsJSONEscape(bytes) else { return false }
             out.append(UInt8(ascii: "\""))
             out.append(contentsOf: bytes)
             out.append(UInt8(ascii: "\""))
             return true
         }
         if !copied { JSONValue.string(text).write(to: &out, compact) }
-    }
-
-    /// Whether `bytes` hold a quote, a backslash or a control character. Eight bytes at a time: a byte is
-    /// flagged when it is below 0x20 or equal to 0x22 or 0x5C (the classic "has zero byte" test on the word
-    /// XORed with each); the rest one by one.
-    static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        var index = 0
-        if let base = bytes.baseAddress {
-            while index + 8 <= bytes.count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-                // Below 0x20: subtracting 0x20 borrows into the high bit of a byte that had it clear.
-                let control = (word &- ones &* 0x20) & ~word
-                let zeroQuote = (quote &- ones) & ~quote, zeroBackslash = (backslash &- ones) & ~backslash
-                if (control | zeroQuote | zeroBackslash) & highs != 0 { return true }
-                index += 8
-            }
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
-            index += 1
-        }
-        return false
     }
 
     private static func number(_ value: Int?, to out: inout [UInt8]) {

@@ -34,7 +34,9 @@ struct PrettyJSON {
         return out
     }
 
-    /// Writes `value` as if it sat at `depth` (its first line is not indented; the following ones are).
+    /// Appends `value` as it would appear nested `depth` levels deep in a larger document (its first line
+    /// unindented, the following ones indented for that depth): lets a writer stream a long array element by
+    /// element instead of building the whole document first.
     func write(_ value: JSONValue, depth: Int, to out: inout String) {
         var bytes: [UInt8] = []
         write(value, depth: depth, to: &bytes)
@@ -48,6 +50,7 @@ struct PrettyJSON {
         write(value, at: .root, depth: depth, to: &out, indents: &indents)
     }
 
+    /// The indentation of `depth` levels.
     func indentation(_ depth: Int) -> String { String(repeating: indentUnit, count: depth) }
 
     /// Punctuation, and text already laid out (an inlined container), through `escape` when there is one.
@@ -77,7 +80,9 @@ struct PrettyJSON {
         }
     }
 
-    /// A scalar as compact JSON.
+    /// A scalar as compact JSON. JSONCore's serializer appends strings scalar by scalar; nearly every string
+    /// in a report needs no escape at all, so it is appended whole (same output: only `"`, `\` and controls
+    /// are escaped).
     static func writeScalar(_ value: JSONValue, to out: inout String) {
         var bytes: [UInt8] = []
         writeScalar(value, to: &bytes)
@@ -87,7 +92,7 @@ struct PrettyJSON {
     static func writeScalar(_ value: JSONValue, to out: inout [UInt8]) {
         guard case .string(var string) = value else { return value.write(to: &out, compact) }
         let copied = string.withUTF8 { bytes in
-            guard !JSONReport.needsEscape(bytes) else { return false }
+            guard !Escape.needsJSONEscape(bytes) else { return false }
             out.append(UInt8(ascii: "\""))
             out.append(contentsOf: bytes)
             out.append(UInt8(ascii: "\""))
@@ -160,8 +165,7 @@ struct PrettyJSON {
         }
     }
 
-    /// A small all-scalar container on one line, or `nil` when it must be laid out over several (too many
-    /// members, a nested container, or markup inside).
+    /// The one-line form of a small container of scalars, when inlining is on and nothing inside is marked.
     private func inlineForm(_ value: JSONValue, at pointer: JSONPointer) -> [UInt8]? {
         guard inlineSmallContainers else { return nil }
         var line: [UInt8] = []

@@ -107,7 +107,7 @@ import Testing
                     for byte in UInt8.min...UInt8.max {
                         var bytes = [UInt8](repeating: filler, count: length)
                         bytes[position] = byte
-                        let fast = bytes.withUnsafeBufferPointer(JSONReport.needsEscape)
+                        let fast = bytes.withUnsafeBufferPointer(Escape.needsJSONEscape)
                         if fast != naive(bytes) {
                             Issue.record("byte \(byte) at \(position) of \(length) among \(filler): \(fast)")
                             return
@@ -116,7 +116,7 @@ import Testing
                 }
             }
         }
-        #expect([UInt8]().withUnsafeBufferPointer(JSONReport.needsEscape) == false)
+        #expect([UInt8]().withUnsafeBufferPointer(Escape.needsJSONEscape) == false)
     }
 
     @Test func aFingerprintIsThirtyTwoHexDigitsAColonAndItsOccurrence() {
