@@ -1,3 +1,5 @@
+import JSONCore
+
 /// Escaping for every output language, in one place. Message content is hostile input (anything a datagram
 /// can hold), so nothing from it reaches a report unescaped: not markup, not terminal control sequences, not
 /// characters that XML 1.0 forbids.
@@ -41,6 +43,21 @@ enum Escape {
     /// Controls and bidi controls as visible text; `nil` for any other scalar.
     static func visibleIfControl(_ scalar: Unicode.Scalar) -> String? {
         isControl(scalar) || isDeceptiveFormatCharacter(scalar) ? visible(scalar) : nil
+    }
+
+    /// A string as JSON. Nearly every string of a report needs no escape and is copied whole between quotes;
+    /// the rest go through JSONCore's serializer (the same text: only `"`, `\\` and control characters are
+    /// escaped).
+    static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        let copied = text.withUTF8 { bytes in
+            guard !needsJSONEscape(bytes) else { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        if !copied { JSONValue.string(text).write(to: &out, .init(sortKeys: false)) }
     }
 
     /// Whether a string's UTF-8 `bytes` need an escape in JSON (a quote, a backslash or a control

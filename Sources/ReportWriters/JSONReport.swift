@@ -114,7 +114,6 @@ struct JSONReport {
 
     /// Members of an element of a top-level array sit at depth 3; the element's closing brace at depth 2.
     private static let close = Array(("\n" + PrettyJSON().indentation(2) + "}").utf8)
-    private static let compact = JSONValue.SerializationOptions(sortKeys: false)
 
     /// Punctuation and member names: literals, copied from the binary as they are.
     private static func put(_ text: StaticString, _ out: inout [UInt8]) {
@@ -145,21 +144,9 @@ struct JSONReport {
         static let fingerprint = opening("fingerprint"), message = opening("message")
     }
 
-    /// A string as JSON. Nearly every string of a report needs no escape and is copied whole; the rest go
-    /// through JSONCore's serializer (the same text: only `"`, `\\` and control characters are escaped).
     private static func string(_ text: String?, to out: inout [UInt8]) {
-        guard var text else {
-            put("null", &out)
-            return
-        }
-        let copied = text.withUTF8 { bytes in
-            guard !Escape.needsJSONEscape(bytes) else { return false }
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: bytes)
-            out.append(UInt8(ascii: "\""))
-            return true
-        }
-        if !copied { JSONValue.string(text).write(to: &out, compact) }
+        guard let text else { return put("null", &out) }
+        Escape.appendJSONString(text, to: &out)
     }
 
     private static func number(_ value: Int?, to out: inout [UInt8]) {

@@ -90,15 +90,8 @@ struct PrettyJSON {
     }
 
     static func writeScalar(_ value: JSONValue, to out: inout [UInt8]) {
-        guard case .string(var string) = value else { return value.write(to: &out, compact) }
-        let copied = string.withUTF8 { bytes in
-            guard !Escape.needsJSONEscape(bytes) else { return false }
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: bytes)
-            out.append(UInt8(ascii: "\""))
-            return true
-        }
-        if !copied { value.write(to: &out, compact) }
+        guard case .string(let string) = value else { return value.write(to: &out, compact) }
+        Escape.appendJSONString(string, to: &out)
     }
 
     private func indent(_ depth: Int, to out: inout [UInt8], _ indents: inout [[UInt8]]) {

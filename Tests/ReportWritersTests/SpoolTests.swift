@@ -66,21 +66,28 @@ import Testing
         return run.run([path], checker: try Checker(configuration: CheckConfiguration()))
     }
 
-    @Test func aSpooledReportRendersTheSameBytesAsOneInMemory() throws {
+    /// The report of 600 mixed lines three ways: checked with spools in memory, checked with spools on disk,
+    /// and as the arrays the report held before spools existed.
+    static func threeReports() throws -> (inMemory: AuditReport, spooled: AuditReport, arrays: AuditReport) {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("mixed.ndjson").path
         try Self.writeCorpus(lines: 600, to: path)
         let inMemory = try Self.check(path, spool: SpoolConfiguration())
         let spooled = try Self.check(path, spool: Self.onDisk)
+        let arrays = AuditReport(
+            inputs: inMemory.inputs, messages: Array(inMemory.messages), findings: Array(inMemory.findings),
+            rules: inMemory.rules, disclosure: inMemory.disclosure)
+        return (inMemory, spooled, arrays)
+    }
+
+    @Test func aSpooledReportRendersTheSameBytesAsOneInMemory() throws {
+        let (inMemory, spooled, arrays) = try Self.threeReports()
         #expect(!inMemory.findings.isSpooledToFile && !inMemory.messages.isSpooledToFile)
         #expect(spooled.findings.isSpooledToFile && spooled.messages.isSpooledToFile)
         #expect(spooled.findings == inMemory.findings)
         #expect(spooled.messages == inMemory.messages)
-        // The arrays the report held before spools existed, rendered by the same writers.
-        let arrays = AuditReport(
-            inputs: inMemory.inputs, messages: Array(inMemory.messages), findings: Array(inMemory.findings),
-            rules: inMemory.rules, disclosure: inMemory.disclosure)
+        // The arrays, rendered by the same writers.
         for format in ReportFormat.allCases {
             for redact in [false, true] {
                 let expected = ReportWriter.render(arrays, format: format, options: ReportOptions(redact: redact))
@@ -94,15 +101,7 @@ import Testing
     /// Suppressions drop findings through the amendments preparation spools beside them, and mark the
     /// baselined ones: every writer reads the same report from spools as from arrays.
     @Test func aSpooledReportWithSuppressionsRendersTheSameBytesAsOneInMemory() throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("mixed.ndjson").path
-        try Self.writeCorpus(lines: 600, to: path)
-        let inMemory = try Self.check(path, spool: SpoolConfiguration())
-        let spooled = try Self.check(path, spool: Self.onDisk)
-        let arrays = AuditReport(
-            inputs: inMemory.inputs, messages: Array(inMemory.messages), findings: Array(inMemory.findings),
-            rules: inMemory.rules, disclosure: inMemory.disclosure)
+        let (inMemory, spooled, arrays) = try Self.threeReports()
         // Baseline every third fingerprint of the unsuppressed report; ignore the most frequent rule.
         let fingerprints = ReportPreparation.prepare(arrays).findings.compactMap(\.fingerprint)
         let baseline = Baseline(
