@@ -121,6 +121,17 @@ def read_wire_lines(base, name, problems):
     return wire_lines[:-1]
 
 
+def decoded_wire_lines(wire_lines, name, problems):
+    """Each datagram's line number, protocol and message, in order; a line that does not decode is a problem."""
+    for number, payload in enumerate(wire_lines, 1):
+        try:
+            protocol, message = decode(payload)
+        except ValueError as error:
+            problems.append(f"{name}.wire line {number}: {error}")
+            continue
+        yield number, protocol, message
+
+
 def check_run(directory, entry, observations):
     """Returns a list of problems with one recorded run (empty when it is as expected)."""
     if entry.get("workflows", 1) > 1:
@@ -146,12 +157,7 @@ def check_run(directory, entry, observations):
         problems.append(f"{name}: {len(wire_lines)} datagrams, expected {expected_count}")
 
     messages = []
-    for number, payload in enumerate(wire_lines, 1):
-        try:
-            protocol, message = decode(payload)
-        except ValueError as error:
-            problems.append(f"{name}.wire line {number}: {error}")
-            continue
+    for number, protocol, message in decoded_wire_lines(wire_lines, name, problems):
         want_protocol = "legacy" if generation in ("G0", "G1", "G2") else "1"
         if protocol != want_protocol:
             problems.append(f"{name}.wire line {number}: protocol {protocol}, generation {generation} uses {want_protocol}")
@@ -262,12 +268,7 @@ def check_workflows_run(directory, entry, observations):
     if len(wire_lines) != 2 * entry["workflows"]:
         problems.append(f"{name}: {len(wire_lines)} datagrams, expected {2 * entry['workflows']}")
     sessions, sent, ahead = {}, [], 0
-    for number, payload in enumerate(wire_lines, 1):
-        try:
-            _, message = decode(payload)
-        except ValueError as error:
-            problems.append(f"{name}.wire line {number}: {error}")
-            continue
+    for number, _, message in decoded_wire_lines(wire_lines, name, problems):
         sent.append(message)
         is_start = "end" not in message
         session = sessions.setdefault(message.get("correlator"), {})
