@@ -1,5 +1,6 @@
 import JSONCore
 import JSONSchema
+import Storage
 import SystemPackage
 
 /// The results of `usage-audit validate`, written as they are made: nothing but the counts is kept, so a
@@ -14,7 +15,7 @@ public struct ValidationReport {
     }
 
     public let format: Format
-    private var out: BufferedOutput
+    private var out: OutputBuffer
     public private(set) var validCount = 0
     public private(set) var invalidCount = 0
     /// The file of the results written last, and how its name starts in the output: names are written from
@@ -26,7 +27,7 @@ public struct ValidationReport {
     /// A report on `descriptor` (standard output, in the executable).
     public init(format: Format, descriptor: FileDescriptor) {
         self.format = format
-        out = BufferedOutput(descriptor: descriptor)
+        out = OutputBuffer(descriptor: descriptor)
         if format == .json { out.append("{\"results\":[") }
     }
 
@@ -66,7 +67,7 @@ public struct ValidationReport {
             return
         }
         out.append(namePrefix)
-        out.append(decimal: line)
+        out.write { JSONValue.writeInteger(Int64(line), to: &$0) }
     }
 
     private mutating func writeText(_ result: InstanceResult) {
@@ -85,7 +86,7 @@ public struct ValidationReport {
             out.append("{\"instance\":")
             if let line = result.line {
                 out.append(quotedFile)
-                out.append(decimal: line)
+                out.write { JSONValue.writeInteger(Int64(line), to: &$0) }
                 out.append(byte: UInt8(ascii: "\""))
             } else {
                 out.write { JSONValue.string(result.file).write(to: &$0) }
