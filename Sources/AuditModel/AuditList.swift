@@ -12,6 +12,9 @@ public struct AuditListTally: Sendable, Hashable {
     public var bySeverity = [0, 0, 0]
     /// Of those, the findings in the `--baseline` report, by severity in the same order.
     public var baselinedBySeverity = [0, 0, 0]
+    /// Findings that point at a place without saying which message is there (`Finding.needsPairing`):
+    /// while there are none, report preparation need not pair findings with messages.
+    public var unpaired = 0
 
     public init() {}
 

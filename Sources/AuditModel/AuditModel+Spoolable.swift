@@ -95,6 +95,7 @@ extension Finding: AuditListElement {
         for value in sensitiveValues { encoder.write(value) }
         encoder.write(UInt64(pointer.tokens.count))
         for token in pointer.tokens { encoder.write(token) }
+        subject.encode(to: &encoder)
         encoder.write(level)
         encoder.write(correlator)
         encoder.write(message)
@@ -119,10 +120,12 @@ extension Finding: AuditListElement {
             pointer: place.pointer, level: level, correlator: correlator, message: message,
             sensitiveValues: place.sensitiveValues, fingerprint: fingerprint, baselined: baselined, region: region)
         self.network = network
+        self.subject = place.subject
     }
 
     public static func tally(_ element: Finding, into tally: inout AuditListTally) {
         tally.count(element.severity, baselined: element.baselined)
+        if element.needsPairing { tally.unpaired += 1 }
     }
 }
 
@@ -190,6 +193,25 @@ extension Finding.Place: SpoolDecodable {
         var tokens: [String] = []
         for _ in 0..<(try decoder.readUInt64()) { tokens.append(try decoder.readString()) }
         pointer = JSONPointer(tokens: tokens)
+        subject = try Finding.Subject.decodeOptional(from: &decoder)
+    }
+}
+
+extension Finding.Subject {
+    /// One byte: 0 for none, else 1 + the kind's index; then the region.
+    static func decodeOptional(from decoder: inout SpoolDecoder) throws(SpoolError) -> Finding.Subject? {
+        let tag = Int(try decoder.readByte())
+        guard tag > 0 else { return nil }
+        guard tag <= MessageKind.allCases.count else { throw SpoolError("unknown message kind \(tag - 1)") }
+        return Finding.Subject(kind: MessageKind.allCases[tag - 1], region: try ByteRegion.decodeOptional(from: &decoder))
+    }
+}
+
+extension Finding.Subject? {
+    func encode(to encoder: inout SpoolEncoder) {
+        guard let subject = self else { return encoder.writeByte(0) }
+        encoder.writeByte(UInt8(1 + MessageKind.allCases.firstIndex(of: subject.kind)!))
+        subject.region.encode(to: &encoder)
     }
 }
 

@@ -22,10 +22,12 @@ public struct Suppressions: Sendable {
 /// Writers call it on a report that has not been through it, so every format carries fingerprints; the CLI
 /// calls it once, with its suppressions, before writing several reports and deciding the exit status.
 ///
-/// Memory stays flat: findings are paired with their messages as `MessageMatch` pairs them (the first
-/// message of the same source and locator), by sorting both by place (`ExternalSort`, bounded memory) and
-/// merging; only what a finding takes from its message is sorted, not the messages themselves. A second sort
-/// puts those facts back in report order. What preparation adds to each finding is spooled beside the
+/// What a finding takes from its message (kind, region) the checker usually wrote into it already
+/// (`Finding.subject`). When it could not for some finding, or when `--ignore` must lower its messages'
+/// counts, findings are paired with their messages as `MessageMatch` pairs them (the first message of the
+/// same source and locator), by sorting both by place (`ExternalSort`, bounded memory) and merging; only
+/// what a finding takes from its message is sorted, not the messages themselves. A second sort puts those
+/// facts back in report order. Memory stays flat either way. What preparation adds to each finding is spooled beside the
 /// findings (`AuditList.amended`), not written into a second copy of them; both passes over the findings read
 /// only the front of each (`Finding.Place`).
 public enum ReportPreparation {
@@ -34,6 +36,10 @@ public enum ReportPreparation {
     ) -> AuditReport {
         let scratch = ScratchSpools(configuration: spool)
         let ignored = suppressions.ignoredRules
+        // The checker says which message each finding is about (`Finding.subject`); only findings it could
+        // not say it of (an input problem beside a message), and dropping ignored findings from their
+        // message's count, need the pairing by place.
+        let pairing = report.findings.tally.unpaired > 0 || !ignored.isEmpty
         var sourceOrdinal: [String: Int] = [:]
         func ordinal(_ source: String) -> Int {
             if let known = sourceOrdinal[source] { return known }
@@ -41,12 +47,14 @@ public enum ReportPreparation {
             return sourceOrdinal.count - 1
         }
         var messageSort = ReportSort<PlaceKey, MessageContext>(scratch: scratch)
-        for (position, message) in report.messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init)
-            .enumerated()
-        {
-            messageSort.add(
-                MessageContext(kind: message.kind, region: message.region),
-                key: PlaceKey(source: ordinal(message.source), locator: message.locator, sequence: position))
+        if pairing {
+            for (position, message) in report.messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init)
+                .enumerated()
+            {
+                messageSort.add(
+                    MessageContext(kind: message.kind, region: message.region),
+                    key: PlaceKey(source: ordinal(message.source), locator: message.locator, sequence: position))
+            }
         }
         var findingSort = ReportSort<PlaceKey, Mark>(scratch: scratch)
         var anyIgnored = false
@@ -58,6 +66,7 @@ public enum ReportPreparation {
             for value in finding.sensitiveValues where seenSensitive.insert(value).inserted {
                 sensitive.append((value, finding.rule))
             }
+            guard pairing else { continue }
             let isIgnored = ignored.contains(finding.rule)
             anyIgnored = anyIgnored || isIgnored
             findingSort.add(
@@ -68,19 +77,24 @@ public enum ReportPreparation {
         var contexts = ReportSort<PositionKey, MessageContext>(scratch: scratch)
         var ignoredPerMessage = ReportSort<PositionKey, Mark>(scratch: scratch)
         var anyIgnoredMessageFinding = false
-        var messages = messageSort.sorted().makeIterator()
-        var nextMessage = messages.next()
-        var group: (key: PlaceKey, context: MessageContext)?
-        for (key, mark) in findingSort.sorted() {
-            while let (messageKey, context) = nextMessage, messageKey.placeOrder(before: key) {
-                if group.map({ !$0.key.samePlace(messageKey) }) ?? true { group = (messageKey, context) }
-                nextMessage = messages.next()
-            }
-            let match = group.flatMap { $0.key.samePlace(key) ? $0 : nil }
-            contexts.add(match?.context ?? MessageContext(kind: nil, region: nil), key: PositionKey(position: key.sequence, sequence: key.sequence))
-            if mark.ignored, let match {
-                anyIgnoredMessageFinding = true
-                ignoredPerMessage.add(Mark(ignored: true), key: PositionKey(position: match.key.sequence, sequence: key.sequence))
+        if pairing {
+            var messages = messageSort.sorted().makeIterator()
+            var nextMessage = messages.next()
+            var group: (key: PlaceKey, context: MessageContext)?
+            for (key, mark) in findingSort.sorted() {
+                while let (messageKey, context) = nextMessage, messageKey.placeOrder(before: key) {
+                    if group.map({ !$0.key.samePlace(messageKey) }) ?? true { group = (messageKey, context) }
+                    nextMessage = messages.next()
+                }
+                let match = group.flatMap { $0.key.samePlace(key) ? $0 : nil }
+                contexts.add(
+                    match?.context ?? MessageContext(kind: nil, region: nil),
+                    key: PositionKey(position: key.sequence, sequence: key.sequence))
+                if mark.ignored, let match {
+                    anyIgnoredMessageFinding = true
+                    ignoredPerMessage.add(
+                        Mark(ignored: true), key: PositionKey(position: match.key.sequence, sequence: key.sequence))
+                }
             }
         }
         // Each finding's fingerprint, region and baseline mark, spooled beside the findings rather than in a
@@ -89,9 +103,17 @@ public enum ReportPreparation {
         let amendments = SpoolStore(configuration: spool)
         var kept = 0
         var tally = AuditListTally()
-        var context = contexts.sorted().makeIterator()
+        var paired = pairing ? contexts.sorted().makeIterator() : nil
         for finding in report.findings.parts(Finding.Place.self, from: Finding.Place.init) {
-            guard let (_, message) = context.next() else { break }
+            let message: MessageContext
+            if paired != nil {
+                guard let (_, context) = paired!.next() else { break }
+                message = context
+            } else {
+                // A finding about a whole input has no message, whatever it says.
+                let subject = finding.locator == nil ? nil : finding.subject
+                message = MessageContext(kind: subject?.kind, region: subject?.region)
+            }
             let fingerprint = fingerprinter.next(finding, messageKind: message.kind)
             var amendment = Amendment()
             if !anyIgnored || !ignored.contains(finding.rule) {

@@ -43,7 +43,7 @@ extension AuditRun {
         @Sendable func audit(_ record: InputRecord) -> RecordVerdict {
             var verdict = auditor.audit(record, source: source)
             if !keepPayloads { verdict.message?.payload = nil }
-            if let region = record.region { verdict.place(at: region, locator: record.locator) }
+            verdict.place(in: record)
             return verdict
         }
         return ParallelWork.map(count: batch.count, threads: threads) { audit(batch[$0]) }

@@ -9,10 +9,20 @@ public struct RecordVerdict: Sendable {
     public var findings: [Finding]
     var session: SessionFacts?
 
-    /// Gives the record's bytes to its message and to the findings about it (SARIF's region).
-    mutating func place(at region: ByteRegion, locator: Locator) {
-        message?.region = region
-        for index in findings.indices where findings[index].locator == locator { findings[index].region = region }
+    /// Gives the record's bytes, when its reader knew them, to its message and to the findings about it
+    /// (SARIF's region), and says of each finding at the message's place that it is about that message
+    /// (`Finding.subject`), so report preparation need not pair them. Runs on the auditing threads.
+    mutating func place(in record: InputRecord) {
+        let locator = record.locator
+        if let region = record.region {
+            message?.region = region
+            for index in findings.indices where findings[index].locator == locator { findings[index].region = region }
+        }
+        guard let kind = message?.kind, message?.locator == locator else { return }
+        let subject = Finding.Subject(kind: kind, region: message?.region)
+        for index in findings.indices where findings[index].locator == locator && findings[index].subject == nil {
+            findings[index].subject = subject
+        }
     }
     /// The message's identity for matching its sightings: its generation and its canonical JSON (keys
     /// sorted), or for a datagram that could not be decoded, its bytes; `nil` when it cannot be matched.
