@@ -1,6 +1,7 @@
 import AuditRules
 import Foundation
 import Storage
+import TestSupport
 import Testing
 
 @testable import AuditModel
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func aCaptureWithTheLogsOfItsRunsPreparesAsPairingByPlaceDoes() throws {
-        let folder = TestPaths.repositoryRoot.appendingPathComponent("Fixtures/real/2026.10.26").path
+        let folder = Repository.path("Fixtures/real/2026.10.26")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasSuffix(".json") }
             .sorted().map { folder + "/" + $0 }
         for reconcile in [false, true] {

@@ -72,6 +72,10 @@ public struct RecordAuditor: Sendable {
     public let configuration: CheckConfiguration
     /// What the schemas say about each message structure seen so far.
     let plans = MessagePlanCache()
+    /// Give each message its identity (`RecordVerdict.content`), so that the session step can tell a later
+    /// sighting of it from a new message. A run that can see each message only once (one input, one
+    /// interface: every repeat is a new send) turns it off, as the identity costs about a tenth of auditing.
+    public var identifiesContent = true
 
     public init(schemas: ParslSchemaSet, validator: any MessageSchemaValidator, configuration: CheckConfiguration) {
         self.schemas = schemas
@@ -89,7 +93,9 @@ public struct RecordAuditor: Sendable {
             verdict.message?.network = network
             for i in verdict.findings.indices { verdict.findings[i].network = network }
         }
-        if verdict.content == nil, verdict.message?.parsed == false, case .datagram(let bytes) = record.payload {
+        if identifiesContent, verdict.content == nil, verdict.message?.parsed == false,
+            case .datagram(let bytes) = record.payload
+        {
             verdict.content = ContentIdentity(undecoded: bytes)
         }
         return verdict
@@ -244,7 +250,7 @@ public struct RecordAuditor: Sendable {
         }
         var verdict = RecordVerdict(message: message, findings: findings, session: facts)
         if case .string(let version)? = object["parsl_v"] { verdict.message?.parslVersion = version }
-        verdict.content = ContentIdentity(generation: generation, value: value)
+        if identifiesContent { verdict.content = ContentIdentity(generation: generation, value: value) }
         return verdict
     }
 
