@@ -10,6 +10,10 @@ import JSONCore
 /// report, and no other key can name it.
 struct JSONReport {
     let report: AuditReport
+    /// The preparation of `report` (`ReportPreparation.InFlight`), when it runs while this writes: only
+    /// the findings come from it, as preparation without suppressions changes nothing else; `nil` when
+    /// `report` is prepared.
+    var preparation: ReportPreparation.InFlight? = nil
 
     /// Raised when a key changes meaning or goes away; new keys do not raise it.
     static let formatVersion = 2
@@ -34,7 +38,9 @@ struct JSONReport {
             }
             switch key {
             case "messages": stream(report.messages, printer: printer, to: &out) { Self.write($0, to: &$1) }
-            case "findings": stream(report.findings, printer: printer, to: &out) { Self.write($0, to: &$1) }
+            case "findings":
+                let findings = preparation?.prepared.findings ?? report.findings
+                stream(findings, printer: printer, to: &out) { Self.write($0, to: &$1) }
             default: out.write { printer.write(value, depth: 1, to: &$0) }
             }
             out += index + 1 < top.count ? ",\n" : "\n"

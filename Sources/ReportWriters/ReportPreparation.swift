@@ -1,4 +1,5 @@
 import AuditModel
+import Dispatch
 import Storage
 
 /// What `--ignore` and `--baseline` ask of a run's findings.
@@ -12,6 +13,9 @@ public struct Suppressions: Sendable {
         self.ignoredRules = ignoredRules
         self.baseline = baseline
     }
+
+    /// Neither `--ignore` nor `--baseline`: preparation then changes no count, only the findings.
+    public var isEmpty: Bool { ignoredRules.isEmpty && baseline == nil }
 }
 
 /// Turns a run's report into the one every writer renders: each finding gets its fingerprint and, when
@@ -253,5 +257,36 @@ extension Suppressions {
             previous = current
         }
         return previous[b.count]
+    }
+}
+
+extension ReportPreparation {
+    /// A report being prepared (without suppressions) on a thread of its own, for a writer that has other
+    /// work to do first: the JSON report writes the messages meanwhile. Preparation reads the findings (and,
+    /// when it pairs them, the messages) through their own readers, as spools allow.
+    final class InFlight: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        /// Written once by the preparing thread before it signals; read only after `done`.
+        private var result: AuditReport?
+
+        init(_ report: AuditReport, spool: SpoolConfiguration) {
+            DispatchQueue.global().async { [self] in
+                result = ReportPreparation.prepare(report, spool: spool)
+                done.signal()
+            }
+        }
+
+        /// Set by the writer's thread once it waited.
+        private var waited = false
+
+        /// The prepared report, once preparation is over (the first read waits for it). Read on the one
+        /// thread that made this.
+        var prepared: AuditReport {
+            if !waited {
+                done.wait()
+                waited = true
+            }
+            return result!
+        }
     }
 }

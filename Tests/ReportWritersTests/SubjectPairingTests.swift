@@ -42,6 +42,11 @@ import Testing
         #expect(fast.findings.allSatisfy { $0.fingerprint != nil }, "\(label)")
         #expect(
             ReportWriter.render(fast, format: .sarif) == ReportWriter.render(sorted, format: .sarif), "\(label)")
+        // A JSON report of an unprepared report is written while its findings are prepared on another
+        // thread: the same bytes as from the prepared report.
+        let prepared = ReportWriter.render(fast, format: .json, options: ReportOptions(spool: spool))
+        #expect(ReportWriter.render(report, format: .json, options: ReportOptions(spool: spool)) == prepared, "\(label)")
+        #expect(ReportWriter.render(paired, format: .json, options: ReportOptions(spool: spool)) == prepared, "\(label)")
     }
 
     @Test(arguments: SARIFFixtureTests.fixtures)
