@@ -184,6 +184,36 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
         Parts(list: self, part: part)
     }
 
+    /// For a writer that copies fields out of the spooled records without decoding the elements: calls
+    /// `body` with the record of each element the list reads, in order, and the amendment read in step with
+    /// it (`nil` on a list without amendments; `Amendment` must be the type the list was amended by, and
+    /// `keeps` say whether it keeps its element). Returns `false`, calling nothing, when the list is not
+    /// read from a spool as stored (elements in memory, or transformed as read): the caller then iterates the
+    /// elements. A failure to read ends the list, as iteration does (the store remembers why).
+    public func forEachRecord<Amendment: SpoolDecodable>(
+        amendedBy: Amendment.Type, keeps: (Amendment) -> Bool,
+        _ body: (inout SpoolDecoder, Amendment?) throws(SpoolError) -> Void
+    ) -> Bool {
+        guard case .spool(let store, let start, let end) = storage, transform == nil else { return false }
+        let records = SpoolCursor(store: store, start: start, end: end)
+        let amendmentCursor = amendments?.cursor()
+        var remaining = count
+        while remaining > 0 {
+            var amendment: Amendment?
+            if let amendmentCursor {
+                guard let next = amendmentCursor.next(Amendment.self) else { break }
+                amendment = next
+            }
+            if let amendment, !keeps(amendment) {
+                guard records.nextRecord({ $0.skipRest() }) else { break }
+                continue
+            }
+            guard records.nextRecord({ decoder throws(SpoolError) in try body(&decoder, amendment) }) else { break }
+            remaining -= 1
+        }
+        return true
+    }
+
     /// The list's element, by a name the nested sequences below (whose own `Element` is `Part`) can use.
     public typealias ListElement = Element
 
