@@ -15,6 +15,24 @@ public struct AuditListTally: Sendable, Hashable {
     /// Findings that point at a place without saying which message is there (`Finding.needsPairing`):
     /// while there are none, report preparation need not pair findings with messages.
     public var unpaired = 0
+    /// The distinct values the findings call sensitive, in the order they were first named, each with the
+    /// rule of the finding that first named it: what `--redact` masks and fingerprints mask, known without
+    /// reading the findings again.
+    public private(set) var sensitiveValues: [SensitiveValue] = []
+    private var namedSensitiveValues: Set<String> = []
+
+    /// A value a finding calls sensitive, and the rule of the first finding that did (which tells its kind).
+    public struct SensitiveValue: Sendable, Hashable {
+        public var value: String
+        public var rule: String
+    }
+
+    /// Notes the values a finding of `rule` calls sensitive.
+    public mutating func noteSensitive(_ values: [String], rule: String) {
+        for value in values where namedSensitiveValues.insert(value).inserted {
+            sensitiveValues.append(SensitiveValue(value: value, rule: rule))
+        }
+    }
 
     public init() {}
 

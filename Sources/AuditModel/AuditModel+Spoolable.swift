@@ -126,6 +126,7 @@ extension Finding: AuditListElement {
     public static func tally(_ element: Finding, into tally: inout AuditListTally) {
         tally.count(element.severity, baselined: element.baselined)
         if element.needsPairing { tally.unpaired += 1 }
+        if !element.sensitiveValues.isEmpty { tally.noteSensitive(element.sensitiveValues, rule: element.rule) }
     }
 }
 

@@ -31,9 +31,12 @@ public struct Suppressions: Sendable {
 /// counts, findings are paired with their messages as `MessageMatch` pairs them (the first message of the
 /// same source and locator), by sorting both by place (`ExternalSort`, bounded memory) and merging; only
 /// what a finding takes from its message is sorted, not the messages themselves. A second sort puts those
-/// facts back in report order. Memory stays flat either way. What preparation adds to each finding is spooled beside the
-/// findings (`AuditList.amended`), not written into a second copy of them; both passes over the findings read
-/// only the front of each (`Finding.Place`).
+/// facts back in report order. Memory stays flat either way.
+///
+/// The masks come from the sensitive values the findings' list counted as it was built
+/// (`AuditListTally.sensitiveValues`). What preparation adds to each finding is spooled beside the findings
+/// (`AuditList.amended`), not written into a second copy of them; a pass over the findings reads only the
+/// front of each (`Finding.Place`): one pass, or two when pairing.
 public enum ReportPreparation {
     public static func prepare(
         _ report: AuditReport, suppressions: Suppressions = .init(), spool: SpoolConfiguration = .init()
@@ -62,20 +65,16 @@ public enum ReportPreparation {
         }
         var findingSort = ReportSort<PlaceKey, Mark>(scratch: scratch)
         var anyIgnored = false
-        // The values `Redactor(report:)` would collect, gathered in this pass rather than another: the same
-        // first-seen order, so the same masks.
-        var sensitive: [(value: String, rule: String?)] = []
-        var seenSensitive: Set<String> = []
-        for (position, finding) in report.findings.parts(Finding.Place.self, from: Finding.Place.init).enumerated() {
-            for value in finding.sensitiveValues where seenSensitive.insert(value).inserted {
-                sensitive.append((value, finding.rule))
+        if pairing {
+            for (position, finding) in report.findings.parts(Finding.Place.self, from: Finding.Place.init)
+                .enumerated()
+            {
+                let isIgnored = ignored.contains(finding.rule)
+                anyIgnored = anyIgnored || isIgnored
+                findingSort.add(
+                    Mark(ignored: isIgnored),
+                    key: PlaceKey(source: ordinal(finding.source), locator: finding.locator, sequence: position))
             }
-            guard pairing else { continue }
-            let isIgnored = ignored.contains(finding.rule)
-            anyIgnored = anyIgnored || isIgnored
-            findingSort.add(
-                Mark(ignored: isIgnored),
-                key: PlaceKey(source: ordinal(finding.source), locator: finding.locator, sequence: position))
         }
         // Each finding's message facts, keyed back to report order; each ignored finding's message.
         var contexts = ReportSort<PositionKey, MessageContext>(scratch: scratch)
@@ -103,7 +102,8 @@ public enum ReportPreparation {
         }
         // Each finding's fingerprint, region and baseline mark, spooled beside the findings rather than in a
         // second copy of them; ignored findings are marked dropped.
-        var fingerprinter = Fingerprinter(redactor: Redactor(values: sensitive))
+        // Masks come from every finding's sensitive values, ignored ones included (the list counted them).
+        var fingerprinter = Fingerprinter(redactor: Redactor(tally: report.findings.tally))
         let amendments = SpoolStore(configuration: spool)
         var kept = 0
         var tally = AuditListTally()
@@ -125,6 +125,7 @@ public enum ReportPreparation {
                 amendment = Amendment(fingerprint: fingerprint, region: message.region, baselined: baselined)
                 kept += 1
                 tally.count(finding.severity, baselined: baselined)
+                if !finding.sensitiveValues.isEmpty { tally.noteSensitive(finding.sensitiveValues, rule: finding.rule) }
             }
             amendments.append(record: amendment)
         }
