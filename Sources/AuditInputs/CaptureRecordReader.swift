@@ -70,6 +70,8 @@ public final class CaptureRecordReader: RecordReader {
 
     deinit { compressed?.closeReadingEnd() }
 
+    public var mayHaveSeveralInterfaces: Bool { reader.mayHaveSeveralInterfaces }
+
     public func next() -> InputRecord? {
         guard let event = reader.next() else { return nil }
         switch event {

@@ -85,10 +85,14 @@ public protocol RecordReader: AnyObject {
     var readError: String? { get }
     /// What the input held, once read to its end.
     var contents: InputContents { get }
+    /// Whether its records may come from more than one capture interface (`InputRecord.interface`): a
+    /// message seen on two is one send seen twice, which only the messages' identities can tell.
+    var mayHaveSeveralInterfaces: Bool { get }
 }
 
 extension RecordReader {
     public var contents: InputContents { .unspecified }
+    public var mayHaveSeveralInterfaces: Bool { false }
 }
 
 /// A reading error that keeps the input and the place.

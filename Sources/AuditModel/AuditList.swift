@@ -12,6 +12,27 @@ public struct AuditListTally: Sendable, Hashable {
     public var bySeverity = [0, 0, 0]
     /// Of those, the findings in the `--baseline` report, by severity in the same order.
     public var baselinedBySeverity = [0, 0, 0]
+    /// Findings that point at a place without saying which message is there (`Finding.needsPairing`):
+    /// while there are none, report preparation need not pair findings with messages.
+    public var unpaired = 0
+    /// The distinct values the findings call sensitive, in the order they were first named, each with the
+    /// rule of the finding that first named it: what `--redact` masks and fingerprints mask, known without
+    /// reading the findings again.
+    public private(set) var sensitiveValues: [SensitiveValue] = []
+    private var namedSensitiveValues: Set<String> = []
+
+    /// A value a finding calls sensitive, and the rule of the first finding that did (which tells its kind).
+    public struct SensitiveValue: Sendable, Hashable {
+        public var value: String
+        public var rule: String
+    }
+
+    /// Notes the values a finding of `rule` calls sensitive.
+    public mutating func noteSensitive(_ values: [String], rule: String) {
+        for value in values where namedSensitiveValues.insert(value).inserted {
+            sensitiveValues.append(SensitiveValue(value: value, rule: rule))
+        }
+    }
 
     public init() {}
 
@@ -179,6 +200,36 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
     /// the elements its amendments keep: a part must hold nothing that amendments change.
     public func parts<Part: SpoolDecodable>(_ type: Part.Type, from part: @escaping (Element) -> Part) -> Parts<Part> {
         Parts(list: self, part: part)
+    }
+
+    /// For a writer that copies fields out of the spooled records without decoding the elements: calls
+    /// `body` with the record of each element the list reads, in order, and the amendment read in step with
+    /// it (`nil` on a list without amendments; `Amendment` must be the type the list was amended by, and
+    /// `keeps` say whether it keeps its element). Returns `false`, calling nothing, when the list is not
+    /// read from a spool as stored (elements in memory, or transformed as read): the caller then iterates the
+    /// elements. A failure to read ends the list, as iteration does (the store remembers why).
+    public func forEachRecord<Amendment: SpoolDecodable>(
+        amendedBy: Amendment.Type, keeps: (Amendment) -> Bool,
+        _ body: (inout SpoolDecoder, Amendment?) throws(SpoolError) -> Void
+    ) -> Bool {
+        guard case .spool(let store, let start, let end) = storage, transform == nil else { return false }
+        let records = SpoolCursor(store: store, start: start, end: end)
+        let amendmentCursor = amendments?.cursor()
+        var remaining = count
+        while remaining > 0 {
+            var amendment: Amendment?
+            if let amendmentCursor {
+                guard let next = amendmentCursor.next(Amendment.self) else { break }
+                amendment = next
+            }
+            if let amendment, !keeps(amendment) {
+                guard records.nextRecord({ $0.skipRest() }) else { break }
+                continue
+            }
+            guard records.nextRecord({ decoder throws(SpoolError) in try body(&decoder, amendment) }) else { break }
+            remaining -= 1
+        }
+        return true
     }
 
     /// The list's element, by a name the nested sequences below (whose own `Element` is `Part`) can use.

@@ -95,6 +95,7 @@ extension Finding: AuditListElement {
         for value in sensitiveValues { encoder.write(value) }
         encoder.write(UInt64(pointer.tokens.count))
         for token in pointer.tokens { encoder.write(token) }
+        subject.encode(to: &encoder)
         encoder.write(level)
         encoder.write(correlator)
         encoder.write(message)
@@ -106,23 +107,26 @@ extension Finding: AuditListElement {
     }
 
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
-        let place = try Place(front: &decoder)
-        let level = try decoder.readOptionalInt()
-        let correlator = try decoder.readOptionalString()
-        let message = try decoder.readString()
-        let fingerprint = try decoder.readOptionalString()
-        let baselined = try decoder.readBool()
-        let region = try ByteRegion.decodeOptional(from: &decoder)
-        let network = try decoder.readBool() ? try NetworkEvidence(from: &decoder) : nil
+        let record = try RecordView(reading: &decoder)
         self.init(
-            rule: place.rule, severity: place.severity, source: place.source, locator: place.locator,
-            pointer: place.pointer, level: level, correlator: correlator, message: message,
-            sensitiveValues: place.sensitiveValues, fingerprint: fingerprint, baselined: baselined, region: region)
-        self.network = network
+            rule: String(utf8: record.rule), severity: record.severity, source: String(utf8: record.source),
+            locator: record.locator, pointer: JSONPointer(tokens: record.pointerTokens.strings()),
+            level: record.level, correlator: record.correlator.map(String.init(utf8:)),
+            message: String(utf8: record.message), sensitiveValues: record.sensitiveValues.strings(),
+            fingerprint: record.fingerprint.map(String.init(utf8:)), baselined: record.baselined,
+            region: record.region)
+        network = record.network.map {
+            NetworkEvidence(
+                from: String(utf8: $0.from), to: $0.to.map(String.init(utf8:)), time: String(utf8: $0.time),
+                interface: $0.interface.map(String.init(utf8:)))
+        }
+        subject = record.subject
     }
 
     public static func tally(_ element: Finding, into tally: inout AuditListTally) {
         tally.count(element.severity, baselined: element.baselined)
+        if element.needsPairing { tally.unpaired += 1 }
+        if !element.sensitiveValues.isEmpty { tally.noteSensitive(element.sensitiveValues, rule: element.rule) }
     }
 }
 
@@ -173,6 +177,93 @@ extension AuditedMessage: AuditListElement {
     }
 }
 
+extension Finding {
+    /// A spooled finding read in place: every text as the UTF-8 bytes of its record, no `String` made, for
+    /// a writer that copies them out (the JSON report writes a million findings). The one decoder of a
+    /// whole finding record (`Finding(from:)` is built on it). Valid only while its record is being read:
+    /// inside the closure of `AuditList.forEachRecord`.
+    public struct RecordView {
+        public var rule: UnsafeRawBufferPointer
+        public var severity: Severity
+        public var source: UnsafeRawBufferPointer
+        public var locator: Locator?
+        public var sensitiveValues: StringList
+        /// The pointer's reference tokens, unescaped.
+        public var pointerTokens: StringList
+        public var subject: Subject?
+        public var level: Int?
+        public var correlator: UnsafeRawBufferPointer?
+        public var message: UnsafeRawBufferPointer
+        public var fingerprint: UnsafeRawBufferPointer?
+        public var baselined: Bool
+        public var region: ByteRegion?
+        public var network: Network?
+
+        /// `NetworkEvidence`, as bytes of the record.
+        public struct Network {
+            public var from: UnsafeRawBufferPointer
+            public var to: UnsafeRawBufferPointer?
+            public var time: UnsafeRawBufferPointer
+            public var interface: UnsafeRawBufferPointer?
+        }
+
+        /// Strings in a row in the record, read when asked.
+        public struct StringList {
+            fileprivate var decoder: SpoolDecoder
+            public let count: Int
+
+            /// Reads the count and steps `decoder` past the strings.
+            fileprivate init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
+                count = Int(clamping: try decoder.readUInt64())
+                self.decoder = decoder
+                for _ in 0..<count { _ = try decoder.readStringBytes() }
+            }
+
+            /// Each string; reading them again cannot fail, as making the list read them all once.
+            public func forEach(_ body: (UnsafeRawBufferPointer) -> Void) {
+                var reader = decoder
+                for _ in 0..<count {
+                    guard let bytes = try? reader.readStringBytes() else { return }
+                    body(bytes)
+                }
+            }
+
+            public func strings() -> [String] {
+                var strings: [String] = []
+                strings.reserveCapacity(count)
+                forEach { strings.append(String(utf8: $0)) }
+                return strings
+            }
+        }
+
+        public init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
+            rule = try decoder.readStringBytes()
+            severity = try Severity(from: &decoder)
+            source = try decoder.readStringBytes()
+            locator = try decoder.readBool() ? try Locator(from: &decoder) : nil
+            sensitiveValues = try StringList(reading: &decoder)
+            pointerTokens = try StringList(reading: &decoder)
+            subject = try Finding.Subject.decodeOptional(from: &decoder)
+            level = try decoder.readOptionalInt()
+            correlator = try decoder.readOptionalStringBytes()
+            message = try decoder.readStringBytes()
+            fingerprint = try decoder.readOptionalStringBytes()
+            baselined = try decoder.readBool()
+            region = try ByteRegion.decodeOptional(from: &decoder)
+            if try decoder.readBool() {
+                network = Network(
+                    from: try decoder.readStringBytes(), to: try decoder.readOptionalStringBytes(),
+                    time: try decoder.readStringBytes(), interface: try decoder.readOptionalStringBytes())
+            }
+        }
+    }
+}
+
+extension String {
+    /// A string from UTF-8 bytes a spool record holds (written from a `String`, so valid).
+    init(utf8 bytes: UnsafeRawBufferPointer) { self.init(decoding: bytes, as: UTF8.self) }
+}
+
 extension Finding.Place: SpoolDecodable {
     /// Reads the front of a spooled finding, leaving the rest of the record unread.
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
@@ -190,6 +281,25 @@ extension Finding.Place: SpoolDecodable {
         var tokens: [String] = []
         for _ in 0..<(try decoder.readUInt64()) { tokens.append(try decoder.readString()) }
         pointer = JSONPointer(tokens: tokens)
+        subject = try Finding.Subject.decodeOptional(from: &decoder)
+    }
+}
+
+extension Finding.Subject {
+    /// One byte: 0 for none, else 1 + the kind's index; then the region.
+    static func decodeOptional(from decoder: inout SpoolDecoder) throws(SpoolError) -> Finding.Subject? {
+        let tag = Int(try decoder.readByte())
+        guard tag > 0 else { return nil }
+        guard tag <= MessageKind.allCases.count else { throw SpoolError("unknown message kind \(tag - 1)") }
+        return Finding.Subject(kind: MessageKind.allCases[tag - 1], region: try ByteRegion.decodeOptional(from: &decoder))
+    }
+}
+
+extension Finding.Subject? {
+    func encode(to encoder: inout SpoolEncoder) {
+        guard let subject = self else { return encoder.writeByte(0) }
+        encoder.writeByte(UInt8(1 + MessageKind.allCases.firstIndex(of: subject.kind)!))
+        subject.region.encode(to: &encoder)
     }
 }
 

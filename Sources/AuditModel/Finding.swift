@@ -2,7 +2,7 @@ import JSONCore
 
 /// One thing wrong with one message (or with an input as a whole), as plain data that every report writer
 /// consumes.
-public struct Finding: Sendable, Hashable {
+public struct Finding: Sendable {
     /// The rule's stable id, e.g. `level.config-disclosed`.
     public var rule: String
     public var severity: Severity
@@ -31,6 +31,36 @@ public struct Finding: Sendable, Hashable {
     /// The network evidence of its message's first observation that has any (captures and journals only),
     /// whichever input that observation came from.
     public var network: NetworkEvidence?
+    /// The message this finding is about, as the checker knew it when it made the finding: what report
+    /// preparation would otherwise find by pairing every finding with the first message at its place (two
+    /// sorts of the whole report). `nil` when nobody said; a finding about a whole input (no locator) has no
+    /// message whatever this says. Not part of a finding's identity: `==` and hashing leave it out.
+    public var subject: Subject?
+
+    /// What a finding takes from the message it is about: its kind (for the fingerprint) and its bytes in a
+    /// binary input (the finding's region when it has none of its own).
+    public struct Subject: Sendable, Hashable {
+        public var kind: MessageKind
+        public var region: ByteRegion?
+
+        public init(kind: MessageKind, region: ByteRegion?) {
+            self.kind = kind
+            self.region = region
+        }
+
+        public init(_ message: AuditedMessage) { self.init(kind: message.kind, region: message.region) }
+    }
+
+    /// Whether report preparation needs to look for the finding's message: it points at a place and the
+    /// checker did not say which message is there.
+    public var needsPairing: Bool { subject == nil && locator != nil }
+
+    /// Says that the finding is about `message`, when it points at that message's place (a finding about
+    /// another place, an input problem beside it, is left for pairing).
+    public mutating func pair(with message: AuditedMessage) {
+        guard subject == nil, let locator, locator == message.locator, source == message.source else { return }
+        subject = Subject(message)
+    }
 
     /// A finding of `rule` at its default severity. The only public way to make one: a finding's rule is
     /// always a rule of the catalogue, never a string typed at the place that reports it.
@@ -65,6 +95,26 @@ public struct Finding: Sendable, Hashable {
     }
 }
 
+extension Finding: Hashable {
+    /// Every field but `subject`, which only caches what pairing finds: a finding read back from an earlier
+    /// report, or made by a test, is the same finding without it.
+    public static func == (lhs: Finding, rhs: Finding) -> Bool {
+        lhs.rule == rhs.rule && lhs.severity == rhs.severity && lhs.source == rhs.source && lhs.locator == rhs.locator
+            && lhs.pointer == rhs.pointer && lhs.level == rhs.level && lhs.correlator == rhs.correlator
+            && lhs.message == rhs.message && lhs.sensitiveValues == rhs.sensitiveValues
+            && lhs.fingerprint == rhs.fingerprint && lhs.baselined == rhs.baselined && lhs.region == rhs.region
+            && lhs.network == rhs.network
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(rule)
+        hasher.combine(source)
+        hasher.combine(locator)
+        hasher.combine(pointer)
+        hasher.combine(message)
+    }
+}
+
 extension Finding {
     /// What report preparation reads of a finding to pair it with its message and fingerprint it: its rule,
     /// where it points and what it lists as sensitive. A spooled finding keeps these at the front of its
@@ -76,6 +126,9 @@ extension Finding {
         public var locator: Locator?
         public var sensitiveValues: [String]
         public var pointer: JSONPointer
+        public var subject: Subject?
+
+        public var needsPairing: Bool { subject == nil && locator != nil }
 
         public init(_ finding: Finding) {
             rule = finding.rule
@@ -84,6 +137,7 @@ extension Finding {
             locator = finding.locator
             sensitiveValues = finding.sensitiveValues
             pointer = finding.pointer
+            subject = finding.subject
         }
     }
 }

@@ -68,6 +68,10 @@ public final class CaptureReader: Sequence, IteratorProtocol {
     public private(set) var statistics = Statistics()
 
     private let source: any FrameSource
+
+    /// Whether frames may come from more than one interface: a pcapng file may describe several; a classic
+    /// pcap file has one.
+    public var mayHaveSeveralInterfaces: Bool { !(source is LibpcapFrameSource) }
     private let decoder: PacketDecoder
     private var reassembler: FragmentReassembler
     /// Decoded link layer per interface, filled at each interface's first frame.

@@ -60,6 +60,18 @@ enum Escape {
         if !copied { JSONValue.string(text).write(to: &out, .init(sortKeys: false)) }
     }
 
+    /// `appendJSONString` for a string given as its UTF-8 bytes (a field of a spooled record).
+    static func appendJSONString(utf8 bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        let text = bytes.assumingMemoryBound(to: UInt8.self)
+        guard needsJSONEscape(text) else {
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: text)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        appendJSONString(String(decoding: text, as: UTF8.self), to: &out)
+    }
+
     /// Whether a string's UTF-8 `bytes` need an escape in JSON (a quote, a backslash or a control
     /// character). Eight bytes at a time: a byte is flagged when it is below 0x20 or equal to 0x22 or 0x5C
     /// (the classic "has zero byte" test on the word XORed with each); the rest one by one.

@@ -34,6 +34,9 @@ struct Fingerprinter {
     private var redactedSources: [String: [UInt8]] = [:]
     private var redactedPointers: [JSONPointer: [UInt8]] = [:]
     private var maskedValues: [String: String] = [:]
+    /// The hash prefix of each identity met lately: most findings repeat an identity (every session left
+    /// open in one input has the same), and looking it up costs a tenth of hashing it again.
+    private var prefixes: [Identity: HashPrefix] = [:]
     private var identity: [UInt8] = []
     static let rememberedForms = 4096
 
@@ -69,14 +72,23 @@ struct Fingerprinter {
                 identity.append(contentsOf: value.utf8)
             }
         }
-        let prefix = SHA256.hash(data: identity).withUnsafeBytes { digest in
-            HashPrefix(
-                high: UInt64(bigEndian: digest.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                low: UInt64(bigEndian: digest.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        let prefix = Self.remembered(Identity(bytes: identity), in: &prefixes) {
+            SHA256.hash(data: identity).withUnsafeBytes { digest in
+                HashPrefix(
+                    high: UInt64(bigEndian: digest.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                    low: UInt64(bigEndian: digest.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            }
         }
         let occurrence = (seen[prefix] ?? 0) + 1
         seen[prefix] = occurrence
         return Self.text(prefix, occurrence: occurrence)
+    }
+
+    /// An identity's bytes as a table key, hashed as one run of bytes (an array hashes byte by byte).
+    struct Identity: Hashable {
+        var bytes: [UInt8]
+
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 
     /// The first 128 bits of an identity's SHA-256, big-endian: the 32 hexadecimal digits a fingerprint shows.

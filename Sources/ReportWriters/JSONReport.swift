@@ -1,5 +1,6 @@
 import AuditModel
 import JSONCore
+import Storage
 
 /// The contract's JSON report, key for key and in the contract's key order. Unknown values are `null`
 /// rather than absent, so every message and finding object has the same keys. `format_version` says which
@@ -10,6 +11,10 @@ import JSONCore
 /// report, and no other key can name it.
 struct JSONReport {
     let report: AuditReport
+    /// The preparation of `report` (`ReportPreparation.InFlight`), when it runs while this writes: only
+    /// the findings come from it, as preparation without suppressions changes nothing else; `nil` when
+    /// `report` is prepared.
+    var preparation: ReportPreparation.InFlight? = nil
 
     /// Raised when a key changes meaning or goes away; new keys do not raise it.
     static let formatVersion = 2
@@ -34,7 +39,7 @@ struct JSONReport {
             }
             switch key {
             case "messages": stream(report.messages, printer: printer, to: &out) { Self.write($0, to: &$1) }
-            case "findings": stream(report.findings, printer: printer, to: &out) { Self.write($0, to: &$1) }
+            case "findings": streamFindings(preparation?.prepared.findings ?? report.findings, printer: printer, to: &out)
             default: out.write { printer.write(value, depth: 1, to: &$0) }
             }
             out += index + 1 < top.count ? ",\n" : "\n"
@@ -70,6 +75,36 @@ struct JSONReport {
                 Self.put(remaining > 0 ? ",\n" : "\n", &bytes)
             }
         }
+        out += printer.indentation(1) + "]"
+    }
+
+    /// The findings, written from their spooled records when they are spooled as stored (no `String` is
+    /// made of their fields), else element by element; the same text either way.
+    private func streamFindings(_ findings: AuditList<Finding>, printer: PrettyJSON, to out: inout ReportOutput) {
+        guard !findings.isEmpty else {
+            out += "[]"
+            return
+        }
+        let indent = Array(printer.indentation(2).utf8)
+        var opened = false
+        var remaining = findings.count
+        let fromRecords = findings.forEachRecord(
+            amendedBy: ReportPreparation.Amendment.self, keeps: \.isKept
+        ) { decoder, amendment throws(SpoolError) in
+            let record = try Finding.RecordView(reading: &decoder)
+            if !opened {
+                out += "[\n"
+                opened = true
+            }
+            remaining -= 1
+            out.writeBytes { bytes in
+                bytes.append(contentsOf: indent)
+                Self.write(record, fingerprint: amendment?.fingerprint, to: &bytes)
+                Self.put(remaining > 0 ? ",\n" : "\n", &bytes)
+            }
+        }
+        guard fromRecords else { return stream(findings, printer: printer, to: &out) { Self.write($0, to: &$1) } }
+        if !opened { out += "[\n" }
         out += printer.indentation(1) + "]"
     }
 
@@ -192,6 +227,63 @@ struct JSONReport {
         out.append(contentsOf: FindingMember.fingerprint); string(finding.fingerprint, to: &out)
         out.append(contentsOf: FindingMember.message); string(finding.message, to: &out)
         out.append(contentsOf: close)
+    }
+
+    /// `write(_: Finding, to:)` from a spooled record, with the fingerprint its amendment gives (if any).
+    static func write(_ finding: Finding.RecordView, fingerprint: String?, to out: inout [UInt8]) {
+        out.append(contentsOf: FindingMember.rule); string(finding.rule, to: &out)
+        out.append(contentsOf: FindingMember.severity); string(finding.severity.rawValue, to: &out)
+        out.append(contentsOf: FindingMember.source); string(finding.source, to: &out)
+        out.append(contentsOf: FindingMember.locator); locator(finding.locator, to: &out)
+        out.append(contentsOf: FindingMember.network)
+        if let network = finding.network {
+            let inner = indentation[4]
+            put("{\n", &out)
+            out.append(contentsOf: inner); put("\"from\": ", &out); string(network.from, to: &out)
+            put(",\n", &out)
+            out.append(contentsOf: inner); put("\"to\": ", &out); string(network.to, to: &out)
+            put(",\n", &out)
+            out.append(contentsOf: inner); put("\"time\": ", &out); string(network.time, to: &out)
+            put(",\n", &out)
+            out.append(contentsOf: inner); put("\"interface\": ", &out); string(network.interface, to: &out)
+            put("\n", &out)
+            out.append(contentsOf: indentation[3])
+            put("}", &out)
+        } else {
+            put("null", &out)
+        }
+        out.append(contentsOf: FindingMember.pointer); pointer(finding.pointerTokens, to: &out)
+        out.append(contentsOf: FindingMember.level); number(finding.level, to: &out)
+        out.append(contentsOf: FindingMember.correlator); string(finding.correlator, to: &out)
+        out.append(contentsOf: FindingMember.fingerprint)
+        if let fingerprint { string(fingerprint, to: &out) } else { string(finding.fingerprint, to: &out) }
+        out.append(contentsOf: FindingMember.message); string(finding.message, to: &out)
+        out.append(contentsOf: close)
+    }
+
+    private static func string(_ bytes: UnsafeRawBufferPointer?, to out: inout [UInt8]) {
+        guard let bytes else { return put("null", &out) }
+        Escape.appendJSONString(utf8: bytes, to: &out)
+    }
+
+    /// A pointer's text (`JSONPointer.description`: each token after `/`, with `~` and `/` escaped) as a
+    /// JSON string, from its tokens' bytes.
+    private static func pointer(_ tokens: Finding.RecordView.StringList, to out: inout [UInt8]) {
+        put("\"", &out)
+        tokens.forEach { token in
+            put("/", &out)
+            let bytes = token.assumingMemoryBound(to: UInt8.self)
+            if !bytes.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }),
+                !Escape.needsJSONEscape(bytes)
+            {
+                out.append(contentsOf: bytes)
+            } else {
+                var quoted: [UInt8] = []
+                Escape.appendJSONString(JSONPointer.escape(String(decoding: bytes, as: UTF8.self)), to: &quoted)
+                out.append(contentsOf: quoted.dropFirst().dropLast())
+            }
+        }
+        put("\"", &out)
     }
 
     /// The network evidence, laid out as `PrettyJSON` lays out a member at `depth` (an object of four

@@ -20,11 +20,12 @@ public struct Redactor: Sendable {
     /// Collects the sensitive values of every finding in the report; each is masked according to the rule
     /// that reported it (the first finding to list a value decides).
     /// Reads the findings once; what it keeps grows with the number of distinct values, not of findings.
-    public init(report: AuditReport) {
-        self.init(
-            values: report.findings.lazy.flatMap { finding in
-                finding.sensitiveValues.lazy.map { (value: $0, rule: Optional(finding.rule)) }
-            })
+    public init(report: AuditReport) { self.init(tally: report.findings.tally) }
+
+    /// From the sensitive values a list of findings counted as it was built (each named once, with the rule
+    /// that first named it: the masks reading every finding would give).
+    init(tally: AuditListTally) {
+        self.init(values: tally.sensitiveValues.lazy.map { (value: $0.value, rule: Optional($0.rule)) })
     }
 
     /// `values` pairs each sensitive value with the rule that reported it (which tells its kind).

@@ -1,4 +1,5 @@
 import AuditModel
+import Dispatch
 import Storage
 
 /// What `--ignore` and `--baseline` ask of a run's findings.
@@ -12,6 +13,9 @@ public struct Suppressions: Sendable {
         self.ignoredRules = ignoredRules
         self.baseline = baseline
     }
+
+    /// Neither `--ignore` nor `--baseline`: preparation then changes no count, only the findings.
+    public var isEmpty: Bool { ignoredRules.isEmpty && baseline == nil }
 }
 
 /// Turns a run's report into the one every writer renders: each finding gets its fingerprint and, when
@@ -22,18 +26,27 @@ public struct Suppressions: Sendable {
 /// Writers call it on a report that has not been through it, so every format carries fingerprints; the CLI
 /// calls it once, with its suppressions, before writing several reports and deciding the exit status.
 ///
-/// Memory stays flat: findings are paired with their messages as `MessageMatch` pairs them (the first
-/// message of the same source and locator), by sorting both by place (`ExternalSort`, bounded memory) and
-/// merging; only what a finding takes from its message is sorted, not the messages themselves. A second sort
-/// puts those facts back in report order. What preparation adds to each finding is spooled beside the
-/// findings (`AuditList.amended`), not written into a second copy of them; both passes over the findings read
-/// only the front of each (`Finding.Place`).
+/// What a finding takes from its message (kind, region) the checker usually wrote into it already
+/// (`Finding.subject`). When it could not for some finding, or when `--ignore` must lower its messages'
+/// counts, findings are paired with their messages as `MessageMatch` pairs them (the first message of the
+/// same source and locator), by sorting both by place (`ExternalSort`, bounded memory) and merging; only
+/// what a finding takes from its message is sorted, not the messages themselves. A second sort puts those
+/// facts back in report order. Memory stays flat either way.
+///
+/// The masks come from the sensitive values the findings' list counted as it was built
+/// (`AuditListTally.sensitiveValues`). What preparation adds to each finding is spooled beside the findings
+/// (`AuditList.amended`), not written into a second copy of them; a pass over the findings reads only the
+/// front of each (`Finding.Place`): one pass, or two when pairing.
 public enum ReportPreparation {
     public static func prepare(
         _ report: AuditReport, suppressions: Suppressions = .init(), spool: SpoolConfiguration = .init()
     ) -> AuditReport {
         let scratch = ScratchSpools(configuration: spool)
         let ignored = suppressions.ignoredRules
+        // The checker says which message each finding is about (`Finding.subject`); only findings it could
+        // not say it of (an input problem beside a message), and dropping ignored findings from their
+        // message's count, need the pairing by place.
+        let pairing = report.findings.tally.unpaired > 0 || !ignored.isEmpty
         var sourceOrdinal: [String: Int] = [:]
         func ordinal(_ source: String) -> Int {
             if let known = sourceOrdinal[source] { return known }
@@ -41,57 +54,70 @@ public enum ReportPreparation {
             return sourceOrdinal.count - 1
         }
         var messageSort = ReportSort<PlaceKey, MessageContext>(scratch: scratch)
-        for (position, message) in report.messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init)
-            .enumerated()
-        {
-            messageSort.add(
-                MessageContext(kind: message.kind, region: message.region),
-                key: PlaceKey(source: ordinal(message.source), locator: message.locator, sequence: position))
+        if pairing {
+            for (position, message) in report.messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init)
+                .enumerated()
+            {
+                messageSort.add(
+                    MessageContext(kind: message.kind, region: message.region),
+                    key: PlaceKey(source: ordinal(message.source), locator: message.locator, sequence: position))
+            }
         }
         var findingSort = ReportSort<PlaceKey, Mark>(scratch: scratch)
         var anyIgnored = false
-        // The values `Redactor(report:)` would collect, gathered in this pass rather than another: the same
-        // first-seen order, so the same masks.
-        var sensitive: [(value: String, rule: String?)] = []
-        var seenSensitive: Set<String> = []
-        for (position, finding) in report.findings.parts(Finding.Place.self, from: Finding.Place.init).enumerated() {
-            for value in finding.sensitiveValues where seenSensitive.insert(value).inserted {
-                sensitive.append((value, finding.rule))
+        if pairing {
+            for (position, finding) in report.findings.parts(Finding.Place.self, from: Finding.Place.init)
+                .enumerated()
+            {
+                let isIgnored = ignored.contains(finding.rule)
+                anyIgnored = anyIgnored || isIgnored
+                findingSort.add(
+                    Mark(ignored: isIgnored),
+                    key: PlaceKey(source: ordinal(finding.source), locator: finding.locator, sequence: position))
             }
-            let isIgnored = ignored.contains(finding.rule)
-            anyIgnored = anyIgnored || isIgnored
-            findingSort.add(
-                Mark(ignored: isIgnored),
-                key: PlaceKey(source: ordinal(finding.source), locator: finding.locator, sequence: position))
         }
         // Each finding's message facts, keyed back to report order; each ignored finding's message.
         var contexts = ReportSort<PositionKey, MessageContext>(scratch: scratch)
         var ignoredPerMessage = ReportSort<PositionKey, Mark>(scratch: scratch)
         var anyIgnoredMessageFinding = false
-        var messages = messageSort.sorted().makeIterator()
-        var nextMessage = messages.next()
-        var group: (key: PlaceKey, context: MessageContext)?
-        for (key, mark) in findingSort.sorted() {
-            while let (messageKey, context) = nextMessage, messageKey.placeOrder(before: key) {
-                if group.map({ !$0.key.samePlace(messageKey) }) ?? true { group = (messageKey, context) }
-                nextMessage = messages.next()
-            }
-            let match = group.flatMap { $0.key.samePlace(key) ? $0 : nil }
-            contexts.add(match?.context ?? MessageContext(kind: nil, region: nil), key: PositionKey(position: key.sequence, sequence: key.sequence))
-            if mark.ignored, let match {
-                anyIgnoredMessageFinding = true
-                ignoredPerMessage.add(Mark(ignored: true), key: PositionKey(position: match.key.sequence, sequence: key.sequence))
+        if pairing {
+            var messages = messageSort.sorted().makeIterator()
+            var nextMessage = messages.next()
+            var group: (key: PlaceKey, context: MessageContext)?
+            for (key, mark) in findingSort.sorted() {
+                while let (messageKey, context) = nextMessage, messageKey.placeOrder(before: key) {
+                    if group.map({ !$0.key.samePlace(messageKey) }) ?? true { group = (messageKey, context) }
+                    nextMessage = messages.next()
+                }
+                let match = group.flatMap { $0.key.samePlace(key) ? $0 : nil }
+                contexts.add(
+                    match?.context ?? MessageContext(kind: nil, region: nil),
+                    key: PositionKey(position: key.sequence, sequence: key.sequence))
+                if mark.ignored, let match {
+                    anyIgnoredMessageFinding = true
+                    ignoredPerMessage.add(
+                        Mark(ignored: true), key: PositionKey(position: match.key.sequence, sequence: key.sequence))
+                }
             }
         }
         // Each finding's fingerprint, region and baseline mark, spooled beside the findings rather than in a
         // second copy of them; ignored findings are marked dropped.
-        var fingerprinter = Fingerprinter(redactor: Redactor(values: sensitive))
+        // Masks come from every finding's sensitive values, ignored ones included (the list counted them).
+        var fingerprinter = Fingerprinter(redactor: Redactor(tally: report.findings.tally))
         let amendments = SpoolStore(configuration: spool)
         var kept = 0
         var tally = AuditListTally()
-        var context = contexts.sorted().makeIterator()
+        var paired = pairing ? contexts.sorted().makeIterator() : nil
         for finding in report.findings.parts(Finding.Place.self, from: Finding.Place.init) {
-            guard let (_, message) = context.next() else { break }
+            let message: MessageContext
+            if paired != nil {
+                guard let (_, context) = paired!.next() else { break }
+                message = context
+            } else {
+                // A finding about a whole input has no message, whatever it says.
+                let subject = finding.locator == nil ? nil : finding.subject
+                message = MessageContext(kind: subject?.kind, region: subject?.region)
+            }
             let fingerprint = fingerprinter.next(finding, messageKind: message.kind)
             var amendment = Amendment()
             if !anyIgnored || !ignored.contains(finding.rule) {
@@ -99,6 +125,7 @@ public enum ReportPreparation {
                 amendment = Amendment(fingerprint: fingerprint, region: message.region, baselined: baselined)
                 kept += 1
                 tally.count(finding.severity, baselined: baselined)
+                if !finding.sensitiveValues.isEmpty { tally.noteSensitive(finding.sensitiveValues, rule: finding.rule) }
             }
             amendments.append(record: amendment)
         }
@@ -231,5 +258,36 @@ extension Suppressions {
             previous = current
         }
         return previous[b.count]
+    }
+}
+
+extension ReportPreparation {
+    /// A report being prepared (without suppressions) on a thread of its own, for a writer that has other
+    /// work to do first: the JSON report writes the messages meanwhile. Preparation reads the findings (and,
+    /// when it pairs them, the messages) through their own readers, as spools allow.
+    final class InFlight: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        /// Written once by the preparing thread before it signals; read only after `done`.
+        private var result: AuditReport?
+
+        init(_ report: AuditReport, spool: SpoolConfiguration) {
+            DispatchQueue.global().async { [self] in
+                result = ReportPreparation.prepare(report, spool: spool)
+                done.signal()
+            }
+        }
+
+        /// Set by the writer's thread once it waited.
+        private var waited = false
+
+        /// The prepared report, once preparation is over (the first read waits for it). Read on the one
+        /// thread that made this.
+        var prepared: AuditReport {
+            if !waited {
+                done.wait()
+                waited = true
+            }
+            return result!
+        }
     }
 }

@@ -19,10 +19,22 @@ public enum ReportWriter {
         return out.text
     }
 
+    /// Renders `report` into `out`, prepared first if it was not; returns the report it rendered (whose
+    /// stores say whether they could be read back).
+    @discardableResult
     static func render(
         _ report: AuditReport, format: ReportFormat, options: ReportOptions, to out: inout ReportOutput,
         scratch: ScratchSpools
-    ) {
+    ) -> AuditReport {
+        if format == .json, !report.fingerprinted, !options.redact {
+            // The JSON report lists the messages before the findings, and preparing a report without
+            // suppressions changes only its findings: the messages are written while the findings are
+            // prepared on another thread.
+            let preparation = ReportPreparation.InFlight(report, spool: options.spool)
+            JSONReport(report: report, preparation: preparation).render(to: &out)
+            out.flush()
+            return preparation.prepared
+        }
         let report = report.fingerprinted ? report : ReportPreparation.prepare(report, spool: options.spool)
         let shown = options.redact ? Redactor(report: report).redacted(report) : report
         switch format {
@@ -35,6 +47,7 @@ public enum ReportWriter {
         case .github: GitHubReport(report: shown).render(to: &out)
         }
         out.flush()
+        return report
     }
 
     /// Renders and writes one report: to standard output for `-`, else to the file, replaced atomically so
@@ -42,16 +55,15 @@ public enum ReportWriter {
     public static func write(_ report: AuditReport, to target: ReportTarget, options: ReportOptions = .init())
         throws(ReportWriteError)
     {
-        let report = report.fingerprinted ? report : ReportPreparation.prepare(report, spool: options.spool)
         let scratch = ScratchSpools(configuration: options.spool)
-        func failure(of out: ReportOutput) -> String? {
-            if let error = report.readFailure ?? scratch.readFailure { return error.description }
+        func failure(of out: ReportOutput, _ rendered: AuditReport) -> String? {
+            if let error = rendered.readFailure ?? scratch.readFailure { return error.description }
             return out.failure
         }
         if target.writesToStandardOutput {
             var out = ReportOutput(descriptor: 1)
-            render(report, format: target.format, options: options, to: &out, scratch: scratch)
-            if let reason = failure(of: out) {
+            let rendered = render(report, format: target.format, options: options, to: &out, scratch: scratch)
+            if let reason = failure(of: out, rendered) {
                 throw ReportWriteError(target: target, reason: "cannot write to standard output: \(reason)")
             }
             return
@@ -66,8 +78,8 @@ public enum ReportWriter {
                 throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(error)")
             }
             var out = ReportOutput(descriptor: descriptor.rawValue)
-            render(report, format: target.format, options: options, to: &out, scratch: scratch)
-            let reason = failure(of: out)
+            let rendered = render(report, format: target.format, options: options, to: &out, scratch: scratch)
+            let reason = failure(of: out, rendered)
             try? descriptor.close()
             if let reason { throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(reason)") }
             return
@@ -79,8 +91,8 @@ public enum ReportWriter {
             throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(error.reason)")
         }
         var out = ReportOutput(descriptor: file.descriptor!.rawValue)
-        render(report, format: target.format, options: options, to: &out, scratch: scratch)
-        if let reason = failure(of: out) {
+        let rendered = render(report, format: target.format, options: options, to: &out, scratch: scratch)
+        if let reason = failure(of: out, rendered) {
             file.abandon()
             throw ReportWriteError(target: target, reason: "cannot write \(target.path): \(reason)")
         }

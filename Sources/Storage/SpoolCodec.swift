@@ -120,6 +120,20 @@ public struct SpoolDecoder {
         try readBool() ? try readString() : nil
     }
 
+    /// A string's UTF-8 bytes as they lie in the record, without making a `String`: valid only while the
+    /// record is being read (inside the reading closure).
+    public mutating func readStringBytes() throws(SpoolError) -> UnsafeRawBufferPointer {
+        let count = try readUInt64()
+        guard count <= UInt64(bytes.count - position) else { throw SpoolError("a string runs past its record") }
+        let start = position
+        position += Int(count)
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<position])
+    }
+
+    public mutating func readOptionalStringBytes() throws(SpoolError) -> UnsafeRawBufferPointer? {
+        try readBool() ? try readStringBytes() : nil
+    }
+
     public mutating func readOptionalInt() throws(SpoolError) -> Int? {
         try readBool() ? try readInt() : nil
     }

@@ -84,6 +84,20 @@ public final class SpoolCursor {
 
     deinit { reader.release() }
 
+    /// Hands the next record to `body`, which reads what it needs of it; `false` at the end or after a
+    /// failure (of reading, or thrown by `body`).
+    public func nextRecord(_ body: (inout SpoolDecoder) throws(SpoolError) -> Void) -> Bool {
+        guard !stopped, !reader.isAtEnd else { return false }
+        do {
+            try reader.read(body)
+            return true
+        } catch {
+            stopped = true
+            reader.store.recordReadFailure(error)
+            return false
+        }
+    }
+
     /// The next record, or `nil` at the end or after a failure.
     public func next<T: SpoolDecodable>(_ type: T.Type) -> T? {
         guard !stopped, !reader.isAtEnd else { return nil }

@@ -2,6 +2,7 @@ import AuditInputs
 import AuditModel
 import AuditRules
 import Foundation
+import TestSupport
 import Testing
 
 /// A message is identified by its content: sightings of it in several inputs, or on several interfaces of
@@ -70,6 +71,45 @@ struct ObservationTests {
         // A different value is a different message.
         let other = try check([(0, 0, Parsl.start(level: 1)), (1, 0, Parsl.start(level: 2))])
         #expect(other.messages.count == 2)
+    }
+
+    /// One input on one interface: every sighting is a send of its own, so messages go without an identity
+    /// (the cost of one is a tenth of auditing) and the run is the same as with them.
+    @Test func oneInputOnOneInterfaceNeedsNoIdentities() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ua-identity-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("repeats.wire").path
+        let start = Parsl.start(level: 3), end = Parsl.end()
+        let lines = [start, start, "1{broken", end, "1{broken", end, Parsl.start(level: 1, components: #""acme.P""#)]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        func run(identifying: Bool) throws -> (messages: [AuditedMessage], findings: [Finding]) {
+            let checker = try Checker(configuration: CheckConfiguration())
+            var messages: [AuditedMessage] = [], findings: [Finding] = []
+            let reader = try InputOpener.open(path: path, kind: nil, port: 50077)
+            #expect(!reader.mayHaveSeveralInterfaces)
+            AuditRun(threads: 2).check(reader, checker: checker, identifyingContent: identifying) { step in
+                messages += step.messages
+                findings += step.findings
+            }
+            let last = checker.finish()
+            return (messages + last.messages, findings + last.findings)
+        }
+        let with = try run(identifying: true), without = try run(identifying: false)
+        #expect(with.messages.count == lines.count && with.messages.allSatisfy { $0.observations == 1 })
+        #expect(without.messages == with.messages)
+        #expect(without.findings == with.findings)
+        #expect(rules(with.findings).contains("session.duplicate"))
+    }
+
+    /// A pcapng file may interleave interfaces: a single one still matches sightings.
+    @Test func oneCaptureOfSeveralInterfacesStillMatchesSightings() throws {
+        let path = Repository.path("Fixtures/handmade/fleet-two-interfaces.pcapng")
+        #expect(try InputOpener.open(path: path, kind: nil, port: 50077).mayHaveSeveralInterfaces)
+        let report = AuditRun(threads: 2).run([path], checker: try Checker(configuration: CheckConfiguration()))
+        #expect(report.messages.contains { $0.observations > 1 })
+        let classic = Repository.path("Fixtures/captures/lo-ethernet.pcap")
+        #expect(try !InputOpener.open(path: classic, kind: nil, port: 50077).mayHaveSeveralInterfaces)
     }
 
     @Test func undecodableDatagramsAreMatchedByTheirBytes() throws {

@@ -125,6 +125,31 @@ import Testing
         #expect(Fingerprinter.text(.init(high: 0, low: .max), occurrence: 1) == "0000000000000000ffffffffffffffff:1")
     }
 
+    /// Remembered hashes (and their forgetting past `rememberedForms`) change no fingerprint: each is the
+    /// one a fingerprinter that never saw another finding gives, with its occurrence counted.
+    @Test func rememberedIdentitiesGiveTheFingerprintsOfAFreshStart() {
+        let redactor = Redactor(values: [(value: "alice@example.org", rule: Optional("privacy.personal-data"))])
+        var fingerprinter = Fingerprinter(redactor: redactor)
+        // More identities than are remembered, a multiple of three (the rule cycles through three) in each half.
+        let half = 3 * (Fingerprinter.rememberedForms / 3 + 100), distinct = 2 * half
+        for round in 1...2 {
+            for index in 0..<distinct {
+                let finding = Finding(
+                    rule: index % 3 == 0 ? "privacy.personal-data" : "schema.violation", severity: .error,
+                    source: "run.wire", locator: .line(index + 1),
+                    pointer: JSONPointer(tokens: ["components", String(index % half)]), message: "m",
+                    sensitiveValues: index % 3 == 0 ? ["alice@example.org"] : [])
+                let fingerprint = fingerprinter.next(finding, messageKind: .start)
+                var fresh = Fingerprinter(redactor: redactor)
+                let alone = fresh.next(finding, messageKind: .start)
+                // Two findings share each identity in a round (their pointers repeat), so each round adds two.
+                let occurrence = (round - 1) * 2 + (index < half ? 1 : 2)
+                #expect(fingerprint == alone.dropLast(2) + ":\(occurrence)", "\(index), round \(round)")
+                if fingerprint != alone.dropLast(2) + ":\(occurrence)" { return }
+            }
+        }
+    }
+
     @Test func snapshot() throws {
         try assertSnapshot(ReportWriter.render(report, format: .json), named: "mixed.json")
     }

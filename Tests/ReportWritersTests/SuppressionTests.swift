@@ -1,6 +1,7 @@
 import AuditModel
 import Foundation
 import JSONCore
+import Storage
 import Testing
 
 @testable import ReportWriters
@@ -64,6 +65,30 @@ import Testing
         // The remaining findings keep the fingerprints they had.
         let all = ReportPreparation.prepare(report).findings.filter { $0.rule != ignored }.map(\.fingerprint)
         #expect(kept.findings.map(\.fingerprint) == all)
+    }
+
+    /// A list of findings counts their sensitive values as it is built, each once with the rule that first
+    /// named it: the masks are those of reading every finding; dropping a rule drops what only it named.
+    @Test func sensitiveValuesAreCountedAsTheFindingsArrive() throws {
+        let named = report.findings.flatMap { finding in finding.sensitiveValues.map { (value: $0, rule: finding.rule) } }
+        #expect(!named.isEmpty)
+        var firstRule: [String: String] = [:]
+        var order: [String] = []
+        for (value, rule) in named where firstRule[value] == nil {
+            firstRule[value] = rule
+            order.append(value)
+        }
+        #expect(report.findings.tally.sensitiveValues.map(\.value) == order)
+        #expect(report.findings.tally.sensitiveValues.allSatisfy { firstRule[$0.value] == $0.rule })
+        var spooled = AuditListBuilder<Finding>(configuration: SpoolConfiguration(memoryLimit: 0))
+        for finding in report.findings { spooled.append(finding) }
+        #expect(spooled.finish().tally.sensitiveValues == report.findings.tally.sensitiveValues)
+
+        let ignored = try #require(named.first?.rule)
+        let kept = ReportPreparation.prepare(report, suppressions: Suppressions(ignoredRules: [ignored]))
+        let stillNamed = Set(kept.findings.flatMap(\.sensitiveValues))
+        #expect(Set(kept.findings.tally.sensitiveValues.map(\.value)) == stillNamed)
+        #expect(stillNamed.count < order.count)
     }
 
     @Test func baselinedFindingsAreCountedButDoNotFail() throws {

@@ -11,7 +11,15 @@ extension AuditRun {
     /// waits for the other's slowest moment: with a single batch ahead, the workers sat idle while this
     /// thread read the next batch, and this thread waited while they finished theirs. Memory stays bounded
     /// by those batches.
-    public func check(_ reader: some RecordReader, checker: Checker, input: Int = 0, body: (CheckStep) -> Void) {
+    ///
+    /// Without `identifyingContent` the messages get no identity: for a run in which no message can be seen
+    /// twice (see `RecordAuditor.identifiesContent`).
+    public func check(
+        _ reader: some RecordReader, checker: Checker, input: Int = 0, identifyingContent: Bool = true,
+        body: (CheckStep) -> Void
+    ) {
+        var auditor = checker.auditor
+        auditor.identifiesContent = identifyingContent
         var inFlight: [PipelineBatch] = []
         var exhausted = false
         while !exhausted || !inFlight.isEmpty {
@@ -22,7 +30,7 @@ extension AuditRun {
                 if batch.isEmpty {
                     exhausted = true
                 } else {
-                    inFlight.append(PipelineBatch(batch, source: reader.source, run: self, auditor: checker.auditor))
+                    inFlight.append(PipelineBatch(batch, source: reader.source, run: self, auditor: auditor))
                 }
             }
             guard inFlight.count > Self.batchesAhead || (exhausted && !inFlight.isEmpty) else { continue }
@@ -43,7 +51,7 @@ extension AuditRun {
         @Sendable func audit(_ record: InputRecord) -> RecordVerdict {
             var verdict = auditor.audit(record, source: source)
             if !keepPayloads { verdict.message?.payload = nil }
-            if let region = record.region { verdict.place(at: region, locator: record.locator) }
+            verdict.place(in: record)
             return verdict
         }
         return ParallelWork.map(count: batch.count, threads: threads) { audit(batch[$0]) }

@@ -40,10 +40,13 @@ public struct AuditRun: Sendable {
         checker.keepsEveryPayload = keepPayloads
         checker.awaitsLaterEvidence = paths.count > 1 || paths.contains(where: FolderWalk.isFolder)
         let silenceIsThePass = checker.auditor.configuration.level == .fixed(0)
+        // With one input on one interface every sighting is a send of its own: no message needs an identity.
+        let oneInput = paths.count == 1 && !FolderWalk.isFolder(paths[0])
         var inputNumber = 0
         func audit(_ reader: any RecordReader) {
             var summary = InputSummary(source: reader.source, kind: reader.kind.rawValue)
-            check(reader, checker: checker, input: inputNumber) { step in
+            let identifying = !oneInput || reader.mayHaveSeveralInterfaces
+            check(reader, checker: checker, input: inputNumber, identifyingContent: identifying) { step in
                 // Without keepPayloads the workers already dropped the decoded message.
                 if step.newInInput { summary.messages += 1 }
                 found.take(messages: step.messages, findings: step.findings)

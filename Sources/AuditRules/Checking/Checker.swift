@@ -70,7 +70,7 @@ public final class Checker {
     /// Checks one record of input number `input` (0 for a single input).
     public func check(_ record: InputRecord, source: String, input: Int = 0) -> CheckStep {
         var verdict = auditor.audit(record, source: source)
-        if let region = record.region { verdict.place(at: region, locator: record.locator) }
+        verdict.place(in: record)
         return complete(&verdict, input: input)
     }
 
@@ -167,6 +167,7 @@ public final class Checker {
                 rule.descriptor, source: message.source, locator: message.locator, level: message.level,
                 correlator: message.correlator, message: rule.message)
             finding.network = released.evidence
+            finding.subject = Finding.Subject(message)
             step.findings.append(finding)
             message.findings += 1
         }

@@ -9,10 +9,20 @@ public struct RecordVerdict: Sendable {
     public var findings: [Finding]
     var session: SessionFacts?
 
-    /// Gives the record's bytes to its message and to the findings about it (SARIF's region).
-    mutating func place(at region: ByteRegion, locator: Locator) {
-        message?.region = region
-        for index in findings.indices where findings[index].locator == locator { findings[index].region = region }
+    /// Gives the record's bytes, when its reader knew them, to its message and to the findings about it
+    /// (SARIF's region), and says of each finding at the message's place that it is about that message
+    /// (`Finding.subject`), so report preparation need not pair them. Runs on the auditing threads.
+    mutating func place(in record: InputRecord) {
+        let locator = record.locator
+        if let region = record.region {
+            message?.region = region
+            for index in findings.indices where findings[index].locator == locator { findings[index].region = region }
+        }
+        guard let kind = message?.kind, message?.locator == locator else { return }
+        let subject = Finding.Subject(kind: kind, region: message?.region)
+        for index in findings.indices where findings[index].locator == locator && findings[index].subject == nil {
+            findings[index].subject = subject
+        }
     }
     /// The message's identity for matching its sightings: its generation and its canonical JSON (keys
     /// sorted), or for a datagram that could not be decoded, its bytes; `nil` when it cannot be matched.
@@ -62,6 +72,10 @@ public struct RecordAuditor: Sendable {
     public let configuration: CheckConfiguration
     /// What the schemas say about each message structure seen so far.
     let plans = MessagePlanCache()
+    /// Give each message its identity (`RecordVerdict.content`), so that the session step can tell a later
+    /// sighting of it from a new message. A run that can see each message only once (one input, one
+    /// interface: every repeat is a new send) turns it off, as the identity costs about a tenth of auditing.
+    public var identifiesContent = true
 
     public init(schemas: ParslSchemaSet, validator: any MessageSchemaValidator, configuration: CheckConfiguration) {
         self.schemas = schemas
@@ -79,7 +93,9 @@ public struct RecordAuditor: Sendable {
             verdict.message?.network = network
             for i in verdict.findings.indices { verdict.findings[i].network = network }
         }
-        if verdict.content == nil, verdict.message?.parsed == false, case .datagram(let bytes) = record.payload {
+        if identifiesContent, verdict.content == nil, verdict.message?.parsed == false,
+            case .datagram(let bytes) = record.payload
+        {
             verdict.content = ContentIdentity(undecoded: bytes)
         }
         return verdict
@@ -234,7 +250,7 @@ public struct RecordAuditor: Sendable {
         }
         var verdict = RecordVerdict(message: message, findings: findings, session: facts)
         if case .string(let version)? = object["parsl_v"] { verdict.message?.parslVersion = version }
-        verdict.content = ContentIdentity(generation: generation, value: value)
+        if identifiesContent { verdict.content = ContentIdentity(generation: generation, value: value) }
         return verdict
     }
 

@@ -13,6 +13,8 @@ final class SessionTracker {
     private struct Session {
         var source: String
         var locator: Locator
+        /// What a finding about its start message says of that message.
+        var subject: Finding.Subject
         var network: NetworkEvidence?
         var correlator: String
         var level: Int?
@@ -222,6 +224,7 @@ final class SessionTracker {
             rule, source: message.source, locator: message.locator, pointer: pointer, level: level,
             correlator: message.correlator, message: text, sensitiveValues: sensitive)
         finding.network = message.network
+        finding.subject = Finding.Subject(message)
         return finding
     }
 
@@ -239,7 +242,8 @@ final class SessionTracker {
         // Only a session that will send an end keeps its configuration (the worker left it out otherwise).
         opened.append(
             Session(
-                source: message.source, locator: message.locator, network: message.network,
+                source: message.source, locator: message.locator, subject: Finding.Subject(message),
+                network: message.network,
                 correlator: message.correlator ?? "", level: facts.level, startTime: facts.startTime,
                 configuration: facts.configuration, userCodeNames: facts.userCodeNames,
                 expectsEnd: facts.level.map(facts.plan.endLevels.contains) ?? false, key: facts.key))
@@ -266,6 +270,7 @@ final class SessionTracker {
             StartWithoutEndRule.descriptor, source: opened[index].source, locator: opened[index].locator,
             level: level, correlator: opened[index].correlator, message: StartWithoutEndRule.message(level: level))
         finding.network = opened[index].network
+        finding.subject = opened[index].subject
         return finding
     }
 }

@@ -94,9 +94,14 @@ struct ReportArguments: ParsableArguments {
     /// report on standard output is only its summary and result lines.
     func write(_ report: AuditReport, suppressions: Suppressions, quiet: Bool = false) throws -> Int32 {
         let spool = ReportOptions().spool
-        let report = ReportPreparation.prepare(report, suppressions: suppressions, spool: spool)
+        let targets = try targets()
+        // Without suppressions preparation changes no count, so the status is known before it; a single
+        // report is then left to prepare the report itself (the JSON writer does it while it writes).
+        let report =
+            suppressions.isEmpty && targets.count == 1
+            ? report : ReportPreparation.prepare(report, suppressions: suppressions, spool: spool)
         var status = ExitStatus.of(report, failOn: failOn)
-        for target in try targets() {
+        for target in targets {
             let onTerminal = target.writesToStandardOutput && target.format == .text
             var options = ReportOptions(
                 redact: redact, color: onTerminal && colorsStandardOutput, failOn: failOn, spool: spool)
