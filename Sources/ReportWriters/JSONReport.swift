@@ -179,9 +179,9 @@ struct JSONReport {
         static let fingerprint = opening("fingerprint"), message = opening("message")
     }
 
-    private static func string(_ text: String?, to out: inout [UInt8]) {
+    private static func string(_ text: (some JSONText)?, to out: inout [UInt8]) {
         guard let text else { return put("null", &out) }
-        Escape.appendJSONString(text, to: &out)
+        text.appendQuoted(to: &out)
     }
 
     private static func number(_ value: Int?, to out: inout [UInt8]) {
@@ -215,21 +215,15 @@ struct JSONReport {
         out.append(contentsOf: close)
     }
 
+    /// A finding in memory is written from its record too: one layout for both.
     static func write(_ finding: Finding, to out: inout [UInt8]) {
-        out.append(contentsOf: FindingMember.rule); string(finding.rule, to: &out)
-        out.append(contentsOf: FindingMember.severity); string(finding.severity.rawValue, to: &out)
-        out.append(contentsOf: FindingMember.source); string(finding.source, to: &out)
-        out.append(contentsOf: FindingMember.locator); locator(finding.locator, to: &out)
-        out.append(contentsOf: FindingMember.network); network(finding.network, to: &out)
-        out.append(contentsOf: FindingMember.pointer); string(finding.pointer.description, to: &out)
-        out.append(contentsOf: FindingMember.level); number(finding.level, to: &out)
-        out.append(contentsOf: FindingMember.correlator); string(finding.correlator, to: &out)
-        out.append(contentsOf: FindingMember.fingerprint); string(finding.fingerprint, to: &out)
-        out.append(contentsOf: FindingMember.message); string(finding.message, to: &out)
-        out.append(contentsOf: close)
+        // Reading a record just made from a finding cannot fail.
+        try? SpoolDecoder.reading(finding) { decoder throws(SpoolError) in
+            write(try Finding.RecordView(reading: &decoder), fingerprint: nil, to: &out)
+        }
     }
 
-    /// `write(_: Finding, to:)` from a spooled record, with the fingerprint its amendment gives (if any).
+    /// A finding from its spooled record, with the fingerprint its amendment gives (if any).
     static func write(_ finding: Finding.RecordView, fingerprint: String?, to out: inout [UInt8]) {
         out.append(contentsOf: FindingMember.rule); string(finding.rule, to: &out)
         out.append(contentsOf: FindingMember.severity); string(finding.severity.rawValue, to: &out)
@@ -237,18 +231,7 @@ struct JSONReport {
         out.append(contentsOf: FindingMember.locator); locator(finding.locator, to: &out)
         out.append(contentsOf: FindingMember.network)
         if let network = finding.network {
-            let inner = indentation[4]
-            put("{\n", &out)
-            out.append(contentsOf: inner); put("\"from\": ", &out); string(network.from, to: &out)
-            put(",\n", &out)
-            out.append(contentsOf: inner); put("\"to\": ", &out); string(network.to, to: &out)
-            put(",\n", &out)
-            out.append(contentsOf: inner); put("\"time\": ", &out); string(network.time, to: &out)
-            put(",\n", &out)
-            out.append(contentsOf: inner); put("\"interface\": ", &out); string(network.interface, to: &out)
-            put("\n", &out)
-            out.append(contentsOf: indentation[3])
-            put("}", &out)
+            Self.network(from: network.from, to: network.to, time: network.time, interface: network.interface, to: &out)
         } else {
             put("null", &out)
         }
@@ -259,11 +242,6 @@ struct JSONReport {
         if let fingerprint { string(fingerprint, to: &out) } else { string(finding.fingerprint, to: &out) }
         out.append(contentsOf: FindingMember.message); string(finding.message, to: &out)
         out.append(contentsOf: close)
-    }
-
-    private static func string(_ bytes: UnsafeRawBufferPointer?, to out: inout [UInt8]) {
-        guard let bytes else { return put("null", &out) }
-        Escape.appendJSONString(utf8: bytes, to: &out)
     }
 
     /// A pointer's text (`JSONPointer.description`: each token after `/`, with `~` and `/` escaped) as a
@@ -290,15 +268,23 @@ struct JSONReport {
     /// members: one member per line).
     private static func network(_ network: NetworkEvidence?, depth: Int = 3, to out: inout [UInt8]) {
         guard let network else { return put("null", &out) }
+        Self.network(
+            from: network.from, to: network.to, time: network.time, interface: network.interface, depth: depth,
+            to: &out)
+    }
+
+    private static func network<Text: JSONText>(
+        from: Text, to: Text?, time: Text, interface: Text?, depth: Int = 3, to out: inout [UInt8]
+    ) {
         let inner = indentation[depth + 1]
         put("{\n", &out)
-        out.append(contentsOf: inner); put("\"from\": ", &out); string(network.from, to: &out)
+        out.append(contentsOf: inner); put("\"from\": ", &out); string(from, to: &out)
         put(",\n", &out)
-        out.append(contentsOf: inner); put("\"to\": ", &out); string(network.to, to: &out)
+        out.append(contentsOf: inner); put("\"to\": ", &out); string(to, to: &out)
         put(",\n", &out)
-        out.append(contentsOf: inner); put("\"time\": ", &out); string(network.time, to: &out)
+        out.append(contentsOf: inner); put("\"time\": ", &out); string(time, to: &out)
         put(",\n", &out)
-        out.append(contentsOf: inner); put("\"interface\": ", &out); string(network.interface, to: &out)
+        out.append(contentsOf: inner); put("\"interface\": ", &out); string(interface, to: &out)
         put("\n", &out)
         out.append(contentsOf: indentation[depth])
         put("}", &out)
@@ -412,4 +398,18 @@ struct JSONReport {
             "message": .string(finding.message),
         ])
     }
+}
+
+/// A text a report element holds: a `String`, or the UTF-8 bytes of a field of a spooled record.
+protocol JSONText {
+    /// Appends the text as a JSON string, quoted and escaped.
+    func appendQuoted(to out: inout [UInt8])
+}
+
+extension String: JSONText {
+    func appendQuoted(to out: inout [UInt8]) { Escape.appendJSONString(self, to: &out) }
+}
+
+extension UnsafeRawBufferPointer: JSONText {
+    func appendQuoted(to out: inout [UInt8]) { Escape.appendJSONString(utf8: self, to: &out) }
 }

@@ -142,4 +142,18 @@ public struct SpoolDecoder {
 
     /// Leaves the rest of the record unread: a partial view has what it needs.
     public mutating func skipRest() { position = bytes.count }
+
+    /// Hands `body` a decoder of `value`'s own record, as a spool would hand it back: for code that reads
+    /// spooled records and values in memory through one reader of the record.
+    public static func reading<Value: Spoolable, Result>(
+        _ value: Value, _ body: (inout SpoolDecoder) throws(SpoolError) -> Result
+    ) throws(SpoolError) -> Result {
+        var encoder = SpoolEncoder()
+        value.encode(to: &encoder)
+        let outcome: Swift.Result<Result, SpoolError> = encoder.bytes.withUnsafeBytes { raw in
+            var decoder = SpoolDecoder(raw)
+            do throws(SpoolError) { return .success(try body(&decoder)) } catch { return .failure(error) }
+        }
+        return try outcome.get()
+    }
 }

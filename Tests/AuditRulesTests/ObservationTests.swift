@@ -83,8 +83,10 @@ struct ObservationTests {
         let start = Parsl.start(level: 3), end = Parsl.end()
         let lines = [start, start, "1{broken", end, "1{broken", end, Parsl.start(level: 1, components: #""acme.P""#)]
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
-        func run(identifying: Bool) throws -> (messages: [AuditedMessage], findings: [Finding]) {
-            let checker = try Checker(configuration: CheckConfiguration())
+        func run(identifying: Bool, capacity: Int = 100_000) throws
+            -> (messages: [AuditedMessage], findings: [Finding], forgotten: Int)
+        {
+            let checker = try Checker(configuration: CheckConfiguration(observationCapacity: capacity))
             var messages: [AuditedMessage] = [], findings: [Finding] = []
             let reader = try InputOpener.open(path: path, kind: nil, port: 50077)
             #expect(!reader.mayHaveSeveralInterfaces)
@@ -93,13 +95,17 @@ struct ObservationTests {
                 findings += step.findings
             }
             let last = checker.finish()
-            return (messages + last.messages, findings + last.findings)
+            return (messages + last.messages, findings + last.findings, checker.forgottenMessages)
         }
         let with = try run(identifying: true), without = try run(identifying: false)
         #expect(with.messages.count == lines.count && with.messages.allSatisfy { $0.observations == 1 })
         #expect(without.messages == with.messages)
         #expect(without.findings == with.findings)
         #expect(rules(with.findings).contains("session.duplicate"))
+        // Released early for memory, a message without an identity forgets nothing a sighting could match.
+        #expect(try run(identifying: true, capacity: 2).forgotten > 0)
+        #expect(try run(identifying: false, capacity: 2).forgotten == 0)
+        #expect(try run(identifying: false, capacity: 2).findings == with.findings)
     }
 
     /// A pcapng file may interleave interfaces: a single one still matches sightings.

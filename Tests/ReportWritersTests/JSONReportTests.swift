@@ -1,5 +1,6 @@
 import AuditModel
 import JSONCore
+import Storage
 import Testing
 
 @testable import ReportWriters
@@ -294,5 +295,35 @@ struct JSONReportStreamingTests {
         }
         let json = JSONReport(report: report)
         #expect(json.render() == PrettyJSON(inlineSmallContainers: true).render(json.document()) + "\n")
+    }
+
+    /// Findings are written from their spooled records (or, in memory, from the record each would be):
+    /// fields that need escapes, pointer tokens with `~` and `/`, network evidence with and without its
+    /// optional members, and a spool on disk, all as the whole document has them.
+    @Test func findingsWrittenFromTheirRecordsEqualTheWholeDocument() {
+        var findings: [Finding] = []
+        for (index, token) in ["a/b", "~0", "q\"uote", "tab\there", "é€😀", "", "plain"].enumerated() {
+            var finding = Finding(
+                rule: "privacy.personal-data", severity: Severity.allCases[index % 3], source: "in \"\\ \u{1}.pcap",
+                locator: index == 0 ? nil : .packet(index), pointer: JSONPointer(tokens: ["components", token]),
+                level: index % 2 == 0 ? nil : 3, correlator: index % 3 == 0 ? nil : "c\\\(index)",
+                message: "line one\nline \u{7f} two \u{2028}", sensitiveValues: [token],
+                fingerprint: index == 2 ? "00ff:1" : nil)
+            if index % 2 == 1 {
+                finding.network = NetworkEvidence(
+                    from: "[fe80::1]:4\(index)", to: index == 3 ? nil : "10.0.0.1:50077",
+                    time: "2026-12-05T00:00:00.000000Z", interface: index == 5 ? nil : "eth0 \"é\"")
+            }
+            findings.append(finding)
+        }
+        var spooled = AuditListBuilder<Finding>(configuration: SpoolConfiguration(memoryLimit: 0))
+        for finding in findings { spooled.append(finding) }
+        let onDisk = spooled.finish()
+        #expect(onDisk.isSpooledToFile)
+        for list in [AuditList(findings), onDisk] {
+            let report = AuditReport(inputs: [], messages: [], findings: list, rules: [])
+            let json = JSONReport(report: report)
+            #expect(json.render() == PrettyJSON(inlineSmallContainers: true).render(json.document()) + "\n")
+        }
     }
 }

@@ -68,7 +68,8 @@ final class ObservationLedger {
     /// finding) finds the message it is about, and the evidence a later sighting brought it. Messages first
     /// seen with evidence lend their findings that evidence when the findings are made.
     private var firstSeenWithoutEvidence: [Place: Int] = [:]
-    /// Messages released because the ledger was full, before the run ended.
+    /// Messages that could have been matched (they have an identity), released because the ledger was
+    /// full, before the run ended.
     private(set) var forgotten = 0
 
     init(capacity: Int) {
@@ -200,7 +201,8 @@ final class ObservationLedger {
             }
         }
         head += 1
-        if forgetting { forgotten += 1 }
+        // A message without an identity could never be matched: releasing it early forgets nothing.
+        if forgetting && entry.content != nil { forgotten += 1 }
         if head > 4096 && head * 2 > entries.count {
             entries.removeFirst(head)
             base += head
