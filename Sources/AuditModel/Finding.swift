@@ -55,13 +55,6 @@ public struct Finding: Sendable {
     /// checker did not say which message is there.
     public var needsPairing: Bool { subject == nil && locator != nil }
 
-    /// Says that the finding is about `message`, when it points at that message's place (a finding about
-    /// another place, an input problem beside it, is left for pairing).
-    public mutating func pair(with message: AuditedMessage) {
-        guard subject == nil, let locator, locator == message.locator, source == message.source else { return }
-        subject = Subject(message)
-    }
-
     /// A finding of `rule` at its default severity. The only public way to make one: a finding's rule is
     /// always a rule of the catalogue, never a string typed at the place that reports it.
     public init(
@@ -127,8 +120,6 @@ extension Finding {
         public var sensitiveValues: [String]
         public var pointer: JSONPointer
         public var subject: Subject?
-
-        public var needsPairing: Bool { subject == nil && locator != nil }
 
         public init(_ finding: Finding) {
             rule = finding.rule

@@ -17,9 +17,10 @@ public struct Redactor: Sendable {
     /// Each value and its mask, for callers that show the mapping.
     public let masks: [String: String]
 
-    /// Collects the sensitive values of every finding in the report; each is masked according to the rule
-    /// that reported it (the first finding to list a value decides).
-    /// Reads the findings once; what it keeps grows with the number of distinct values, not of findings.
+    /// Masks the sensitive values of every finding in the report; each according to the rule that reported
+    /// it (the first finding to list a value decides). Takes them from what the findings' list counted as
+    /// it was built, without reading the findings; what it keeps grows with the number of distinct values,
+    /// not of findings.
     public init(report: AuditReport) { self.init(tally: report.findings.tally) }
 
     /// From the sensitive values a list of findings counted as it was built (each named once, with the rule
