@@ -38,12 +38,7 @@ struct TextReport {
             out += summary(index)
             return
         }
-        var sort = ReportSort<PlaceKey, Finding>(scratch: scratch)
-        for (position, finding) in report.findings.enumerated() {
-            sort.add(
-                finding, key: Self.locatorOrderKey(finding, position: position, sourceOrdinal: index.sourceOrdinal))
-        }
-        var findings = sort.sorted().makeIterator()
+        var findings = placeOrdered(report.findings, sourceOrdinal: index.sourceOrdinal, scratch: scratch)
         var pending = findings.next()
         for (ordinal, source) in index.sources.enumerated() {
             let input = index.input(named: source)
@@ -108,6 +103,47 @@ struct TextReport {
     /// finding made when the run ends (a session left open) then sits beside its message.
     static func locatorOrderKey(_ finding: Finding, position: Int, sourceOrdinal: [String: Int]) -> PlaceKey {
         MessageMatch.key(finding.source, finding.locator, position, sourceOrdinal)
+    }
+
+    /// The findings sorted by input and locator (`ExternalSort`). A spooled list is sorted as its records'
+    /// bytes (`SpooledRecord`), each finding decoded once, when it is written: sorting decoded findings
+    /// encoded and decoded each of them again. What preparation added to a finding (fingerprint, region,
+    /// baseline mark) is not read back: this report shows none of it.
+    private func placeOrdered(_ findings: AuditList<Finding>, sourceOrdinal: [String: Int], scratch: ScratchSpools)
+        -> AnyIterator<(key: PlaceKey, element: Finding)>
+    {
+        var records = ReportSort<PlaceKey, SpooledRecord>(scratch: scratch)
+        var position = 0
+        // Nearly every finding names the source the one before it named: its ordinal is looked up once.
+        var lastSource: (bytes: [UInt8], ordinal: Int)?
+        let spooled = findings.forEachRecord(amendedBy: ReportPreparation.Amendment.self, keeps: \.isKept) {
+            decoder, _ throws(SpoolError) in
+            let record = SpooledRecord(copying: decoder)
+            let view = try Finding.RecordView(reading: &decoder)
+            let ordinal: Int
+            if let lastSource, lastSource.bytes.elementsEqual(view.source) {
+                ordinal = lastSource.ordinal
+            } else {
+                ordinal = sourceOrdinal[String(decoding: view.source, as: UTF8.self)] ?? Int.max
+                lastSource = (Array(view.source), ordinal)
+            }
+            records.add(record, key: PlaceKey(source: ordinal, locator: view.locator, sequence: position))
+            position += 1
+        }
+        guard spooled else {
+            var sort = ReportSort<PlaceKey, Finding>(scratch: scratch)
+            for (position, finding) in findings.enumerated() {
+                sort.add(finding, key: Self.locatorOrderKey(finding, position: position, sourceOrdinal: sourceOrdinal))
+            }
+            var sorted = sort.sorted().makeIterator()
+            return AnyIterator { sorted.next() }
+        }
+        var sorted = records.sorted().makeIterator()
+        return AnyIterator {
+            // A record that was read once reads again; one that would not ends the list, as a failed read does.
+            guard let (key, record) = sorted.next(), let finding = try? record.decode(Finding.self) else { return nil }
+            return (key, finding)
+        }
     }
 
     private func summary(_ index: ReportIndex) -> String {

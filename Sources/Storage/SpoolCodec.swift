@@ -143,6 +143,12 @@ public struct SpoolDecoder {
     /// Leaves the rest of the record unread: a partial view has what it needs.
     public mutating func skipRest() { position = bytes.count }
 
+    /// The bytes of the record not read yet, which are then read.
+    mutating func readRest() -> UnsafeRawBufferPointer {
+        defer { position = bytes.count }
+        return UnsafeRawBufferPointer(rebasing: bytes[position...])
+    }
+
     /// Hands `body` a decoder of `value`'s own record, as a spool would hand it back: for code that reads
     /// spooled records and values in memory through one reader of the record.
     public static func reading<Value: Spoolable, Result>(
@@ -150,10 +156,40 @@ public struct SpoolDecoder {
     ) throws(SpoolError) -> Result {
         var encoder = SpoolEncoder()
         value.encode(to: &encoder)
-        let outcome: Swift.Result<Result, SpoolError> = encoder.bytes.withUnsafeBytes { raw in
+        return try reading(encoder.bytes, body)
+    }
+
+    /// Hands `body` a decoder of `record`, bytes a spool holds.
+    static func reading<Result>(
+        _ record: [UInt8], _ body: (inout SpoolDecoder) throws(SpoolError) -> Result
+    ) throws(SpoolError) -> Result {
+        let outcome: Swift.Result<Result, SpoolError> = record.withUnsafeBytes { raw in
             var decoder = SpoolDecoder(raw)
             do throws(SpoolError) { return .success(try body(&decoder)) } catch { return .failure(error) }
         }
         return try outcome.get()
+    }
+}
+
+/// A spooled record's bytes kept whole: for a writer that sorts spooled elements without decoding them,
+/// reading each once where it is written (`decode`). Encoded as its bytes, with no length of its own: it
+/// must be the last thing in the record that holds it (the element of an `ExternalSort`).
+public struct SpooledRecord: Spoolable {
+    public let bytes: [UInt8]
+
+    /// The rest of the record `decoder` reads (the whole record, for a decoder that has read nothing),
+    /// leaving `decoder` where it is.
+    public init(copying decoder: SpoolDecoder) {
+        var reader = decoder
+        bytes = Array(reader.readRest())
+    }
+
+    public func encode(to encoder: inout SpoolEncoder) { encoder.bytes.append(contentsOf: bytes) }
+
+    public init(from decoder: inout SpoolDecoder) throws(SpoolError) { bytes = Array(decoder.readRest()) }
+
+    /// The element the bytes are the record of.
+    public func decode<Element: SpoolDecodable>(_ type: Element.Type) throws(SpoolError) -> Element {
+        try SpoolDecoder.reading(bytes) { decoder throws(SpoolError) in try Element(from: &decoder) }
     }
 }
