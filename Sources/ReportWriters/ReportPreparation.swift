@@ -35,8 +35,8 @@ public struct Suppressions: Sendable {
 ///
 /// The masks come from the sensitive values the findings' list counted as it was built
 /// (`AuditListTally.sensitiveValues`). What preparation adds to each finding is spooled beside the findings
-/// (`AuditList.amended`), not written into a second copy of them; a pass over the findings reads only the
-/// front of each (`Finding.Place`): one pass, or two when pairing.
+/// (`AuditList.amended`), not written into a second copy of them; a pass over the findings makes strings of
+/// only what a `Finding.Place` holds: one pass, or two when pairing.
 public enum ReportPreparation {
     public static func prepare(
         _ report: AuditReport, suppressions: Suppressions = .init(), spool: SpoolConfiguration = .init()
