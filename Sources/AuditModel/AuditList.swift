@@ -194,8 +194,9 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
 
     public func makeIterator() -> Iterator { Iterator(self) }
 
-    /// Each element's `Part`, in order: a spooled list decodes it from the front of the element's record and
-    /// skips the rest, which spares decoding what a pass does not read; a list of elements in memory, or one
+    /// Each element's `Part`, in order: a spooled list decodes it from the element's record, which spares
+    /// decoding what a pass does not read (a message's part reads the front of its record and skips the
+    /// rest); a list of elements in memory, or one
     /// that transforms what it reads, makes it with `part`. An amended list's parts are read as stored, of
     /// the elements its amendments keep: a part must hold nothing that amendments change.
     public func parts<Part: SpoolDecodable>(_ type: Part.Type, from part: @escaping (Element) -> Part) -> Parts<Part> {

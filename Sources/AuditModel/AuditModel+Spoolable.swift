@@ -84,7 +84,7 @@ extension JSONValue {
 }
 
 extension Finding: AuditListElement {
-    /// What `Finding.Place` reads comes first.
+    /// The order `Finding.RecordView` reads.
     public func encode(to encoder: inout SpoolEncoder) {
         encoder.write(rule)
         severity.encode(to: &encoder)
@@ -265,23 +265,17 @@ extension String {
 }
 
 extension Finding.Place: SpoolDecodable {
-    /// Reads the front of a spooled finding, leaving the rest of the record unread.
+    /// Reads a spooled finding through the one decoder of its record (`Finding.RecordView`), making strings
+    /// of only the fields a place holds.
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
-        try self.init(front: &decoder)
-        decoder.skipRest()
-    }
-
-    fileprivate init(front decoder: inout SpoolDecoder) throws(SpoolError) {
-        rule = try decoder.readString()
-        severity = try Severity(from: &decoder)
-        source = try decoder.readString()
-        locator = try decoder.readBool() ? try Locator(from: &decoder) : nil
-        sensitiveValues = []
-        for _ in 0..<(try decoder.readUInt64()) { sensitiveValues.append(try decoder.readString()) }
-        var tokens: [String] = []
-        for _ in 0..<(try decoder.readUInt64()) { tokens.append(try decoder.readString()) }
-        pointer = JSONPointer(tokens: tokens)
-        subject = try Finding.Subject.decodeOptional(from: &decoder)
+        let record = try Finding.RecordView(reading: &decoder)
+        rule = String(utf8: record.rule)
+        severity = record.severity
+        source = String(utf8: record.source)
+        locator = record.locator
+        sensitiveValues = record.sensitiveValues.strings()
+        pointer = JSONPointer(tokens: record.pointerTokens.strings())
+        subject = record.subject
     }
 }
 

@@ -110,8 +110,8 @@ extension Finding: Hashable {
 
 extension Finding {
     /// What report preparation reads of a finding to pair it with its message and fingerprint it: its rule,
-    /// where it points and what it lists as sensitive. A spooled finding keeps these at the front of its
-    /// record, so preparation reads them without decoding the rest (`AuditList.parts`).
+    /// where it points and what it lists as sensitive. Read from a spooled finding's record, it makes strings
+    /// of these fields only (`AuditList.parts`).
     public struct Place: Sendable {
         public var rule: String
         public var severity: Severity

@@ -50,17 +50,12 @@ enum Escape {
     /// escaped).
     static func appendJSONString(_ text: String, to out: inout [UInt8]) {
         var text = text
-        let copied = text.withUTF8 { bytes in
-            guard !needsJSONEscape(bytes) else { return false }
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: bytes)
-            out.append(UInt8(ascii: "\""))
-            return true
-        }
-        if !copied { JSONValue.string(text).write(to: &out, .init(sortKeys: false)) }
+        text.withUTF8 { appendJSONString(utf8: UnsafeRawBufferPointer($0), to: &out) }
     }
 
-    /// `appendJSONString` for a string given as its UTF-8 bytes (a field of a spooled record).
+    /// `appendJSONString` for a string given as its UTF-8 bytes (a field of a spooled record). Inlined: both
+    /// writers call it for every string of a report.
+    @inline(__always)
     static func appendJSONString(utf8 bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         let text = bytes.assumingMemoryBound(to: UInt8.self)
         guard needsJSONEscape(text) else {
@@ -69,7 +64,7 @@ enum Escape {
             out.append(UInt8(ascii: "\""))
             return
         }
-        appendJSONString(String(decoding: text, as: UTF8.self), to: &out)
+        JSONValue.string(String(decoding: text, as: UTF8.self)).write(to: &out, .init(sortKeys: false))
     }
 
     /// Whether a string's UTF-8 `bytes` need an escape in JSON (a quote, a backslash or a control

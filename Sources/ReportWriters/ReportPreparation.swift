@@ -35,8 +35,8 @@ public struct Suppressions: Sendable {
 ///
 /// The masks come from the sensitive values the findings' list counted as it was built
 /// (`AuditListTally.sensitiveValues`). What preparation adds to each finding is spooled beside the findings
-/// (`AuditList.amended`), not written into a second copy of them; a pass over the findings reads only the
-/// front of each (`Finding.Place`): one pass, or two when pairing.
+/// (`AuditList.amended`), not written into a second copy of them; a pass over the findings makes strings of
+/// only what a `Finding.Place` holds: one pass, or two when pairing.
 public enum ReportPreparation {
     public static func prepare(
         _ report: AuditReport, suppressions: Suppressions = .init(), spool: SpoolConfiguration = .init()
@@ -46,60 +46,10 @@ public enum ReportPreparation {
         // The checker says which message each finding is about (`Finding.subject`); only findings it could
         // not say it of (an input problem beside a message), and dropping ignored findings from their
         // message's count, need the pairing by place.
-        let pairing = report.findings.tally.unpaired > 0 || !ignored.isEmpty
-        var sourceOrdinal: [String: Int] = [:]
-        func ordinal(_ source: String) -> Int {
-            if let known = sourceOrdinal[source] { return known }
-            sourceOrdinal[source] = sourceOrdinal.count
-            return sourceOrdinal.count - 1
-        }
-        var messageSort = ReportSort<PlaceKey, MessageContext>(scratch: scratch)
-        if pairing {
-            for (position, message) in report.messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init)
-                .enumerated()
-            {
-                messageSort.add(
-                    MessageContext(kind: message.kind, region: message.region),
-                    key: PlaceKey(source: ordinal(message.source), locator: message.locator, sequence: position))
-            }
-        }
-        var findingSort = ReportSort<PlaceKey, Mark>(scratch: scratch)
-        var anyIgnored = false
-        if pairing {
-            for (position, finding) in report.findings.parts(Finding.Place.self, from: Finding.Place.init)
-                .enumerated()
-            {
-                let isIgnored = ignored.contains(finding.rule)
-                anyIgnored = anyIgnored || isIgnored
-                findingSort.add(
-                    Mark(ignored: isIgnored),
-                    key: PlaceKey(source: ordinal(finding.source), locator: finding.locator, sequence: position))
-            }
-        }
-        // Each finding's message facts, keyed back to report order; each ignored finding's message.
-        var contexts = ReportSort<PositionKey, MessageContext>(scratch: scratch)
-        var ignoredPerMessage = ReportSort<PositionKey, Mark>(scratch: scratch)
-        var anyIgnoredMessageFinding = false
-        if pairing {
-            var messages = messageSort.sorted().makeIterator()
-            var nextMessage = messages.next()
-            var group: (key: PlaceKey, context: MessageContext)?
-            for (key, mark) in findingSort.sorted() {
-                while let (messageKey, context) = nextMessage, messageKey.placeOrder(before: key) {
-                    if group.map({ !$0.key.samePlace(messageKey) }) ?? true { group = (messageKey, context) }
-                    nextMessage = messages.next()
-                }
-                let match = group.flatMap { $0.key.samePlace(key) ? $0 : nil }
-                contexts.add(
-                    match?.context ?? MessageContext(kind: nil, region: nil),
-                    key: PositionKey(position: key.sequence, sequence: key.sequence))
-                if mark.ignored, let match {
-                    anyIgnoredMessageFinding = true
-                    ignoredPerMessage.add(
-                        Mark(ignored: true), key: PositionKey(position: match.key.sequence, sequence: key.sequence))
-                }
-            }
-        }
+        var pairing =
+            report.findings.tally.unpaired > 0 || !ignored.isEmpty
+            ? pairByPlace(report, ignored: ignored, scratch: scratch) : nil
+        let anyIgnored = pairing?.anyIgnored ?? false
         // Each finding's fingerprint, region and baseline mark, spooled beside the findings rather than in a
         // second copy of them; ignored findings are marked dropped.
         // Masks come from every finding's sensitive values, ignored ones included (the list counted them).
@@ -107,11 +57,10 @@ public enum ReportPreparation {
         let amendments = SpoolStore(configuration: spool)
         var kept = 0
         var tally = AuditListTally()
-        var paired = pairing ? contexts.sorted().makeIterator() : nil
         for finding in report.findings.parts(Finding.Place.self, from: Finding.Place.init) {
             let message: MessageContext
-            if paired != nil {
-                guard let (_, context) = paired!.next() else { break }
+            if pairing != nil {
+                guard let (_, context) = pairing!.contexts.next() else { break }
                 message = context
             } else {
                 // A finding about a whole input has no message, whatever it says.
@@ -136,7 +85,8 @@ public enum ReportPreparation {
             finding.region = finding.region ?? amendment.region
             finding.baselined = amendment.baselined
         }
-        if anyIgnoredMessageFinding {
+        if let pairing, pairing.anyIgnoredMessageFinding {
+            var ignoredPerMessage = pairing.ignoredPerMessage
             var marks = ignoredPerMessage.sorted().makeIterator()
             var pending = marks.next()
             var counted = AuditListBuilder<AuditedMessage>(configuration: spool)
@@ -156,6 +106,69 @@ public enum ReportPreparation {
         copy.fingerprinted = true
         copy.baselineApplied = suppressions.baseline != nil
         return copy
+    }
+
+    /// What pairing findings with messages by place found: each finding's message facts in report order,
+    /// and the messages of ignored findings.
+    private struct Pairing {
+        var contexts: ReportSort<PositionKey, MessageContext>.Sorted.Iterator
+        /// One mark per ignored finding, keyed by the position of its message.
+        var ignoredPerMessage: ReportSort<PositionKey, Mark>
+        var anyIgnored: Bool
+        var anyIgnoredMessageFinding: Bool
+    }
+
+    /// Pairs each finding with the first message at its place, as `MessageMatch` does: both sorted by place
+    /// and merged, then each finding's message facts sorted back into report order.
+    private static func pairByPlace(_ report: AuditReport, ignored: Set<String>, scratch: ScratchSpools) -> Pairing {
+        var sourceOrdinal: [String: Int] = [:]
+        func ordinal(_ source: String) -> Int {
+            if let known = sourceOrdinal[source] { return known }
+            sourceOrdinal[source] = sourceOrdinal.count
+            return sourceOrdinal.count - 1
+        }
+        var messageSort = ReportSort<PlaceKey, MessageContext>(scratch: scratch)
+        for (position, message) in report.messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init)
+            .enumerated()
+        {
+            messageSort.add(
+                MessageContext(kind: message.kind, region: message.region),
+                key: PlaceKey(source: ordinal(message.source), locator: message.locator, sequence: position))
+        }
+        var findingSort = ReportSort<PlaceKey, Mark>(scratch: scratch)
+        var anyIgnored = false
+        for (position, finding) in report.findings.parts(Finding.Place.self, from: Finding.Place.init).enumerated() {
+            let isIgnored = ignored.contains(finding.rule)
+            anyIgnored = anyIgnored || isIgnored
+            findingSort.add(
+                Mark(ignored: isIgnored),
+                key: PlaceKey(source: ordinal(finding.source), locator: finding.locator, sequence: position))
+        }
+        // Each finding's message facts, keyed back to report order; each ignored finding's message.
+        var contexts = ReportSort<PositionKey, MessageContext>(scratch: scratch)
+        var ignoredPerMessage = ReportSort<PositionKey, Mark>(scratch: scratch)
+        var anyIgnoredMessageFinding = false
+        var messages = messageSort.sorted().makeIterator()
+        var nextMessage = messages.next()
+        var group: (key: PlaceKey, context: MessageContext)?
+        for (key, mark) in findingSort.sorted() {
+            while let (messageKey, context) = nextMessage, messageKey.placeOrder(before: key) {
+                if group.map({ !$0.key.samePlace(messageKey) }) ?? true { group = (messageKey, context) }
+                nextMessage = messages.next()
+            }
+            let match = group.flatMap { $0.key.samePlace(key) ? $0 : nil }
+            contexts.add(
+                match?.context ?? MessageContext(kind: nil, region: nil),
+                key: PositionKey(position: key.sequence, sequence: key.sequence))
+            if mark.ignored, let match {
+                anyIgnoredMessageFinding = true
+                ignoredPerMessage.add(
+                    Mark(ignored: true), key: PositionKey(position: match.key.sequence, sequence: key.sequence))
+            }
+        }
+        return Pairing(
+            contexts: contexts.sorted().makeIterator(), ignoredPerMessage: ignoredPerMessage,
+            anyIgnored: anyIgnored, anyIgnoredMessageFinding: anyIgnoredMessageFinding)
     }
 
     /// What a finding takes from its message.

@@ -38,7 +38,7 @@ struct TextReport {
             out += summary(index)
             return
         }
-        var findings = placeOrdered(report.findings, sourceOrdinal: index.sourceOrdinal, scratch: scratch)
+        let findings = placeOrdered(report.findings, sourceOrdinal: index.sourceOrdinal, scratch: scratch)
         var pending = findings.next()
         for (ordinal, source) in index.sources.enumerated() {
             let input = index.input(named: source)

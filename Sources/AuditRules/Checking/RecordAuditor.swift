@@ -65,7 +65,8 @@ struct SessionFacts: Sendable {
 }
 
 /// Audits one record on its own: decoding, classification, schema validation and every message rule.
-/// Immutable and `Sendable`: one auditor serves every thread of a run.
+/// `Sendable`, and never changed while it audits: one auditor serves every thread of a run (a run sets
+/// `identifiesContent` on its own copy before its first batch).
 public struct RecordAuditor: Sendable {
     public let schemas: ParslSchemaSet
     public let validator: any MessageSchemaValidator
