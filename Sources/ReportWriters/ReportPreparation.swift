@@ -1,6 +1,7 @@
 import AuditModel
 import Dispatch
 import Storage
+import Synchronization
 
 /// What `--ignore` and `--baseline` ask of a run's findings.
 public struct Suppressions: Sendable {
@@ -41,6 +42,15 @@ public enum ReportPreparation {
     public static func prepare(
         _ report: AuditReport, suppressions: Suppressions = .init(), spool: SpoolConfiguration = .init()
     ) -> AuditReport {
+        prepare(report, suppressions: suppressions, spool: spool, feeding: nil)
+    }
+
+    /// Prepares `report`, handing each finding's fingerprint to `feed` as soon as it is known (a writer on
+    /// another thread follows it), and closing the feed when done, whatever happens.
+    static func prepare(
+        _ report: AuditReport, suppressions: Suppressions, spool: SpoolConfiguration, feeding feed: FingerprintFeed?
+    ) -> AuditReport {
+        defer { feed?.close() }
         let scratch = ScratchSpools(configuration: spool)
         let ignored = suppressions.ignoredRules
         // The checker says which message each finding is about (`Finding.subject`); only findings it could
@@ -77,6 +87,7 @@ public enum ReportPreparation {
                 if !finding.sensitiveValues.isEmpty { tally.noteSensitive(finding.sensitiveValues, rule: finding.rule) }
             }
             amendments.append(record: amendment)
+            feed?.publish(amendment.fingerprint)
         }
         var copy = report
         copy.findings = report.findings.amended(by: amendments, count: kept, tally: tally, keeps: { $0.isKept }) {
@@ -283,9 +294,13 @@ extension ReportPreparation {
         /// Written once by the preparing thread before it signals; read only after `done`.
         private var result: AuditReport?
 
+        /// Each finding's fingerprint, in report order, as soon as preparation knows it: the writer writes
+        /// the findings while preparation is still under way, rather than waiting for its end.
+        let fingerprints = FingerprintFeed()
+
         init(_ report: AuditReport, spool: SpoolConfiguration) {
             DispatchQueue.global().async { [self] in
-                result = ReportPreparation.prepare(report, spool: spool)
+                result = ReportPreparation.prepare(report, suppressions: .init(), spool: spool, feeding: fingerprints)
                 done.signal()
             }
         }
@@ -294,13 +309,113 @@ extension ReportPreparation {
         private var waited = false
 
         /// The prepared report, once preparation is over (the first read waits for it). Read on the one
-        /// thread that made this.
+        /// thread that made this, once it takes no more from `fingerprints`: reading it abandons the feed,
+        /// so that preparation never waits for room in it.
         var prepared: AuditReport {
             if !waited {
+                fingerprints.abandon()
                 done.wait()
                 waited = true
             }
             return result!
+        }
+    }
+}
+
+/// Fingerprints handed from the preparing thread to a writer, in report order, a chunk at a time.
+///
+/// At most `capacity` wait to be written, so memory stays flat: a preparation that runs that far ahead of
+/// the writer waits for it. The writer waits when it catches up. `close()` ends the feed (the preparing
+/// thread calls it whatever happens); a writer then gets `nil` for every finding left, which only a
+/// preparation that failed to read its spools can leave (the report is then not written: see
+/// `ReportWriter.write`).
+final class FingerprintFeed: Sendable {
+    static let chunkSize = 4096
+    static let capacity = 16 * chunkSize
+
+    private struct State {
+        var ready: [[String?]] = []
+        var waiting = 0
+        var closed = false
+        var abandoned = false
+    }
+
+    private let state = Mutex(State())
+    /// Signalled once for each chunk made ready and once on closing.
+    private let published = DispatchSemaphore(value: 0)
+    /// Signalled once for each chunk the writer takes.
+    private let taken = DispatchSemaphore(value: 0)
+    /// The chunk being filled, touched only by the preparing thread.
+    private let filling = Mutex<[String?]>([])
+
+    /// Adds the next finding's fingerprint (preparing thread).
+    func publish(_ fingerprint: String?) {
+        let chunk: [String?]? = filling.withLock { filling in
+            filling.append(fingerprint)
+            guard filling.count == Self.chunkSize else { return nil }
+            defer { filling = [] }
+            return filling
+        }
+        if let chunk { ready(chunk) }
+    }
+
+    /// Publishes what is left and ends the feed (preparing thread).
+    func close() {
+        let rest = filling.withLock { filling in
+            defer { filling = [] }
+            return filling
+        }
+        if !rest.isEmpty { ready(rest) }
+        state.withLock { $0.closed = true }
+        published.signal()
+    }
+
+    private func ready(_ chunk: [String?]) {
+        while true {
+            let room = state.withLock { state in
+                if state.abandoned { return true }
+                guard state.waiting + chunk.count <= Self.capacity || state.ready.isEmpty else { return false }
+                state.ready.append(chunk)
+                state.waiting += chunk.count
+                return true
+            }
+            if room { break }
+            taken.wait()
+        }
+        published.signal()
+    }
+
+    /// Says the writer takes no more (writer thread): preparation then never waits for room, and what it
+    /// publishes is dropped.
+    func abandon() {
+        state.withLock { state in
+            state.abandoned = true
+            state.ready = []
+            state.waiting = 0
+        }
+        taken.signal()
+    }
+
+    /// The fingerprints of the next findings, in order, waiting for preparation to make them (writer
+    /// thread); `nil` once the feed is closed and every chunk taken.
+    func nextChunk() -> [String?]? {
+        while true {
+            enum Next { case chunk([String?]), over, wait }
+            let next: Next = state.withLock { state in
+                if !state.ready.isEmpty {
+                    let chunk = state.ready.removeFirst()
+                    state.waiting -= chunk.count
+                    return .chunk(chunk)
+                }
+                return state.closed ? .over : .wait
+            }
+            switch next {
+            case .chunk(let chunk):
+                taken.signal()
+                return chunk
+            case .over: return nil
+            case .wait: published.wait()
+            }
         }
     }
 }
