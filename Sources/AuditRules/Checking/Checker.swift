@@ -70,7 +70,6 @@ public final class Checker {
     /// Checks one record of input number `input` (0 for a single input).
     public func check(_ record: InputRecord, source: String, input: Int = 0) -> CheckStep {
         var verdict = auditor.audit(record, source: source)
-        verdict.place(in: record)
         return complete(&verdict, input: input)
     }
 

@@ -75,6 +75,8 @@ final class ObservationLedger {
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
+        // Room for a full ledger at once (address space only, until used), so that filling it never copies.
+        entries.reserveCapacity(min(self.capacity + 1, 1 << 17))
     }
 
     var count: Int { entries.count }
