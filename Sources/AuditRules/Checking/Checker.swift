@@ -150,8 +150,8 @@ public final class Checker {
 
     /// Releases the oldest message to the report, judging it first if it is an end still waiting for its start.
     private func release(into step: inout CheckStep, forgetting: Bool) {
-        guard let (ticket, entry) = ledger.oldest else { return }
-        if let key = entry.heldEnd {
+        guard let (ticket, heldEnd) = ledger.oldest else { return }
+        if let key = heldEnd {
             sessions.judgeHeld(key: key, ticket: ticket)
             record(sessions.takeJudged(), into: &step)
         }

@@ -178,9 +178,10 @@ final class ObservationLedger {
         body(&entries[index])
     }
 
-    /// The oldest entry and its ticket.
-    var oldest: (ticket: Int, entry: Entry)? {
-        entries.first.map { (base, $0) }
+    /// The oldest entry's ticket, and the session of the end it holds back, if any (read in place: an entry
+    /// is several hundred bytes of references).
+    var oldest: (ticket: Int, heldEnd: SessionKey?)? {
+        entries.isEmpty ? nil : (base, entries[0].heldEnd)
     }
 
     /// Releases the oldest entry, its parked findings with it; `forgetting` counts it as forgotten before the

@@ -69,7 +69,10 @@ final class SessionTracker {
 
     init(configuration: CheckConfiguration) {
         self.configuration = configuration
-        numbers.reserveCapacity(min(configuration.sessionCapacity, 1 << 16))
+        // Room for a full table at once (address space only, until used), so that filling it never copies.
+        let room = min(configuration.sessionCapacity + 1, 1 << 17)
+        numbers.reserveCapacity(room)
+        opened.reserveCapacity(room)
     }
 
     /// The open session with `key`, as an index in `opened`.
