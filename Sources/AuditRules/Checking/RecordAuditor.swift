@@ -245,10 +245,7 @@ public struct RecordAuditor: Sendable {
             findings[i].level = findings[i].level ?? judgedLevel
         }
 
-        var message = AuditedMessage(
-            source: source, locator: locator, kind: kind, level: judgedLevel, correlator: correlator,
-            generation: generation, parsed: true, findings: findings.count, payload: value)
-        if case .string(let version)? = object["parsl_v"] { message.parslVersion = version }
+
         var facts: SessionFacts?
         if let correlator, kind != .unknown {
             let keepsConfiguration = kind == .end || judgedLevel.map(plan.endLevels.contains) != false
@@ -262,8 +259,13 @@ public struct RecordAuditor: Sendable {
                 plan: plan,
                 userCodeNames: keepsConfiguration ? context.userCodeComponents.map(\.name) : [])
         }
+        // The message is made in the verdict: made first and passed in, it would be copied.
         return RecordVerdict(
-            message: message, findings: findings, session: facts,
+            message: AuditedMessage(
+                source: source, locator: locator, kind: kind, level: judgedLevel, correlator: correlator,
+                generation: generation, parsed: true, findings: findings.count, payload: value,
+                parslVersion: object["parsl_v"]?.stringValue),
+            findings: findings, session: facts,
             content: identifiesContent ? ContentIdentity(generation: generation, value: value) : nil)
     }
 
