@@ -177,8 +177,11 @@ extension AuditedMessage: AuditListElement {
         parslVersion = record.parslVersion.map(String.init(utf8:))
         observations = record.observations
         laterObservations.reserveCapacity(record.laterObservations.count)
-        record.laterObservations.forEach { source, locator, network in
-            laterObservations.append(Observation(source: String(utf8: source), locator: locator, network: network?.evidence))
+        for sighting in record.laterObservations {
+            laterObservations.append(
+                Observation(
+                    source: String(utf8: sighting.source), locator: sighting.locator,
+                    network: sighting.network?.evidence))
         }
     }
 
@@ -304,8 +307,8 @@ extension AuditedMessage {
         public var observations: Int
         public var laterObservations: ObservationList
 
-        /// The later sightings in a row in the record, read when asked.
-        public struct ObservationList {
+        /// The later sightings in a row in the record, read when iterated.
+        public struct ObservationList: Sequence {
             private var decoder: SpoolDecoder
             public let count: Int
 
@@ -313,25 +316,35 @@ extension AuditedMessage {
             fileprivate init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
                 count = Int(clamping: try decoder.readUInt64())
                 self.decoder = decoder
-                for _ in 0..<count { _ = try Self.next(&decoder) }
+                for _ in 0..<count { _ = try Sighting(reading: &decoder) }
             }
 
-            private static func next(_ decoder: inout SpoolDecoder) throws(SpoolError)
-                -> (source: UnsafeRawBufferPointer, locator: Locator, network: Finding.RecordView.Network?)
-            {
-                (try decoder.readStringBytes(), try Locator(from: &decoder), try .decodeOptional(from: &decoder))
+            /// One sighting, as bytes of the record.
+            public struct Sighting {
+                public var source: UnsafeRawBufferPointer
+                public var locator: Locator
+                public var network: Finding.RecordView.Network?
+
+                fileprivate init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
+                    source = try decoder.readStringBytes()
+                    locator = try Locator(from: &decoder)
+                    network = try .decodeOptional(from: &decoder)
+                }
             }
 
             /// Each sighting; reading them again cannot fail, as making the list read them all once.
-            public func forEach(
-                _ body: (UnsafeRawBufferPointer, Locator, Finding.RecordView.Network?) -> Void
-            ) {
-                var reader = decoder
-                for _ in 0..<count {
-                    guard let sighting = try? Self.next(&reader) else { return }
-                    body(sighting.source, sighting.locator, sighting.network)
+            public struct Iterator: IteratorProtocol {
+                fileprivate var decoder: SpoolDecoder
+                fileprivate var remaining: Int
+
+                public mutating func next() -> Sighting? {
+                    guard remaining > 0, let sighting = try? Sighting(reading: &decoder) else { return nil }
+                    remaining -= 1
+                    return sighting
                 }
             }
+
+            public func makeIterator() -> Iterator { Iterator(decoder: decoder, remaining: count) }
         }
 
         public init(reading decoder: inout SpoolDecoder) throws(SpoolError) {

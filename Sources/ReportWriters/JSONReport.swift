@@ -248,6 +248,23 @@ struct JSONReport {
         text.appendQuoted(to: &out)
     }
 
+    /// A kind's and a severity's raw value as a JSON string, from the binary (a `String` would be escaped).
+    private static func quoted(_ kind: MessageKind) -> StaticString {
+        switch kind {
+        case .start: "\"start\""
+        case .end: "\"end\""
+        case .unknown: "\"unknown\""
+        }
+    }
+
+    private static func quoted(_ severity: Severity) -> StaticString {
+        switch severity {
+        case .note: "\"note\""
+        case .warning: "\"warning\""
+        case .error: "\"error\""
+        }
+    }
+
     private static func number(_ value: Int?, to out: inout [UInt8]) {
         guard let value else { return put("null", &out) }
         put(value, &out)
@@ -258,10 +275,11 @@ struct JSONReport {
             put("null", &out)
             return
         }
-        put("{", &out)
-        string(locator.kind, to: &out)
-        put(": ", &out)
-        put(locator.number, &out)
+        switch locator {
+        case .packet(let number): put("{\"packet\": ", &out); put(number, &out)
+        case .line(let number): put("{\"line\": ", &out); put(number, &out)
+        case .record(let number): put("{\"record\": ", &out); put(number, &out)
+        }
         put("}", &out)
     }
 
@@ -269,7 +287,7 @@ struct JSONReport {
     static func write(_ message: AuditedMessage.RecordView, to out: inout [UInt8]) {
         out.append(contentsOf: MessageMember.source); string(message.source, to: &out)
         out.append(contentsOf: MessageMember.locator); locator(message.locator, to: &out)
-        out.append(contentsOf: MessageMember.kind); string(message.kind.rawValue, to: &out)
+        out.append(contentsOf: MessageMember.kind); put(quoted(message.kind), &out)
         out.append(contentsOf: MessageMember.level); number(message.level, to: &out)
         out.append(contentsOf: MessageMember.correlator); string(message.correlator, to: &out)
         out.append(contentsOf: MessageMember.generation); string(message.generation, to: &out)
@@ -291,7 +309,7 @@ struct JSONReport {
     /// A finding from its spooled record, with the fingerprint its amendment gives (if any).
     static func write(_ finding: Finding.RecordView, fingerprint: String?, to out: inout [UInt8]) {
         out.append(contentsOf: FindingMember.rule); string(finding.rule, to: &out)
-        out.append(contentsOf: FindingMember.severity); string(finding.severity.rawValue, to: &out)
+        out.append(contentsOf: FindingMember.severity); put(quoted(finding.severity), &out)
         out.append(contentsOf: FindingMember.source); string(finding.source, to: &out)
         out.append(contentsOf: FindingMember.locator); locator(finding.locator, to: &out)
         out.append(contentsOf: FindingMember.network)
@@ -356,24 +374,30 @@ struct JSONReport {
     /// its locator is a container.
     private static func observed(_ message: AuditedMessage.RecordView, to out: inout [UInt8]) {
         put("[\n", &out)
-        var remaining = 1 + message.laterObservations.count
-        func sighting(_ source: UnsafeRawBufferPointer, _ locator: Locator, _ network: Finding.RecordView.Network?) {
-            remaining -= 1
-            out.append(contentsOf: indentation[4]); put("{\n", &out)
-            out.append(contentsOf: indentation[5]); put("\"source\": ", &out); string(source, to: &out)
-            put(",\n", &out)
-            out.append(contentsOf: indentation[5]); put("\"locator\": ", &out); Self.locator(locator, to: &out)
-            put(",\n", &out)
-            out.append(contentsOf: indentation[5]); put("\"network\": ", &out)
-            Self.network(network, depth: 5, to: &out)
-            put("\n", &out)
-            out.append(contentsOf: indentation[4])
-            put(remaining > 0 ? "},\n" : "}\n", &out)
+        let last = message.laterObservations.count
+        sighting(message.source, message.locator, message.network, last: last == 0, to: &out)
+        for (index, later) in message.laterObservations.enumerated() {
+            sighting(later.source, later.locator, later.network, last: index + 1 == last, to: &out)
         }
-        sighting(message.source, message.locator, message.network)
-        message.laterObservations.forEach(sighting)
         out.append(contentsOf: indentation[3])
         put("]", &out)
+    }
+
+    /// One element of `observed`.
+    private static func sighting(
+        _ source: UnsafeRawBufferPointer, _ locator: Locator, _ network: Finding.RecordView.Network?, last: Bool,
+        to out: inout [UInt8]
+    ) {
+        out.append(contentsOf: indentation[4]); put("{\n", &out)
+        out.append(contentsOf: indentation[5]); put("\"source\": ", &out); string(source, to: &out)
+        put(",\n", &out)
+        out.append(contentsOf: indentation[5]); put("\"locator\": ", &out); Self.locator(locator, to: &out)
+        put(",\n", &out)
+        out.append(contentsOf: indentation[5]); put("\"network\": ", &out)
+        Self.network(network, depth: 5, to: &out)
+        put("\n", &out)
+        out.append(contentsOf: indentation[4])
+        put(last ? "}\n" : "},\n", &out)
     }
 
     /// `PrettyJSON`'s indentation of each depth an element's members reach, as bytes.
