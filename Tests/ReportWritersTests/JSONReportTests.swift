@@ -317,15 +317,23 @@ struct JSONReportStreamingTests {
             }
             findings.append(finding)
         }
-        var spooled = AuditListBuilder<Finding>(configuration: SpoolConfiguration(memoryLimit: 0))
-        for finding in findings { spooled.append(finding) }
+        for list in inMemoryAndOnDisk(findings) {
+            expectStreamedTextEqualsTheWholeDocument(AuditReport(inputs: [], messages: [], findings: list, rules: []))
+        }
+    }
+
+    /// `elements` as a list in memory and as a list spooled to a file.
+    private func inMemoryAndOnDisk<Element: AuditListElement>(_ elements: [Element]) -> [AuditList<Element>] {
+        var spooled = AuditListBuilder<Element>(configuration: SpoolConfiguration(memoryLimit: 0))
+        for element in elements { spooled.append(element) }
         let onDisk = spooled.finish()
         #expect(onDisk.isSpooledToFile)
-        for list in [AuditList(findings), onDisk] {
-            let report = AuditReport(inputs: [], messages: [], findings: list, rules: [])
-            let json = JSONReport(report: report)
-            #expect(json.render() == PrettyJSON(inlineSmallContainers: true).render(json.document()) + "\n")
-        }
+        return [AuditList(elements), onDisk]
+    }
+
+    private func expectStreamedTextEqualsTheWholeDocument(_ report: AuditReport) {
+        let json = JSONReport(report: report)
+        #expect(json.render() == PrettyJSON(inlineSmallContainers: true).render(json.document()) + "\n")
     }
 
     /// Messages are written from their spooled records too: escapes, a kept payload stepped over, network
@@ -352,14 +360,8 @@ struct JSONReportStreamingTests {
             }
             messages.append(message)
         }
-        var spooled = AuditListBuilder<AuditedMessage>(configuration: SpoolConfiguration(memoryLimit: 0))
-        for message in messages { spooled.append(message) }
-        let onDisk = spooled.finish()
-        #expect(onDisk.isSpooledToFile)
-        for list in [AuditList(messages), onDisk] {
-            let report = AuditReport(inputs: [], messages: list, findings: [], rules: [])
-            let json = JSONReport(report: report)
-            #expect(json.render() == PrettyJSON(inlineSmallContainers: true).render(json.document()) + "\n")
+        for list in inMemoryAndOnDisk(messages) {
+            expectStreamedTextEqualsTheWholeDocument(AuditReport(inputs: [], messages: list, findings: [], rules: []))
         }
     }
 
@@ -376,9 +378,7 @@ struct JSONReportStreamingTests {
                     source: "in", locator: .line(index / 2 + 1), pointer: JSONPointer(tokens: ["a\(index % 5)"]),
                     message: "m \(index)", sensitiveValues: index % 3 == 0 ? ["alice@uni.edu"] : []))
         }
-        var spooled = AuditListBuilder<Finding>(configuration: SpoolConfiguration(memoryLimit: 0))
-        for finding in findings { spooled.append(finding) }
-        for list in [spooled.finish(), AuditList(findings)] {
+        for list in inMemoryAndOnDisk(findings) {
             let report = AuditReport(inputs: [], messages: [], findings: list, rules: [])
             let expected = JSONReport(report: ReportPreparation.prepare(report)).render()
             let preparation = ReportPreparation.InFlight(report, spool: .init())
