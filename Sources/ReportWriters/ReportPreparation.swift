@@ -1,7 +1,7 @@
 import AuditModel
 import Dispatch
+import Foundation
 import Storage
-import Synchronization
 
 /// What `--ignore` and `--baseline` ask of a run's findings.
 public struct Suppressions: Sendable {
@@ -329,7 +329,11 @@ extension ReportPreparation {
 /// thread calls it whatever happens); a writer then gets `nil` for every finding left, which only a
 /// preparation that failed to read its spools can leave (the report is then not written: see
 /// `ReportWriter.write`).
-final class FingerprintFeed: Sendable {
+///
+/// `@unchecked Sendable`: `state` is read and written only under `lock` (an `NSLock`, whose ordering the
+/// thread sanitizer sees; it cannot see `Synchronization.Mutex`'s on Linux), `filling` only by the preparing
+/// thread.
+final class FingerprintFeed: @unchecked Sendable {
     static let chunkSize = 4096
     static let capacity = 16 * chunkSize
 
@@ -340,39 +344,43 @@ final class FingerprintFeed: Sendable {
         var abandoned = false
     }
 
-    private let state = Mutex(State())
+    private let lock = NSLock()
+    private var state = State()
     /// Signalled once for each chunk made ready and once on closing.
     private let published = DispatchSemaphore(value: 0)
     /// Signalled once for each chunk the writer takes.
     private let taken = DispatchSemaphore(value: 0)
     /// The chunk being filled, touched only by the preparing thread.
-    private let filling = Mutex<[String?]>([])
+    private var filling: [String?] = []
+
+    private func withState<Result>(_ body: (inout State) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&state)
+    }
 
     /// Adds the next finding's fingerprint (preparing thread).
     func publish(_ fingerprint: String?) {
-        let chunk: [String?]? = filling.withLock { filling in
-            filling.append(fingerprint)
-            guard filling.count == Self.chunkSize else { return nil }
-            defer { filling = [] }
-            return filling
-        }
-        if let chunk { ready(chunk) }
+        filling.append(fingerprint)
+        if filling.count == Self.chunkSize { ready(takeFilling()) }
     }
 
     /// Publishes what is left and ends the feed (preparing thread).
     func close() {
-        let rest = filling.withLock { filling in
-            defer { filling = [] }
-            return filling
-        }
-        if !rest.isEmpty { ready(rest) }
-        state.withLock { $0.closed = true }
+        if !filling.isEmpty { ready(takeFilling()) }
+        withState { $0.closed = true }
         published.signal()
+    }
+
+    private func takeFilling() -> [String?] {
+        var chunk: [String?] = []
+        swap(&chunk, &filling)
+        return chunk
     }
 
     private func ready(_ chunk: [String?]) {
         while true {
-            let room = state.withLock { state in
+            let room = withState { state in
                 if state.abandoned { return true }
                 guard state.waiting + chunk.count <= Self.capacity || state.ready.isEmpty else { return false }
                 state.ready.append(chunk)
@@ -385,10 +393,8 @@ final class FingerprintFeed: Sendable {
         published.signal()
     }
 
-    /// Says the writer takes no more (writer thread): preparation then never waits for room, and what it
-    /// publishes is dropped.
     func abandon() {
-        state.withLock { state in
+        withState { state in
             state.abandoned = true
             state.ready = []
             state.waiting = 0
@@ -401,7 +407,7 @@ final class FingerprintFeed: Sendable {
     func nextChunk() -> [String?]? {
         while true {
             enum Next { case chunk([String?]), over, wait }
-            let next: Next = state.withLock { state in
+            let next: Next = withState { state in
                 if !state.ready.isEmpty {
                     let chunk = state.ready.removeFirst()
                     state.waiting -= chunk.count
