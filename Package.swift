@@ -90,6 +90,7 @@ let package = Package(
             dependencies: [
                 "JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "CaptureReaders", "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]),
         .target(
             name: "AuditTooling",

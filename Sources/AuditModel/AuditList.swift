@@ -203,6 +203,20 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
         Parts(list: self, part: part)
     }
 
+    /// Hands `body` a decoder of each element's record as stored, in order, for a writer that copies fields
+    /// out of the records without making the elements; false, having read nothing, when the list does not
+    /// read its records as they are (held in memory, transformed or amended).
+    public func forEachRecord(_ body: (inout SpoolDecoder) throws(SpoolError) -> Void) -> Bool {
+        guard case .spool(let store, let start, let end) = storage, transform == nil, amendments == nil else {
+            return false
+        }
+        let records = SpoolCursor(store: store, start: start, end: end)
+        for _ in 0..<count {
+            guard records.nextRecord(body) else { break }
+        }
+        return true
+    }
+
     /// For a writer that copies fields out of the spooled records without decoding the elements: calls
     /// `body` with the record of each element the list reads, in order, and the amendment read in step with
     /// it (`nil` on a list without amendments; `Amendment` must be the type the list was amended by, and

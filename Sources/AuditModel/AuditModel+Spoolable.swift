@@ -81,6 +81,24 @@ extension JSONValue {
         default: throw SpoolError("unknown JSON tag \(tag)")
         }
     }
+
+    /// Steps `decoder` past an encoded value without making it.
+    static func skip(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        let tag = try decoder.readByte()
+        switch tag {
+        case 0, 1, 2: break
+        case 3: _ = try decoder.readInt()
+        case 4: _ = try decoder.readDouble()
+        case 5: _ = try decoder.readStringBytes()
+        case 6: for _ in 0..<(try decoder.readUInt64()) { try skip(from: &decoder) }
+        case 7:
+            for _ in 0..<(try decoder.readUInt64()) {
+                _ = try decoder.readStringBytes()
+                try skip(from: &decoder)
+            }
+        default: throw SpoolError("unknown JSON tag \(tag)")
+        }
+    }
 }
 
 extension Finding: AuditListElement {
@@ -115,11 +133,7 @@ extension Finding: AuditListElement {
             message: String(utf8: record.message), sensitiveValues: record.sensitiveValues.strings(),
             fingerprint: record.fingerprint.map(String.init(utf8:)), baselined: record.baselined,
             region: record.region)
-        network = record.network.map {
-            NetworkEvidence(
-                from: String(utf8: $0.from), to: $0.to.map(String.init(utf8:)), time: String(utf8: $0.time),
-                interface: $0.interface.map(String.init(utf8:)))
-        }
+        network = record.network?.evidence
         subject = record.subject
     }
 
@@ -153,22 +167,22 @@ extension AuditedMessage: AuditListElement {
     }
 
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
-        let place = try Place(front: &decoder)
-        let level = try decoder.readOptionalInt()
-        let correlator = try decoder.readOptionalString()
-        let generation = try decoder.readOptionalString()
-        let parsed = try decoder.readBool()
-        let findings = try decoder.readInt()
-        // Spelled out: `JSONValue` is `ExpressibleByNilLiteral`, so a bare `nil` here would be `.null`.
-        let payload: JSONValue? = try decoder.readBool() ? .some(try JSONValue(from: &decoder)) : .none
-        let network = try decoder.readBool() ? try NetworkEvidence(from: &decoder) : nil
+        let record = try RecordView(reading: &decoder)
         self.init(
-            source: place.source, locator: place.locator, kind: place.kind, level: level, correlator: correlator,
-            generation: generation, parsed: parsed, findings: findings, payload: payload, region: place.region,
-            network: network)
-        parslVersion = try decoder.readOptionalString()
-        observations = try decoder.readInt()
-        for _ in 0..<(try decoder.readUInt64()) { laterObservations.append(try Observation(from: &decoder)) }
+            source: String(utf8: record.source), locator: record.locator, kind: record.kind, level: record.level,
+            correlator: record.correlator.map(String.init(utf8:)),
+            generation: record.generation.map(String.init(utf8:)), parsed: record.parsed,
+            findings: record.findings, payload: try record.payload(), region: record.region,
+            network: record.network?.evidence)
+        parslVersion = record.parslVersion.map(String.init(utf8:))
+        observations = record.observations
+        laterObservations.reserveCapacity(record.laterObservations.count)
+        for sighting in record.laterObservations {
+            laterObservations.append(
+                Observation(
+                    source: String(utf8: sighting.source), locator: sighting.locator,
+                    network: sighting.network?.evidence))
+        }
     }
 
     public static func tally(_ element: AuditedMessage, into tally: inout AuditListTally) {
@@ -250,12 +264,122 @@ extension Finding {
             fingerprint = try decoder.readOptionalStringBytes()
             baselined = try decoder.readBool()
             region = try ByteRegion.decodeOptional(from: &decoder)
-            if try decoder.readBool() {
-                network = Network(
-                    from: try decoder.readStringBytes(), to: try decoder.readOptionalStringBytes(),
-                    time: try decoder.readStringBytes(), interface: try decoder.readOptionalStringBytes())
-            }
+            network = try Network.decodeOptional(from: &decoder)
         }
+    }
+}
+
+extension Finding.RecordView.Network {
+    /// The network evidence `NetworkEvidence?.encode` wrote, as bytes of the record.
+    static func decodeOptional(from decoder: inout SpoolDecoder) throws(SpoolError) -> Self? {
+        guard try decoder.readBool() else { return nil }
+        return Self(
+            from: try decoder.readStringBytes(), to: try decoder.readOptionalStringBytes(),
+            time: try decoder.readStringBytes(), interface: try decoder.readOptionalStringBytes())
+    }
+
+    var evidence: NetworkEvidence {
+        NetworkEvidence(
+            from: String(utf8: from), to: to.map(String.init(utf8:)), time: String(utf8: time),
+            interface: interface.map(String.init(utf8:)))
+    }
+}
+
+extension AuditedMessage {
+    /// A spooled message read in place, every text as the UTF-8 bytes of its record, for a writer that
+    /// copies them out (the JSON report writes a line of a million messages). The one decoder of a whole
+    /// message record (`AuditedMessage(from:)` is built on it). Valid only while its record is being read:
+    /// inside the closure of `AuditList.forEachRecord`.
+    public struct RecordView {
+        public var source: UnsafeRawBufferPointer
+        public var locator: Locator
+        public var kind: MessageKind
+        public var region: ByteRegion?
+        public var level: Int?
+        public var correlator: UnsafeRawBufferPointer?
+        public var generation: UnsafeRawBufferPointer?
+        public var parsed: Bool
+        public var findings: Int
+        /// Positioned at the payload, when the message kept one: `payload()` decodes it.
+        private var payloadDecoder: SpoolDecoder?
+        public var network: Finding.RecordView.Network?
+        public var parslVersion: UnsafeRawBufferPointer?
+        public var observations: Int
+        public var laterObservations: ObservationList
+
+        /// The later sightings in a row in the record, read when iterated.
+        public struct ObservationList: Sequence {
+            private var decoder: SpoolDecoder
+            public let count: Int
+
+            /// Reads the count and steps `decoder` past the sightings.
+            fileprivate init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
+                count = Int(clamping: try decoder.readUInt64())
+                self.decoder = decoder
+                for _ in 0..<count { _ = try Sighting(reading: &decoder) }
+            }
+
+            /// One sighting, as bytes of the record.
+            public struct Sighting {
+                public var source: UnsafeRawBufferPointer
+                public var locator: Locator
+                public var network: Finding.RecordView.Network?
+
+                fileprivate init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
+                    source = try decoder.readStringBytes()
+                    locator = try Locator(from: &decoder)
+                    network = try .decodeOptional(from: &decoder)
+                }
+            }
+
+            /// Each sighting; reading them again cannot fail, as making the list read them all once.
+            public struct Iterator: IteratorProtocol {
+                fileprivate var decoder: SpoolDecoder
+                fileprivate var remaining: Int
+
+                public mutating func next() -> Sighting? {
+                    guard remaining > 0, let sighting = try? Sighting(reading: &decoder) else { return nil }
+                    remaining -= 1
+                    return sighting
+                }
+            }
+
+            public func makeIterator() -> Iterator { Iterator(decoder: decoder, remaining: count) }
+        }
+
+        public init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
+            source = try decoder.readStringBytes()
+            locator = try Locator(from: &decoder)
+            kind = try MessageKind(from: &decoder)
+            region = try ByteRegion.decodeOptional(from: &decoder)
+            level = try decoder.readOptionalInt()
+            correlator = try decoder.readOptionalStringBytes()
+            generation = try decoder.readOptionalStringBytes()
+            parsed = try decoder.readBool()
+            findings = try decoder.readInt()
+            if try decoder.readBool() {
+                payloadDecoder = decoder
+                try JSONValue.skip(from: &decoder)
+            }
+            network = try .decodeOptional(from: &decoder)
+            parslVersion = try decoder.readOptionalStringBytes()
+            observations = try decoder.readInt()
+            laterObservations = try ObservationList(reading: &decoder)
+        }
+
+        /// The decoded payload, if the message kept one.
+        public func payload() throws(SpoolError) -> JSONValue? {
+            guard var decoder = payloadDecoder else { return nil }
+            return try JSONValue(from: &decoder)
+        }
+    }
+}
+
+extension MessageKind {
+    init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        let index = Int(try decoder.readByte())
+        guard index < MessageKind.allCases.count else { throw SpoolError("unknown message kind \(index)") }
+        self = MessageKind.allCases[index]
     }
 }
 
@@ -307,42 +431,28 @@ extension AuditedMessage.Place: SpoolDecodable {
     fileprivate init(front decoder: inout SpoolDecoder) throws(SpoolError) {
         source = try decoder.readString()
         locator = try Locator(from: &decoder)
-        let kindIndex = Int(try decoder.readByte())
-        guard kindIndex < MessageKind.allCases.count else { throw SpoolError("unknown message kind \(kindIndex)") }
-        kind = MessageKind.allCases[kindIndex]
+        kind = try MessageKind(from: &decoder)
         region = try ByteRegion.decodeOptional(from: &decoder)
     }
 }
 
 extension NetworkEvidence {
+    /// Read back through `Finding.RecordView.Network`.
     func encode(to encoder: inout SpoolEncoder) {
         encoder.write(from)
         encoder.write(to)
         encoder.write(time)
         encoder.write(interface)
     }
-
-    init(from decoder: inout SpoolDecoder) throws(SpoolError) {
-        let from = try decoder.readString()
-        let to = try decoder.readOptionalString()
-        let time = try decoder.readString()
-        self.init(from: from, to: to, time: time, interface: try decoder.readOptionalString())
-    }
 }
 
 extension Observation {
+    /// Read back through `AuditedMessage.RecordView.ObservationList`.
     func encode(to encoder: inout SpoolEncoder) {
         encoder.write(source)
         locator.encode(to: &encoder)
         encoder.write(network != nil)
         network?.encode(to: &encoder)
-    }
-
-    init(from decoder: inout SpoolDecoder) throws(SpoolError) {
-        let source = try decoder.readString()
-        let locator = try Locator(from: &decoder)
-        let network = try decoder.readBool() ? try NetworkEvidence(from: &decoder) : nil
-        self.init(source: source, locator: locator, network: network)
     }
 }
 

@@ -58,7 +58,7 @@ public struct AuditedMessage: Sendable, Hashable {
     public init(
         source: String, locator: Locator, kind: MessageKind, level: Int? = nil, correlator: String? = nil,
         generation: String? = nil, parsed: Bool = true, findings: Int = 0, payload: JSONValue? = nil,
-        region: ByteRegion? = nil, network: NetworkEvidence? = nil
+        region: ByteRegion? = nil, network: NetworkEvidence? = nil, parslVersion: String? = nil
     ) {
         self.source = source
         self.locator = locator
@@ -71,6 +71,7 @@ public struct AuditedMessage: Sendable, Hashable {
         self.payload = payload
         self.region = region
         self.network = network
+        self.parslVersion = parslVersion
     }
 }
 

@@ -82,6 +82,8 @@ extension JSONValue {
     /// `value` in decimal, its digits written straight into `out` (no `String` is made): what a report or a
     /// result writes for every number.
     public static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
+        // One digit, the usual count or flag of a report: one byte, no buffer.
+        if (0...9).contains(value) { return out.append(UInt8(ascii: "0") + UInt8(value)) }
         if value < 0 { out.append(UInt8(ascii: "-")) }
         // The magnitude as unsigned, so that Int64.min has one too.
         var magnitude = value.magnitude

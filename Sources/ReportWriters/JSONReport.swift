@@ -38,8 +38,8 @@ struct JSONReport {
                 text += ": "
             }
             switch key {
-            case "messages": stream(report.messages, printer: printer, to: &out) { Self.write($0, to: &$1) }
-            case "findings": streamFindings(preparation?.prepared.findings ?? report.findings, printer: printer, to: &out)
+            case "messages": streamMessages(printer: printer, to: &out)
+            case "findings": streamFindings(printer: printer, to: &out)
             default: out.write { printer.write(value, depth: 1, to: &$0) }
             }
             out += index + 1 < top.count ? ",\n" : "\n"
@@ -78,13 +78,76 @@ struct JSONReport {
         out += printer.indentation(1) + "]"
     }
 
-    /// The findings, written from their spooled records when they are spooled as stored (no `String` is
+    /// The messages, written from their spooled records when they are spooled as stored (no `String` is
     /// made of their fields), else element by element; the same text either way.
-    private func streamFindings(_ findings: AuditList<Finding>, printer: PrettyJSON, to out: inout ReportOutput) {
-        guard !findings.isEmpty else {
+    private func streamMessages(printer: PrettyJSON, to out: inout ReportOutput) {
+        let messages = report.messages
+        guard !messages.isEmpty else {
             out += "[]"
             return
         }
+        let indent = Array(printer.indentation(2).utf8)
+        out += "[\n"
+        var remaining = messages.count
+        func written(_ message: AuditedMessage.RecordView) {
+            remaining -= 1
+            out.writeBytes { bytes in
+                bytes.append(contentsOf: indent)
+                Self.write(message, to: &bytes)
+                Self.put(remaining > 0 ? ",\n" : "\n", &bytes)
+            }
+        }
+        let fromRecords = messages.forEachRecord { decoder throws(SpoolError) in
+            written(try AuditedMessage.RecordView(reading: &decoder))
+        }
+        if !fromRecords {
+            for message in messages {
+                // Reading a record just made from a message cannot fail.
+                try? SpoolDecoder.reading(message) { decoder throws(SpoolError) in
+                    written(try AuditedMessage.RecordView(reading: &decoder))
+                }
+            }
+        }
+        out += printer.indentation(1) + "]"
+    }
+
+    /// The findings, written from their spooled records when they are spooled as stored (no `String` is
+    /// made of their fields), else element by element; the same text either way. While the report is
+    /// prepared on another thread, the records are written as their fingerprints come (`FingerprintFeed`),
+    /// so writing and preparing overlap.
+    private func streamFindings(printer: PrettyJSON, to out: inout ReportOutput) {
+        guard !report.findings.isEmpty else {
+            out += "[]"
+            return
+        }
+        if let feed = preparation?.fingerprints {
+            // Preparation without suppressions keeps every finding, in order: the unprepared list's records
+            // are the prepared list's, one fingerprint each.
+            var chunk: [String?] = []
+            var next = 0
+            let followed = streamRecords(of: report.findings, printer: printer, to: &out) { _ in
+                if next == chunk.count {
+                    chunk = feed.nextChunk() ?? []
+                    next = 0
+                    guard !chunk.isEmpty else { return nil }
+                }
+                next += 1
+                return chunk[next - 1]
+            }
+            if followed { return }
+        }
+        let findings = preparation?.prepared.findings ?? report.findings
+        guard streamRecords(of: findings, printer: printer, to: &out, fingerprint: { $0?.fingerprint }) else {
+            return stream(findings, printer: printer, to: &out) { Self.write($0, to: &$1) }
+        }
+    }
+
+    /// Writes the findings of `findings` from their records, each with the fingerprint `fingerprint` gives
+    /// for its amendment; false, having written nothing, when they are not spooled as stored.
+    private func streamRecords(
+        of findings: AuditList<Finding>, printer: PrettyJSON, to out: inout ReportOutput,
+        fingerprint: (ReportPreparation.Amendment?) -> String?
+    ) -> Bool {
         let indent = Array(printer.indentation(2).utf8)
         var opened = false
         var remaining = findings.count
@@ -99,13 +162,14 @@ struct JSONReport {
             remaining -= 1
             out.writeBytes { bytes in
                 bytes.append(contentsOf: indent)
-                Self.write(record, fingerprint: amendment?.fingerprint, to: &bytes)
+                Self.write(record, fingerprint: fingerprint(amendment), to: &bytes)
                 Self.put(remaining > 0 ? ",\n" : "\n", &bytes)
             }
         }
-        guard fromRecords else { return stream(findings, printer: printer, to: &out) { Self.write($0, to: &$1) } }
+        guard fromRecords else { return false }
         if !opened { out += "[\n" }
         out += printer.indentation(1) + "]"
+        return true
     }
 
     func document() -> JSONValue { document(listing: true) }
@@ -184,6 +248,23 @@ struct JSONReport {
         text.appendQuoted(to: &out)
     }
 
+    /// A kind's and a severity's raw value as a JSON string, from the binary (a `String` would be escaped).
+    private static func quoted(_ kind: MessageKind) -> StaticString {
+        switch kind {
+        case .start: "\"start\""
+        case .end: "\"end\""
+        case .unknown: "\"unknown\""
+        }
+    }
+
+    private static func quoted(_ severity: Severity) -> StaticString {
+        switch severity {
+        case .note: "\"note\""
+        case .warning: "\"warning\""
+        case .error: "\"error\""
+        }
+    }
+
     private static func number(_ value: Int?, to out: inout [UInt8]) {
         guard let value else { return put("null", &out) }
         put(value, &out)
@@ -194,24 +275,26 @@ struct JSONReport {
             put("null", &out)
             return
         }
-        put("{", &out)
-        string(locator.kind, to: &out)
-        put(": ", &out)
-        put(locator.number, &out)
+        switch locator {
+        case .packet(let number): put("{\"packet\": ", &out); put(number, &out)
+        case .line(let number): put("{\"line\": ", &out); put(number, &out)
+        case .record(let number): put("{\"record\": ", &out); put(number, &out)
+        }
         put("}", &out)
     }
 
-    static func write(_ message: AuditedMessage, to out: inout [UInt8]) {
+    /// A message from its spooled record (a message in memory is written from the record it would be).
+    static func write(_ message: AuditedMessage.RecordView, to out: inout [UInt8]) {
         out.append(contentsOf: MessageMember.source); string(message.source, to: &out)
         out.append(contentsOf: MessageMember.locator); locator(message.locator, to: &out)
-        out.append(contentsOf: MessageMember.kind); string(message.kind.rawValue, to: &out)
+        out.append(contentsOf: MessageMember.kind); put(quoted(message.kind), &out)
         out.append(contentsOf: MessageMember.level); number(message.level, to: &out)
         out.append(contentsOf: MessageMember.correlator); string(message.correlator, to: &out)
         out.append(contentsOf: MessageMember.generation); string(message.generation, to: &out)
         out.append(contentsOf: MessageMember.findings); number(message.findings, to: &out)
         out.append(contentsOf: MessageMember.observations); number(message.observations, to: &out)
         out.append(contentsOf: MessageMember.network); network(message.network, to: &out)
-        out.append(contentsOf: MessageMember.observed); observed(message.observed, to: &out)
+        out.append(contentsOf: MessageMember.observed); observed(message, to: &out)
         out.append(contentsOf: close)
     }
 
@@ -226,15 +309,11 @@ struct JSONReport {
     /// A finding from its spooled record, with the fingerprint its amendment gives (if any).
     static func write(_ finding: Finding.RecordView, fingerprint: String?, to out: inout [UInt8]) {
         out.append(contentsOf: FindingMember.rule); string(finding.rule, to: &out)
-        out.append(contentsOf: FindingMember.severity); string(finding.severity.rawValue, to: &out)
+        out.append(contentsOf: FindingMember.severity); put(quoted(finding.severity), &out)
         out.append(contentsOf: FindingMember.source); string(finding.source, to: &out)
         out.append(contentsOf: FindingMember.locator); locator(finding.locator, to: &out)
         out.append(contentsOf: FindingMember.network)
-        if let network = finding.network {
-            Self.network(from: network.from, to: network.to, time: network.time, interface: network.interface, to: &out)
-        } else {
-            put("null", &out)
-        }
+        network(finding.network, to: &out)
         out.append(contentsOf: FindingMember.pointer); pointer(finding.pointerTokens, to: &out)
         out.append(contentsOf: FindingMember.level); number(finding.level, to: &out)
         out.append(contentsOf: FindingMember.correlator); string(finding.correlator, to: &out)
@@ -266,7 +345,7 @@ struct JSONReport {
 
     /// The network evidence, laid out as `PrettyJSON` lays out a member at `depth` (an object of four
     /// members: one member per line).
-    private static func network(_ network: NetworkEvidence?, depth: Int = 3, to out: inout [UInt8]) {
+    private static func network(_ network: Finding.RecordView.Network?, depth: Int = 3, to out: inout [UInt8]) {
         guard let network else { return put("null", &out) }
         Self.network(
             from: network.from, to: network.to, time: network.time, interface: network.interface, depth: depth,
@@ -290,25 +369,35 @@ struct JSONReport {
         put("}", &out)
     }
 
-    /// The sightings, laid out as `PrettyJSON` lays out a member of an element (depth 3): each sighting an
-    /// object on its own lines, as its locator is a container.
-    private static func observed(_ observations: [Observation], to out: inout [UInt8]) {
-        guard !observations.isEmpty else { return put("[]", &out) }
+    /// The sightings (`AuditedMessage.observed`: the message's own place, then the later ones), laid out as
+    /// `PrettyJSON` lays out a member of an element (depth 3): each sighting an object on its own lines, as
+    /// its locator is a container.
+    private static func observed(_ message: AuditedMessage.RecordView, to out: inout [UInt8]) {
         put("[\n", &out)
-        for (index, observation) in observations.enumerated() {
-            out.append(contentsOf: indentation[4]); put("{\n", &out)
-            out.append(contentsOf: indentation[5]); put("\"source\": ", &out); string(observation.source, to: &out)
-            put(",\n", &out)
-            out.append(contentsOf: indentation[5]); put("\"locator\": ", &out); locator(observation.locator, to: &out)
-            put(",\n", &out)
-            out.append(contentsOf: indentation[5]); put("\"network\": ", &out)
-            network(observation.network, depth: 5, to: &out)
-            put("\n", &out)
-            out.append(contentsOf: indentation[4])
-            put(index + 1 < observations.count ? "},\n" : "}\n", &out)
+        let last = message.laterObservations.count
+        sighting(message.source, message.locator, message.network, last: last == 0, to: &out)
+        for (index, later) in message.laterObservations.enumerated() {
+            sighting(later.source, later.locator, later.network, last: index + 1 == last, to: &out)
         }
         out.append(contentsOf: indentation[3])
         put("]", &out)
+    }
+
+    /// One element of `observed`.
+    private static func sighting(
+        _ source: UnsafeRawBufferPointer, _ locator: Locator, _ network: Finding.RecordView.Network?, last: Bool,
+        to out: inout [UInt8]
+    ) {
+        out.append(contentsOf: indentation[4]); put("{\n", &out)
+        out.append(contentsOf: indentation[5]); put("\"source\": ", &out); string(source, to: &out)
+        put(",\n", &out)
+        out.append(contentsOf: indentation[5]); put("\"locator\": ", &out); Self.locator(locator, to: &out)
+        put(",\n", &out)
+        out.append(contentsOf: indentation[5]); put("\"network\": ", &out)
+        Self.network(network, depth: 5, to: &out)
+        put("\n", &out)
+        out.append(contentsOf: indentation[4])
+        put(last ? "}\n" : "},\n", &out)
     }
 
     /// `PrettyJSON`'s indentation of each depth an element's members reach, as bytes.

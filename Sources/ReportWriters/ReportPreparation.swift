@@ -1,5 +1,6 @@
 import AuditModel
 import Dispatch
+import Foundation
 import Storage
 
 /// What `--ignore` and `--baseline` ask of a run's findings.
@@ -41,6 +42,15 @@ public enum ReportPreparation {
     public static func prepare(
         _ report: AuditReport, suppressions: Suppressions = .init(), spool: SpoolConfiguration = .init()
     ) -> AuditReport {
+        prepare(report, suppressions: suppressions, spool: spool, feeding: nil)
+    }
+
+    /// Prepares `report`, handing each finding's fingerprint to `feed` as soon as it is known (a writer on
+    /// another thread follows it), and closing the feed when done, whatever happens.
+    static func prepare(
+        _ report: AuditReport, suppressions: Suppressions, spool: SpoolConfiguration, feeding feed: FingerprintFeed?
+    ) -> AuditReport {
+        defer { feed?.close() }
         let scratch = ScratchSpools(configuration: spool)
         let ignored = suppressions.ignoredRules
         // The checker says which message each finding is about (`Finding.subject`); only findings it could
@@ -77,6 +87,7 @@ public enum ReportPreparation {
                 if !finding.sensitiveValues.isEmpty { tally.noteSensitive(finding.sensitiveValues, rule: finding.rule) }
             }
             amendments.append(record: amendment)
+            feed?.publish(amendment.fingerprint)
         }
         var copy = report
         copy.findings = report.findings.amended(by: amendments, count: kept, tally: tally, keeps: { $0.isKept }) {
@@ -283,9 +294,13 @@ extension ReportPreparation {
         /// Written once by the preparing thread before it signals; read only after `done`.
         private var result: AuditReport?
 
+        /// Each finding's fingerprint, in report order, as soon as preparation knows it: the writer writes
+        /// the findings while preparation is still under way, rather than waiting for its end.
+        let fingerprints = FingerprintFeed()
+
         init(_ report: AuditReport, spool: SpoolConfiguration) {
             DispatchQueue.global().async { [self] in
-                result = ReportPreparation.prepare(report, spool: spool)
+                result = ReportPreparation.prepare(report, suppressions: .init(), spool: spool, feeding: fingerprints)
                 done.signal()
             }
         }
@@ -294,13 +309,119 @@ extension ReportPreparation {
         private var waited = false
 
         /// The prepared report, once preparation is over (the first read waits for it). Read on the one
-        /// thread that made this.
+        /// thread that made this, once it takes no more from `fingerprints`: reading it abandons the feed,
+        /// so that preparation never waits for room in it.
         var prepared: AuditReport {
             if !waited {
+                fingerprints.abandon()
                 done.wait()
                 waited = true
             }
             return result!
+        }
+    }
+}
+
+/// Fingerprints handed from the preparing thread to a writer, in report order, a chunk at a time.
+///
+/// At most `capacity` wait to be written, so memory stays flat: a preparation that runs that far ahead of
+/// the writer waits for it. The writer waits when it catches up. `close()` ends the feed (the preparing
+/// thread calls it whatever happens); a writer then gets `nil` for every finding left, which only a
+/// preparation that failed to read its spools can leave (the report is then not written: see
+/// `ReportWriter.write`).
+///
+/// `@unchecked Sendable`: `state` is read and written only under `lock` (an `NSLock`, whose ordering the
+/// thread sanitizer sees; it cannot see `Synchronization.Mutex`'s on Linux), `filling` only by the preparing
+/// thread.
+final class FingerprintFeed: @unchecked Sendable {
+    static let chunkSize = 4096
+    static let capacity = 16 * chunkSize
+
+    private struct State {
+        var ready: [[String?]] = []
+        var waiting = 0
+        var closed = false
+        var abandoned = false
+    }
+
+    private let lock = NSLock()
+    private var state = State()
+    /// Signalled once for each chunk made ready and once on closing.
+    private let published = DispatchSemaphore(value: 0)
+    /// Signalled once for each chunk the writer takes.
+    private let taken = DispatchSemaphore(value: 0)
+    /// The chunk being filled, touched only by the preparing thread.
+    private var filling: [String?] = []
+
+    private func withState<Result>(_ body: (inout State) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&state)
+    }
+
+    /// Adds the next finding's fingerprint (preparing thread).
+    func publish(_ fingerprint: String?) {
+        filling.append(fingerprint)
+        if filling.count == Self.chunkSize { ready(takeFilling()) }
+    }
+
+    /// Publishes what is left and ends the feed (preparing thread).
+    func close() {
+        if !filling.isEmpty { ready(takeFilling()) }
+        withState { $0.closed = true }
+        published.signal()
+    }
+
+    private func takeFilling() -> [String?] {
+        var chunk: [String?] = []
+        swap(&chunk, &filling)
+        return chunk
+    }
+
+    private func ready(_ chunk: [String?]) {
+        while true {
+            let room = withState { state in
+                if state.abandoned { return true }
+                guard state.waiting + chunk.count <= Self.capacity || state.ready.isEmpty else { return false }
+                state.ready.append(chunk)
+                state.waiting += chunk.count
+                return true
+            }
+            if room { break }
+            taken.wait()
+        }
+        published.signal()
+    }
+
+    func abandon() {
+        withState { state in
+            state.abandoned = true
+            state.ready = []
+            state.waiting = 0
+        }
+        taken.signal()
+    }
+
+    /// The fingerprints of the next findings, in order, waiting for preparation to make them (writer
+    /// thread); `nil` once the feed is closed and every chunk taken.
+    func nextChunk() -> [String?]? {
+        while true {
+            enum Next { case chunk([String?]), over, wait }
+            let next: Next = withState { state in
+                if !state.ready.isEmpty {
+                    let chunk = state.ready.removeFirst()
+                    state.waiting -= chunk.count
+                    return .chunk(chunk)
+                }
+                return state.closed ? .over : .wait
+            }
+            switch next {
+            case .chunk(let chunk):
+                taken.signal()
+                return chunk
+            case .over: return nil
+            case .wait: published.wait()
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import AuditModel
+import Dispatch
 import JSONCore
 import Storage
 import Testing
@@ -316,14 +317,109 @@ struct JSONReportStreamingTests {
             }
             findings.append(finding)
         }
-        var spooled = AuditListBuilder<Finding>(configuration: SpoolConfiguration(memoryLimit: 0))
-        for finding in findings { spooled.append(finding) }
+        for list in inMemoryAndOnDisk(findings) {
+            expectStreamedTextEqualsTheWholeDocument(AuditReport(inputs: [], messages: [], findings: list, rules: []))
+        }
+    }
+
+    /// `elements` as a list in memory and as a list spooled to a file.
+    private func inMemoryAndOnDisk<Element: AuditListElement>(_ elements: [Element]) -> [AuditList<Element>] {
+        var spooled = AuditListBuilder<Element>(configuration: SpoolConfiguration(memoryLimit: 0))
+        for element in elements { spooled.append(element) }
         let onDisk = spooled.finish()
         #expect(onDisk.isSpooledToFile)
-        for list in [AuditList(findings), onDisk] {
-            let report = AuditReport(inputs: [], messages: [], findings: list, rules: [])
-            let json = JSONReport(report: report)
-            #expect(json.render() == PrettyJSON(inlineSmallContainers: true).render(json.document()) + "\n")
+        return [AuditList(elements), onDisk]
+    }
+
+    private func expectStreamedTextEqualsTheWholeDocument(_ report: AuditReport) {
+        let json = JSONReport(report: report)
+        #expect(json.render() == PrettyJSON(inlineSmallContainers: true).render(json.document()) + "\n")
+    }
+
+    /// Messages are written from their spooled records too: escapes, a kept payload stepped over, network
+    /// evidence with and without its optional members, later sightings with and without evidence.
+    @Test func messagesWrittenFromTheirRecordsEqualTheWholeDocument() {
+        var messages: [AuditedMessage] = []
+        for index in 0..<6 {
+            var message = AuditedMessage(
+                source: "in \"\\ \u{1}é.pcap", locator: index % 2 == 0 ? .packet(index + 1) : .line(index),
+                kind: MessageKind.allCases[index % 3], level: index == 0 ? nil : index % 4,
+                correlator: index == 1 ? nil : "c\\\(index)\n", generation: index == 2 ? nil : "G4/G5",
+                parsed: index != 4, findings: index, payload: index % 2 == 0 ? ["k": [1, "v\"", .null]] : nil)
+            if index % 2 == 1 {
+                message.network = NetworkEvidence(
+                    from: "[fe80::1]:4\(index)", to: index == 3 ? nil : "10.0.0.1:50077",
+                    time: "2026-12-05T00:00:00.000000Z", interface: index == 5 ? nil : "eth0 \"é\"")
+            }
+            for sighting in 0..<index {
+                message.addObservation(
+                    Observation(
+                        source: "other \(sighting)", locator: .record(sighting),
+                        network: sighting % 2 == 0
+                            ? nil : NetworkEvidence(from: "10.0.0.\(sighting):1", to: nil, time: "t\(sighting)")))
+            }
+            messages.append(message)
         }
+        for list in inMemoryAndOnDisk(messages) {
+            expectStreamedTextEqualsTheWholeDocument(AuditReport(inputs: [], messages: list, findings: [], rules: []))
+        }
+    }
+
+    /// While the report is prepared on another thread, the findings are written as their fingerprints
+    /// come: the same text as writing the prepared report, for spooled findings (several chunks of the feed)
+    /// and for findings in memory.
+    @Test func findingsFollowingAPreparationInFlightEqualThePreparedReport() {
+        let count = FingerprintFeed.chunkSize * 2 + 7
+        var findings: [Finding] = []
+        for index in 0..<count {
+            findings.append(
+                Finding(
+                    rule: index % 3 == 0 ? "privacy.personal-data" : "schema.type", severity: .error,
+                    source: "in", locator: .line(index / 2 + 1), pointer: JSONPointer(tokens: ["a\(index % 5)"]),
+                    message: "m \(index)", sensitiveValues: index % 3 == 0 ? ["alice@uni.edu"] : []))
+        }
+        for list in inMemoryAndOnDisk(findings) {
+            let report = AuditReport(inputs: [], messages: [], findings: list, rules: [])
+            let expected = JSONReport(report: ReportPreparation.prepare(report)).render()
+            let preparation = ReportPreparation.InFlight(report, spool: .init())
+            #expect(JSONReport(report: report, preparation: preparation).render() == expected)
+            #expect(preparation.prepared.fingerprinted)
+        }
+    }
+}
+
+@Suite("Fingerprint feed")
+struct FingerprintFeedTests {
+    /// Publishes `count` fingerprints ("0", "1", ...) and closes, on a thread of its own; signals `done`.
+    private func publish(_ count: Int, to feed: FingerprintFeed, done: DispatchSemaphore) {
+        DispatchQueue.global().async {
+            for index in 0..<count { feed.publish(String(index)) }
+            feed.close()
+            done.signal()
+        }
+    }
+
+    @Test func theWriterGetsEveryFingerprintInOrderThenNil() {
+        let feed = FingerprintFeed()
+        let done = DispatchSemaphore(value: 0)
+        let count = FingerprintFeed.capacity * 2 + 3
+        publish(count, to: feed, done: done)
+        var received: [String?] = []
+        while let chunk = feed.nextChunk() { received += chunk }
+        #expect(received == (0..<count).map { String($0) })
+        #expect(feed.nextChunk() == nil)
+        #expect(done.wait(timeout: .now() + 10) == .success)
+    }
+
+    @Test func preparationWaitsForRoomAndAbandoningFreesIt() {
+        let feed = FingerprintFeed()
+        let done = DispatchSemaphore(value: 0)
+        publish(FingerprintFeed.capacity + 2 * FingerprintFeed.chunkSize, to: feed, done: done)
+        // Full: the preparing thread waits for the writer.
+        #expect(done.wait(timeout: .now() + 0.5) == .timedOut)
+        #expect(feed.nextChunk()?.first == "0")
+        feed.abandon()
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(feed.nextChunk() == nil)
     }
 }

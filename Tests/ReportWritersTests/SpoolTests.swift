@@ -209,6 +209,18 @@ import Testing
             AuditedMessage(source: "", locator: .record(1), kind: .end, payload: .null),
             AuditedMessage(
                 source: "j", locator: .record(2), kind: .start, region: ByteRegion(offset: 32, length: Int.max)),
+            {
+                var seen = AuditedMessage(
+                    source: "cap", locator: .packet(1), kind: .end, payload: [1],
+                    network: NetworkEvidence(from: "a:1", to: nil, time: "t", interface: "lo"))
+                seen.parslVersion = "2025.01.13"
+                seen.addObservation(Observation(source: "log", locator: .line(4)))
+                seen.addObservation(
+                    Observation(
+                        source: "cap", locator: .packet(9),
+                        network: NetworkEvidence(from: "b:2", to: "c:3", time: "u", interface: nil)))
+                return seen
+            }(),
         ]
         let someFindings = [
             Finding(rule: "r", severity: .note, source: "in", locator: nil, message: "whole input"),

@@ -45,16 +45,12 @@ extension AuditRun {
     static let batchesAhead = 2
 
     /// Audits a batch of records on `threads` threads; the verdicts come back in record order. Without
-    /// `keepPayloads` the decoded messages are released here, on the thread that built them (freeing them
-    /// on the session thread instead costs more than the whole session step).
+    /// `keepPayloads` the decoded messages are released on the auditing threads.
     public func auditBatch(_ batch: [InputRecord], source: String, auditor: RecordAuditor) -> [RecordVerdict] {
-        @Sendable func audit(_ record: InputRecord) -> RecordVerdict {
-            var verdict = auditor.audit(record, source: source)
-            if !keepPayloads { verdict.message?.payload = nil }
-            verdict.place(in: record)
-            return verdict
+        let keepPayloads = keepPayloads
+        return ParallelWork.map(count: batch.count, threads: threads) {
+            auditor.audit(batch[$0], source: source, keepingPayload: keepPayloads)
         }
-        return ParallelWork.map(count: batch.count, threads: threads) { audit(batch[$0]) }
     }
 }
 

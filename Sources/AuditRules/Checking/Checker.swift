@@ -70,14 +70,14 @@ public final class Checker {
     /// Checks one record of input number `input` (0 for a single input).
     public func check(_ record: InputRecord, source: String, input: Int = 0) -> CheckStep {
         var verdict = auditor.audit(record, source: source)
-        verdict.place(in: record)
         return complete(&verdict, input: input)
     }
 
     /// The session step for a verdict computed elsewhere (in parallel), in input order.
     public func complete(_ verdict: inout RecordVerdict, input: Int) -> CheckStep {
         var step = CheckStep()
-        guard let first = verdict.message else {
+        // Tested, not bound: binding the message would copy it.
+        guard verdict.message != nil else {
             swap(&step.findings, &verdict.findings)
             return step
         }
@@ -85,6 +85,7 @@ public final class Checker {
         if let content = verdict.content, let ticket = ledger.earlierSend(of: content, on: stream) {
             // Another sighting of a message already reported: its findings were reported at the first one, or
             // wait for the network evidence this sighting may bring.
+            let first = verdict.message!
             let sighting = ledger.addSighting(
                 Observation(source: first.source, locator: first.locator, network: first.network), on: stream,
                 origin: verdict.origin, to: ticket)
@@ -101,8 +102,9 @@ public final class Checker {
         ledger.add(
             message, content: verdict.content, stream: stream, origin: verdict.origin, heldEnd: holds ? heldKey : nil)
         step.newInInput = true
-        if evident {
-            // The verdict's findings carry the message's evidence already: moved, not copied.
+        if evident || ledger.parkingCapacity == 0 {
+            // The verdict's findings carry the message's evidence already, or there is none to wait for (a
+            // message without evidence has none to lend): moved, not copied.
             swap(&step.findings, &verdict.findings)
         } else {
             deliver(verdict.findings, ticket: ticket, into: &step)
@@ -151,8 +153,8 @@ public final class Checker {
 
     /// Releases the oldest message to the report, judging it first if it is an end still waiting for its start.
     private func release(into step: inout CheckStep, forgetting: Bool) {
-        guard let (ticket, entry) = ledger.oldest else { return }
-        if let key = entry.heldEnd {
+        guard let (ticket, heldEnd) = ledger.oldest else { return }
+        if let key = heldEnd {
             sessions.judgeHeld(key: key, ticket: ticket)
             record(sessions.takeJudged(), into: &step)
         }

@@ -1,4 +1,5 @@
 import AuditModel
+import DequeModule
 
 /// Where a sighting was made: an input of the run, and the capture interface within it (0 for inputs
 /// without interfaces). A message seen twice on one stream was sent twice; seen on two streams, it is one
@@ -57,9 +58,9 @@ final class ObservationLedger {
     /// released or evidenced since: skipped when met).
     private var parkingOrder: [Int] = []
     private var parkingHead = 0
-    /// Entries by ticket: `entries[i]` has ticket `base + i`; those before `head` were released.
-    private var entries: [Entry?] = []
-    private var head = 0
+    /// Entries by ticket: `entries[i]` has ticket `base + i`. A ring buffer: releasing the oldest moves
+    /// nothing (the ledger holds up to `capacity` entries of several hundred bytes each).
+    private var entries = Deque<Entry>()
     private var base = 0
     /// The tickets of the entries with each content, oldest first.
     private var sends: [ContentIdentity: [Int]] = [:]
@@ -74,16 +75,18 @@ final class ObservationLedger {
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
+        // Room for a full ledger at once (address space only, until used), so that filling it never copies.
+        entries.reserveCapacity(min(self.capacity + 1, 1 << 17))
     }
 
-    var count: Int { entries.count - head }
+    var count: Int { entries.count }
     var isFull: Bool { count > capacity }
     /// The ticket the next message added gets.
     var nextTicket: Int { base + entries.count }
 
     /// The oldest send of `content` that `stream` has not seen yet: a sighting on `stream` is that send.
     func earlierSend(of content: ContentIdentity, on stream: SightingStream) -> Int? {
-        sends[content]?.first { !entries[$0 - base]!.streams.contains(stream) }
+        sends[content]?.first { !entries[$0 - base].streams.contains(stream) }
     }
 
     /// Counts a later sighting of the message with `ticket`. Returns whether its input had not seen it yet
@@ -93,14 +96,14 @@ final class ObservationLedger {
         _ observation: Observation, on stream: SightingStream, origin: SightingOrigin, to ticket: Int
     ) -> (newInInput: Bool, evidenced: [Finding]) {
         let index = ticket - base
-        entries[index]!.origins.formUnion(origin)
-        let newInInput = !entries[index]!.streams.contains { $0.input == stream.input }
-        entries[index]!.message.addObservation(observation)
-        entries[index]!.streams.append(stream)
-        guard entries[index]!.evidence == nil, let network = observation.network else { return (newInInput, []) }
-        entries[index]!.evidence = network
-        var evidenced = entries[index]!.parked
-        entries[index]!.parked = []
+        entries[index].origins.formUnion(origin)
+        let newInInput = !entries[index].streams.contains { $0.input == stream.input }
+        entries[index].message.addObservation(observation)
+        entries[index].streams.append(stream)
+        guard entries[index].evidence == nil, let network = observation.network else { return (newInInput, []) }
+        entries[index].evidence = network
+        var evidenced = entries[index].parked
+        entries[index].parked = []
         parkedCount -= evidenced.count
         for i in evidenced.indices { evidenced[i].network = network }
         return (newInInput, evidenced)
@@ -122,25 +125,25 @@ final class ObservationLedger {
         } else {
             return out.append(finding)
         }
-        guard index >= head, index < entries.count, entries[index] != nil else { return out.append(finding) }
-        if let evidence = entries[index]!.evidence {
+        guard index >= 0, index < entries.count else { return out.append(finding) }
+        if let evidence = entries[index].evidence {
             var lent = finding
             lent.network = evidence
             return out.append(lent)
         }
-        guard !entries[index]!.spilled, parkingCapacity > 0 else { return out.append(finding) }
-        if entries[index]!.parked.isEmpty { parkingOrder.append(base + index) }
-        entries[index]!.parked.append(finding)
+        guard !entries[index].spilled, parkingCapacity > 0 else { return out.append(finding) }
+        if entries[index].parked.isEmpty { parkingOrder.append(base + index) }
+        entries[index].parked.append(finding)
         parkedCount += 1
         while parkedCount > parkingCapacity, parkingHead < parkingOrder.count {
             let oldest = parkingOrder[parkingHead] - base
             parkingHead += 1
-            guard oldest >= head, oldest < entries.count, entries[oldest] != nil, !entries[oldest]!.parked.isEmpty
+            guard oldest >= 0, oldest < entries.count, !entries[oldest].parked.isEmpty
             else { continue }
-            out += entries[oldest]!.parked
-            parkedCount -= entries[oldest]!.parked.count
-            entries[oldest]!.parked = []
-            entries[oldest]!.spilled = true
+            out += entries[oldest].parked
+            parkedCount -= entries[oldest].parked.count
+            entries[oldest].parked = []
+            entries[oldest].spilled = true
         }
         compactParkingOrder()
     }
@@ -171,43 +174,38 @@ final class ObservationLedger {
     /// Updates the message with `ticket` in place.
     func update(_ ticket: Int, _ body: (inout Entry) -> Void) {
         let index = ticket - base
-        guard index >= head, index < entries.count, entries[index] != nil else { return }
-        body(&entries[index]!)
+        guard index >= 0, index < entries.count else { return }
+        body(&entries[index])
     }
 
-    /// The oldest entry and its ticket.
-    var oldest: (ticket: Int, entry: Entry)? {
-        guard head < entries.count else { return nil }
-        return (base + head, entries[head]!)
+    /// The oldest entry's ticket, and the session of the end it holds back, if any (read in place: an entry
+    /// is several hundred bytes of references).
+    var oldest: (ticket: Int, heldEnd: SessionKey?)? {
+        entries.isEmpty ? nil : (base, entries[0].heldEnd)
     }
 
     /// Releases the oldest entry, its parked findings with it; `forgetting` counts it as forgotten before the
     /// end of the run.
     func removeOldest(forgetting: Bool) -> Entry {
-        let entry = entries[head].take()!
+        let entry = entries.removeFirst()
+        let ticket = base
+        base += 1
         parkedCount -= entry.parked.count
         // Waiting order entries of released messages are dropped from its front.
-        while parkingHead < parkingOrder.count, parkingOrder[parkingHead] <= base + head { parkingHead += 1 }
+        while parkingHead < parkingOrder.count, parkingOrder[parkingHead] <= ticket { parkingHead += 1 }
         compactParkingOrder()
         if entry.message.network == nil {
             let place = Place(source: entry.message.source, locator: entry.message.locator)
-            if firstSeenWithoutEvidence[place] == base + head { firstSeenWithoutEvidence.removeValue(forKey: place) }
+            if firstSeenWithoutEvidence[place] == ticket { firstSeenWithoutEvidence.removeValue(forKey: place) }
         }
         if let content = entry.content {
-            let ticket = base + head
             if var tickets = sends.removeValue(forKey: content) {
                 tickets.removeAll { $0 == ticket }
                 if !tickets.isEmpty { sends[content] = tickets }
             }
         }
-        head += 1
         // A message without an identity could never be matched: releasing it early forgets nothing.
         if forgetting && entry.content != nil { forgotten += 1 }
-        if head > 4096 && head * 2 > entries.count {
-            entries.removeFirst(head)
-            base += head
-            head = 0
-        }
         return entry
     }
 }

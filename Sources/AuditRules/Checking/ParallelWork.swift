@@ -37,7 +37,8 @@ private final class ResultSlots<Element>: @unchecked Sendable {
         slots.deallocate()
     }
 
-    func store(_ element: Element, at index: Int) { slots[index] = element }
+    /// Takes `element` (moved in, not copied: a verdict holds dozens of references).
+    func store(_ element: consuming Element, at index: Int) { slots[index] = consume element }
 
     /// Moves the results out (no copy), leaving the slots empty.
     func take() -> [Element] { slots.indices.map { slots[$0].take()! } }

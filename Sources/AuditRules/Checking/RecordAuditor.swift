@@ -84,9 +84,22 @@ public struct RecordAuditor: Sendable {
         self.configuration = configuration
     }
 
-    /// Audits one record; its message and findings carry the record's network evidence.
-    public func audit(_ record: InputRecord, source: String) -> RecordVerdict {
+    /// Audits one record; its message and findings carry the record's network evidence and bytes
+    /// (`RecordVerdict.place(in:)`). Without `keepingPayload` the decoded message is released here, on the
+    /// thread that built it (freeing it on the session thread instead costs more than the whole session step).
+    ///
+    /// The verdict is finished here, in one function, and the functions below build it whole and return it:
+    /// each function that changes a returned verdict before returning it again costs a copy of it (the
+    /// optimizer does not turn it into a move), dozens of reference counts a record.
+    public func audit(_ record: InputRecord, source: String, keepingPayload: Bool = true) -> RecordVerdict {
         var verdict = auditPayload(record, source: source)
+        finish(&verdict, record: record, keepingPayload: keepingPayload)
+        return verdict
+    }
+
+    private func finish(_ verdict: inout RecordVerdict, record: InputRecord, keepingPayload: Bool) {
+        if !keepingPayload { verdict.message?.payload = nil }
+        verdict.place(in: record)
         verdict.interface = record.interface
         if case .logged = record.payload { verdict.origin = .log }
         if let network = record.network {
@@ -99,7 +112,6 @@ public struct RecordAuditor: Sendable {
         {
             verdict.content = ContentIdentity(undecoded: bytes)
         }
-        return verdict
     }
 
     private func auditPayload(_ record: InputRecord, source: String) -> RecordVerdict {
@@ -233,9 +245,7 @@ public struct RecordAuditor: Sendable {
             findings[i].level = findings[i].level ?? judgedLevel
         }
 
-        let message = AuditedMessage(
-            source: source, locator: locator, kind: kind, level: judgedLevel, correlator: correlator,
-            generation: generation, parsed: true, findings: findings.count, payload: value)
+
         var facts: SessionFacts?
         if let correlator, kind != .unknown {
             let keepsConfiguration = kind == .end || judgedLevel.map(plan.endLevels.contains) != false
@@ -249,10 +259,14 @@ public struct RecordAuditor: Sendable {
                 plan: plan,
                 userCodeNames: keepsConfiguration ? context.userCodeComponents.map(\.name) : [])
         }
-        var verdict = RecordVerdict(message: message, findings: findings, session: facts)
-        if case .string(let version)? = object["parsl_v"] { verdict.message?.parslVersion = version }
-        if identifiesContent { verdict.content = ContentIdentity(generation: generation, value: value) }
-        return verdict
+        // The message is made in the verdict: made first and passed in, it would be copied.
+        return RecordVerdict(
+            message: AuditedMessage(
+                source: source, locator: locator, kind: kind, level: judgedLevel, correlator: correlator,
+                generation: generation, parsed: true, findings: findings.count, payload: value,
+                parslVersion: object["parsl_v"]?.stringValue),
+            findings: findings, session: facts,
+            content: identifiesContent ? ContentIdentity(generation: generation, value: value) : nil)
     }
 
     /// The component list without the components that report execution detail (the end message's

@@ -1,4 +1,5 @@
 import AuditModel
+import DequeModule
 import JSONCore
 
 /// The only state of the session step: the sessions seen so far, by correlator, and the rules that need two
@@ -48,10 +49,8 @@ final class SessionTracker {
 
     private let configuration: CheckConfiguration
     /// The open sessions in the order their start arrived: forgetting the oldest, and the sessions still
-    /// open at the end, are read in order, never looked up.
-    private var opened: [Session] = []
-    /// Where the oldest open session is in `opened`; the ones before it are forgotten.
-    private var openedHead = 0
+    /// open at the end, are read in order, never looked up. A ring buffer: forgetting the oldest moves none.
+    private var opened = Deque<Session>()
     /// How many sessions were dropped from the front of `opened` (its index 0 is session number `dropped`).
     private var dropped = 0
     /// Each open session's number (its arrival position): a small table of small entries, which a lookup
@@ -70,7 +69,10 @@ final class SessionTracker {
 
     init(configuration: CheckConfiguration) {
         self.configuration = configuration
-        numbers.reserveCapacity(min(configuration.sessionCapacity, 1 << 16))
+        // Room for a full table at once (address space only, until used), so that filling it never copies.
+        let room = min(configuration.sessionCapacity + 1, 1 << 17)
+        numbers.reserveCapacity(room)
+        opened.reserveCapacity(room)
     }
 
     /// The open session with `key`, as an index in `opened`.
@@ -146,11 +148,10 @@ final class SessionTracker {
     /// sessions still waiting for an end that level 3 promises are returned.
     func finish() -> [Finding] {
         while heldHead < heldOrder.count { judgeOldestHeld() }
-        let findings = (openedHead..<opened.count).compactMap(openSessionFinding(at:))
+        let findings = opened.indices.compactMap(openSessionFinding(at:))
         opened.removeAll()
         numbers.removeAll()
         heldOrder.removeAll()
-        openedHead = 0
         heldHead = 0
         dropped = 0
         return findings
@@ -247,18 +248,10 @@ final class SessionTracker {
                 correlator: message.correlator ?? "", level: facts.level, startTime: facts.startTime,
                 configuration: facts.configuration, userCodeNames: facts.userCodeNames,
                 expectsEnd: facts.level.map(facts.plan.endLevels.contains) ?? false, key: facts.key))
-        if opened.count - openedHead > configuration.sessionCapacity {
-            if let finding = openSessionFinding(at: openedHead) { pendingEvictions.append(finding) }
-            numbers[opened[openedHead].key] = nil
-            // The forgotten session's configuration goes now; its slot goes with the next compaction.
-            opened[openedHead].configuration = nil
-            opened[openedHead].userCodeNames = []
-            openedHead += 1
-            if openedHead > 4096 && openedHead * 2 > opened.count {
-                opened.removeFirst(openedHead)
-                dropped += openedHead
-                openedHead = 0
-            }
+        if opened.count > configuration.sessionCapacity {
+            if let finding = openSessionFinding(at: 0) { pendingEvictions.append(finding) }
+            numbers[opened.removeFirst().key] = nil
+            dropped += 1
         }
         return nil
     }
