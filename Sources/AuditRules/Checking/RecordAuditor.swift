@@ -88,9 +88,9 @@ public struct RecordAuditor: Sendable {
     /// (`RecordVerdict.place(in:)`). Without `keepingPayload` the decoded message is released here, on the
     /// thread that built it (freeing it on the session thread instead costs more than the whole session step).
     ///
-    /// The verdict is finished here, in one function, and the functions below build it whole and return it:
-    /// each function that changes a returned verdict before returning it again costs a copy of it (the
-    /// optimizer does not turn it into a move), dozens of reference counts a record.
+    /// The functions below build the verdict whole and return it, and it is finished here through one
+    /// `inout` call: changing a returned verdict in place before returning it again cost a copy of it, dozens
+    /// of reference counts a record (the optimizer did not turn it into a move; through the call it does).
     public func audit(_ record: InputRecord, source: String, keepingPayload: Bool = true) -> RecordVerdict {
         var verdict = auditPayload(record, source: source)
         finish(&verdict, record: record, keepingPayload: keepingPayload)
@@ -244,7 +244,6 @@ public struct RecordAuditor: Sendable {
             findings[i].correlator = correlator
             findings[i].level = findings[i].level ?? judgedLevel
         }
-
 
         var facts: SessionFacts?
         if let correlator, kind != .unknown {
