@@ -69,13 +69,20 @@ struct JSONReport {
         var remaining = elements.count
         for element in elements {
             remaining -= 1
-            out.writeBytes { bytes in
-                bytes.append(contentsOf: indent)
-                write(element, &bytes)
-                Self.put(remaining > 0 ? ",\n" : "\n", &bytes)
-            }
+            Self.writeElement(indent: indent, last: remaining == 0, to: &out) { write(element, &$0) }
         }
         out += printer.indentation(1) + "]"
+    }
+
+    /// One element of a top-level array: its indentation, the element, and a comma unless it is the last.
+    private static func writeElement(
+        indent: [UInt8], last: Bool, to out: inout ReportOutput, _ write: (inout [UInt8]) -> Void
+    ) {
+        out.writeBytes { bytes in
+            bytes.append(contentsOf: indent)
+            write(&bytes)
+            put(last ? "\n" : ",\n", &bytes)
+        }
     }
 
     /// The messages, written from their spooled records when they are spooled as stored (no `String` is
@@ -91,11 +98,7 @@ struct JSONReport {
         var remaining = messages.count
         func written(_ message: AuditedMessage.RecordView) {
             remaining -= 1
-            out.writeBytes { bytes in
-                bytes.append(contentsOf: indent)
-                Self.write(message, to: &bytes)
-                Self.put(remaining > 0 ? ",\n" : "\n", &bytes)
-            }
+            Self.writeElement(indent: indent, last: remaining == 0, to: &out) { Self.write(message, to: &$0) }
         }
         let fromRecords = messages.forEachRecord { decoder throws(SpoolError) in
             written(try AuditedMessage.RecordView(reading: &decoder))
@@ -160,10 +163,8 @@ struct JSONReport {
                 opened = true
             }
             remaining -= 1
-            out.writeBytes { bytes in
-                bytes.append(contentsOf: indent)
-                Self.write(record, fingerprint: fingerprint(amendment), to: &bytes)
-                Self.put(remaining > 0 ? ",\n" : "\n", &bytes)
+            Self.writeElement(indent: indent, last: remaining == 0, to: &out) {
+                Self.write(record, fingerprint: fingerprint(amendment), to: &$0)
             }
         }
         guard fromRecords else { return false }
