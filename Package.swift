@@ -143,7 +143,8 @@ let package = Package(
         .testTarget(name: "CaptureReadersTests", dependencies: ["CaptureReaders", "TestSupport"]),
         .testTarget(name: "AuditInputsTests", dependencies: ["AuditInputs", "AuditModel", "JSONCore", "TestSupport"]),
         .testTarget(
-            name: "AuditRulesTests", dependencies: ["AuditRules", "AuditInputs", "AuditModel", "JSONCore", "TestSupport"]),
+            name: "AuditRulesTests",
+            dependencies: ["AuditRules", "AuditInputs", "AuditModel", "JSONCore", "Storage", "TestSupport"]),
         .testTarget(
             name: "ReportWritersTests",
             dependencies: [

@@ -88,17 +88,42 @@ public final class SpoolStore: @unchecked Sendable {
     /// One record's encoding, reused from record to record so that appending allocates nothing once warm.
     private var scratch = SpoolEncoder()
 
-    /// Appends one record: the length of `value`'s encoding as a varint, then the encoding.
-    public func append(record value: some Spoolable) { append { value.encode(to: &$0) } }
+    /// Appends one record: the length of `value`'s encoding as a varint, then the encoding. Returns the
+    /// logical offset of the encoding's first byte (for `patch`).
+    @discardableResult
+    public func append(record value: some Spoolable) -> Int { append { value.encode(to: &$0) } }
 
     /// Appends one record: the length of what `encode` writes as a varint, then those bytes. Not generic, so
-    /// that a generic caller's closure is compiled with the caller, where its types are known.
-    public func append(_ encode: (inout SpoolEncoder) -> Void) {
+    /// that a generic caller's closure is compiled with the caller, where its types are known. Returns the
+    /// logical offset of the first byte `encode` wrote.
+    @discardableResult
+    public func append(_ encode: (inout SpoolEncoder) -> Void) -> Int {
         scratch.bytes.removeAll(keepingCapacity: true)
         encode(&scratch)
         SpoolEncoder.appendVarint(UInt64(scratch.bytes.count), to: &memory)
+        let offset = fileLength + memory.count
         memory.append(contentsOf: scratch.bytes)
         stored()
+        return offset
+    }
+
+    /// Overwrites bytes already stored, at logical `offset`, whether they are still in memory or already in
+    /// the file: how a record is completed after it was appended (a message's judgment, made after the
+    /// message went to the report), with bytes of the same length as those its encoder wrote there. A write
+    /// to the file that fails is remembered as a read failure, so no report is written from the stale bytes.
+    public func patch(at offset: Int, with bytes: [UInt8]) {
+        precondition(offset >= 0 && offset + bytes.count <= length, "a patch lies within what was stored")
+        let inFile = max(0, min(bytes.count, fileLength - offset))
+        if inFile > 0, let file {
+            let (_, failure) = bytes.withUnsafeBytes { raw in
+                file.writeAll(UnsafeRawBufferPointer(rebasing: raw[..<inFile]), at: offset)
+            }
+            if let failure { recordReadFailure(SpoolError("the temporary file could not be rewritten (\(failure))")) }
+        }
+        if inFile < bytes.count {
+            let start = offset + inFile - fileLength
+            memory.replaceSubrange(start..<(start + bytes.count - inFile), with: bytes[inFile...])
+        }
     }
 
     /// After an append: moves full pieces to the file, or opens the file once memory is past its limit.

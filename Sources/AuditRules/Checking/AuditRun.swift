@@ -38,6 +38,8 @@ public struct AuditRun: Sendable {
         var inputs: [InputSummary] = []
         var found = FoundSoFar(spool: spool)
         checker.keepsEveryPayload = keepPayloads
+        // What it releases goes to `found`, which completes a message judged after it was kept.
+        checker.releasesBeforeJudgment = true
         checker.awaitsLaterEvidence = paths.count > 1 || paths.contains(where: FolderWalk.isFolder)
         let silenceIsThePass = checker.auditor.configuration.level == .fixed(0)
         // With one input on one interface every sighting is a send of its own: no message needs an identity.
@@ -49,7 +51,8 @@ public struct AuditRun: Sendable {
             check(reader, checker: checker, input: inputNumber, identifyingContent: identifying) { step in
                 // Without keepPayloads the workers already dropped the decoded message.
                 if step.newInInput { summary.messages += 1 }
-                found.take(messages: step.messages, findings: step.findings)
+                found.take(
+                    messages: step.messages, findings: step.findings, awaiting: step.awaiting, judged: step.judged)
             }
             inputNumber += 1
             summary.readError = reader.readError
@@ -86,7 +89,7 @@ public struct AuditRun: Sendable {
             }
         }
         let last = checker.finish()
-        found.take(messages: last.messages, findings: last.findings)
+        found.take(messages: last.messages, findings: last.findings, awaiting: last.awaiting, judged: last.judged)
         // Every message of the report is distinct: sightings of one message are its observations.
         if let minimumMessages, found.messages.count < minimumMessages {
             found.keepWithoutSender(

@@ -133,6 +133,20 @@ final class SessionTracker {
         judged.append(judge(end, start: nil))
     }
 
+    /// Judges without their start the held ends numbered below `ticket` (`Checker.releasesBeforeJudgment`:
+    /// the ends that left the checker's window before their start came).
+    func judgeHeld(before ticket: Int) {
+        while heldHead < heldOrder.count, heldOrder[heldHead].ticket < ticket {
+            let (key, heldTicket) = heldOrder[heldHead]
+            heldHead += 1
+            // Entries of ends judged since (their start came) are skipped.
+            if held[key]?.ticket == heldTicket, let end = held.removeValue(forKey: key) {
+                judged.append(judge(end, start: nil))
+            }
+        }
+        compactHeldOrder()
+    }
+
     /// Held ends judged since the last call.
     func takeJudged() -> [JudgedEnd] {
         defer { judged.removeAll() }
@@ -211,6 +225,10 @@ final class SessionTracker {
                 break
             }
         }
+        compactHeldOrder()
+    }
+
+    private func compactHeldOrder() {
         if heldHead > 4096 && heldHead * 2 > heldOrder.count {
             heldOrder.removeFirst(heldHead)
             heldHead = 0
