@@ -7,8 +7,8 @@ public struct FoundSoFar {
     public private(set) var findings: AuditListBuilder<Finding>
     public private(set) var hosts = HostInventory()
     /// The messages kept before their judgment, by the checker's ticket: where each one's record begins, and
-    /// the message (without its payload) to count under its sender once its level is known.
-    private var awaiting: [Int: (offset: Int, message: AuditedMessage)] = [:]
+    /// for one with a sender, the message (without its payload) to count under it once its level is known.
+    private var awaiting: [Int: (offset: Int, sent: AuditedMessage?)] = [:]
 
     public init(spool: SpoolConfiguration = .init()) {
         messages = AuditListBuilder(configuration: spool)
@@ -35,9 +35,12 @@ public struct FoundSoFar {
                 continue
             }
             let offset = messages.append(message)
-            var kept = message
-            kept.payload = nil
-            awaiting[waits.ticket] = (offset, kept)
+            var sent: AuditedMessage?
+            if HostInventory.sender(of: message) != nil {
+                sent = message
+                sent!.payload = nil
+            }
+            awaiting[waits.ticket] = (offset, sent)
             next = nextWaiting.next()
         }
         for finding in reported {
@@ -46,14 +49,15 @@ public struct FoundSoFar {
             found(finding)
         }
         for judgment in judged {
-            guard let (offset, kept) = awaiting.removeValue(forKey: judgment.ticket) else {
+            guard let (offset, sent) = awaiting.removeValue(forKey: judgment.ticket) else {
                 assertionFailure("a judgment of message \(judgment.ticket), which was not kept before its judgment")
                 continue
             }
-            var message = kept
-            message.level = judgment.level
-            message.findings = judgment.findings
-            hosts.add(message)
+            if var message = sent {
+                message.level = judgment.level
+                message.findings = judgment.findings
+                hosts.add(message)
+            }
             messages.patch(at: offset, with: AuditedMessage.judgmentRecord(level: judgment.level, findings: judgment.findings))
         }
     }
