@@ -190,6 +190,8 @@ public final class Checker {
     /// Reports findings about the message with `ticket` (or, without one, the message each finding points
     /// at) with that message's network evidence; those about a held message without any yet wait with it.
     private func deliver(_ findings: [Finding], ticket: Int? = nil, into step: inout CheckStep) {
+        // No message waits in the ledger and none can wait for evidence: nothing to lend, nothing to park.
+        if ledger.count == 0 && ledger.parkingCapacity == 0 { return step.findings.append(contentsOf: findings) }
         for finding in findings { ledger.lend(finding, ticket: ticket, into: &step.findings) }
     }
 

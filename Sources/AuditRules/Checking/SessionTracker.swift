@@ -129,8 +129,16 @@ final class SessionTracker {
 
     /// Judges the end held as `ticket` now, without its start (its message is leaving the checker's window).
     func judgeHeld(key: SessionKey, ticket: Int) {
-        guard held[key]?.ticket == ticket, let end = held.removeValue(forKey: key) else { return }
+        guard let end = removeHeld(key: key, ticket: ticket) else { return }
         judged.append(judge(end, start: nil))
+    }
+
+    /// Takes out the end held under `key` if it is the one numbered `ticket` (a later end with the same
+    /// correlator may have taken the place): one probe of the table, and the entry is read in place rather
+    /// than copied out to compare its ticket.
+    private func removeHeld(key: SessionKey, ticket: Int) -> HeldEnd? {
+        guard let index = held.index(forKey: key), held.values[index].ticket == ticket else { return nil }
+        return held.remove(at: index).value
     }
 
     /// Judges without their start the held ends numbered below `ticket` (`Checker.releasesBeforeJudgment`:
@@ -140,9 +148,7 @@ final class SessionTracker {
             let (key, heldTicket) = heldOrder[heldHead]
             heldHead += 1
             // Entries of ends judged since (their start came) are skipped.
-            if held[key]?.ticket == heldTicket, let end = held.removeValue(forKey: key) {
-                judged.append(judge(end, start: nil))
-            }
+            if let end = removeHeld(key: key, ticket: heldTicket) { judged.append(judge(end, start: nil)) }
         }
         compactHeldOrder()
     }
@@ -220,7 +226,7 @@ final class SessionTracker {
         while heldHead < heldOrder.count {
             let (key, ticket) = heldOrder[heldHead]
             heldHead += 1
-            if held[key]?.ticket == ticket, let end = held.removeValue(forKey: key) {
+            if let end = removeHeld(key: key, ticket: ticket) {
                 judged.append(judge(end, start: nil))
                 break
             }
