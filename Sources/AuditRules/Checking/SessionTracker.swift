@@ -350,6 +350,16 @@ enum SessionKey: Hashable, Sendable {
         self = Self.uuidBits(correlator).map { .uuid($0.high, $0.low) } ?? .text(correlator)
     }
 
+    /// A UUID's bits folded into one word before hashing: the session step probes its tables two or three
+    /// times a message, and hashing one word costs about half what the case and both words did. Equal keys
+    /// fold equally; unequal ones that fold alike only share a bucket.
+    func hash(into hasher: inout Hasher) {
+        switch self {
+        case .uuid(let high, let low): hasher.combine(high ^ (low &* 0x9E37_79B9_7F4A_7C15))
+        case .text(let text): hasher.combine(text)
+        }
+    }
+
     /// The bits of a lower-case `8-4-4-4-12` UUID; `nil` for any other text (upper case included, so that
     /// the key stays one-to-one with the string).
     private static func uuidBits(_ text: String) -> (high: UInt64, low: UInt64)? {
