@@ -109,16 +109,16 @@ public final class SpoolStore: @unchecked Sendable {
 
     /// Overwrites bytes already stored, at logical `offset`, whether they are still in memory or already in
     /// the file: how a record is completed after it was appended (a message's judgment, made after the
-    /// message went to the report), with bytes of the same length as those its encoder wrote there. A write
-    /// to the file that fails is remembered as a read failure, so no report is written from the stale bytes.
+    /// message went to the report), with bytes of the same length as those its encoder wrote there. Bytes in
+    /// the file are rewritten at the next `flush` (which the list's `finish` makes), with the others waiting
+    /// then, a piece of the file at a time; a rewrite that fails is remembered as a read failure, so no report
+    /// is written from the stale bytes.
     public func patch(at offset: Int, with bytes: [UInt8]) {
         precondition(offset >= 0 && offset + bytes.count <= length, "a patch lies within what was stored")
         let inFile = max(0, min(bytes.count, fileLength - offset))
-        if inFile > 0, let file {
-            let (_, failure) = bytes.withUnsafeBytes { raw in
-                file.writeAll(UnsafeRawBufferPointer(rebasing: raw[..<inFile]), at: offset)
-            }
-            if let failure { recordReadFailure(SpoolError("the temporary file could not be rewritten (\(failure))")) }
+        if inFile > 0 {
+            filePatches.append((offset, Array(bytes[..<inFile])))
+            if filePatches.count >= Self.filePatchLimit { applyFilePatches() }
         }
         if inFile < bytes.count {
             let start = offset + inFile - fileLength
@@ -126,18 +126,65 @@ public final class SpoolStore: @unchecked Sendable {
         }
     }
 
-    /// After an append: moves full pieces to the file, or opens the file once memory is past its limit.
-    private func stored() {
-        if file != nil {
-            if memory.count >= Self.flushSize { flush() }
-        } else if note == nil && memory.count > configuration.memoryLimit {
-            openFile()
-            if file != nil { flush() }
+    /// Patches of bytes already in the file, waiting to be written together: the end of a run may judge a
+    /// hundred thousand held messages at once, and a write each was a system call each.
+    private var filePatches: [(offset: Int, bytes: [UInt8])] = []
+    public static let filePatchLimit = 16_384
+
+    /// Writes the waiting file patches: sorted by offset, the patches within one piece of `flushSize` bytes
+    /// are applied to a copy of that piece read from the file, which is written back once.
+    private func applyFilePatches() {
+        defer { filePatches.removeAll() }
+        guard !filePatches.isEmpty else { return }
+        guard let file else {
+            return recordReadFailure(SpoolError("the temporary file was lost before it could be rewritten"))
+        }
+        filePatches.sort { $0.offset < $1.offset }
+        var piece: [UInt8] = []
+        var first = 0
+        while first < filePatches.count {
+            let start = filePatches[first].offset
+            var end = start + filePatches[first].bytes.count
+            var next = first + 1
+            while next < filePatches.count, filePatches[next].offset + filePatches[next].bytes.count - start <= Self.flushSize {
+                end = max(end, filePatches[next].offset + filePatches[next].bytes.count)
+                next += 1
+            }
+            piece = [UInt8](repeating: 0, count: end - start)
+            let failure: String? = piece.withUnsafeMutableBytes { buffer in
+                read(into: buffer, at: start, count: end - start)
+            }
+            if let failure { return recordReadFailure(SpoolError("the temporary file could not be reread (\(failure))")) }
+            for patch in filePatches[first..<next] {
+                piece.replaceSubrange((patch.offset - start)..<(patch.offset - start + patch.bytes.count), with: patch.bytes)
+            }
+            let (_, writeFailure) = piece.withUnsafeBytes { file.writeAll($0, at: start) }
+            if let writeFailure {
+                return recordReadFailure(SpoolError("the temporary file could not be rewritten (\(writeFailure))"))
+            }
+            first = next
         }
     }
 
-    /// Moves the memory part to the file, when there is a file.
+    /// After an append: moves full pieces to the file, or opens the file once memory is past its limit.
+    private func stored() {
+        if file != nil {
+            if memory.count >= Self.flushSize { moveMemoryToFile() }
+        } else if note == nil && memory.count > configuration.memoryLimit {
+            openFile()
+            if file != nil { moveMemoryToFile() }
+        }
+    }
+
+    /// Writes the waiting patches of the file, and moves the memory part to the file, when there is a file.
     public func flush() {
+        applyFilePatches()
+        moveMemoryToFile()
+    }
+
+    /// Moves the memory part to the file, when there is a file (patches keep waiting: during a run they
+    /// come a few at a time).
+    private func moveMemoryToFile() {
         guard let file, !memory.isEmpty else { return }
         let (written, failure) = memory.withUnsafeBytes { bytes in
             file.writeAll(bytes, at: fileLength)

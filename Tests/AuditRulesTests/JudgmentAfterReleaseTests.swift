@@ -127,14 +127,36 @@ struct SpoolPatchTests {
             offsets.append(
                 builder.append(AuditedMessage(source: "lo.pcap", locator: .packet(i + 1), kind: .end, findings: 0)))
         }
+        // Out of order, as judgments come: those in the file are written together when the list is finished.
+        builder.patch(at: offsets[4], with: AuditedMessage.judgmentRecord(level: 2, findings: 1))
         builder.patch(at: offsets[1], with: AuditedMessage.judgmentRecord(level: 3, findings: 2))
         builder.patch(at: offsets[7], with: AuditedMessage.judgmentRecord(level: nil, findings: 70_000))
+        builder.patch(at: offsets[0], with: AuditedMessage.judgmentRecord(level: 1, findings: 0))
         let list = builder.finish()
         #expect(list.isSpooledToFile)
         let messages = Array(list)
         #expect(list.readFailure == nil)
-        #expect(messages.map(\.level) == [nil, 3, nil, nil, nil, nil, nil, nil])
-        #expect(messages.map(\.findings) == [0, 2, 0, 0, 0, 0, 0, 70_000])
+        #expect(messages.map(\.level) == [1, 3, nil, nil, 2, nil, nil, nil])
+        #expect(messages.map(\.findings) == [0, 2, 0, 0, 1, 0, 0, 70_000])
         #expect(messages.map(\.locator) == (1...8).map { .packet($0) })
+    }
+
+    @Test func patchesBeyondWhatWaitsAreWrittenOnTheWay() throws {
+        let count = SpoolStore.filePatchLimit + 1_000
+        var builder = AuditListBuilder<AuditedMessage>(configuration: SpoolConfiguration(memoryLimit: 4096))
+        var offsets: [Int] = []
+        for i in 0..<count {
+            offsets.append(builder.append(AuditedMessage(source: "-", locator: .line(i + 1), kind: .end)))
+        }
+        // Every one judged, newest first: more patches than wait at once.
+        for i in offsets.indices.reversed() {
+            builder.patch(at: offsets[i], with: AuditedMessage.judgmentRecord(level: 3, findings: i % 7))
+        }
+        let list = builder.finish()
+        let messages = Array(list)
+        #expect(list.readFailure == nil)
+        #expect(messages.count == count)
+        #expect(messages.allSatisfy { $0.level == 3 })
+        #expect(messages.enumerated().allSatisfy { $0.element.findings == $0.offset % 7 })
     }
 }
