@@ -12,9 +12,12 @@ public struct AuditRun: Sendable {
     public var threads: Int
     /// Records per parallel batch: large enough to amortise the hand-off, small enough to keep memory flat.
     public var batchSize = 2048
-    /// Keep the decoded message of every message with findings, for reports that show it (HTML). Off, the
-    /// report holds only what it lists.
+    /// Keep the decoded message of every message, for a report that shows it and counts every message (HTML).
+    /// Off, the report holds only what it lists.
     public var keepPayloads = false
+    /// Keep the decoded message of each message with findings, for a report that says what sits at a
+    /// finding's pointer (SARIF).
+    public var keepFindingPayloads = false
     /// Where the report's messages and findings are spooled as they are found: beyond its memory limit they
     /// go to a temporary file, so memory stays flat however long the input.
     public var spool = SpoolConfiguration()

@@ -77,9 +77,10 @@ public final class Checker {
     /// caller that completes the kept message then (`FoundSoFar`). Off, such an end holds back every message
     /// after it until it is judged: a hundred thousand messages waiting in the ledger behind one end whose
     /// start was never captured, all released at the end of the run. Only where nothing else can change a
-    /// message once seen (`passesSettled`); the same report either way, for a caller whose verdicts carry
-    /// their payload exactly when `keepsEveryPayload` (as `AuditRun`'s do): a message released before its
-    /// finding count is known keeps what its verdict carried.
+    /// message once seen (`passesSettled`); the same report either way. One difference no report shows: a
+    /// message released before its finding count is known keeps the payload its verdict carried, even if it
+    /// ends with none (only SARIF, for the messages findings point at, and HTML, with `keepsEveryPayload`,
+    /// read payloads).
     public var releasesBeforeJudgment = false
 
     /// Whether a message leaves for the report as soon as nothing can change it (`ObservationLedger.
