@@ -375,6 +375,9 @@ public struct AuditListBuilder<Element: AuditListElement> {
         store.patch(at: offset, with: bytes)
     }
 
+    /// See `SpoolStore.refuseFileWritesForTesting`.
+    package func refuseFileWritesForTesting() { store.refuseFileWritesForTesting() }
+
     /// The list of everything appended. The builder must not be used afterwards.
     public func finish() -> AuditList<Element> {
         store.flush()

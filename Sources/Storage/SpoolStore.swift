@@ -47,6 +47,8 @@ public final class SpoolStore: @unchecked Sendable {
     private let configuration: SpoolConfiguration
     /// The temporary file, once the spool outgrew its memory limit.
     private var file: FileDescriptor?
+    /// False once a write to the file failed: what reached it is still read from it, the rest stays in memory.
+    private var fileTakesWrites = true
     /// Bytes in the file: logical offsets `0..<fileLength`.
     private(set) var fileLength = 0
     /// Bytes not (yet) in the file: logical offsets `fileLength..<fileLength + memory.count`.
@@ -169,7 +171,7 @@ public final class SpoolStore: @unchecked Sendable {
     /// After an append: moves full pieces to the file, or opens the file once memory is past its limit.
     private func stored() {
         if file != nil {
-            if memory.count >= Self.flushSize { moveMemoryToFile() }
+            if fileTakesWrites && memory.count >= Self.flushSize { moveMemoryToFile() }
         } else if note == nil && memory.count > configuration.memoryLimit {
             openFile()
             if file != nil { moveMemoryToFile() }
@@ -185,16 +187,16 @@ public final class SpoolStore: @unchecked Sendable {
     /// Moves the memory part to the file, when there is a file (patches keep waiting: during a run they
     /// come a few at a time).
     private func moveMemoryToFile() {
-        guard let file, !memory.isEmpty else { return }
+        guard let file, fileTakesWrites, !memory.isEmpty else { return }
         let (written, failure) = memory.withUnsafeBytes { bytes in
             file.writeAll(bytes, at: fileLength)
         }
         if let failure {
-            // What reached the file in part is ignored: its bytes stay in memory and are read from there.
+            // What reached the file in part is ignored: its bytes stay in memory and are read from there. What
+            // earlier moves wrote is still read from the file, which stays open for that.
             note =
                 "the temporary file in \(configuration.resolvedDirectory) could not be written (\(failure)): the rest of the report is kept in memory"
-            try? file.close()
-            self.file = nil
+            fileTakesWrites = false
             return
         }
         fileLength += written
@@ -212,6 +214,16 @@ public final class SpoolStore: @unchecked Sendable {
         // Unlinked at once: the file lives as long as its descriptor, and no crash can leave it behind.
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         file = FileDescriptor(rawValue: created)
+    }
+
+    /// Makes the file refuse writes from now on, as a full disk would, while reads of it still work: for the
+    /// tests of what a failed write leaves readable.
+    package func refuseFileWritesForTesting() {
+        guard let file else { return }
+        let readOnly = open("/proc/self/fd/\(file.rawValue)", O_RDONLY)
+        precondition(readOnly >= 0, "the temporary file could not be opened again")
+        try? file.close()
+        self.file = FileDescriptor(rawValue: readOnly)
     }
 
     /// Copies `count` bytes at logical `offset` into `buffer` (which has room); `nil`, or the system's reason.
@@ -234,6 +246,7 @@ public final class SpoolStore: @unchecked Sendable {
             } else {
                 let start = position - fileLength
                 let wanted = count - done
+                guard start >= 0 else { return "the temporary file is no longer open" }
                 guard start + wanted <= memory.count else { return "a read past the end of the spool" }
                 memory.withUnsafeBytes { source in
                     (buffer.baseAddress! + done).copyMemory(from: source.baseAddress! + start, byteCount: wanted)

@@ -159,4 +159,33 @@ struct SpoolPatchTests {
         #expect(messages.allSatisfy { $0.level == 3 })
         #expect(messages.enumerated().allSatisfy { $0.element.findings == $0.offset % 7 })
     }
+
+    /// 2,000 records, the first ones moved to the file, which refuses writes (a full disk) from the 1,000th on.
+    static func spoolWithFailedFile() -> (builder: AuditListBuilder<AuditedMessage>, offsets: [Int]) {
+        var builder = AuditListBuilder<AuditedMessage>(configuration: SpoolConfiguration(memoryLimit: 2048))
+        var offsets: [Int] = []
+        for i in 0..<2_000 {
+            if i == 1_000 { builder.refuseFileWritesForTesting() }
+            offsets.append(builder.append(AuditedMessage(source: "lo.pcap", locator: .packet(i + 1), kind: .start)))
+        }
+        return (builder, offsets)
+    }
+
+    @Test func whatReachedTheFileBeforeAWriteFailedIsStillRead() throws {
+        var (builder, offsets) = Self.spoolWithFailedFile()
+        builder.patch(at: offsets[1_500], with: AuditedMessage.judgmentRecord(level: 1, findings: 6))
+        let list = builder.finish()
+        #expect(list.spoolNote?.contains("could not be written") == true)
+        let messages = Array(list)
+        #expect(list.readFailure == nil)
+        #expect(messages.map(\.locator) == (1...2_000).map { .packet($0) })
+        #expect(messages[1_500].findings == 6)
+    }
+
+    @Test func aJudgmentTheFailedFileCannotTakeFailsTheList() throws {
+        var (builder, offsets) = Self.spoolWithFailedFile()
+        builder.patch(at: offsets[3], with: AuditedMessage.judgmentRecord(level: 2, findings: 5))
+        let list = builder.finish()
+        #expect(list.readFailure?.reason.contains("could not be rewritten") == true)
+    }
 }
