@@ -1,5 +1,11 @@
 import SystemPackage
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Buffered reading of a file, standard input, or bytes already in memory, with a look-ahead for kind
 /// detection.
 ///
@@ -164,7 +170,7 @@ public final class ByteSource {
         // may move the buffer's contents.
         var searched = 0
         while true {
-            if let newline = buffer[(start + searched)..<end].firstIndex(of: 0x0A) {
+            if let newline = firstNewline(in: (start + searched)..<end) {
                 return takeLine(endingAt: newline, next: newline + 1, limit: limit)
             }
             searched = end - start
@@ -173,7 +179,7 @@ public final class ByteSource {
                 let line = Array(buffer[start..<(start + limit)])
                 start = end
                 while fill() {
-                    if let newline = buffer[start..<end].firstIndex(of: 0x0A) {
+                    if let newline = firstNewline(in: start..<end) {
                         start = newline + 1
                         return (line[...], true)
                     }
@@ -185,6 +191,18 @@ public final class ByteSource {
                 guard start < end else { return nil }
                 return takeLine(endingAt: end, next: end, limit: limit)
             }
+        }
+    }
+
+    /// The position of the first line feed in `range` of the buffer: `memchr`, which scans many bytes at a
+    /// time (a generic search compares one byte at a time, a tenth of reading a line).
+    private func firstNewline(in range: Range<Int>) -> Int? {
+        guard !range.isEmpty else { return nil }
+        return buffer.withUnsafeBufferPointer { bytes -> Int? in
+            guard let base = bytes.baseAddress, let found = memchr(base + range.lowerBound, 0x0A, range.count) else {
+                return nil
+            }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
     }
 

@@ -359,11 +359,24 @@ public struct AuditListBuilder<Element: AuditListElement> {
 
     public init(configuration: SpoolConfiguration = .init()) { store = SpoolStore(configuration: configuration) }
 
-    public mutating func append(_ element: Element) {
-        store.append(record: element)
+    /// Appends `element`; returns where its record's bytes begin in the store, for `patch`.
+    @discardableResult
+    public mutating func append(_ element: Element) -> Int {
+        let offset = store.append(record: element)
         count += 1
         Element.tally(element, into: &tally)
+        return offset
     }
+
+    /// Overwrites the front of a record appended earlier (at the offset its `append` returned) with bytes of
+    /// the same length as those it replaces, which must leave the tally's counts as they were: completing an
+    /// element after it was stored (`FoundSoFar`, for a message judged after it went to the report).
+    public mutating func patch(at offset: Int, with bytes: [UInt8]) {
+        store.patch(at: offset, with: bytes)
+    }
+
+    /// See `SpoolStore.refuseFileWritesForTesting`.
+    package func refuseFileWritesForTesting() { store.refuseFileWritesForTesting() }
 
     /// The list of everything appended. The builder must not be used afterwards.
     public func finish() -> AuditList<Element> {

@@ -145,17 +145,18 @@ extension Finding: AuditListElement {
 }
 
 extension AuditedMessage: AuditListElement {
-    /// What `AuditedMessage.Place` reads comes first.
+    /// The judgment (level and finding count) comes first, in fixed width, so that a message stored before
+    /// its session step judged it (an end waiting for its start) can be completed in place
+    /// (`judgmentRecord(level:findings:)`); then what `AuditedMessage.Place` reads.
     public func encode(to encoder: inout SpoolEncoder) {
+        Self.encodeJudgment(level: level, findings: findings, to: &encoder)
         encoder.write(source)
         locator.encode(to: &encoder)
         encoder.writeByte(UInt8(MessageKind.allCases.firstIndex(of: kind)!))
         region.encode(to: &encoder)
-        encoder.write(level)
         encoder.write(correlator)
         encoder.write(generation)
         encoder.write(parsed)
-        encoder.write(findings)
         encoder.write(payload != nil)
         payload?.encode(to: &encoder)
         encoder.write(network != nil)
@@ -188,6 +189,30 @@ extension AuditedMessage: AuditListElement {
     public static func tally(_ element: AuditedMessage, into tally: inout AuditListTally) {
         if !element.parsed { tally.unparsed += 1 }
         tally.observations += element.observations
+    }
+
+    /// The first bytes of a message's record: its level (a presence byte, then eight bytes) and its finding
+    /// count (eight bytes), always the same length whatever the values.
+    private static func encodeJudgment(level: Int?, findings: Int, to encoder: inout SpoolEncoder) {
+        encoder.write(level != nil)
+        encoder.writeFixed(level ?? 0)
+        encoder.writeFixed(findings)
+    }
+
+    /// The bytes that replace the front of a stored message's record (`SpoolStore.patch` at the offset its
+    /// append returned) once its session step has judged it.
+    public static func judgmentRecord(level: Int?, findings: Int) -> [UInt8] {
+        var encoder = SpoolEncoder()
+        encodeJudgment(level: level, findings: findings, to: &encoder)
+        return encoder.bytes
+    }
+
+    fileprivate static func decodeJudgment(from decoder: inout SpoolDecoder) throws(SpoolError) -> (
+        level: Int?, findings: Int
+    ) {
+        let hasLevel = try decoder.readBool()
+        let level = try decoder.readFixedInt()
+        return (hasLevel ? level : nil, try decoder.readFixedInt())
     }
 }
 
@@ -348,15 +373,14 @@ extension AuditedMessage {
         }
 
         public init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
+            (level, findings) = try AuditedMessage.decodeJudgment(from: &decoder)
             source = try decoder.readStringBytes()
             locator = try Locator(from: &decoder)
             kind = try MessageKind(from: &decoder)
             region = try ByteRegion.decodeOptional(from: &decoder)
-            level = try decoder.readOptionalInt()
             correlator = try decoder.readOptionalStringBytes()
             generation = try decoder.readOptionalStringBytes()
             parsed = try decoder.readBool()
-            findings = try decoder.readInt()
             if try decoder.readBool() {
                 payloadDecoder = decoder
                 try JSONValue.skip(from: &decoder)
@@ -429,6 +453,7 @@ extension AuditedMessage.Place: SpoolDecodable {
     }
 
     fileprivate init(front decoder: inout SpoolDecoder) throws(SpoolError) {
+        _ = try AuditedMessage.decodeJudgment(from: &decoder)
         source = try decoder.readString()
         locator = try Locator(from: &decoder)
         kind = try MessageKind(from: &decoder)

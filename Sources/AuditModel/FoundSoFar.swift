@@ -6,30 +6,90 @@ public struct FoundSoFar {
     public private(set) var messages: AuditListBuilder<AuditedMessage>
     public private(set) var findings: AuditListBuilder<Finding>
     public private(set) var hosts = HostInventory()
+    /// The messages kept before their judgment, by the checker's ticket: where each one's record begins, and
+    /// for one with a sender, the message (without its payload) to count under it once its level is known.
+    private var awaiting: [Int: (offset: Int, sent: AuditedMessage?)] = [:]
 
     public init(spool: SpoolConfiguration = .init()) {
         messages = AuditListBuilder(configuration: spool)
         findings = AuditListBuilder(configuration: spool)
     }
 
+    /// Messages kept and not judged yet.
+    public var awaitingJudgment: Int { awaiting.count }
+
     /// Keeps messages and findings the checker released, each counted to its sender; `found` sees each finding
-    /// as it is kept (`listen` prints a live line for it).
+    /// as it is kept (`listen` prints a live line for it). The messages at the positions `waiting` names are
+    /// kept before their judgment: their level and finding count are written into their records when
+    /// `judged` (of this call or a later one) gives them, and they are counted to their sender then.
     public mutating func take(
-        messages released: [AuditedMessage], findings reported: [Finding], found: (Finding) -> Void = { _ in }
+        messages released: [AuditedMessage], findings reported: [Finding], awaiting waiting: [AwaitingJudgment] = [],
+        judged: [LaterJudgment] = [], found: (Finding) -> Void = { _ in }
     ) {
-        for message in released {
-            hosts.add(message)
-            messages.append(message)
+        var nextWaiting = waiting.makeIterator()
+        var next = nextWaiting.next()
+        for (position, message) in released.enumerated() {
+            guard let waits = next, waits.position == position else {
+                hosts.add(message)
+                messages.append(message)
+                continue
+            }
+            let offset = messages.append(message)
+            var sent: AuditedMessage?
+            if HostInventory.sender(of: message) != nil {
+                sent = message
+                sent!.payload = nil
+            }
+            awaiting[waits.ticket] = (offset, sent)
+            next = nextWaiting.next()
         }
         for finding in reported {
             hosts.add(finding)
             findings.append(finding)
             found(finding)
         }
+        for judgment in judged {
+            guard let (offset, sent) = awaiting.removeValue(forKey: judgment.ticket) else {
+                assertionFailure("a judgment of message \(judgment.ticket), which was not kept before its judgment")
+                continue
+            }
+            if var message = sent {
+                message.level = judgment.level
+                message.findings = judgment.findings
+                hosts.add(message)
+            }
+            messages.patch(at: offset, with: AuditedMessage.judgmentRecord(level: judgment.level, findings: judgment.findings))
+        }
     }
 
     /// Keeps a finding about the run or a whole input (no messages, too few), which no sender made.
     public mutating func keepWithoutSender(_ finding: Finding) {
         findings.append(finding)
+    }
+}
+
+/// A message a checker released to the report before its session step judged it (an end waiting for its
+/// start, in a run that does not hold such ends back): its position among the messages released with it, and
+/// the checker's number for it, which its judgment (`LaterJudgment`) names.
+public struct AwaitingJudgment: Sendable, Hashable {
+    public var position: Int
+    public var ticket: Int
+
+    public init(position: Int, ticket: Int) {
+        self.position = position
+        self.ticket = ticket
+    }
+}
+
+/// The judgment of a message released before it (`AwaitingJudgment`): its level and its finding count.
+public struct LaterJudgment: Sendable, Hashable {
+    public var ticket: Int
+    public var level: Int?
+    public var findings: Int
+
+    public init(ticket: Int, level: Int?, findings: Int) {
+        self.ticket = ticket
+        self.level = level
+        self.findings = findings
     }
 }

@@ -31,14 +31,18 @@ public struct HostInventory: Sendable {
 
     /// Counts a message under the sender of its first sighting that has network evidence.
     public mutating func add(_ message: AuditedMessage) {
-        guard let network = message.network ?? message.laterObservations.first(where: { $0.network != nil })?.network
-        else { return }
+        guard let network = Self.sender(of: message) else { return }
         update(network.senderAddress) { host in
             host.messages += 1
             if let generation = message.generation { Self.insert(generation, into: &host.generations) }
             if let version = message.parslVersion { Self.insert(version, into: &host.parslVersions) }
             if let level = message.level { Self.insert(level, into: &host.levels) }
         }
+    }
+
+    /// The network evidence a message is counted under: that of its first sighting that has any.
+    public static func sender(of message: AuditedMessage) -> NetworkEvidence? {
+        message.network ?? message.laterObservations.first(where: { $0.network != nil })?.network
     }
 
     /// Counts a finding under its sender.

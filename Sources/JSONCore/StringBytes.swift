@@ -1,6 +1,12 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Scans of string bytes eight at a time (SWAR): nearly every byte of a usage message's strings needs no
 /// escape, and testing a word costs about what testing one byte did.
-enum StringBytes {
+public enum StringBytes {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
@@ -37,5 +43,27 @@ enum StringBytes {
             index += 1
         }
         return index
+    }
+
+    /// Whether every byte is below 0x80, eight bytes at a time.
+    public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let raw = UnsafeRawBufferPointer(bytes)
+        while index + 8 <= bytes.count {
+            if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & highBits != 0 { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            if bytes[index] >= 0x80 { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Whether `bytes` begins with `prefix`: one `memcmp`.
+    public static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= prefix.count else { return false }
+        guard let start = bytes.baseAddress, let other = prefix.baseAddress else { return true }
+        return memcmp(start, other, prefix.count) == 0
     }
 }

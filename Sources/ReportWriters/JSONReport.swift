@@ -384,21 +384,32 @@ struct JSONReport {
         put("]", &out)
     }
 
-    /// One element of `observed`.
+    /// One element of `observed`: its literal pieces joined once (`SightingPiece`), so that a sighting costs a
+    /// few appends rather than twenty.
     private static func sighting(
         _ source: UnsafeRawBufferPointer, _ locator: Locator, _ network: Finding.RecordView.Network?, last: Bool,
         to out: inout [UInt8]
     ) {
-        out.append(contentsOf: indentation[4]); put("{\n", &out)
-        out.append(contentsOf: indentation[5]); put("\"source\": ", &out); string(source, to: &out)
-        put(",\n", &out)
-        out.append(contentsOf: indentation[5]); put("\"locator\": ", &out); Self.locator(locator, to: &out)
-        put(",\n", &out)
-        out.append(contentsOf: indentation[5]); put("\"network\": ", &out)
-        Self.network(network, depth: 5, to: &out)
-        put("\n", &out)
-        out.append(contentsOf: indentation[4])
-        put(last ? "}\n" : "},\n", &out)
+        out.append(contentsOf: SightingPiece.source); string(source, to: &out)
+        out.append(contentsOf: SightingPiece.locator); Self.locator(locator, to: &out)
+        if let network {
+            out.append(contentsOf: SightingPiece.network)
+            Self.network(network, depth: 5, to: &out)
+            out.append(contentsOf: last ? SightingPiece.lastClose : SightingPiece.close)
+        } else {
+            out.append(contentsOf: last ? SightingPiece.noNetworkLast : SightingPiece.noNetwork)
+        }
+    }
+
+    /// The literal text between a sighting's values, as `PrettyJSON` lays it out at depth 4.
+    private enum SightingPiece {
+        static let source = Array((PrettyJSON().indentation(4) + "{\n" + PrettyJSON().indentation(5) + "\"source\": ").utf8)
+        static let locator = Array((",\n" + PrettyJSON().indentation(5) + "\"locator\": ").utf8)
+        static let network = Array((",\n" + PrettyJSON().indentation(5) + "\"network\": ").utf8)
+        static let close = Array(("\n" + PrettyJSON().indentation(4) + "},\n").utf8)
+        static let lastClose = Array(("\n" + PrettyJSON().indentation(4) + "}\n").utf8)
+        static let noNetwork = network + Array("null".utf8) + close
+        static let noNetworkLast = network + Array("null".utf8) + lastClose
     }
 
     /// `PrettyJSON`'s indentation of each depth an element's members reach, as bytes.

@@ -31,6 +31,26 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable, CustomString
 
     public var description: String { rawValue }
 
+    /// Which decoded messages (`AuditedMessage.payload`) a format reads: a run keeps those and drops the
+    /// others on the thread that decoded them.
+    public enum PayloadUse: Sendable {
+        case none
+        /// The messages findings point at: SARIF says what sits at each finding's pointer (a property, an
+        /// element of a list, the whole object).
+        case messagesWithFindings
+        /// Every message: the HTML report shows what findings point at and counts every message, clean ones
+        /// too, in its disclosure matrix.
+        case everyMessage
+    }
+
+    public var payloadUse: PayloadUse {
+        switch self {
+        case .html: .everyMessage
+        case .sarif: .messagesWithFindings
+        case .text, .json, .junit, .markdown, .github: .none
+        }
+    }
+
     /// The usual file extension, for a caller that derives file names.
     public var fileExtension: String {
         switch self {

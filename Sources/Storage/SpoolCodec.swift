@@ -65,6 +65,12 @@ public struct SpoolEncoder {
     }
 
     public mutating func write(_ value: Double) { write(value.bitPattern) }
+
+    /// A number in eight bytes, little-endian: a field that may be rewritten in place once stored
+    /// (`SpoolStore.patch`), which a varint, whose length depends on the value, cannot be.
+    public mutating func writeFixed(_ value: Int) {
+        withUnsafeBytes(of: Int64(value).littleEndian) { bytes.append(contentsOf: $0) }
+    }
 }
 
 /// Reads what a `SpoolEncoder` wrote, checking every length against the bytes there are.
@@ -139,6 +145,13 @@ public struct SpoolDecoder {
     }
 
     public mutating func readDouble() throws(SpoolError) -> Double { Double(bitPattern: try readUInt64()) }
+
+    /// What `SpoolEncoder.writeFixed` wrote.
+    public mutating func readFixedInt() throws(SpoolError) -> Int {
+        guard bytes.count - position >= 8 else { throw SpoolError("a record ends early") }
+        defer { position += 8 }
+        return Int(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: Int64.self)))
+    }
 
     /// Leaves the rest of the record unread: a partial view has what it needs.
     public mutating func skipRest() { position = bytes.count }

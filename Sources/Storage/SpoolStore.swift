@@ -47,6 +47,8 @@ public final class SpoolStore: @unchecked Sendable {
     private let configuration: SpoolConfiguration
     /// The temporary file, once the spool outgrew its memory limit.
     private var file: FileDescriptor?
+    /// False once a write to the file failed: what reached it is still read from it, the rest stays in memory.
+    private var fileTakesWrites = true
     /// Bytes in the file: logical offsets `0..<fileLength`.
     private(set) var fileLength = 0
     /// Bytes not (yet) in the file: logical offsets `fileLength..<fileLength + memory.count`.
@@ -88,41 +90,113 @@ public final class SpoolStore: @unchecked Sendable {
     /// One record's encoding, reused from record to record so that appending allocates nothing once warm.
     private var scratch = SpoolEncoder()
 
-    /// Appends one record: the length of `value`'s encoding as a varint, then the encoding.
-    public func append(record value: some Spoolable) { append { value.encode(to: &$0) } }
+    /// Appends one record: the length of `value`'s encoding as a varint, then the encoding. Returns the
+    /// logical offset of the encoding's first byte (for `patch`).
+    @discardableResult
+    public func append(record value: some Spoolable) -> Int { append { value.encode(to: &$0) } }
 
     /// Appends one record: the length of what `encode` writes as a varint, then those bytes. Not generic, so
-    /// that a generic caller's closure is compiled with the caller, where its types are known.
-    public func append(_ encode: (inout SpoolEncoder) -> Void) {
+    /// that a generic caller's closure is compiled with the caller, where its types are known. Returns the
+    /// logical offset of the first byte `encode` wrote.
+    @discardableResult
+    public func append(_ encode: (inout SpoolEncoder) -> Void) -> Int {
         scratch.bytes.removeAll(keepingCapacity: true)
         encode(&scratch)
         SpoolEncoder.appendVarint(UInt64(scratch.bytes.count), to: &memory)
+        let offset = fileLength + memory.count
         memory.append(contentsOf: scratch.bytes)
         stored()
+        return offset
+    }
+
+    /// Overwrites bytes already stored, at logical `offset`, whether they are still in memory or already in
+    /// the file: how a record is completed after it was appended (a message's judgment, made after the
+    /// message went to the report), with bytes of the same length as those its encoder wrote there. Bytes in
+    /// the file are rewritten at the next `flush` (which the list's `finish` makes), with the others waiting
+    /// then, a piece of the file at a time; a rewrite that fails is remembered as a read failure, so no report
+    /// is written from the stale bytes.
+    public func patch(at offset: Int, with bytes: [UInt8]) {
+        precondition(offset >= 0 && offset + bytes.count <= length, "a patch lies within what was stored")
+        let inFile = max(0, min(bytes.count, fileLength - offset))
+        if inFile > 0 {
+            filePatches.append((offset, Array(bytes[..<inFile])))
+            if filePatches.count >= Self.filePatchLimit { applyFilePatches() }
+        }
+        if inFile < bytes.count {
+            let start = offset + inFile - fileLength
+            memory.replaceSubrange(start..<(start + bytes.count - inFile), with: bytes[inFile...])
+        }
+    }
+
+    /// Patches of bytes already in the file, waiting to be written together: the end of a run may judge a
+    /// hundred thousand held messages at once, and a write each was a system call each.
+    private var filePatches: [(offset: Int, bytes: [UInt8])] = []
+    public static let filePatchLimit = 16_384
+
+    /// Writes the waiting file patches: sorted by offset, the patches within one piece of `flushSize` bytes
+    /// are applied to a copy of that piece read from the file, which is written back once.
+    private func applyFilePatches() {
+        defer { filePatches.removeAll() }
+        guard !filePatches.isEmpty else { return }
+        guard let file else {
+            return recordReadFailure(SpoolError("the temporary file was lost before it could be rewritten"))
+        }
+        filePatches.sort { $0.offset < $1.offset }
+        var piece: [UInt8] = []
+        var first = 0
+        while first < filePatches.count {
+            let start = filePatches[first].offset
+            var end = start + filePatches[first].bytes.count
+            var next = first + 1
+            while next < filePatches.count, filePatches[next].offset + filePatches[next].bytes.count - start <= Self.flushSize {
+                end = max(end, filePatches[next].offset + filePatches[next].bytes.count)
+                next += 1
+            }
+            piece = [UInt8](repeating: 0, count: end - start)
+            let failure: String? = piece.withUnsafeMutableBytes { buffer in
+                read(into: buffer, at: start, count: end - start)
+            }
+            if let failure { return recordReadFailure(SpoolError("the temporary file could not be reread (\(failure))")) }
+            for patch in filePatches[first..<next] {
+                piece.replaceSubrange((patch.offset - start)..<(patch.offset - start + patch.bytes.count), with: patch.bytes)
+            }
+            let (_, writeFailure) = piece.withUnsafeBytes { file.writeAll($0, at: start) }
+            if let writeFailure {
+                return recordReadFailure(SpoolError("the temporary file could not be rewritten (\(writeFailure))"))
+            }
+            first = next
+        }
     }
 
     /// After an append: moves full pieces to the file, or opens the file once memory is past its limit.
     private func stored() {
         if file != nil {
-            if memory.count >= Self.flushSize { flush() }
+            if fileTakesWrites && memory.count >= Self.flushSize { moveMemoryToFile() }
         } else if note == nil && memory.count > configuration.memoryLimit {
             openFile()
-            if file != nil { flush() }
+            if file != nil { moveMemoryToFile() }
         }
     }
 
-    /// Moves the memory part to the file, when there is a file.
+    /// Writes the waiting patches of the file, and moves the memory part to the file, when there is a file.
     public func flush() {
-        guard let file, !memory.isEmpty else { return }
+        applyFilePatches()
+        moveMemoryToFile()
+    }
+
+    /// Moves the memory part to the file, when there is a file (patches keep waiting: during a run they
+    /// come a few at a time).
+    private func moveMemoryToFile() {
+        guard let file, fileTakesWrites, !memory.isEmpty else { return }
         let (written, failure) = memory.withUnsafeBytes { bytes in
             file.writeAll(bytes, at: fileLength)
         }
         if let failure {
-            // What reached the file in part is ignored: its bytes stay in memory and are read from there.
+            // What reached the file in part is ignored: its bytes stay in memory and are read from there. What
+            // earlier moves wrote is still read from the file, which stays open for that.
             note =
                 "the temporary file in \(configuration.resolvedDirectory) could not be written (\(failure)): the rest of the report is kept in memory"
-            try? file.close()
-            self.file = nil
+            fileTakesWrites = false
             return
         }
         fileLength += written
@@ -140,6 +214,16 @@ public final class SpoolStore: @unchecked Sendable {
         // Unlinked at once: the file lives as long as its descriptor, and no crash can leave it behind.
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         file = FileDescriptor(rawValue: created)
+    }
+
+    /// Makes the file refuse writes from now on, as a full disk would, while reads of it still work: for the
+    /// tests of what a failed write leaves readable.
+    package func refuseFileWritesForTesting() {
+        guard let file else { return }
+        let readOnly = open("/proc/self/fd/\(file.rawValue)", O_RDONLY)
+        precondition(readOnly >= 0, "the temporary file could not be opened again")
+        try? file.close()
+        self.file = FileDescriptor(rawValue: readOnly)
     }
 
     /// Copies `count` bytes at logical `offset` into `buffer` (which has room); `nil`, or the system's reason.
@@ -162,6 +246,7 @@ public final class SpoolStore: @unchecked Sendable {
             } else {
                 let start = position - fileLength
                 let wanted = count - done
+                guard start >= 0 else { return "the temporary file is no longer open" }
                 guard start + wanted <= memory.count else { return "a read past the end of the spool" }
                 memory.withUnsafeBytes { source in
                     (buffer.baseAddress! + done).copyMemory(from: source.baseAddress! + start, byteCount: wanted)

@@ -112,6 +112,14 @@ struct CheckCommandTests {
         #expect(try String(contentsOfFile: html, encoding: .utf8).contains("<mark"))
     }
 
+    @Test func sarifAloneSaysWhatSitsAtEachPointer() throws {
+        // The decoded messages SARIF reads are kept for it, not only when an HTML report is written too.
+        let result = try Binary.run(["check", "--format", "sarif", "Fixtures/handmade/personal-data.wire"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(#""kind": "property""#))
+        #expect(result.stdout.contains(#""kind": "element""#))
+    }
+
     @Test func redactionLeavesNoPersonalValue() throws {
         let result = try Binary.run(["check", "--redact", "--format", "json", "Fixtures/handmade/personal-data.wire"])
         #expect(result.status == 1)

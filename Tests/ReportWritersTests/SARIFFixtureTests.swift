@@ -152,3 +152,35 @@ import Testing
         }
     }
 }
+
+/// SARIF says what sits at a finding's pointer (`logicalLocations[0].kind`) from the decoded message, which a
+/// run keeps only when a report reads it: `check --format sarif` must keep those of the messages findings
+/// point at, not only when an HTML report is written beside it.
+@Suite struct SARIFTargetKindTests {
+    static let fixture = TestPaths.repositoryRoot.appendingPathComponent("Fixtures/handmade/personal-data.wire").path
+
+    static func kinds(keepingFindingPayloads: Bool) throws -> [String] {
+        let checker = try Checker(configuration: CheckConfiguration())
+        var run = AuditRun(inputKind: nil, threads: 2)
+        run.keepFindingPayloads = keepingFindingPayloads
+        let report = run.run([fixture], checker: checker)
+        let results = try JSONValue.parse(ReportWriter.render(report, format: .sarif))["runs"]?[0]?["results"]?.arrayValue
+        return (results ?? []).compactMap { $0["locations"]?[0]?["logicalLocations"]?[0]?["kind"]?.stringValue }
+    }
+
+    @Test func eachFormatKeepsThePayloadsItReads() {
+        #expect(ReportFormat.sarif.payloadUse == .messagesWithFindings)
+        #expect(ReportFormat.html.payloadUse == .everyMessage)
+        for format in ReportFormat.allCases where format != .sarif && format != .html {
+            #expect(format.payloadUse == .none, "\(format)")
+        }
+    }
+
+    @Test func aFindingAtAMemberSaysWhatSitsThere() throws {
+        let kinds = try Self.kinds(keepingFindingPayloads: true)
+        #expect(kinds.contains("property"))
+        #expect(kinds.contains("element"))
+        // Without the payloads, nothing can say it.
+        #expect(try Self.kinds(keepingFindingPayloads: false).isEmpty)
+    }
+}

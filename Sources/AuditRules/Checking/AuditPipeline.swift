@@ -44,10 +44,11 @@ extension AuditRun {
     /// How many batches are audited ahead of the one being completed.
     static let batchesAhead = 2
 
-    /// Audits a batch of records on `threads` threads; the verdicts come back in record order. Without
-    /// `keepPayloads` the decoded messages are released on the auditing threads.
+    /// Audits a batch of records on `threads` threads; the verdicts come back in record order. Unless a report
+    /// reads them (`keepPayloads`, `keepFindingPayloads`), the decoded messages are released on the auditing
+    /// threads; the session step drops those of messages without findings unless every one is kept.
     public func auditBatch(_ batch: [InputRecord], source: String, auditor: RecordAuditor) -> [RecordVerdict] {
-        let keepPayloads = keepPayloads
+        let keepPayloads = keepPayloads || keepFindingPayloads
         return ParallelWork.map(count: batch.count, threads: threads) {
             auditor.audit(batch[$0], source: source, keepingPayload: keepPayloads)
         }

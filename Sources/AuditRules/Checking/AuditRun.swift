@@ -12,9 +12,12 @@ public struct AuditRun: Sendable {
     public var threads: Int
     /// Records per parallel batch: large enough to amortise the hand-off, small enough to keep memory flat.
     public var batchSize = 2048
-    /// Keep the decoded message of every message with findings, for reports that show it (HTML). Off, the
-    /// report holds only what it lists.
+    /// Keep the decoded message of every message, for a report that shows it and counts every message (HTML).
+    /// Off, the report holds only what it lists.
     public var keepPayloads = false
+    /// Keep the decoded message of each message with findings, for a report that says what sits at a
+    /// finding's pointer (SARIF).
+    public var keepFindingPayloads = false
     /// Where the report's messages and findings are spooled as they are found: beyond its memory limit they
     /// go to a temporary file, so memory stays flat however long the input.
     public var spool = SpoolConfiguration()
@@ -38,6 +41,8 @@ public struct AuditRun: Sendable {
         var inputs: [InputSummary] = []
         var found = FoundSoFar(spool: spool)
         checker.keepsEveryPayload = keepPayloads
+        // What it releases goes to `found`, which completes a message judged after it was kept.
+        checker.releasesBeforeJudgment = true
         checker.awaitsLaterEvidence = paths.count > 1 || paths.contains(where: FolderWalk.isFolder)
         let silenceIsThePass = checker.auditor.configuration.level == .fixed(0)
         // With one input on one interface every sighting is a send of its own: no message needs an identity.
@@ -49,7 +54,8 @@ public struct AuditRun: Sendable {
             check(reader, checker: checker, input: inputNumber, identifyingContent: identifying) { step in
                 // Without keepPayloads the workers already dropped the decoded message.
                 if step.newInInput { summary.messages += 1 }
-                found.take(messages: step.messages, findings: step.findings)
+                found.take(
+                    messages: step.messages, findings: step.findings, awaiting: step.awaiting, judged: step.judged)
             }
             inputNumber += 1
             summary.readError = reader.readError
@@ -86,7 +92,7 @@ public struct AuditRun: Sendable {
             }
         }
         let last = checker.finish()
-        found.take(messages: last.messages, findings: last.findings)
+        found.take(messages: last.messages, findings: last.findings, awaiting: last.awaiting, judged: last.judged)
         // Every message of the report is distinct: sightings of one message are its observations.
         if let minimumMessages, found.messages.count < minimumMessages {
             found.keepWithoutSender(

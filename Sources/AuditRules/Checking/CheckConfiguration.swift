@@ -75,9 +75,11 @@ public struct CheckConfiguration: Sendable {
         var name = name
         let verdict: Bool? = name.withUTF8 { bytes in
             // Bytes compare as characters do only for ASCII; anything else is left to String's comparison.
-            guard namespacesAreASCII, !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            guard namespacesAreASCII, StringBytes.isASCII(bytes) else { return nil }
             return namespaceBytes.contains { namespace in
-                bytes.starts(with: namespace.dotted) || bytes.elementsEqual(namespace.exact)
+                namespace.dotted.withUnsafeBufferPointer { StringBytes.hasPrefix(bytes, $0) }
+                    || (bytes.count == namespace.exact.count
+                        && namespace.exact.withUnsafeBufferPointer { StringBytes.hasPrefix(bytes, $0) })
             }
         }
         if let verdict { return verdict }

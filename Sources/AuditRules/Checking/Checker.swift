@@ -8,6 +8,11 @@ import JSONCore
 public struct CheckStep: Sendable {
     public var messages: [AuditedMessage] = []
     public var findings: [Finding] = []
+    /// The messages of `messages` released before their session step judged them (only with
+    /// `Checker.releasesBeforeJudgment`): their judgment comes in `judged`, of this step or a later one.
+    public var awaiting: [AwaitingJudgment] = []
+    /// The judgments of messages released before them, in an earlier step or this one.
+    public var judged: [LaterJudgment] = []
     /// Whether the record held a message its input had not shown before: what the input's message count
     /// counts (a message seen on two interfaces of one capture counts once).
     public var newInInput = false
@@ -67,6 +72,24 @@ public final class Checker {
         didSet { ledger.parkingCapacity = awaitsLaterEvidence ? Self.findingsAwaitingEvidenceLimit : 0 }
     }
 
+    /// Release an end message waiting for its start to the report at once, its judgment (level and finding
+    /// count) following when its start arrives or its wait ends (`CheckStep.awaiting` and `judged`), for a
+    /// caller that completes the kept message then (`FoundSoFar`). Off, such an end holds back every message
+    /// after it until it is judged: a hundred thousand messages waiting in the ledger behind one end whose
+    /// start was never captured, all released at the end of the run. Only where nothing else can change a
+    /// message once seen (`passesSettled`); the same report either way. One difference no report shows: a
+    /// message released before its finding count is known keeps the payload its verdict carried, even if it
+    /// ends with none (only SARIF, for the messages findings point at, and HTML, with `keepsEveryPayload`,
+    /// read payloads).
+    public var releasesBeforeJudgment = false
+
+    /// Whether a message leaves for the report as soon as nothing can change it (`ObservationLedger.
+    /// oldestIsSettled`) rather than when the ledger is full: true in a run over one stream (no identities,
+    /// so no later sighting can match a message) where no finding waits for evidence, so the ledger holds
+    /// only the ends waiting for their start and what came after them. Not with `--reconcile`, whose
+    /// findings are made when a message leaves: leaving earlier would reorder them among the others.
+    private var passesSettled: Bool { ledger.parkingCapacity == 0 && !auditor.configuration.reconcile }
+
     /// Checks one record of input number `input` (0 for a single input).
     public func check(_ record: InputRecord, source: String, input: Int = 0) -> CheckStep {
         var verdict = auditor.audit(record, source: source)
@@ -99,8 +122,16 @@ public final class Checker {
         var message = verdict.message.take()!
         if message.findings == 0 && !holds && !keepsEveryPayload { message.payload = nil }
         let evident = message.network != nil
-        ledger.add(
-            message, content: verdict.content, stream: stream, origin: verdict.origin, heldEnd: holds ? heldKey : nil)
+        if ledger.count == 0 && passesSettled && verdict.content == nil && (!holds || releasesBeforeJudgment) {
+            // Nothing but its judgment can change it, and no message waits before it: straight to the report.
+            _ = ledger.passThrough()
+            if holds { step.awaiting.append(AwaitingJudgment(position: step.messages.count, ticket: ticket)) }
+            step.messages.append(message)
+        } else {
+            ledger.add(
+                message, content: verdict.content, stream: stream, origin: verdict.origin,
+                heldEnd: holds ? heldKey : nil)
+        }
         step.newInInput = true
         if evident || ledger.parkingCapacity == 0 {
             // The verdict's findings carry the message's evidence already, or there is none to wait for (a
@@ -112,7 +143,14 @@ public final class Checker {
         let evictions = sessions.takeEvictions()
         if !evictions.isEmpty { deliver(evictions, into: &step) }
         record(sessions.takeJudged(), into: &step)
+        while passesSettled && ledger.oldestIsSettled { release(into: &step, forgetting: false) }
         while ledger.isFull { release(into: &step, forgetting: true) }
+        if releasesBeforeJudgment {
+            // An end released before its judgment is judged without its start when the ledger would have
+            // released it, full, had it waited there: the same window either way.
+            sessions.judgeHeld(before: ledger.nextTicket - ledger.capacity)
+            record(sessions.takeJudged(), into: &step)
+        }
         return step
     }
 
@@ -136,10 +174,15 @@ public final class Checker {
     /// Gives judged ends their level and finding count, and reports their findings.
     private func record(_ judged: [SessionTracker.JudgedEnd], into step: inout CheckStep) {
         for end in judged {
-            ledger.update(end.ticket) { entry in
+            let waiting = ledger.update(end.ticket) { entry in
                 entry.message.level = end.level
                 entry.message.findings = end.findingCount
                 entry.heldEnd = nil
+            }
+            if !waiting {
+                // Released before its judgment (`releasesBeforeJudgment`): the judgment follows it.
+                assert(releasesBeforeJudgment, "a held end left the ledger before its judgment")
+                step.judged.append(LaterJudgment(ticket: end.ticket, level: end.level, findings: end.findingCount))
             }
             deliver(end.findings, ticket: end.ticket, into: &step)
         }
@@ -148,6 +191,8 @@ public final class Checker {
     /// Reports findings about the message with `ticket` (or, without one, the message each finding points
     /// at) with that message's network evidence; those about a held message without any yet wait with it.
     private func deliver(_ findings: [Finding], ticket: Int? = nil, into step: inout CheckStep) {
+        // No message waits in the ledger and none can wait for evidence: nothing to lend, nothing to park.
+        if ledger.count == 0 && ledger.parkingCapacity == 0 { return step.findings.append(contentsOf: findings) }
         for finding in findings { ledger.lend(finding, ticket: ticket, into: &step.findings) }
     }
 

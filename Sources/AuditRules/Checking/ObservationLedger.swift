@@ -171,17 +171,34 @@ final class ObservationLedger {
         }
     }
 
-    /// Updates the message with `ticket` in place.
-    func update(_ ticket: Int, _ body: (inout Entry) -> Void) {
+    /// Updates the message with `ticket` in place; false when it is not here (released, or never added).
+    @discardableResult
+    func update(_ ticket: Int, _ body: (inout Entry) -> Void) -> Bool {
         let index = ticket - base
-        guard index >= 0, index < entries.count else { return }
+        guard index >= 0, index < entries.count else { return false }
         body(&entries[index])
+        return true
     }
 
     /// The oldest entry's ticket, and the session of the end it holds back, if any (read in place: an entry
     /// is several hundred bytes of references).
     var oldest: (ticket: Int, heldEnd: SessionKey?)? {
         entries.isEmpty ? nil : (base, entries[0].heldEnd)
+    }
+
+    /// Whether nothing can change the oldest message any more: no later sighting can match it (it has no
+    /// identity), no session step holds it (an end waiting for its start), and no finding can wait on it
+    /// for evidence (a run that parks none). Such a message only waits for its turn in the report.
+    var oldestIsSettled: Bool {
+        !entries.isEmpty && parkingCapacity == 0 && entries[0].content == nil && entries[0].heldEnd == nil
+    }
+
+    /// Gives a ticket to a message that leaves at once, never entering the ledger (`oldestIsSettled` would
+    /// hold of it, and no message waits before it): the tickets of the messages after it stay in step.
+    func passThrough() -> Int {
+        precondition(entries.isEmpty, "a message passes through only an empty ledger")
+        defer { base += 1 }
+        return base
     }
 
     /// Releases the oldest entry, its parked findings with it; `forgetting` counts it as forgotten before the

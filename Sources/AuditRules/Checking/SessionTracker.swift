@@ -129,8 +129,28 @@ final class SessionTracker {
 
     /// Judges the end held as `ticket` now, without its start (its message is leaving the checker's window).
     func judgeHeld(key: SessionKey, ticket: Int) {
-        guard held[key]?.ticket == ticket, let end = held.removeValue(forKey: key) else { return }
+        guard let end = removeHeld(key: key, ticket: ticket) else { return }
         judged.append(judge(end, start: nil))
+    }
+
+    /// Takes out the end held under `key` if it is the one numbered `ticket` (a later end with the same
+    /// correlator may have taken the place): one probe of the table, and the entry is read in place rather
+    /// than copied out to compare its ticket.
+    private func removeHeld(key: SessionKey, ticket: Int) -> HeldEnd? {
+        guard let index = held.index(forKey: key), held.values[index].ticket == ticket else { return nil }
+        return held.remove(at: index).value
+    }
+
+    /// Judges without their start the held ends numbered below `ticket` (`Checker.releasesBeforeJudgment`:
+    /// the ends that left the checker's window before their start came).
+    func judgeHeld(before ticket: Int) {
+        while heldHead < heldOrder.count, heldOrder[heldHead].ticket < ticket {
+            let (key, heldTicket) = heldOrder[heldHead]
+            heldHead += 1
+            // Entries of ends judged since (their start came) are skipped.
+            if let end = removeHeld(key: key, ticket: heldTicket) { judged.append(judge(end, start: nil)) }
+        }
+        compactHeldOrder()
     }
 
     /// Held ends judged since the last call.
@@ -206,11 +226,15 @@ final class SessionTracker {
         while heldHead < heldOrder.count {
             let (key, ticket) = heldOrder[heldHead]
             heldHead += 1
-            if held[key]?.ticket == ticket, let end = held.removeValue(forKey: key) {
+            if let end = removeHeld(key: key, ticket: ticket) {
                 judged.append(judge(end, start: nil))
                 break
             }
         }
+        compactHeldOrder()
+    }
+
+    private func compactHeldOrder() {
         if heldHead > 4096 && heldHead * 2 > heldOrder.count {
             heldOrder.removeFirst(heldHead)
             heldHead = 0
@@ -324,6 +348,16 @@ enum SessionKey: Hashable, Sendable {
 
     init(_ correlator: String) {
         self = Self.uuidBits(correlator).map { .uuid($0.high, $0.low) } ?? .text(correlator)
+    }
+
+    /// A UUID's bits folded into one word before hashing: the session step probes its tables two or three
+    /// times a message, and hashing one word costs about half what the case and both words did. Equal keys
+    /// fold equally; unequal ones that fold alike only share a bucket.
+    func hash(into hasher: inout Hasher) {
+        switch self {
+        case .uuid(let high, let low): hasher.combine(high ^ (low &* 0x9E37_79B9_7F4A_7C15))
+        case .text(let text): hasher.combine(text)
+        }
     }
 
     /// The bits of a lower-case `8-4-4-4-12` UUID; `nil` for any other text (upper case included, so that

@@ -96,7 +96,9 @@ struct Check: ParsableCommand {
         }
         var run = AuditRun(inputKind: inputType, port: port, threads: threads)
         run.minimumMessages = checks.minimumMessages
-        run.keepPayloads = try report.targets().contains { $0.format == .html }
+        let formats = try report.targets().map(\.format)
+        run.keepPayloads = formats.contains { $0.payloadUse == .everyMessage }
+        run.keepFindingPayloads = formats.contains { $0.payloadUse == .messagesWithFindings }
         let result = run.run(inputs, checker: checker)
         for note in result.spoolNotes { printError("usage-audit: note: \(note)") }
         if result.forgottenMessages > 0 {

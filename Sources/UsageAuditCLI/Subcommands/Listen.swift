@@ -64,7 +64,7 @@ struct Listen: ParsableCommand {
         let schemas = self.checks.schemas
         // The HTML report's disclosure matrix counts every message audited, clean ones included: their
         // content is kept (spooled with the report) only when an HTML report is written.
-        let keepsEveryPayload = try report.targets().contains { $0.format == .html }
+        let keepsEveryPayload = try report.targets().contains { $0.format.payloadUse == .everyMessage }
         let outcome: CollectorOutcome
         do {
             outcome = try Collector.listen(
