@@ -217,7 +217,7 @@ public final class SpoolStore: @unchecked Sendable {
     }
 
     /// Makes the file refuse writes from now on, as a full disk would, while reads of it still work: for the
-    /// tests of what a failed write leaves readable.
+    /// tests of what a failed write leaves readable (Linux: the unlinked file is reopened through `/proc`).
     package func refuseFileWritesForTesting() {
         guard let file else { return }
         let readOnly = open("/proc/self/fd/\(file.rawValue)", O_RDONLY)
