@@ -64,24 +64,44 @@ struct JSONReport {
             out += "[]"
             return
         }
-        let indent = Array(printer.indentation(2).utf8)
-        out += "[\n"
-        var remaining = elements.count
-        for element in elements {
-            remaining -= 1
-            Self.writeElement(indent: indent, last: remaining == 0, to: &out) { write(element, &$0) }
-        }
-        out += printer.indentation(1) + "]"
+        var list = ArrayElements(count: elements.count, printer: printer)
+        for element in elements { list.write(to: &out) { write(element, &$0) } }
+        list.close(&out)
     }
 
-    /// One element of a top-level array: its indentation, the element, and a comma unless it is the last.
-    private static func writeElement(
-        indent: [UInt8], last: Bool, to out: inout ReportOutput, _ write: (inout [UInt8]) -> Void
-    ) {
-        out.writeBytes { bytes in
-            bytes.append(contentsOf: indent)
-            write(&bytes)
-            put(last ? "\n" : ",\n", &bytes)
+    /// The elements of a top-level array member, written one at a time as `PrettyJSON` lays out an array of
+    /// objects: the opening bracket before the first, each element on its own indented line with a comma
+    /// unless it is the last of `count`, and the closing bracket. The one layout of the three streams.
+    private struct ArrayElements {
+        private let indent: [UInt8]
+        private let closing: String
+        private var remaining: Int
+        private var opened = false
+
+        init(count: Int, printer: PrettyJSON) {
+            indent = Array(printer.indentation(2).utf8)
+            closing = printer.indentation(1) + "]"
+            remaining = count
+        }
+
+        mutating func write(to out: inout ReportOutput, _ element: (inout [UInt8]) -> Void) {
+            if !opened {
+                out += "[\n"
+                opened = true
+            }
+            remaining -= 1
+            let last = remaining == 0
+            out.writeBytes { bytes in
+                bytes.append(contentsOf: indent)
+                element(&bytes)
+                JSONReport.put(last ? "\n" : ",\n", &bytes)
+            }
+        }
+
+        /// The closing bracket, after the opening one when no element came.
+        func close(_ out: inout ReportOutput) {
+            if !opened { out += "[\n" }
+            out += closing
         }
     }
 
@@ -93,12 +113,9 @@ struct JSONReport {
             out += "[]"
             return
         }
-        let indent = Array(printer.indentation(2).utf8)
-        out += "[\n"
-        var remaining = messages.count
+        var list = ArrayElements(count: messages.count, printer: printer)
         func written(_ message: AuditedMessage.RecordView) {
-            remaining -= 1
-            Self.writeElement(indent: indent, last: remaining == 0, to: &out) { Self.write(message, to: &$0) }
+            list.write(to: &out) { Self.write(message, to: &$0) }
         }
         let fromRecords = messages.forEachRecord { decoder throws(SpoolError) in
             written(try AuditedMessage.RecordView(reading: &decoder))
@@ -111,7 +128,7 @@ struct JSONReport {
                 }
             }
         }
-        out += printer.indentation(1) + "]"
+        list.close(&out)
     }
 
     /// The findings, written from their spooled records when they are spooled as stored (no `String` is
@@ -151,25 +168,15 @@ struct JSONReport {
         of findings: AuditList<Finding>, printer: PrettyJSON, to out: inout ReportOutput,
         fingerprint: (ReportPreparation.Amendment?) -> String?
     ) -> Bool {
-        let indent = Array(printer.indentation(2).utf8)
-        var opened = false
-        var remaining = findings.count
+        var list = ArrayElements(count: findings.count, printer: printer)
         let fromRecords = findings.forEachRecord(
             amendedBy: ReportPreparation.Amendment.self, keeps: \.isKept
         ) { decoder, amendment throws(SpoolError) in
             let record = try Finding.RecordView(reading: &decoder)
-            if !opened {
-                out += "[\n"
-                opened = true
-            }
-            remaining -= 1
-            Self.writeElement(indent: indent, last: remaining == 0, to: &out) {
-                Self.write(record, fingerprint: fingerprint(amendment), to: &$0)
-            }
+            list.write(to: &out) { Self.write(record, fingerprint: fingerprint(amendment), to: &$0) }
         }
         guard fromRecords else { return false }
-        if !opened { out += "[\n" }
-        out += printer.indentation(1) + "]"
+        list.close(&out)
         return true
     }
 

@@ -142,7 +142,6 @@ public final class SpoolStore: @unchecked Sendable {
             return recordReadFailure(SpoolError("the temporary file was lost before it could be rewritten"))
         }
         filePatches.sort { $0.offset < $1.offset }
-        var piece: [UInt8] = []
         var first = 0
         while first < filePatches.count {
             let start = filePatches[first].offset
@@ -152,7 +151,7 @@ public final class SpoolStore: @unchecked Sendable {
                 end = max(end, filePatches[next].offset + filePatches[next].bytes.count)
                 next += 1
             }
-            piece = [UInt8](repeating: 0, count: end - start)
+            var piece = [UInt8](repeating: 0, count: end - start)
             let failure: String? = piece.withUnsafeMutableBytes { buffer in
                 read(into: buffer, at: start, count: end - start)
             }

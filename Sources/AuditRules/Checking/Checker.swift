@@ -124,7 +124,7 @@ public final class Checker {
         let evident = message.network != nil
         if ledger.count == 0 && passesSettled && verdict.content == nil && (!holds || releasesBeforeJudgment) {
             // Nothing but its judgment can change it, and no message waits before it: straight to the report.
-            _ = ledger.passThrough()
+            ledger.passThrough()
             if holds { step.awaiting.append(AwaitingJudgment(position: step.messages.count, ticket: ticket)) }
             step.messages.append(message)
         } else {

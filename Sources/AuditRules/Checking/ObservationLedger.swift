@@ -195,10 +195,9 @@ final class ObservationLedger {
 
     /// Gives a ticket to a message that leaves at once, never entering the ledger (`oldestIsSettled` would
     /// hold of it, and no message waits before it): the tickets of the messages after it stay in step.
-    func passThrough() -> Int {
+    func passThrough() {
         precondition(entries.isEmpty, "a message passes through only an empty ledger")
-        defer { base += 1 }
-        return base
+        base += 1
     }
 
     /// Releases the oldest entry, its parked findings with it; `forgetting` counts it as forgotten before the
