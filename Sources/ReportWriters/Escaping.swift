@@ -1,4 +1,5 @@
 import JSONCore
+import Storage
 
 /// Escaping for every output language, in one place. Message content is hostile input (anything a datagram
 /// can hold), so nothing from it reaches a report unescaped: not markup, not terminal control sequences, not
@@ -65,6 +66,25 @@ enum Escape {
             return
         }
         JSONValue.string(String(decoding: text, as: UTF8.self)).write(to: &out, .init(sortKeys: false))
+    }
+
+    /// The same, into a `ByteBuffer` (the JSON report's elements).
+    static func appendJSONString(_ text: String, to out: inout ByteBuffer) {
+        var text = text
+        text.withUTF8 { appendJSONString(utf8: UnsafeRawBufferPointer($0), to: &out) }
+    }
+
+    @inline(__always)
+    static func appendJSONString(utf8 bytes: UnsafeRawBufferPointer, to out: inout ByteBuffer) {
+        guard needsJSONEscape(bytes.assumingMemoryBound(to: UInt8.self)) else {
+            out.append("\"")
+            out.append(contentsOf: bytes)
+            out.append("\"")
+            return
+        }
+        var escaped: [UInt8] = []
+        appendJSONString(utf8: bytes, to: &escaped)
+        out.append(contentsOf: escaped)
     }
 
     /// Whether a string's UTF-8 `bytes` need an escape in JSON (a quote, a backslash or a control

@@ -36,6 +36,12 @@ public struct OutputBuffer {
         flushIfFull()
     }
 
+    /// A piece built apart (a report element), copied in at once.
+    public mutating func append(_ piece: ByteBuffer) {
+        piece.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        flushIfFull()
+    }
+
     public mutating func append(byte: UInt8) {
         bytes.append(byte)
         flushIfFull()
