@@ -1,3 +1,4 @@
+import Bytes
 import AuditModel
 import JSONCore
 import Storage

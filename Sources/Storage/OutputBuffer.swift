@@ -1,3 +1,4 @@
+import Bytes
 import SystemPackage
 
 /// Bytes gathered in one buffer and written to a descriptor when it fills, so that a piece of output costs an

@@ -1,3 +1,5 @@
+import Bytes
+
 /// A value that can be read from a spool's record: every `Spoolable`, and partial views of one that read
 /// only the front of its record and skip the rest (`SpoolDecoder.skipRest`).
 public protocol SpoolDecodable: Sendable {

@@ -1,4 +1,4 @@
-import Storage
+import Bytes
 import Testing
 
 /// `ByteBuffer`, what the JSON report's elements and the spool's records are built in: it must hold exactly
