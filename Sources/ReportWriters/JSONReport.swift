@@ -359,7 +359,8 @@ struct JSONReport {
             to: &out)
     }
 
-    private static func network<Text: JSONText>(
+    /// Network evidence laid out at `depth` (the JSON report's elements, SARIF's result properties).
+    static func network<Text: JSONText>(
         from: Text, to: Text?, time: Text, interface: Text?, depth: Int = 3, to out: inout ByteBuffer
     ) {
         let inner = indentation[depth + 1]
@@ -419,7 +420,7 @@ struct JSONReport {
     }
 
     /// `PrettyJSON`'s indentation of each depth an element's members reach, as bytes.
-    private static let indentation: [[UInt8]] = (0...6).map { Array(PrettyJSON().indentation($0).utf8) }
+    private static let indentation: [[UInt8]] = (0...8).map { Array(PrettyJSON().indentation($0).utf8) }
 
     static func network(_ network: NetworkEvidence?) -> JSONValue {
         guard let network else { return .null }
