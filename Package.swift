@@ -74,7 +74,8 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
         // MARK: Libraries.
-        .target(name: "JSONCore", dependencies: ["CJansson"], swiftSettings: releaseChecks),
+        .target(name: "Bytes", swiftSettings: specializedReleaseChecks),
+        .target(name: "JSONCore", dependencies: ["CJansson", "Bytes"], swiftSettings: releaseChecks),
         .target(
             name: "JSONSchema",
             dependencies: ["JSONCore", "CPCRE2", .product(name: "SystemPackage", package: "swift-system")],
@@ -86,6 +87,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
+                "Bytes",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
@@ -116,7 +118,7 @@ let package = Package(
         .target(
             name: "ReportWriters",
             dependencies: [
-                "JSONCore", "AuditModel", "Storage", .product(name: "SystemPackage", package: "swift-system"),
+                "Bytes", "JSONCore", "AuditModel", "Storage", .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: releaseChecks),
@@ -149,7 +151,7 @@ let package = Package(
 
         // MARK: Tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore", "TestSupport"]),
+        .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore", "Bytes", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"]),
         .testTarget(
             name: "AuditToolingTests",
@@ -165,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "ReportWritersTests",
             dependencies: [
-                "ReportWriters", "AuditRules", "AuditInputs", "AuditModel", "JSONCore", "JSONSchema", "Storage",
+                "ReportWriters", "AuditRules", "AuditInputs", "AuditModel", "JSONCore", "JSONSchema", "Storage", "Bytes",
                 "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Snapshots"]),  // read by path, re-recorded with USAGE_AUDIT_RECORD=1

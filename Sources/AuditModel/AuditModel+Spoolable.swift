@@ -204,7 +204,7 @@ extension AuditedMessage: AuditListElement {
     public static func judgmentRecord(level: Int?, findings: Int) -> [UInt8] {
         var encoder = SpoolEncoder()
         encodeJudgment(level: level, findings: findings, to: &encoder)
-        return encoder.bytes
+        return encoder.bytes.array
     }
 
     fileprivate static func decodeJudgment(from decoder: inout SpoolDecoder) throws(SpoolError) -> (

@@ -1,3 +1,5 @@
+import Bytes
+
 /// Compact JSON text: no insignificant whitespace, members sorted by key (by code point) unless asked to
 /// keep the written order, non-ASCII kept as UTF-8 unless `asciiOnly`.
 extension JSONValue {
@@ -27,30 +29,35 @@ extension JSONValue {
     }
 
     public func serialized(_ options: SerializationOptions = .init()) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(256)
+        var bytes = ByteBuffer()
         write(to: &bytes, options)
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     public func write(to out: inout String, _ options: SerializationOptions = .init()) {
         out += serialized(options)
     }
 
-    /// Writes UTF-8 bytes, which costs far less per piece than appending to a `String` (session
-    /// configurations are serialized for every message that keeps one).
-    public func write(to out: inout [UInt8], _ options: SerializationOptions = .init()) {
+    /// Writes UTF-8 bytes, which costs far less per piece than appending to a `String`.
+    public func write(to out: inout [UInt8], _ options: SerializationOptions = .init()) { write(into: &out, options) }
+
+    /// The same into a `ByteBuffer`, whose appends cost a fraction of an array's (session configurations are
+    /// serialized for every message that keeps one).
+    public func write(to out: inout ByteBuffer, _ options: SerializationOptions = .init()) { write(into: &out, options) }
+
+    /// One serializer for both outputs, specialized for each.
+    func write<Sink: ByteSink>(into out: inout Sink, _ options: SerializationOptions) {
         switch self {
-        case .null: Self.append("null", to: &out)
-        case .bool(let b): Self.append(b ? "true" : "false", to: &out)
-        case .integer(let i): Self.writeInteger(i, to: &out)
-        case .real(let d): out.append(contentsOf: Self.format(d).utf8)
+        case .null: out.append("null")
+        case .bool(let b): out.append(b ? "true" : "false")
+        case .integer(let i): out.append(decimal: i)
+        case .real(let d): out.append(utf8: Self.format(d))
         case .string(let s): Self.writeString(s, to: &out, asciiOnly: options.asciiOnly)
         case .array(let a):
             out.append(UInt8(ascii: "["))
             for index in a.indices {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                a[index].write(to: &out, options)
+                a[index].write(into: &out, options)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let o):
@@ -61,7 +68,7 @@ extension JSONValue {
                 first = false
                 Self.writeString(o.keys[i], to: &out, asciiOnly: options.asciiOnly)
                 out.append(UInt8(ascii: ":"))
-                o.values[i].write(to: &out, options)
+                o.values[i].write(into: &out, options)
             }
             if options.sortKeys && !Self.inCodePointOrder(o.keys) {
                 let order = o.keys.indices.sorted { Self.precedes(o.keys[$0], o.keys[$1]) }
@@ -73,10 +80,6 @@ extension JSONValue {
         }
     }
 
-    /// Appends a literal's bytes at once (appending a `String`'s UTF-8 view goes byte by byte).
-    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
 
     /// Appends an integer's decimal digits, without making a `String` of them.
     /// `value` in decimal, its digits written straight into `out` (no `String` is made): what a report or a
@@ -106,7 +109,7 @@ extension JSONValue {
         return d.description
     }
 
-    static func writeString(_ s: String, to out: inout [UInt8], asciiOnly: Bool) {
+    static func writeString<Sink: ByteSink>(_ s: String, to out: inout Sink, asciiOnly: Bool) {
         out.append(UInt8(ascii: "\""))
         // Nearly every string needs no escape: its bytes are scanned and copied at once, through its own
         // storage (iterating the UTF-8 view costs far more per byte).
@@ -127,21 +130,21 @@ extension JSONValue {
         }
         for scalar in s.unicodeScalars {
             switch scalar {
-            case "\"": out.append(contentsOf: #"\""#.utf8)
-            case "\\": out.append(contentsOf: #"\\"#.utf8)
-            case "\n": out.append(contentsOf: #"\n"#.utf8)
-            case "\r": out.append(contentsOf: #"\r"#.utf8)
-            case "\t": out.append(contentsOf: #"\t"#.utf8)
-            case "\u{08}": out.append(contentsOf: #"\b"#.utf8)
-            case "\u{0C}": out.append(contentsOf: #"\f"#.utf8)
+            case "\"": out.append(#"\""#)
+            case "\\": out.append(#"\\"#)
+            case "\n": out.append(#"\n"#)
+            case "\r": out.append(#"\r"#)
+            case "\t": out.append(#"\t"#)
+            case "\u{08}": out.append(#"\b"#)
+            case "\u{0C}": out.append(#"\f"#)
             default:
                 if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E) {
                     if scalar.value > 0xFFFF {
                         let v = scalar.value - 0x10000
-                        out.append(contentsOf: unicodeEscape(UInt16(0xD800 + (v >> 10))).utf8)
-                        out.append(contentsOf: unicodeEscape(UInt16(0xDC00 + (v & 0x3FF))).utf8)
+                        out.append(utf8: unicodeEscape(UInt16(0xD800 + (v >> 10))))
+                        out.append(utf8: unicodeEscape(UInt16(0xDC00 + (v & 0x3FF))))
                     } else {
-                        out.append(contentsOf: unicodeEscape(UInt16(scalar.value)).utf8)
+                        out.append(utf8: unicodeEscape(UInt16(scalar.value)))
                     }
                 } else {
                     UTF8.encode(scalar) { out.append($0) }
@@ -155,6 +158,30 @@ extension JSONValue {
         let hex = String(unit, radix: 16)
         return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
     }
+}
+
+/// Where the serializer writes: an array of bytes or a `ByteBuffer`.
+protocol ByteSink {
+    mutating func append(_ byte: UInt8)
+    mutating func append(_ literal: StaticString)
+    mutating func append(utf8 text: String)
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>)
+    mutating func append(decimal value: Int64)
+}
+
+extension ByteBuffer: ByteSink {}
+
+extension [UInt8]: ByteSink {
+    mutating func append(_ literal: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    mutating func append(utf8 text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    mutating func append(decimal value: Int64) { JSONValue.writeInteger(value, to: &self) }
 }
 
 extension JSONValue: CustomStringConvertible {

@@ -1,4 +1,6 @@
+import Bytes
 import JSONCore
+import Storage
 
 /// Escaping for every output language, in one place. Message content is hostile input (anything a datagram
 /// can hold), so nothing from it reaches a report unescaped: not markup, not terminal control sequences, not
@@ -40,6 +42,79 @@ enum Escape {
         return out
     }
 
+    /// `replacingScalars`, byte by byte for ASCII text: nearly every text a report escapes (rule ids, input
+    /// names, messages) is ASCII, and a walk over its scalars that rebuilds it costs many times one pass over
+    /// its bytes. Text free of `special` is returned as it is; other ASCII text is rebuilt from the runs
+    /// between specials, each special through `replacement` (in ASCII a byte is a scalar); non-ASCII text
+    /// takes the walk. `special` must hold every ASCII character that `replacement` maps.
+    static func replacingScalars(
+        in text: String, unlessFreeOf special: ASCIISet, _ replacement: (Unicode.Scalar) -> String?
+    ) -> String {
+        enum Outcome {
+            case unchanged, rebuilt(String), nonASCII
+        }
+        var text = text
+        let outcome: Outcome = text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte >= 0x80 { return .nonASCII }
+                if special.contains(byte) { break }
+                index += 1
+            }
+            guard index < bytes.count else { return .unchanged }
+            guard StringBytes.isASCII(UnsafeBufferPointer(rebasing: bytes[index...])) else { return .nonASCII }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            var runStart = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if special.contains(byte), let replaced = replacement(Unicode.Scalar(byte)) {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                    out.append(contentsOf: replaced.utf8)
+                    runStart = index + 1
+                }
+                index += 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+            return .rebuilt(String(decoding: out, as: UTF8.self))
+        }
+        switch outcome {
+        case .unchanged: return text
+        case .rebuilt(let escaped): return escaped
+        case .nonASCII: return replacingScalars(in: text, replacement)
+        }
+    }
+
+    /// ASCII characters that an escaping may replace.
+    struct ASCIISet {
+        private var low: UInt64 = 0
+        private var high: UInt64 = 0
+
+        /// The controls (U+0000 to U+001F and DEL) and `others`.
+        init(controlsAnd others: String) {
+            for byte in UInt8(0)..<0x20 { insert(byte) }
+            insert(0x7F)
+            for byte in others.utf8 {
+                precondition(byte < 0x80, "an ASCIISet holds ASCII")
+                insert(byte)
+            }
+        }
+
+        private mutating func insert(_ byte: UInt8) {
+            if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
+        }
+
+        func contains(_ byte: UInt8) -> Bool {
+            byte < 64 ? low & (1 << UInt64(byte)) != 0 : byte < 128 && high & (1 << UInt64(byte - 64)) != 0
+        }
+    }
+
+    /// The ASCII that XML and HTML escaping replace (a control may also be kept, as tab and newline are).
+    static let markupSpecial = ASCIISet(controlsAnd: "&<>\"'")
+    /// The ASCII that Markdown escaping replaces.
+    static let markdownSpecial = ASCIISet(controlsAnd: "\\`*_[]|~#!<>&")
+
     /// Controls and bidi controls as visible text; `nil` for any other scalar.
     static func visibleIfControl(_ scalar: Unicode.Scalar) -> String? {
         isControl(scalar) || isDeceptiveFormatCharacter(scalar) ? visible(scalar) : nil
@@ -65,6 +140,25 @@ enum Escape {
             return
         }
         JSONValue.string(String(decoding: text, as: UTF8.self)).write(to: &out, .init(sortKeys: false))
+    }
+
+    /// The same, into a `ByteBuffer` (the JSON report's elements).
+    static func appendJSONString(_ text: String, to out: inout ByteBuffer) {
+        var text = text
+        text.withUTF8 { appendJSONString(utf8: UnsafeRawBufferPointer($0), to: &out) }
+    }
+
+    @inline(__always)
+    static func appendJSONString(utf8 bytes: UnsafeRawBufferPointer, to out: inout ByteBuffer) {
+        guard needsJSONEscape(bytes.assumingMemoryBound(to: UInt8.self)) else {
+            out.append("\"")
+            out.append(contentsOf: bytes)
+            out.append("\"")
+            return
+        }
+        var escaped: [UInt8] = []
+        appendJSONString(utf8: bytes, to: &escaped)
+        out.append(contentsOf: escaped)
     }
 
     /// Whether a string's UTF-8 `bytes` need an escape in JSON (a quote, a backslash or a control
@@ -108,50 +202,56 @@ enum Escape {
     /// U+FFFE, U+FFFF), not even as character references, become visible `\uXXXX` text. In attributes,
     /// tab, newline and carriage return are written as references so that attribute normalisation keeps them.
     static func xml(_ text: String, attribute: Bool = false) -> String {
-        replacingScalars(in: text) { scalar in
-            switch scalar {
-            case "&": "&amp;"
-            case "<": "&lt;"
-            case ">": "&gt;"
-            case "\"" where attribute: "&quot;"
-            case "'" where attribute: "&apos;"
-            case "\t" where attribute: "&#9;"
-            case "\n" where attribute: "&#10;"
-            case "\r": "&#13;"
-            case "\t", "\n": nil
-            default: scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF ? visible(scalar) : nil
-            }
+        replacingScalars(in: text, unlessFreeOf: markupSpecial) { xmlReplacement($0, attribute: attribute) }
+    }
+
+    static func xmlReplacement(_ scalar: Unicode.Scalar, attribute: Bool) -> String? {
+        switch scalar {
+        case "&": "&amp;"
+        case "<": "&lt;"
+        case ">": "&gt;"
+        case "\"" where attribute: "&quot;"
+        case "'" where attribute: "&apos;"
+        case "\t" where attribute: "&#9;"
+        case "\n" where attribute: "&#10;"
+        case "\r": "&#13;"
+        case "\t", "\n": nil
+        default: scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF ? visible(scalar) : nil
         }
     }
 
     /// HTML text or a double- or single-quoted attribute value. Controls other than tab, newline and
     /// carriage return (parse errors in HTML) and bidi controls become visible `\uXXXX` text.
     static func html(_ text: String) -> String {
-        replacingScalars(in: text) { scalar in
-            switch scalar {
-            case "&": "&amp;"
-            case "<": "&lt;"
-            case ">": "&gt;"
-            case "\"": "&quot;"
-            case "'": "&#39;"
-            case "\t", "\n": nil
-            case "\u{FFFE}", "\u{FFFF}": visible(scalar)
-            default: visibleIfControl(scalar)
-            }
+        replacingScalars(in: text, unlessFreeOf: markupSpecial, htmlReplacement)
+    }
+
+    static func htmlReplacement(_ scalar: Unicode.Scalar) -> String? {
+        switch scalar {
+        case "&": "&amp;"
+        case "<": "&lt;"
+        case ">": "&gt;"
+        case "\"": "&quot;"
+        case "'": "&#39;"
+        case "\t", "\n": nil
+        case "\u{FFFE}", "\u{FFFF}": visible(scalar)
+        default: visibleIfControl(scalar)
         }
     }
 
     /// Inline Markdown text (GitHub flavour), including inside a table cell: one line, with the characters
     /// that start emphasis, links, code, HTML or a cell boundary backslash-escaped, so user data stays text.
     static func markdown(_ text: String) -> String {
-        replacingScalars(in: singleLine(text)) { scalar in
-            switch scalar {
-            case "\\", "`", "*", "_", "[", "]", "|", "~", "#", "!": "\\" + String(scalar)
-            case "<": "&lt;"
-            case ">": "&gt;"
-            case "&": "&amp;"
-            default: nil
-            }
+        replacingScalars(in: singleLine(text), unlessFreeOf: markdownSpecial, markdownReplacement)
+    }
+
+    static func markdownReplacement(_ scalar: Unicode.Scalar) -> String? {
+        switch scalar {
+        case "\\", "`", "*", "_", "[", "]", "|", "~", "#", "!": "\\" + String(scalar)
+        case "<": "&lt;"
+        case ">": "&gt;"
+        case "&": "&amp;"
+        default: nil
         }
     }
 

@@ -70,15 +70,20 @@ struct GitHubReport {
 
     /// Other controls and bidi controls become visible text, as in every report.
     private static func escape(_ text: String, property: Bool) -> String {
-        Escape.replacingScalars(in: text) { scalar in
-            switch scalar {
-            case "%": "%25"
-            case "\r": "%0D"
-            case "\n": "%0A"
-            case ":" where property: "%3A"
-            case "," where property: "%2C"
-            default: Escape.visibleIfControl(scalar)
-            }
+        Escape.replacingScalars(in: text, unlessFreeOf: special) { replacement($0, property: property) }
+    }
+
+    /// The ASCII that `replacement` may replace.
+    static let special = Escape.ASCIISet(controlsAnd: "%:,")
+
+    static func replacement(_ scalar: Unicode.Scalar, property: Bool) -> String? {
+        switch scalar {
+        case "%": "%25"
+        case "\r": "%0D"
+        case "\n": "%0A"
+        case ":" where property: "%3A"
+        case "," where property: "%2C"
+        default: Escape.visibleIfControl(scalar)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Bytes
 import AuditModel
 import JSONCore
 import Storage
@@ -58,7 +59,7 @@ struct JSONReport {
     /// arrays of objects.
     private func stream<Element>(
         _ elements: AuditList<Element>, printer: PrettyJSON, to out: inout ReportOutput,
-        _ write: (Element, inout [UInt8]) -> Void
+        _ write: (Element, inout ByteBuffer) -> Void
     ) {
         guard !elements.isEmpty else {
             out += "[]"
@@ -77,6 +78,8 @@ struct JSONReport {
         private let closing: String
         private var remaining: Int
         private var opened = false
+        /// One element's text, built here and then appended whole: reused from element to element.
+        private var element = ByteBuffer(capacity: 4096)
 
         init(count: Int, printer: PrettyJSON) {
             indent = Array(printer.indentation(2).utf8)
@@ -84,18 +87,18 @@ struct JSONReport {
             remaining = count
         }
 
-        mutating func write(to out: inout ReportOutput, _ element: (inout [UInt8]) -> Void) {
+        mutating func write(to out: inout ReportOutput, _ element: (inout ByteBuffer) -> Void) {
             if !opened {
                 out += "[\n"
                 opened = true
             }
             remaining -= 1
             let last = remaining == 0
-            out.writeBytes { bytes in
-                bytes.append(contentsOf: indent)
-                element(&bytes)
-                JSONReport.put(last ? "\n" : ",\n", &bytes)
-            }
+            self.element.removeAll()
+            self.element.append(contentsOf: indent)
+            element(&self.element)
+            self.element.append(last ? "\n" : ",\n")
+            out.append(self.element)
         }
 
         /// The closing bracket, after the opening one when no element came.
@@ -223,13 +226,9 @@ struct JSONReport {
     private static let close = Array(("\n" + PrettyJSON().indentation(2) + "}").utf8)
 
     /// Punctuation and member names: literals, copied from the binary as they are.
-    private static func put(_ text: StaticString, _ out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
+    private static func put(_ text: StaticString, _ out: inout ByteBuffer) { out.append(text) }
 
-    private static func put(_ number: Int, _ out: inout [UInt8]) {
-        JSONValue.writeInteger(Int64(number), to: &out)
-    }
+    private static func put(_ number: Int, _ out: inout ByteBuffer) { out.append(decimal: Int64(number)) }
 
     /// Each member's opening: `{` or `,`, a line break, the indentation and the quoted name. Made once, as
     /// a report writes ten per message and per finding.
@@ -251,7 +250,7 @@ struct JSONReport {
         static let fingerprint = opening("fingerprint"), message = opening("message")
     }
 
-    private static func string(_ text: (some JSONText)?, to out: inout [UInt8]) {
+    private static func string(_ text: (some JSONText)?, to out: inout ByteBuffer) {
         guard let text else { return put("null", &out) }
         text.appendQuoted(to: &out)
     }
@@ -273,12 +272,12 @@ struct JSONReport {
         }
     }
 
-    private static func number(_ value: Int?, to out: inout [UInt8]) {
+    private static func number(_ value: Int?, to out: inout ByteBuffer) {
         guard let value else { return put("null", &out) }
         put(value, &out)
     }
 
-    private static func locator(_ locator: Locator?, to out: inout [UInt8]) {
+    private static func locator(_ locator: Locator?, to out: inout ByteBuffer) {
         guard let locator else {
             put("null", &out)
             return
@@ -292,7 +291,7 @@ struct JSONReport {
     }
 
     /// A message from its spooled record (a message in memory is written from the record it would be).
-    static func write(_ message: AuditedMessage.RecordView, to out: inout [UInt8]) {
+    static func write(_ message: AuditedMessage.RecordView, to out: inout ByteBuffer) {
         out.append(contentsOf: MessageMember.source); string(message.source, to: &out)
         out.append(contentsOf: MessageMember.locator); locator(message.locator, to: &out)
         out.append(contentsOf: MessageMember.kind); put(quoted(message.kind), &out)
@@ -307,7 +306,7 @@ struct JSONReport {
     }
 
     /// A finding in memory is written from its record too: one layout for both.
-    static func write(_ finding: Finding, to out: inout [UInt8]) {
+    static func write(_ finding: Finding, to out: inout ByteBuffer) {
         // Reading a record just made from a finding cannot fail.
         try? SpoolDecoder.reading(finding) { decoder throws(SpoolError) in
             write(try Finding.RecordView(reading: &decoder), fingerprint: nil, to: &out)
@@ -315,7 +314,7 @@ struct JSONReport {
     }
 
     /// A finding from its spooled record, with the fingerprint its amendment gives (if any).
-    static func write(_ finding: Finding.RecordView, fingerprint: String?, to out: inout [UInt8]) {
+    static func write(_ finding: Finding.RecordView, fingerprint: String?, to out: inout ByteBuffer) {
         out.append(contentsOf: FindingMember.rule); string(finding.rule, to: &out)
         out.append(contentsOf: FindingMember.severity); put(quoted(finding.severity), &out)
         out.append(contentsOf: FindingMember.source); string(finding.source, to: &out)
@@ -333,7 +332,7 @@ struct JSONReport {
 
     /// A pointer's text (`JSONPointer.description`: each token after `/`, with `~` and `/` escaped) as a
     /// JSON string, from its tokens' bytes.
-    private static func pointer(_ tokens: Finding.RecordView.StringList, to out: inout [UInt8]) {
+    private static func pointer(_ tokens: Finding.RecordView.StringList, to out: inout ByteBuffer) {
         put("\"", &out)
         tokens.forEach { token in
             put("/", &out)
@@ -345,7 +344,7 @@ struct JSONReport {
             } else {
                 var quoted: [UInt8] = []
                 Escape.appendJSONString(JSONPointer.escape(String(decoding: bytes, as: UTF8.self)), to: &quoted)
-                out.append(contentsOf: quoted.dropFirst().dropLast())
+                quoted.withUnsafeBytes { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0.dropFirst().dropLast())) }
             }
         }
         put("\"", &out)
@@ -353,15 +352,16 @@ struct JSONReport {
 
     /// The network evidence, laid out as `PrettyJSON` lays out a member at `depth` (an object of four
     /// members: one member per line).
-    private static func network(_ network: Finding.RecordView.Network?, depth: Int = 3, to out: inout [UInt8]) {
+    private static func network(_ network: Finding.RecordView.Network?, depth: Int = 3, to out: inout ByteBuffer) {
         guard let network else { return put("null", &out) }
         Self.network(
             from: network.from, to: network.to, time: network.time, interface: network.interface, depth: depth,
             to: &out)
     }
 
-    private static func network<Text: JSONText>(
-        from: Text, to: Text?, time: Text, interface: Text?, depth: Int = 3, to out: inout [UInt8]
+    /// Network evidence laid out at `depth` (the JSON report's elements, SARIF's result properties).
+    static func network<Text: JSONText>(
+        from: Text, to: Text?, time: Text, interface: Text?, depth: Int = 3, to out: inout ByteBuffer
     ) {
         let inner = indentation[depth + 1]
         put("{\n", &out)
@@ -380,7 +380,7 @@ struct JSONReport {
     /// The sightings (`AuditedMessage.observed`: the message's own place, then the later ones), laid out as
     /// `PrettyJSON` lays out a member of an element (depth 3): each sighting an object on its own lines, as
     /// its locator is a container.
-    private static func observed(_ message: AuditedMessage.RecordView, to out: inout [UInt8]) {
+    private static func observed(_ message: AuditedMessage.RecordView, to out: inout ByteBuffer) {
         put("[\n", &out)
         let last = message.laterObservations.count
         sighting(message.source, message.locator, message.network, last: last == 0, to: &out)
@@ -395,7 +395,7 @@ struct JSONReport {
     /// few appends rather than twenty.
     private static func sighting(
         _ source: UnsafeRawBufferPointer, _ locator: Locator, _ network: Finding.RecordView.Network?, last: Bool,
-        to out: inout [UInt8]
+        to out: inout ByteBuffer
     ) {
         out.append(contentsOf: SightingPiece.source); string(source, to: &out)
         out.append(contentsOf: SightingPiece.locator); Self.locator(locator, to: &out)
@@ -420,7 +420,7 @@ struct JSONReport {
     }
 
     /// `PrettyJSON`'s indentation of each depth an element's members reach, as bytes.
-    private static let indentation: [[UInt8]] = (0...6).map { Array(PrettyJSON().indentation($0).utf8) }
+    private static let indentation: [[UInt8]] = (0...8).map { Array(PrettyJSON().indentation($0).utf8) }
 
     static func network(_ network: NetworkEvidence?) -> JSONValue {
         guard let network else { return .null }
@@ -511,13 +511,13 @@ struct JSONReport {
 /// A text a report element holds: a `String`, or the UTF-8 bytes of a field of a spooled record.
 protocol JSONText {
     /// Appends the text as a JSON string, quoted and escaped.
-    func appendQuoted(to out: inout [UInt8])
+    func appendQuoted(to out: inout ByteBuffer)
 }
 
 extension String: JSONText {
-    func appendQuoted(to out: inout [UInt8]) { Escape.appendJSONString(self, to: &out) }
+    func appendQuoted(to out: inout ByteBuffer) { Escape.appendJSONString(self, to: &out) }
 }
 
 extension UnsafeRawBufferPointer: JSONText {
-    func appendQuoted(to out: inout [UInt8]) { Escape.appendJSONString(utf8: self, to: &out) }
+    func appendQuoted(to out: inout ByteBuffer) { Escape.appendJSONString(utf8: self, to: &out) }
 }

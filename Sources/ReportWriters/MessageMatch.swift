@@ -20,15 +20,11 @@ enum MessageMatch {
     static func run(
         _ report: AuditReport, sourceOrdinal: [String: Int], scratch: ScratchSpools, _ body: (Event) -> Void
     ) {
-        var messageSort = ReportSort<PlaceKey, AuditedMessage>(scratch: scratch)
-        for (position, message) in report.messages.enumerated() {
-            messageSort.add(message, key: key(message.source, message.locator, position, sourceOrdinal))
-        }
+        let messages = placeOrdered(report.messages, sourceOrdinal: sourceOrdinal, scratch: scratch)
         var findingSort = ReportSort<PlaceKey, Finding>(scratch: scratch)
         for (position, finding) in report.findings.enumerated() {
             findingSort.add(finding, key: key(finding.source, finding.locator, position, sourceOrdinal))
         }
-        var messages = messageSort.sorted().makeIterator()
         var findings = findingSort.sorted().makeIterator()
         var nextMessage = messages.next()
         var nextFinding = findings.next()
@@ -43,6 +39,58 @@ enum MessageMatch {
                 let match = group.flatMap { sameGroup($0.key, key) ? ($0.message, $0.position) : nil }
                 body(.finding(finding, position: key.sequence, message: match))
                 nextFinding = findings.next()
+            }
+        }
+    }
+
+    /// The messages by place. They are nearly always listed in that order already (an input read front to
+    /// back numbers its lines, packets or records upwards), which one pass over the fronts of their records
+    /// shows; they are then read as listed, sparing a sort that spooled and decoded each of them twice.
+    /// Findings are not checked: those made when the run ends (sessions left open) are listed last, so the
+    /// pass would read nearly all of them before it found them out of order.
+    private static func placeOrdered(
+        _ messages: AuditList<AuditedMessage>, sourceOrdinal: [String: Int], scratch: ScratchSpools
+    ) -> AnyIterator<(key: PlaceKey, element: AuditedMessage)> {
+        var ordinals = OrdinalLookup(sourceOrdinal)
+        var previous: PlaceKey?
+        var inOrder = true
+        for (position, place) in messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init).enumerated() {
+            let key = PlaceKey(source: ordinals[place.source], locator: place.locator, sequence: position)
+            if let previous, !(previous < key) {
+                inOrder = false
+                break
+            }
+            previous = key
+        }
+        if inOrder {
+            var listed = messages.enumerated().makeIterator()
+            return AnyIterator {
+                guard let (position, message) = listed.next() else { return nil }
+                return (PlaceKey(source: ordinals[message.source], locator: message.locator, sequence: position), message)
+            }
+        }
+        var sort = ReportSort<PlaceKey, AuditedMessage>(scratch: scratch)
+        for (position, message) in messages.enumerated() {
+            sort.add(message, key: PlaceKey(source: ordinals[message.source], locator: message.locator, sequence: position))
+        }
+        var sorted = sort.sorted().makeIterator()
+        return AnyIterator { sorted.next() }
+    }
+
+    /// `sourceOrdinal[source]` (`Int.max` for a source it lacks), remembering the last source asked about:
+    /// nearly every message names the source the one before it named.
+    private struct OrdinalLookup {
+        let ordinals: [String: Int]
+        var last: (source: String, ordinal: Int)?
+
+        init(_ ordinals: [String: Int]) { self.ordinals = ordinals }
+
+        subscript(source: String) -> Int {
+            mutating get {
+                if let last, last.source == source { return last.ordinal }
+                let ordinal = ordinals[source] ?? Int.max
+                last = (source, ordinal)
+                return ordinal
             }
         }
     }

@@ -1,3 +1,4 @@
+import Bytes
 import Storage
 import SystemPackage
 
@@ -31,6 +32,9 @@ struct ReportOutput {
 
     /// Lets a writer append UTF-8 straight into the buffer: the cheapest way, for the largest reports.
     mutating func writeBytes(_ body: (inout [UInt8]) -> Void) { buffer.write(body) }
+
+    /// Appends a piece built apart, in a `ByteBuffer` (whose appends cost less than an array's).
+    mutating func append(_ piece: ByteBuffer) { buffer.append(piece) }
 
     /// Writes out what is buffered (nothing for a string output).
     mutating func flush() { buffer.flush() }

@@ -1,3 +1,4 @@
+import Bytes
 import AuditModel
 import JSONCore
 import Storage
@@ -66,17 +67,19 @@ struct SARIFReport {
         let resultIndent = Array(printer.indentation(4).utf8)
         var facts = messageFacts(sourceOrdinal: index.sourceOrdinal).makeIterator()
         var remaining = report.findings.count
+        var writer = ResultWriter(
+            artifacts: index.sources.map { ($0, Self.uriReference($0)) }, baselineApplied: report.baselineApplied)
+        var element = ByteBuffer(capacity: 4096)
         for finding in report.findings {
             guard let (_, message) = facts.next() else { break }
             remaining -= 1
-            let value = result(
+            element.removeAll()
+            element.append(contentsOf: resultIndent)
+            writer.write(
                 finding, message: message, inputKind: index.input(named: finding.source)?.kind,
-                artifactIndex: artifactIndex[finding.source]!, ruleIndex: ruleIndex[finding.rule])
-            out.writeBytes { bytes in
-                bytes.append(contentsOf: resultIndent)
-                printer.write(value, depth: 4, to: &bytes)
-                bytes.append(contentsOf: remaining > 0 ? [UInt8(ascii: ","), UInt8(ascii: "\n")] : [UInt8(ascii: "\n")])
-            }
+                artifactIndex: artifactIndex[finding.source]!, ruleIndex: ruleIndex[finding.rule], to: &element)
+            element.append(remaining > 0 ? ",\n" : "\n")
+            out.append(element)
         }
         out += printer.indentation(3) + "]" + String(skeleton[split.upperBound...])
     }
@@ -258,7 +261,8 @@ struct SARIFReport {
         return isText ? orderedObject(["startLine": 1]) : orderedObject(["byteOffset": 0])
     }
 
-    private func result(
+    /// A result as a value: what `ResultWriter` writes as text (a test holds the two equal).
+    func result(
         _ finding: Finding, message: MessageFacts, inputKind: String?, artifactIndex: Int, ruleIndex: Int?
     ) -> JSONValue {
         let physical: [(String, JSONValue)] = [

@@ -1,3 +1,4 @@
+import Bytes
 import SystemPackage
 
 /// Bytes gathered in one buffer and written to a descriptor when it fills, so that a piece of output costs an
@@ -33,6 +34,12 @@ public struct OutputBuffer {
 
     public mutating func append(_ more: [UInt8]) {
         bytes.append(contentsOf: more)
+        flushIfFull()
+    }
+
+    /// A piece built apart (a report element), copied in at once.
+    public mutating func append(_ piece: ByteBuffer) {
+        piece.withUnsafeBytes { bytes.append(contentsOf: $0) }
         flushIfFull()
     }
 

@@ -1,3 +1,5 @@
+import Bytes
+
 /// A value that can be read from a spool's record: every `Spoolable`, and partial views of one that read
 /// only the front of its record and skip the rest (`SpoolDecoder.skipRest`).
 public protocol SpoolDecodable: Sendable {
@@ -19,7 +21,7 @@ public struct SpoolError: Error, Sendable, CustomStringConvertible {
 
 /// Appends values as bytes: unsigned LEB128 varints, zigzag for signed numbers, strings as length and UTF-8.
 public struct SpoolEncoder {
-    public internal(set) var bytes: [UInt8] = []
+    public internal(set) var bytes = ByteBuffer()
 
     public init() {}
 
@@ -27,6 +29,16 @@ public struct SpoolEncoder {
 
     /// `value` as an unsigned LEB128 varint: seven bits a byte, low bits first, the high bit set on all but
     /// the last.
+    static func appendVarint(_ value: UInt64, to bytes: inout ByteBuffer) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    /// The same, for a spool's bytes in memory.
     static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
         var value = value
         while value >= 0x80 {
@@ -169,7 +181,7 @@ public struct SpoolDecoder {
     ) throws(SpoolError) -> Result {
         var encoder = SpoolEncoder()
         value.encode(to: &encoder)
-        return try reading(encoder.bytes, body)
+        return try encoder.bytes.withUnsafeBytes { bytes throws(SpoolError) in try reading(bytes, body) }
     }
 
     /// Hands `body` a decoder of `record`, bytes a spool holds.
@@ -177,10 +189,16 @@ public struct SpoolDecoder {
         _ record: [UInt8], _ body: (inout SpoolDecoder) throws(SpoolError) -> Result
     ) throws(SpoolError) -> Result {
         let outcome: Swift.Result<Result, SpoolError> = record.withUnsafeBytes { raw in
-            var decoder = SpoolDecoder(raw)
-            do throws(SpoolError) { return .success(try body(&decoder)) } catch { return .failure(error) }
+            do throws(SpoolError) { return .success(try reading(raw, body)) } catch { return .failure(error) }
         }
         return try outcome.get()
+    }
+
+    static func reading<Result>(
+        _ record: UnsafeRawBufferPointer, _ body: (inout SpoolDecoder) throws(SpoolError) -> Result
+    ) throws(SpoolError) -> Result {
+        var decoder = SpoolDecoder(record)
+        return try body(&decoder)
     }
 }
 

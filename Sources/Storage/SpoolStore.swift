@@ -100,11 +100,11 @@ public final class SpoolStore: @unchecked Sendable {
     /// logical offset of the first byte `encode` wrote.
     @discardableResult
     public func append(_ encode: (inout SpoolEncoder) -> Void) -> Int {
-        scratch.bytes.removeAll(keepingCapacity: true)
+        scratch.bytes.removeAll()
         encode(&scratch)
         SpoolEncoder.appendVarint(UInt64(scratch.bytes.count), to: &memory)
         let offset = fileLength + memory.count
-        memory.append(contentsOf: scratch.bytes)
+        scratch.bytes.withUnsafeBytes { memory.append(contentsOf: $0) }
         stored()
         return offset
     }

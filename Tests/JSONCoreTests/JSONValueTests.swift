@@ -1,3 +1,4 @@
+import Bytes
 import JSONCore
 import Testing
 
@@ -55,5 +56,21 @@ struct JSONValueTests {
         #expect(value.serialized() == #"{"a":null,"b":[1,2.5,"x\"\n"],"é":"\u0000"}"#)
         #expect(value.serialized(.init(sortKeys: false, asciiOnly: true)) == #"{"b":[1,2.5,"x\"\n"],"a":null,"\u00e9":"\u0000"}"#)
         #expect(try JSONValue.parse(value.serialized()) == value)
+    }
+
+    /// One serializer writes both outputs (an array of bytes for the report writers, a `ByteBuffer` for
+    /// `serialized`): the same bytes into each, escapes, surrogate pairs and every kind of value included.
+    @Test(arguments: [JSONValue.SerializationOptions(), .init(sortKeys: false, asciiOnly: true)])
+    func arrayAndBufferGetTheSameBytes(_ options: JSONValue.SerializationOptions) throws {
+        let value = try JSONValue.parse(
+            #"{"z": [true, false, null, -9223372036854775808, 1e300, 0.5], "é\t": "a\u0001b\"c\\d😀\u007f", "a": {}}"#)
+        var array: [UInt8] = [0x20]
+        value.write(to: &array, options)
+        var buffer = ByteBuffer(capacity: 1)
+        buffer.append(0x20)
+        value.write(to: &buffer, options)
+        #expect(buffer.array == array)
+        #expect(String(decoding: array.dropFirst(), as: UTF8.self) == value.serialized(options))
+        #expect(try JSONValue.parse(value.serialized(options)) == value)
     }
 }

@@ -1,9 +1,11 @@
 import AuditInputs
 import AuditModel
 import AuditRules
+import Bytes
 import Foundation
 import JSONCore
 import JSONSchema
+import Storage
 import Testing
 
 @testable import ReportWriters
@@ -182,5 +184,73 @@ import Testing
         #expect(kinds.contains("element"))
         // Without the payloads, nothing can say it.
         #expect(try Self.kinds(keepingFindingPayloads: false).isEmpty)
+    }
+}
+
+/// SARIF results are written straight as text (`SARIFReport.ResultWriter`), the layout `PrettyJSON` gives
+/// the result as a value (`SARIFReport.result`): the two must give the same bytes for every shape a result
+/// takes (with and without a rule index, place, region, target, message facts, network evidence, baseline).
+@Suite struct SARIFResultWriterTests {
+    static func findings() -> [Finding] {
+        let locators: [Locator?] = [nil, .line(12), .packet(7), .record(3)]
+        var findings: [Finding] = []
+        for (index, locator) in locators.enumerated() {
+            for variant in 0..<8 {
+                var finding = Finding(
+                    rule: "privacy.project-name", severity: [.error, .warning, .note][variant % 3],
+                    source: variant % 2 == 0 ? "in put/\"odd\".pcap" : "run.log", locator: locator,
+                    pointer: variant % 3 == 0 ? .root : JSONPointer(tokens: ["components", String(variant), "c~/d"]),
+                    level: variant % 4 == 0 ? nil : variant % 4, correlator: variant % 5 == 0 ? nil : "uuid-\(index)",
+                    message: "component 'x\u{1}<y>' names \"code\"\nat \(variant)", sensitiveValues: [],
+                    fingerprint: variant == 7 ? nil : "abc:\(variant)", baselined: variant % 2 == 1,
+                    region: variant % 3 == 1 ? ByteRegion(offset: 100 * variant, length: 60) : nil)
+                if variant >= 5 {
+                    finding.network = NetworkEvidence(
+                        from: "10.0.0.1:5000", to: variant == 5 ? nil : "192.0.2.1:50077", time: "t",
+                        interface: variant == 6 ? "eth0" : nil)
+                }
+                findings.append(finding)
+            }
+        }
+        return findings
+    }
+
+    @Test(arguments: [false, true])
+    func eachResultIsTheLayoutOfItsValue(_ baselineApplied: Bool) {
+        var report = AuditReport(inputs: [], messages: [], findings: [], rules: [])
+        report.baselineApplied = baselineApplied
+        let sarif = SARIFReport(report: report, options: ReportOptions(), scratch: ScratchSpools(configuration: .init()))
+        let printer = PrettyJSON(inlineSmallContainers: true)
+        let sources = ["in put/\"odd\".pcap", "run.log"]
+        let writer = SARIFReport.ResultWriter(
+            artifacts: sources.map { ($0, SARIFReport.uriReference($0)) }, baselineApplied: baselineApplied)
+        let facts = [
+            SARIFReport.MessageFacts(kind: nil, generation: nil, target: nil),
+            SARIFReport.MessageFacts(kind: .start, generation: "G3", target: "property"),
+            SARIFReport.MessageFacts(kind: .end, generation: nil, target: "element"),
+        ]
+        var compared = 0
+        for (number, finding) in Self.findings().enumerated() {
+            for message in facts {
+                for inputKind in [nil, "pcap", "wire"] {
+                    let artifact = sources.firstIndex(of: finding.source)!
+                    let ruleIndex = number % 2 == 0 ? number : nil
+                    var expected: [UInt8] = []
+                    printer.write(
+                        sarif.result(
+                            finding, message: message, inputKind: inputKind, artifactIndex: artifact,
+                            ruleIndex: ruleIndex), depth: 4, to: &expected)
+                    var written = ByteBuffer()
+                    writer.write(
+                        finding, message: message, inputKind: inputKind, artifactIndex: artifact, ruleIndex: ruleIndex,
+                        to: &written)
+                    #expect(
+                        String(decoding: written.array, as: UTF8.self) == String(decoding: expected, as: UTF8.self),
+                        "finding \(number)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == 32 * 9)
     }
 }

@@ -1,0 +1,73 @@
+import Bytes
+import Testing
+
+/// `ByteBuffer`, what the JSON report's elements and the spool's records are built in: it must hold exactly
+/// the bytes appended, in order, across growth, and behave as a value (a copy that changes gets bytes of its
+/// own; the original keeps its own).
+@Suite struct ByteBufferTests {
+    @Test func holdsEveryPieceInOrderAcrossGrowth() {
+        var buffer = ByteBuffer(capacity: 1)
+        var expected: [UInt8] = []
+        for round in 0..<2_000 {
+            let piece = (0..<(round % 37)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ round) }
+            switch round % 5 {
+            case 0: buffer.append(contentsOf: piece)
+            case 1: piece.withUnsafeBufferPointer { buffer.append(contentsOf: $0) }
+            case 2: piece.withUnsafeBytes { buffer.append(contentsOf: $0) }
+            case 3: for byte in piece { buffer.append(byte) }
+            default:
+                var other = ByteBuffer(capacity: 1)
+                other.append(contentsOf: piece)
+                buffer.append(contentsOf: other)
+            }
+            expected += piece
+        }
+        #expect(buffer.count == expected.count)
+        #expect(buffer.array == expected)
+    }
+
+    @Test func literalsAndStringsAppendTheirUTF8() {
+        var buffer = ByteBuffer()
+        buffer.append("{\"key\": ")
+        buffer.append(utf8: "naïve ✓")
+        buffer.append(utf8: "")
+        buffer.append("}")
+        #expect(buffer.array == Array("{\"key\": naïve ✓}".utf8))
+    }
+
+    @Test(arguments: [
+        Int64(0), 7, 9, 10, 42, 99, 100, 65_535, 1_000_000, -1, -9, -10, -12_345, Int64.max, Int64.min,
+    ])
+    func decimalsAreWhatStringWrites(_ value: Int64) {
+        var buffer = ByteBuffer(capacity: 1)
+        buffer.append("x")
+        buffer.append(decimal: value)
+        #expect(String(decoding: buffer.array, as: UTF8.self) == "x" + String(value))
+    }
+
+    @Test func aCopyThatChangesLeavesTheOriginalAsItWas() {
+        var original = ByteBuffer()
+        original.append(contentsOf: [1, 2, 3])
+        var copy = original
+        copy.append(4)
+        #expect(original.array == [1, 2, 3])
+        #expect(copy.array == [1, 2, 3, 4])
+        var emptied = original
+        emptied.removeAll()
+        emptied.append(9)
+        #expect(original.array == [1, 2, 3])
+        #expect(emptied.array == [9])
+    }
+
+    @Test func removeAllEmptiesAndTheBufferIsReusable() {
+        var buffer = ByteBuffer(capacity: 4)
+        buffer.append(contentsOf: Array(repeating: 0xAB, count: 100))
+        buffer.removeAll()
+        #expect(buffer.isEmpty)
+        buffer.append(contentsOf: [5, 6])
+        #expect(buffer.array == [5, 6])
+        var nothing: [UInt8] = []
+        nothing.withUnsafeBytes { buffer.append(contentsOf: $0) }
+        #expect(buffer.array == [5, 6])
+    }
+}
