@@ -445,6 +445,22 @@ extension Finding.Subject? {
     }
 }
 
+extension AuditedMessage.Summary: SpoolDecodable {
+    /// Reads the front of a spooled message up to whether it was decoded, leaving the rest unread, in the
+    /// order `AuditedMessage.encode` wrote the fields (as `RecordView` reads them).
+    public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        (level, _) = try AuditedMessage.decodeJudgment(from: &decoder)
+        _ = try decoder.readStringBytes()  // the source
+        _ = try Locator(from: &decoder)
+        kind = try MessageKind(from: &decoder)
+        _ = try ByteRegion.decodeOptional(from: &decoder)
+        _ = try decoder.readOptionalStringBytes()  // the correlator
+        generation = try decoder.readOptionalStringBytes().map(String.init(utf8:))
+        parsed = try decoder.readBool()
+        decoder.skipRest()
+    }
+}
+
 extension AuditedMessage.Place: SpoolDecodable {
     /// Reads the front of a spooled message, leaving the rest of the record unread.
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
