@@ -433,7 +433,8 @@ extension Finding.Subject {
         let tag = Int(try decoder.readByte())
         guard tag > 0 else { return nil }
         guard tag <= MessageKind.allCases.count else { throw SpoolError("unknown message kind \(tag - 1)") }
-        return Finding.Subject(kind: MessageKind.allCases[tag - 1], region: try ByteRegion.decodeOptional(from: &decoder))
+        return Finding.Subject(
+            kind: MessageKind.allCases[tag - 1], region: try ByteRegion.decodeOptional(from: &decoder))
     }
 }
 

@@ -164,7 +164,8 @@ struct HTMLReport {
             }
             out += "</tbody></table>\n"
             if report.hosts.count > Self.maximumHostRows {
-                out += "<p class=\"cut\">\(report.hosts.count - Self.maximumHostRows) more senders; the JSON report lists them all.</p>\n"
+                out +=
+                    "<p class=\"cut\">\(report.hosts.count - Self.maximumHostRows) more senders; the JSON report lists them all.</p>\n"
             }
         }
         return out + "</section>\n"

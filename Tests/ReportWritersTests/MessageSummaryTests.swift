@@ -11,7 +11,8 @@ import Testing
         var messages: [AuditedMessage] = []
         for index in 0..<12 {
             var message = AuditedMessage(
-                source: index % 2 == 0 ? "capture.pcap" : "run.log", locator: index % 2 == 0 ? .packet(index) : .line(index),
+                source: index % 2 == 0 ? "capture.pcap" : "run.log",
+                locator: index % 2 == 0 ? .packet(index) : .line(index),
                 kind: [.start, .end, .unknown][index % 3], level: index % 4 == 0 ? nil : index % 4,
                 correlator: index % 5 == 0 ? nil : "c\(index)", generation: index % 3 == 1 ? nil : "G\(index % 3)",
                 parsed: index % 6 != 5, findings: index,
