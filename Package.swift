@@ -167,7 +167,8 @@ let package = Package(
         .testTarget(
             name: "ReportWritersTests",
             dependencies: [
-                "ReportWriters", "AuditRules", "AuditInputs", "AuditModel", "JSONCore", "JSONSchema", "Storage", "Bytes",
+                "ReportWriters", "AuditRules", "AuditInputs", "AuditModel", "JSONCore", "JSONSchema", "Storage",
+                "Bytes",
                 "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Snapshots"]),  // read by path, re-recorded with USAGE_AUDIT_RECORD=1

@@ -433,7 +433,8 @@ extension Finding.Subject {
         let tag = Int(try decoder.readByte())
         guard tag > 0 else { return nil }
         guard tag <= MessageKind.allCases.count else { throw SpoolError("unknown message kind \(tag - 1)") }
-        return Finding.Subject(kind: MessageKind.allCases[tag - 1], region: try ByteRegion.decodeOptional(from: &decoder))
+        return Finding.Subject(
+            kind: MessageKind.allCases[tag - 1], region: try ByteRegion.decodeOptional(from: &decoder))
     }
 }
 
@@ -442,6 +443,22 @@ extension Finding.Subject? {
         guard let subject = self else { return encoder.writeByte(0) }
         encoder.writeByte(UInt8(1 + MessageKind.allCases.firstIndex(of: subject.kind)!))
         subject.region.encode(to: &encoder)
+    }
+}
+
+extension AuditedMessage.Summary: SpoolDecodable {
+    /// Reads the front of a spooled message up to whether it was decoded, leaving the rest unread, in the
+    /// order `AuditedMessage.encode` wrote the fields (as `RecordView` reads them).
+    public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+        (level, _) = try AuditedMessage.decodeJudgment(from: &decoder)
+        _ = try decoder.readStringBytes()  // the source
+        _ = try Locator(from: &decoder)
+        kind = try MessageKind(from: &decoder)
+        _ = try ByteRegion.decodeOptional(from: &decoder)
+        _ = try decoder.readOptionalStringBytes()  // the correlator
+        generation = try decoder.readOptionalStringBytes().map(String.init(utf8:))
+        parsed = try decoder.readBool()
+        decoder.skipRest()
     }
 }
 

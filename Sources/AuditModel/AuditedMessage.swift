@@ -91,4 +91,20 @@ extension AuditedMessage {
             region = message.region
         }
     }
+
+    /// What a count of messages by kind reads of a message: its kind, level, generation and whether it was
+    /// decoded. Read from a spooled record, it skips the payload and everything after it.
+    public struct Summary: Sendable {
+        public var kind: MessageKind
+        public var level: Int?
+        public var generation: String?
+        public var parsed: Bool
+
+        public init(_ message: AuditedMessage) {
+            kind = message.kind
+            level = message.level
+            generation = message.generation
+            parsed = message.parsed
+        }
+    }
 }

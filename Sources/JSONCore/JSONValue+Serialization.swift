@@ -43,7 +43,9 @@ extension JSONValue {
 
     /// The same into a `ByteBuffer`, whose appends cost a fraction of an array's (session configurations are
     /// serialized for every message that keeps one).
-    public func write(to out: inout ByteBuffer, _ options: SerializationOptions = .init()) { write(into: &out, options) }
+    public func write(to out: inout ByteBuffer, _ options: SerializationOptions = .init()) {
+        write(into: &out, options)
+    }
 
     /// One serializer for both outputs, specialized for each.
     func write<Sink: ByteSink>(into out: inout Sink, _ options: SerializationOptions) {
@@ -79,7 +81,6 @@ extension JSONValue {
             out.append(UInt8(ascii: "}"))
         }
     }
-
 
     /// Appends an integer's decimal digits, without making a `String` of them.
     /// `value` in decimal, its digits written straight into `out` (no `String` is made): what a report or a

@@ -1,6 +1,5 @@
 import Bytes
 import JSONCore
-import Storage
 
 /// Escaping for every output language, in one place. Message content is hostile input (anything a datagram
 /// can hold), so nothing from it reaches a report unescaped: not markup, not terminal control sequences, not

@@ -126,7 +126,9 @@ struct HTMLReport {
     /// their findings, most errors first (which machines leak, and what they run).
     private func sent() -> String {
         var byKind: [String: Int] = [:]
-        for message in report.messages where message.parsed {
+        // Only the front of each record is read: the payload (most of a message) is not decoded here.
+        for message in report.messages.parts(AuditedMessage.Summary.self, from: AuditedMessage.Summary.init)
+        where message.parsed {
             let level = message.level.map { "level \($0)" } ?? "no level"
             byKind["\(message.generation ?? "unknown generation") \(message.kind.rawValue), \(level)", default: 0] += 1
         }
@@ -162,7 +164,8 @@ struct HTMLReport {
             }
             out += "</tbody></table>\n"
             if report.hosts.count > Self.maximumHostRows {
-                out += "<p class=\"cut\">\(report.hosts.count - Self.maximumHostRows) more senders; the JSON report lists them all.</p>\n"
+                out +=
+                    "<p class=\"cut\">\(report.hosts.count - Self.maximumHostRows) more senders; the JSON report lists them all.</p>\n"
             }
         }
         return out + "</section>\n"

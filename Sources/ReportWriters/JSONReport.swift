@@ -1,5 +1,5 @@
-import Bytes
 import AuditModel
+import Bytes
 import JSONCore
 import Storage
 
@@ -344,7 +344,9 @@ struct JSONReport {
             } else {
                 var quoted: [UInt8] = []
                 Escape.appendJSONString(JSONPointer.escape(String(decoding: bytes, as: UTF8.self)), to: &quoted)
-                quoted.withUnsafeBytes { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0.dropFirst().dropLast())) }
+                quoted.withUnsafeBytes {
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0.dropFirst().dropLast()))
+                }
             }
         }
         put("\"", &out)
@@ -410,7 +412,8 @@ struct JSONReport {
 
     /// The literal text between a sighting's values, as `PrettyJSON` lays it out at depth 4.
     private enum SightingPiece {
-        static let source = Array((PrettyJSON().indentation(4) + "{\n" + PrettyJSON().indentation(5) + "\"source\": ").utf8)
+        static let source = Array(
+            (PrettyJSON().indentation(4) + "{\n" + PrettyJSON().indentation(5) + "\"source\": ").utf8)
         static let locator = Array((",\n" + PrettyJSON().indentation(5) + "\"locator\": ").utf8)
         static let network = Array((",\n" + PrettyJSON().indentation(5) + "\"network\": ").utf8)
         static let close = Array(("\n" + PrettyJSON().indentation(4) + "},\n").utf8)

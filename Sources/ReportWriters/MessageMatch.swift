@@ -54,7 +54,8 @@ enum MessageMatch {
         var ordinals = OrdinalLookup(sourceOrdinal)
         var previous: PlaceKey?
         var inOrder = true
-        for (position, place) in messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init).enumerated() {
+        for (position, place) in messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init).enumerated()
+        {
             let key = PlaceKey(source: ordinals[place.source], locator: place.locator, sequence: position)
             if let previous, !(previous < key) {
                 inOrder = false
@@ -66,12 +67,15 @@ enum MessageMatch {
             var listed = messages.enumerated().makeIterator()
             return AnyIterator {
                 guard let (position, message) = listed.next() else { return nil }
-                return (PlaceKey(source: ordinals[message.source], locator: message.locator, sequence: position), message)
+                return (
+                    PlaceKey(source: ordinals[message.source], locator: message.locator, sequence: position), message
+                )
             }
         }
         var sort = ReportSort<PlaceKey, AuditedMessage>(scratch: scratch)
         for (position, message) in messages.enumerated() {
-            sort.add(message, key: PlaceKey(source: ordinals[message.source], locator: message.locator, sequence: position))
+            sort.add(
+                message, key: PlaceKey(source: ordinals[message.source], locator: message.locator, sequence: position))
         }
         var sorted = sort.sorted().makeIterator()
         return AnyIterator { sorted.next() }

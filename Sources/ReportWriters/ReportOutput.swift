@@ -13,7 +13,9 @@ struct ReportOutput {
     /// Keeps everything, for `text`.
     init() { buffer = OutputBuffer() }
 
-    init(descriptor: Int32) { buffer = OutputBuffer(descriptor: FileDescriptor(rawValue: descriptor), capacity: Self.bufferSize) }
+    init(descriptor: Int32) {
+        buffer = OutputBuffer(descriptor: FileDescriptor(rawValue: descriptor), capacity: Self.bufferSize)
+    }
 
     /// Everything written, for a string output.
     var text: String { String(decoding: buffer.bytes, as: UTF8.self) }

@@ -147,7 +147,9 @@ public final class SpoolStore: @unchecked Sendable {
             let start = filePatches[first].offset
             var end = start + filePatches[first].bytes.count
             var next = first + 1
-            while next < filePatches.count, filePatches[next].offset + filePatches[next].bytes.count - start <= Self.flushSize {
+            while next < filePatches.count,
+                filePatches[next].offset + filePatches[next].bytes.count - start <= Self.flushSize
+            {
                 end = max(end, filePatches[next].offset + filePatches[next].bytes.count)
                 next += 1
             }
@@ -155,9 +157,12 @@ public final class SpoolStore: @unchecked Sendable {
             let failure: String? = piece.withUnsafeMutableBytes { buffer in
                 read(into: buffer, at: start, count: end - start)
             }
-            if let failure { return recordReadFailure(SpoolError("the temporary file could not be reread (\(failure))")) }
+            if let failure {
+                return recordReadFailure(SpoolError("the temporary file could not be reread (\(failure))"))
+            }
             for patch in filePatches[first..<next] {
-                piece.replaceSubrange((patch.offset - start)..<(patch.offset - start + patch.bytes.count), with: patch.bytes)
+                piece.replaceSubrange(
+                    (patch.offset - start)..<(patch.offset - start + patch.bytes.count), with: patch.bytes)
             }
             let (_, writeFailure) = piece.withUnsafeBytes { file.writeAll($0, at: start) }
             if let writeFailure {
@@ -207,7 +212,8 @@ public final class SpoolStore: @unchecked Sendable {
         var template = Array((directory + "/usage-audit-spool-XXXXXX").utf8CString)
         let created = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard created >= 0 else {
-            note = "no temporary file could be created in \(directory) (\(Errno(rawValue: errno))): the report is kept in memory"
+            note =
+                "no temporary file could be created in \(directory) (\(Errno(rawValue: errno))): the report is kept in memory"
             return
         }
         // Unlinked at once: the file lives as long as its descriptor, and no crash can leave it behind.
@@ -256,4 +262,3 @@ public final class SpoolStore: @unchecked Sendable {
         return nil
     }
 }
-

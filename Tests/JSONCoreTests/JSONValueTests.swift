@@ -8,7 +8,8 @@ struct JSONValueTests {
         for value: Int64 in [0, 7, -7, 10, -10, 1_795_555_185, .max, .min, .max - 1, .min + 1] {
             #expect(JSONValue.integer(value).serialized() == String(value))
         }
-        #expect(JSONValue.array([.null, .bool(true), .bool(false), .integer(-3)]).serialized() == "[null,true,false,-3]")
+        #expect(
+            JSONValue.array([.null, .bool(true), .bool(false), .integer(-3)]).serialized() == "[null,true,false,-3]")
     }
 
     @Test func numbersCompareByValueAsJSONSchemaDoes() {
@@ -54,7 +55,9 @@ struct JSONValueTests {
     @Test func serializesCompactlyInKeyOrder() throws {
         let value = try JSONValue.parse(#"{"b": [1, 2.5, "x\"\n"], "a": null, "é": "\u0000"}"#)
         #expect(value.serialized() == #"{"a":null,"b":[1,2.5,"x\"\n"],"é":"\u0000"}"#)
-        #expect(value.serialized(.init(sortKeys: false, asciiOnly: true)) == #"{"b":[1,2.5,"x\"\n"],"a":null,"\u00e9":"\u0000"}"#)
+        #expect(
+            value.serialized(.init(sortKeys: false, asciiOnly: true))
+                == #"{"b":[1,2.5,"x\"\n"],"a":null,"\u00e9":"\u0000"}"#)
         #expect(try JSONValue.parse(value.serialized()) == value)
     }
 

@@ -46,7 +46,8 @@ import Testing
         }
         document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         document["id"] = nil
-        return try Schema(compiling: .object(document), uri: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-schema")
+        return try Schema(
+            compiling: .object(document), uri: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-schema")
     }
 
     static func sarif(of path: String) throws -> (text: String, kind: String) {
@@ -75,17 +76,21 @@ import Testing
         let results = try JSONValue.parse(text)["runs"]?[0]?["results"]?.arrayValue ?? []
         for result in results {
             let rule = result["ruleId"]?.stringValue ?? "?"
-            let region = try #require(result["locations"]?[0]?["physicalLocation"]?["region"], "\(path): \(rule) has no region")
+            let region = try #require(
+                result["locations"]?[0]?["physicalLocation"]?["region"], "\(path): \(rule) has no region")
             switch kind {
             case "pcap":
                 let offset = try #require(region["byteOffset"]?.exactInteger, "\(path): \(rule): \(region)")
                 guard let length = region["byteLength"]?.exactInteger else {
                     // Only a finding about the whole capture points at its start.
-                    #expect(result["properties"]?["locator"] == .null || rule == "capture.fragment-missing", "\(path): \(rule)")
+                    #expect(
+                        result["properties"]?["locator"] == .null || rule == "capture.fragment-missing",
+                        "\(path): \(rule)")
                     #expect(offset == 0)
                     continue
                 }
-                #expect(Self.isFrameRecord(file, offset: Int(offset), length: Int(length)), "\(path): \(rule) at \(region)")
+                #expect(
+                    Self.isFrameRecord(file, offset: Int(offset), length: Int(length)), "\(path): \(rule) at \(region)")
             default:
                 let line = try #require(region["startLine"]?.exactInteger, "\(path): \(rule): \(region)")
                 #expect((1...Int64(lineCount)).contains(line), "\(path): \(rule) at line \(line)")
@@ -117,7 +122,8 @@ import Testing
 /// A journal's results point at their records: the bytes `listen` wrote for each datagram.
 @Suite struct SARIFJournalRegionTests {
     @Test func eachResultIsItsRecordsBytes() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("usage-audit-j-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "usage-audit-j-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("run.journal").path
@@ -149,7 +155,9 @@ import Testing
             let expected = try #require(records[Int(record)])
             #expect(
                 result["locations"]?[0]?["physicalLocation"]?["region"]
-                    == ["byteOffset": .integer(Int64(expected.offset)), "byteLength": .integer(Int64(expected.length))],
+                    == [
+                        "byteOffset": .integer(Int64(expected.offset)), "byteLength": .integer(Int64(expected.length)),
+                    ],
                 "\(result["ruleId"] ?? .null)")
         }
     }
@@ -166,7 +174,8 @@ import Testing
         var run = AuditRun(inputKind: nil, threads: 2)
         run.keepFindingPayloads = keepingFindingPayloads
         let report = run.run([fixture], checker: checker)
-        let results = try JSONValue.parse(ReportWriter.render(report, format: .sarif))["runs"]?[0]?["results"]?.arrayValue
+        let results = try JSONValue.parse(ReportWriter.render(report, format: .sarif))["runs"]?[0]?["results"]?
+            .arrayValue
         return (results ?? []).compactMap { $0["locations"]?[0]?["logicalLocations"]?[0]?["kind"]?.stringValue }
     }
 
@@ -219,7 +228,8 @@ import Testing
     func eachResultIsTheLayoutOfItsValue(_ baselineApplied: Bool) {
         var report = AuditReport(inputs: [], messages: [], findings: [], rules: [])
         report.baselineApplied = baselineApplied
-        let sarif = SARIFReport(report: report, options: ReportOptions(), scratch: ScratchSpools(configuration: .init()))
+        let sarif = SARIFReport(
+            report: report, options: ReportOptions(), scratch: ScratchSpools(configuration: .init()))
         let printer = PrettyJSON(inlineSmallContainers: true)
         let sources = ["in put/\"odd\".pcap", "run.log"]
         let writer = SARIFReport.ResultWriter(
