@@ -4,8 +4,8 @@ import Storage
 // The spool encodings of the model. Private to one run (a spool never outlives its process), so they may
 // change freely; a round-trip test holds each one exact.
 
-extension Locator {
-    func encode(to encoder: inout SpoolEncoder) {
+extension Locator: Spoolable {
+    public func encode(to encoder: inout SpoolEncoder) {
         switch self {
         case .packet(let number): encoder.writeByte(0); encoder.write(number)
         case .line(let number): encoder.writeByte(1); encoder.write(number)
@@ -13,7 +13,7 @@ extension Locator {
         }
     }
 
-    init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+    public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
         let kind = try decoder.readByte()
         let number = try decoder.readInt()
         switch kind {
@@ -152,7 +152,7 @@ extension AuditedMessage: AuditListElement {
         Self.encodeJudgment(level: level, findings: findings, to: &encoder)
         encoder.write(source)
         locator.encode(to: &encoder)
-        encoder.writeByte(UInt8(MessageKind.allCases.firstIndex(of: kind)!))
+        kind.encode(to: &encoder)
         region.encode(to: &encoder)
         encoder.write(correlator)
         encoder.write(generation)
@@ -399,8 +399,12 @@ extension AuditedMessage {
     }
 }
 
-extension MessageKind {
-    init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+extension MessageKind: Spoolable {
+    public func encode(to encoder: inout SpoolEncoder) {
+        encoder.writeByte(UInt8(MessageKind.allCases.firstIndex(of: self)!))
+    }
+
+    public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
         let index = Int(try decoder.readByte())
         guard index < MessageKind.allCases.count else { throw SpoolError("unknown message kind \(index)") }
         self = MessageKind.allCases[index]

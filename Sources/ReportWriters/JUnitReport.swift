@@ -54,7 +54,7 @@ struct JUnitReport {
 
     /// A message or finding, sorted into the order of the test cases.
     private enum Item: Spoolable {
-        case message(AuditedMessage)
+        case message(CaseMessage)
         case finding(Finding)
 
         func encode(to encoder: inout SpoolEncoder) {
@@ -67,7 +67,34 @@ struct JUnitReport {
         init(from decoder: inout SpoolDecoder) throws(SpoolError) {
             self =
                 try decoder.readBool()
-                ? .message(try AuditedMessage(from: &decoder)) : .finding(try Finding(from: &decoder))
+                ? .message(try CaseMessage(from: &decoder)) : .finding(try Finding(from: &decoder))
+        }
+    }
+
+    /// What a test case takes from its message: the place that names it, its kind, whether it was decoded.
+    /// Sorted and read back twice (the walks below), so it holds nothing more: the whole message, payload
+    /// and sightings included, was most of what the sort wrote and read.
+    private struct CaseMessage: Spoolable {
+        var locator: Locator
+        var kind: MessageKind
+        var parsed: Bool
+
+        init(_ message: AuditedMessage) {
+            locator = message.locator
+            kind = message.kind
+            parsed = message.parsed
+        }
+
+        func encode(to encoder: inout SpoolEncoder) {
+            locator.encode(to: &encoder)
+            kind.encode(to: &encoder)
+            encoder.write(parsed)
+        }
+
+        init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+            locator = try Locator(from: &decoder)
+            kind = try MessageKind(from: &decoder)
+            parsed = try decoder.readBool()
         }
     }
 
@@ -154,7 +181,8 @@ struct JUnitReport {
                     out += "    </properties>\n"
                 }
             },
-            testCase: { ordinal, testCase in out += render(testCase, classname: Self.className(index.sources[ordinal])) })
+            testCase: { ordinal, testCase in out += render(testCase, classname: Self.className(index.sources[ordinal]))
+            })
         if open { out += "  </testsuite>\n" }
         out += "</testsuites>\n"
     }
@@ -168,7 +196,9 @@ struct JUnitReport {
             switch event {
             case .message(let message, let position, let first):
                 guard first else { return }
-                sort.add(.message(message), key: .message(suite: index.sourceOrdinal[message.source]!, position: position))
+                sort.add(
+                    .message(CaseMessage(message)),
+                    key: .message(suite: index.sourceOrdinal[message.source]!, position: position))
             case .finding(let finding, let position, let match):
                 let suite = index.sourceOrdinal[finding.source]!
                 let key: CaseKey
