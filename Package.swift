@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "AuditTooling",
             dependencies: [
-                "AuditInputs", "AuditModel", "AuditRules", "JSONCore", "JSONSchema", "Storage",
+                "Bytes", "AuditInputs", "AuditModel", "AuditRules", "JSONCore", "JSONSchema", "Storage",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: releaseChecks),

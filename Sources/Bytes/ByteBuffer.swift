@@ -78,46 +78,6 @@ public struct ByteBuffer {
         other.withUnsafeBytes { append(contentsOf: $0) }
     }
 
-    /// A literal's bytes, read from the binary.
-    @inlinable @inline(__always)
-    public mutating func append(_ literal: StaticString) {
-        append(contentsOf: UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-
-    /// A string's UTF-8, from its own storage.
-    @inlinable
-    public mutating func append(utf8 text: String) {
-        var text = text
-        text.withUTF8 { append(contentsOf: $0) }
-    }
-
-    /// `value` in decimal, its digits written straight in (no `String` is made).
-    public mutating func append(decimal value: Int64) {
-        // One digit, the usual count or flag of a report: one byte.
-        if (0...9).contains(value) { return append(UInt8(ascii: "0") + UInt8(value)) }
-        reserve(20)
-        if value < 0 {
-            storage.base[count] = UInt8(ascii: "-")
-            length += 1
-        }
-        // The magnitude as unsigned, so that Int64.min has one too; digits counted first, then written from
-        // the last.
-        var magnitude = value.magnitude
-        var digits = 1
-        var rest = magnitude / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
-        }
-        var position = count + digits
-        length = position
-        repeat {
-            position -= 1
-            storage.base[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
-    }
-
     /// Empties the buffer, keeping its capacity.
     public mutating func removeAll() {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(capacity: storage.capacity) }

@@ -82,27 +82,6 @@ extension JSONValue {
         }
     }
 
-    /// Appends an integer's decimal digits, without making a `String` of them.
-    /// `value` in decimal, its digits written straight into `out` (no `String` is made): what a report or a
-    /// result writes for every number.
-    public static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
-        // One digit, the usual count or flag of a report: one byte, no buffer.
-        if (0...9).contains(value) { return out.append(UInt8(ascii: "0") + UInt8(value)) }
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        // The magnitude as unsigned, so that Int64.min has one too.
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for the 20 digits of 2^64
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var position = buffer.count
-            repeat {
-                position -= 1
-                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[position...]))
-        }
-    }
-
     /// The shortest text that reads back as the same double; non-finite values, which JSON cannot carry,
     /// as `null`.
     static func format(_ d: Double) -> String {
@@ -122,7 +101,7 @@ extension JSONValue {
             }
             // With `asciiOnly`, non-ASCII (and DEL) bytes are escaped below.
             if asciiOnly && (nonASCII || bytes.contains(0x7F)) { return false }
-            out.append(contentsOf: bytes)
+            out.append(contentsOf: UnsafeRawBufferPointer(bytes))
             return true
         }
         if copied {
@@ -159,30 +138,6 @@ extension JSONValue {
         let hex = String(unit, radix: 16)
         return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
     }
-}
-
-/// Where the serializer writes: an array of bytes or a `ByteBuffer`.
-protocol ByteSink {
-    mutating func append(_ byte: UInt8)
-    mutating func append(_ literal: StaticString)
-    mutating func append(utf8 text: String)
-    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>)
-    mutating func append(decimal value: Int64)
-}
-
-extension ByteBuffer: ByteSink {}
-
-extension [UInt8]: ByteSink {
-    mutating func append(_ literal: StaticString) {
-        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-
-    mutating func append(utf8 text: String) {
-        var text = text
-        text.withUTF8 { append(contentsOf: $0) }
-    }
-
-    mutating func append(decimal value: Int64) { JSONValue.writeInteger(value, to: &self) }
 }
 
 extension JSONValue: CustomStringConvertible {

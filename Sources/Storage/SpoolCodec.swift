@@ -28,18 +28,8 @@ public struct SpoolEncoder {
     public mutating func write(_ value: UInt64) { Self.appendVarint(value, to: &bytes) }
 
     /// `value` as an unsigned LEB128 varint: seven bits a byte, low bits first, the high bit set on all but
-    /// the last.
-    static func appendVarint(_ value: UInt64, to bytes: inout ByteBuffer) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
-
-    /// The same, for a spool's bytes in memory.
-    static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+    /// the last. Into a record's encoding, or a spool's bytes in memory (a record's length).
+    static func appendVarint(_ value: UInt64, to bytes: inout some ByteSink) {
         var value = value
         while value >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)

@@ -81,4 +81,16 @@ struct SessionKeyTests {
             for b in correlators { #expect((SessionKey(a) == SessionKey(b)) == (a == b), "\(a) vs \(b)") }
         }
     }
+
+    /// Correlators are chosen by whoever sends the datagrams: a key's hash must take both words of a UUID
+    /// through the process's seeded hasher, so that no set of correlators can be crafted to share one hash
+    /// (a word folded from both before hashing could be: pick any low word, solve for the high one), which
+    /// would turn every probe of the session tables into a walk along all of them.
+    @Test func uuidsCraftedToFoldAlikeStillHashApart() {
+        let folded: UInt64 = 0x0123_4567_89AB_CDEF
+        let keys = (UInt64(1)...1_000).map { low in
+            SessionKey.uuid(folded ^ (low &* 0x9E37_79B9_7F4A_7C15), low)
+        }
+        #expect(Set(keys.map(\.hashValue)).count > 990)
+    }
 }

@@ -341,23 +341,15 @@ struct SessionConfiguration: Sendable, Equatable {
 
 /// A correlator as the session table's key: a UUID in Parsl's spelling (`str(uuid.uuid4())`, lower-case
 /// hex) as its 128 bits, which hash and compare faster than its 36 characters; any other correlator as it
-/// is. Two correlators get equal keys exactly when they are the same string.
+/// is. Two correlators get equal keys exactly when they are the same string. Hashed as Swift synthesizes it
+/// (both words through the process's seeded hasher): senders choose correlators, and a cheaper hash that
+/// folds the words first lets them choose thousands that share one hash.
 enum SessionKey: Hashable, Sendable {
     case uuid(UInt64, UInt64)
     case text(String)
 
     init(_ correlator: String) {
         self = Self.uuidBits(correlator).map { .uuid($0.high, $0.low) } ?? .text(correlator)
-    }
-
-    /// A UUID's bits folded into one word before hashing: the session step probes its tables two or three
-    /// times a message, and hashing one word costs about half what the case and both words did. Equal keys
-    /// fold equally; unequal ones that fold alike only share a bucket.
-    func hash(into hasher: inout Hasher) {
-        switch self {
-        case .uuid(let high, let low): hasher.combine(high ^ (low &* 0x9E37_79B9_7F4A_7C15))
-        case .text(let text): hasher.combine(text)
-        }
     }
 
     /// The bits of a lower-case `8-4-4-4-12` UUID; `nil` for any other text (upper case included, so that

@@ -1,3 +1,4 @@
+import Bytes
 import JSONCore
 import JSONSchema
 import Storage
@@ -67,7 +68,7 @@ public struct ValidationReport {
             return
         }
         out.append(namePrefix)
-        out.write { JSONValue.writeInteger(Int64(line), to: &$0) }
+        out.write { $0.append(decimal: Int64(line)) }
     }
 
     private mutating func writeText(_ result: InstanceResult) {
@@ -86,7 +87,7 @@ public struct ValidationReport {
             out.append("{\"instance\":")
             if let line = result.line {
                 out.append(quotedFile)
-                out.write { JSONValue.writeInteger(Int64(line), to: &$0) }
+                out.write { $0.append(decimal: Int64(line)) }
                 out.append(byte: UInt8(ascii: "\""))
             } else {
                 out.write { JSONValue.string(result.file).write(to: &$0) }
