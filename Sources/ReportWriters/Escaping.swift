@@ -122,33 +122,15 @@ enum Escape {
     /// A string as JSON. Nearly every string of a report needs no escape and is copied whole between quotes;
     /// the rest go through JSONCore's serializer (the same text: only `"`, `\\` and control characters are
     /// escaped).
-    static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+    static func appendJSONString(_ text: String, to out: inout some ByteSink) {
         var text = text
         text.withUTF8 { appendJSONString(utf8: UnsafeRawBufferPointer($0), to: &out) }
     }
 
-    /// `appendJSONString` for a string given as its UTF-8 bytes (a field of a spooled record). Inlined: both
-    /// writers call it for every string of a report.
+    /// `appendJSONString` for a string given as its UTF-8 bytes (a field of a spooled record), into an array
+    /// of bytes or a `ByteBuffer`. Inlined: the writers call it for every string of a report.
     @inline(__always)
-    static func appendJSONString(utf8 bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        let text = bytes.assumingMemoryBound(to: UInt8.self)
-        guard needsJSONEscape(text) else {
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: text)
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        JSONValue.string(String(decoding: text, as: UTF8.self)).write(to: &out, .init(sortKeys: false))
-    }
-
-    /// The same, into a `ByteBuffer` (the JSON report's elements).
-    static func appendJSONString(_ text: String, to out: inout ByteBuffer) {
-        var text = text
-        text.withUTF8 { appendJSONString(utf8: UnsafeRawBufferPointer($0), to: &out) }
-    }
-
-    @inline(__always)
-    static func appendJSONString(utf8 bytes: UnsafeRawBufferPointer, to out: inout ByteBuffer) {
+    static func appendJSONString(utf8 bytes: UnsafeRawBufferPointer, to out: inout some ByteSink) {
         guard needsJSONEscape(bytes.assumingMemoryBound(to: UInt8.self)) else {
             out.append("\"")
             out.append(contentsOf: bytes)
@@ -156,8 +138,8 @@ enum Escape {
             return
         }
         var escaped: [UInt8] = []
-        appendJSONString(utf8: bytes, to: &escaped)
-        out.append(contentsOf: escaped)
+        JSONValue.string(String(decoding: bytes, as: UTF8.self)).write(to: &escaped, .init(sortKeys: false))
+        escaped.withUnsafeBytes { out.append(contentsOf: $0) }
     }
 
     /// Whether a string's UTF-8 `bytes` need an escape in JSON (a quote, a backslash or a control

@@ -67,8 +67,7 @@ struct SARIFReport {
         let resultIndent = Array(printer.indentation(4).utf8)
         var facts = messageFacts(sourceOrdinal: index.sourceOrdinal).makeIterator()
         var remaining = report.findings.count
-        var writer = ResultWriter(
-            artifacts: index.sources.map { ($0, Self.uriReference($0)) }, baselineApplied: report.baselineApplied)
+        let writer = ResultWriter(sources: index.sources, baselineApplied: report.baselineApplied)
         var element = ByteBuffer(capacity: 4096)
         for finding in report.findings {
             guard let (_, message) = facts.next() else { break }

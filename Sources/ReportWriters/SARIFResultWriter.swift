@@ -11,10 +11,11 @@ extension SARIFReport {
         private let quotedURIs: [[UInt8]]
         let baselineApplied: Bool
 
-        init(artifacts: [(source: String, uri: String)], baselineApplied: Bool) {
-            quotedURIs = artifacts.map { artifact in
+        /// `sources`: the report's inputs in artifact order.
+        init(sources: [String], baselineApplied: Bool) {
+            quotedURIs = sources.map { source in
                 var quoted: [UInt8] = []
-                Escape.appendJSONString(artifact.uri, to: &quoted)
+                Escape.appendJSONString(SARIFReport.uriReference(source), to: &quoted)
                 return quoted
             }
             self.baselineApplied = baselineApplied

@@ -233,7 +233,7 @@ import Testing
         let printer = PrettyJSON(inlineSmallContainers: true)
         let sources = ["in put/\"odd\".pcap", "run.log"]
         let writer = SARIFReport.ResultWriter(
-            artifacts: sources.map { ($0, SARIFReport.uriReference($0)) }, baselineApplied: baselineApplied)
+            sources: sources, baselineApplied: baselineApplied)
         let facts = [
             SARIFReport.MessageFacts(kind: nil, generation: nil, target: nil),
             SARIFReport.MessageFacts(kind: .start, generation: "G3", target: "property"),
