@@ -466,6 +466,15 @@ extension AuditedMessage.Summary: SpoolDecodable {
     }
 }
 
+extension AuditedMessage {
+    /// The source a spooled message's record names, as bytes of the record, read from its front (the
+    /// judgment, then the source); `decoder` is left after it.
+    public static func sourceBytes(reading decoder: inout SpoolDecoder) throws(SpoolError) -> UnsafeRawBufferPointer {
+        _ = try decodeJudgment(from: &decoder)
+        return try decoder.readStringBytes()
+    }
+}
+
 extension AuditedMessage.Place: SpoolDecodable {
     /// Reads the front of a spooled message, leaving the rest of the record unread.
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {

@@ -211,6 +211,12 @@ public struct SpooledRecord: Spoolable {
 
     /// The element the bytes are the record of.
     public func decode<Element: SpoolDecodable>(_ type: Element.Type) throws(SpoolError) -> Element {
-        try SpoolDecoder.reading(bytes) { decoder throws(SpoolError) in try Element(from: &decoder) }
+        try read { decoder throws(SpoolError) in try Element(from: &decoder) }
+    }
+
+    /// Hands `body` a decoder of the record, for a writer that copies fields out of it without decoding
+    /// the element.
+    public func read<Result>(_ body: (inout SpoolDecoder) throws(SpoolError) -> Result) throws(SpoolError) -> Result {
+        try SpoolDecoder.reading(bytes, body)
     }
 }
