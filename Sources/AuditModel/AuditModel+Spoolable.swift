@@ -238,6 +238,22 @@ extension Finding {
         public var region: ByteRegion?
         public var network: Network?
 
+        /// The first fields of a finding's record, which say what it is and where: all that sorting findings
+        /// by place and counting them read, without stepping over the rest of the record as `RecordView` does.
+        public struct Front {
+            public var rule: UnsafeRawBufferPointer
+            public var severity: Severity
+            public var source: UnsafeRawBufferPointer
+            public var locator: Locator?
+
+            public init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
+                rule = try decoder.readStringBytes()
+                severity = try Severity(from: &decoder)
+                source = try decoder.readStringBytes()
+                locator = try decoder.readBool() ? try Locator(from: &decoder) : nil
+            }
+        }
+
         /// `NetworkEvidence`, as bytes of the record.
         public struct Network {
             public var from: UnsafeRawBufferPointer
@@ -276,10 +292,11 @@ extension Finding {
         }
 
         public init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
-            rule = try decoder.readStringBytes()
-            severity = try Severity(from: &decoder)
-            source = try decoder.readStringBytes()
-            locator = try decoder.readBool() ? try Locator(from: &decoder) : nil
+            let front = try Front(reading: &decoder)
+            rule = front.rule
+            severity = front.severity
+            source = front.source
+            locator = front.locator
             sensitiveValues = try StringList(reading: &decoder)
             pointerTokens = try StringList(reading: &decoder)
             subject = try Finding.Subject.decodeOptional(from: &decoder)

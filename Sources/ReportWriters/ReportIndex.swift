@@ -47,7 +47,8 @@ struct ReportIndex {
         let findingsRead = report.findings.forEachRecord(
             amendedBy: ReportPreparation.Amendment.self, keeps: \.isKept
         ) { decoder, _ throws(SpoolError) in
-            let view = try Finding.RecordView(reading: &decoder)
+            let view = try Finding.RecordView.Front(reading: &decoder)
+            decoder.skipRest()
             tally.countFinding(source: view.source, rule: view.rule, severity: view.severity, locator: view.locator)
         }
         if !findingsRead {

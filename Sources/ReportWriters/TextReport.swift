@@ -225,7 +225,8 @@ struct TextReport {
         let spooled = findings.forEachRecord(amendedBy: ReportPreparation.Amendment.self, keeps: \.isKept) {
             decoder, _ throws(SpoolError) in
             let record = SpooledRecord(copying: decoder)
-            let view = try Finding.RecordView(reading: &decoder)
+            let view = try Finding.RecordView.Front(reading: &decoder)
+            decoder.skipRest()
             let ordinal: Int
             if let lastSource, lastSource.bytes.hasSameBytes(as: view.source) {
                 ordinal = lastSource.ordinal
