@@ -85,6 +85,12 @@ public struct SpoolDecoder {
     /// Whether every byte of the record was read.
     var isAtEnd: Bool { position == bytes.count }
 
+    /// The next byte, left unread.
+    public func peekByte() throws(SpoolError) -> UInt8 {
+        guard position < bytes.count else { throw SpoolError("a record ends early") }
+        return bytes[position]
+    }
+
     public mutating func readByte() throws(SpoolError) -> UInt8 {
         guard position < bytes.count else { throw SpoolError("a record ends early") }
         defer { position += 1 }
@@ -208,6 +214,13 @@ public struct SpooledRecord: Spoolable {
     public func encode(to encoder: inout SpoolEncoder) { encoder.bytes.append(contentsOf: bytes) }
 
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) { bytes = Array(decoder.readRest()) }
+
+    /// The record a spool would hold for `value`.
+    public init(encoding value: some Spoolable) {
+        var encoder = SpoolEncoder()
+        value.encode(to: &encoder)
+        bytes = encoder.bytes.array
+    }
 
     /// The element the bytes are the record of.
     public func decode<Element: SpoolDecodable>(_ type: Element.Type) throws(SpoolError) -> Element {
