@@ -36,6 +36,10 @@ extension Severity {
 }
 
 extension JSONValue {
+    /// The tag bytes of an array and of an object (`encode(to:)`).
+    static let arrayTag: UInt8 = 6
+    static let objectTag: UInt8 = 7
+
     /// Tag bytes: the cases in declaration order. Recursion follows the value's own depth, which the parser
     /// that made it already bounds.
     func encode(to encoder: inout SpoolEncoder) {
@@ -46,11 +50,11 @@ extension JSONValue {
         case .real(let value): encoder.writeByte(4); encoder.write(value)
         case .string(let value): encoder.writeByte(5); encoder.write(value)
         case .array(let elements):
-            encoder.writeByte(6)
+            encoder.writeByte(Self.arrayTag)
             encoder.write(UInt64(elements.count))
             for element in elements { element.encode(to: &encoder) }
         case .object(let object):
-            encoder.writeByte(7)
+            encoder.writeByte(Self.objectTag)
             encoder.write(UInt64(object.count))
             for (key, member) in object {
                 encoder.write(key)
@@ -238,6 +242,22 @@ extension Finding {
         public var region: ByteRegion?
         public var network: Network?
 
+        /// The first fields of a finding's record, which say what it is and where: all that sorting findings
+        /// by place and counting them read, without stepping over the rest of the record as `RecordView` does.
+        public struct Front {
+            public var rule: UnsafeRawBufferPointer
+            public var severity: Severity
+            public var source: UnsafeRawBufferPointer
+            public var locator: Locator?
+
+            public init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
+                rule = try decoder.readStringBytes()
+                severity = try Severity(from: &decoder)
+                source = try decoder.readStringBytes()
+                locator = try decoder.readBool() ? try Locator(from: &decoder) : nil
+            }
+        }
+
         /// `NetworkEvidence`, as bytes of the record.
         public struct Network {
             public var from: UnsafeRawBufferPointer
@@ -276,10 +296,11 @@ extension Finding {
         }
 
         public init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
-            rule = try decoder.readStringBytes()
-            severity = try Severity(from: &decoder)
-            source = try decoder.readStringBytes()
-            locator = try decoder.readBool() ? try Locator(from: &decoder) : nil
+            let front = try Front(reading: &decoder)
+            rule = front.rule
+            severity = front.severity
+            source = front.source
+            locator = front.locator
             sensitiveValues = try StringList(reading: &decoder)
             pointerTokens = try StringList(reading: &decoder)
             subject = try Finding.Subject.decodeOptional(from: &decoder)
@@ -391,6 +412,37 @@ extension AuditedMessage {
             laterObservations = try ObservationList(reading: &decoder)
         }
 
+        /// Walks the kept payload's fields as the disclosure matrix names them, without decoding it: `body`
+        /// gets each top-level key (`member` nil) and, for each object inside a top-level list, the list's key
+        /// and each of the object's keys, in the order written. False, calling nothing, when the message kept
+        /// no payload or its payload is not an object.
+        public func forEachPayloadField(
+            _ body: (_ key: UnsafeRawBufferPointer, _ member: UnsafeRawBufferPointer?) -> Void
+        ) throws(SpoolError) -> Bool {
+            guard var decoder = payloadDecoder, try decoder.readByte() == JSONValue.objectTag else { return false }
+            for _ in 0..<(try decoder.readUInt64()) {
+                let key = try decoder.readStringBytes()
+                body(key, nil)
+                guard try decoder.peekByte() == JSONValue.arrayTag else {
+                    try JSONValue.skip(from: &decoder)
+                    continue
+                }
+                _ = try decoder.readByte()
+                for _ in 0..<(try decoder.readUInt64()) {
+                    guard try decoder.peekByte() == JSONValue.objectTag else {
+                        try JSONValue.skip(from: &decoder)
+                        continue
+                    }
+                    _ = try decoder.readByte()
+                    for _ in 0..<(try decoder.readUInt64()) {
+                        body(key, try decoder.readStringBytes())
+                        try JSONValue.skip(from: &decoder)
+                    }
+                }
+            }
+            return true
+        }
+
         /// The decoded payload, if the message kept one.
         public func payload() throws(SpoolError) -> JSONValue? {
             guard var decoder = payloadDecoder else { return nil }
@@ -463,6 +515,15 @@ extension AuditedMessage.Summary: SpoolDecodable {
         generation = try decoder.readOptionalStringBytes().map(String.init(utf8:))
         parsed = try decoder.readBool()
         decoder.skipRest()
+    }
+}
+
+extension AuditedMessage {
+    /// The source a spooled message's record names, as bytes of the record, read from its front (the
+    /// judgment, then the source); `decoder` is left after it.
+    public static func sourceBytes(reading decoder: inout SpoolDecoder) throws(SpoolError) -> UnsafeRawBufferPointer {
+        _ = try decodeJudgment(from: &decoder)
+        return try decoder.readStringBytes()
     }
 }
 

@@ -172,11 +172,21 @@ enum Escape {
     static func singleLine(_ text: String) -> String {
         // Nearly every line is printable ASCII, which holds neither kind: one pass over its bytes says so.
         var text = text
-        if text.withUTF8({ $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }) { return text }
+        if text.withUTF8({ isPrintableASCII(UnsafeRawBufferPointer($0)) }) { return text }
         guard text.unicodeScalars.contains(where: { isControl($0) || isDeceptiveFormatCharacter($0) }) else {
             return text
         }
         return replacingScalars(in: text, visibleIfControl)
+    }
+
+    /// Whether every byte is printable ASCII (space to tilde): text `singleLine` leaves as it is.
+    static func isPrintableASCII(_ text: UnsafeRawBufferPointer) -> Bool { text.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+
+    /// `singleLine` of the UTF-8 `text` (a spooled record's, so valid), appended: printable ASCII, nearly
+    /// every line, goes in as it is.
+    static func appendSingleLine(_ text: UnsafeRawBufferPointer, to out: inout some ByteSink) {
+        if isPrintableASCII(text) { return out.append(contentsOf: text) }
+        out.append(utf8: singleLine(String(decoding: text, as: UTF8.self)))
     }
 
     /// XML 1.0 text or attribute content. Characters XML 1.0 cannot carry at all (most C0 controls,

@@ -32,6 +32,7 @@ struct Fingerprinter {
     /// Occurrences so far of each identity, keyed by its hash's first 128 bits (the part printed).
     private var seen: [HashPrefix: Int] = [:]
     private var redactedSources: [String: [UInt8]] = [:]
+    private var lastSource: (source: String, redacted: [UInt8])?
     private var redactedPointers: [JSONPointer: [UInt8]] = [:]
     private var maskedValues: [String: String] = [:]
     /// The hash prefix of each identity met lately: most findings repeat an identity (every session left
@@ -117,7 +118,11 @@ struct Fingerprinter {
     }
 
     private mutating func redactedSource(_ source: String) -> [UInt8] {
-        Self.remembered(source, in: &redactedSources) { Array(redactor.redact(source).utf8) }
+        // Nearly every finding names the source the one before it named: compared, not hashed and looked up.
+        if let lastSource, lastSource.source == source { return lastSource.redacted }
+        let redacted = Self.remembered(source, in: &redactedSources) { Array(redactor.redact(source).utf8) }
+        lastSource = (source, redacted)
+        return redacted
     }
 
     private mutating func redactedPointer(_ pointer: JSONPointer) -> [UInt8] {

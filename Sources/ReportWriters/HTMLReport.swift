@@ -261,9 +261,9 @@ struct HTMLReport {
         private(set) var messageOfRow: [Int: Int] = [:]
 
         init(_ report: AuditReport, index: ReportIndex, scratch: ScratchSpools) {
-            var current: (position: Int, card: Card)?
+            var current: (position: Int, message: MessageMatch.Message, findings: [(position: Int, finding: Finding)])?
             func close() {
-                if let (position, card) = current { offer(position, card) }
+                if let (position, message, findings) = current { offer(position, message, findings) }
                 current = nil
             }
             MessageMatch.run(report, sourceOrdinal: index.sourceOrdinal, scratch: scratch) { event in
@@ -272,18 +272,26 @@ struct HTMLReport {
                 if position < HTMLReport.maximumFindingRows { messageOfRow[position] = messagePosition }
                 if current?.position != messagePosition {
                     close()
-                    current = (messagePosition, Card(message: message, findings: []))
+                    current = (messagePosition, message, [])
                 }
-                current!.card.findings.append((position, finding))
+                current!.findings.append((position, finding))
             }
             close()
         }
 
-        /// Keeps a message with findings if it is among the first `maximumMessageCards` seen so far.
-        private mutating func offer(_ position: Int, _ card: Card) {
+        /// Keeps a message with findings if it is among the first `maximumMessageCards` seen so far; only a
+        /// message that gets a card is decoded.
+        private mutating func offer(
+            _ position: Int, _ message: MessageMatch.Message, _ findings: [(position: Int, finding: Finding)]
+        ) {
             total += 1
             if positions.count == HTMLReport.maximumMessageCards {
                 guard let last = positions.last, position < last else { return }
+            }
+            // A record that was read once reads again; one that would not leaves its message without a card.
+            guard let decoded = message.decoded() else { return }
+            let card = Card(message: decoded, findings: findings)
+            if positions.count == HTMLReport.maximumMessageCards, let last = positions.last {
                 positions.removeLast()
                 shown[last] = nil
             }
@@ -489,24 +497,126 @@ struct DisclosureObservation {
     private(set) var decodedMessages = 0
     private(set) var sawMessagesWithoutLevel = false
 
-    init(_ messages: some Sequence<AuditedMessage>) {
-        for message in messages {
-            if message.parsed && message.kind != .unknown { decodedMessages += 1 }
-            guard case .object(let object)? = message.payload, message.kind != .unknown else { continue }
-            messagesWithContent += 1
-            if message.level == nil { sawMessagesWithoutLevel = true }
-            let occasion = Occasion(level: message.level, generation: message.generation)
-            var fields: Set<String> = []
-            for (key, value) in object {
-                fields.insert(key)
-                topLevelFields.insert(FieldKey(field: key, message: message.kind.rawValue))
-                for case .object(let element) in value.arrayValue ?? [] {
-                    for (member, _) in element { fields.insert("\(key)[].\(member)") }
+    /// Reads each message's record in place (`AuditedMessage.RecordView`): the fields come from a walk over
+    /// the keys of its stored payload, and no payload is decoded. A list held in memory, or changed as it is
+    /// read, is read message by message through the same record.
+    init(_ messages: AuditList<AuditedMessage>) {
+        var groups = Groups()
+        let read = messages.forEachRecord { decoder throws(SpoolError) in
+            try groups.add(AuditedMessage.RecordView(reading: &decoder))
+        }
+        if !read {
+            for message in messages {
+                _ = try? SpoolDecoder.reading(message) { decoder throws(SpoolError) in
+                    try groups.add(AuditedMessage.RecordView(reading: &decoder))
                 }
             }
+        }
+        decodedMessages = groups.decodedMessages
+        messagesWithContent = groups.messagesWithContent
+        sawMessagesWithoutLevel = groups.sawMessagesWithoutLevel
+        for (group, count) in groups.counts {
+            let (fields, topLevel) = Groups.fields(of: groups.signatures[group.signature])
+            for key in topLevel { topLevelFields.insert(FieldKey(field: key, message: group.kind.rawValue)) }
             for field in fields {
-                counts[FieldKey(field: field, message: message.kind.rawValue), default: [:]][occasion, default: 0] += 1
+                counts[FieldKey(field: field, message: group.kind.rawValue), default: [:]][
+                    group.occasion, default: 0] +=
+                    count
             }
+        }
+    }
+
+    /// Messages counted by what decides the cells they count in: the fields they hold, their kind and their
+    /// occasion. The fields are kept as a signature (for each field in the order written: a byte saying whether
+    /// it is a top-level key or a member of an object inside a top-level list, then the key's and the member's
+    /// lengths and bytes), which messages of one structure share: a field is named and counted once per
+    /// signature, not once per message (that cost a quarter of the whole report).
+    private struct Groups {
+        struct Group: Hashable {
+            var signature: Int
+            var kind: MessageKind
+            var occasion: Occasion
+        }
+
+        /// A signature as a table key, hashed as one run of bytes.
+        struct Signature: Hashable {
+            var bytes: [UInt8]
+            func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+        }
+
+        var counts: [Group: Int] = [:]
+        var signatures: [[UInt8]] = []
+        private var signatureIndex: [Signature: Int] = [:]
+        private var scratch: [UInt8] = []
+        var messagesWithContent = 0
+        var decodedMessages = 0
+        var sawMessagesWithoutLevel = false
+
+        mutating func add(_ message: AuditedMessage.RecordView) throws(SpoolError) {
+            if message.parsed && message.kind != .unknown { decodedMessages += 1 }
+            guard message.kind != .unknown else { return }
+            scratch.removeAll(keepingCapacity: true)
+            let hasFields = try message.forEachPayloadField { key, member in
+                scratch.append(member == nil ? 0 : 1)
+                Self.appendCounted(key, to: &scratch)
+                if let member { Self.appendCounted(member, to: &scratch) }
+            }
+            guard hasFields else { return }
+            messagesWithContent += 1
+            if message.level == nil { sawMessagesWithoutLevel = true }
+            let signature: Int
+            if let known = signatureIndex[Signature(bytes: scratch)] {
+                signature = known
+            } else {
+                signature = signatures.count
+                signatures.append(scratch)
+                signatureIndex[Signature(bytes: scratch)] = signature
+            }
+            let occasion = Occasion(
+                level: message.level, generation: message.generation.map { String(decoding: $0, as: UTF8.self) })
+            counts[Group(signature: signature, kind: message.kind, occasion: occasion), default: 0] += 1
+        }
+
+        private static func appendCounted(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+            var rest = UInt(bytes.count)
+            while rest >= 0x80 {
+                out.append(UInt8(rest & 0x7F) | 0x80)
+                rest >>= 7
+            }
+            out.append(UInt8(rest))
+            out.append(contentsOf: bytes)
+        }
+
+        /// The fields a signature names (`key` or `key[].member`), each once, and its top-level keys.
+        static func fields(of signature: [UInt8]) -> (fields: Set<String>, topLevel: Set<String>) {
+            var fields: Set<String> = []
+            var topLevel: Set<String> = []
+            var position = 0
+            func counted() -> String {
+                var length = 0
+                var shift = 0
+                while true {
+                    let byte = signature[position]
+                    position += 1
+                    length |= Int(byte & 0x7F) << shift
+                    if byte < 0x80 { break }
+                    shift += 7
+                }
+                defer { position += length }
+                return String(decoding: signature[position..<(position + length)], as: UTF8.self)
+            }
+            while position < signature.count {
+                let isMember = signature[position] == 1
+                position += 1
+                let key = counted()
+                if isMember {
+                    fields.insert("\(key)[].\(counted())")
+                } else {
+                    fields.insert(key)
+                    topLevel.insert(key)
+                }
+            }
+            return (fields, topLevel)
         }
     }
 

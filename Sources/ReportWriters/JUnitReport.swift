@@ -79,7 +79,7 @@ struct JUnitReport {
         var kind: MessageKind
         var parsed: Bool
 
-        init(_ message: AuditedMessage) {
+        init(record message: AuditedMessage.RecordView) {
             locator = message.locator
             kind = message.kind
             parsed = message.parsed
@@ -195,9 +195,9 @@ struct JUnitReport {
         MessageMatch.run(report, sourceOrdinal: index.sourceOrdinal, scratch: scratch) { event in
             switch event {
             case .message(let message, let position, let first):
-                guard first else { return }
+                guard first, let caseMessage = message.read(CaseMessage.init(record:)) else { return }
                 sort.add(
-                    .message(CaseMessage(message)),
+                    .message(caseMessage),
                     key: .message(suite: index.sourceOrdinal[message.source]!, position: position))
             case .finding(let finding, let position, let match):
                 let suite = index.sourceOrdinal[finding.source]!

@@ -9,9 +9,37 @@ import Storage
 enum MessageMatch {
     enum Event {
         /// A message; `first` when it is the first of its source and locator (the one findings point at).
-        case message(AuditedMessage, position: Int, first: Bool)
+        case message(Message, position: Int, first: Bool)
         /// A finding and its message, if the report lists one. About a whole input: never a message.
-        case finding(Finding, position: Int, message: (AuditedMessage, position: Int)?)
+        case finding(Finding, position: Int, message: (Message, position: Int)?)
+    }
+
+    /// A message as the match hands it over: its place, and its record, which each writer reads as far as it
+    /// needs (`read`, `decoded`). Decoding every message whole, payload and all, was half of the HTML report,
+    /// which shows a few hundred of them.
+    struct Message {
+        let source: String
+        let locator: Locator
+        let record: SpooledRecord
+
+        /// Places the record as its front says.
+        init(_ record: SpooledRecord) throws(SpoolError) {
+            let place = try record.decode(AuditedMessage.Place.self)
+            source = place.source
+            locator = place.locator
+            self.record = record
+        }
+
+        /// Hands `body` the record read in place; `nil` when it cannot be read.
+        func read<Result>(_ body: (AuditedMessage.RecordView) throws(SpoolError) -> Result) -> Result? {
+            try? record.read { decoder throws(SpoolError) in
+                let view = try AuditedMessage.RecordView(reading: &decoder)
+                return try body(view)
+            }
+        }
+
+        /// The whole message; `nil` when its record cannot be read.
+        func decoded() -> AuditedMessage? { try? record.decode(AuditedMessage.self) }
     }
 
     /// Calls `body` for every message and finding, grouped by source (in `sourceOrdinal` order) and locator
@@ -28,7 +56,7 @@ enum MessageMatch {
         var findings = findingSort.sorted().makeIterator()
         var nextMessage = messages.next()
         var nextFinding = findings.next()
-        var group: (key: PlaceKey, message: AuditedMessage, position: Int)?
+        var group: (key: PlaceKey, message: Message, position: Int)?
         while nextMessage != nil || nextFinding != nil {
             if let (key, message) = nextMessage, nextFinding.map({ !sameGroup($0.key, key) && $0.key < key }) != true {
                 let first = group.map { !sameGroup($0.key, key) } ?? true
@@ -43,14 +71,15 @@ enum MessageMatch {
         }
     }
 
-    /// The messages by place. They are nearly always listed in that order already (an input read front to
-    /// back numbers its lines, packets or records upwards), which one pass over the fronts of their records
-    /// shows; they are then read as listed, sparing a sort that spooled and decoded each of them twice.
+    /// The messages by place, as records. They are nearly always listed in that order already (an input read
+    /// front to back numbers its lines, packets or records upwards), which one pass over the fronts of their
+    /// records shows; they are then read as listed, sparing a sort that spooled and read each of them twice.
     /// Findings are not checked: those made when the run ends (sessions left open) are listed last, so the
-    /// pass would read nearly all of them before it found them out of order.
+    /// pass would read nearly all of them before it found them out of order. A record that cannot be read
+    /// ends the list, as a failed read does.
     private static func placeOrdered(
         _ messages: AuditList<AuditedMessage>, sourceOrdinal: [String: Int], scratch: ScratchSpools
-    ) -> AnyIterator<(key: PlaceKey, element: AuditedMessage)> {
+    ) -> AnyIterator<(key: PlaceKey, element: Message)> {
         var ordinals = OrdinalLookup(sourceOrdinal)
         var previous: PlaceKey?
         var inOrder = true
@@ -63,22 +92,27 @@ enum MessageMatch {
             }
             previous = key
         }
+        let records = messages.parts(SpooledRecord.self, from: SpooledRecord.init(encoding:))
         if inOrder {
-            var listed = messages.enumerated().makeIterator()
+            var listed = records.enumerated().makeIterator()
             return AnyIterator {
-                guard let (position, message) = listed.next() else { return nil }
+                guard let (position, record) = listed.next(), let message = try? Message(record) else { return nil }
                 return (
                     PlaceKey(source: ordinals[message.source], locator: message.locator, sequence: position), message
                 )
             }
         }
-        var sort = ReportSort<PlaceKey, AuditedMessage>(scratch: scratch)
-        for (position, message) in messages.enumerated() {
+        var sort = ReportSort<PlaceKey, SpooledRecord>(scratch: scratch)
+        for (position, record) in records.enumerated() {
+            guard let message = try? Message(record) else { break }
             sort.add(
-                message, key: PlaceKey(source: ordinals[message.source], locator: message.locator, sequence: position))
+                record, key: PlaceKey(source: ordinals[message.source], locator: message.locator, sequence: position))
         }
         var sorted = sort.sorted().makeIterator()
-        return AnyIterator { sorted.next() }
+        return AnyIterator {
+            guard let (key, record) = sorted.next(), let message = try? Message(record) else { return nil }
+            return (key, message)
+        }
     }
 
     /// `sourceOrdinal[source]` (`Int.max` for a source it lacks), remembering the last source asked about:

@@ -1,4 +1,6 @@
 import AuditModel
+import Bytes
+import Storage
 
 /// What writers need to know about a report before they write it, gathered in one pass over its messages and
 /// findings that keeps nothing per message: the sources in report order, per source its message count,
@@ -28,43 +30,116 @@ struct ReportIndex {
 
     init(_ report: AuditReport) {
         self.report = report
-        var sources: [String] = []
-        var ordinal: [String: Int] = [:]
-        func note(_ source: String) {
-            if ordinal[source] == nil {
-                ordinal[source] = sources.count
-                sources.append(source)
+        var tally = Tally()
+        for input in report.inputs { tally.note(input.source) }
+        // Spooled lists are read as their records' bytes (`forEachRecord`), no string made for a message or
+        // finding; a list in memory, or one changed as it is read, is read element by element.
+        let messagesRead = report.messages.forEachRecord { decoder throws(SpoolError) in
+            tally.countMessage(from: try AuditedMessage.sourceBytes(reading: &decoder))
+            decoder.skipRest()
+        }
+        if !messagesRead {
+            for message in report.messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init) {
+                var source = message.source
+                source.withUTF8 { tally.countMessage(from: UnsafeRawBufferPointer($0)) }
             }
         }
-        for input in report.inputs { note(input.source) }
-        var facts: [String: SourceFacts] = [:]
-        // Only the fronts of spooled messages and findings are read (`AuditList.parts`).
-        for message in report.messages.parts(AuditedMessage.Place.self, from: AuditedMessage.Place.init) {
-            note(message.source)
-            facts[message.source, default: SourceFacts()].listedMessages += 1
+        let findingsRead = report.findings.forEachRecord(
+            amendedBy: ReportPreparation.Amendment.self, keeps: \.isKept
+        ) { decoder, _ throws(SpoolError) in
+            let view = try Finding.RecordView.Front(reading: &decoder)
+            decoder.skipRest()
+            tally.countFinding(source: view.source, rule: view.rule, severity: view.severity, locator: view.locator)
         }
-        var ruleOrder: [String] = []
-        var ruleFacts: [String: (severity: Severity, count: Int)] = [:]
-        for finding in report.findings.parts(Finding.Place.self, from: Finding.Place.init) {
-            note(finding.source)
-            let severityIndex = Severity.allCases.firstIndex(of: finding.severity)!
-            let place = Self.placeText(finding.locator).count
-            facts[finding.source, default: SourceFacts()].findingsBySeverity[severityIndex] += 1
-            if place > facts[finding.source]!.widestPlace { facts[finding.source]!.widestPlace = place }
-            if let (severity, count) = ruleFacts[finding.rule] {
-                ruleFacts[finding.rule] = (max(severity, finding.severity), count + 1)
-            } else {
-                ruleFacts[finding.rule] = (finding.severity, 1)
-                ruleOrder.append(finding.rule)
+        if !findingsRead {
+            for finding in report.findings.parts(Finding.Place.self, from: Finding.Place.init) {
+                var source = finding.source
+                var rule = finding.rule
+                source.withUTF8 { source in
+                    rule.withUTF8 { rule in
+                        tally.countFinding(
+                            source: UnsafeRawBufferPointer(source), rule: UnsafeRawBufferPointer(rule),
+                            severity: finding.severity, locator: finding.locator)
+                    }
+                }
             }
         }
-        self.sources = sources
-        self.sourceOrdinal = ordinal
-        self.facts = facts
-        self.ruleOrder = ruleOrder
-        self.ruleFacts = ruleFacts
+        tally.endRun()
+        sources = tally.sources
+        sourceOrdinal = tally.ordinal
+        facts = tally.facts
+        ruleOrder = tally.rules.map(\.id)
+        ruleFacts = Dictionary(
+            tally.rules.map { ($0.id, (severity: $0.severity, count: $0.count)) },
+            uniquingKeysWith: { first, _ in first })
         inputIndex = Dictionary(
             report.inputs.enumerated().map { ($1.source, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The counting behind `init`, fed the UTF-8 bytes of each record's source and rule. Nearly every record
+    /// names the source the one before it named, so a source's facts are looked up once for each run of its
+    /// records (`current`) rather than several times a record; rules, a few dozen ids from the catalogue, are
+    /// found by their bytes, the last one met tried first.
+    private struct Tally {
+        var sources: [String] = []
+        var ordinal: [String: Int] = [:]
+        var facts: [String: SourceFacts] = [:]
+        var rules: [(id: String, bytes: [UInt8], severity: Severity, count: Int)] = []
+        private var current: (bytes: [UInt8], source: String, facts: SourceFacts)?
+        private var lastRule = 0
+
+        /// Lists `source` after the sources met before it, once.
+        mutating func note(_ source: String) {
+            guard ordinal[source] == nil else { return }
+            ordinal[source] = sources.count
+            sources.append(source)
+        }
+
+        mutating func countMessage(from source: UnsafeRawBufferPointer) {
+            startRun(of: source)
+            current!.facts.listedMessages += 1
+        }
+
+        mutating func countFinding(
+            source: UnsafeRawBufferPointer, rule: UnsafeRawBufferPointer, severity: Severity, locator: Locator?
+        ) {
+            startRun(of: source)
+            current!.facts.findingsBySeverity[Severity.allCases.firstIndex(of: severity)!] += 1
+            let place = ReportIndex.placeWidth(locator)
+            if place > current!.facts.widestPlace { current!.facts.widestPlace = place }
+            countRule(rule, severity: severity)
+        }
+
+        /// Puts the facts of the run that ends back in `facts`.
+        mutating func endRun() {
+            guard let (_, source, sourceFacts) = current else { return }
+            facts[source] = sourceFacts
+            current = nil
+        }
+
+        private mutating func startRun(of source: UnsafeRawBufferPointer) {
+            if let current, current.bytes.hasSameBytes(as: source) { return }
+            endRun()
+            let text = String(decoding: source, as: UTF8.self)
+            note(text)
+            current = (Array(source), text, facts[text] ?? SourceFacts())
+        }
+
+        private mutating func countRule(_ rule: UnsafeRawBufferPointer, severity: Severity) {
+            if lastRule < rules.count, rules[lastRule].bytes.hasSameBytes(as: rule) {
+                rules[lastRule].count += 1
+                rules[lastRule].severity = max(rules[lastRule].severity, severity)
+                return
+            }
+            if let found = rules.firstIndex(where: { $0.bytes.hasSameBytes(as: rule) }) {
+                lastRule = found
+                rules[found].count += 1
+                rules[found].severity = max(rules[found].severity, severity)
+                return
+            }
+            lastRule = rules.count
+            rules.append((String(decoding: rule, as: UTF8.self), Array(rule), severity, 1))
+        }
     }
 
     func facts(of source: String) -> SourceFacts { facts[source] ?? SourceFacts() }
@@ -103,6 +178,18 @@ struct ReportIndex {
     static func placeText(_ finding: Finding) -> String { placeText(finding.locator) }
 
     static func placeText(_ locator: Locator?) -> String { locator?.description ?? "input" }
+
+    /// The length of `placeText(locator)` in characters, counted without making it.
+    static func placeWidth(_ locator: Locator?) -> Int {
+        guard let locator else { return "input".utf8.count }
+        var number = locator.number
+        var digits = number < 0 ? 2 : 1
+        while number <= -10 || number >= 10 {
+            number /= 10
+            digits += 1
+        }
+        return locator.kind.utf8.count + 1 + digits
+    }
 
     /// The pointer as reports show it: the root pointer says in words what it covers.
     static func pointerText(_ finding: Finding) -> String {

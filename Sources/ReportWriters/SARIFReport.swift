@@ -86,12 +86,26 @@ struct SARIFReport {
     /// For each finding in report order, what its message tells.
     private func messageFacts(sourceOrdinal: [String: Int]) -> ReportSort<PositionKey, MessageFacts>.Sorted {
         var sort = ReportSort<PositionKey, MessageFacts>(scratch: scratch)
+        var decoded: (position: Int, message: (MessageKind, String?, JSONValue?)?)?
         MessageMatch.run(report, sourceOrdinal: sourceOrdinal, scratch: scratch) { event in
             guard case .finding(let finding, let position, let match) = event else { return }
-            let message = match?.0
-            let facts = MessageFacts(
-                kind: message?.kind, generation: message?.generation,
-                target: message?.payload.flatMap { Self.targetKind(finding.pointer, in: $0) })
+            var facts = MessageFacts(kind: nil, generation: nil, target: nil)
+            if let (message, messagePosition) = match {
+                // A message's findings come together: it is read once for all of them.
+                if decoded?.position != messagePosition {
+                    decoded = (
+                        messagePosition,
+                        message.read { view throws(SpoolError) in
+                            (view.kind, view.generation.map { String(decoding: $0, as: UTF8.self) }, try view.payload())
+                        }
+                    )
+                }
+                if let (kind, generation, payload) = decoded?.message {
+                    facts = MessageFacts(
+                        kind: kind, generation: generation,
+                        target: payload.flatMap { Self.targetKind(finding.pointer, in: $0) })
+                }
+            }
             sort.add(facts, key: PositionKey(position: position, sequence: position))
         }
         return sort.sorted()

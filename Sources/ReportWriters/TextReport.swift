@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import Storage
 
 /// The terminal report: findings grouped by input, each with where it is (locator and JSON pointer), how
@@ -40,6 +41,7 @@ struct TextReport {
         }
         let findings = placeOrdered(report.findings, sourceOrdinal: index.sourceOrdinal, scratch: scratch)
         var pending = findings.next()
+        var lines = ByteBuffer()
         for (ordinal, source) in index.sources.enumerated() {
             let input = index.input(named: source)
             let facts = index.facts(of: source)
@@ -58,24 +60,110 @@ struct TextReport {
             }
             let whereWidth = facts.widestPlace
             while let (key, finding) = pending, key.source == ordinal {
-                let place = ReportIndex.placeText(finding)
-                let padding = String(repeating: " ", count: whereWidth - place.count)
-                let severity = finding.severity.rawValue
-                out += "  \(place)\(padding)  "
-                out += styled(severity, severityStyle(finding.severity))
-                out += String(repeating: " ", count: 8 - severity.count)
-                out += finding.rule + "  at " + styled(Escape.singleLine(ReportIndex.pointerText(finding)), .dim) + "\n"
-                out += "  " + String(repeating: " ", count: whereWidth + 2) + Escape.singleLine(finding.message) + "\n"
-                if let network = finding.network {
-                    out += "  " + String(repeating: " ", count: whereWidth + 2)
-                        + styled(Escape.singleLine(ReportIndex.senderText(network)), .dim) + "\n"
+                // A record that cannot be read ends the list, as a failed read does.
+                guard finding.withRecord({ write($0, whereWidth: whereWidth, to: &lines) }) else {
+                    pending = nil
+                    break
                 }
+                out.append(lines)
+                lines.removeAll()
                 pending = findings.next()
             }
             out += "\n"
         }
         if report.hosts.count > 1 { out += hostTable() }
         out += summary(index)
+    }
+
+    /// One finding's lines, written from its record's bytes: where it is, its severity, rule and pointer;
+    /// its message; its sender, when a capture saw it.
+    private func write(_ finding: Finding.RecordView, whereWidth: Int, to out: inout ByteBuffer) {
+        func spaces(_ count: Int) {
+            var rest = count
+            while rest > 0 {
+                let run = min(rest, Self.blanks.utf8CodeUnitCount)
+                out.append(contentsOf: UnsafeRawBufferPointer(start: Self.blanks.utf8Start, count: run))
+                rest -= run
+            }
+        }
+        func styled(_ style: Style, _ body: (inout ByteBuffer) -> Void) {
+            guard options.color else { return body(&out) }
+            out.append(0x1B)
+            out.append("[")
+            out.append(utf8: style.rawValue)
+            out.append("m")
+            body(&out)
+            out.append(0x1B)
+            out.append("[0m")
+        }
+        out.append("  ")
+        if let locator = finding.locator {
+            out.append(utf8: locator.kind)
+            out.append(" ")
+            out.append(decimal: Int64(locator.number))
+        } else {
+            out.append("input")
+        }
+        spaces(whereWidth - ReportIndex.placeWidth(finding.locator) + 2)
+        let severity = finding.severity.rawValue
+        styled(severityStyle(finding.severity)) { $0.append(utf8: severity) }
+        spaces(8 - severity.utf8.count)
+        out.append(contentsOf: finding.rule)
+        out.append("  at ")
+        styled(.dim) { Self.appendPointer(finding, to: &$0) }
+        out.append("\n  ")
+        spaces(whereWidth + 2)
+        Escape.appendSingleLine(finding.message, to: &out)
+        out.append("\n")
+        if let network = finding.network {
+            out.append("  ")
+            spaces(whereWidth + 2)
+            // `ReportIndex.senderText`, each part made single-line (which maps character by character).
+            styled(.dim) { out in
+                out.append("sent by ")
+                Escape.appendSingleLine(network.from, to: &out)
+                out.append(" at ")
+                Escape.appendSingleLine(network.time, to: &out)
+                if let interface = network.interface {
+                    out.append(" on ")
+                    Escape.appendSingleLine(interface, to: &out)
+                }
+            }
+            out.append("\n")
+        }
+    }
+
+    /// Padding, appended a run at a time.
+    private static let blanks: StaticString = "                                "
+
+    /// `ReportIndex.pointerText` of a finding's record, made single-line: the root in words, else each
+    /// token after a `/` with `~` and `/` escaped as JSON Pointer does.
+    private static func appendPointer(_ finding: Finding.RecordView, to out: inout ByteBuffer) {
+        guard finding.pointerTokens.count > 0 else {
+            return out.append(finding.locator == nil ? "(whole input)" : "(whole message)")
+        }
+        var printable = true
+        finding.pointerTokens.forEach { token in printable = printable && Escape.isPrintableASCII(token) }
+        guard printable else {
+            // Made single-line as a whole, as `Escape.singleLine` sees it.
+            var pointer = ByteBuffer()
+            appendPointerTokens(finding, to: &pointer)
+            return pointer.withUnsafeBytes { Escape.appendSingleLine($0, to: &out) }
+        }
+        appendPointerTokens(finding, to: &out)
+    }
+
+    private static func appendPointerTokens(_ finding: Finding.RecordView, to out: inout ByteBuffer) {
+        finding.pointerTokens.forEach { token in
+            out.append(UInt8(ascii: "/"))
+            for byte in token {
+                switch byte {
+                case UInt8(ascii: "~"): out.append("~0")
+                case UInt8(ascii: "/"): out.append("~1")
+                default: out.append(byte)
+                }
+            }
+        }
     }
 
     /// The senders of a multi-host capture, most errors first: which machines leak, and what they run.
@@ -105,12 +193,30 @@ struct TextReport {
         MessageMatch.key(finding.source, finding.locator, position, sourceOrdinal)
     }
 
+    /// A finding as the sort gives it back: its spooled record, or the finding itself when the list was
+    /// held in memory (or changed as it was read).
+    private enum SortedFinding {
+        case record(SpooledRecord)
+        case finding(Finding)
+
+        /// Hands `body` the finding's record; false when the record cannot be read.
+        func withRecord(_ body: (Finding.RecordView) -> Void) -> Bool {
+            let read = { (decoder: inout SpoolDecoder) throws(SpoolError) in
+                body(try Finding.RecordView(reading: &decoder))
+            }
+            switch self {
+            case .record(let record): return (try? record.read(read)) != nil
+            case .finding(let finding): return (try? SpoolDecoder.reading(finding, read)) != nil
+            }
+        }
+    }
+
     /// The findings sorted by input and locator (`ExternalSort`). A spooled list is sorted as its records'
-    /// bytes (`SpooledRecord`), each finding decoded once, when it is written: sorting decoded findings
-    /// encoded and decoded each of them again. What preparation added to a finding (fingerprint, region,
-    /// baseline mark) is not read back: this report shows none of it.
+    /// bytes (`SpooledRecord`), each record read once, when it is written: sorting decoded findings encoded
+    /// and decoded each of them again. What preparation added to a finding (fingerprint, region, baseline
+    /// mark) is not read back: this report shows none of it.
     private func placeOrdered(_ findings: AuditList<Finding>, sourceOrdinal: [String: Int], scratch: ScratchSpools)
-        -> AnyIterator<(key: PlaceKey, element: Finding)>
+        -> AnyIterator<(key: PlaceKey, element: SortedFinding)>
     {
         var records = ReportSort<PlaceKey, SpooledRecord>(scratch: scratch)
         var position = 0
@@ -119,9 +225,10 @@ struct TextReport {
         let spooled = findings.forEachRecord(amendedBy: ReportPreparation.Amendment.self, keeps: \.isKept) {
             decoder, _ throws(SpoolError) in
             let record = SpooledRecord(copying: decoder)
-            let view = try Finding.RecordView(reading: &decoder)
+            let view = try Finding.RecordView.Front(reading: &decoder)
+            decoder.skipRest()
             let ordinal: Int
-            if let lastSource, lastSource.bytes.elementsEqual(view.source) {
+            if let lastSource, lastSource.bytes.hasSameBytes(as: view.source) {
                 ordinal = lastSource.ordinal
             } else {
                 ordinal = sourceOrdinal[String(decoding: view.source, as: UTF8.self)] ?? Int.max
@@ -136,14 +243,10 @@ struct TextReport {
                 sort.add(finding, key: Self.locatorOrderKey(finding, position: position, sourceOrdinal: sourceOrdinal))
             }
             var sorted = sort.sorted().makeIterator()
-            return AnyIterator { sorted.next() }
+            return AnyIterator { sorted.next().map { ($0.key, .finding($0.element)) } }
         }
         var sorted = records.sorted().makeIterator()
-        return AnyIterator {
-            // A record that was read once reads again; one that would not ends the list, as a failed read does.
-            guard let (key, record) = sorted.next(), let finding = try? record.decode(Finding.self) else { return nil }
-            return (key, finding)
-        }
+        return AnyIterator { sorted.next().map { ($0.key, .record($0.element)) } }
     }
 
     private func summary(_ index: ReportIndex) -> String {
@@ -161,7 +264,8 @@ struct TextReport {
         }.joined(separator: ", ")
         var out = line + ".\n"
         if report.baselineApplied {
-            out += "Baseline: \(ReportIndex.plural(report.baselinedCount, "finding")) already in it, not counted toward --fail-on.\n"
+            out +=
+                "Baseline: \(ReportIndex.plural(report.baselinedCount, "finding")) already in it, not counted toward --fail-on.\n"
         }
         let failing = index.failingCount(options.failOn)
         if unreadable > 0 {

@@ -85,6 +85,12 @@ public struct SpoolDecoder {
     /// Whether every byte of the record was read.
     var isAtEnd: Bool { position == bytes.count }
 
+    /// The next byte, left unread.
+    public func peekByte() throws(SpoolError) -> UInt8 {
+        guard position < bytes.count else { throw SpoolError("a record ends early") }
+        return bytes[position]
+    }
+
     public mutating func readByte() throws(SpoolError) -> UInt8 {
         guard position < bytes.count else { throw SpoolError("a record ends early") }
         defer { position += 1 }
@@ -209,8 +215,21 @@ public struct SpooledRecord: Spoolable {
 
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) { bytes = Array(decoder.readRest()) }
 
+    /// The record a spool would hold for `value`.
+    public init(encoding value: some Spoolable) {
+        var encoder = SpoolEncoder()
+        value.encode(to: &encoder)
+        bytes = encoder.bytes.array
+    }
+
     /// The element the bytes are the record of.
     public func decode<Element: SpoolDecodable>(_ type: Element.Type) throws(SpoolError) -> Element {
-        try SpoolDecoder.reading(bytes) { decoder throws(SpoolError) in try Element(from: &decoder) }
+        try read { decoder throws(SpoolError) in try Element(from: &decoder) }
+    }
+
+    /// Hands `body` a decoder of the record, for a writer that copies fields out of it without decoding
+    /// the element.
+    public func read<Result>(_ body: (inout SpoolDecoder) throws(SpoolError) -> Result) throws(SpoolError) -> Result {
+        try SpoolDecoder.reading(bytes, body)
     }
 }

@@ -60,7 +60,7 @@ import Testing
                         messagesSeen += 1
                         seenPlaces.insert("\(message.source) \(message.locator)")
                     case .finding(let finding, _, let match):
-                        paired[finding.message] = match?.0.correlator
+                        paired[finding.message] = .some(match.flatMap { $0.0.decoded()?.correlator })
                         if let locator = finding.locator, let match {
                             #expect(seenPlaces.contains("\(finding.source) \(locator)"))
                             #expect(match.0.source == finding.source && match.0.locator == locator)
