@@ -482,7 +482,7 @@ struct DisclosureObservation {
         private static func rank(_ message: String) -> Int { message == "start" ? 0 : message == "end" ? 1 : 2 }
     }
 
-    private struct Occasion: Hashable {
+    fileprivate struct Occasion: Hashable {
         /// `nil`: a message of an old generation, which has no level.
         var level: Int?
         /// `nil`: the generation could not be told.
@@ -500,21 +500,33 @@ struct DisclosureObservation {
     /// Reads each message's record in place (`AuditedMessage.RecordView`): the fields come from a walk over
     /// the keys of its stored payload, and no payload is decoded. A list held in memory, or changed as it is
     /// read, is read message by message through the same record.
-    init(_ messages: AuditList<AuditedMessage>) {
+    /// `mostSignatures`: how many signatures are kept before their groups are counted field by field and
+    /// forgotten (the default in use; tests make it small).
+    init(_ messages: AuditList<AuditedMessage>, mostSignatures: Int = Groups.mostSignatures) {
         var groups = Groups()
+        func add(_ message: AuditedMessage.RecordView) throws(SpoolError) {
+            try groups.add(message)
+            // Messages of ever new structures (a hostile sender) would make the groups grow with the input.
+            if groups.signatures.count >= mostSignatures { absorb(&groups) }
+        }
         let read = messages.forEachRecord { decoder throws(SpoolError) in
-            try groups.add(AuditedMessage.RecordView(reading: &decoder))
+            try add(AuditedMessage.RecordView(reading: &decoder))
         }
         if !read {
             for message in messages {
                 _ = try? SpoolDecoder.reading(message) { decoder throws(SpoolError) in
-                    try groups.add(AuditedMessage.RecordView(reading: &decoder))
+                    try add(AuditedMessage.RecordView(reading: &decoder))
                 }
             }
         }
+        absorb(&groups)
         decodedMessages = groups.decodedMessages
         messagesWithContent = groups.messagesWithContent
         sawMessagesWithoutLevel = groups.sawMessagesWithoutLevel
+    }
+
+    /// Counts the groups' messages field by field, and empties the groups (keeping their message counts).
+    private mutating func absorb(_ groups: inout Groups) {
         for (group, count) in groups.counts {
             let (fields, topLevel) = Groups.fields(of: groups.signatures[group.signature])
             for key in topLevel { topLevelFields.insert(FieldKey(field: key, message: group.kind.rawValue)) }
@@ -524,6 +536,7 @@ struct DisclosureObservation {
                     count
             }
         }
+        groups.removeGroups()
     }
 
     /// Messages counted by what decides the cells they count in: the fields they hold, their kind and their
@@ -531,8 +544,8 @@ struct DisclosureObservation {
     /// it is a top-level key or a member of an object inside a top-level list, then the key's and the member's
     /// lengths and bytes), which messages of one structure share: a field is named and counted once per
     /// signature, not once per message (that cost a quarter of the whole report).
-    private struct Groups {
-        struct Group: Hashable {
+    struct Groups {
+        fileprivate struct Group: Hashable {
             var signature: Int
             var kind: MessageKind
             var occasion: Occasion
@@ -544,8 +557,11 @@ struct DisclosureObservation {
             func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
         }
 
-        var counts: [Group: Int] = [:]
-        var signatures: [[UInt8]] = []
+        /// Signatures kept before their groups are counted field by field and forgotten.
+        static let mostSignatures = 4096
+
+        fileprivate var counts: [Group: Int] = [:]
+        private(set) var signatures: [[UInt8]] = []
         private var signatureIndex: [Signature: Int] = [:]
         private var scratch: [UInt8] = []
         var messagesWithContent = 0
@@ -575,6 +591,12 @@ struct DisclosureObservation {
             let occasion = Occasion(
                 level: message.level, generation: message.generation.map { String(decoding: $0, as: UTF8.self) })
             counts[Group(signature: signature, kind: message.kind, occasion: occasion), default: 0] += 1
+        }
+
+        mutating func removeGroups() {
+            counts.removeAll(keepingCapacity: true)
+            signatures.removeAll(keepingCapacity: true)
+            signatureIndex.removeAll(keepingCapacity: true)
         }
 
         private static func appendCounted(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {

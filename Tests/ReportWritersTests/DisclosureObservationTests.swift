@@ -56,8 +56,10 @@ import Testing
         return counts
     }
 
-    @Test(arguments: [false, true])
-    func countsEveryFieldOfEveryMessageAsTheDefinitionDoes(spooled: Bool) {
+    /// Spooled or in memory, and with the groups counted and forgotten after every signature, every few, or
+    /// at the end.
+    @Test(arguments: [false, true], [1, 3, DisclosureObservation.Groups.mostSignatures])
+    func countsEveryFieldOfEveryMessageAsTheDefinitionDoes(spooled: Bool, mostSignatures: Int) {
         let messages = Self.messages()
         let list: AuditList<AuditedMessage>
         if spooled {
@@ -67,7 +69,7 @@ import Testing
         } else {
             list = AuditList(messages)
         }
-        let observation = DisclosureObservation(list)
+        let observation = DisclosureObservation(list, mostSignatures: mostSignatures)
         let expected = Self.expectedCounts(messages)
         #expect(!expected.isEmpty)
         var checked = 0
