@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import JSONCore
 import Storage
 
@@ -630,12 +631,7 @@ struct DisclosureObservation {
         }
 
         private static func appendCounted(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-            var rest = UInt(bytes.count)
-            while rest >= 0x80 {
-                out.append(UInt8(rest & 0x7F) | 0x80)
-                rest >>= 7
-            }
-            out.append(UInt8(rest))
+            out.append(varint: UInt64(bytes.count))
             out.append(contentsOf: bytes)
         }
 
