@@ -24,6 +24,19 @@ extension ByteSink {
         text.withUTF8 { append(contentsOf: UnsafeRawBufferPointer($0)) }
     }
 
+    /// `value` as an unsigned LEB128 varint: seven bits a byte, low bits first, the high bit set on all but
+    /// the last. What a spool record's numbers and lengths, a JSON shape's key lengths and the HTML report's
+    /// field signatures are written in.
+    @inlinable
+    public mutating func append(varint value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        append(UInt8(value))
+    }
+
     /// `value` in decimal, its digits written straight in (no `String` is made): what a report or a result
     /// writes for every number.
     public mutating func append(decimal value: Int64) {

@@ -1,3 +1,5 @@
+import Bytes
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -74,12 +76,7 @@ public struct JSONShape: Hashable, Sendable {
         mutating func putKey(_ key: UnsafeBufferPointer<UInt8>) {
             guard !overflowed else { return }
             bytes.append(Tag.member)
-            var rest = UInt(key.count)
-            while rest >= 0x80 {
-                bytes.append(UInt8(rest & 0x7F) | 0x80)
-                rest >>= 7
-            }
-            bytes.append(UInt8(rest))
+            bytes.append(varint: UInt64(key.count))
             bytes.append(contentsOf: key)
             if bytes.count > limit { overflow() }
         }

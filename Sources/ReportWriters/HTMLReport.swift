@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import JSONCore
 import Storage
 
@@ -176,10 +177,11 @@ struct HTMLReport {
 
     private func disclosure() -> String {
         var out = "<section id=\"disclosure\"><details><summary><h2>Disclosure matrix</h2></summary>\n"
-        let observation = DisclosureObservation(report.messages)
         guard let matrix = report.disclosure else {
             return out + "<p>The schemas in use state no disclosure matrix.</p></details></section>\n"
         }
+        let known = Set(matrix.rows.map { DisclosureObservation.FieldKey(field: $0.field, message: $0.message) })
+        let observation = DisclosureObservation(report.messages, known: known)
         // Old generations carry no level; their column appears only when such messages were seen.
         let levels: [Int?] = [1, 2, 3] + (observation.sawMessagesWithoutLevel ? [nil] : [])
         let decoded = observation.decodedMessages, kept = observation.messagesWithContent
@@ -195,9 +197,7 @@ struct HTMLReport {
         out +=
             levels.map { $0.map { "<th>level \($0)</th>" } ?? "<th>no level (old generations)</th>" }.joined()
             + "</tr></thead><tbody>\n"
-        var known: Set<DisclosureObservation.FieldKey> = []
         for row in matrix.rows {
-            known.insert(.init(field: row.field, message: row.message))
             out += "<tr><td><code>\(h(row.field))</code></td><td>\(h(row.message))</td><td>\(h(row.discloses))</td>"
             out += "<td>\(h(row.generations.joined(separator: ", ")))</td>"
             for level in levels {
@@ -210,11 +210,16 @@ struct HTMLReport {
             }
             out += "</tr>\n"
         }
-        for key in observation.topLevelFields.sorted() where !known.contains(key) {
+        for key in observation.unknownTopLevelFields.sorted() {
             out +=
                 "<tr class=\"unknown\"><td><code>\(h(key.field))</code></td><td>\(h(key.message))</td><td>not in the schemas</td><td></td>"
             for level in levels { out += cell(allowed: .no, seen: observation.count(key.field, key.message, level)) }
             out += "</tr>\n"
+        }
+        if observation.leftUnknownFieldsOut {
+            out +=
+                "<tr class=\"unknown\"><td colspan=\"\(4 + levels.count)\">More fields not in the schemas were seen; "
+                + "the first \(DisclosureObservation.mostUnknownFields) are listed.</td></tr>\n"
         }
         return out + "</tbody></table>\n</details></section>\n"
     }
@@ -482,16 +487,24 @@ struct DisclosureObservation {
         private static func rank(_ message: String) -> Int { message == "start" ? 0 : message == "end" ? 1 : 2 }
     }
 
-    private struct Occasion: Hashable {
+    fileprivate struct Occasion: Hashable {
         /// `nil`: a message of an old generation, which has no level.
         var level: Int?
         /// `nil`: the generation could not be told.
         var generation: String?
     }
 
+    /// Counted only for the fields the report shows: those of the disclosure matrix and the top-level fields
+    /// it lists as unknown; any other field of a message is never shown, and a sender who makes up new field
+    /// names would make the counts grow with the input.
     private var counts: [FieldKey: [Occasion: Int]] = [:]
-    /// Top-level fields, for listing those the schemas do not know.
-    private(set) var topLevelFields: Set<FieldKey> = []
+    /// The fields of the disclosure matrix.
+    private let known: Set<FieldKey>
+    /// Top-level fields the disclosure matrix does not know, the first `mostUnknownFields` met.
+    private(set) var unknownTopLevelFields: Set<FieldKey> = []
+    /// Whether more top-level fields the matrix does not know were seen than are listed.
+    private(set) var leftUnknownFieldsOut = false
+    static let mostUnknownFields = 1000
     private(set) var messagesWithContent = 0
     /// Messages that decoded to a start or an end, whether or not the report holds their content.
     private(set) var decodedMessages = 0
@@ -500,30 +513,61 @@ struct DisclosureObservation {
     /// Reads each message's record in place (`AuditedMessage.RecordView`): the fields come from a walk over
     /// the keys of its stored payload, and no payload is decoded. A list held in memory, or changed as it is
     /// read, is read message by message through the same record.
-    init(_ messages: AuditList<AuditedMessage>) {
+    /// `mostSignatures`: how many signatures are kept before their groups are counted field by field and
+    /// forgotten (the default in use; tests make it small).
+    init(
+        _ messages: AuditList<AuditedMessage>, known: Set<FieldKey>, mostSignatures: Int = Groups.mostSignatures
+    ) {
+        self.known = known
         var groups = Groups()
+        func add(_ message: AuditedMessage.RecordView) throws(SpoolError) {
+            try groups.add(message)
+            // Messages of ever new structures (a hostile sender) would make the groups grow with the input.
+            if groups.signatures.count >= mostSignatures { absorb(&groups) }
+        }
         let read = messages.forEachRecord { decoder throws(SpoolError) in
-            try groups.add(AuditedMessage.RecordView(reading: &decoder))
+            try add(AuditedMessage.RecordView(reading: &decoder))
         }
         if !read {
             for message in messages {
                 _ = try? SpoolDecoder.reading(message) { decoder throws(SpoolError) in
-                    try groups.add(AuditedMessage.RecordView(reading: &decoder))
+                    try add(AuditedMessage.RecordView(reading: &decoder))
                 }
             }
         }
+        absorb(&groups)
         decodedMessages = groups.decodedMessages
         messagesWithContent = groups.messagesWithContent
         sawMessagesWithoutLevel = groups.sawMessagesWithoutLevel
-        for (group, count) in groups.counts {
+    }
+
+    /// Counts the groups' messages field by field, and empties the groups (keeping their message counts).
+    /// Groups are taken in the order their messages came (then by kind and occasion), so which unknown
+    /// fields are listed when there are too many does not depend on the order of a hash table.
+    private mutating func absorb(_ groups: inout Groups) {
+        let ordered = groups.counts.sorted { a, b in
+            let (x, y) = (a.key, b.key)
+            return (x.signature, x.kind.rawValue, x.occasion.level ?? -1, x.occasion.generation ?? "")
+                < (y.signature, y.kind.rawValue, y.occasion.level ?? -1, y.occasion.generation ?? "")
+        }
+        for (group, count) in ordered {
             let (fields, topLevel) = Groups.fields(of: groups.signatures[group.signature])
-            for key in topLevel { topLevelFields.insert(FieldKey(field: key, message: group.kind.rawValue)) }
-            for field in fields {
-                counts[FieldKey(field: field, message: group.kind.rawValue), default: [:]][
-                    group.occasion, default: 0] +=
-                    count
+            for key in topLevel.sorted() {
+                let field = FieldKey(field: key, message: group.kind.rawValue)
+                guard !known.contains(field), !unknownTopLevelFields.contains(field) else { continue }
+                if unknownTopLevelFields.count < Self.mostUnknownFields {
+                    unknownTopLevelFields.insert(field)
+                } else {
+                    leftUnknownFieldsOut = true
+                }
+            }
+            for name in fields {
+                let field = FieldKey(field: name, message: group.kind.rawValue)
+                guard known.contains(field) || unknownTopLevelFields.contains(field) else { continue }
+                counts[field, default: [:]][group.occasion, default: 0] += count
             }
         }
+        groups.removeGroups()
     }
 
     /// Messages counted by what decides the cells they count in: the fields they hold, their kind and their
@@ -531,8 +575,8 @@ struct DisclosureObservation {
     /// it is a top-level key or a member of an object inside a top-level list, then the key's and the member's
     /// lengths and bytes), which messages of one structure share: a field is named and counted once per
     /// signature, not once per message (that cost a quarter of the whole report).
-    private struct Groups {
-        struct Group: Hashable {
+    struct Groups {
+        fileprivate struct Group: Hashable {
             var signature: Int
             var kind: MessageKind
             var occasion: Occasion
@@ -544,8 +588,11 @@ struct DisclosureObservation {
             func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
         }
 
-        var counts: [Group: Int] = [:]
-        var signatures: [[UInt8]] = []
+        /// Signatures kept before their groups are counted field by field and forgotten.
+        static let mostSignatures = 4096
+
+        fileprivate var counts: [Group: Int] = [:]
+        private(set) var signatures: [[UInt8]] = []
         private var signatureIndex: [Signature: Int] = [:]
         private var scratch: [UInt8] = []
         var messagesWithContent = 0
@@ -577,13 +624,14 @@ struct DisclosureObservation {
             counts[Group(signature: signature, kind: message.kind, occasion: occasion), default: 0] += 1
         }
 
+        mutating func removeGroups() {
+            counts.removeAll(keepingCapacity: true)
+            signatures.removeAll(keepingCapacity: true)
+            signatureIndex.removeAll(keepingCapacity: true)
+        }
+
         private static func appendCounted(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-            var rest = UInt(bytes.count)
-            while rest >= 0x80 {
-                out.append(UInt8(rest & 0x7F) | 0x80)
-                rest >>= 7
-            }
-            out.append(UInt8(rest))
+            out.append(varint: UInt64(bytes.count))
             out.append(contentsOf: bytes)
         }
 

@@ -25,18 +25,8 @@ public struct SpoolEncoder {
 
     public init() {}
 
-    public mutating func write(_ value: UInt64) { Self.appendVarint(value, to: &bytes) }
-
-    /// `value` as an unsigned LEB128 varint: seven bits a byte, low bits first, the high bit set on all but
-    /// the last. Into a record's encoding, or a spool's bytes in memory (a record's length).
-    static func appendVarint(_ value: UInt64, to bytes: inout some ByteSink) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
+    /// An unsigned LEB128 varint (`ByteSink.append(varint:)`).
+    public mutating func write(_ value: UInt64) { bytes.append(varint: value) }
 
     public mutating func write(_ value: Int) {
         let zigzag = (UInt64(bitPattern: Int64(value)) << 1) ^ UInt64(bitPattern: Int64(value) >> 63)

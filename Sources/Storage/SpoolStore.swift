@@ -1,3 +1,4 @@
+import Bytes
 import Foundation
 import SystemPackage
 
@@ -102,7 +103,7 @@ public final class SpoolStore: @unchecked Sendable {
     public func append(_ encode: (inout SpoolEncoder) -> Void) -> Int {
         scratch.bytes.removeAll()
         encode(&scratch)
-        SpoolEncoder.appendVarint(UInt64(scratch.bytes.count), to: &memory)
+        memory.append(varint: UInt64(scratch.bytes.count))
         let offset = fileLength + memory.count
         scratch.bytes.withUnsafeBytes { memory.append(contentsOf: $0) }
         stored()

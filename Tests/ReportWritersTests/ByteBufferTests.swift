@@ -70,4 +70,21 @@ import Testing
         nothing.withUnsafeBytes { buffer.append(contentsOf: $0) }
         #expect(buffer.array == [5, 6])
     }
+
+    /// LEB128, as the spool reads it back: seven bits a byte, low bits first, the high bit on all but the last.
+    @Test func varintsAreLEB128InEitherSink() {
+        let cases: [(UInt64, [UInt8])] = [
+            (0, [0]), (127, [0x7F]), (128, [0x80, 0x01]), (300, [0xAC, 0x02]), (16_383, [0xFF, 0x7F]),
+            (16_384, [0x80, 0x80, 0x01]),
+            (UInt64.max, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]),
+        ]
+        for (value, expected) in cases {
+            var array: [UInt8] = []
+            array.append(varint: value)
+            var buffer = ByteBuffer()
+            buffer.append(varint: value)
+            #expect(array == expected, "\(value)")
+            #expect(buffer.array == expected, "\(value)")
+        }
+    }
 }

@@ -56,8 +56,10 @@ import Testing
         return counts
     }
 
-    @Test(arguments: [false, true])
-    func countsEveryFieldOfEveryMessageAsTheDefinitionDoes(spooled: Bool) {
+    /// Spooled or in memory, and with the groups counted and forgotten after every signature, every few, or
+    /// at the end.
+    @Test(arguments: [false, true], [1, 3, DisclosureObservation.Groups.mostSignatures])
+    func countsEveryFieldOfEveryMessageAsTheDefinitionDoes(spooled: Bool, mostSignatures: Int) {
         let messages = Self.messages()
         let list: AuditList<AuditedMessage>
         if spooled {
@@ -67,12 +69,30 @@ import Testing
         } else {
             list = AuditList(messages)
         }
-        let observation = DisclosureObservation(list)
         let expected = Self.expectedCounts(messages)
+        // The matrix knows every field but one top-level field of each kind of message and one member field:
+        // those two are listed as unknown (top-level) or not counted at all (a member the matrix does not know
+        // is never shown).
+        let fields = Set(
+            expected.keys.map { entry in
+                let parts = entry.split(separator: "|", omittingEmptySubsequences: false)
+                return DisclosureObservation.FieldKey(field: String(parts[0]), message: String(parts[1]))
+            })
+        let unknownTopLevel: Set<DisclosureObservation.FieldKey> = [
+            .init(field: "parsl_v", message: "start"), .init(field: "list", message: "end"),
+        ]
+        let unknownMember = DisclosureObservation.FieldKey(field: "components[].mpi", message: "start")
+        let known = fields.subtracting(unknownTopLevel).subtracting([unknownMember])
+        let observation = DisclosureObservation(list, known: known, mostSignatures: mostSignatures)
         #expect(!expected.isEmpty)
         var checked = 0
         for (entry, count) in expected {
             let parts = entry.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard parts[0] != unknownMember.field || parts[1] != unknownMember.message else {
+                #expect(observation.count(parts[0], parts[1], nil) == 0)
+                #expect(observation.count(parts[0], parts[1], 3) == 0)
+                continue
+            }
             let level = parts[2] == "nil" ? nil : Int(parts[2].dropFirst("Optional(".count).dropLast())
             let generation = parts[3]
             // Asked for its own generation (a message of `G4/G5` counts for either).
@@ -90,12 +110,8 @@ import Testing
             checked += count
         }
         #expect(checked > 40)
-        let topLevel = Set(
-            messages.compactMap { message -> [DisclosureObservation.FieldKey]? in
-                guard case .object(let object)? = message.payload, message.kind != .unknown else { return nil }
-                return object.keys.map { .init(field: $0, message: message.kind.rawValue) }
-            }.joined())
-        #expect(observation.topLevelFields == topLevel)
+        #expect(observation.unknownTopLevelFields == unknownTopLevel)
+        #expect(!observation.leftUnknownFieldsOut)
         #expect(observation.decodedMessages == messages.count { $0.parsed && $0.kind != .unknown })
         #expect(
             observation.messagesWithContent
@@ -105,5 +121,31 @@ import Testing
         #expect(observation.sawMessagesWithoutLevel)
         #expect(observation.count("components[].c", "start", 3) == 4)
         #expect(observation.count("components[].c", "start", 3, generations: ["G0"]) == 0)
+    }
+
+    /// A sender who makes up a new field in every message gets the first `mostUnknownFields` listed, in the
+    /// order the messages came, the same on every run, and a note that more were seen: not a row, nor a
+    /// count, per message.
+    @Test func madeUpFieldsAreListedUpToABound() {
+        let extra = 7
+        let messages = (0..<(DisclosureObservation.mostUnknownFields + extra)).map { index in
+            AuditedMessage(
+                source: "s", locator: .line(index + 1), kind: .start, level: 1, generation: "G5",
+                payload: ["parsl_v": "1.2.3", "made_up_\(index)": ["x": 1], "list": [["member_\(index)": 1]]])
+        }
+        let known: Set<DisclosureObservation.FieldKey> = [.init(field: "parsl_v", message: "start")]
+        let first = DisclosureObservation(AuditList(messages), known: known, mostSignatures: 64)
+        let again = DisclosureObservation(AuditList(messages), known: known, mostSignatures: 64)
+        #expect(first.leftUnknownFieldsOut)
+        #expect(first.unknownTopLevelFields.count == DisclosureObservation.mostUnknownFields)
+        #expect(first.unknownTopLevelFields == again.unknownTopLevelFields)
+        // "list" comes with the first message, then one made-up field a message.
+        let listed = Set(
+            ["list"] + (0..<(DisclosureObservation.mostUnknownFields - 1)).map { "made_up_\($0)" })
+        #expect(Set(first.unknownTopLevelFields.map(\.field)) == listed)
+        #expect(first.count("parsl_v", "start", 1) == messages.count)
+        #expect(first.count("made_up_0", "start", 1) == 1)
+        #expect(first.count("made_up_\(messages.count - 1)", "start", 1) == 0)
+        #expect(first.count("list[].member_0", "start", 1) == 0)
     }
 }
