@@ -443,6 +443,46 @@ extension AuditedMessage {
             return true
         }
 
+        /// What sits at `pointer` in the kept payload, found by walking its stored form along the pointer's
+        /// tokens without decoding it (keys matched as `JSONObject` matches them, array indices read as
+        /// `JSONPointer.resolve` reads them): whether the value there is an object, and whether the container
+        /// it was found in is an array. `nil` when the message kept no payload or nothing is there.
+        public func payloadPlace(at pointer: JSONPointer) throws(SpoolError) -> (isObject: Bool, inArray: Bool)? {
+            guard var decoder = payloadDecoder else { return nil }
+            var inArray = false
+            for token in pointer.tokens {
+                switch try decoder.readByte() {
+                case JSONValue.objectTag:
+                    var found = false
+                    for _ in 0..<(try decoder.readUInt64()) {
+                        if Self.key(try decoder.readStringBytes(), is: token) {
+                            found = true
+                            break
+                        }
+                        try JSONValue.skip(from: &decoder)
+                    }
+                    guard found else { return nil }
+                    inArray = false
+                case JSONValue.arrayTag:
+                    let count = try decoder.readUInt64()
+                    guard let index = JSONPointer.arrayIndex(token), UInt64(index) < count else { return nil }
+                    for _ in 0..<index { try JSONValue.skip(from: &decoder) }
+                    inArray = true
+                default:
+                    return nil
+                }
+            }
+            return (try decoder.peekByte() == JSONValue.objectTag, inArray)
+        }
+
+        /// Whether a stored key is `token` as strings compare (by canonical equivalence, so text outside ASCII
+        /// may be equal in other bytes).
+        private static func key(_ key: UnsafeRawBufferPointer, is token: String) -> Bool {
+            if token.utf8.count == key.count && token.utf8.elementsEqual(key) { return true }
+            if token.utf8.allSatisfy({ $0 < 0x80 }) && key.allSatisfy({ $0 < 0x80 }) { return false }
+            return String(decoding: key, as: UTF8.self) == token
+        }
+
         /// The decoded payload, if the message kept one.
         public func payload() throws(SpoolError) -> JSONValue? {
             guard var decoder = payloadDecoder else { return nil }

@@ -94,7 +94,8 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible, Comparab
         return current
     }
 
-    static func arrayIndex(_ token: String) -> Int? {
+    /// The array index a token names: decimal digits without a leading zero (RFC 6901), within `Int`.
+    public static func arrayIndex(_ token: String) -> Int? {
         let utf8 = token.utf8
         guard let first = utf8.first, utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         if first == UInt8(ascii: "0") && utf8.count > 1 { return nil }

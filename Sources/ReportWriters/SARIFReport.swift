@@ -86,26 +86,17 @@ struct SARIFReport {
     /// For each finding in report order, what its message tells.
     private func messageFacts(sourceOrdinal: [String: Int]) -> ReportSort<PositionKey, MessageFacts>.Sorted {
         var sort = ReportSort<PositionKey, MessageFacts>(scratch: scratch)
-        var decoded: (position: Int, message: (MessageKind, String?, JSONValue?)?)?
         MessageMatch.run(report, sourceOrdinal: sourceOrdinal, scratch: scratch) { event in
             guard case .finding(let finding, let position, let match) = event else { return }
-            var facts = MessageFacts(kind: nil, generation: nil, target: nil)
-            if let (message, messagePosition) = match {
-                // A message's findings come together: it is read once for all of them.
-                if decoded?.position != messagePosition {
-                    decoded = (
-                        messagePosition,
-                        message.read { view throws(SpoolError) in
-                            (view.kind, view.generation.map { String(decoding: $0, as: UTF8.self) }, try view.payload())
-                        }
-                    )
-                }
-                if let (kind, generation, payload) = decoded?.message {
-                    facts = MessageFacts(
-                        kind: kind, generation: generation,
-                        target: payload.flatMap { Self.targetKind(finding.pointer, in: $0) })
-                }
-            }
+            // The message's front, and what sits at the pointer found in its stored payload: nothing decoded.
+            let facts =
+                match?.0.read { message throws(SpoolError) in
+                    MessageFacts(
+                        kind: message.kind, generation: message.generation.map { String(decoding: $0, as: UTF8.self) },
+                        target: try message.payloadPlace(at: finding.pointer).map {
+                            Self.targetKind(finding.pointer, isObject: $0.isObject, inArray: $0.inArray)
+                        })
+                } ?? MessageFacts(kind: nil, generation: nil, target: nil)
             sort.add(facts, key: PositionKey(position: position, sequence: position))
         }
         return sort.sorted()
@@ -332,6 +323,13 @@ struct SARIFReport {
         if !pointer.isRoot { return "property" }
         if case .object = target { return "object" }
         return "value"
+    }
+
+    /// `targetKind(_:in:)` from what sits at the pointer (`AuditedMessage.RecordView.payloadPlace`), which
+    /// the report reads without decoding the payload.
+    static func targetKind(_ pointer: JSONPointer, isObject: Bool, inArray: Bool) -> String {
+        if !pointer.isRoot { return inArray ? "element" : "property" }
+        return isObject ? "object" : "value"
     }
 
     /// An input name as a URI reference: relative paths stay relative (code scanning resolves them against
