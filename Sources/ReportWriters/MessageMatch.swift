@@ -7,11 +7,13 @@ import Storage
 /// first frame), so both lists are sorted by source and locator (`ExternalSort`, bounded memory) and merged:
 /// no index over all messages is ever held.
 enum MessageMatch {
-    enum Event {
+    /// `FindingPart`: what a writer keeps of each finding through the sort (the whole finding, or only what
+    /// it reads).
+    enum Event<FindingPart> {
         /// A message; `first` when it is the first of its source and locator (the one findings point at).
         case message(Message, position: Int, first: Bool)
         /// A finding and its message, if the report lists one. About a whole input: never a message.
-        case finding(Finding, position: Int, message: (Message, position: Int)?)
+        case finding(FindingPart, position: Int, message: (Message, position: Int)?)
     }
 
     /// A message as the match hands it over: its place, and its record, which each writer reads as far as it
@@ -46,12 +48,21 @@ enum MessageMatch {
     /// (findings about a whole input first), each message of a group before the group's findings, in report
     /// order within a group.
     static func run(
-        _ report: AuditReport, sourceOrdinal: [String: Int], scratch: ScratchSpools, _ body: (Event) -> Void
+        _ report: AuditReport, sourceOrdinal: [String: Int], scratch: ScratchSpools, _ body: (Event<Finding>) -> Void
+    ) {
+        run(report, sourceOrdinal: sourceOrdinal, scratch: scratch, keeping: { $0 }, body)
+    }
+
+    /// `run`, each finding sorted as `keeping` makes it: a writer that reads little of a finding spares
+    /// encoding and decoding the rest of it in the sort's runs (a tenth of the SARIF report).
+    static func run<FindingPart: Spoolable>(
+        _ report: AuditReport, sourceOrdinal: [String: Int], scratch: ScratchSpools,
+        keeping part: (Finding) -> FindingPart, _ body: (Event<FindingPart>) -> Void
     ) {
         let messages = placeOrdered(report.messages, sourceOrdinal: sourceOrdinal, scratch: scratch)
-        var findingSort = ReportSort<PlaceKey, Finding>(scratch: scratch)
+        var findingSort = ReportSort<PlaceKey, FindingPart>(scratch: scratch)
         for (position, finding) in report.findings.enumerated() {
-            findingSort.add(finding, key: key(finding.source, finding.locator, position, sourceOrdinal))
+            findingSort.add(part(finding), key: key(finding.source, finding.locator, position, sourceOrdinal))
         }
         var findings = findingSort.sorted().makeIterator()
         var nextMessage = messages.next()

@@ -20,6 +20,24 @@ struct SARIFReport {
 
     /// What a result needs from the message its finding points at, found by `MessageMatch` and put back in
     /// report order by a sort on the finding's position.
+    /// A finding's pointer, all `messageFacts` keeps of it through the sort.
+    struct PointerPart: Spoolable {
+        var pointer: JSONPointer
+
+        init(_ pointer: JSONPointer) { self.pointer = pointer }
+
+        func encode(to encoder: inout SpoolEncoder) {
+            encoder.write(UInt64(pointer.tokens.count))
+            for token in pointer.tokens { encoder.write(token) }
+        }
+
+        init(from decoder: inout SpoolDecoder) throws(SpoolError) {
+            var tokens: [String] = []
+            for _ in 0..<(try decoder.readUInt64()) { tokens.append(try decoder.readString()) }
+            pointer = JSONPointer(tokens: tokens)
+        }
+    }
+
     struct MessageFacts: Spoolable {
         var kind: MessageKind?
         var generation: String?
@@ -86,15 +104,18 @@ struct SARIFReport {
     /// For each finding in report order, what its message tells.
     private func messageFacts(sourceOrdinal: [String: Int]) -> ReportSort<PositionKey, MessageFacts>.Sorted {
         var sort = ReportSort<PositionKey, MessageFacts>(scratch: scratch)
-        MessageMatch.run(report, sourceOrdinal: sourceOrdinal, scratch: scratch) { event in
+        // Only its pointer is kept of each finding through the sort.
+        MessageMatch.run(report, sourceOrdinal: sourceOrdinal, scratch: scratch, keeping: { PointerPart($0.pointer) }) {
+            event in
             guard case .finding(let finding, let position, let match) = event else { return }
+            let pointer = finding.pointer
             // The message's front, and what sits at the pointer found in its stored payload: nothing decoded.
             let facts =
                 match?.0.read { message throws(SpoolError) in
                     MessageFacts(
                         kind: message.kind, generation: message.generation.map { String(decoding: $0, as: UTF8.self) },
-                        target: try message.payloadPlace(at: finding.pointer).map {
-                            Self.targetKind(finding.pointer, isObject: $0.isObject, inArray: $0.inArray)
+                        target: try message.payloadPlace(at: pointer).map {
+                            Self.targetKind(pointer, isObject: $0.isObject, inArray: $0.inArray)
                         })
                 } ?? MessageFacts(kind: nil, generation: nil, target: nil)
             sort.add(facts, key: PositionKey(position: position, sequence: position))

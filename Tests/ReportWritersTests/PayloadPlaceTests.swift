@@ -53,3 +53,16 @@ import Testing
         #expect(nothing == nil)
     }
 }
+
+/// What SARIF keeps of a finding through the sort that pairs findings with messages: its pointer, whole.
+@Suite struct PointerPartTests {
+    @Test func aPointerSurvivesTheSort() throws {
+        for tokens in [[], [""], ["a~b", "c/d", "0"], ["caf\u{E9}", "\u{0}", String(repeating: "x", count: 300)]] {
+            let part = SARIFReport.PointerPart(JSONPointer(tokens: tokens))
+            let back = try SpoolDecoder.reading(part) { decoder throws(SpoolError) in
+                try SARIFReport.PointerPart(from: &decoder)
+            }
+            #expect(back.pointer == part.pointer, "\(tokens)")
+        }
+    }
+}
