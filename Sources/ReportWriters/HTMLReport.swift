@@ -523,7 +523,7 @@ struct DisclosureObservation {
         func add(_ message: AuditedMessage.RecordView) throws(SpoolError) {
             try groups.add(message)
             // Messages of ever new structures (a hostile sender) would make the groups grow with the input.
-            if groups.signatures.count >= mostSignatures { absorb(&groups) }
+            if groups.fieldsOfSignature.count >= mostSignatures { absorb(&groups) }
         }
         let read = messages.forEachRecord { decoder throws(SpoolError) in
             try add(AuditedMessage.RecordView(reading: &decoder))
@@ -551,7 +551,7 @@ struct DisclosureObservation {
                 < (y.signature, y.kind.rawValue, y.occasion.level ?? -1, y.occasion.generation ?? "")
         }
         for (group, count) in ordered {
-            let (fields, topLevel) = Groups.fields(of: groups.signatures[group.signature])
+            let (fields, topLevel) = groups.fieldsOfSignature[group.signature]
             for key in topLevel.sorted() {
                 let field = FieldKey(field: key, message: group.kind.rawValue)
                 guard !known.contains(field), !unknownTopLevelFields.contains(field) else { continue }
@@ -571,10 +571,10 @@ struct DisclosureObservation {
     }
 
     /// Messages counted by what decides the cells they count in: the fields they hold, their kind and their
-    /// occasion. The fields are kept as a signature (for each field in the order written: a byte saying whether
-    /// it is a top-level key or a member of an object inside a top-level list, then the key's and the member's
-    /// lengths and bytes), which messages of one structure share: a field is named and counted once per
-    /// signature, not once per message (that cost a quarter of the whole report).
+    /// occasion. Messages of one structure share their fields' signature (for each field in the order written:
+    /// a byte saying whether it is a top-level key or a member of an object inside a top-level list, then the
+    /// key's and the member's lengths and bytes): a field is named and counted once per signature, not once per
+    /// message (that cost a quarter of the whole report).
     struct Groups {
         fileprivate struct Group: Hashable {
             var signature: Int
@@ -592,7 +592,9 @@ struct DisclosureObservation {
         static let mostSignatures = 4096
 
         fileprivate var counts: [Group: Int] = [:]
-        private(set) var signatures: [[UInt8]] = []
+        /// What each signature names (`key` or `key[].member`, each once) and its top-level keys, by the
+        /// signature's number: made from the message that showed the signature first.
+        private(set) var fieldsOfSignature: [(fields: Set<String>, topLevel: Set<String>)] = []
         private var signatureIndex: [Signature: Int] = [:]
         private var scratch: [UInt8] = []
         var messagesWithContent = 0
@@ -615,8 +617,8 @@ struct DisclosureObservation {
             if let known = signatureIndex[Signature(bytes: scratch)] {
                 signature = known
             } else {
-                signature = signatures.count
-                signatures.append(scratch)
+                signature = fieldsOfSignature.count
+                fieldsOfSignature.append(try Self.fields(of: message))
                 signatureIndex[Signature(bytes: scratch)] = signature
             }
             let occasion = Occasion(
@@ -626,7 +628,7 @@ struct DisclosureObservation {
 
         mutating func removeGroups() {
             counts.removeAll(keepingCapacity: true)
-            signatures.removeAll(keepingCapacity: true)
+            fieldsOfSignature.removeAll(keepingCapacity: true)
             signatureIndex.removeAll(keepingCapacity: true)
         }
 
@@ -635,30 +637,16 @@ struct DisclosureObservation {
             out.append(contentsOf: bytes)
         }
 
-        /// The fields a signature names (`key` or `key[].member`), each once, and its top-level keys.
-        static func fields(of signature: [UInt8]) -> (fields: Set<String>, topLevel: Set<String>) {
+        /// The fields a message names (`key` or `key[].member`), each once, and its top-level keys.
+        private static func fields(of message: AuditedMessage.RecordView) throws(SpoolError) -> (
+            fields: Set<String>, topLevel: Set<String>
+        ) {
             var fields: Set<String> = []
             var topLevel: Set<String> = []
-            var position = 0
-            func counted() -> String {
-                var length = 0
-                var shift = 0
-                while true {
-                    let byte = signature[position]
-                    position += 1
-                    length |= Int(byte & 0x7F) << shift
-                    if byte < 0x80 { break }
-                    shift += 7
-                }
-                defer { position += length }
-                return String(decoding: signature[position..<(position + length)], as: UTF8.self)
-            }
-            while position < signature.count {
-                let isMember = signature[position] == 1
-                position += 1
-                let key = counted()
-                if isMember {
-                    fields.insert("\(key)[].\(counted())")
+            _ = try message.forEachPayloadField { key, member in
+                let key = String(decoding: key, as: UTF8.self)
+                if let member {
+                    fields.insert("\(key)[].\(String(decoding: member, as: UTF8.self))")
                 } else {
                     fields.insert(key)
                     topLevel.insert(key)
