@@ -113,10 +113,8 @@ extension Finding: AuditListElement {
         encoder.write(source)
         encoder.write(locator != nil)
         locator?.encode(to: &encoder)
-        encoder.write(UInt64(sensitiveValues.count))
-        for value in sensitiveValues { encoder.write(value) }
-        encoder.write(UInt64(pointer.tokens.count))
-        for token in pointer.tokens { encoder.write(token) }
+        encoder.write(sensitiveValues)
+        encoder.write(pointer.tokens)
         subject.encode(to: &encoder)
         encoder.write(level)
         encoder.write(correlator)

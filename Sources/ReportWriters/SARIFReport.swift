@@ -18,26 +18,21 @@ struct SARIFReport {
 
     static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-    /// What a result needs from the message its finding points at, found by `MessageMatch` and put back in
-    /// report order by a sort on the finding's position.
     /// A finding's pointer, all `messageFacts` keeps of it through the sort.
     struct PointerPart: Spoolable {
         var pointer: JSONPointer
 
         init(_ pointer: JSONPointer) { self.pointer = pointer }
 
-        func encode(to encoder: inout SpoolEncoder) {
-            encoder.write(UInt64(pointer.tokens.count))
-            for token in pointer.tokens { encoder.write(token) }
-        }
+        func encode(to encoder: inout SpoolEncoder) { encoder.write(pointer.tokens) }
 
         init(from decoder: inout SpoolDecoder) throws(SpoolError) {
-            var tokens: [String] = []
-            for _ in 0..<(try decoder.readUInt64()) { tokens.append(try decoder.readString()) }
-            pointer = JSONPointer(tokens: tokens)
+            pointer = JSONPointer(tokens: try decoder.readStrings())
         }
     }
 
+    /// What a result needs from the message its finding points at, found by `MessageMatch` and put back in
+    /// report order by a sort on the finding's position.
     struct MessageFacts: Spoolable {
         var kind: MessageKind?
         var generation: String?
@@ -337,7 +332,8 @@ struct SARIFReport {
     }
 
     /// What sits at `pointer` in the message: `element`, `property`, `object` or `value`; `nil` when the
-    /// pointer does not resolve.
+    /// pointer does not resolve. The definition: the report itself reads the stored payload instead
+    /// (`targetKind(_:isObject:inArray:)`), and `PayloadPlaceTests` holds the two equal.
     static func targetKind(_ pointer: JSONPointer, in payload: JSONValue) -> String? {
         guard let target = pointer.resolve(in: payload) else { return nil }
         if case .array = pointer.parent.resolve(in: payload), !pointer.isRoot { return "element" }

@@ -51,6 +51,12 @@ public struct SpoolEncoder {
         if let value { write(value) }
     }
 
+    /// A list of strings: its count, then each string.
+    public mutating func write(_ strings: [String]) {
+        write(UInt64(strings.count))
+        for string in strings { write(string) }
+    }
+
     public mutating func write(_ value: Int?) {
         write(value != nil)
         if let value { write(value) }
@@ -110,6 +116,13 @@ public struct SpoolDecoder {
         case 1: true
         default: throw SpoolError("a flag is neither 0 nor 1")
         }
+    }
+
+    /// A list of strings `write(_: [String])` wrote.
+    public mutating func readStrings() throws(SpoolError) -> [String] {
+        var strings: [String] = []
+        for _ in 0..<(try readUInt64()) { strings.append(try readString()) }
+        return strings
     }
 
     public mutating func readString() throws(SpoolError) -> String {
