@@ -170,7 +170,7 @@ func readJournal(_ path: String) throws -> (records: [InputRecord], readError: S
 }
 
 /// Waits (up to `seconds`) until `condition` holds.
-func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) async rethrows -> Bool {
+func eventually(_ seconds: Double = 30, _ condition: () throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try condition() { return true }

@@ -33,9 +33,11 @@ import Testing
         let largest = Array(repeating: UInt8(ascii: "x"), count: 65_507)  // the largest IPv4 UDP payload
         let sent = [ParslDatagrams.startLevel1, ParslDatagrams.startLevel3, ParslDatagrams.endLevel3, [], largest]
         let client = try UDPClient()
+        let beforeSending = JournalFormat.now()
         for payload in sent { try client.send(payload, to: port) }
         let journal = configuration(directory).journalPath
         #expect(await eventually { (try? readJournal(journal).records.count) == sent.count })
+        let afterJournaling = JournalFormat.now()
         collector.stop(.requested)
         let outcome = await collector.run()
 
@@ -59,7 +61,8 @@ import Testing
             return
         }
         #expect(first.sender?.description == "127.0.0.1:\(client.localPort)")
-        #expect(abs(first.receivedAt - JournalFormat.now()) < 60 * 1_000_000_000)
+        // Between the send and the journal holding it (a bound, not a tolerance: a loaded machine can take long).
+        #expect((beforeSending...afterJournaling).contains(first.receivedAt))
 
         // The report: one input (the journal), every message, the checker's findings with their records.
         let report = outcome.report
