@@ -1,5 +1,6 @@
 /// A fast 64-bit digest of a byte string (multiply and rotate over 8-byte words, the last one zero-padded),
-/// for the caches that key on bytes: message shapes and the per-thread verdict memo. Not keyed against
+/// for the caches that key on bytes: message shapes, the per-thread verdict memo and the fast JSON reader's
+/// interned strings. Not keyed against
 /// collisions: every cache using it is bounded, so colliding input (hostile or not) costs lookups, never
 /// memory.
 enum ByteDigest {
@@ -8,18 +9,27 @@ enum ByteDigest {
         var hash = seed ^ UInt64(raw.count)
         guard let base = raw.baseAddress else { return hash }
         var offset = 0
-        while offset < raw.count {
-            var word: UInt64 = 0
-            let take = min(8, raw.count - offset)
-            if take == 8 {
-                word = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            } else {
-                withUnsafeMutableBytes(of: &word) { $0.baseAddress!.copyMemory(from: base + offset, byteCount: take) }
-            }
-            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            hash = (hash << 31) | (hash >> 33)
+        while offset + 8 <= raw.count {
+            hash = mix(hash, base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             offset += 8
         }
+        let rest = raw.count - offset
+        guard rest > 0 else { return hash ^ (hash >> 29) }
+        // The last bytes, zero-padded, without a call to copy them: an overlapping load when the string has
+        // a whole word, else byte by byte (at most seven).
+        var word: UInt64 = 0
+        if raw.count >= 8 {
+            word = base.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self).littleEndian >> (64 - 8 * rest)
+        } else {
+            for k in 0..<rest { word |= UInt64(base.load(fromByteOffset: k, as: UInt8.self)) << (8 * k) }
+        }
+        hash = mix(hash, UInt64(littleEndian: word))
         return hash ^ (hash >> 29)
+    }
+
+    @inline(__always)
+    private static func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+        let mixed = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
+        return (mixed << 31) | (mixed >> 33)
     }
 }

@@ -22,14 +22,23 @@ struct FastJSONReader {
     /// shape is too long to keep, and only counted.
     private let shapeBuffer: UnsafeMutableBufferPointer<UInt8>
     private(set) var shapeLength = 0
+    /// This thread's interned strings and key-digest stack (see `Scratch`).
+    private let scratch: Scratch
+    /// The digests of the keys of the objects open at `i`, outermost first: each object's own keys are the
+    /// stack's top part, from the count it found on entering.
+    private var keyDigests: [UInt64] = []
+    /// The digest of the string `readString` read last.
+    private var lastDigest: UInt64 = 0
 
     init(
         _ bytes: UnsafeRawBufferPointer, maxDepth: Int,
-        shapeBuffer: UnsafeMutableBufferPointer<UInt8> = UnsafeMutableBufferPointer(start: nil, count: 0)
+        shapeBuffer: UnsafeMutableBufferPointer<UInt8> = UnsafeMutableBufferPointer(start: nil, count: 0),
+        scratch: Scratch = .forThisThread()
     ) {
         self.bytes = bytes.bindMemory(to: UInt8.self)
         self.maxDepth = min(maxDepth, 2048)
         self.shapeBuffer = shapeBuffer
+        self.scratch = scratch
     }
 
     /// The shape written, or `nil` when it did not fit (or none was wanted).
@@ -63,6 +72,8 @@ struct FastJSONReader {
 
     /// The document's value, or `GiveUp`.
     mutating func read() throws(GiveUp) -> JSONValue {
+        keyDigests = scratch.borrowKeyDigests()
+        defer { scratch.giveBack(keyDigests) }
         skipWhitespace()
         let value = try readValue(depth: 0)
         skipWhitespace()
@@ -128,10 +139,14 @@ struct FastJSONReader {
             shapeTag(JSONShape.Tag.end)
             return .object(JSONObject(uniqueKeys: keys, values: values))
         }
-        // Room for a usual usage object's members at once, rather than a reallocation at every doubling.
-        keys.reserveCapacity(8)
-        values.reserveCapacity(8)
+        // Room for a usual usage object's members at once, rather than a reallocation at every doubling: a
+        // message has up to a dozen members, the objects in it (a component's) a few.
+        let room = depth == 0 ? 12 : 4
+        keys.reserveCapacity(room)
+        values.reserveCapacity(room)
         var seen: Set<String>?
+        let ownDigests = keyDigests.count
+        defer { keyDigests.removeSubrange(ownDigests...) }
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw GiveUp() }
@@ -146,12 +161,18 @@ struct FastJSONReader {
                     key.withUTF8 { shapeKey($0) }
                 }
             }
-            // Duplicate keys: linear for small objects, a set once they grow.
+            // Duplicate keys: by digest, then bytes, for small objects; a set once they grow.
             if seen != nil {
                 guard seen!.insert(key).inserted else { throw GiveUp() }
             } else {
-                for existing in keys where JSONValue.sameCodePoints(existing, key) { throw GiveUp() }
-                if keys.count >= 16 { seen = Set(keys + [key]) }
+                var position = ownDigests
+                while position < keyDigests.count {
+                    if keyDigests[position] == lastDigest, JSONValue.sameCodePoints(keys[position - ownDigests], key) {
+                        throw GiveUp()
+                    }
+                    position += 1
+                }
+                if keys.count >= 16 { seen = Set(keys + [key]) } else { keyDigests.append(lastDigest) }
             }
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw GiveUp() }
@@ -200,7 +221,8 @@ struct FastJSONReader {
         }
     }
 
-    /// A string token, `i` at its opening quote. Escape-free strings (the usual case) are copied once.
+    /// A string token, `i` at its opening quote, its digest left in `lastDigest`. Escape-free strings (the
+    /// usual case) come from this thread's interned strings, or are copied once.
     private mutating func readString() throws(GiveUp) -> String {
         i += 1
         let start = i
@@ -212,7 +234,8 @@ struct FastJSONReader {
             let raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
             i += 1
             if nonASCII { guard Self.isValidUTF8(raw) else { throw GiveUp() } }
-            return String(decoding: raw, as: UTF8.self)
+            lastDigest = Scratch.digest(raw)
+            return scratch.string(raw, digest: lastDigest)
         case UInt8(ascii: "\\"):
             return try readEscapedString(from: start)
         default:
@@ -229,6 +252,7 @@ struct FastJSONReader {
             case UInt8(ascii: "\""):
                 i += 1
                 if !ascii { guard out.withUnsafeBufferPointer(Self.isValidUTF8) else { throw GiveUp() } }
+                lastDigest = out.withUnsafeBufferPointer(Scratch.digest)
                 return String(decoding: out, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 guard i + 1 < bytes.count else { throw GiveUp() }
