@@ -22,7 +22,10 @@ public final class StringVerdictMemo {
     }
 
     /// Computed, not stored: a stored `static let` is read through a lazy initializer on every access.
-    public static var slotCount: Int { 128 }
+    /// 1,024 slots (about 130 KB a thread): every topic shares them, and at 128 a stream of real-shaped
+    /// messages pushed most pattern verdicts out before their string came back (24,600 PCRE2 matches of
+    /// non-UUIDs in 20,000 messages; 5,100 at 1,024; 2,700 at 4,096, for 0.1% fewer instructions in all).
+    public static var slotCount: Int { 1024 }
     public static var longestRemembered: Int { 96 }
 
     private struct Slot {

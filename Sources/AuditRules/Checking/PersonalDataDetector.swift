@@ -30,16 +30,19 @@ public enum PersonalDataDetector {
 
     /// Every match in `text`. `checkHostNames: false` skips the host-name detector (for dotted code names).
     /// Every detector needs one of `@ . : / \`: a string with none costs one pass over its bytes.
-    public static func matches(in text: String, checkHostNames: Bool = true) -> [Match] {
+    /// `memo` is this thread's `StringVerdictMemo` (a caller scanning many strings looks it up once).
+    public static func matches(
+        in text: String, checkHostNames: Bool = true, memo: StringVerdictMemo = .forThisThread()
+    ) -> [Match] {
         var text = text
-        return text.withUTF8 { matches(in: $0, checkHostNames: checkHostNames) }
+        return text.withUTF8 { matches(in: $0, checkHostNames: checkHostNames, memo: memo) }
     }
 
     /// Strings found clean by the detectors (`StringVerdictMemo`), with and without the host-name one.
     private static let cleanTopic = StringVerdictMemo.Topic()
     private static let cleanOfAllButHostNamesTopic = StringVerdictMemo.Topic()
 
-    private static func matches(in bytes: Bytes, checkHostNames: Bool) -> [Match] {
+    private static func matches(in bytes: Bytes, checkHostNames: Bool, memo: StringVerdictMemo) -> [Match] {
         // One pass tells which detectors can match at all; most strings need none of them. A table gives
         // each byte's class bits, or-ed together: no branch per byte.
         var classes: UInt8 = 0
@@ -53,7 +56,6 @@ public enum PersonalDataDetector {
         // The strings that get this far (versions, component names) come back message after message, and
         // nearly all are clean: the thread remembers them.
         let topic = checkHostNames ? cleanTopic : cleanOfAllButHostNamesTopic
-        let memo = StringVerdictMemo.forThisThread()
         if memo.verdict(topic, on: bytes) == true { return [] }
         var found: [Match] = []
         if hasAt { found += emails(bytes) }

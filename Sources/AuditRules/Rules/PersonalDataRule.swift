@@ -22,23 +22,27 @@ public struct PersonalDataRule: MessageRule {
         // The plan lists every string of this structure once, in depth-first order, and what its keys hold:
         // one walk of the message meets the strings in that order, and only values are scanned.
         var next = 0
-        scan(context.message, context, &next, &findings)
+        scan(context.message, context, StringVerdictMemo.forThisThread(), &next, &findings)
         _ = nextValuePlace(context, &next, &findings)
     }
 
     /// Scans the strings of `value` depth-first, each against the plan's next value place. Parameters rather
-    /// than a closure: a closure capturing the context would copy it for every string.
-    private func scan(_ value: JSONValue, _ context: MessageContext, _ next: inout Int, _ findings: inout [Finding]) {
+    /// than a closure: a closure capturing the context would copy it for every string. `memo` is this
+    /// thread's, looked up once for the message.
+    private func scan(
+        _ value: JSONValue, _ context: MessageContext, _ memo: StringVerdictMemo, _ next: inout Int,
+        _ findings: inout [Finding]
+    ) {
         switch value {
         case .string(let text):
             guard let (pointer, isComponentName) = nextValuePlace(context, &next, &findings) else { return }
             // A component name is dotted code (parsl.config.Config), never a host name.
-            let matches = PersonalDataDetector.matches(in: text, checkHostNames: !isComponentName)
+            let matches = PersonalDataDetector.matches(in: text, checkHostNames: !isComponentName, memo: memo)
             if !matches.isEmpty { report(matches, at: pointer, isKey: false, context, &findings) }
         case .array(let elements):
-            for element in elements { scan(element, context, &next, &findings) }
+            for element in elements { scan(element, context, memo, &next, &findings) }
         case .object(let object):
-            for member in object.values { scan(member, context, &next, &findings) }
+            for member in object.values { scan(member, context, memo, &next, &findings) }
         default: break
         }
     }

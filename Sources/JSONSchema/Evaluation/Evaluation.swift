@@ -36,6 +36,9 @@ struct Evaluation {
     /// at the same depth again can only loop forever (in-place applicators never change the instance).
     var activeReferences: [(node: ObjectIdentifier, depth: Int)] = []
     var instanceDepth = 0
+    /// This thread's remembered pattern verdicts, looked up once for the evaluation rather than at every
+    /// `pattern` it meets.
+    let memo = StringVerdictMemo.forThisThread()
     /// How many subschema evaluations enclose this point: each is a few native stack frames, so this is
     /// what the evaluation's stack use grows with.
     var nesting = 0

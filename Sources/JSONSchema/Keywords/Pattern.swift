@@ -13,7 +13,7 @@ struct PatternKeyword {
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {
         guard case .string(let text) = instance else { return true }
         do {
-            if try regex.matches(text) { return true }
+            if try regex.matches(text, memo: e.memo) { return true }
             e.fail(location, "\(describe(instance)) does not match \(describe(.string(regex.source)))")
         } catch {
             e.fail(location, "\(describe(instance)) could not be matched against \(describe(.string(regex.source))): \(error.message)")

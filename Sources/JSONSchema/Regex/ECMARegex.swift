@@ -62,17 +62,15 @@ final class ECMARegex: @unchecked Sendable {
     /// Whether the pattern matches anywhere in `subject` (ECMA-262 `RegExp.prototype.test`, unanchored).
     ///
     /// Verdicts are remembered per thread (`StringVerdictMemo`): a stream of messages checks the same few
-    /// versions and component names against the same patterns over and over.
-    func matches(_ subject: String) throws(RegexMatchError) -> Bool {
+    /// versions and component names against the same patterns over and over. `memo` is this thread's (an
+    /// evaluation looks it up once for all its patterns).
+    func matches(_ subject: String, memo: StringVerdictMemo = .forThisThread()) throws(RegexMatchError) -> Bool {
         var subject = subject
-        guard let data = MatchDataCache.forThisThread() else {
-            throw RegexMatchError(pattern: source, message: Self.message(for: PCRE2_ERROR_NOMEMORY))
-        }
-        let memo = StringVerdictMemo.forThisThread()
         let rc: Int32 = subject.withUTF8 { utf8 in
             // A UUID is unique by design: remembering one would only push out a string that comes back.
             let remembers = !Self.isUUIDShaped(utf8)
             if remembers, let verdict = memo.verdict(memoTopic, on: utf8) { return verdict ? 0 : PCRE2_ERROR_NOMATCH }
+            guard let data = MatchDataCache.forThisThread() else { return PCRE2_ERROR_NOMEMORY }
             // A String is always valid UTF-8, so PCRE2's own check would only repeat work.
             let base = utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!
             let rc =
