@@ -37,7 +37,8 @@ struct Evaluation {
     var activeReferences: [(node: ObjectIdentifier, depth: Int)] = []
     var instanceDepth = 0
     /// This thread's remembered pattern verdicts, looked up once for the evaluation rather than at every
-    /// `pattern` it meets.
+    /// `pattern` it meets. An evaluation runs on the thread that made it (its `stackFloor` is that thread's
+    /// too), so the memo is never shared.
     let memo = StringVerdictMemo.forThisThread()
     /// How many subschema evaluations enclose this point: each is a few native stack frames, so this is
     /// what the evaluation's stack use grows with.
