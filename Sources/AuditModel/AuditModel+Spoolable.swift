@@ -122,7 +122,7 @@ extension Finding: AuditListElement {
         encoder.write(fingerprint)
         encoder.write(baselined)
         region.encode(to: &encoder)
-        encoder.write(network != nil)
+        encoder.write(network.isPresent)
         network?.encode(to: &encoder)
     }
 
@@ -159,9 +159,9 @@ extension AuditedMessage: AuditListElement {
         encoder.write(correlator)
         encoder.write(generation)
         encoder.write(parsed)
-        encoder.write(payload != nil)
+        encoder.write(payload.isPresent)
         payload?.encode(to: &encoder)
-        encoder.write(network != nil)
+        encoder.write(network.isPresent)
         network?.encode(to: &encoder)
         encoder.write(parslVersion)
         encoder.write(observations)
@@ -596,7 +596,7 @@ extension Observation {
     func encode(to encoder: inout SpoolEncoder) {
         encoder.write(source)
         locator.encode(to: &encoder)
-        encoder.write(network != nil)
+        encoder.write(network.isPresent)
         network?.encode(to: &encoder)
     }
 }

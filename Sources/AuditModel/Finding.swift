@@ -53,7 +53,7 @@ public struct Finding: Sendable {
 
     /// Whether report preparation needs to look for the finding's message: it points at a place and the
     /// checker did not say which message is there.
-    public var needsPairing: Bool { subject == nil && locator != nil }
+    public var needsPairing: Bool { !subject.isPresent && locator != nil }
 
     /// A finding of `rule` at its default severity. The only public way to make one: a finding's rule is
     /// always a rule of the catalogue, never a string typed at the place that reports it.

@@ -100,7 +100,7 @@ public final class Checker {
     public func complete(_ verdict: inout RecordVerdict, input: Int) -> CheckStep {
         var step = CheckStep()
         // Tested, not bound: binding the message would copy it.
-        guard verdict.message != nil else {
+        guard verdict.message.isPresent else {
             swap(&step.findings, &verdict.findings)
             return step
         }
@@ -121,8 +121,8 @@ public final class Checker {
         let holds = sessions.observe(&verdict, ticket: ticket)
         var message = verdict.message.take()!
         if message.findings == 0 && !holds && !keepsEveryPayload { message.payload = nil }
-        let evident = message.network != nil
-        if ledger.count == 0 && passesSettled && verdict.content == nil && (!holds || releasesBeforeJudgment) {
+        let evident = message.network.isPresent
+        if ledger.count == 0 && passesSettled && !verdict.content.isPresent && (!holds || releasesBeforeJudgment) {
             // Nothing but its judgment can change it, and no message waits before it: straight to the report.
             ledger.passThrough()
             if holds { step.awaiting.append(AwaitingJudgment(position: step.messages.count, ticket: ticket)) }

@@ -114,7 +114,7 @@ final class ObservationLedger {
     /// on that message for evidence; and the findings that stop waiting because too many wait. A finding
     /// with evidence of its own, or about no held message, is reported at once.
     func lend(_ finding: Finding, ticket: Int? = nil, into out: inout [Finding]) {
-        guard finding.network == nil else { return out.append(finding) }
+        guard !finding.network.isPresent else { return out.append(finding) }
         let index: Int
         if let ticket {
             index = ticket - base
@@ -166,7 +166,7 @@ final class ObservationLedger {
                 evidence: message.network))
         if let content { sends[content, default: []].append(ticket) }
         // Only a run whose findings may wait for evidence (parkingCapacity > 0) can see evidence come later.
-        if message.network == nil && parkingCapacity > 0 {
+        if !message.network.isPresent && parkingCapacity > 0 {
             firstSeenWithoutEvidence[Place(source: message.source, locator: message.locator)] = ticket
         }
     }
@@ -190,7 +190,7 @@ final class ObservationLedger {
     /// identity), no session step holds it (an end waiting for its start), and no finding can wait on it
     /// for evidence (a run that parks none). Such a message only waits for its turn in the report.
     var oldestIsSettled: Bool {
-        !entries.isEmpty && parkingCapacity == 0 && entries[0].content == nil && entries[0].heldEnd == nil
+        !entries.isEmpty && parkingCapacity == 0 && !entries[0].content.isPresent && entries[0].heldEnd == nil
     }
 
     /// Gives a ticket to a message that leaves at once, never entering the ledger (`oldestIsSettled` would
@@ -210,7 +210,7 @@ final class ObservationLedger {
         // Waiting order entries of released messages are dropped from its front.
         while parkingHead < parkingOrder.count, parkingOrder[parkingHead] <= ticket { parkingHead += 1 }
         compactParkingOrder()
-        if entry.message.network == nil {
+        if !entry.message.network.isPresent {
             let place = Place(source: entry.message.source, locator: entry.message.locator)
             if firstSeenWithoutEvidence[place] == ticket { firstSeenWithoutEvidence.removeValue(forKey: place) }
         }
@@ -221,7 +221,7 @@ final class ObservationLedger {
             }
         }
         // A message without an identity could never be matched: releasing it early forgets nothing.
-        if forgetting && entry.content != nil { forgotten += 1 }
+        if forgetting && entry.content.isPresent { forgotten += 1 }
         return entry
     }
 }

@@ -107,7 +107,7 @@ public struct RecordAuditor: Sendable {
             verdict.message?.network = network
             for i in verdict.findings.indices { verdict.findings[i].network = network }
         }
-        if identifiesContent, verdict.content == nil, verdict.message?.parsed == false,
+        if identifiesContent, !verdict.content.isPresent, verdict.message?.parsed == false,
             case .datagram(let bytes) = record.payload
         {
             verdict.content = ContentIdentity(undecoded: bytes)
