@@ -50,24 +50,10 @@ extension FastJSONReader {
             bytes.deallocate()
         }
 
-        private static let key: pthread_key_t = {
-            var key = pthread_key_t()
-            let status = pthread_key_create(&key) { scratch in
-                if let scratch { Unmanaged<Scratch>.fromOpaque(scratch).release() }
-            }
-            precondition(status == 0, "pthread_key_create failed: \(status)")
-            return key
-        }()
+        private static let perThread = PerThread { Scratch() }
 
         /// This thread's scratch.
-        static func forThisThread() -> Scratch {
-            if let existing = pthread_getspecific(key) {
-                return Unmanaged<Scratch>.fromOpaque(existing).takeUnretainedValue()
-            }
-            let created = Scratch()
-            pthread_setspecific(key, Unmanaged.passRetained(created).toOpaque())
-            return created
-        }
+        static func forThisThread() -> Scratch { perThread.object }
 
         /// The digest a string's bytes are interned and compared under.
         @inline(__always)

@@ -51,24 +51,10 @@ public final class StringVerdictMemo {
         strings.deallocate()
     }
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key) { memo in
-            if let memo { Unmanaged<StringVerdictMemo>.fromOpaque(memo).release() }
-        }
-        precondition(status == 0, "pthread_key_create failed: \(status)")
-        return key
-    }()
+    private static let perThread = PerThread { StringVerdictMemo() }
 
     /// This thread's memo.
-    public static func forThisThread() -> StringVerdictMemo {
-        if let existing = pthread_getspecific(key) {
-            return Unmanaged<StringVerdictMemo>.fromOpaque(existing).takeUnretainedValue()
-        }
-        let created = StringVerdictMemo()
-        pthread_setspecific(key, Unmanaged.passRetained(created).toOpaque())
-        return created
-    }
+    public static func forThisThread() -> StringVerdictMemo { perThread.object }
 
     /// The verdict remembered for `string` under `topic`, if any.
     public func verdict(_ topic: Topic, on string: UnsafeBufferPointer<UInt8>) -> Bool? {
