@@ -1,8 +1,7 @@
 /// A fast 64-bit digest of a byte string (multiply and rotate over 8-byte words, the last one zero-padded),
 /// for the caches that key on bytes: message shapes, the per-thread verdict memo and the fast JSON reader's
-/// interned strings. Not keyed against
-/// collisions: every cache using it is bounded, so colliding input (hostile or not) costs lookups, never
-/// memory.
+/// interned strings. Not keyed against collisions: every cache using it is bounded, so colliding input
+/// (hostile or not) costs lookups, never memory.
 enum ByteDigest {
     @inline(__always)
     static func of(_ raw: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
