@@ -29,16 +29,23 @@ struct FastJSONReader {
     private var keyDigests: [UInt64] = []
     /// The digest of the string `readString` read last.
     private var lastDigest: UInt64 = 0
+    /// Where each element of the arrays one level down (members of a top-level object, elements of a
+    /// top-level array) is written: its first byte's offset and the offset just past it, flat, array after
+    /// array in written order, when `notesElementBounds`. A message's component list is such an array; its
+    /// text is copied from here rather than serialized again (see `JSONValue.parseNotingElements`).
+    private(set) var elementBounds: [Int] = []
+    private let notesElementBounds: Bool
 
     init(
         _ bytes: UnsafeRawBufferPointer, maxDepth: Int,
         shapeBuffer: UnsafeMutableBufferPointer<UInt8> = UnsafeMutableBufferPointer(start: nil, count: 0),
-        scratch: Scratch = .forThisThread()
+        scratch: Scratch = .forThisThread(), notesElementBounds: Bool = false
     ) {
         self.bytes = bytes.bindMemory(to: UInt8.self)
         self.maxDepth = min(maxDepth, 2048)
         self.shapeBuffer = shapeBuffer
         self.scratch = scratch
+        self.notesElementBounds = notesElementBounds
     }
 
     /// The shape written, or `nil` when it did not fit (or none was wanted).
@@ -205,9 +212,16 @@ struct FastJSONReader {
             return .array(elements)
         }
         elements.reserveCapacity(4)
+        let notesBounds = notesElementBounds && depth == 1
+        if notesBounds && elementBounds.capacity == 0 { elementBounds.reserveCapacity(32) }
         while true {
             skipWhitespace()
+            let start = i
             elements.append(try readValue(depth: depth + 1))
+            if notesBounds {
+                elementBounds.append(start)
+                elementBounds.append(i)
+            }
             skipWhitespace()
             guard i < bytes.count else { throw GiveUp() }
             if bytes[i] == UInt8(ascii: ",") {

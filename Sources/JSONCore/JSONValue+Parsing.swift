@@ -29,19 +29,39 @@ extension JSONValue {
     public static func parse(
         _ bytes: UnsafeRawBufferPointer, options: JSONParseOptions = .default, shapeLimit: Int
     ) throws(JSONParseError) -> (value: JSONValue, shape: JSONShape?) {
+        let parsed = try parse(bytes, options: options, shapeLimit: shapeLimit, notesElements: false)
+        return (parsed.value, parsed.shape)
+    }
+
+    /// Parses like `parse(_:options:shapeLimit:)`, and says where the elements of the arrays one level down
+    /// (the members of a top-level object, the elements of a top-level array) are written: each element's
+    /// first byte and the byte just past it, as offsets into `bytes`, flat (`[start, end, start, end...]`),
+    /// array after array in written order. So a caller can copy an element's text instead of serializing
+    /// its value again. `nil` when the fast reader did not read the document (it notes them as it reads):
+    /// jansson did, or the shape limit is out of range.
+    public static func parseNotingElements(
+        _ bytes: UnsafeRawBufferPointer, options: JSONParseOptions = .default, shapeLimit: Int
+    ) throws(JSONParseError) -> (value: JSONValue, shape: JSONShape?, elementBounds: [Int]?) {
+        try parse(bytes, options: options, shapeLimit: shapeLimit, notesElements: true)
+    }
+
+    private static func parse(
+        _ bytes: UnsafeRawBufferPointer, options: JSONParseOptions, shapeLimit: Int, notesElements: Bool
+    ) throws(JSONParseError) -> (value: JSONValue, shape: JSONShape?, elementBounds: [Int]?) {
         guard bytes.count <= options.maxBytes, shapeLimit > 0, shapeLimit <= 1 << 16 else {
-            return (try parse(bytes, options: options), nil)
+            return (try parse(bytes, options: options), nil, nil)
         }
         // The shape is written on the stack: this runs for every message.
         let fast = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: shapeLimit) {
-            buffer -> (value: JSONValue, shape: JSONShape?)? in
-            var reader = FastJSONReader(bytes, maxDepth: options.maxDepth, shapeBuffer: buffer)
+            buffer -> (value: JSONValue, shape: JSONShape?, elementBounds: [Int]?)? in
+            var reader = FastJSONReader(
+                bytes, maxDepth: options.maxDepth, shapeBuffer: buffer, notesElementBounds: notesElements)
             guard let value = try? reader.read() else { return nil }
-            return (value, reader.shape)
+            return (value, reader.shape, notesElements ? reader.elementBounds : nil)
         }
         if let fast { return fast }
         let value = try parseWithJansson(bytes, options: options)
-        return (value, JSONShape(of: value, limit: shapeLimit))
+        return (value, JSONShape(of: value, limit: shapeLimit), nil)
     }
 
     /// The reference reader: jansson, with every error named and placed. `parse` uses it for whatever its

@@ -51,6 +51,53 @@ struct SessionConfigurationTests {
         #expect(number.isNaN)
     }
 
+    /// The configuration of elements `indices` of the list in `message`, from its text as written.
+    private func written(_ message: String, indices: [Int]) throws -> SessionConfiguration {
+        let bytes = Array(message.utf8)
+        let parsed = try bytes.withUnsafeBytes { try JSONValue.parseNotingElements($0, shapeLimit: 4096) }
+        let bounds = try #require(parsed.elementBounds)
+        let elements = try #require(parsed.value["components"]?.arrayValue)
+        let text = try #require(
+            bytes.withUnsafeBytes { SessionConfiguration.text(of: indices, at: bounds, base: 0, in: $0) })
+        return SessionConfiguration(written: text, elements: elements, indices: indices)
+    }
+
+    @Test func aListCopiedFromItsMessageIsTheListItsValuesMake() throws {
+        let end = try written(
+            #"{"components": [{"c": "parsl.dataflow.dflow.DataFlowKernel", "app_count": 3}, {"c": "parsl.config.Config", "executors_len": 1}, "parsl.executors.threads.ThreadPoolExecutor"], "end": 1}"#,
+            indices: [1, 2])
+        #expect(
+            end.text
+                == #"[{"c": "parsl.config.Config", "executors_len": 1},"parsl.executors.threads.ThreadPoolExecutor"]"#)
+        let values = try components(
+            #"[{"c": "parsl.config.Config", "executors_len": 1}, "parsl.executors.threads.ThreadPoolExecutor"]"#)
+        #expect(end.components == values)
+        // The same list serialized (another text) or written with other spacing and escapes is equal...
+        #expect(end == SessionConfiguration(values))
+        let start = try written(
+            #"{"components":[{"c":"parsl.config.Config","executors_len":1.0},  "parsl.executors.threads.Thread\u0050oolExecutor"]}"#,
+            indices: [0, 1])
+        #expect(start.text != end.text)
+        #expect(start == end)
+        // ...and a changed one is not.
+        let drifted = try written(
+            #"{"components": [{"c": "parsl.config.Config", "executors_len": 2}, "parsl.executors.threads.ThreadPoolExecutor"]}"#,
+            indices: [0, 1])
+        #expect(drifted != end)
+        #expect(ConfigDriftRule.drift(drifted.components, end.components) != nil)
+    }
+
+    @Test func boundsOutsideTheTextGiveNoText() {
+        let bytes = Array(#"{"components": ["a"]}"#.utf8)
+        bytes.withUnsafeBytes { raw in
+            #expect(SessionConfiguration.text(of: [0], at: [16, 19], base: 0, in: raw) == #"["a"]"#)
+            #expect(SessionConfiguration.text(of: [0], at: [16, 99], base: 0, in: raw) == nil)
+            #expect(SessionConfiguration.text(of: [1], at: [16, 19], base: 0, in: raw) == nil)
+            #expect(SessionConfiguration.text(of: [0], at: [19, 16], base: 0, in: raw) == nil)
+            #expect(SessionConfiguration.text(of: [], at: [], base: 0, in: raw) == "[]")
+        }
+    }
+
     @Test func aListTooDeepToReadBackKeepsTheValuesThemselves() throws {
         var nested = JSONValue.string("parsl.a.A")
         // Deeper than the parser reads by default (512): the text alone would read back as nothing.

@@ -52,6 +52,19 @@ struct SessionRuleTests {
         #expect(plain?.sensitiveValues == ["acme.OtherProvider", "acme.Provider"])
     }
 
+    /// A session's configuration is kept as the text its client wrote: the same components written with
+    /// other spacing, an escape or a number spelt otherwise are the same configuration, not a drift.
+    @Test func theSameConfigurationWrittenOtherwiseIsNoDrift() throws {
+        let dfk = #"{"c": "parsl.dataflow.dflow.DataFlowKernel", "app_count": 1, "app_fails": 0}"#
+        let respaced = #"{ "c":"parsl.config.Config",  "executors_len":1.0, "dependency_resolver":false }"#
+        let escaped = #""parsl.executors.threads.Thread\u0050oolExecutor""#
+        let end = Parsl.end(components: "\(dfk),\(respaced) ,\n\(escaped)")
+        #expect(try audit([Parsl.start(level: 3), end]).findings.isEmpty)
+        #expect(try audit([end, Parsl.start(level: 3)]).findings.isEmpty)
+        let drifted = Parsl.end(components: "\(dfk),\(respaced) ,\n\(escaped), \(Parsl.threads)")
+        #expect(rules(try audit([Parsl.start(level: 3), drifted]).findings) == ["session.config-drift"])
+    }
+
     @Test func sessionMemoryIsBounded() throws {
         let checker = try Checker(configuration: CheckConfiguration(sessionCapacity: 10))
         var forgotten = 0

@@ -51,6 +51,44 @@ struct JSONShapeTests {
     }
 }
 
+/// The fast reader says where the elements of a message's array members are written, so that a session's
+/// configuration is copied from the message's text rather than serialized again.
+@Suite("Element bounds noted while parsing")
+struct ElementBoundsTests {
+    private func parsed(_ text: String) throws -> (value: JSONValue, texts: [String]?) {
+        let bytes = Array(text.utf8)
+        let parsed = try bytes.withUnsafeBytes { try JSONValue.parseNotingElements($0, shapeLimit: 4096) }
+        let texts = parsed.elementBounds.map { bounds in
+            stride(from: 0, to: bounds.count, by: 2).map {
+                String(decoding: bytes[bounds[$0]..<bounds[$0 + 1]], as: UTF8.self)
+            }
+        }
+        return (parsed.value, texts)
+    }
+
+    @Test func eachElementOfEachArrayMemberAsWrittenInOrder() throws {
+        let (value, texts) = try parsed(
+            #"{"a": [1, "x" , {"c": "parsl.A", "n": [2, 3]}], "b": {"d": [4]}, "e": [], "f":["\"q\""  ,[5]]}"#)
+        // Arrays one level down only: not b's inner array, not n inside an element; whitespace around an
+        // element is not its text, escapes inside it are.
+        #expect(texts == ["1", #""x""#, #"{"c": "parsl.A", "n": [2, 3]}"#, #""\"q\"""#, "[5]"])
+        #expect(value["a"]?.arrayValue?.count == 3)
+    }
+
+    @Test func theElementsOfATopLevelArrayAreNotNotedButTheirArraysAre() throws {
+        #expect(try parsed(#"[1, [2, 3], "x"]"#).texts == ["2", "3"])
+        #expect(try parsed(#"{"a": 1}"#).texts == [])
+    }
+
+    @Test func noBoundsWhenTheFastReaderDoesNotRead() throws {
+        let bytes = Array(#"{"a": [1, 2]}"#.utf8)
+        // A shape limit out of range reads without the fast reader's notes.
+        let parsed = try bytes.withUnsafeBytes { try JSONValue.parseNotingElements($0, shapeLimit: 1 << 17) }
+        #expect(parsed.value["a"]?.arrayValue?.count == 2)
+        #expect(parsed.elementBounds == nil)
+    }
+}
+
 /// A thread's remembered verdicts: per topic, per exact bytes, bounded.
 @Suite("String verdict memo")
 struct StringVerdictMemoTests {

@@ -82,6 +82,10 @@ final class MessagePlan: Sendable {
     /// Indices in the component list of the components without execution detail (the end message's
     /// DataFlowKernel excluded): what must match between a session's start and end.
     let configurationComponentIndices: [Int]
+    /// Where the component list's elements begin among the elements the fast reader notes the places of
+    /// (those of the arrays that are members of the message: `JSONValue.parseNotingElements`): the count of
+    /// the elements of the array members written before it. `nil` when the list is not such a member.
+    let componentListNotedBase: Int?
 
     /// Every string value, and every key that holds personal data, in depth-first order.
     let textPlaces: [TextPlace]
@@ -141,6 +145,15 @@ final class MessagePlan: Sendable {
             }
         }
         configurationComponentIndices = componentIndices
+        if let list = listRange.first.map({ places[$0] }), list.steps.count == 1, list.steps[0] < object.count,
+            case .array = object.values[list.steps[0]]
+        {
+            componentListNotedBase = object.values[..<list.steps[0]].reduce(0) { count, member in
+                if case .array(let elements) = member { count + elements.count } else { count }
+            }
+        } else {
+            componentListNotedBase = nil
+        }
 
         let componentNames = Set(places[ranges[FieldRole.componentName.ordinal]].map(\.pointer))
         var textPlaces: [TextPlace] = []

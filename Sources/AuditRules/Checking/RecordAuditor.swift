@@ -166,14 +166,18 @@ public struct RecordAuditor: Sendable {
         _ bytes: ArraySlice<UInt8>, framing: Framing, source: String, locator: Locator, early: [Finding]
     ) -> RecordVerdict {
         // The parser also writes the message's structure, which picks its plan.
-        let parsed: Result<(value: JSONValue, shape: JSONShape?), JSONParseError> = bytes.withUnsafeBytes { raw in
-            Result { () throws(JSONParseError) in
-                try JSONValue.parse(raw, options: configuration.parseOptions, shapeLimit: MessageStructure.maxBytes)
+        let parsed: Result<(value: JSONValue, shape: JSONShape?, elementBounds: [Int]?), JSONParseError> =
+            bytes.withUnsafeBytes { raw in
+                Result { () throws(JSONParseError) in
+                    try JSONValue.parseNotingElements(
+                        raw, options: configuration.parseOptions, shapeLimit: MessageStructure.maxBytes)
+                }
             }
-        }
         switch parsed {
-        case .success(let (value, shape)):
-            return analyze(value, shape: shape, framing: framing, source: source, locator: locator, early: early)
+        case .success(let (value, shape, elementBounds)):
+            return analyze(
+                value, shape: shape, text: elementBounds.map { (bytes, $0) }, framing: framing, source: source,
+                locator: locator, early: early)
         case .failure(let error):
             let rule: RuleDescriptor
             switch error.code {
@@ -192,9 +196,11 @@ public struct RecordAuditor: Sendable {
         }
     }
 
+    /// `text` is the message's JSON text with where the parser found the elements of its array members
+    /// (`JSONValue.parseNotingElements`), when it knows them.
     func analyze(
-        _ value: JSONValue, shape: JSONShape? = nil, framing: Framing, source: String, locator: Locator,
-        early: [Finding]
+        _ value: JSONValue, shape: JSONShape? = nil, text: (bytes: ArraySlice<UInt8>, elementBounds: [Int])? = nil,
+        framing: Framing, source: String, locator: Locator, early: [Finding]
     ) -> RecordVerdict {
         guard case .object(let object) = value else {
             let rule = NotObjectRule.descriptor
@@ -253,8 +259,7 @@ public struct RecordAuditor: Sendable {
                 startTime: context.values(withRole: .startTime).first?.value.doubleValue,
                 endTime: context.values(withRole: .endTime).first?.value.doubleValue,
                 duration: context.values(withRole: .duration).first?.value.doubleValue,
-                configuration: keepsConfiguration
-                    ? Self.configurationComponents(context).map(SessionConfiguration.init) : nil,
+                configuration: keepsConfiguration ? Self.configuration(context, text: text) : nil,
                 plan: plan,
                 userCodeNames: keepsConfiguration ? context.userCodeComponents.map(\.name) : [])
         }
@@ -269,10 +274,25 @@ public struct RecordAuditor: Sendable {
     }
 
     /// The component list without the components that report execution detail (the end message's
-    /// DataFlowKernel): what must match between a session's start and end.
-    static func configurationComponents(_ context: MessageContext) -> [JSONValue]? {
+    /// DataFlowKernel): what must match between a session's start and end. Its text is copied from the
+    /// message's own when the parser said where the list's elements are, rather than serialized again (a
+    /// fifth of the cost, for every message that keeps its configuration).
+    static func configuration(
+        _ context: MessageContext, text: (bytes: ArraySlice<UInt8>, elementBounds: [Int])?
+    ) -> SessionConfiguration? {
         guard let (_, list) = context.values(withRole: .componentList).first, case .array(let elements) = list
         else { return nil }
-        return context.plan.configurationComponentIndices.map { elements[$0] }
+        let indices = context.plan.configurationComponentIndices
+        // The bounds are the list's when the message has the plan's structure, as every message of the plan
+        // has (the plan counts the array members' elements before the list).
+        if let (bytes, bounds) = text, let base = context.plan.componentListNotedBase,
+            bounds.count >= 2 * (base + elements.count),
+            let written = bytes.withUnsafeBytes({
+                SessionConfiguration.text(of: indices, at: bounds, base: base, in: $0)
+            })
+        {
+            return SessionConfiguration(written: written, elements: elements, indices: indices)
+        }
+        return SessionConfiguration(indices.map { elements[$0] })
     }
 }

@@ -292,14 +292,16 @@ final class SessionTracker {
     }
 }
 
-/// A session's configuration components, kept as their compact JSON text: one string per open session
-/// instead of a tree of values, which keeps the (bounded) session table small. Built on the worker thread,
-/// so no tree of values crosses to the session thread.
+/// A session's configuration components, kept as their JSON text: one string per open session instead of a
+/// tree of values, which keeps the (bounded) session table small. Built on the worker thread, so no tree of
+/// values crosses to the session thread.
 struct SessionConfiguration: Sendable, Equatable {
-    /// The compact serialization of the component list.
+    /// A JSON array of the components: their text as the client wrote it when the parser said where it is,
+    /// else their compact serialization. Either reads back as the components (unless `kept`).
     let text: String
     /// The components themselves, kept only when the text cannot stand for them exactly: a non-finite
-    /// number (written as null), or a list too long or too deep to read back under the default limits.
+    /// number (written as null, or as a token the default parse refuses), or a list too long or too deep to
+    /// read back under the default limits.
     private let kept: [JSONValue]?
 
     static let longestText = 65_536
@@ -309,10 +311,53 @@ struct SessionConfiguration: Sendable, Equatable {
         // Members in their written order (sorting them costs more than the rest): a list written in another
         // order gets another text, and is then compared as values.
         text = JSONValue.array(components).serialized(.init(sortKeys: false))
+        kept = Self.isInexact(text, components) ? components : nil
+    }
+
+    /// The configuration of the elements `indices` of a component list, from their text as the client wrote
+    /// it (`text(of:at:base:in:)`): a list written otherwise (spaced, escaped, ordered) gets another text, and
+    /// is then compared as values.
+    init(written: String, elements: [JSONValue], indices: [Int]) {
+        text = written
         let inexact =
-            text.utf8.count > Self.longestText
-            || components.contains { Self.cannotBeText($0, depth: 1) }
-        kept = inexact ? components : nil
+            written.utf8.count > Self.longestText || indices.contains { Self.cannotBeText(elements[$0], depth: 1) }
+        kept = inexact ? indices.map { elements[$0] } : nil
+    }
+
+    private static func isInexact(_ text: String, _ components: [JSONValue]) -> Bool {
+        text.utf8.count > longestText || components.contains { cannotBeText($0, depth: 1) }
+    }
+
+    /// A JSON array of the elements `indices` of a list whose elements' offsets in `bytes` (a message's text,
+    /// which its parse found to be UTF-8) start at pair `base` of `bounds` (`[start, end, start, end...]`, as
+    /// `JSONValue.parseNotingElements` gives them), copied as written and separated by commas; `nil` when
+    /// an offset lies outside `bytes`.
+    static func text(of indices: [Int], at bounds: [Int], base: Int, in bytes: UnsafeRawBufferPointer) -> String? {
+        guard let source = bytes.baseAddress else { return nil }
+        var length = 1 + max(indices.count, 1)
+        for index in indices {
+            let pair = 2 * (base + index)
+            guard index >= 0, pair + 1 < bounds.count, bounds[pair] >= 0, bounds[pair] <= bounds[pair + 1],
+                bounds[pair + 1] <= bytes.count
+            else { return nil }
+            length += bounds[pair + 1] - bounds[pair]
+        }
+        return String(unsafeUninitializedCapacity: length) { text in
+            var at = 0
+            text[at] = UInt8(ascii: "[")
+            at += 1
+            for (position, index) in indices.enumerated() {
+                if position > 0 {
+                    text[at] = UInt8(ascii: ",")
+                    at += 1
+                }
+                let start = bounds[2 * (base + index)], count = bounds[2 * (base + index) + 1] - start
+                UnsafeMutableRawPointer(text.baseAddress! + at).copyMemory(from: source + start, byteCount: count)
+                at += count
+            }
+            text[at] = UInt8(ascii: "]")
+            return at + 1
+        }
     }
 
     /// The components, read back from the text when it stands for them exactly.
