@@ -138,19 +138,17 @@ struct FastJSONReader {
         guard depth < maxDepth else { throw GiveUp() }
         i += 1
         shapeTag(JSONShape.Tag.object)
-        var keys: [String] = []
-        var values: [JSONValue] = []
+        var members: [JSONObject.Member] = []
         skipWhitespace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
             shapeTag(JSONShape.Tag.end)
-            return .object(JSONObject(uniqueKeys: keys, values: values))
+            return .object(JSONObject(uniqueMembers: members))
         }
         // Room for a usual usage object's members at once, rather than a reallocation at every doubling: a
         // message has up to a dozen members, the objects in it (a component's) a few.
         let room = depth == 0 ? 12 : 4
-        keys.reserveCapacity(room)
-        values.reserveCapacity(room)
+        members.reserveCapacity(room)
         var seen: Set<String>?
         let ownDigests = keyDigests.count
         defer { keyDigests.removeSubrange(ownDigests...) }
@@ -174,19 +172,24 @@ struct FastJSONReader {
             } else {
                 var position = ownDigests
                 while position < keyDigests.count {
-                    if keyDigests[position] == lastDigest, JSONValue.sameCodePoints(keys[position - ownDigests], key) {
+                    if keyDigests[position] == lastDigest,
+                        JSONValue.sameCodePoints(members[position - ownDigests].key, key)
+                    {
                         throw GiveUp()
                     }
                     position += 1
                 }
-                if keys.count >= 16 { seen = Set(keys + [key]) } else { keyDigests.append(lastDigest) }
+                if members.count >= 16 {
+                    seen = Set(members.map(\.key) + [key])
+                } else {
+                    keyDigests.append(lastDigest)
+                }
             }
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw GiveUp() }
             i += 1
             skipWhitespace()
-            keys.append(key)
-            values.append(try readValue(depth: depth + 1))
+            members.append((key, try readValue(depth: depth + 1)))
             skipWhitespace()
             guard i < bytes.count else { throw GiveUp() }
             if bytes[i] == UInt8(ascii: ",") {
@@ -196,7 +199,7 @@ struct FastJSONReader {
             guard bytes[i] == UInt8(ascii: "}") else { throw GiveUp() }
             i += 1
             shapeTag(JSONShape.Tag.end)
-            return .object(JSONObject(uniqueKeys: keys, values: values))
+            return .object(JSONObject(uniqueMembers: members))
         }
     }
 

@@ -2,16 +2,22 @@
 ///
 /// Keys are unique (the parser rejects duplicates). Small objects, which is nearly every usage message, are
 /// searched linearly, which beats hashing at that size; larger ones get a dictionary index on creation.
+///
+/// The members are one array of key and value pairs, not an array of keys beside an array of values: one
+/// allocation per object when a message is read and one release when it is dropped, and one reference to
+/// count whenever an object is copied out of a `JSONValue` (every walk over a message does that at each
+/// object it passes). `keys` and `values` are views of it.
 public struct JSONObject: Sendable {
-    public private(set) var keys: [String]
-    public private(set) var values: [JSONValue]
+    public typealias Member = (key: String, value: JSONValue)
+
+    /// The members in written order.
+    public private(set) var members: [Member]
     private var index: [String: Int]?
 
     private static let indexThreshold = 12
 
     public init() {
-        keys = []
-        values = []
+        members = []
     }
 
     /// Builds an object from members in order. A repeated key keeps its first position and takes the last
@@ -21,38 +27,40 @@ public struct JSONObject: Sendable {
         for (key, value) in members { self[key] = value }
     }
 
-    /// Builds an object from parallel arrays of unique keys and their values (the parser's fast path).
-    init(uniqueKeys: [String], values: [JSONValue]) {
-        self.keys = uniqueKeys
-        self.values = values
-        if uniqueKeys.count > Self.indexThreshold { rebuildIndex() }
+    /// Builds an object from members with unique keys, in order (the parser's fast path).
+    init(uniqueMembers members: [Member]) {
+        self.members = members
+        if members.count > Self.indexThreshold { rebuildIndex() }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
+
+    /// The keys in written order.
+    public var keys: Keys { Keys(members: members) }
+    /// The values in written order.
+    public var values: Values { Values(members: members) }
 
     public func position(of key: String) -> Int? {
         if let index { return index[key] }
-        return keys.firstIndex(of: key)
+        return members.firstIndex { $0.key == key }
     }
 
     public subscript(key: String) -> JSONValue? {
-        get { position(of: key).map { values[$0] } }
+        get { position(of: key).map { members[$0].value } }
         set {
             if let i = position(of: key) {
                 if let newValue {
-                    values[i] = newValue
+                    members[i].value = newValue
                 } else {
-                    keys.remove(at: i)
-                    values.remove(at: i)
+                    members.remove(at: i)
                     if index != nil { rebuildIndex() }
                 }
             } else if let newValue {
-                keys.append(key)
-                values.append(newValue)
+                members.append((key, newValue))
                 if index != nil {
-                    index![key] = keys.count - 1
-                } else if keys.count > Self.indexThreshold {
+                    index![key] = members.count - 1
+                } else if members.count > Self.indexThreshold {
                     rebuildIndex()
                 }
             }
@@ -60,15 +68,28 @@ public struct JSONObject: Sendable {
     }
 
     private mutating func rebuildIndex() {
-        var map = [String: Int](minimumCapacity: keys.count)
-        for (i, key) in keys.enumerated() { map[key] = i }
+        var map = [String: Int](minimumCapacity: members.count)
+        for (i, member) in members.enumerated() { map[member.key] = i }
         index = map
     }
 
-    /// Members in written order.
-    public var members: Zip2Sequence<[String], [JSONValue]> { zip(keys, values) }
+    /// The keys of an object, in written order: a view of its members.
+    public struct Keys: RandomAccessCollection, Sendable {
+        let members: [Member]
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { members.count }
+        public subscript(position: Int) -> String { members[position].key }
+    }
+
+    /// The values of an object, in written order: a view of its members.
+    public struct Values: RandomAccessCollection, Sendable {
+        let members: [Member]
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { members.count }
+        public subscript(position: Int) -> JSONValue { members[position].value }
+    }
 }
 
 extension JSONObject: Sequence {
-    public func makeIterator() -> Zip2Sequence<[String], [JSONValue]>.Iterator { members.makeIterator() }
+    public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 }

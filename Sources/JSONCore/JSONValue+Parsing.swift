@@ -128,22 +128,20 @@ extension JSONValue {
         case JSON_OBJECT:
             guard depth < limit else { throw DepthExceeded() }
             let count = json_object_size(node)
-            var keys: [String] = []
-            var values: [JSONValue] = []
-            keys.reserveCapacity(count)
-            values.reserveCapacity(count)
+            var members: [JSONObject.Member] = []
+            members.reserveCapacity(count)
             var iterator = json_object_iter(node)
             while let current = iterator {
                 let keyBytes = UnsafeRawBufferPointer(
                     start: json_object_iter_key(current), count: json_object_iter_key_len(current))
                 var key = String(decoding: keyBytes, as: UTF8.self)
                 if let sentinel { key = restoringNul(in: key, sentinel: sentinel) }
-                keys.append(key)
-                values.append(
-                    try convert(json_object_iter_value(current), depth: depth + 1, limit: limit, sentinel: sentinel))
+                let value = try convert(
+                    json_object_iter_value(current), depth: depth + 1, limit: limit, sentinel: sentinel)
+                members.append((key, value))
                 iterator = json_object_iter_next(node, current)
             }
-            return .object(JSONObject(uniqueKeys: keys, values: values))
+            return .object(JSONObject(uniqueMembers: members))
         case JSON_ARRAY:
             guard depth < limit else { throw DepthExceeded() }
             let count = json_array_size(node)

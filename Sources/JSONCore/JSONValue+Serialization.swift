@@ -19,7 +19,7 @@ extension JSONValue {
     }
 
     /// Whether keys are already in code point order (nothing to sort: many objects are written that way).
-    static func inCodePointOrder(_ keys: [String]) -> Bool {
+    static func inCodePointOrder(_ keys: JSONObject.Keys) -> Bool {
         var index = 1
         while index < keys.count {
             if !precedes(keys[index - 1], keys[index]) { return false }

@@ -38,7 +38,7 @@ struct PythonLiteralTests {
 
     @Test func turnsNonStringKeysIntoWhatJsonDumpsSends() throws {
         let value = try PythonLiteral.parse("{1: 'a', True: 'b', None: 'c', 2.5: 'd'}")
-        #expect(value.objectValue?.keys == ["1", "true", "null", "2.5"])
+        #expect(value.objectValue.map { Array($0.keys) } == ["1", "true", "null", "2.5"])
     }
 
     @Test(arguments: [

@@ -13,7 +13,7 @@ struct AdditionalPropertiesKeyword {
     static func compile(_ site: SchemaObjectSite) throws(SchemaError) -> KeywordCompilation {
         let subschema = try site.subschema()
         var names: [String] = []
-        if case .object(let properties) = site.sibling("properties") { names = properties.keys }
+        if case .object(let properties) = site.sibling("properties") { names = Array(properties.keys) }
         var patterns: [RegexRef] = []
         if case .object(let patternProperties) = site.sibling("patternProperties") {
             var patternSite = site
