@@ -189,7 +189,12 @@ final class MessagePlan: Sendable {
     /// one walk that enters only the containers holding a role place, where looking each place up from the
     /// root would walk the way down once per place.
     func roleValues(in message: JSONValue) -> [JSONValue] {
-        var values = [JSONValue](repeating: .null, count: rolePlaces.count)
+        // Filled in one go: `Array(repeating:count:)` stores its element through a generic loop, about 700
+        // instructions for a message's role places.
+        var values = [JSONValue](unsafeUninitializedCapacity: rolePlaces.count) { buffer, count in
+            buffer.initialize(repeating: .null)
+            count = buffer.count
+        }
         roleWalk.withUnsafeBufferPointer { walk in
             roleWalkSteps.withUnsafeBufferPointer { steps in
                 Self.collectRoleValues(walk, steps, 0..<walk.count, at: message, depth: 0, into: &values)
