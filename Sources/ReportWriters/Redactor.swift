@@ -242,8 +242,31 @@ extension Redactor {
         } else {
             mask = genericMask(value)
         }
-        return mask.contains(value) ? "***" : mask
+        return contains(mask, value) ? "***" : mask
     }
+
+    // Masks are worked out for every distinct sensitive value of a report, which for a collector's capture
+    // of many machines is thousands of host names and paths: each shape test below first rejects, on the
+    // UTF-8 bytes, the values it cannot fit (a test on `Character`s costs a hundred times more per byte),
+    // and decides on the `Character`s only what is left, so every mask is what it was.
+
+    /// `text.contains(part)`, by bytes when both are ASCII (where bytes and characters are one).
+    private static func contains(_ text: String, _ part: String) -> Bool {
+        var text = text, part = part
+        let byBytes = text.withUTF8 { text in
+            part.withUTF8 { part -> Bool? in
+                guard !part.isEmpty, StringBytes.isASCII(text), StringBytes.isASCII(part) else { return nil }
+                guard part.count <= text.count else { return false }
+                return (0...(text.count - part.count)).contains { start in
+                    StringBytes.hasPrefix(UnsafeBufferPointer(rebasing: text[start...]), part)
+                }
+            }
+        }
+        return byBytes ?? text.contains(part)
+    }
+
+    /// Whether `value`'s UTF-8 holds `byte`: a `Character` equal to an ASCII one needs it.
+    private static func holds(_ value: String, _ byte: UInt8) -> Bool { value.utf8.contains(byte) }
 
     /// `a***` or, for longer values such as the hashed user names of old clients, `3c***`.
     static func genericMask(_ value: String) -> String {
@@ -254,6 +277,7 @@ extension Redactor {
     /// `alice@uni.edu` -> `a***@u***.edu`: the kind and the top-level domain stay, the person and the
     /// institution go.
     static func emailMask(_ value: String) -> String? {
+        guard holds(value, UInt8(ascii: "@")) else { return nil }
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let local = parts[0].first, !parts[0].contains(where: \.isWhitespace) else {
             return nil
@@ -274,8 +298,9 @@ extension Redactor {
 
     /// `2001:db8:85a3::8a2e:370:7334` -> `2001:db8:***`.
     static func ipv6Mask(_ value: String) -> String? {
-        guard value.contains("::") || value.filter({ $0 == ":" }).count >= 2,
-            value.utf8.allSatisfy({ AddressShapes.isHexDigit($0) || $0 == 0x3A || $0 == 0x2E || $0 == 0x25 })
+        // Only ASCII passes the byte test, so the colons are then counted and found by bytes.
+        guard value.utf8.allSatisfy({ AddressShapes.isHexDigit($0) || $0 == 0x3A || $0 == 0x2E || $0 == 0x25 }),
+            value.utf8.count(where: { $0 == 0x3A }) >= 2
         else { return nil }
         let groups = value.split(separator: ":", omittingEmptySubsequences: true)
         return groups.prefix(2).joined(separator: ":") + ":***"
@@ -284,6 +309,8 @@ extension Redactor {
     /// A UUID keeps only its version digit: `********-****-1***-****-************` still says "version 1",
     /// which is the finding, while the MAC address and time a version-1 UUID embeds are gone.
     static func uuidMask(_ value: String) -> String? {
+        // Five groups of ASCII hex digits, 32 in all, and four hyphens.
+        guard value.utf8.count == 36 else { return nil }
         let groups = value.split(separator: "-", omittingEmptySubsequences: false)
         guard groups.map(\.count) == [8, 4, 4, 4, 12],
             groups.allSatisfy({ $0.utf8.allSatisfy(AddressShapes.isHexDigit) })
@@ -315,7 +342,7 @@ extension Redactor {
     /// Dotted names with an upper-case letter or an underscore are module and class names; host names are
     /// lower-case letters, digits and hyphens.
     static func looksLikeCodeName(_ value: String) -> Bool {
-        value.contains(".") && !value.contains(where: \.isWhitespace)
+        holds(value, UInt8(ascii: ".")) && value.contains(".") && !value.contains(where: \.isWhitespace)
             && value.contains(where: { $0.isUppercase || $0 == "_" })
     }
 
