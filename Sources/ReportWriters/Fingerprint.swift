@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import Crypto
 import JSONCore
 
@@ -15,8 +16,33 @@ import JSONCore
 ///
 /// Like GitHub's own `primaryLocationLineHash`, a `:N` suffix counts repeats of one identity within the
 /// run, so that a leak repeated in every message stays one result per message.
-enum Fingerprint {
+///
+/// Kept as this value from preparation to the writer (a report may hold a million findings: no `String` is
+/// made of it unless a finding is read whole or a baseline is consulted); `text` is what reports show.
+struct Fingerprint: Hashable, Sendable {
     static let key = "usageAudit/v1"
+
+    /// The first 128 bits of the identity's SHA-256.
+    var prefix: Fingerprinter.HashPrefix
+    /// Which sighting of its identity in the run this is, from 1.
+    var occurrence: Int
+
+    /// `HASH:N`.
+    var text: String { Fingerprinter.text(prefix, occurrence: occurrence) }
+
+    /// The text as a JSON string, its bytes straight into `out` (hexadecimal digits, a colon and a decimal
+    /// need no escape).
+    func writeQuoted(to out: inout ByteBuffer) {
+        var digits: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)  // room for `"`, 32 digits, `:`
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            buffer[0] = UInt8(ascii: "\"")
+            Fingerprinter.writeHex(prefix, into: UnsafeMutableRawBufferPointer(rebasing: buffer[1..<33]))
+            buffer[33] = UInt8(ascii: ":")
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<34]))
+        }
+        out.append(decimal: Int64(occurrence))
+        out.append(UInt8(ascii: "\""))
+    }
 }
 
 /// Computes `Fingerprint`s finding after finding, in report order. It keeps one counter per distinct
@@ -45,12 +71,12 @@ struct Fingerprinter {
 
     /// The fingerprint of the next finding of the unredacted report, given the kind of the message it points
     /// at (`nil` when the report lists none).
-    mutating func next(_ finding: Finding, messageKind: MessageKind?) -> String {
+    mutating func next(_ finding: Finding, messageKind: MessageKind?) -> Fingerprint {
         next(Finding.Place(finding), messageKind: messageKind)
     }
 
     /// The fingerprint of the next finding, from what report preparation reads of it.
-    mutating func next(_ finding: Finding.Place, messageKind: MessageKind?) -> String {
+    mutating func next(_ finding: Finding.Place, messageKind: MessageKind?) -> Fingerprint {
         let kind = messageKind?.rawValue ?? (finding.locator == nil ? "input" : "")
         // The identity: rule, redacted source, message kind, redacted pointer and the distinct masked values
         // in order, separated by NUL.
@@ -82,7 +108,7 @@ struct Fingerprinter {
         }
         let occurrence = (seen[prefix] ?? 0) + 1
         seen[prefix] = occurrence
-        return Self.text(prefix, occurrence: occurrence)
+        return Fingerprint(prefix: prefix, occurrence: occurrence)
     }
 
     /// An identity's bytes as a table key, hashed as one run of bytes (an array hashes byte by byte).
@@ -93,7 +119,7 @@ struct Fingerprinter {
     }
 
     /// The first 128 bits of an identity's SHA-256, big-endian: the 32 hexadecimal digits a fingerprint shows.
-    struct HashPrefix: Hashable {
+    struct HashPrefix: Hashable, Sendable {
         var high: UInt64
         var low: UInt64
     }
@@ -103,18 +129,23 @@ struct Fingerprinter {
     static func text(_ prefix: HashPrefix, occurrence: Int) -> String {
         let decimal = String(occurrence).utf8
         return String(unsafeUninitializedCapacity: 33 + decimal.count) { text in
-            func hex(_ word: UInt64, at start: Int) {
-                for digit in 0..<16 {
-                    let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * digit)) & 0xF
-                    text[start + digit] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
-                }
-            }
-            hex(prefix.high, at: 0)
-            hex(prefix.low, at: 16)
+            writeHex(prefix, into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(text)[0..<32]))
             text[32] = UInt8(ascii: ":")
             _ = text[33...].initialize(from: decimal)
             return 33 + decimal.count
         }
+    }
+
+    /// The prefix as 32 lowercase hexadecimal digits into the 32 bytes of `digits`.
+    static func writeHex(_ prefix: HashPrefix, into digits: UnsafeMutableRawBufferPointer) {
+        func hex(_ word: UInt64, at start: Int) {
+            for digit in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * digit)) & 0xF
+                digits[start + digit] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+        }
+        hex(prefix.high, at: 0)
+        hex(prefix.low, at: 16)
     }
 
     private mutating func redactedSource(_ source: String) -> [UInt8] {

@@ -146,7 +146,7 @@ struct JSONReport {
         if let feed = preparation?.fingerprints {
             // Preparation without suppressions keeps every finding, in order: the unprepared list's records
             // are the prepared list's, one fingerprint each.
-            var chunk: [String?] = []
+            var chunk: [Fingerprint?] = []
             var next = 0
             let followed = streamRecords(of: report.findings, printer: printer, to: &out) { _ in
                 if next == chunk.count {
@@ -169,7 +169,7 @@ struct JSONReport {
     /// for its amendment; false, having written nothing, when they are not spooled as stored.
     private func streamRecords(
         of findings: AuditList<Finding>, printer: PrettyJSON, to out: inout ReportOutput,
-        fingerprint: (ReportPreparation.Amendment?) -> String?
+        fingerprint: (ReportPreparation.Amendment?) -> Fingerprint?
     ) -> Bool {
         var list = ArrayElements(count: findings.count, printer: printer)
         let fromRecords = findings.forEachRecord(
@@ -314,7 +314,7 @@ struct JSONReport {
     }
 
     /// A finding from its spooled record, with the fingerprint its amendment gives (if any).
-    static func write(_ finding: Finding.RecordView, fingerprint: String?, to out: inout ByteBuffer) {
+    static func write(_ finding: Finding.RecordView, fingerprint: Fingerprint?, to out: inout ByteBuffer) {
         out.append(contentsOf: FindingMember.rule); string(finding.rule, to: &out)
         out.append(contentsOf: FindingMember.severity); put(quoted(finding.severity), &out)
         out.append(contentsOf: FindingMember.source); string(finding.source, to: &out)
@@ -325,7 +325,7 @@ struct JSONReport {
         out.append(contentsOf: FindingMember.level); number(finding.level, to: &out)
         out.append(contentsOf: FindingMember.correlator); string(finding.correlator, to: &out)
         out.append(contentsOf: FindingMember.fingerprint)
-        if let fingerprint { string(fingerprint, to: &out) } else { string(finding.fingerprint, to: &out) }
+        if let fingerprint { fingerprint.writeQuoted(to: &out) } else { string(finding.fingerprint, to: &out) }
         out.append(contentsOf: FindingMember.message); string(finding.message, to: &out)
         out.append(contentsOf: close)
     }

@@ -80,7 +80,7 @@ public enum ReportPreparation {
             let fingerprint = fingerprinter.next(finding, messageKind: message.kind)
             var amendment = Amendment()
             if !anyIgnored || !ignored.contains(finding.rule) {
-                let baselined = suppressions.baseline?.contains(fingerprint) ?? false
+                let baselined = suppressions.baseline.map { $0.contains(fingerprint.text) } ?? false
                 amendment = Amendment(fingerprint: fingerprint, region: message.region, baselined: baselined)
                 kept += 1
                 tally.count(finding.severity, baselined: baselined)
@@ -92,7 +92,7 @@ public enum ReportPreparation {
         var copy = report
         copy.findings = report.findings.amended(by: amendments, count: kept, tally: tally, keeps: { $0.isKept }) {
             (finding: inout Finding, amendment: Amendment) in
-            finding.fingerprint = amendment.fingerprint
+            finding.fingerprint = amendment.fingerprint?.text
             finding.region = finding.region ?? amendment.region
             finding.baselined = amendment.baselined
         }
@@ -211,27 +211,35 @@ public enum ReportPreparation {
     /// What preparation adds to a finding: its fingerprint, its message's region (a finding without its own
     /// takes it) and whether the baseline has it; no fingerprint when the finding is dropped (`--ignore`).
     struct Amendment: Spoolable {
-        var fingerprint: String?
+        var fingerprint: Fingerprint?
         var region: ByteRegion?
         var baselined = false
 
         var isKept: Bool { fingerprint != nil }
 
-        init(fingerprint: String? = nil, region: ByteRegion? = nil, baselined: Bool = false) {
+        init(fingerprint: Fingerprint? = nil, region: ByteRegion? = nil, baselined: Bool = false) {
             self.fingerprint = fingerprint
             self.region = region
             self.baselined = baselined
         }
 
         func encode(to encoder: inout SpoolEncoder) {
-            encoder.write(fingerprint)
+            encoder.write(fingerprint != nil)
+            if let fingerprint {
+                encoder.write(fingerprint.prefix.high)
+                encoder.write(fingerprint.prefix.low)
+                encoder.write(fingerprint.occurrence)
+            }
             encoder.write(region?.offset)
             encoder.write(region?.length)
             encoder.write(baselined)
         }
 
         init(from decoder: inout SpoolDecoder) throws(SpoolError) {
-            fingerprint = try decoder.readOptionalString()
+            if try decoder.readBool() {
+                let prefix = Fingerprinter.HashPrefix(high: try decoder.readUInt64(), low: try decoder.readUInt64())
+                fingerprint = Fingerprint(prefix: prefix, occurrence: try decoder.readInt())
+            }
             let offset = try decoder.readOptionalInt(), length = try decoder.readOptionalInt()
             if let offset, let length { region = ByteRegion(offset: offset, length: length) }
             baselined = try decoder.readBool()
@@ -338,7 +346,7 @@ final class FingerprintFeed: @unchecked Sendable {
     static let capacity = 16 * chunkSize
 
     private struct State {
-        var ready: [[String?]] = []
+        var ready: [[Fingerprint?]] = []
         var waiting = 0
         var closed = false
         var abandoned = false
@@ -351,7 +359,7 @@ final class FingerprintFeed: @unchecked Sendable {
     /// Signalled once for each chunk the writer takes.
     private let taken = DispatchSemaphore(value: 0)
     /// The chunk being filled, touched only by the preparing thread.
-    private var filling: [String?] = []
+    private var filling: [Fingerprint?] = []
 
     private func withState<Result>(_ body: (inout State) -> Result) -> Result {
         lock.lock()
@@ -360,7 +368,7 @@ final class FingerprintFeed: @unchecked Sendable {
     }
 
     /// Adds the next finding's fingerprint (preparing thread).
-    func publish(_ fingerprint: String?) {
+    func publish(_ fingerprint: Fingerprint?) {
         filling.append(fingerprint)
         if filling.count == Self.chunkSize { ready(takeFilling()) }
     }
@@ -372,13 +380,13 @@ final class FingerprintFeed: @unchecked Sendable {
         published.signal()
     }
 
-    private func takeFilling() -> [String?] {
-        var chunk: [String?] = []
+    private func takeFilling() -> [Fingerprint?] {
+        var chunk: [Fingerprint?] = []
         swap(&chunk, &filling)
         return chunk
     }
 
-    private func ready(_ chunk: [String?]) {
+    private func ready(_ chunk: [Fingerprint?]) {
         while true {
             let room = withState { state in
                 if state.abandoned { return true }
@@ -404,9 +412,9 @@ final class FingerprintFeed: @unchecked Sendable {
 
     /// The fingerprints of the next findings, in order, waiting for preparation to make them (writer
     /// thread); `nil` once the feed is closed and every chunk taken.
-    func nextChunk() -> [String?]? {
+    func nextChunk() -> [Fingerprint?]? {
         while true {
-            enum Next { case chunk([String?]), over, wait }
+            enum Next { case chunk([Fingerprint?]), over, wait }
             let next: Next = withState { state in
                 if !state.ready.isEmpty {
                     let chunk = state.ready.removeFirst()

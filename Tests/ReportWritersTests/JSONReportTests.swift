@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import Dispatch
 import JSONCore
 import Storage
@@ -128,6 +129,17 @@ import Testing
         let text = Fingerprinter.text(.init(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210), occurrence: 12)
         #expect(text == "0123456789abcdeffedcba9876543210:12")
         #expect(Fingerprinter.text(.init(high: 0, low: .max), occurrence: 1) == "0000000000000000ffffffffffffffff:1")
+        // What the JSON report writes: the same text, quoted.
+        for (prefix, occurrence) in [
+            (Fingerprinter.HashPrefix(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210), 12),
+            (Fingerprinter.HashPrefix(high: 0, low: .max), 1),
+            (Fingerprinter.HashPrefix(high: .max, low: 0), 1_234_567),
+        ] {
+            let fingerprint = Fingerprint(prefix: prefix, occurrence: occurrence)
+            var quoted = ByteBuffer()
+            fingerprint.writeQuoted(to: &quoted)
+            #expect(String(decoding: quoted.array, as: UTF8.self) == "\"" + fingerprint.text + "\"")
+        }
     }
 
     /// Remembered hashes (and their forgetting past `rememberedForms`) change no fingerprint: each is the
@@ -144,9 +156,9 @@ import Testing
                     source: "run.wire", locator: .line(index + 1),
                     pointer: JSONPointer(tokens: ["components", String(index % half)]), message: "m",
                     sensitiveValues: index % 3 == 0 ? ["alice@example.org"] : [])
-                let fingerprint = fingerprinter.next(finding, messageKind: .start)
+                let fingerprint = fingerprinter.next(finding, messageKind: .start).text
                 var fresh = Fingerprinter(redactor: redactor)
-                let alone = fresh.next(finding, messageKind: .start)
+                let alone = fresh.next(finding, messageKind: .start).text
                 // Two findings share each identity in a round (their pointers repeat), so each round adds two.
                 let occurrence = (round - 1) * 2 + (index < half ? 1 : 2)
                 #expect(fingerprint == alone.dropLast(2) + ":\(occurrence)", "\(index), round \(round)")
@@ -394,10 +406,16 @@ struct JSONReportStreamingTests {
 
 @Suite("Fingerprint feed")
 struct FingerprintFeedTests {
-    /// Publishes `count` fingerprints ("0", "1", ...) and closes, on a thread of its own; signals `done`.
+    /// The `index`-th fingerprint a test publishes.
+    private func fingerprint(_ index: Int) -> Fingerprint {
+        Fingerprint(prefix: .init(high: UInt64(index), low: 0), occurrence: index + 1)
+    }
+
+    /// Publishes `count` fingerprints (`fingerprint(0)`, `fingerprint(1)`, ...) and closes, on a thread of
+    /// its own; signals `done`.
     private func publish(_ count: Int, to feed: FingerprintFeed, done: DispatchSemaphore) {
         DispatchQueue.global().async {
-            for index in 0..<count { feed.publish(String(index)) }
+            for index in 0..<count { feed.publish(fingerprint(index)) }
             feed.close()
             done.signal()
         }
@@ -408,9 +426,9 @@ struct FingerprintFeedTests {
         let done = DispatchSemaphore(value: 0)
         let count = FingerprintFeed.capacity * 2 + 3
         publish(count, to: feed, done: done)
-        var received: [String?] = []
+        var received: [Fingerprint?] = []
         while let chunk = feed.nextChunk() { received += chunk }
-        #expect(received == (0..<count).map { String($0) })
+        #expect(received == (0..<count).map { fingerprint($0) })
         #expect(feed.nextChunk() == nil)
         #expect(done.wait(timeout: .now() + 10) == .success)
     }
@@ -421,7 +439,7 @@ struct FingerprintFeedTests {
         publish(FingerprintFeed.capacity + 2 * FingerprintFeed.chunkSize, to: feed, done: done)
         // Full: the preparing thread waits for the writer.
         #expect(done.wait(timeout: .now() + 0.5) == .timedOut)
-        #expect(feed.nextChunk()?.first == "0")
+        #expect(feed.nextChunk()?.first == fingerprint(0))
         feed.abandon()
         #expect(done.wait(timeout: .now() + 10) == .success)
         #expect(feed.nextChunk() == nil)
