@@ -291,6 +291,15 @@ extension Finding {
                 forEach { strings.append(String(utf8: $0)) }
                 return strings
             }
+
+            /// Each string, made through this thread's interned strings (`InternedStrings`): for lists whose
+            /// strings repeat from record to record, such as a finding's pointer.
+            public func internedStrings() -> [String] {
+                var strings: [String] = []
+                strings.reserveCapacity(count)
+                forEach { strings.append(InternedStrings.string($0)) }
+                return strings
+            }
         }
 
         public init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
@@ -508,15 +517,16 @@ extension String {
 
 extension Finding.Place: SpoolDecodable {
     /// Reads a spooled finding through the one decoder of its record (`Finding.RecordView`), making strings
-    /// of only the fields a place holds.
+    /// of only the fields a place holds; its rule, input and pointer, which repeat from finding to finding,
+    /// through this thread's interned strings.
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
         let record = try Finding.RecordView(reading: &decoder)
-        rule = String(utf8: record.rule)
+        rule = InternedStrings.string(record.rule)
         severity = record.severity
-        source = String(utf8: record.source)
+        source = InternedStrings.string(record.source)
         locator = record.locator
         sensitiveValues = record.sensitiveValues.strings()
-        pointer = JSONPointer(tokens: record.pointerTokens.strings())
+        pointer = JSONPointer(tokens: record.pointerTokens.internedStrings())
         subject = record.subject
     }
 }

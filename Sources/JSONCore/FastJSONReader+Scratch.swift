@@ -61,8 +61,9 @@ extension FastJSONReader {
             ByteDigest.of(UnsafeRawBufferPointer(raw), seed: 0x243F_6A88_85A3_08D3)
         }
 
-        /// The string of `raw` (valid UTF-8, digest `digest`): the one interned for these exact bytes, or a
-        /// new one, interned when short enough.
+        /// The string of `raw` (digest `digest`; the reader passes valid UTF-8, other callers may not: the
+        /// string is always `String(decoding: raw, as: UTF8.self)`): the one interned for these exact bytes,
+        /// or a new one, interned when short enough.
         @inline(__always)
         func string(_ raw: UnsafeBufferPointer<UInt8>, digest: UInt64) -> String {
             guard raw.count <= Self.longestInterned else { return String(decoding: raw, as: UTF8.self) }

@@ -23,6 +23,20 @@ struct FastReaderScratchTests {
         #expect(second?["c"] == .string("parsl.executors.high_throughput.executor.HighThroughputExecutor"))
     }
 
+    /// Other readers (report preparation's) intern through the same table: whatever the bytes, each string
+    /// is what decoding them gives, also once slots are taken over, for invalid UTF-8 and for long strings.
+    @Test func internedStringsAreTheirBytesDecoded() {
+        var samples: [[UInt8]] = (0..<(FastJSONReader.Scratch.slotCount * 3)).map { Array("rule.\($0 % 7).\($0)".utf8) }
+        samples += [[], [0xC3, 0x28], [0xFF], Array(repeating: UInt8(ascii: "a"), count: 200), Array("é/😀".utf8)]
+        for _ in 0..<2 {
+            for bytes in samples {
+                let expected = String(decoding: bytes, as: UTF8.self)
+                let interned = bytes.withUnsafeBytes { InternedStrings.string($0) }
+                #expect(Array(interned.utf8) == Array(expected.utf8), "\(bytes.prefix(12))")
+            }
+        }
+    }
+
     /// More strings than slots, each differing from many others in one byte: every slot is taken over many
     /// times, and every value read is still exactly its own bytes.
     @Test func everyValueIsItsOwnBytesWhenSlotsAreTakenOver() {
