@@ -33,13 +33,15 @@ public struct JSONObject: Sendable {
         if members.count > Self.indexThreshold { rebuildIndex() }
     }
 
-    public var count: Int { members.count }
-    public var isEmpty: Bool { members.isEmpty }
+    // Inlinable, like the views below: every walk over a message reads them at each object it passes, and
+    // a call across modules for each (with its retain and release of the members) cost more than the read.
+    @inlinable public var count: Int { members.count }
+    @inlinable public var isEmpty: Bool { members.isEmpty }
 
     /// The keys in written order.
-    public var keys: Keys { Keys(members: members) }
+    @inlinable public var keys: Keys { Keys(members: members) }
     /// The values in written order.
-    public var values: Values { Values(members: members) }
+    @inlinable public var values: Values { Values(members: members) }
 
     public func position(of key: String) -> Int? {
         if let index { return index[key] }
@@ -75,21 +77,23 @@ public struct JSONObject: Sendable {
 
     /// The keys of an object, in written order: a view of its members.
     public struct Keys: RandomAccessCollection, Sendable {
-        let members: [Member]
-        public var startIndex: Int { 0 }
-        public var endIndex: Int { members.count }
-        public subscript(position: Int) -> String { members[position].key }
+        @usableFromInline let members: [Member]
+        @inlinable init(members: [Member]) { self.members = members }
+        @inlinable public var startIndex: Int { 0 }
+        @inlinable public var endIndex: Int { members.count }
+        @inlinable public subscript(position: Int) -> String { members[position].key }
     }
 
     /// The values of an object, in written order: a view of its members.
     public struct Values: RandomAccessCollection, Sendable {
-        let members: [Member]
-        public var startIndex: Int { 0 }
-        public var endIndex: Int { members.count }
-        public subscript(position: Int) -> JSONValue { members[position].value }
+        @usableFromInline let members: [Member]
+        @inlinable init(members: [Member]) { self.members = members }
+        @inlinable public var startIndex: Int { 0 }
+        @inlinable public var endIndex: Int { members.count }
+        @inlinable public subscript(position: Int) -> JSONValue { members[position].value }
     }
 }
 
 extension JSONObject: Sequence {
-    public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
+    @inlinable public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 }
