@@ -47,6 +47,25 @@ enum TextPlace: Sendable {
     /// in depth-first order (members and elements in their order). A component name is dotted code, never a
     /// host name.
     case value(pointer: JSONPointer, isComponentName: Bool)
+
+    /// What a place is, without its pointer: what the personal-data scan reads at every string of every
+    /// message (reading the place itself copies its pointer, a retain and a release).
+    enum Kind: UInt8, Sendable {
+        case key, value, componentName
+    }
+
+    var kind: Kind {
+        switch self {
+        case .key: .key
+        case .value(_, let isComponentName): isComponentName ? .componentName : .value
+        }
+    }
+
+    var pointer: JSONPointer {
+        switch self {
+        case .key(let pointer, _), .value(let pointer, _): pointer
+        }
+    }
 }
 
 /// What the schemas say about every message of one structure: built once per structure, then shared by
@@ -89,6 +108,8 @@ final class MessagePlan: Sendable {
 
     /// Every string value, and every key that holds personal data, in depth-first order.
     let textPlaces: [TextPlace]
+    /// The kind of each of `textPlaces`.
+    let textPlaceKinds: [TextPlace.Kind]
     /// What the schema validator keeps about this structure; `nil` for a plan made for one message and not
     /// remembered, where keeping anything would only cost.
     let validationMemo: StructureMemo?
@@ -183,6 +204,7 @@ final class MessagePlan: Sendable {
         }
         collect(message)
         self.textPlaces = textPlaces
+        textPlaceKinds = textPlaces.map(\.kind)
     }
 
     /// The values at the role places of `message` (a message of this structure), in `rolePlaces` order:

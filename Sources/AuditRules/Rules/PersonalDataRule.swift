@@ -20,43 +20,52 @@ public struct PersonalDataRule: MessageRule {
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
         // The plan lists every string of this structure once, in depth-first order, and what its keys hold:
-        // one walk of the message meets the strings in that order, and only values are scanned.
+        // one walk of the message meets the strings in that order, and only values are scanned. A place's
+        // pointer is read only for a string that holds something.
         var next = 0
-        scan(context.message, context, StringVerdictMemo.forThisThread(), &next, &findings)
-        _ = nextValuePlace(context, &next, &findings)
+        let memo = StringVerdictMemo.forThisThread()
+        context.plan.textPlaceKinds.withUnsafeBufferPointer { kinds in
+            scan(context.message, context, kinds, memo, &next, &findings)
+            _ = nextValuePlace(context, kinds, &next, &findings)
+        }
     }
 
     /// Scans the strings of `value` depth-first, each against the plan's next value place. Parameters rather
     /// than a closure: a closure capturing the context would copy it for every string. `memo` is this
     /// thread's, looked up once for the message.
     private func scan(
-        _ value: JSONValue, _ context: MessageContext, _ memo: StringVerdictMemo, _ next: inout Int,
-        _ findings: inout [Finding]
+        _ value: JSONValue, _ context: MessageContext, _ kinds: UnsafeBufferPointer<TextPlace.Kind>,
+        _ memo: StringVerdictMemo, _ next: inout Int, _ findings: inout [Finding]
     ) {
         switch value {
         case .string(let text):
-            guard let (pointer, isComponentName) = nextValuePlace(context, &next, &findings) else { return }
+            guard let place = nextValuePlace(context, kinds, &next, &findings) else { return }
             // A component name is dotted code (parsl.config.Config), never a host name.
-            let matches = PersonalDataDetector.matches(in: text, checkHostNames: !isComponentName, memo: memo)
-            if !matches.isEmpty { report(matches, at: pointer, isKey: false, context, &findings) }
+            let matches = PersonalDataDetector.matches(
+                in: text, checkHostNames: kinds[place] != .componentName, memo: memo)
+            if !matches.isEmpty {
+                report(matches, at: context.plan.textPlaces[place].pointer, isKey: false, context, &findings)
+            }
         case .array(let elements):
-            for element in elements { scan(element, context, memo, &next, &findings) }
+            for element in elements { scan(element, context, kinds, memo, &next, &findings) }
         case .object(let object):
-            for member in object.values { scan(member, context, memo, &next, &findings) }
+            for member in object.values { scan(member, context, kinds, memo, &next, &findings) }
         default: break
         }
     }
 
-    /// Reports the keys the plan lists before its next string value, and returns that value's place.
-    private func nextValuePlace(_ context: MessageContext, _ next: inout Int, _ findings: inout [Finding])
-        -> (JSONPointer, Bool)?
-    {
-        let places = context.plan.textPlaces
-        while next < places.count {
-            defer { next += 1 }
-            switch places[next] {
-            case .key(let pointer, let matches): report(matches, at: pointer, isKey: true, context, &findings)
-            case .value(let pointer, let isComponentName): return (pointer, isComponentName)
+    /// Reports the keys the plan lists before its next string value, and returns that value's place (its
+    /// index in the plan's `textPlaces`).
+    private func nextValuePlace(
+        _ context: MessageContext, _ kinds: UnsafeBufferPointer<TextPlace.Kind>, _ next: inout Int,
+        _ findings: inout [Finding]
+    ) -> Int? {
+        while next < kinds.count {
+            let place = next
+            next += 1
+            guard kinds[place] == .key else { return place }
+            if case .key(let pointer, let matches) = context.plan.textPlaces[place] {
+                report(matches, at: pointer, isKey: true, context, &findings)
             }
         }
         return nil
