@@ -275,8 +275,8 @@ public struct RecordAuditor: Sendable {
 
     /// The component list without the components that report execution detail (the end message's
     /// DataFlowKernel): what must match between a session's start and end. Its text is copied from the
-    /// message's own when the parser said where the list's elements are, rather than serialized again (a
-    /// fifth of the cost, for every message that keeps its configuration).
+    /// message's own when the parser said where the list's elements are, rather than serialized again (about
+    /// a quarter of the cost, for every message that keeps its configuration).
     static func configuration(
         _ context: MessageContext, text: (bytes: ArraySlice<UInt8>, elementBounds: [Int])?
     ) -> SessionConfiguration? {

@@ -311,7 +311,7 @@ struct SessionConfiguration: Sendable, Equatable {
         // Members in their written order (sorting them costs more than the rest): a list written in another
         // order gets another text, and is then compared as values.
         text = JSONValue.array(components).serialized(.init(sortKeys: false))
-        kept = Self.isInexact(text, components) ? components : nil
+        kept = Self.cannotStandFor(components, text: text) ? components : nil
     }
 
     /// The configuration of the elements `indices` of a component list, from their text as the client wrote
@@ -319,12 +319,12 @@ struct SessionConfiguration: Sendable, Equatable {
     /// is then compared as values.
     init(written: String, elements: [JSONValue], indices: [Int]) {
         text = written
-        let inexact =
-            written.utf8.count > Self.longestText || indices.contains { Self.cannotBeText(elements[$0], depth: 1) }
-        kept = inexact ? indices.map { elements[$0] } : nil
+        let components = indices.lazy.map { elements[$0] }
+        kept = Self.cannotStandFor(components, text: written) ? Array(components) : nil
     }
 
-    private static func isInexact(_ text: String, _ components: [JSONValue]) -> Bool {
+    /// Whether `text` cannot stand for `components` (see `kept`).
+    private static func cannotStandFor(_ components: some Sequence<JSONValue>, text: String) -> Bool {
         text.utf8.count > longestText || components.contains { cannotBeText($0, depth: 1) }
     }
 
