@@ -38,7 +38,14 @@ public struct SpoolEncoder {
     /// One raw byte: a tag or a small enumeration.
     public mutating func writeByte(_ value: UInt8) { bytes.append(value) }
 
+    /// A string: its UTF-8's length, then its UTF-8, read in place (a copy to call `withUTF8` on cost a retain
+    /// and a release, for every string of every message and finding spooled).
     public mutating func write(_ value: String) {
+        let written = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            write(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+        guard written == nil else { return }
         var value = value
         value.withUTF8 { utf8 in
             write(UInt64(utf8.count))
@@ -46,9 +53,14 @@ public struct SpoolEncoder {
         }
     }
 
+    /// Whether there is a string, then the string. Bound rather than compared with `nil`, which copies it.
     public mutating func write(_ value: String?) {
-        write(value != nil)
-        if let value { write(value) }
+        if let value {
+            write(true)
+            write(value)
+        } else {
+            write(false)
+        }
     }
 
     /// A list of strings: its count, then each string.
