@@ -226,8 +226,9 @@ public enum ReportPreparation {
         func encode(to encoder: inout SpoolEncoder) {
             encoder.write(fingerprint != nil)
             if let fingerprint {
-                encoder.write(fingerprint.prefix.high)
-                encoder.write(fingerprint.prefix.low)
+                // The hash's words in fixed width: as varints, ten bytes each, appended one at a time.
+                encoder.writeFixed(Int(bitPattern: UInt(fingerprint.prefix.high)))
+                encoder.writeFixed(Int(bitPattern: UInt(fingerprint.prefix.low)))
                 encoder.write(fingerprint.occurrence)
             }
             encoder.write(region?.offset)
@@ -237,7 +238,9 @@ public enum ReportPreparation {
 
         init(from decoder: inout SpoolDecoder) throws(SpoolError) {
             if try decoder.readBool() {
-                let prefix = Fingerprinter.HashPrefix(high: try decoder.readUInt64(), low: try decoder.readUInt64())
+                let high = UInt64(UInt(bitPattern: try decoder.readFixedInt()))
+                let low = UInt64(UInt(bitPattern: try decoder.readFixedInt()))
+                let prefix = Fingerprinter.HashPrefix(high: high, low: low)
                 fingerprint = Fingerprint(prefix: prefix, occurrence: try decoder.readInt())
             }
             let offset = try decoder.readOptionalInt(), length = try decoder.readOptionalInt()
