@@ -78,6 +78,22 @@ public struct ByteBuffer {
         other.withUnsafeBytes { append(contentsOf: $0) }
     }
 
+    /// `value` as an unsigned LEB128 varint, as `ByteSink.append(varint:)` writes it, with one capacity test
+    /// for all its bytes rather than one for each (the spool encoder writes one for every length and number).
+    @inlinable @inline(__always)
+    public mutating func append(varint value: UInt64) {
+        reserve(10)
+        var value = value
+        var at = length
+        while value >= 0x80 {
+            storage.base[at] = UInt8(truncatingIfNeeded: value) | 0x80
+            value >>= 7
+            at += 1
+        }
+        storage.base[at] = UInt8(value)
+        length = at + 1
+    }
+
     /// Empties the buffer, keeping its capacity.
     public mutating func removeAll() {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(capacity: storage.capacity) }

@@ -85,6 +85,13 @@ import Testing
             buffer.append(varint: value)
             #expect(array == expected, "\(value)")
             #expect(buffer.array == expected, "\(value)")
+            // After other bytes, into storage shared with a copy: the copy keeps its bytes.
+            var shared = ByteBuffer(capacity: 16)
+            shared.append(contentsOf: [1, 2, 3])
+            let copy = shared
+            shared.append(varint: value)
+            #expect(shared.array == [1, 2, 3] + expected, "\(value)")
+            #expect(copy.array == [1, 2, 3])
         }
     }
 }
