@@ -1,10 +1,11 @@
 /// A fast 64-bit digest of a byte string (multiply and rotate over 8-byte words, the last one zero-padded),
 /// for the caches that key on bytes: message shapes, the per-thread verdict memo and the fast JSON reader's
-/// interned strings. Not keyed against collisions: every cache using it is bounded, so colliding input
-/// (hostile or not) costs lookups, never memory.
-enum ByteDigest {
+/// interned strings, report preparation's fingerprint hashes. Not keyed against collisions: every cache using
+/// it is bounded and confirms a hit by comparing bytes, so colliding input (hostile or not) costs lookups,
+/// never memory or a wrong answer.
+public enum ByteDigest {
     @inline(__always)
-    static func of(_ raw: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+    public static func of(_ raw: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
         var hash = seed ^ UInt64(raw.count)
         guard let base = raw.baseAddress else { return hash }
         var offset = 0

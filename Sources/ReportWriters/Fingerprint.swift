@@ -3,6 +3,12 @@ import Bytes
 import Crypto
 import JSONCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A finding's `fingerprint` (the JSON report's, and SARIF's `partialFingerprints`): lets `--baseline` and
 /// code scanning recognise a finding as the same one in the next run. `ReportPreparation` computes it, once
 /// per finding, for every format.
@@ -63,7 +69,7 @@ struct Fingerprinter {
     private var maskedValues: [String: String] = [:]
     /// The hash prefix of each identity met lately: most findings repeat an identity (every session left
     /// open in one input has the same), and looking it up costs a tenth of hashing it again.
-    private var prefixes: [Identity: HashPrefix] = [:]
+    private var prefixes = IdentityCache()
     private var identity: [UInt8] = []
     static let rememberedForms = 4096
 
@@ -99,23 +105,51 @@ struct Fingerprinter {
                 identity.append(contentsOf: value.utf8)
             }
         }
-        let prefix = Self.remembered(Identity(bytes: identity), in: &prefixes) {
+        let prefix = prefixes.prefix(of: identity) {
             SHA256.hash(data: identity).withUnsafeBytes { digest in
                 HashPrefix(
                     high: UInt64(bigEndian: digest.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
                     low: UInt64(bigEndian: digest.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
             }
         }
-        let occurrence = (seen[prefix] ?? 0) + 1
-        seen[prefix] = occurrence
+        // One lookup that counts in place (a read and then a write looked the prefix up twice).
+        let occurrence = Self.incremented(&seen[prefix, default: 0])
         return Fingerprint(prefix: prefix, occurrence: occurrence)
     }
 
-    /// An identity's bytes as a table key, hashed as one run of bytes (an array hashes byte by byte).
-    struct Identity: Hashable {
-        var bytes: [UInt8]
+    private static func incremented(_ count: inout Int) -> Int {
+        count += 1
+        return count
+    }
 
-        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    /// The hash prefixes of the identities met lately, `slotCount` of them, direct-mapped by a fast digest of
+    /// an identity's bytes and confirmed by comparing them: a lookup is a digest and a `memcmp`, where a
+    /// dictionary hashed the identity with the process's seeded hasher (a thousand instructions). Identities
+    /// that share a slot (hostile ones too) only push each other out: the prefix is then hashed again, never
+    /// wrong, and the memory is the same whatever the input.
+    struct IdentityCache {
+        static let slotCount = 4096
+        private var digests = [UInt64](repeating: 0, count: slotCount)
+        private var identities = [[UInt8]?](repeating: nil, count: slotCount)
+        private var prefixes = [HashPrefix](repeating: HashPrefix(high: 0, low: 0), count: slotCount)
+
+        /// The prefix remembered for `identity`, or the one `make` gives, then remembered.
+        mutating func prefix(of identity: [UInt8], make: () -> HashPrefix) -> HashPrefix {
+            let digest = identity.withUnsafeBytes { ByteDigest.of($0, seed: 0x5851_F42D_4C95_7F2D) }
+            let slot = Int(truncatingIfNeeded: digest) & (Self.slotCount - 1)
+            if digests[slot] == digest, let stored = identities[slot], stored.count == identity.count,
+                stored.withUnsafeBytes({ a in
+                    identity.withUnsafeBytes { b in a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+                })
+            {
+                return prefixes[slot]
+            }
+            let made = make()
+            digests[slot] = digest
+            identities[slot] = identity
+            prefixes[slot] = made
+            return made
+        }
     }
 
     /// The first 128 bits of an identity's SHA-256, big-endian: the 32 hexadecimal digits a fingerprint shows.
