@@ -73,6 +73,10 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
     /// Applied to each element as it is read (redaction); must keep what the tally counts.
     var transform: (@Sendable (Element) -> Element)?
 
+    /// Whether the elements are read as they were listed (no transform such as redaction, no amendments):
+    /// the tally then describes exactly what is read.
+    public var readsAsListed: Bool { transform == nil && amendments == nil }
+
     /// A spool of one record per element, read in step with the elements: `amend` reads an element's record
     /// from the cursor and changes the element, or drops it (`false`); `keeps` reads it and only tells whether
     /// the element stays (for `parts`). Both return `nil` when the record is unreadable.

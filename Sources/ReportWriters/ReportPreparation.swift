@@ -67,6 +67,15 @@ public enum ReportPreparation {
         let amendments = SpoolStore(configuration: spool)
         var kept = 0
         var tally = AuditListTally()
+        // Without suppressions every finding is kept as it is, so the list's own tally is the prepared one
+        // but for the pairing it no longer needs: not counted again (debug builds count and compare). Not
+        // for a list read through a transform: a redacted list's tally names the values before their masks.
+        let keepsTheTally = suppressions.isEmpty && report.findings.readsAsListed
+        #if DEBUG
+            let countsTheTally = true
+        #else
+            let countsTheTally = !keepsTheTally
+        #endif
         for finding in report.findings.parts(Finding.Place.self, from: Finding.Place.init) {
             let message: MessageContext
             if pairing != nil {
@@ -83,11 +92,21 @@ public enum ReportPreparation {
                 let baselined = suppressions.baseline.map { $0.contains(fingerprint.text) } ?? false
                 amendment = Amendment(fingerprint: fingerprint, region: message.region, baselined: baselined)
                 kept += 1
-                tally.count(finding.severity, baselined: baselined)
-                if !finding.sensitiveValues.isEmpty { tally.noteSensitive(finding.sensitiveValues, rule: finding.rule) }
+                if countsTheTally {
+                    tally.count(finding.severity, baselined: baselined)
+                    if !finding.sensitiveValues.isEmpty {
+                        tally.noteSensitive(finding.sensitiveValues, rule: finding.rule)
+                    }
+                }
             }
             amendments.append(record: amendment)
             feed?.publish(amendment.fingerprint)
+        }
+        if keepsTheTally {
+            var listed = report.findings.tally
+            listed.unpaired = 0
+            assert(kept < report.findings.count || listed == tally, "a kept list's tally differs from its own")
+            tally = listed
         }
         var copy = report
         copy.findings = report.findings.amended(by: amendments, count: kept, tally: tally, keeps: { $0.isKept }) {
