@@ -516,18 +516,19 @@ extension String {
 }
 
 extension Finding.Place: SpoolDecodable {
-    /// Reads a spooled finding through the one decoder of its record (`Finding.RecordView`), making strings
-    /// of only the fields a place holds; its rule, input and pointer, which repeat from finding to finding,
-    /// through this thread's interned strings.
+    /// Reads the fields of a spooled finding's record that a place holds, which come first (in the order
+    /// `Finding.RecordView` reads them), and leaves the rest unread; its rule, input and pointer, which
+    /// repeat from finding to finding, through this thread's interned strings.
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
-        let record = try Finding.RecordView(reading: &decoder)
-        rule = InternedStrings.string(record.rule)
-        severity = record.severity
-        source = InternedStrings.string(record.source)
-        locator = record.locator
-        sensitiveValues = record.sensitiveValues.strings()
-        pointer = JSONPointer(tokens: record.pointerTokens.internedStrings())
-        subject = record.subject
+        let front = try Finding.RecordView.Front(reading: &decoder)
+        rule = InternedStrings.string(front.rule)
+        severity = front.severity
+        source = InternedStrings.string(front.source)
+        locator = front.locator
+        sensitiveValues = try Finding.RecordView.StringList(reading: &decoder).strings()
+        pointer = JSONPointer(tokens: try Finding.RecordView.StringList(reading: &decoder).internedStrings())
+        subject = try Finding.Subject.decodeOptional(from: &decoder)
+        decoder.skipRest()
     }
 }
 
