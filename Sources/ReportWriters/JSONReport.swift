@@ -222,32 +222,44 @@ struct JSONReport {
     // struct spares building a `JSONValue` (and a `String`) per element, which for a report of a million
     // findings is most of its cost; `streamedTextEqualsTheWholeDocument` holds the two equal.
 
-    /// Members of an element of a top-level array sit at depth 3; the element's closing brace at depth 2.
-    private static let close = Array(("\n" + PrettyJSON().indentation(2) + "}").utf8)
+    // The literal text between an element's values, as `PrettyJSON` lays it out (indented by two spaces a
+    // level: members of an element of a top-level array at depth 3, its closing brace at depth 2; a sighting
+    // at depth 4, its members at 5). Literals, read from the binary: a report writes a dozen for every
+    // message and finding, and a stored `static let` is read through its lazy initializer each time.
+    // `streamedTextEqualsTheWholeDocument` holds them to `PrettyJSON`'s layout.
+
+    private static var close: StaticString { "\n    }" }
 
     /// Punctuation and member names: literals, copied from the binary as they are.
     private static func put(_ text: StaticString, _ out: inout ByteBuffer) { out.append(text) }
 
     private static func put(_ number: Int, _ out: inout ByteBuffer) { out.append(decimal: Int64(number)) }
 
-    /// Each member's opening: `{` or `,`, a line break, the indentation and the quoted name. Made once, as
-    /// a report writes ten per message and per finding.
-    private static func opening(_ key: String, first: Bool = false) -> [UInt8] {
-        Array(((first ? "{\n" : ",\n") + PrettyJSON().indentation(3) + "\"" + key + "\": ").utf8)
-    }
-
+    /// Each member's opening: `{` or `,`, a line break, the indentation and the quoted name.
     private enum MessageMember {
-        static let source = opening("source", first: true), locator = opening("locator"), kind = opening("kind")
-        static let level = opening("level"), correlator = opening("correlator"), generation = opening("generation")
-        static let findings = opening("findings"), observations = opening("observations")
-        static let network = opening("network"), observed = opening("observed")
+        static var source: StaticString { "{\n      \"source\": " }
+        static var locator: StaticString { ",\n      \"locator\": " }
+        static var kind: StaticString { ",\n      \"kind\": " }
+        static var level: StaticString { ",\n      \"level\": " }
+        static var correlator: StaticString { ",\n      \"correlator\": " }
+        static var generation: StaticString { ",\n      \"generation\": " }
+        static var findings: StaticString { ",\n      \"findings\": " }
+        static var observations: StaticString { ",\n      \"observations\": " }
+        static var network: StaticString { ",\n      \"network\": " }
+        static var observed: StaticString { ",\n      \"observed\": " }
     }
 
     private enum FindingMember {
-        static let rule = opening("rule", first: true), severity = opening("severity"), source = opening("source")
-        static let locator = opening("locator"), network = opening("network"), pointer = opening("pointer")
-        static let level = opening("level"), correlator = opening("correlator")
-        static let fingerprint = opening("fingerprint"), message = opening("message")
+        static var rule: StaticString { "{\n      \"rule\": " }
+        static var severity: StaticString { ",\n      \"severity\": " }
+        static var source: StaticString { ",\n      \"source\": " }
+        static var locator: StaticString { ",\n      \"locator\": " }
+        static var network: StaticString { ",\n      \"network\": " }
+        static var pointer: StaticString { ",\n      \"pointer\": " }
+        static var level: StaticString { ",\n      \"level\": " }
+        static var correlator: StaticString { ",\n      \"correlator\": " }
+        static var fingerprint: StaticString { ",\n      \"fingerprint\": " }
+        static var message: StaticString { ",\n      \"message\": " }
     }
 
     private static func string(_ text: (some JSONText)?, to out: inout ByteBuffer) {
@@ -292,17 +304,17 @@ struct JSONReport {
 
     /// A message from its spooled record (a message in memory is written from the record it would be).
     static func write(_ message: AuditedMessage.RecordView, to out: inout ByteBuffer) {
-        out.append(contentsOf: MessageMember.source); string(message.source, to: &out)
-        out.append(contentsOf: MessageMember.locator); locator(message.locator, to: &out)
-        out.append(contentsOf: MessageMember.kind); put(quoted(message.kind), &out)
-        out.append(contentsOf: MessageMember.level); number(message.level, to: &out)
-        out.append(contentsOf: MessageMember.correlator); string(message.correlator, to: &out)
-        out.append(contentsOf: MessageMember.generation); string(message.generation, to: &out)
-        out.append(contentsOf: MessageMember.findings); number(message.findings, to: &out)
-        out.append(contentsOf: MessageMember.observations); number(message.observations, to: &out)
-        out.append(contentsOf: MessageMember.network); network(message.network, to: &out)
-        out.append(contentsOf: MessageMember.observed); observed(message, to: &out)
-        out.append(contentsOf: close)
+        out.append(MessageMember.source); string(message.source, to: &out)
+        out.append(MessageMember.locator); locator(message.locator, to: &out)
+        out.append(MessageMember.kind); put(quoted(message.kind), &out)
+        out.append(MessageMember.level); number(message.level, to: &out)
+        out.append(MessageMember.correlator); string(message.correlator, to: &out)
+        out.append(MessageMember.generation); string(message.generation, to: &out)
+        out.append(MessageMember.findings); number(message.findings, to: &out)
+        out.append(MessageMember.observations); number(message.observations, to: &out)
+        out.append(MessageMember.network); network(message.network, to: &out)
+        out.append(MessageMember.observed); observed(message, to: &out)
+        out.append(close)
     }
 
     /// A finding in memory is written from its record too: one layout for both.
@@ -315,19 +327,19 @@ struct JSONReport {
 
     /// A finding from its spooled record, with the fingerprint its amendment gives (if any).
     static func write(_ finding: Finding.RecordView, fingerprint: Fingerprint?, to out: inout ByteBuffer) {
-        out.append(contentsOf: FindingMember.rule); string(finding.rule, to: &out)
-        out.append(contentsOf: FindingMember.severity); put(quoted(finding.severity), &out)
-        out.append(contentsOf: FindingMember.source); string(finding.source, to: &out)
-        out.append(contentsOf: FindingMember.locator); locator(finding.locator, to: &out)
-        out.append(contentsOf: FindingMember.network)
+        out.append(FindingMember.rule); string(finding.rule, to: &out)
+        out.append(FindingMember.severity); put(quoted(finding.severity), &out)
+        out.append(FindingMember.source); string(finding.source, to: &out)
+        out.append(FindingMember.locator); locator(finding.locator, to: &out)
+        out.append(FindingMember.network)
         network(finding.network, to: &out)
-        out.append(contentsOf: FindingMember.pointer); pointer(finding.pointerTokens, to: &out)
-        out.append(contentsOf: FindingMember.level); number(finding.level, to: &out)
-        out.append(contentsOf: FindingMember.correlator); string(finding.correlator, to: &out)
-        out.append(contentsOf: FindingMember.fingerprint)
+        out.append(FindingMember.pointer); pointer(finding.pointerTokens, to: &out)
+        out.append(FindingMember.level); number(finding.level, to: &out)
+        out.append(FindingMember.correlator); string(finding.correlator, to: &out)
+        out.append(FindingMember.fingerprint)
         if let fingerprint { fingerprint.writeQuoted(to: &out) } else { string(finding.fingerprint, to: &out) }
-        out.append(contentsOf: FindingMember.message); string(finding.message, to: &out)
-        out.append(contentsOf: close)
+        out.append(FindingMember.message); string(finding.message, to: &out)
+        out.append(close)
     }
 
     /// A pointer's text (`JSONPointer.description`: each token after `/`, with `~` and `/` escaped) as a
@@ -399,27 +411,26 @@ struct JSONReport {
         _ source: UnsafeRawBufferPointer, _ locator: Locator, _ network: Finding.RecordView.Network?, last: Bool,
         to out: inout ByteBuffer
     ) {
-        out.append(contentsOf: SightingPiece.source); string(source, to: &out)
-        out.append(contentsOf: SightingPiece.locator); Self.locator(locator, to: &out)
+        out.append(SightingPiece.source); string(source, to: &out)
+        out.append(SightingPiece.locator); Self.locator(locator, to: &out)
         if let network {
-            out.append(contentsOf: SightingPiece.network)
+            out.append(SightingPiece.network)
             Self.network(network, depth: 5, to: &out)
-            out.append(contentsOf: last ? SightingPiece.lastClose : SightingPiece.close)
+            out.append(last ? SightingPiece.lastClose : SightingPiece.close)
         } else {
-            out.append(contentsOf: last ? SightingPiece.noNetworkLast : SightingPiece.noNetwork)
+            out.append(last ? SightingPiece.noNetworkLast : SightingPiece.noNetwork)
         }
     }
 
     /// The literal text between a sighting's values, as `PrettyJSON` lays it out at depth 4.
     private enum SightingPiece {
-        static let source = Array(
-            (PrettyJSON().indentation(4) + "{\n" + PrettyJSON().indentation(5) + "\"source\": ").utf8)
-        static let locator = Array((",\n" + PrettyJSON().indentation(5) + "\"locator\": ").utf8)
-        static let network = Array((",\n" + PrettyJSON().indentation(5) + "\"network\": ").utf8)
-        static let close = Array(("\n" + PrettyJSON().indentation(4) + "},\n").utf8)
-        static let lastClose = Array(("\n" + PrettyJSON().indentation(4) + "}\n").utf8)
-        static let noNetwork = network + Array("null".utf8) + close
-        static let noNetworkLast = network + Array("null".utf8) + lastClose
+        static var source: StaticString { "        {\n          \"source\": " }
+        static var locator: StaticString { ",\n          \"locator\": " }
+        static var network: StaticString { ",\n          \"network\": " }
+        static var close: StaticString { "\n        },\n" }
+        static var lastClose: StaticString { "\n        }\n" }
+        static var noNetwork: StaticString { ",\n          \"network\": null\n        },\n" }
+        static var noNetworkLast: StaticString { ",\n          \"network\": null\n        }\n" }
     }
 
     /// `PrettyJSON`'s indentation of each depth an element's members reach, as bytes.
