@@ -55,9 +55,10 @@ struct Fingerprint: Hashable, Sendable {
 /// identity (for the `:N` suffix), never one per finding.
 ///
 /// A report may hold a million findings, so the identity is assembled as bytes in one reused buffer and the
-/// hash printed straight into its string; the redacted forms of sources, pointers and sensitive values,
-/// which repeat across nearly every finding, are remembered (up to `rememberedForms` of each, then
-/// forgotten and worked out again).
+/// fingerprint kept as a value (`Fingerprint`: its text is made only where it is shown); the redacted forms
+/// of sources, pointers and sensitive values, which repeat across nearly every finding, are remembered (up
+/// to `rememberedForms` of each, then forgotten and worked out again), and so are the hashes of recent
+/// identities (`IdentityCache`).
 struct Fingerprinter {
     /// Built from the unredacted report: masks come from every finding's sensitive values.
     let redactor: Redactor
