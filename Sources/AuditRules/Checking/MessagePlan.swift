@@ -311,18 +311,22 @@ final class MessagePlan: Sendable {
 
 /// What the schema validator keeps about one message structure (`MessageSchemaValidator`): the trace of a
 /// valid message per schema, which decides the validity of the structure's next messages by their values
-/// alone. Shared by the threads like the plan that holds it.
+/// alone, beside the compiled schema it replays (so that a replay does not look the schema up by its id,
+/// which hashes the id's text: 600 instructions a message). Shared by the threads like the plan that holds it.
 public final class StructureMemo: Sendable {
     /// A plan has a few candidate schemas (one per level at most): a short list beats hashing their ids.
-    private let traces = Mutex<[(schemaID: String, trace: ValidationTrace)]>([])
+    private let traces = Mutex<[(schemaID: String, schema: Schema, trace: ValidationTrace)]>([])
 
-    func trace(for schemaID: String) -> ValidationTrace? {
-        traces.withLock { traces in traces.first { $0.schemaID == schemaID }?.trace }
+    /// The trace remembered for `schemaID` and the schema it was recorded with.
+    func replay(for schemaID: String) -> (schema: Schema, trace: ValidationTrace)? {
+        traces.withLock { traces in traces.first { $0.schemaID == schemaID }.map { ($0.schema, $0.trace) } }
     }
 
-    func remember(_ trace: ValidationTrace, for schemaID: String) {
+    func trace(for schemaID: String) -> ValidationTrace? { replay(for: schemaID)?.trace }
+
+    func remember(_ trace: ValidationTrace, of schema: Schema, for schemaID: String) {
         traces.withLock { traces in
-            if !traces.contains(where: { $0.schemaID == schemaID }) { traces.append((schemaID, trace)) }
+            if !traces.contains(where: { $0.schemaID == schemaID }) { traces.append((schemaID, schema, trace)) }
         }
     }
 }

@@ -41,17 +41,15 @@ public struct EngineSchemaValidator: MessageSchemaValidator {
     /// Validity is decided by replaying the trace of an earlier valid message of the same structure, which
     /// runs only the checks on values (`ValidationTrace`); the first message of a structure records it.
     public func violations(of message: JSONValue, against schemaID: String, memo: StructureMemo) -> [SchemaViolation] {
-        guard let schema = compiled[schemaID] else { return [] }
-        let valid: Bool
-        if let trace = memo.trace(for: schemaID) {
-            valid = schema.isValid(message, replaying: trace) ?? schema.isValid(message)
-        } else {
-            let recorded = schema.recordValidation(of: message)
-            valid = recorded.isValid
-            // Only a valid message's trace is kept: most messages are valid, and they replay it to the end.
-            if valid, let trace = recorded.trace { memo.remember(trace, for: schemaID) }
+        if let (schema, trace) = memo.replay(for: schemaID) {
+            let valid = schema.isValid(message, replaying: trace) ?? schema.isValid(message)
+            return valid ? [] : violations(of: message, against: schemaID, schema: schema)
         }
-        return valid ? [] : violations(of: message, against: schemaID, schema: schema)
+        guard let schema = compiled[schemaID] else { return [] }
+        let recorded = schema.recordValidation(of: message)
+        // Only a valid message's trace is kept: most messages are valid, and they replay it to the end.
+        if recorded.isValid, let trace = recorded.trace { memo.remember(trace, of: schema, for: schemaID) }
+        return recorded.isValid ? [] : violations(of: message, against: schemaID, schema: schema)
     }
 
     /// The violations of a message known to be invalid.
