@@ -3,55 +3,52 @@
 ///
 /// Why not `[UInt8]`: `Array.append(contentsOf:)` goes through the generic `Sequence` path (the source's
 /// estimated count, a copy into uninitialized capacity, then a search for elements past that estimate), about
-/// 70 instructions an append before the bytes move, 3% of a whole `check`. This keeps the value semantics
-/// of an array (a copy that is changed gets bytes of its own) at the cost of one uniqueness test an append.
-public struct ByteBuffer {
-    @usableFromInline
-    final class Storage {
-        @usableFromInline var base: UnsafeMutablePointer<UInt8>
-        @usableFromInline var capacity: Int
-
-        @usableFromInline
-        init(capacity: Int) {
-            self.capacity = Swift.max(capacity, 16)
-            base = .allocate(capacity: self.capacity)
-        }
-
-        deinit { base.deallocate() }
-    }
-
-    @usableFromInline var storage: Storage
+/// 70 instructions an append before the bytes move, 3% of a whole `check`.
+///
+/// Why non-copyable: a buffer that could be copied would have to share its storage copy-on-write, and then
+/// every append would first ask whether the storage is still its own (a call into the runtime, about 4
+/// million of them in the JSON report of 20,000 messages). A buffer that cannot be copied owns its bytes
+/// outright: no reference count, no uniqueness test, freed when it ends. Whoever needs the bytes elsewhere
+/// copies them out (`array`, `withUnsafeBytes`).
+public struct ByteBuffer: ~Copyable {
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var capacity: Int
     /// Bytes written so far (`count`), settable by the inlined appends.
     @usableFromInline var length = 0
 
     public var count: Int { length }
 
     /// An empty buffer with room for `capacity` bytes before it grows.
-    public init(capacity: Int = 256) { storage = Storage(capacity: capacity) }
+    public init(capacity: Int = 256) {
+        self.capacity = Swift.max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
 
     public var isEmpty: Bool { count == 0 }
 
-    /// Room for `extra` more bytes, in storage of this buffer's own.
+    /// Room for `extra` more bytes.
     @inlinable @inline(__always)
     mutating func reserve(_ extra: Int) {
-        if _slowPath(!isKnownUniquelyReferenced(&storage) || count + extra > storage.capacity) { grow(extra) }
+        if _slowPath(length + extra > capacity) { grow(extra) }
     }
 
-    /// Storage of its own, at least twice as large when it must grow (so appends cost constant time on
-    /// average), holding the bytes so far.
+    /// Storage at least twice as large (so appends cost constant time on average), holding the bytes so far.
     @usableFromInline
     mutating func grow(_ extra: Int) {
-        let needed = count + extra
-        let capacity = needed > storage.capacity ? Swift.max(needed, storage.capacity * 2) : storage.capacity
-        let fresh = Storage(capacity: capacity)
-        fresh.base.update(from: storage.base, count: count)
-        storage = fresh
+        let grown = Swift.max(length + extra, capacity * 2)
+        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        fresh.update(from: base, count: length)
+        base.deallocate()
+        base = fresh
+        capacity = grown
     }
 
     @inlinable @inline(__always)
     public mutating func append(_ byte: UInt8) {
         reserve(1)
-        storage.base[count] = byte
+        base[length] = byte
         length += 1
     }
 
@@ -59,7 +56,7 @@ public struct ByteBuffer {
     public mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         reserve(bytes.count)
-        UnsafeMutableRawPointer(storage.base + count).copyMemory(from: source, byteCount: bytes.count)
+        UnsafeMutableRawPointer(base + length).copyMemory(from: source, byteCount: bytes.count)
         length += bytes.count
     }
 
@@ -74,7 +71,7 @@ public struct ByteBuffer {
     }
 
     @inlinable @inline(__always)
-    public mutating func append(contentsOf other: ByteBuffer) {
+    public mutating func append(contentsOf other: borrowing ByteBuffer) {
         other.withUnsafeBytes { append(contentsOf: $0) }
     }
 
@@ -86,26 +83,24 @@ public struct ByteBuffer {
         var value = value
         var at = length
         while value >= 0x80 {
-            storage.base[at] = UInt8(truncatingIfNeeded: value) | 0x80
+            base[at] = UInt8(truncatingIfNeeded: value) | 0x80
             value >>= 7
             at += 1
         }
-        storage.base[at] = UInt8(value)
+        base[at] = UInt8(value)
         length = at + 1
     }
 
     /// Empties the buffer, keeping its capacity.
-    public mutating func removeAll() {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(capacity: storage.capacity) }
-        length = 0
-    }
+    @inlinable @inline(__always)
+    public mutating func removeAll() { length = 0 }
 
     /// The bytes, for reading while `body` runs.
     @inlinable @inline(__always)
-    public func withUnsafeBytes<Result, Failure: Error>(
+    public borrowing func withUnsafeBytes<Result: ~Copyable, Failure: Error>(
         _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        try body(UnsafeRawBufferPointer(start: storage.base, count: count))
+        try body(UnsafeRawBufferPointer(start: base, count: length))
     }
 
     /// The bytes, copied into an array.

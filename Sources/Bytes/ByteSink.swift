@@ -1,7 +1,7 @@
 /// Where bytes are appended: an array of bytes, or a `ByteBuffer` (whose appends cost less). The encoders
 /// that write to either (JSONCore's serializer, the spool's varints, decimal numbers in reports and results)
 /// are written once, against this.
-public protocol ByteSink {
+public protocol ByteSink: ~Copyable {
     mutating func append(_ byte: UInt8)
     mutating func append(contentsOf bytes: UnsafeRawBufferPointer)
 }
@@ -10,7 +10,7 @@ extension ByteBuffer: ByteSink {}
 
 extension Array: ByteSink where Element == UInt8 {}
 
-extension ByteSink {
+extension ByteSink where Self: ~Copyable {
     /// A literal's bytes, read from the binary.
     @inlinable @inline(__always)
     public mutating func append(_ literal: StaticString) {

@@ -48,7 +48,7 @@ extension JSONValue {
     }
 
     /// One serializer for both outputs, specialized for each.
-    func write<Sink: ByteSink>(into out: inout Sink, _ options: SerializationOptions) {
+    func write<Sink: ByteSink & ~Copyable>(into out: inout Sink, _ options: SerializationOptions) {
         switch self {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
@@ -89,7 +89,7 @@ extension JSONValue {
         return d.description
     }
 
-    static func writeString<Sink: ByteSink>(_ s: String, to out: inout Sink, asciiOnly: Bool) {
+    static func writeString<Sink: ByteSink & ~Copyable>(_ s: String, to out: inout Sink, asciiOnly: Bool) {
         out.append(UInt8(ascii: "\""))
         // Nearly every string needs no escape: its bytes are scanned and copied at once, through its own
         // storage (iterating the UTF-8 view costs far more per byte).

@@ -122,7 +122,7 @@ enum Escape {
     /// A string as JSON. Nearly every string of a report needs no escape and is copied whole between quotes;
     /// the rest go through JSONCore's serializer (the same text: only `"`, `\\` and control characters are
     /// escaped).
-    static func appendJSONString(_ text: String, to out: inout some ByteSink) {
+    static func appendJSONString(_ text: String, to out: inout some ByteSink & ~Copyable) {
         var text = text
         text.withUTF8 { appendJSONString(utf8: UnsafeRawBufferPointer($0), to: &out) }
     }
@@ -130,7 +130,7 @@ enum Escape {
     /// `appendJSONString` for a string given as its UTF-8 bytes (a field of a spooled record), into an array
     /// of bytes or a `ByteBuffer`. Inlined: the writers call it for every string of a report.
     @inline(__always)
-    static func appendJSONString(utf8 bytes: UnsafeRawBufferPointer, to out: inout some ByteSink) {
+    static func appendJSONString(utf8 bytes: UnsafeRawBufferPointer, to out: inout some ByteSink & ~Copyable) {
         guard needsJSONEscape(bytes.assumingMemoryBound(to: UInt8.self)) else {
             out.append("\"")
             out.append(contentsOf: bytes)
@@ -184,7 +184,7 @@ enum Escape {
 
     /// `singleLine` of the UTF-8 `text` (a spooled record's, so valid), appended: printable ASCII, nearly
     /// every line, goes in as it is.
-    static func appendSingleLine(_ text: UnsafeRawBufferPointer, to out: inout some ByteSink) {
+    static func appendSingleLine(_ text: UnsafeRawBufferPointer, to out: inout some ByteSink & ~Copyable) {
         if isPrintableASCII(text) { return out.append(contentsOf: text) }
         out.append(utf8: singleLine(String(decoding: text, as: UTF8.self)))
     }

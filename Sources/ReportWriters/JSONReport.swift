@@ -73,7 +73,7 @@ struct JSONReport {
     /// The elements of a top-level array member, written one at a time as `PrettyJSON` lays out an array of
     /// objects: the opening bracket before the first, each element on its own indented line with a comma
     /// unless it is the last of `count`, and the closing bracket. The one layout of the three streams.
-    private struct ArrayElements {
+    private struct ArrayElements: ~Copyable {
         private let indent: [UInt8]
         private let closing: String
         private var remaining: Int

@@ -36,7 +36,7 @@ struct ReportOutput {
     mutating func writeBytes(_ body: (inout [UInt8]) -> Void) { buffer.write(body) }
 
     /// Appends a piece built apart, in a `ByteBuffer` (whose appends cost less than an array's).
-    mutating func append(_ piece: ByteBuffer) { buffer.append(piece) }
+    mutating func append(_ piece: borrowing ByteBuffer) { buffer.append(piece) }
 
     /// Writes out what is buffered (nothing for a string output).
     mutating func flush() { buffer.flush() }

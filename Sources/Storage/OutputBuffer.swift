@@ -38,7 +38,7 @@ public struct OutputBuffer {
     }
 
     /// A piece built apart (a report element), copied in at once.
-    public mutating func append(_ piece: ByteBuffer) {
+    public mutating func append(_ piece: borrowing ByteBuffer) {
         piece.withUnsafeBytes { bytes.append(contentsOf: $0) }
         flushIfFull()
     }

@@ -20,7 +20,7 @@ public struct SpoolError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Appends values as bytes: unsigned LEB128 varints, zigzag for signed numbers, strings as length and UTF-8.
-public struct SpoolEncoder {
+public struct SpoolEncoder: ~Copyable {
     public internal(set) var bytes = ByteBuffer()
 
     public init() {}
