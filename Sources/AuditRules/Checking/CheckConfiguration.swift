@@ -72,17 +72,27 @@ public struct CheckConfiguration: Sendable {
 
     /// Whether a component name belongs to an allowed namespace (`parsl.` allows `parsl.config.Config`).
     public func isAllowedComponent(_ name: String) -> Bool {
-        var name = name
-        let verdict: Bool? = name.withUTF8 { bytes in
+        // The name's own UTF-8, read in place (a name from a message is native; a copy to call `withUTF8` on
+        // cost a retain and a release), against the namespaces' bytes without copying their arrays.
+        let verdict: Bool?? = name.utf8.withContiguousStorageIfAvailable { bytes in
             // Bytes compare as characters do only for ASCII; anything else is left to String's comparison.
             guard namespacesAreASCII, StringBytes.isASCII(bytes) else { return nil }
-            return namespaceBytes.contains { namespace in
-                namespace.dotted.withUnsafeBufferPointer { StringBytes.hasPrefix(bytes, $0) }
-                    || (bytes.count == namespace.exact.count
-                        && namespace.exact.withUnsafeBufferPointer { StringBytes.hasPrefix(bytes, $0) })
+            return namespaceBytes.withUnsafeBufferPointer { namespaces in
+                for index in namespaces.indices {
+                    let namespace = namespaces.baseAddress! + index
+                    if namespace.pointee.dotted.withUnsafeBufferPointer({ StringBytes.hasPrefix(bytes, $0) }) {
+                        return true
+                    }
+                    if bytes.count == namespace.pointee.exact.count,
+                        namespace.pointee.exact.withUnsafeBufferPointer({ StringBytes.hasPrefix(bytes, $0) })
+                    {
+                        return true
+                    }
+                }
+                return false
             }
         }
-        if let verdict { return verdict }
+        if let known = verdict, let verdict = known { return verdict }
         return allowedNamespaces.contains { prefix in
             name.hasPrefix(prefix.hasSuffix(".") ? prefix : prefix + ".") || name == prefix
         }
