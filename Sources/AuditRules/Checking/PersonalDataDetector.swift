@@ -34,6 +34,13 @@ public enum PersonalDataDetector {
     public static func matches(
         in text: String, checkHostNames: Bool = true, memo: StringVerdictMemo = .forThisThread()
     ) -> [Match] {
+        // The string's own UTF-8, read in place: a copy to call `withUTF8` on cost a retain and a release,
+        // for every string of every message.
+        if let found = text.utf8.withContiguousStorageIfAvailable({
+            matches(in: $0, checkHostNames: checkHostNames, memo: memo)
+        }) {
+            return found
+        }
         var text = text
         return text.withUTF8 { matches(in: $0, checkHostNames: checkHostNames, memo: memo) }
     }
