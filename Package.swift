@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "JSONCore", dependencies: ["CJansson", "Bytes"], swiftSettings: releaseChecks),
         .target(
             name: "JSONSchema",
-            dependencies: ["JSONCore", "CPCRE2", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["Bytes", "JSONCore", "CPCRE2", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: releaseChecks),
         .target(
             name: "CaptureReaders",
@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "AuditRules",
             dependencies: [
-                "JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "CaptureReaders", "Storage",
+                "Bytes", "JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "CaptureReaders", "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],

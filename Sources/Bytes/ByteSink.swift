@@ -20,8 +20,7 @@ extension ByteSink where Self: ~Copyable {
     /// A string's UTF-8, from its own storage.
     @inlinable
     public mutating func append(utf8 text: String) {
-        var text = text
-        text.withUTF8 { append(contentsOf: UnsafeRawBufferPointer($0)) }
+        text.withUTF8InPlace { append(contentsOf: UnsafeRawBufferPointer($0)) }
     }
 
     /// `value` as an unsigned LEB128 varint: seven bits a byte, low bits first, the high bit set on all but

@@ -52,8 +52,7 @@ enum Escape {
         enum Outcome {
             case unchanged, rebuilt(String), nonASCII
         }
-        var text = text
-        let outcome: Outcome = text.withUTF8 { bytes in
+        let outcome: Outcome = text.withUTF8InPlace { bytes in
             var index = 0
             while index < bytes.count {
                 let byte = bytes[index]
@@ -123,8 +122,7 @@ enum Escape {
     /// the rest go through JSONCore's serializer (the same text: only `"`, `\\` and control characters are
     /// escaped).
     static func appendJSONString(_ text: String, to out: inout some ByteSink & ~Copyable) {
-        var text = text
-        text.withUTF8 { appendJSONString(utf8: UnsafeRawBufferPointer($0), to: &out) }
+        text.withUTF8InPlace { appendJSONString(utf8: UnsafeRawBufferPointer($0), to: &out) }
     }
 
     /// `appendJSONString` for a string given as its UTF-8 bytes (a field of a spooled record), into an array
@@ -171,8 +169,7 @@ enum Escape {
     /// would break the line structure) and every bidi control becomes visible text.
     static func singleLine(_ text: String) -> String {
         // Nearly every line is printable ASCII, which holds neither kind: one pass over its bytes says so.
-        var text = text
-        if text.withUTF8({ isPrintableASCII(UnsafeRawBufferPointer($0)) }) { return text }
+        if text.withUTF8InPlace({ isPrintableASCII(UnsafeRawBufferPointer($0)) }) { return text }
         guard text.unicodeScalars.contains(where: { isControl($0) || isDeceptiveFormatCharacter($0) }) else {
             return text
         }

@@ -1,3 +1,4 @@
+import Bytes
 import AuditModel
 import JSONCore
 
@@ -34,15 +35,7 @@ public enum PersonalDataDetector {
     public static func matches(
         in text: String, checkHostNames: Bool = true, memo: StringVerdictMemo = .forThisThread()
     ) -> [Match] {
-        // The string's own UTF-8, read in place: a copy to call `withUTF8` on cost a retain and a release,
-        // for every string of every message.
-        if let found = text.utf8.withContiguousStorageIfAvailable({
-            matches(in: $0, checkHostNames: checkHostNames, memo: memo)
-        }) {
-            return found
-        }
-        var text = text
-        return text.withUTF8 { matches(in: $0, checkHostNames: checkHostNames, memo: memo) }
+        text.withUTF8InPlace { matches(in: $0, checkHostNames: checkHostNames, memo: memo) }
     }
 
     /// Strings found clean by the detectors (`StringVerdictMemo`), with and without the host-name one.

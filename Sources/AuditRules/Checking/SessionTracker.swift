@@ -1,3 +1,4 @@
+import Bytes
 import AuditModel
 import DequeModule
 import JSONCore
@@ -400,8 +401,7 @@ enum SessionKey: Hashable, Sendable {
     /// The bits of a lower-case `8-4-4-4-12` UUID; `nil` for any other text (upper case included, so that
     /// the key stays one-to-one with the string).
     private static func uuidBits(_ text: String) -> (high: UInt64, low: UInt64)? {
-        var text = text
-        return text.withUTF8 { bytes -> (high: UInt64, low: UInt64)? in
+        return text.withUTF8InPlace { bytes -> (high: UInt64, low: UInt64)? in
             guard bytes.count == 36, bytes[8] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: "-"),
                 bytes[18] == UInt8(ascii: "-"), bytes[23] == UInt8(ascii: "-")
             else { return nil }

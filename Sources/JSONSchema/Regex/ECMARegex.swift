@@ -1,3 +1,4 @@
+import Bytes
 import CPCRE2
 import JSONCore
 
@@ -65,8 +66,7 @@ final class ECMARegex: @unchecked Sendable {
     /// versions and component names against the same patterns over and over. `memo` is this thread's (an
     /// evaluation looks it up once for all its patterns).
     func matches(_ subject: String, memo: StringVerdictMemo = .forThisThread()) throws(RegexMatchError) -> Bool {
-        var subject = subject
-        let rc: Int32 = subject.withUTF8 { utf8 in
+        let rc: Int32 = subject.withUTF8InPlace { utf8 in
             // A UUID is unique by design: remembering one would only push out a string that comes back.
             let remembers = !Self.isUUIDShaped(utf8)
             if remembers, let verdict = memo.verdict(memoTopic, on: utf8) { return verdict ? 0 : PCRE2_ERROR_NOMATCH }
