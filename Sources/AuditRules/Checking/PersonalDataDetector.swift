@@ -1,5 +1,5 @@
-import Bytes
 import AuditModel
+import Bytes
 import JSONCore
 
 // `inet_pton(3)`, the system's own reading of IPv6 text.

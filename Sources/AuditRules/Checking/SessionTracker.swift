@@ -1,5 +1,5 @@
-import Bytes
 import AuditModel
+import Bytes
 import DequeModule
 import JSONCore
 
