@@ -47,9 +47,13 @@ public struct PersonalDataRule: MessageRule {
                 report(matches, at: context.plan.textPlaces[place].pointer, isKey: false, context, &findings)
             }
         case .array(let elements):
-            for element in elements { scan(element, context, kinds, memo, &next, &findings) }
+            elements.withUnsafeBufferPointer { elements in
+                for index in elements.indices { scan(elements[index], context, kinds, memo, &next, &findings) }
+            }
         case .object(let object):
-            for member in object.values { scan(member, context, kinds, memo, &next, &findings) }
+            object.members.withUnsafeBufferPointer { members in
+                for index in members.indices { scan(members[index].value, context, kinds, memo, &next, &findings) }
+            }
         default: break
         }
     }
