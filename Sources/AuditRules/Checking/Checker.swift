@@ -192,7 +192,12 @@ public final class Checker {
     /// at) with that message's network evidence; those about a held message without any yet wait with it.
     private func deliver(_ findings: [Finding], ticket: Int? = nil, into step: inout CheckStep) {
         // No message waits in the ledger and none can wait for evidence: nothing to lend, nothing to park.
-        if ledger.count == 0 && ledger.parkingCapacity == 0 { return step.findings.append(contentsOf: findings) }
+        if ledger.count == 0 && ledger.parkingCapacity == 0 {
+            // Taken whole into an empty step (the end of a run hands over every open session's finding at
+            // once): appending would copy each finding, a dozen references each.
+            if step.findings.isEmpty { step.findings = findings } else { step.findings.append(contentsOf: findings) }
+            return
+        }
         for finding in findings { ledger.lend(finding, ticket: ticket, into: &step.findings) }
     }
 
