@@ -21,26 +21,6 @@ public enum ParallelWork {
     }
 }
 
-extension ParallelWork {
-    /// Frees `value` on another thread: for a large structure dropped at the end of a run (a session table of
-    /// up to `sessionCapacity` sessions takes 15 ms to free on 200,000 messages), while the calling thread
-    /// goes on to the report and the other processors would otherwise wait for it.
-    ///
-    /// `value` must not be used again by anyone: it is moved into the box, and only reference counts,
-    /// which are atomic, are shared with what other threads still hold.
-    public static func release<Value>(_ value: consuming Value) {
-        let box = Retired(value)
-        DispatchQueue.global(qos: .utility).async { box.drop() }
-    }
-
-    /// What `release` hands over. `@unchecked Sendable`: after `release` the box is touched by one thread only.
-    private final class Retired<Value>: @unchecked Sendable {
-        private var value: Value?
-        init(_ value: consuming Value) { self.value = value }
-        func drop() { value = nil }
-    }
-}
-
 /// Result slots that parallel workers fill at distinct indices. `@unchecked Sendable` because each slot is
 /// written by exactly one worker, through memory allocated once (no array uniqueness check or reallocation
 /// can race), and read only after `concurrentPerform` returns, which orders the accesses.

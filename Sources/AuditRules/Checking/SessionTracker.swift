@@ -170,11 +170,8 @@ final class SessionTracker {
     func finish() -> [Finding] {
         while heldHead < heldOrder.count { judgeOldestHeld() }
         let findings = opened.indices.compactMap(openSessionFinding(at:))
-        // Freed on another thread: the sessions are many at the end of a large run (their strings and
-        // configurations), and the report is written meanwhile.
-        ParallelWork.release((opened, numbers))
-        opened = Deque()
-        numbers = [:]
+        opened.removeAll()
+        numbers.removeAll()
         heldOrder.removeAll()
         heldHead = 0
         dropped = 0
