@@ -7,10 +7,15 @@ extension AuditRun {
     /// completed by the session step in input order on the calling thread, each step handed to `body` in
     /// that order (`input` numbers the input within the run, for matching sightings across inputs), so the outcome does not depend on timing or thread count.
     ///
-    /// Up to `batchesAhead` batches are audited while this thread completes the oldest one, so neither side
-    /// waits for the other's slowest moment: with a single batch ahead, the workers sat idle while this
-    /// thread read the next batch, and this thread waited while they finished theirs. Memory stays bounded
-    /// by those batches.
+    /// Each batch is split over `threads` lanes (serial queues, one part each) and up to `batchesAhead`
+    /// batches are in flight while this thread completes the oldest one, so neither side waits for the
+    /// other's slowest moment: with a single batch ahead, the workers sat idle while this thread read the
+    /// next batch, and this thread waited while they finished theirs. Memory stays bounded by those batches.
+    ///
+    /// Why lanes rather than the shared pool: batches in flight on the pool, each spread over `threads`
+    /// threads, audited on every processor whatever `threads` said (`--threads 1` too). A lane takes the
+    /// next batch's part as soon as it finishes one, so no thread waits for another's last chunk either.
+    /// Whole-process time is the same (0.99x, paired, 200,000 messages, two processors).
     ///
     /// Without `identifyingContent` the messages get no identity: for a run in which no message can be seen
     /// twice (see `RecordAuditor.identifiesContent`).
@@ -20,6 +25,7 @@ extension AuditRun {
     ) {
         var auditor = checker.auditor
         auditor.identifiesContent = identifyingContent
+        let lanes = (0..<max(1, threads)).map { DispatchQueue(label: "usage-audit.audit-lane-\($0)") }
         var inFlight: [PipelineBatch] = []
         var exhausted = false
         while !exhausted || !inFlight.isEmpty {
@@ -30,7 +36,7 @@ extension AuditRun {
                 if batch.isEmpty {
                     exhausted = true
                 } else {
-                    inFlight.append(PipelineBatch(batch, source: reader.source, run: self, auditor: auditor))
+                    inFlight.append(PipelineBatch(batch, source: reader.source, run: self, auditor: auditor, on: lanes))
                 }
             }
             guard inFlight.count > Self.batchesAhead || (exhausted && !inFlight.isEmpty) else { continue }
@@ -44,35 +50,41 @@ extension AuditRun {
     /// How many batches are audited ahead of the one being completed.
     static let batchesAhead = 2
 
-    /// Audits a batch of records on `threads` threads; the verdicts come back in record order. Unless a report
-    /// reads them (`keepPayloads`, `keepFindingPayloads`), the decoded messages are released on the auditing
-    /// threads; the session step drops those of messages without findings unless every one is kept.
-    public func auditBatch(_ batch: [InputRecord], source: String, auditor: RecordAuditor) -> [RecordVerdict] {
-        let keepPayloads = keepPayloads || keepFindingPayloads
-        return ParallelWork.map(count: batch.count, threads: threads) {
-            auditor.audit(batch[$0], source: source, keepingPayload: keepPayloads)
-        }
+    /// Audits one record of a batch. Unless a report reads them (`keepPayloads`, `keepFindingPayloads`), the
+    /// decoded messages are released on the auditing thread; the session step drops those of messages
+    /// without findings unless every one is kept.
+    func audit(_ record: InputRecord, source: String, auditor: RecordAuditor) -> RecordVerdict {
+        auditor.audit(record, source: source, keepingPayload: keepPayloads || keepFindingPayloads)
     }
 }
 
-/// A batch being audited on other threads; `wait()` returns its verdicts in record order. `@unchecked
-/// Sendable` because the verdicts are written once by the worker before it signals, and read only after.
+/// A batch being audited on the lanes, a contiguous part on each; `wait()` returns its verdicts in record
+/// order. `@unchecked Sendable`: each verdict is written once, by the lane auditing its part, into its own
+/// slot, and read only after the group says every part is done.
 private final class PipelineBatch: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var verdicts: [RecordVerdict] = []
+    private let done = DispatchGroup()
+    private let verdicts: ResultSlots<RecordVerdict>
 
-    init(_ batch: [InputRecord], source: String, run: AuditRun, auditor: RecordAuditor) {
-        DispatchQueue.global().async { [self] in
-            verdicts = run.auditBatch(batch, source: source, auditor: auditor)
-            done.signal()
+    /// A part is at least this many records: a smaller batch (a short input) uses fewer lanes.
+    static let smallestPart = 64
+
+    init(_ batch: [InputRecord], source: String, run: AuditRun, auditor: RecordAuditor, on lanes: [DispatchQueue]) {
+        let verdicts = ResultSlots<RecordVerdict>(count: batch.count)
+        self.verdicts = verdicts
+        let parts = max(1, min(lanes.count, batch.count / Self.smallestPart))
+        for part in 0..<parts {
+            let records = (batch.count * part / parts)..<(batch.count * (part + 1) / parts)
+            lanes[part].async(group: done) {
+                for index in records {
+                    verdicts.store(run.audit(batch[index], source: source, auditor: auditor), at: index)
+                }
+            }
         }
     }
 
     /// Moves the verdicts out, so that completing them in place copies nothing.
     func wait() -> [RecordVerdict] {
         done.wait()
-        var taken: [RecordVerdict] = []
-        swap(&taken, &verdicts)
-        return taken
+        return verdicts.take()
     }
 }

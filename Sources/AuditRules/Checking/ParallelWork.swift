@@ -23,8 +23,9 @@ public enum ParallelWork {
 
 /// Result slots that parallel workers fill at distinct indices. `@unchecked Sendable` because each slot is
 /// written by exactly one worker, through memory allocated once (no array uniqueness check or reallocation
-/// can race), and read only after `concurrentPerform` returns, which orders the accesses.
-private final class ResultSlots<Element>: @unchecked Sendable {
+/// can race), and read only after the workers are done (`concurrentPerform` returns, or the pipeline's
+/// dispatch group is waited for), which orders the accesses.
+final class ResultSlots<Element>: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<Element?>
 
     init(count: Int) {
