@@ -8,6 +8,7 @@ struct FixturesCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check every fixture and compare its findings with NAME.expected.json beside it.")
 
         @Argument(help: "The fixtures folder.")

@@ -6,6 +6,7 @@ import ReportWriters
 /// `usage-audit listen`: a local UDP collector that journals, checks live, and reports at the stop.
 struct Listen: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "listen",
         abstract: "Receive usage datagrams on a local UDP port: journal each one, check it live, report at the stop.",
         discussion: """
             Point a client at it by mapping the tracker's name to 127.0.0.1 for that process. Stops on SIGINT, \

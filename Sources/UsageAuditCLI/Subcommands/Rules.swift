@@ -11,7 +11,8 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print every rule: id, default severity, summary.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "Print every rule: id, default severity, summary.")
 
         @Option(help: "How the rules are printed (markdown: the page docs/rules.md).")
         var format: ListFormat = .text
@@ -27,6 +28,7 @@ struct RulesCommand: ParsableCommand {
 
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Explain one rule: its meaning, default severity, levels and generations, an example, the fix.")
 
         @Argument(help: "A rule id, e.g. privacy.personal-data.")

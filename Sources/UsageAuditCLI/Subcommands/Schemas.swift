@@ -10,6 +10,7 @@ struct SchemasCommand: ParsableCommand {
 
     struct Describe: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "describe",
             abstract: "Print the disclosure matrix (field x message x level) derived from the schemas.")
 
         @Argument(help: "A schemas folder (default: the embedded schemas).")
@@ -34,6 +35,7 @@ struct SchemasCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Validate the schemas against the draft 2020-12 meta-schema and the privacy vocabulary.")
 
         @Argument(help: "A schemas folder (default: the embedded schemas).")

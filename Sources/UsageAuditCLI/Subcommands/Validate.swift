@@ -9,6 +9,7 @@ import SystemPackage
 /// work is in `AuditTooling.InstanceValidation`, which writes each result to standard output as it is made.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Validate JSON instances against a JSON Schema (draft 2020-12).",
         discussion: """
             Exit status: 0 all instances valid, 1 some invalid, 2 bad schema or usage, or an instance file \
