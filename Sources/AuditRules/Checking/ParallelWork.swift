@@ -5,12 +5,13 @@ import Dispatch
 /// output does not depend on the thread count.
 public enum ParallelWork {
     /// `transform` of every index below `count`, in index order, computed on up to `threads` threads (in a
-    /// few chunks per thread, so a slow chunk does not leave the others idle). One thread, or 64 items or
-    /// fewer, stay on the calling thread: handing them over would cost more than it saves.
+    /// few chunks per thread, so a slow chunk does not leave the others idle). One thread, or `minimumCount`
+    /// items or fewer (64: lines of NDJSON), stay on the calling thread: handing them over would cost more
+    /// than it saves. Items that are each large work (a schema to compile) set it lower.
     public static func map<Result: Sendable>(
-        count: Int, threads: Int, _ transform: @Sendable (Int) -> Result
+        count: Int, threads: Int, minimumCount: Int = 64, _ transform: @Sendable (Int) -> Result
     ) -> [Result] {
-        guard threads > 1, count > 64 else { return (0..<count).map(transform) }
+        guard threads > 1, count > minimumCount else { return (0..<count).map(transform) }
         let slots = ResultSlots<Result>(count: count)
         let chunks = min(threads * 4, count)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
