@@ -1,21 +1,63 @@
 /// Who sent a datagram, to whom, when and on which interface: what a capture or a `listen` journal knows
 /// about a message beyond its bytes. An auditor with a cluster-wide capture needs it to tell which machine
 /// to fix.
+///
+/// One reference wide: its four strings sit in a shared, immutable box. Every message, finding, record and
+/// sighting carries an optional evidence, and most carry none (a log, NDJSON); inline, the four strings made
+/// each of those structs 64 bytes larger, copied and destroyed field by field wherever one moved. A change
+/// (the redactor's masks) makes a new box.
 public struct NetworkEvidence: Sendable, Hashable {
+    private final class Box: Sendable {
+        let from: String
+        let to: String?
+        let time: String
+        let interface: String?
+
+        init(from: String, to: String?, time: String, interface: String?) {
+            self.from = from
+            self.to = to
+            self.time = time
+            self.interface = interface
+        }
+    }
+
+    private var box: Box
+
     /// The sender as `ADDR:PORT` (`[ADDR]:PORT` for IPv6).
-    public var from: String
+    public var from: String {
+        get { box.from }
+        set { box = Box(from: newValue, to: to, time: time, interface: interface) }
+    }
     /// The receiver as `ADDR:PORT`, when known (a journal does not record the address `listen` bound).
-    public var to: String?
+    public var to: String? {
+        get { box.to }
+        set { box = Box(from: from, to: newValue, time: time, interface: interface) }
+    }
     /// The capture or receive time, RFC 3339 in UTC with microseconds (`2026-11-20T10:00:03.000000Z`).
-    public var time: String
+    public var time: String {
+        get { box.time }
+        set { box = Box(from: from, to: to, time: newValue, interface: interface) }
+    }
     /// The pcapng interface's name (`eth0`), when the capture names it.
-    public var interface: String?
+    public var interface: String? {
+        get { box.interface }
+        set { box = Box(from: from, to: to, time: time, interface: newValue) }
+    }
 
     public init(from: String, to: String?, time: String, interface: String? = nil) {
-        self.from = from
-        self.to = to
-        self.time = time
-        self.interface = interface
+        box = Box(from: from, to: to, time: time, interface: interface)
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.box === rhs.box
+            || (lhs.from == rhs.from && lhs.to == rhs.to && lhs.time == rhs.time && lhs.interface == rhs.interface)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(from)
+        hasher.combine(to)
+        hasher.combine(time)
+        hasher.combine(interface)
     }
 
     /// The sender's address without its port: `10.0.0.7`, `::1` (the host inventory's key).
