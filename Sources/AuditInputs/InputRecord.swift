@@ -55,10 +55,12 @@ public struct InputRecord: Sendable {
         /// One NDJSON line: a JSON message with no protocol byte.
         case json([UInt8])
         /// A message from `parsl.log`, decoded from its Python dict repr (or why it could not be).
-        case logged(kind: MessageKind, value: Result<JSONValue, PythonLiteralError>)
+        /// `indirect`, as is `problem`: inline, their payloads made every record (a datagram's, a line's)
+        /// about 140 bytes larger, and records are moved from reader to batch to auditing thread.
+        indirect case logged(kind: MessageKind, value: Result<JSONValue, PythonLiteralError>)
         /// Something wrong with the input: a message that cannot be read as one (counted as an unparsed
         /// message when `problem.isMessage`), or damage to the input as a whole. The rules layer reports it.
-        case problem(InputProblem)
+        indirect case problem(InputProblem)
     }
 
     public init(
