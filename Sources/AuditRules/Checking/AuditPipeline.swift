@@ -27,6 +27,7 @@ extension AuditRun {
         auditor.identifiesContent = identifyingContent
         let lanes = (0..<max(1, threads)).map { DispatchQueue(label: "usage-audit.audit-lane-\($0)") }
         var inFlight: [PipelineBatch] = []
+        var step = CheckStep()
         var exhausted = false
         while !exhausted || !inFlight.isEmpty {
             if !exhausted {
@@ -42,7 +43,9 @@ extension AuditRun {
             guard inFlight.count > Self.batchesAhead || (exhausted && !inFlight.isEmpty) else { continue }
             var verdicts = inFlight.removeFirst().wait()
             for i in verdicts.indices {
-                body(checker.complete(&verdicts[i], input: input))
+                checker.complete(&verdicts[i], input: input, into: &step)
+                body(step)
+                step.removeAll()
             }
         }
     }

@@ -18,6 +18,15 @@ public struct CheckStep: Sendable {
     public var newInInput = false
 
     public init() {}
+
+    /// Empties the step, keeping its arrays' storage for the next record's step.
+    public mutating func removeAll() {
+        messages.removeAll(keepingCapacity: true)
+        findings.removeAll(keepingCapacity: true)
+        awaiting.removeAll(keepingCapacity: true)
+        judged.removeAll(keepingCapacity: true)
+        newInInput = false
+    }
 }
 
 /// Checks records one after another: the record rules, then the session step, which matches sightings of
@@ -99,10 +108,17 @@ public final class Checker {
     /// The session step for a verdict computed elsewhere (in parallel), in input order.
     public func complete(_ verdict: inout RecordVerdict, input: Int) -> CheckStep {
         var step = CheckStep()
+        complete(&verdict, input: input, into: &step)
+        return step
+    }
+
+    /// The same into `step`, empty, which the caller reads and then empties (`CheckStep.removeAll`): the
+    /// pipeline keeps one step for every record rather than allocating its arrays for each.
+    public func complete(_ verdict: inout RecordVerdict, input: Int, into step: inout CheckStep) {
         // Tested, not bound: binding the message would copy it.
         guard verdict.message.isPresent else {
             swap(&step.findings, &verdict.findings)
-            return step
+            return
         }
         let stream = SightingStream(input: input, interface: verdict.interface)
         if let content = verdict.content, let ticket = ledger.earlierSend(of: content, on: stream) {
@@ -114,7 +130,7 @@ public final class Checker {
                 origin: verdict.origin, to: ticket)
             step.newInInput = sighting.newInInput
             step.findings = sighting.evidenced
-            return step
+            return
         }
         let ticket = ledger.nextTicket
         let heldKey = verdict.session?.key
@@ -151,7 +167,6 @@ public final class Checker {
             sessions.judgeHeld(before: ledger.nextTicket - ledger.capacity)
             record(sessions.takeJudged(), into: &step)
         }
-        return step
     }
 
     /// Ends whose start never arrived, sessions left open, and every message still waiting for sightings.
