@@ -1,9 +1,11 @@
+import Bytes
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Synchronization
 
 /// Yes-or-no verdicts about short strings, remembered per thread: for pure tests asked about the same few
 /// strings over and over. A stream of usage messages checks the same versions, platform and component
@@ -64,7 +66,7 @@ public final class StringVerdictMemo {
         let slot = slots[index]
         guard slot.topic == topic.number, slot.digest == digest, slot.length == string.count else { return nil }
         let stored = strings.baseAddress! + index * Self.longestRemembered
-        guard string.isEmpty || memcmp(stored, string.baseAddress!, string.count) == 0 else { return nil }
+        guard string.isEmpty || Bytewise.equal(stored, string.baseAddress!, count: string.count) else { return nil }
         return slot.verdict
     }
 
