@@ -92,3 +92,40 @@ import Testing
         }
     }
 }
+
+/// `Bytewise`, what the interning tables and verdict memos confirm a digest's hit with: it must say what
+/// `memcmp` says for every length, wherever the runs differ, and read only the bytes it is given.
+@Suite struct BytewiseTests {
+    @Test func equalAgreesWithByteByByteComparisonAtEveryLengthAndPlace() {
+        for count in 0...40 {
+            let a = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            a.withUnsafeBytes { pa in
+                #expect(
+                    Bytewise.equal(
+                        pa.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!,
+                        pa.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!, count: count))
+            }
+            for place in 0..<count {
+                var b = a
+                b[place] ^= 0x40
+                let same = a.withUnsafeBytes { pa in
+                    b.withUnsafeBytes { pb in Bytewise.equal(pa.baseAddress!, pb.baseAddress!, count: count) }
+                }
+                #expect(!same, "length \(count), differing at \(place)")
+            }
+        }
+    }
+
+    /// A short run's word is built from exactly its bytes, each run alone in an allocation of its size.
+    @Test func shortWordIsTheLittleEndianWordOfItsBytes() {
+        for count in 0..<8 {
+            let bytes = (0..<count).map { UInt8(0xA0 + $0) }
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 1)
+            defer { buffer.deallocate() }
+            for (index, byte) in bytes.enumerated() { buffer.storeBytes(of: byte, toByteOffset: index, as: UInt8.self) }
+            var expected: UInt64 = 0
+            for (index, byte) in bytes.enumerated() { expected |= UInt64(byte) << (8 * index) }
+            #expect(Bytewise.shortWord(UnsafeRawPointer(buffer), count: count) == expected, "\(count) bytes")
+        }
+    }
+}

@@ -31,7 +31,10 @@ public struct MessageContext: Sendable {
     public let judgedLevel: Int?
     public let correlator: String?
     public let schemaViolations: [SchemaViolation]
-    public let configuration: CheckConfiguration
+    /// What the run was told (`--level`, `--allow-namespace`, `--identities`...), read through the run's one
+    /// shared copy: the struct inline was copied into every message's context and destroyed with it.
+    public var configuration: CheckConfiguration { shared.value }
+    private let shared: SharedConfiguration
     let plan: MessagePlan
     /// The values at the plan's role places, in the same order.
     private let roleValues: [JSONValue]
@@ -42,7 +45,7 @@ public struct MessageContext: Sendable {
     init(
         source: String, locator: Locator, framing: Framing, message: JSONValue, object: JSONObject, plan: MessagePlan,
         schema: SchemaDocument, declaredLevel: Int?, judgedLevel: Int?, correlator: String?,
-        schemaViolations: [SchemaViolation], configuration: CheckConfiguration,
+        schemaViolations: [SchemaViolation], configuration: SharedConfiguration,
         roleValues: [JSONValue]
     ) {
         self.source = source
@@ -56,11 +59,13 @@ public struct MessageContext: Sendable {
         self.judgedLevel = judgedLevel
         self.correlator = correlator
         self.schemaViolations = schemaViolations
-        self.configuration = configuration
+        shared = configuration
         self.roleValues = roleValues
         var userCode: [(pointer: JSONPointer, name: String)] = []
         for index in plan.roleRanges[FieldRole.componentName.ordinal] {
-            guard case .string(let name) = roleValues[index], !configuration.isAllowedComponent(name) else { continue }
+            guard case .string(let name) = roleValues[index], !configuration.value.isAllowedComponent(name) else {
+                continue
+            }
             userCode.append((plan.rolePlaces[index].pointer, name))
         }
         userCodeComponents = userCode
@@ -115,6 +120,13 @@ public struct MessageContext: Sendable {
 }
 
 /// An audit rule: a stable id, a default severity and help, in one file each under `Rules/`.
+/// A run's `CheckConfiguration` behind one reference (`MessageContext.configuration`).
+final class SharedConfiguration: Sendable {
+    let value: CheckConfiguration
+
+    init(_ value: CheckConfiguration) { self.value = value }
+}
+
 public protocol AuditRule: Sendable {
     static var descriptor: RuleDescriptor { get }
 }

@@ -71,6 +71,8 @@ public struct RecordAuditor: Sendable {
     public let schemas: ParslSchemaSet
     public let validator: any MessageSchemaValidator
     public let configuration: CheckConfiguration
+    /// The same behind one reference, for every message's context (`MessageContext.configuration`).
+    let sharedConfiguration: SharedConfiguration
     /// What the schemas say about each message structure seen so far.
     let plans = MessagePlanCache()
     /// Give each message its identity (`RecordVerdict.content`), so that the session step can tell a later
@@ -82,6 +84,7 @@ public struct RecordAuditor: Sendable {
         self.schemas = schemas
         self.validator = validator
         self.configuration = configuration
+        sharedConfiguration = SharedConfiguration(configuration)
     }
 
     /// Audits one record; its message and findings carry the record's network evidence and bytes
@@ -231,7 +234,7 @@ public struct RecordAuditor: Sendable {
             schema: schema, declaredLevel: declaredLevel, judgedLevel: judgedLevel, correlator: correlator,
             schemaViolations: plan.validationMemo.map { validator.violations(of: value, against: schema.id, memo: $0) }
                 ?? validator.violations(of: value, against: schema.id),
-            configuration: configuration,
+            configuration: sharedConfiguration,
             roleValues: roles)
         let generation = plan.generation
 
