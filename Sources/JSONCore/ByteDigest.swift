@@ -11,11 +11,12 @@ public enum ByteDigest {
         var hash = seed ^ UInt64(raw.count)
         guard let base = raw.baseAddress else { return hash }
         var offset = 0
-        while offset + 8 <= raw.count {
+        // Wrapping arithmetic on offsets below `raw.count`: the checked loop tested each step for overflow.
+        while offset &+ 8 <= raw.count {
             hash = mix(hash, base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            offset += 8
+            offset &+= 8
         }
-        let rest = raw.count - offset
+        let rest = raw.count &- offset
         guard rest > 0 else { return hash ^ (hash >> 29) }
         // The last bytes, zero-padded, without a call to copy them: an overlapping load when the string has
         // a whole word, else a 4-, 2- and 1-byte load (a loop over up to seven bytes cost 85 instructions a
