@@ -147,14 +147,15 @@ enum Escape {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var index = 0
         if let base = bytes.baseAddress {
-            while index + 8 <= bytes.count {
+            // Wrapping offsets below `bytes.count`: the checked loop tested each step for overflow.
+            while index &+ 8 <= bytes.count {
                 let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
                 let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
                 // Below 0x20: subtracting 0x20 borrows into the high bit of a byte that had it clear.
                 let control = (word &- ones &* 0x20) & ~word
                 let zeroQuote = (quote &- ones) & ~quote, zeroBackslash = (backslash &- ones) & ~backslash
                 if (control | zeroQuote | zeroBackslash) & highs != 0 { return true }
-                index += 8
+                index &+= 8
             }
         }
         while index < bytes.count {
