@@ -85,8 +85,8 @@ public struct SpoolEncoder: ~Copyable {
 
 /// Reads what a `SpoolEncoder` wrote, checking every length against the bytes there are.
 public struct SpoolDecoder {
-    private let bytes: UnsafeRawBufferPointer
-    private var position = 0
+    @usableFromInline let bytes: UnsafeRawBufferPointer
+    @usableFromInline var position = 0
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -105,7 +105,22 @@ public struct SpoolDecoder {
         return bytes[position]
     }
 
+    /// Inlined for the usual number, one byte (a count, a flag's tag, a short length: most of a record's
+    /// numbers); longer ones go through `readLongUInt64`.
+    @inlinable @inline(__always)
     public mutating func readUInt64() throws(SpoolError) -> UInt64 {
+        if position < bytes.count {
+            let first = bytes[position]
+            if first < 0x80 {
+                position &+= 1
+                return UInt64(first)
+            }
+        }
+        return try readLongUInt64()
+    }
+
+    @usableFromInline
+    mutating func readLongUInt64() throws(SpoolError) -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
