@@ -137,12 +137,16 @@ public struct SpoolDecoder {
         return Int(Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1))))
     }
 
+    @inlinable @inline(__always)
     public mutating func readBool() throws(SpoolError) -> Bool {
-        switch try readByte() {
-        case 0: false
-        case 1: true
-        default: throw SpoolError("a flag is neither 0 nor 1")
+        if position < bytes.count {
+            let flag = bytes[position]
+            if flag <= 1 {
+                position &+= 1
+                return flag == 1
+            }
         }
+        throw SpoolError(position < bytes.count ? "a flag is neither 0 nor 1" : "a record ends early")
     }
 
     /// A list of strings `write(_: [String])` wrote.
@@ -166,12 +170,13 @@ public struct SpoolDecoder {
 
     /// A string's UTF-8 bytes as they lie in the record, without making a `String`: valid only while the
     /// record is being read (inside the reading closure).
+    @inlinable @inline(__always)
     public mutating func readStringBytes() throws(SpoolError) -> UnsafeRawBufferPointer {
         let count = try readUInt64()
-        guard count <= UInt64(bytes.count - position) else { throw SpoolError("a string runs past its record") }
+        guard count <= UInt64(bytes.count &- position) else { throw SpoolError("a string runs past its record") }
         let start = position
-        position += Int(count)
-        return UnsafeRawBufferPointer(rebasing: bytes[start..<position])
+        position &+= Int(count)
+        return UnsafeRawBufferPointer(start: bytes.baseAddress.map { $0 + start }, count: Int(count))
     }
 
     public mutating func readOptionalStringBytes() throws(SpoolError) -> UnsafeRawBufferPointer? {
