@@ -230,7 +230,9 @@ struct JSONReport {
 
     private static var close: StaticString { "\n    }" }
 
-    /// Punctuation and member names: literals, copied from the binary as they are.
+    /// Punctuation and member names: literals, copied from the binary as they are. Inlined, so that each
+    /// literal's length is known where it is copied and the copy is a move or two, not a call to `memcpy`.
+    @inline(__always)
     private static func put(_ text: StaticString, _ out: inout ByteBuffer) { out.append(text) }
 
     private static func put(_ number: Int, _ out: inout ByteBuffer) { out.append(decimal: Int64(number)) }
