@@ -132,6 +132,7 @@ public struct SpoolDecoder {
         }
     }
 
+    @inlinable @inline(__always)
     public mutating func readInt() throws(SpoolError) -> Int {
         let zigzag = try readUInt64()
         return Int(Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1))))
@@ -179,10 +180,12 @@ public struct SpoolDecoder {
         return UnsafeRawBufferPointer(start: bytes.baseAddress.map { $0 + start }, count: Int(count))
     }
 
+    @inlinable @inline(__always)
     public mutating func readOptionalStringBytes() throws(SpoolError) -> UnsafeRawBufferPointer? {
         try readBool() ? try readStringBytes() : nil
     }
 
+    @inlinable @inline(__always)
     public mutating func readOptionalInt() throws(SpoolError) -> Int? {
         try readBool() ? try readInt() : nil
     }
