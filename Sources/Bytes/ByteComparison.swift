@@ -18,7 +18,7 @@ extension Array where Element == UInt8 {
 /// Byte runs compared where they lie.
 public enum Bytewise {
     /// Whether the `count` bytes at `a` and at `b` are the same. Runs of up to 16 bytes (keys, versions,
-    /// short names: most of what the interning tables and verdict memos confirm) are compared as two words,
+    /// short names: most of what the verdict memo confirms) are compared as two words,
     /// overlapping when shorter than 16, or as a 4-, 2- and 1-byte piece below 8; longer ones with `memcmp`,
     /// whose call and dispatch on the length cost more than the short comparison itself. Reads only the
     /// `count` bytes at each.

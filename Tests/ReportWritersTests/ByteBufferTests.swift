@@ -93,7 +93,7 @@ import Testing
     }
 }
 
-/// `Bytewise`, what the interning tables and verdict memos confirm a digest's hit with: it must say what
+/// `Bytewise`, what the verdict memo confirms a digest's hit with: it must say what
 /// `memcmp` says for every length, wherever the runs differ, and read only the bytes it is given.
 @Suite struct BytewiseTests {
     @Test func equalAgreesWithByteByByteComparisonAtEveryLengthAndPlace() {

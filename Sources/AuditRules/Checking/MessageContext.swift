@@ -119,7 +119,6 @@ public struct MessageContext: Sendable {
     }
 }
 
-/// An audit rule: a stable id, a default severity and help, in one file each under `Rules/`.
 /// A run's `CheckConfiguration` behind one reference (`MessageContext.configuration`).
 final class SharedConfiguration: Sendable {
     let value: CheckConfiguration
@@ -127,6 +126,7 @@ final class SharedConfiguration: Sendable {
     init(_ value: CheckConfiguration) { self.value = value }
 }
 
+/// An audit rule: a stable id, a default severity and help, in one file each under `Rules/`.
 public protocol AuditRule: Sendable {
     static var descriptor: RuleDescriptor { get }
 }
