@@ -3,12 +3,6 @@ import Bytes
 import Crypto
 import JSONCore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A finding's `fingerprint` (the JSON report's, and SARIF's `partialFingerprints`): lets `--baseline` and
 /// code scanning recognise a finding as the same one in the next run. `ReportPreparation` computes it, once
 /// per finding, for every format.
@@ -138,11 +132,7 @@ struct Fingerprinter {
         mutating func prefix(of identity: [UInt8], make: () -> HashPrefix) -> HashPrefix {
             let digest = identity.withUnsafeBytes { ByteDigest.of($0, seed: 0x5851_F42D_4C95_7F2D) }
             let slot = Int(truncatingIfNeeded: digest) & (Self.slotCount - 1)
-            if digests[slot] == digest, let stored = identities[slot], stored.count == identity.count,
-                stored.withUnsafeBytes({ a in
-                    identity.withUnsafeBytes { b in a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
-                })
-            {
+            if digests[slot] == digest, let stored = identities[slot], identity.withUnsafeBytes(stored.hasSameBytes) {
                 return prefixes[slot]
             }
             let made = make()

@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import JSONCore
 
 /// `--redact`: masks every personal value and user code name that a finding lists in `sensitiveValues`,
@@ -66,8 +67,7 @@ public struct Redactor: Sendable {
     /// The redacted text, or `nil` when nothing in it matches, so callers can keep what they have.
     func redactedIfMatching(_ text: String) -> String? {
         guard !isEmpty else { return nil }
-        var text = text
-        return text.withUTF8 { bytes in
+        return text.withUTF8InPlace { bytes in
             var out: [UInt8]?
             var copied = 0
             var position = 0
@@ -252,9 +252,8 @@ extension Redactor {
 
     /// `text.contains(part)`, by bytes when both are ASCII (where bytes and characters are one).
     private static func contains(_ text: String, _ part: String) -> Bool {
-        var text = text, part = part
-        let byBytes = text.withUTF8 { text in
-            part.withUTF8 { part -> Bool? in
+        let byBytes = text.withUTF8InPlace { text in
+            part.withUTF8InPlace { part -> Bool? in
                 guard !part.isEmpty, StringBytes.isASCII(text), StringBytes.isASCII(part) else { return nil }
                 guard part.count <= text.count else { return false }
                 return (0...(text.count - part.count)).contains { start in
@@ -435,8 +434,7 @@ private struct ByteTrie: Sendable {
 
     /// Whether `text` holds a stored value anywhere.
     func contains(in text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
+        text.withUTF8InPlace { bytes in
             bytes.indices.contains { mayStart(with: bytes[$0]) && longestMatch(in: bytes, at: $0) != nil }
         }
     }

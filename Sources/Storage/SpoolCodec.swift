@@ -39,7 +39,8 @@ public struct SpoolEncoder: ~Copyable {
     public mutating func writeByte(_ value: UInt8) { bytes.append(value) }
 
     /// A string: its UTF-8's length, then its UTF-8, read in place (a copy to call `withUTF8` on cost a retain
-    /// and a release, for every string of every message and finding spooled).
+    /// and a release, for every string of every message and finding spooled). `String.withUTF8InPlace` does
+    /// the same, but through it the closure here was not inlined: 65 instructions a message more.
     public mutating func write(_ value: String) {
         let written = value.utf8.withContiguousStorageIfAvailable { utf8 in
             write(UInt64(utf8.count))

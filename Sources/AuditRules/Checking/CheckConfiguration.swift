@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import JSONCore
 
 /// `--level`: the level the client was configured with, or `auto` to take each start message's own.
@@ -72,9 +73,8 @@ public struct CheckConfiguration: Sendable {
 
     /// Whether a component name belongs to an allowed namespace (`parsl.` allows `parsl.config.Config`).
     public func isAllowedComponent(_ name: String) -> Bool {
-        // The name's own UTF-8, read in place (a name from a message is native; a copy to call `withUTF8` on
-        // cost a retain and a release), against the namespaces' bytes without copying their arrays.
-        let verdict: Bool?? = name.utf8.withContiguousStorageIfAvailable { bytes in
+        // The name's own UTF-8, read in place, against the namespaces' bytes without copying their arrays.
+        let verdict: Bool? = name.withUTF8InPlace { bytes in
             // Bytes compare as characters do only for ASCII; anything else is left to String's comparison.
             guard namespacesAreASCII, StringBytes.isASCII(bytes) else { return nil }
             return namespaceBytes.withUnsafeBufferPointer { namespaces in
@@ -92,7 +92,7 @@ public struct CheckConfiguration: Sendable {
                 return false
             }
         }
-        if let known = verdict, let verdict = known { return verdict }
+        if let verdict { return verdict }
         return allowedNamespaces.contains { prefix in
             name.hasPrefix(prefix.hasSuffix(".") ? prefix : prefix + ".") || name == prefix
         }
