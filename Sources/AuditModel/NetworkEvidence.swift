@@ -7,58 +7,56 @@
 /// each of those structs 64 bytes larger, copied and destroyed field by field wherever one moved. A change
 /// (the redactor's masks) makes a new box.
 public struct NetworkEvidence: Sendable, Hashable {
-    private final class Box: Sendable {
-        let from: String
-        let to: String?
-        let time: String
-        let interface: String?
+    /// The four fields, compared and hashed as they always were (synthesized).
+    private struct Fields: Sendable, Hashable {
+        var from: String
+        var to: String?
+        var time: String
+        var interface: String?
+    }
 
-        init(from: String, to: String?, time: String, interface: String?) {
-            self.from = from
-            self.to = to
-            self.time = time
-            self.interface = interface
-        }
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
     }
 
     private var box: Box
 
+    /// A changed copy of the fields in a new box (the box is shared, so it is never changed in place).
+    private mutating func change(_ edit: (inout Fields) -> Void) {
+        var fields = box.fields
+        edit(&fields)
+        box = Box(fields)
+    }
+
     /// The sender as `ADDR:PORT` (`[ADDR]:PORT` for IPv6).
     public var from: String {
-        get { box.from }
-        set { box = Box(from: newValue, to: to, time: time, interface: interface) }
+        get { box.fields.from }
+        set { change { $0.from = newValue } }
     }
     /// The receiver as `ADDR:PORT`, when known (a journal does not record the address `listen` bound).
     public var to: String? {
-        get { box.to }
-        set { box = Box(from: from, to: newValue, time: time, interface: interface) }
+        get { box.fields.to }
+        set { change { $0.to = newValue } }
     }
     /// The capture or receive time, RFC 3339 in UTC with microseconds (`2026-11-20T10:00:03.000000Z`).
     public var time: String {
-        get { box.time }
-        set { box = Box(from: from, to: to, time: newValue, interface: interface) }
+        get { box.fields.time }
+        set { change { $0.time = newValue } }
     }
     /// The pcapng interface's name (`eth0`), when the capture names it.
     public var interface: String? {
-        get { box.interface }
-        set { box = Box(from: from, to: to, time: time, interface: newValue) }
+        get { box.fields.interface }
+        set { change { $0.interface = newValue } }
     }
 
     public init(from: String, to: String?, time: String, interface: String? = nil) {
-        box = Box(from: from, to: to, time: time, interface: interface)
+        box = Box(Fields(from: from, to: to, time: time, interface: interface))
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.box === rhs.box
-            || (lhs.from == rhs.from && lhs.to == rhs.to && lhs.time == rhs.time && lhs.interface == rhs.interface)
-    }
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.box === rhs.box || lhs.box.fields == rhs.box.fields }
 
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(from)
-        hasher.combine(to)
-        hasher.combine(time)
-        hasher.combine(interface)
-    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(box.fields) }
 
     /// The sender's address without its port: `10.0.0.7`, `::1` (the host inventory's key).
     public var senderAddress: String { Self.address(of: from) }
