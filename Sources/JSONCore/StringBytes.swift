@@ -55,6 +55,14 @@ public enum StringBytes {
         return index
     }
 
+    /// Whether a string's UTF-8 `bytes` need an escape in JSON: a quote, a backslash or a control character
+    /// (what the report writers ask of every string they write; the reader's scan, `firstSpecial`, looks for
+    /// the same bytes).
+    public static func needsJSONEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var sawNonASCII = false
+        return firstSpecial(in: bytes, from: 0, sawNonASCII: &sawNonASCII) < bytes.count
+    }
+
     /// Whether every byte is below 0x80, eight bytes at a time.
     public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0

@@ -129,7 +129,7 @@ enum Escape {
     /// of bytes or a `ByteBuffer`. Inlined: the writers call it for every string of a report.
     @inline(__always)
     static func appendJSONString(utf8 bytes: UnsafeRawBufferPointer, to out: inout some ByteSink & ~Copyable) {
-        guard needsJSONEscape(bytes.assumingMemoryBound(to: UInt8.self)) else {
+        guard StringBytes.needsJSONEscape(bytes.assumingMemoryBound(to: UInt8.self)) else {
             out.append("\"")
             out.append(contentsOf: bytes)
             out.append("\"")
@@ -138,32 +138,6 @@ enum Escape {
         var escaped: [UInt8] = []
         JSONValue.string(String(decoding: bytes, as: UTF8.self)).write(to: &escaped, .init(sortKeys: false))
         escaped.withUnsafeBytes { out.append(contentsOf: $0) }
-    }
-
-    /// Whether a string's UTF-8 `bytes` need an escape in JSON (a quote, a backslash or a control
-    /// character). Eight bytes at a time: a byte is flagged when it is below 0x20 or equal to 0x22 or 0x5C
-    /// (the classic "has zero byte" test on the word XORed with each); the rest one by one.
-    static func needsJSONEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        var index = 0
-        if let base = bytes.baseAddress {
-            // Wrapping offsets below `bytes.count`: the checked loop tested each step for overflow.
-            while index &+ 8 <= bytes.count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-                // Below 0x20: subtracting 0x20 borrows into the high bit of a byte that had it clear.
-                let control = (word &- ones &* 0x20) & ~word
-                let zeroQuote = (quote &- ones) & ~quote, zeroBackslash = (backslash &- ones) & ~backslash
-                if (control | zeroQuote | zeroBackslash) & highs != 0 { return true }
-                index &+= 8
-            }
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
-            index += 1
-        }
-        return false
     }
 
     /// For one line of a terminal or Markdown report: every control character (tab and newline too, which

@@ -352,7 +352,7 @@ struct JSONReport {
             put("/", &out)
             let bytes = token.assumingMemoryBound(to: UInt8.self)
             if !bytes.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }),
-                !Escape.needsJSONEscape(bytes)
+                !StringBytes.needsJSONEscape(bytes)
             {
                 out.append(contentsOf: bytes)
             } else {

@@ -113,7 +113,7 @@ import Testing
                     for byte in UInt8.min...UInt8.max {
                         var bytes = [UInt8](repeating: filler, count: length)
                         bytes[position] = byte
-                        let fast = bytes.withUnsafeBufferPointer(Escape.needsJSONEscape)
+                        let fast = bytes.withUnsafeBufferPointer(StringBytes.needsJSONEscape)
                         if fast != naive(bytes) {
                             Issue.record("byte \(byte) at \(position) of \(length) among \(filler): \(fast)")
                             return
@@ -122,7 +122,7 @@ import Testing
                 }
             }
         }
-        #expect([UInt8]().withUnsafeBufferPointer(Escape.needsJSONEscape) == false)
+        #expect([UInt8]().withUnsafeBufferPointer(StringBytes.needsJSONEscape) == false)
     }
 
     @Test func aFingerprintIsThirtyTwoHexDigitsAColonAndItsOccurrence() {
