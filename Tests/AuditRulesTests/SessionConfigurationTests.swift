@@ -129,6 +129,30 @@ struct SessionKeyTests {
         }
     }
 
+    /// The session table keeps no correlator string: a finding about an open session spells it from the key,
+    /// which must give back the very string the key was made from.
+    @Test func aKeySpellsItsCorrelatorAgain() {
+        var generator = SystemRandomNumberGenerator()
+        var correlators = [
+            "00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
+            "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", "0C1D2E3F-4A5B-4C6D-8E7F-8091A2B3C4D5", "run-1", "", "ünïcode",
+        ]
+        for _ in 0..<200 { correlators.append(randomParslUUID(&generator)) }
+        for correlator in correlators {
+            #expect(SessionKey(correlator).correlator == correlator)
+        }
+        #expect(SessionKey.uuid(0x0c1d_2e3f_4a5b_4c6d, 0x8e7f_8091_a2b3_c4d5).correlator
+            == "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5")
+    }
+
+    /// A random lower-case UUID as Parsl spells one (`str(uuid.uuid4())`).
+    private func randomParslUUID(_ generator: inout SystemRandomNumberGenerator) -> String {
+        let hex = Array("0123456789abcdef")
+        return String([8, 4, 4, 4, 12].map { count in
+            String((0..<count).map { _ in hex[Int(generator.next() % 16)] })
+        }.joined(separator: "-"))
+    }
+
     /// Correlators are chosen by whoever sends the datagrams: a key's hash must take both words of a UUID
     /// through the process's seeded hasher, so that no set of correlators can be crafted to share one hash
     /// (a word folded from both before hashing could be: pick any low word, solve for the high one), which

@@ -18,7 +18,6 @@ final class SessionTracker {
         /// What a finding about its start message says of that message.
         var subject: Finding.Subject
         var network: NetworkEvidence?
-        var correlator: String
         var level: Int?
         var startTime: Double?
         var configuration: SessionConfiguration?
@@ -27,6 +26,8 @@ final class SessionTracker {
         /// Whether its level is one at which its generation sends an end message.
         var expectsEnd: Bool
         var ended = false
+        /// Its correlator, as the table's key (`SessionKey.correlator` spells it again): the table holds no
+        /// string of its own for it, one allocation fewer to keep, and to free at the end of a run.
         var key: SessionKey
     }
 
@@ -99,19 +100,23 @@ final class SessionTracker {
                         DuplicateSessionRule.message(earlierSource: earlier.source, earlierLocator: earlier.locator),
                         level: facts.level))
                 verdict.message!.findings += 1
-            } else if let index = index(of: facts.key), let end = held.removeValue(forKey: facts.key) {
-                judged.append(judge(end, start: index))
+            } else if !held.isEmpty, let index = opened.indices.last, opened[index].key == facts.key,
+                var end = held.removeValue(forKey: facts.key)
+            {
+                // The session just opened is the last one (unless a table of no room forgot it at once): no
+                // second lookup of its key, and none in the table of held ends while it is empty.
+                judged.append(judge(&end, start: index))
             }
         case .end:
             if let index = index(of: facts.key) {
                 var end = HeldEnd(ticket: ticket, message: verdict.message!, findings: [], facts: facts)
                 swap(&end.findings, &verdict.findings)
-                let outcome = judge(end, start: index)
+                let outcome = judge(&end, start: index)
                 verdict.message!.level = outcome.level
                 verdict.message!.findings = outcome.findingCount
                 verdict.findings = outcome.findings
             } else {
-                if let earlier = held.removeValue(forKey: facts.key) { judged.append(judge(earlier, start: nil)) }
+                if var earlier = held.removeValue(forKey: facts.key) { judged.append(judge(&earlier, start: nil)) }
                 var end = HeldEnd(ticket: ticket, message: verdict.message!, findings: [], facts: facts)
                 swap(&end.findings, &verdict.findings)
                 held[facts.key] = end
@@ -127,8 +132,8 @@ final class SessionTracker {
 
     /// Judges the end held as `ticket` now, without its start (its message is leaving the checker's window).
     func judgeHeld(key: SessionKey, ticket: Int) {
-        guard let end = removeHeld(key: key, ticket: ticket) else { return }
-        judged.append(judge(end, start: nil))
+        guard var end = removeHeld(key: key, ticket: ticket) else { return }
+        judged.append(judge(&end, start: nil))
     }
 
     /// Takes out the end held under `key` if it is the one numbered `ticket` (a later end with the same
@@ -146,7 +151,7 @@ final class SessionTracker {
             let (key, heldTicket) = heldOrder[heldHead]
             heldHead += 1
             // Entries of ends judged since (their start came) are skipped.
-            if let end = removeHeld(key: key, ticket: heldTicket) { judged.append(judge(end, start: nil)) }
+            if var end = removeHeld(key: key, ticket: heldTicket) { judged.append(judge(&end, start: nil)) }
         }
         compactHeldOrder()
     }
@@ -184,10 +189,12 @@ final class SessionTracker {
     // MARK: Judging an end
 
     /// The pair rules for an end and its start (at `start` in `opened`), or the end alone when its start never
-    /// appeared. Findings point at the end message, whichever arrived first.
-    private func judge(_ end: HeldEnd, start: Int?) -> JudgedEnd {
+    /// appeared. Findings point at the end message, whichever arrived first. The end's findings are taken out
+    /// of it (its holder drops it): a copy of them was copied again at the first finding added.
+    private func judge(_ end: inout HeldEnd, start: Int?) -> JudgedEnd {
         let facts = end.facts
-        var findings = end.findings
+        var findings: [Finding] = []
+        swap(&findings, &end.findings)
         let level: Int?
         if case .fixed(let fixed) = configuration.level {
             level = fixed
@@ -230,8 +237,8 @@ final class SessionTracker {
         while heldHead < heldOrder.count {
             let (key, ticket) = heldOrder[heldHead]
             heldHead += 1
-            if let end = removeHeld(key: key, ticket: ticket) {
-                judged.append(judge(end, start: nil))
+            if var end = removeHeld(key: key, ticket: ticket) {
+                judged.append(judge(&end, start: nil))
                 break
             }
         }
@@ -272,8 +279,7 @@ final class SessionTracker {
         opened.append(
             Session(
                 source: message.source, locator: message.locator, subject: Finding.Subject(message),
-                network: message.network,
-                correlator: message.correlator ?? "", level: facts.level, startTime: facts.startTime,
+                network: message.network, level: facts.level, startTime: facts.startTime,
                 configuration: facts.configuration, userCodeNames: facts.userCodeNames,
                 expectsEnd: facts.level.map(facts.plan.endLevels.contains) ?? false, key: facts.key))
         if opened.count > configuration.sessionCapacity {
@@ -289,7 +295,7 @@ final class SessionTracker {
         guard !opened[index].ended, opened[index].expectsEnd, let level = opened[index].level else { return nil }
         var finding = Finding(
             StartWithoutEndRule.descriptor, source: opened[index].source, locator: opened[index].locator,
-            level: level, correlator: opened[index].correlator, message: StartWithoutEndRule.message(level: level))
+            level: level, correlator: opened[index].key.correlator, message: StartWithoutEndRule.message(level: level))
         finding.network = opened[index].network
         finding.subject = opened[index].subject
         return finding
@@ -400,6 +406,40 @@ enum SessionKey: Hashable, Sendable {
     init(_ correlator: String) {
         self = Self.uuidBits(correlator).map { .uuid($0.high, $0.low) } ?? .text(correlator)
     }
+
+    /// The correlator the key stands for, spelled as it was (a UUID's bits in lower-case `8-4-4-4-12`).
+    var correlator: String {
+        switch self {
+        case .text(let text):
+            return text
+        case .uuid(let high, let low):
+            return String(unsafeUninitializedCapacity: 36) { text in
+                var at = 0
+                func put(_ bits: UInt64, digits: Int) {
+                    for shift in stride(from: 4 * (digits - 1), through: 0, by: -4) {
+                        text[at] = Self.lowerHex[Int(truncatingIfNeeded: bits >> UInt64(shift)) & 0xF]
+                        at += 1
+                    }
+                }
+                func dash() {
+                    text[at] = UInt8(ascii: "-")
+                    at += 1
+                }
+                put(high >> 32, digits: 8)
+                dash()
+                put(high >> 16, digits: 4)
+                dash()
+                put(high, digits: 4)
+                dash()
+                put(low >> 48, digits: 4)
+                dash()
+                put(low, digits: 12)
+                return at
+            }
+        }
+    }
+
+    private static let lowerHex = Array("0123456789abcdef".utf8)
 
     /// The bits of a lower-case `8-4-4-4-12` UUID; `nil` for any other text (upper case included, so that
     /// the key stays one-to-one with the string).
