@@ -137,20 +137,28 @@ struct SessionKeyTests {
             "00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
             "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", "0C1D2E3F-4A5B-4C6D-8E7F-8091A2B3C4D5", "run-1", "", "ünïcode",
         ]
-        for _ in 0..<200 { correlators.append(randomParslUUID(&generator)) }
+        for _ in 0..<200 {
+            let uuid = randomParslUUID(&generator)
+            guard case .uuid = SessionKey(uuid) else {
+                Issue.record("\(uuid) did not become a UUID key")
+                continue
+            }
+            correlators.append(uuid)
+        }
         for correlator in correlators {
             #expect(SessionKey(correlator).correlator == correlator)
         }
-        #expect(SessionKey.uuid(0x0c1d_2e3f_4a5b_4c6d, 0x8e7f_8091_a2b3_c4d5).correlator
-            == "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5")
+        #expect(
+            SessionKey.uuid(0x0c1d_2e3f_4a5b_4c6d, 0x8e7f_8091_a2b3_c4d5).correlator
+                == "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5")
     }
 
     /// A random lower-case UUID as Parsl spells one (`str(uuid.uuid4())`).
     private func randomParslUUID(_ generator: inout SystemRandomNumberGenerator) -> String {
         let hex = Array("0123456789abcdef")
-        return String([8, 4, 4, 4, 12].map { count in
+        return [8, 4, 4, 4, 12].map { count in
             String((0..<count).map { _ in hex[Int(generator.next() % 16)] })
-        }.joined(separator: "-"))
+        }.joined(separator: "-")
     }
 
     /// Correlators are chosen by whoever sends the datagrams: a key's hash must take both words of a UUID
