@@ -1,21 +1,26 @@
 import AuditInputs
 import AuditModel
+import DequeModule
 import Dispatch
+import Synchronization
 
 extension AuditRun {
-    /// Checks every record of `reader`: records are audited in parallel batches on `threads` threads and
-    /// completed by the session step in input order on the calling thread, each step handed to `body` in
-    /// that order (`input` numbers the input within the run, for matching sightings across inputs), so the outcome does not depend on timing or thread count.
+    /// Checks every record of `reader`: records are audited in parallel on `threads` threads, the calling
+    /// thread among them, and completed by the session step in input order on the calling thread, each step
+    /// handed to `body` in that order (`input` numbers the input within the run, for matching sightings
+    /// across inputs), so the outcome does not depend on timing or thread count.
     ///
-    /// Each batch is split over `threads` lanes (serial queues, one part each) and up to `batchesAhead`
-    /// batches are in flight while this thread completes the oldest one, so neither side waits for the
-    /// other's slowest moment: with a single batch ahead, the workers sat idle while this thread read the
-    /// next batch, and this thread waited while they finished theirs. Memory stays bounded by those batches.
+    /// The calling thread reads the records in batches and hands them to the other threads (the lanes) in
+    /// chunks as it reads them, through one feed taken first in, first out. Up to `batchesAhead` batches are
+    /// in flight while it completes the oldest one; while that batch is not done, it audits the feed's next
+    /// chunk itself rather than wait. So no thread sleeps while there is a chunk to audit, and no more
+    /// threads audit than `threads` (`--threads 1`: the calling thread alone). Memory stays bounded by the
+    /// batches in flight.
     ///
-    /// Why lanes rather than the shared pool: batches in flight on the pool, each spread over `threads`
-    /// threads, audited on every processor whatever `threads` said (`--threads 1` too). A lane takes the
-    /// next batch's part as soon as it finishes one, so no thread waits for another's last chunk either.
-    /// Whole-process time is the same (0.99x, paired, 200,000 messages, two processors).
+    /// Why: with a fixed part of each batch per lane and the calling thread beside `threads` lanes, three
+    /// threads shared two processors; the scheduler let one lane run alone, and it finished its parts and
+    /// slept while the other, sharing a processor, still audited its own, and the calling thread slept while
+    /// it waited for them: a processor idle about an eighth of the audit.
     ///
     /// Without `identifyingContent` the messages get no identity: for a run in which no message can be seen
     /// twice (see `RecordAuditor.identifiesContent`).
@@ -25,23 +30,24 @@ extension AuditRun {
     ) {
         var auditor = checker.auditor
         auditor.identifiesContent = identifyingContent
-        let lanes = (0..<max(1, threads)).map { DispatchQueue(label: "usage-audit.audit-lane-\($0)") }
+        let feed = AuditFeed(lanes: max(1, threads) - 1)
+        defer { feed.close() }
         var inFlight: [PipelineBatch] = []
         var step = CheckStep()
         var exhausted = false
         while !exhausted || !inFlight.isEmpty {
             if !exhausted {
-                var batch: [InputRecord] = []
-                batch.reserveCapacity(batchSize)
-                while batch.count < batchSize, let record = reader.next() { batch.append(record) }
-                if batch.isEmpty {
+                let batch = PipelineBatch(capacity: batchSize, source: reader.source, run: self, auditor: auditor)
+                while batch.count < batchSize, let record = reader.next() { batch.add(record, to: feed) }
+                batch.seal(to: feed)
+                if batch.count == 0 {
                     exhausted = true
                 } else {
-                    inFlight.append(PipelineBatch(batch, source: reader.source, run: self, auditor: auditor, on: lanes))
+                    inFlight.append(batch)
                 }
             }
             guard inFlight.count > Self.batchesAhead || (exhausted && !inFlight.isEmpty) else { continue }
-            var verdicts = inFlight.removeFirst().wait()
+            var verdicts = inFlight.removeFirst().wait(helping: feed)
             for i in verdicts.indices {
                 checker.complete(&verdicts[i], input: input, into: &step)
                 body(step)
@@ -61,33 +67,116 @@ extension AuditRun {
     }
 }
 
-/// A batch being audited on the lanes, a contiguous part on each; `wait()` returns its verdicts in record
-/// order. `@unchecked Sendable`: each verdict is written once, by the lane auditing its part, into its own
-/// slot, and read only after the group says every part is done.
+/// A batch being read and audited: its records go to the feed in chunks as they are read; `wait(helping:)`
+/// returns its verdicts in record order. `@unchecked Sendable`: the records being gathered and the count are
+/// touched by the reading thread only; each verdict is written once, by the thread auditing its chunk, into
+/// its own slot, and read only after the group says every chunk is done.
 private final class PipelineBatch: @unchecked Sendable {
     private let done = DispatchGroup()
     private let verdicts: ResultSlots<RecordVerdict>
+    private let source: String
+    private let run: AuditRun
+    private let auditor: RecordAuditor
+    /// The records read since the last chunk was handed over.
+    private var gathering: [InputRecord] = []
+    /// Records read into the batch.
+    private(set) var count = 0
 
-    /// A part is at least this many records: a smaller batch (a short input) uses fewer lanes.
-    static let smallestPart = 64
+    /// Records audited at a time: small enough that the threads end a batch together and the lanes start
+    /// on the first records while the rest are read, large enough that taking one costs nothing beside
+    /// auditing it.
+    static let chunkSize = 128
 
-    init(_ batch: [InputRecord], source: String, run: AuditRun, auditor: RecordAuditor, on lanes: [DispatchQueue]) {
-        let verdicts = ResultSlots<RecordVerdict>(count: batch.count)
-        self.verdicts = verdicts
-        let parts = max(1, min(lanes.count, batch.count / Self.smallestPart))
-        for part in 0..<parts {
-            let records = (batch.count * part / parts)..<(batch.count * (part + 1) / parts)
-            lanes[part].async(group: done) {
-                for index in records {
-                    verdicts.store(run.audit(batch[index], source: source, auditor: auditor), at: index)
-                }
+    init(capacity: Int, source: String, run: AuditRun, auditor: RecordAuditor) {
+        verdicts = ResultSlots(count: capacity)
+        self.source = source
+        self.run = run
+        self.auditor = auditor
+        gathering.reserveCapacity(Self.chunkSize)
+    }
+
+    func add(_ record: InputRecord, to feed: AuditFeed) {
+        precondition(count < verdicts.count, "a batch holds at most its capacity")
+        gathering.append(record)
+        count += 1
+        if gathering.count == Self.chunkSize { handOver(to: feed) }
+    }
+
+    /// Hands over the records read since the last chunk: the batch is complete.
+    func seal(to feed: AuditFeed) {
+        if !gathering.isEmpty { handOver(to: feed) }
+    }
+
+    private func handOver(to feed: AuditFeed) {
+        var taken: [InputRecord] = []
+        swap(&taken, &gathering)
+        gathering.reserveCapacity(Self.chunkSize)
+        let records = taken, first = count - records.count
+        let (verdicts, source, run, auditor, done) = (verdicts, source, run, auditor, done)
+        done.enter()
+        feed.add {
+            for (offset, record) in records.enumerated() {
+                verdicts.store(run.audit(record, source: source, auditor: auditor), at: first + offset)
+            }
+            done.leave()
+        }
+    }
+
+    /// The verdicts, moved out so that completing them in place copies nothing; until the batch is done, the
+    /// calling thread audits the feed's next chunks (of this batch or a later one) instead of sleeping.
+    func wait(helping feed: AuditFeed) -> [RecordVerdict] {
+        while done.wait(timeout: .now()) == .timedOut {
+            guard let chunk = feed.nextIfAny() else {
+                // Every chunk is taken; the last are being audited on the lanes.
+                done.wait()
+                break
+            }
+            chunk()
+        }
+        return verdicts.take(count)
+    }
+}
+
+/// The audit work of the batches in flight, in chunks that the lanes (and the reading thread, when it
+/// waits) take first in, first out, each its next chunk as soon as it is free.
+private final class AuditFeed: @unchecked Sendable {
+    private let chunks = Mutex<Deque<@Sendable () -> Void>>(Deque())
+    /// Counts the chunks added, then the lanes released when the feed closes.
+    private let added = DispatchSemaphore(value: 0)
+    private let lanes: Int
+    private let lanesDone = DispatchGroup()
+
+    /// Starts `lanes` lanes, each on a serial queue of its own, taking chunks until the feed closes.
+    init(lanes: Int) {
+        self.lanes = lanes
+        for lane in 0..<lanes {
+            DispatchQueue(label: "usage-audit.audit-lane-\(lane)").async(group: lanesDone) { [self] in
+                while let chunk = next() { chunk() }
             }
         }
     }
 
-    /// Moves the verdicts out, so that completing them in place copies nothing.
-    func wait() -> [RecordVerdict] {
-        done.wait()
-        return verdicts.take()
+    func add(_ chunk: @escaping @Sendable () -> Void) {
+        chunks.withLock { $0.append(chunk) }
+        added.signal()
+    }
+
+    /// The oldest chunk not yet taken, waiting for one to be added; `nil` once the feed is closed.
+    private func next() -> (@Sendable () -> Void)? {
+        added.wait()
+        return chunks.withLock { $0.popFirst() }
+    }
+
+    /// The oldest chunk not yet taken, if there is one now.
+    func nextIfAny() -> (@Sendable () -> Void)? {
+        guard added.wait(timeout: .now()) == .success else { return nil }
+        return chunks.withLock { $0.popFirst() }
+    }
+
+    /// Lets the lanes end and waits for them. Called when every batch was waited for (or the reading ended
+    /// early): chunks still in the feed are audited by the lanes first.
+    func close() {
+        for _ in 0..<lanes { added.signal() }
+        lanesDone.wait()
     }
 }

@@ -42,6 +42,11 @@ final class ResultSlots<Element>: @unchecked Sendable {
     /// Takes `element` (moved in, not copied: a verdict holds dozens of references).
     func store(_ element: consuming Element, at index: Int) { slots[index] = consume element }
 
+    var count: Int { slots.count }
+
     /// Moves the results out (no copy), leaving the slots empty.
-    func take() -> [Element] { slots.indices.map { slots[$0].take()! } }
+    func take() -> [Element] { take(count) }
+
+    /// Moves the first `count` results out (no copy), leaving those slots empty.
+    func take(_ count: Int) -> [Element] { (0..<count).map { slots[$0].take()! } }
 }
