@@ -442,41 +442,45 @@ enum SessionKey: Hashable, Sendable {
     private static let lowerHex = Array("0123456789abcdef".utf8)
 
     /// The bits of a lower-case `8-4-4-4-12` UUID; `nil` for any other text (upper case included, so that
-    /// the key stays one-to-one with the string).
+    /// the key stays one-to-one with the string). Its digits are read eight (or four) at a time, as words.
     private static func uuidBits(_ text: String) -> (high: UInt64, low: UInt64)? {
         return text.withUTF8InPlace { bytes -> (high: UInt64, low: UInt64)? in
             guard bytes.count == 36, bytes[8] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: "-"),
                 bytes[18] == UInt8(ascii: "-"), bytes[23] == UInt8(ascii: "-")
             else { return nil }
-            return hexDigits.withUnsafeBufferPointer { digits -> (high: UInt64, low: UInt64)? in
-                // Every digit's value, or-ed into `invalid`: one test at the end instead of one per digit.
-                var invalid: UInt8 = 0
-                func half(_ ranges: [Range<Int>]) -> UInt64 {
-                    var bits: UInt64 = 0
-                    for range in ranges {
-                        for index in range {
-                            let value = digits[Int(bytes[index])]
-                            invalid |= value
-                            bits = bits << 4 | UInt64(value & 0x0F)
-                        }
-                    }
-                    return bits
-                }
-                let high = half(highDigits), low = half(lowDigits)
-                return invalid & 0xF0 == 0 ? (high, low) : nil
+            let base = UnsafeRawPointer(bytes.baseAddress!)
+            func eight(_ offset: Int) -> UInt64? {
+                lowerHexValue(base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             }
+            func four(_ offset: Int) -> UInt64? {
+                // Four zero digits after the four read, shifted out again.
+                let word = UInt64(base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) | 0x3030_3030 << 32
+                return lowerHexValue(word).map { $0 >> 16 }
+            }
+            guard let a = eight(0), let b = four(9), let c = four(14), let d = four(19), let e = eight(24),
+                let f = four(32)
+            else { return nil }
+            return (a << 32 | b << 16 | c, d << 48 | e << 16 | f)
         }
     }
 
-    private static let highDigits = [0..<8, 9..<13, 14..<18]
-    private static let lowDigits = [19..<23, 24..<36]
-
-    /// The value of each lower-case hex digit; 0xF0 for every other byte.
-    private static let hexDigits: [UInt8] = (0...255).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
-        default: 0xF0
-        }
+    /// The value of eight lower-case hexadecimal digits, the first in the word's lowest byte (as loaded from
+    /// memory on a little-endian processor); `nil` if a byte is not one.
+    @inline(__always)
+    static func lowerHexValue(_ word: UInt64) -> UInt64? {
+        let x = UInt64(littleEndian: word)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high = 0x80 &* ones
+        // A byte below 0x80 plus (0x80 - bound) has its high bit set exactly when it is at least the bound,
+        // and no carry leaves it.
+        guard x & high == 0 else { return nil }
+        func atLeast(_ bound: UInt64) -> UInt64 { (x &+ (0x80 - bound) &* ones) & high }
+        let digit = atLeast(0x30) & ~atLeast(0x3A), letter = atLeast(0x61) & ~atLeast(0x67)
+        guard digit | letter == high else { return nil }
+        // '0'-'9' are 0x30-0x39, 'a'-'f' 0x61-0x66: the low four bits, plus 9 for a letter (bit 6).
+        let nibbles = (x & (0x0F &* ones)) &+ (x >> 6 & ones) &* 9
+        // Pairs of digits into bytes (the first digit high), then the four bytes in order.
+        let pairs = (nibbles & 0x000F_000F_000F_000F) << 4 | (nibbles >> 8 & 0x000F_000F_000F_000F)
+        return (pairs & 0xFF) << 24 | (pairs >> 16 & 0xFF) << 16 | (pairs >> 32 & 0xFF) << 8 | (pairs >> 48 & 0xFF)
     }
 }
