@@ -73,14 +73,33 @@ struct InstanceValidationTests {
         // The padded lines are beyond the limit.
         let one = try ValidationRun(
             [lines], ndjson: true, against: compiled, format: format, instanceLimit: 200, outputPath: output)
-        let four = try ValidationRun(
-            [lines], ndjson: true, against: compiled, format: format, threads: 4, instanceLimit: 200,
-            outputPath: output + "-4")
-        #expect(one.output == four.output)
-        #expect(one.valid == four.valid && one.invalid == four.invalid)
+        for threads in [2, 4] {
+            let other = try ValidationRun(
+                [lines], ndjson: true, against: compiled, format: format, threads: threads, instanceLimit: 200,
+                outputPath: output + "-\(threads)")
+            #expect(one.output == other.output)
+            #expect(one.valid == other.valid && one.invalid == other.invalid)
+        }
         #expect(one.valid + one.invalid == 5_000 - 5_000 / 7)
         #expect(one.output.contains("many.ndjson:4999"))
         #expect(one.output.contains("larger than the limit of 200 bytes"))
+    }
+
+    /// Output that cannot be written (a full disk) stops the run at once, with batches still being validated
+    /// on other threads: it ends, says why, and reads no further.
+    @Test(arguments: [1, 2, 4])
+    func aFailedWriteStopsTheRunWhateverTheThreadCount(threads: Int) throws {
+        let schema = try write("s.json", ##"{"type": "object"}"##)
+        let lines = try write("many.ndjson", String(repeating: "{\"level\": 1}\n", count: 20_000))
+        let compiled = try SchemaFile.load(path: schema, resources: [], formatAssertion: false)
+        let full = try FileDescriptor.open("/dev/full", .writeOnly)
+        defer { try? full.close() }
+        var report = ValidationReport(format: .json, descriptor: full)
+        var validation = InstanceValidation(schema: compiled, ndjson: true)
+        validation.threads = threads
+        let outcome = validation.run(files: [lines], into: &report) { Issue.record("no read fails: \($0)") }
+        #expect(outcome.outputFailure == .noSpace)
+        #expect(report.validCount < 20_000)
     }
 
     @Test func ndjsonLinesAreValidatedOneByOneWithTheirLineNumbers() throws {

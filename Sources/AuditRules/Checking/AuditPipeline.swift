@@ -1,8 +1,6 @@
 import AuditInputs
 import AuditModel
-import DequeModule
 import Dispatch
-import Synchronization
 
 extension AuditRun {
     /// Checks every record of `reader`: records are audited in parallel on `threads` threads, the calling
@@ -10,17 +8,11 @@ extension AuditRun {
     /// handed to `body` in that order (`input` numbers the input within the run, for matching sightings
     /// across inputs), so the outcome does not depend on timing or thread count.
     ///
-    /// The calling thread reads the records in batches and hands them to the other threads (the lanes) in
-    /// chunks as it reads them, through one feed taken first in, first out. Up to `batchesAhead` batches are
-    /// in flight while it completes the oldest one; while that batch is not done, it audits the feed's next
-    /// chunk itself rather than wait. So no thread sleeps while there is a chunk to audit, and no more
-    /// threads audit than `threads` (`--threads 1`: the calling thread alone). Memory stays bounded by the
-    /// batches in flight.
-    ///
-    /// Why: with a fixed part of each batch per lane and the calling thread beside `threads` lanes, three
-    /// threads shared two processors; the scheduler let one lane run alone, and it finished its parts and
-    /// slept while the other, sharing a processor, still audited its own, and the calling thread slept while
-    /// it waited for them: a processor idle about an eighth of the audit.
+    /// The calling thread reads the records in batches and hands them to the other threads in chunks as it
+    /// reads them, through a `WorkFeed`. Up to `batchesAhead` batches are in flight while it completes the
+    /// oldest one; while that batch is not done, it audits the feed's next chunk itself rather than wait. So
+    /// no thread sleeps while there is a chunk to audit, and no more threads audit than `threads`
+    /// (`--threads 1`: the calling thread alone). Memory stays bounded by the batches in flight.
     ///
     /// Without `identifyingContent` the messages get no identity: for a run in which no message can be seen
     /// twice (see `RecordAuditor.identifiesContent`).
@@ -30,7 +22,7 @@ extension AuditRun {
     ) {
         var auditor = checker.auditor
         auditor.identifiesContent = identifyingContent
-        let feed = AuditFeed(lanes: max(1, threads) - 1)
+        let feed = WorkFeed(threads: threads)
         defer { feed.close() }
         var inFlight: [PipelineBatch] = []
         var step = CheckStep()
@@ -95,7 +87,7 @@ private final class PipelineBatch: @unchecked Sendable {
         gathering.reserveCapacity(Self.chunkSize)
     }
 
-    func add(_ record: InputRecord, to feed: AuditFeed) {
+    func add(_ record: InputRecord, to feed: WorkFeed) {
         precondition(count < verdicts.count, "a batch holds at most its capacity")
         gathering.append(record)
         count += 1
@@ -103,11 +95,11 @@ private final class PipelineBatch: @unchecked Sendable {
     }
 
     /// Hands over the records read since the last chunk: the batch is complete.
-    func seal(to feed: AuditFeed) {
+    func seal(to feed: WorkFeed) {
         if !gathering.isEmpty { handOver(to: feed) }
     }
 
-    private func handOver(to feed: AuditFeed) {
+    private func handOver(to feed: WorkFeed) {
         var taken: [InputRecord] = []
         swap(&taken, &gathering)
         gathering.reserveCapacity(Self.chunkSize)
@@ -124,59 +116,8 @@ private final class PipelineBatch: @unchecked Sendable {
 
     /// The verdicts, moved out so that completing them in place copies nothing; until the batch is done, the
     /// calling thread audits the feed's next chunks (of this batch or a later one) instead of sleeping.
-    func wait(helping feed: AuditFeed) -> [RecordVerdict] {
-        while done.wait(timeout: .now()) == .timedOut {
-            guard let chunk = feed.nextIfAny() else {
-                // Every chunk is taken; the last are being audited on the lanes.
-                done.wait()
-                break
-            }
-            chunk()
-        }
+    func wait(helping feed: WorkFeed) -> [RecordVerdict] {
+        feed.help(until: done)
         return verdicts.take(count)
-    }
-}
-
-/// The audit work of the batches in flight, in chunks that the lanes (and the reading thread, when it
-/// waits) take first in, first out, each its next chunk as soon as it is free.
-private final class AuditFeed: @unchecked Sendable {
-    private let chunks = Mutex<Deque<@Sendable () -> Void>>(Deque())
-    /// Counts the chunks added, then the lanes released when the feed closes.
-    private let added = DispatchSemaphore(value: 0)
-    private let lanes: Int
-    private let lanesDone = DispatchGroup()
-
-    /// Starts `lanes` lanes, each on a serial queue of its own, taking chunks until the feed closes.
-    init(lanes: Int) {
-        self.lanes = lanes
-        for lane in 0..<lanes {
-            DispatchQueue(label: "usage-audit.audit-lane-\(lane)").async(group: lanesDone) { [self] in
-                while let chunk = next() { chunk() }
-            }
-        }
-    }
-
-    func add(_ chunk: @escaping @Sendable () -> Void) {
-        chunks.withLock { $0.append(chunk) }
-        added.signal()
-    }
-
-    /// The oldest chunk not yet taken, waiting for one to be added; `nil` once the feed is closed.
-    private func next() -> (@Sendable () -> Void)? {
-        added.wait()
-        return chunks.withLock { $0.popFirst() }
-    }
-
-    /// The oldest chunk not yet taken, if there is one now.
-    func nextIfAny() -> (@Sendable () -> Void)? {
-        guard added.wait(timeout: .now()) == .success else { return nil }
-        return chunks.withLock { $0.popFirst() }
-    }
-
-    /// Lets the lanes end and waits for them. Called when every batch was waited for (or the reading ended
-    /// early): chunks still in the feed are audited by the lanes first.
-    func close() {
-        for _ in 0..<lanes { added.signal() }
-        lanesDone.wait()
     }
 }

@@ -1,4 +1,6 @@
+import DequeModule
 import Dispatch
+import Synchronization
 
 /// The parallel step of `check` (a batch of records) and of `validate` (a batch of NDJSON lines): work on
 /// items that need nothing from one another, spread over the processors, results in item order so that the
@@ -49,4 +51,104 @@ final class ResultSlots<Element>: @unchecked Sendable {
 
     /// Moves the first `count` results out (no copy), leaving those slots empty.
     func take(_ count: Int) -> [Element] { (0..<count).map { slots[$0].take()! } }
+}
+
+/// Work handed to threads in chunks through one first-in, first-out feed: `threads - 1` lanes take the
+/// chunks as they come, and the thread that adds them audits chunks too whenever it waits for results
+/// (`PendingResults.wait`, `help(until:)`), so no more than `threads` threads work and none sleeps while a
+/// chunk waits. The streaming parallel step of `check` (records handed over as they are read) and of
+/// `validate --ndjson` (lines), where the adding thread also reads the input and writes the output.
+///
+/// Why not a part of each batch per thread: beside the thread that reads and writes, `threads` workers
+/// shared two processors three ways; the scheduler let one run alone, and it finished its part and slept
+/// while another still worked, a processor idle about an eighth of the time.
+public final class WorkFeed: @unchecked Sendable {
+    private let chunks = Mutex<Deque<@Sendable () -> Void>>(Deque())
+    /// Counts the chunks added, then the lanes released when the feed closes.
+    private let added = DispatchSemaphore(value: 0)
+    private let lanes: Int
+    private let lanesDone = DispatchGroup()
+
+    /// Starts `threads - 1` lanes, each on a serial queue of its own, taking chunks until the feed closes.
+    public init(threads: Int) {
+        lanes = max(1, threads) - 1
+        for lane in 0..<lanes {
+            DispatchQueue(label: "usage-audit.lane-\(lane)").async(group: lanesDone) { [self] in
+                while let chunk = next() { chunk() }
+            }
+        }
+    }
+
+    func add(_ chunk: @escaping @Sendable () -> Void) {
+        chunks.withLock { $0.append(chunk) }
+        added.signal()
+    }
+
+    /// The oldest chunk not yet taken, waiting for one to be added; `nil` once the feed is closed.
+    private func next() -> (@Sendable () -> Void)? {
+        added.wait()
+        return chunks.withLock { $0.popFirst() }
+    }
+
+    /// The oldest chunk not yet taken, if there is one now.
+    private func nextIfAny() -> (@Sendable () -> Void)? {
+        guard added.wait(timeout: .now()) == .success else { return nil }
+        return chunks.withLock { $0.popFirst() }
+    }
+
+    /// Runs the feed's chunks (of the awaited work or later work) on the calling thread until `group` is
+    /// done; sleeps only when every chunk is taken and the last are still running on the lanes.
+    func help(until group: DispatchGroup) {
+        while group.wait(timeout: .now()) == .timedOut {
+            guard let chunk = nextIfAny() else {
+                group.wait()
+                return
+            }
+            chunk()
+        }
+    }
+
+    /// `transform` of every index below `count`, computed in chunks of `chunkSize` on the feed's threads; the
+    /// results, in index order, from `wait()`.
+    public func map<Result: Sendable>(
+        count: Int, chunkSize: Int = 128, _ transform: @escaping @Sendable (Int) -> Result
+    ) -> PendingResults<Result> {
+        let pending = PendingResults<Result>(count: count, feed: self)
+        let (slots, done) = (pending.slots, pending.done)
+        for lower in stride(from: 0, to: count, by: chunkSize) {
+            let indices = lower..<min(lower + chunkSize, count)
+            done.enter()
+            add {
+                for index in indices { slots.store(transform(index), at: index) }
+                done.leave()
+            }
+        }
+        return pending
+    }
+
+    /// Lets the lanes end and waits for them, once no more work will be added: chunks still in the feed are
+    /// run by the lanes first.
+    public func close() {
+        for _ in 0..<lanes { added.signal() }
+        lanesDone.wait()
+    }
+}
+
+/// The results of a `WorkFeed.map`, being computed.
+public final class PendingResults<Result>: @unchecked Sendable {
+    let slots: ResultSlots<Result>
+    let done = DispatchGroup()
+    private let feed: WorkFeed
+
+    init(count: Int, feed: WorkFeed) {
+        slots = ResultSlots(count: count)
+        self.feed = feed
+    }
+
+    /// The results in index order, moved out; until they are all made, the calling thread runs the feed's
+    /// chunks itself. Called once.
+    public func wait() -> [Result] {
+        feed.help(until: done)
+        return slots.take()
+    }
 }

@@ -12,9 +12,13 @@ public struct InstanceValidation {
     public var ndjson: Bool
     /// The largest instance (a whole file, or one NDJSON line) that is parsed.
     public var instanceLimit = JSONParseOptions.default.maxBytes
-    /// Threads validating NDJSON lines. Lines are validated a batch at a time on every thread and their
-    /// results written in line order, so the output is the same whatever the count.
+    /// Threads validating NDJSON lines, the calling thread among them (it also reads the lines and writes the
+    /// results). Batches of lines are validated in chunks on every thread and their results written in line
+    /// order, so the output is the same whatever the count.
     public var threads = 1
+
+    /// How many batches of lines are validated ahead of the one whose results are being written.
+    static let batchesAhead = 2
 
     public init(schema: Schema, ndjson: Bool) {
         self.schema = schema
@@ -85,16 +89,32 @@ public struct InstanceValidation {
     }
 
     private func validateLines(of file: String, into report: inout ValidationReport) -> ReadFailure? {
-        let limit = instanceLimit
+        let (limit, schema) = (instanceLimit, schema)
         var batch = LineBatch()
-        // Validates the batch's lines on every thread and writes their results in line order.
-        func flush() -> Bool {
-            defer { batch.removeAll() }
-            for result in batch.results(file: file, against: schema, limit: limit, threads: threads) {
+        // Full batches are validated on the feed's threads while this one reads the next and writes the
+        // results of the oldest, in line order; it validates lines itself while it waits for them.
+        let feed = WorkFeed(threads: threads)
+        defer { feed.close() }
+        var inFlight: [PendingResults<InstanceResult>] = []
+        var writing = true
+        func writeOldest() {
+            let results = inFlight.removeFirst().wait()
+            for result in results where writing {
                 report.write(result)
-                if report.failure != nil { return false }
+                if report.failure != nil { writing = false }
             }
-            return true
+        }
+        func flush() -> Bool {
+            if writing && !batch.isEmpty {
+                inFlight.append(batch.results(file: file, against: schema, limit: limit, on: feed))
+                batch = LineBatch()
+            }
+            while writing && inFlight.count > Self.batchesAhead { writeOldest() }
+            return writing
+        }
+        func finish() {
+            _ = flush()
+            while !inFlight.isEmpty { writeOldest() }
         }
         do {
             return try InstanceFiles.withOpened(file) { descriptor -> ReadFailure? in
@@ -102,7 +122,9 @@ public struct InstanceValidation {
                     try InstanceFiles.forEachLine(of: descriptor, limit: limit) { number, line in
                         if let line {
                             var content = line
-                            if content.last == UInt8(ascii: "\r") { content = UnsafeRawBufferPointer(rebasing: content.dropLast()) }
+                            if content.last == UInt8(ascii: "\r") {
+                                content = UnsafeRawBufferPointer(rebasing: content.dropLast())
+                            }
                             if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
                             batch.add(number, content)
                         } else {
@@ -110,11 +132,11 @@ public struct InstanceValidation {
                         }
                         return batch.isFull ? flush() : true
                     }
-                    _ = flush()
+                    finish()
                     return nil
                 } catch {
                     // The lines read before the failure keep their results.
-                    _ = flush()
+                    finish()
                     // A file that fails at its first read (a folder) is unreadable as a whole, not at a line.
                     guard error.line > 1 else {
                         return ReadFailure(
@@ -140,6 +162,7 @@ struct LineBatch {
     private var lines: [(number: Int, range: Range<Int>?)] = []
 
     var isFull: Bool { lines.count >= Self.maximumLines || text.count >= Self.maximumBytes }
+    var isEmpty: Bool { lines.isEmpty }
 
     mutating func add(_ number: Int, _ line: UnsafeRawBufferPointer) {
         let start = text.count
@@ -149,21 +172,18 @@ struct LineBatch {
 
     mutating func addTooLarge(_ number: Int) { lines.append((number, nil)) }
 
-    mutating func removeAll() {
-        text.removeAll(keepingCapacity: true)
-        lines.removeAll(keepingCapacity: true)
-    }
-
-    /// The lines' results in line order, computed on up to `threads` threads.
-    func results(file: String, against schema: Schema, limit: Int, threads: Int) -> [InstanceResult] {
-        @Sendable func result(_ index: Int) -> InstanceResult {
-            let (number, range) = lines[index]
+    /// The lines' results, computed on the feed's threads, in line order from `wait()`.
+    func results(file: String, against schema: Schema, limit: Int, on feed: WorkFeed) -> PendingResults<InstanceResult>
+    {
+        let batch = self
+        return feed.map(count: lines.count) { index in
+            let (number, range) = batch.lines[index]
             guard let range else { return InstanceResult(tooLargeFile: file, line: number, limit: limit) }
-            return text.withUnsafeBytes { text in
+            return batch.text.withUnsafeBytes { text in
                 InstanceResult(
-                    validating: UnsafeRawBufferPointer(rebasing: text[range]), file: file, line: number, against: schema)
+                    validating: UnsafeRawBufferPointer(rebasing: text[range]), file: file, line: number, against: schema
+                )
             }
         }
-        return ParallelWork.map(count: lines.count, threads: threads, result)
     }
 }
