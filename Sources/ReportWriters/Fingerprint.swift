@@ -60,6 +60,7 @@ struct Fingerprinter {
     private var seen: [HashPrefix: Int] = [:]
     private var redactedSources: [String: [UInt8]] = [:]
     private var lastSource: (source: String, redacted: [UInt8])?
+    private var recentPointers: [(pointer: JSONPointer, redacted: [UInt8])] = []
     private var redactedPointers: [JSONPointer: [UInt8]] = [:]
     private var maskedValues: [String: String] = [:]
     /// The hash prefix of each identity met lately: most findings repeat an identity (every session left
@@ -81,23 +82,25 @@ struct Fingerprinter {
         let kind = messageKind?.rawValue ?? (finding.locator == nil ? "input" : "")
         // The identity: rule, redacted source, message kind, redacted pointer and the distinct masked values
         // in order, separated by NUL.
+        // Strings are appended as their bytes in place (appending a `String.UTF8View` went through the
+        // generic sequence path, about 190 instructions each).
         identity.removeAll(keepingCapacity: true)
-        identity.append(contentsOf: finding.rule.utf8)
+        finding.rule.withUTF8InPlace { identity.append(contentsOf: $0) }
         identity.append(0)
         identity.append(contentsOf: redactedSource(finding.source))
         identity.append(0)
-        identity.append(contentsOf: kind.utf8)
+        kind.withUTF8InPlace { identity.append(contentsOf: $0) }
         identity.append(0)
         identity.append(contentsOf: redactedPointer(finding.pointer))
         switch finding.sensitiveValues.count {
         case 0: break
         case 1:
             identity.append(0)
-            identity.append(contentsOf: masked(finding.sensitiveValues[0]).utf8)
+            masked(finding.sensitiveValues[0]).withUTF8InPlace { identity.append(contentsOf: $0) }
         default:
             for value in Set(finding.sensitiveValues.map { masked($0) }).sorted() {
                 identity.append(0)
-                identity.append(contentsOf: value.utf8)
+                value.withUTF8InPlace { identity.append(contentsOf: $0) }
             }
         }
         let prefix = prefixes.prefix(of: identity) {
@@ -181,9 +184,23 @@ struct Fingerprinter {
         return redacted
     }
 
+    /// The root pointer (a third of the findings point at a whole message) and the few pointers met lately
+    /// (a report's findings point at a dozen places or so) are found by comparing tokens, which costs a
+    /// fraction of hashing them for the table.
     private mutating func redactedPointer(_ pointer: JSONPointer) -> [UInt8] {
-        Self.remembered(pointer, in: &redactedPointers) { Array(redactor.redact(pointer).description.utf8) }
+        if pointer.tokens.isEmpty { return [] }
+        if let recent = recentPointers.firstIndex(where: { $0.pointer == pointer }) {
+            return recentPointers[recent].redacted
+        }
+        let redacted = Self.remembered(pointer, in: &redactedPointers) {
+            Array(redactor.redact(pointer).description.utf8)
+        }
+        if recentPointers.count == Self.recentPointerCount { recentPointers.removeFirst() }
+        recentPointers.append((pointer, redacted))
+        return redacted
     }
+
+    static let recentPointerCount = 16
 
     private mutating func masked(_ value: String) -> String {
         Self.remembered(value, in: &maskedValues) { redactor.redact(value) }
