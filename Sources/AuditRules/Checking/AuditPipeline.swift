@@ -29,7 +29,7 @@ extension AuditRun {
         var exhausted = false
         while !exhausted || !inFlight.isEmpty {
             if !exhausted {
-                let batch = PipelineBatch(capacity: batchSize, source: reader.source, run: self, auditor: auditor)
+                let batch = PipelineBatch(source: reader.source, run: self, auditor: auditor)
                 while batch.count < batchSize, let record = reader.next() { batch.add(record, to: feed) }
                 batch.seal(to: feed)
                 if batch.count == 0 {
@@ -60,12 +60,13 @@ extension AuditRun {
 }
 
 /// A batch being read and audited: its records go to the feed in chunks as they are read; `wait(helping:)`
-/// returns its verdicts in record order. `@unchecked Sendable`: the records being gathered and the count are
-/// touched by the reading thread only; each verdict is written once, by the thread auditing its chunk, into
-/// its own slot, and read only after the group says every chunk is done.
+/// returns its verdicts in record order. `@unchecked Sendable`: the records being gathered, the chunks' slots
+/// and the count are touched by the reading thread only; each verdict is written once, by the thread auditing
+/// its chunk, into its own slot, and read only after the group says every chunk is done.
 private final class PipelineBatch: @unchecked Sendable {
     private let done = DispatchGroup()
-    private let verdicts: ResultSlots<RecordVerdict>
+    /// Each chunk's verdicts, made with the chunk (a batch of a short input is as small as its records).
+    private var chunks: [ResultSlots<RecordVerdict>] = []
     private let source: String
     private let run: AuditRun
     private let auditor: RecordAuditor
@@ -79,8 +80,7 @@ private final class PipelineBatch: @unchecked Sendable {
     /// auditing it.
     static let chunkSize = 128
 
-    init(capacity: Int, source: String, run: AuditRun, auditor: RecordAuditor) {
-        verdicts = ResultSlots(count: capacity)
+    init(source: String, run: AuditRun, auditor: RecordAuditor) {
         self.source = source
         self.run = run
         self.auditor = auditor
@@ -88,7 +88,6 @@ private final class PipelineBatch: @unchecked Sendable {
     }
 
     func add(_ record: InputRecord, to feed: WorkFeed) {
-        precondition(count < verdicts.count, "a batch holds at most its capacity")
         gathering.append(record)
         count += 1
         if gathering.count == Self.chunkSize { handOver(to: feed) }
@@ -103,12 +102,13 @@ private final class PipelineBatch: @unchecked Sendable {
         var taken: [InputRecord] = []
         swap(&taken, &gathering)
         gathering.reserveCapacity(Self.chunkSize)
-        let records = taken, first = count - records.count
-        let (verdicts, source, run, auditor, done) = (verdicts, source, run, auditor, done)
+        let records = taken, verdicts = ResultSlots<RecordVerdict>(count: records.count)
+        chunks.append(verdicts)
+        let (source, run, auditor, done) = (source, run, auditor, done)
         done.enter()
         feed.add {
             for (offset, record) in records.enumerated() {
-                verdicts.store(run.audit(record, source: source, auditor: auditor), at: first + offset)
+                verdicts.store(run.audit(record, source: source, auditor: auditor), at: offset)
             }
             done.leave()
         }
@@ -118,6 +118,9 @@ private final class PipelineBatch: @unchecked Sendable {
     /// calling thread audits the feed's next chunks (of this batch or a later one) instead of sleeping.
     func wait(helping feed: WorkFeed) -> [RecordVerdict] {
         feed.help(until: done)
-        return verdicts.take(count)
+        var verdicts: [RecordVerdict] = []
+        verdicts.reserveCapacity(count)
+        for chunk in chunks { chunk.take(into: &verdicts) }
+        return verdicts
     }
 }

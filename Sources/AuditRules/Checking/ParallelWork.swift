@@ -44,13 +44,13 @@ final class ResultSlots<Element>: @unchecked Sendable {
     /// Takes `element` (moved in, not copied: a verdict holds dozens of references).
     func store(_ element: consuming Element, at index: Int) { slots[index] = consume element }
 
-    var count: Int { slots.count }
-
     /// Moves the results out (no copy), leaving the slots empty.
-    func take() -> [Element] { take(count) }
+    func take() -> [Element] { slots.indices.map { slots[$0].take()! } }
 
-    /// Moves the first `count` results out (no copy), leaving those slots empty.
-    func take(_ count: Int) -> [Element] { (0..<count).map { slots[$0].take()! } }
+    /// Moves the results out (no copy) to the end of `results`, leaving the slots empty.
+    func take(into results: inout [Element]) {
+        for index in slots.indices { results.append(slots[index].take()!) }
+    }
 }
 
 /// Work handed to threads in chunks through one first-in, first-out feed: `threads - 1` lanes take the
