@@ -135,6 +135,14 @@ public protocol AuditRule: Sendable {
 public protocol MessageRule: AuditRule {
     init()
     func check(_ context: MessageContext, into findings: inout [Finding])
+    /// `check` of a new instance (rules hold no state): what the checker calls, through the rule's type.
+    static func checkMessage(_ context: MessageContext, into findings: inout [Finding])
+}
+
+extension MessageRule {
+    public static func checkMessage(_ context: MessageContext, into findings: inout [Finding]) {
+        Self().check(context, into: &findings)
+    }
 }
 
 /// Validates a message against one schema of the set: the seam between the checker and the schema engine.

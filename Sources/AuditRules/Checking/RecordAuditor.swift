@@ -248,7 +248,7 @@ public struct RecordAuditor: Sendable {
                         : "a generation \(generation) message: Parsl before April 2024 sent it as bare JSON, the legacy protocol"
                 ))
         }
-        for rule in RuleCatalogue.messageRules { rule.check(context, into: &findings) }
+        for rule in RuleCatalogue.messageRules { rule.checkMessage(context, into: &findings) }
         for i in findings.indices where findings[i].correlator == nil {
             findings[i].correlator = correlator
             findings[i].level = findings[i].level ?? judgedLevel
