@@ -2,14 +2,15 @@ import DequeModule
 import Dispatch
 import Synchronization
 
-/// The parallel step of `check` (a batch of records) and of `validate` (a batch of NDJSON lines): work on
-/// items that need nothing from one another, spread over the processors, results in item order so that the
-/// output does not depend on the thread count.
+/// Work on items that need nothing from one another, spread over the processors, results in item order so
+/// that the output does not depend on the thread count: all at once, while the calling thread waits
+/// (`ParallelWork.map`: the message schemas compiled at the start), or streamed, while it reads and writes
+/// (`WorkFeed`: the records of `check`, the lines of `validate --ndjson`).
 public enum ParallelWork {
     /// `transform` of every index below `count`, in index order, computed on up to `threads` threads (in a
     /// few chunks per thread, so a slow chunk does not leave the others idle). One thread, or `minimumCount`
-    /// items or fewer (64: lines of NDJSON), stay on the calling thread: handing them over would cost more
-    /// than it saves. Items that are each large work (a schema to compile) set it lower.
+    /// items or fewer, stay on the calling thread: handing them over would cost more than it saves. Items
+    /// that are each large work (a schema to compile) set it lower.
     public static func map<Result: Sendable>(
         count: Int, threads: Int, minimumCount: Int = 64, _ transform: @Sendable (Int) -> Result
     ) -> [Result] {
@@ -54,7 +55,7 @@ final class ResultSlots<Element>: @unchecked Sendable {
 }
 
 /// Work handed to threads in chunks through one first-in, first-out feed: `threads - 1` lanes take the
-/// chunks as they come, and the thread that adds them audits chunks too whenever it waits for results
+/// chunks as they come, and the thread that adds them runs chunks too whenever it waits for results
 /// (`PendingResults.wait`, `help(until:)`), so no more than `threads` threads work and none sleeps while a
 /// chunk waits. The streaming parallel step of `check` (records handed over as they are read) and of
 /// `validate --ndjson` (lines), where the adding thread also reads the input and writes the output.
@@ -126,9 +127,10 @@ public final class WorkFeed: @unchecked Sendable {
         return pending
     }
 
-    /// Lets the lanes end and waits for them, once no more work will be added: chunks still in the feed are
-    /// run by the lanes first.
+    /// Runs what is left in the feed (the callers wait for all they add, so normally nothing), then lets the
+    /// lanes end and waits for them. Called once no more work will be added.
     public func close() {
+        while let chunk = nextIfAny() { chunk() }
         for _ in 0..<lanes { added.signal() }
         lanesDone.wait()
     }

@@ -4,9 +4,11 @@ import JSONSchema
 import SystemPackage
 
 /// What `usage-audit validate` does with its instance files: each file as one JSON value, or with `ndjson`
-/// each non-blank line, validated and handed to the report as soon as it is made. Memory stays flat however
-/// long the input: a file is read through one buffer, a line or a file beyond `instanceLimit` bytes is an
-/// invalid result without being kept, and no result outlives its writing.
+/// each non-blank line, validated and handed to the report in order (lines a few batches behind their
+/// reading). Memory stays flat however long the input: a file is read through one buffer, at most
+/// `batchesAhead + 1` batches of lines (each at most `LineBatch.maximumBytes`) wait for their results, a line
+/// or a file beyond `instanceLimit` bytes is an invalid result without being kept, and no result outlives
+/// its writing.
 public struct InstanceValidation {
     public let schema: Schema
     public var ndjson: Bool
