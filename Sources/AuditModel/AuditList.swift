@@ -36,10 +36,10 @@ public struct AuditListTally: Sendable, Hashable {
 
     public init() {}
 
-    public func count(_ severity: Severity) -> Int { bySeverity[Severity.allCases.firstIndex(of: severity)!] }
+    public func count(_ severity: Severity) -> Int { bySeverity[severity.ordinal] }
 
     public func baselined(_ severity: Severity) -> Int {
-        baselinedBySeverity[Severity.allCases.firstIndex(of: severity)!]
+        baselinedBySeverity[severity.ordinal]
     }
 
     /// Findings in the `--baseline` report, whatever their severity.
@@ -47,7 +47,7 @@ public struct AuditListTally: Sendable, Hashable {
 
     /// Counts one finding.
     public mutating func count(_ severity: Severity, baselined: Bool) {
-        let index = Severity.allCases.firstIndex(of: severity)!
+        let index = severity.ordinal
         bySeverity[index] += 1
         if baselined { baselinedBySeverity[index] += 1 }
     }

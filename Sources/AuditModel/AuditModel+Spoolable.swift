@@ -26,12 +26,12 @@ extension Locator: Spoolable {
 }
 
 extension Severity {
-    func encode(to encoder: inout SpoolEncoder) { encoder.writeByte(UInt8(Severity.allCases.firstIndex(of: self)!)) }
+    func encode(to encoder: inout SpoolEncoder) { encoder.writeByte(UInt8(ordinal)) }
 
     init(from decoder: inout SpoolDecoder) throws(SpoolError) {
         let index = Int(try decoder.readByte())
-        guard index < Severity.allCases.count else { throw SpoolError("unknown severity \(index)") }
-        self = Severity.allCases[index]
+        guard index < Severity.byOrdinal.count else { throw SpoolError("unknown severity \(index)") }
+        self = Severity.byOrdinal[index]
     }
 }
 
@@ -500,13 +500,13 @@ extension AuditedMessage {
 
 extension MessageKind: Spoolable {
     public func encode(to encoder: inout SpoolEncoder) {
-        encoder.writeByte(UInt8(MessageKind.allCases.firstIndex(of: self)!))
+        encoder.writeByte(UInt8(ordinal))
     }
 
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
         let index = Int(try decoder.readByte())
-        guard index < MessageKind.allCases.count else { throw SpoolError("unknown message kind \(index)") }
-        self = MessageKind.allCases[index]
+        guard index < MessageKind.byOrdinal.count else { throw SpoolError("unknown message kind \(index)") }
+        self = MessageKind.byOrdinal[index]
     }
 }
 
@@ -537,16 +537,16 @@ extension Finding.Subject {
     static func decodeOptional(from decoder: inout SpoolDecoder) throws(SpoolError) -> Finding.Subject? {
         let tag = Int(try decoder.readByte())
         guard tag > 0 else { return nil }
-        guard tag <= MessageKind.allCases.count else { throw SpoolError("unknown message kind \(tag - 1)") }
+        guard tag <= MessageKind.byOrdinal.count else { throw SpoolError("unknown message kind \(tag - 1)") }
         return Finding.Subject(
-            kind: MessageKind.allCases[tag - 1], region: try ByteRegion.decodeOptional(from: &decoder))
+            kind: MessageKind.byOrdinal[tag - 1], region: try ByteRegion.decodeOptional(from: &decoder))
     }
 }
 
 extension Finding.Subject? {
     func encode(to encoder: inout SpoolEncoder) {
         guard let subject = self else { return encoder.writeByte(0) }
-        encoder.writeByte(UInt8(1 + MessageKind.allCases.firstIndex(of: subject.kind)!))
+        encoder.writeByte(UInt8(1 + subject.kind.ordinal))
         subject.region.encode(to: &encoder)
     }
 }

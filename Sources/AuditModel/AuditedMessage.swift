@@ -8,6 +8,18 @@ public enum MessageKind: String, Sendable, Hashable, CaseIterable {
     case end
     /// Could not be decoded, or matches neither shape.
     case unknown
+
+    /// The kind's place in `allCases`: the spool's tag, without building `allCases` and searching it.
+    public var ordinal: Int {
+        switch self {
+        case .start: 0
+        case .end: 1
+        case .unknown: 2
+        }
+    }
+
+    /// `allCases`, made once: the kind at each ordinal.
+    public static let byOrdinal = allCases
 }
 
 /// One message found in an input: checked, or counted as unparsed. Every datagram, line or record that looks

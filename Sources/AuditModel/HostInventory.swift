@@ -13,7 +13,7 @@ public struct HostSummary: Sendable, Hashable {
 
     public init(address: String) { self.address = address }
 
-    public func count(_ severity: Severity) -> Int { findingsBySeverity[Severity.allCases.firstIndex(of: severity)!] }
+    public func count(_ severity: Severity) -> Int { findingsBySeverity[severity.ordinal] }
 }
 
 /// The host inventory of a run, built as messages and findings are reported. Bounded by `limit` distinct
@@ -49,7 +49,7 @@ public struct HostInventory: Sendable {
     public mutating func add(_ finding: Finding) {
         guard let network = finding.network else { return }
         update(network.senderAddress) { host in
-            host.findingsBySeverity[Severity.allCases.firstIndex(of: finding.severity)!] += 1
+            host.findingsBySeverity[finding.severity.ordinal] += 1
             Self.insert(finding.rule, into: &host.rules)
         }
     }

@@ -339,7 +339,7 @@ struct HTMLReport {
         out += "</tr></thead><tbody>\n"
         for (position, finding) in report.findings.enumerated() {
             guard position < Self.maximumFindingRows else { break }
-            let severityKey = Severity.allCases.count - 1 - Severity.allCases.firstIndex(of: finding.severity)!
+            let severityKey = Severity.byOrdinal.count - 1 - finding.severity.ordinal
             let place = finding.locator?.description ?? "(whole input)"
             let placeKey =
                 finding.locator.map {

@@ -104,7 +104,7 @@ struct ReportIndex {
             source: UnsafeRawBufferPointer, rule: UnsafeRawBufferPointer, severity: Severity, locator: Locator?
         ) {
             startRun(of: source)
-            current!.facts.findingsBySeverity[Severity.allCases.firstIndex(of: severity)!] += 1
+            current!.facts.findingsBySeverity[severity.ordinal] += 1
             let place = ReportIndex.placeWidth(locator)
             if place > current!.facts.widestPlace { current!.facts.widestPlace = place }
             countRule(rule, severity: severity)

@@ -212,15 +212,15 @@ public enum ReportPreparation {
         }
 
         func encode(to encoder: inout SpoolEncoder) {
-            encoder.write(kind.map { MessageKind.allCases.firstIndex(of: $0)! })
+            encoder.write(kind.map(\.ordinal))
             encoder.write(region?.offset)
             encoder.write(region?.length)
         }
 
         init(from decoder: inout SpoolDecoder) throws(SpoolError) {
             if let kindIndex = try decoder.readOptionalInt() {
-                guard MessageKind.allCases.indices.contains(kindIndex) else { throw SpoolError("unknown message kind") }
-                kind = MessageKind.allCases[kindIndex]
+                guard MessageKind.byOrdinal.indices.contains(kindIndex) else { throw SpoolError("unknown message kind") }
+                kind = MessageKind.byOrdinal[kindIndex]
             }
             let offset = try decoder.readOptionalInt(), length = try decoder.readOptionalInt()
             if let offset, let length { region = ByteRegion(offset: offset, length: length) }

@@ -40,7 +40,7 @@ struct SARIFReport {
         var target: String?
 
         func encode(to encoder: inout SpoolEncoder) {
-            encoder.write(kind.map { MessageKind.allCases.firstIndex(of: $0)! })
+            encoder.write(kind.map(\.ordinal))
             encoder.write(generation)
             encoder.write(target)
         }
@@ -54,8 +54,8 @@ struct SARIFReport {
         init(from decoder: inout SpoolDecoder) throws(SpoolError) {
             let kindIndex = try decoder.readOptionalInt()
             if let kindIndex {
-                guard MessageKind.allCases.indices.contains(kindIndex) else { throw SpoolError("unknown message kind") }
-                kind = MessageKind.allCases[kindIndex]
+                guard MessageKind.byOrdinal.indices.contains(kindIndex) else { throw SpoolError("unknown message kind") }
+                kind = MessageKind.byOrdinal[kindIndex]
             }
             generation = try decoder.readOptionalString()
             target = try decoder.readOptionalString()

@@ -18,6 +18,17 @@ import Testing
         return directory
     }
 
+    /// A severity's and a message kind's ordinal (their spool tag and counting slot) is their place in
+    /// `allCases`, and `byOrdinal` gives each back (the spool tests read whole reports back through them).
+    @Test func ordinalsArePlacesInAllCases() {
+        for (place, severity) in Severity.allCases.enumerated() {
+            #expect(severity.ordinal == place && Severity.byOrdinal[place] == severity)
+        }
+        for (place, kind) in MessageKind.allCases.enumerated() {
+            #expect(kind.ordinal == place && MessageKind.byOrdinal[place] == kind)
+        }
+    }
+
     /// Settings that put everything on disk at once and make every sort merge runs on several levels.
     static let onDisk = SpoolConfiguration(memoryLimit: 0, sortChunk: 5, mergeFanIn: 2)
 
