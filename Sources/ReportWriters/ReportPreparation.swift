@@ -219,7 +219,9 @@ public enum ReportPreparation {
 
         init(from decoder: inout SpoolDecoder) throws(SpoolError) {
             if let kindIndex = try decoder.readOptionalInt() {
-                guard MessageKind.byOrdinal.indices.contains(kindIndex) else { throw SpoolError("unknown message kind") }
+                guard MessageKind.byOrdinal.indices.contains(kindIndex) else {
+                    throw SpoolError("unknown message kind")
+                }
                 kind = MessageKind.byOrdinal[kindIndex]
             }
             let offset = try decoder.readOptionalInt(), length = try decoder.readOptionalInt()

@@ -54,7 +54,9 @@ struct SARIFReport {
         init(from decoder: inout SpoolDecoder) throws(SpoolError) {
             let kindIndex = try decoder.readOptionalInt()
             if let kindIndex {
-                guard MessageKind.byOrdinal.indices.contains(kindIndex) else { throw SpoolError("unknown message kind") }
+                guard MessageKind.byOrdinal.indices.contains(kindIndex) else {
+                    throw SpoolError("unknown message kind")
+                }
                 kind = MessageKind.byOrdinal[kindIndex]
             }
             generation = try decoder.readOptionalString()
