@@ -281,11 +281,11 @@ struct JUnitReport {
             let (type, message) = Self.summary(testCase.failures)
             out += "      <failure type=\"\(Escape.xml(type, attribute: true))\""
             out += " message=\"\(Escape.xml(message, attribute: true))\">"
-            out += Escape.xml(testCase.failures.map(details).joined(separator: "\n\n")) + "</failure>\n"
+            out += Escape.xml(details(testCase.failures)) + "</failure>\n"
         }
         if !testCase.others.isEmpty {
             out += "      <system-out>"
-            out += Escape.xml(testCase.others.map(details).joined(separator: "\n\n"))
+            out += Escape.xml(details(testCase.others))
             out += "</system-out>\n"
         }
         return out + "    </testcase>\n"
@@ -305,18 +305,44 @@ struct JUnitReport {
     }
 
     /// The body: everything a CI reader needs without opening another report.
-    private func details(_ finding: Finding) -> String {
-        var lines = [
-            "\(finding.severity.rawValue): \(finding.rule)",
-            finding.message,
-            "at \(finding.source) \(finding.locator?.description ?? "(whole input)"), pointer \(ReportIndex.pointerText(finding))",
-        ]
-        var context: [String] = []
-        if let level = finding.level { context.append("level \(level)") }
-        if let correlator = finding.correlator { context.append("correlator \(correlator)") }
-        if finding.baselined { context.append("in the baseline") }
-        if !context.isEmpty { lines.append(context.joined(separator: ", ")) }
-        if let network = finding.network { lines.append(ReportIndex.senderText(network)) }
-        return lines.joined(separator: "\n")
+    /// The findings' details, a blank line between two, built as one text: arrays of lines joined by
+    /// `joined(separator:)` cost about 4,000 instructions a finding, most of the JUnit report's writing.
+    private func details(_ findings: [Finding]) -> String {
+        var text = ""
+        text.reserveCapacity(256 * findings.count)
+        for index in findings.indices {
+            if index > 0 { text += "\n\n" }
+            appendDetails(of: findings[index], to: &text)
+        }
+        return text
+    }
+
+    /// Its severity and rule; its message; where it is; its level, correlator and baseline mark, when it has
+    /// any; who sent its message, when that is known. A line each.
+    private func appendDetails(of finding: Finding, to text: inout String) {
+        text += finding.severity.rawValue
+        text += ": "
+        text += finding.rule
+        text += "\n"
+        text += finding.message
+        text += "\nat "
+        text += finding.source
+        text += " "
+        text += finding.locator?.description ?? "(whole input)"
+        text += ", pointer "
+        text += ReportIndex.pointerText(finding)
+        var separator = "\n"
+        func context(_ part: String) {
+            text += separator
+            text += part
+            separator = ", "
+        }
+        if let level = finding.level { context("level \(level)") }
+        if let correlator = finding.correlator { context("correlator " + correlator) }
+        if finding.baselined { context("in the baseline") }
+        if let network = finding.network {
+            text += "\n"
+            text += ReportIndex.senderText(network)
+        }
     }
 }
