@@ -90,8 +90,8 @@ enum Escape {
         private var high: UInt64 = 0
 
         /// The controls (U+0000 to U+001F and DEL) and `others`.
-        init(controlsAnd others: String) {
-            for byte in UInt8(0)..<0x20 { insert(byte) }
+        init(controlsAnd others: String, except kept: String = "") {
+            for byte in UInt8(0)..<0x20 where !kept.utf8.contains(byte) { insert(byte) }
             insert(0x7F)
             for byte in others.utf8 {
                 precondition(byte < 0x80, "an ASCIISet holds ASCII")
@@ -165,8 +165,15 @@ enum Escape {
     /// U+FFFE, U+FFFF), not even as character references, become visible `\uXXXX` text. In attributes,
     /// tab, newline and carriage return are written as references so that attribute normalisation keeps them.
     static func xml(_ text: String, attribute: Bool = false) -> String {
-        replacingScalars(in: text, unlessFreeOf: markupSpecial) { xmlReplacement($0, attribute: attribute) }
+        replacingScalars(in: text, unlessFreeOf: attribute ? markupSpecial : xmlTextSpecial) {
+            xmlReplacement($0, attribute: attribute)
+        }
     }
+
+    /// The ASCII that XML escaping replaces in text (not in an attribute): `&`, `<`, `>` and the controls but
+    /// tab and newline, which text keeps as they are, as it keeps quotes. A finding's details are lines of
+    /// text with quotes in them: with the attribute's set, every one was rebuilt byte by byte unchanged.
+    static let xmlTextSpecial = ASCIISet(controlsAnd: "&<>", except: "\t\n")
 
     static func xmlReplacement(_ scalar: Unicode.Scalar, attribute: Bool) -> String? {
         switch scalar {

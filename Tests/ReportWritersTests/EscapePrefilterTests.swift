@@ -9,7 +9,7 @@ import Testing
 @Suite struct EscapePrefilterTests {
     static var escapings: [(name: String, special: Escape.ASCIISet, replacement: (Unicode.Scalar) -> String?)] {
         [
-            ("xml text", Escape.markupSpecial, { Escape.xmlReplacement($0, attribute: false) }),
+            ("xml text", Escape.xmlTextSpecial, { Escape.xmlReplacement($0, attribute: false) }),
             ("xml attribute", Escape.markupSpecial, { Escape.xmlReplacement($0, attribute: true) }),
             ("html", Escape.markupSpecial, Escape.htmlReplacement),
             ("markdown", Escape.markdownSpecial, Escape.markdownReplacement),
@@ -30,6 +30,10 @@ import Testing
         let plain = "privacy.project-name in /data/run 7.pcap: component 'acme.Provider' (level 3)"
         #expect(Escape.xml(plain) == plain)
         #expect(Escape.xml(plain, attribute: true) != plain)  // the quote in it is replaced in an attribute
+        // Lines with quotes and tabs are text XML keeps as it is (a JUnit failure's details).
+        let lines = "error: privacy.user-code-identifier\ncomponent 'acme.P' \"x\"\n\tat run.wire line 3"
+        #expect(Escape.xml(lines) == lines)
+        #expect(!Escape.xmlTextSpecial.contains(UInt8(ascii: "\n")) && Escape.xmlTextSpecial.contains(0x0D))
         #expect(Escape.html("level 3 of 12") == "level 3 of 12")
         #expect(Escape.markdown("level 3 of 12") == "level 3 of 12")
     }
