@@ -304,9 +304,9 @@ struct JUnitReport {
         )
     }
 
-    /// The body: everything a CI reader needs without opening another report.
-    /// The findings' details, a blank line between two, built as one text: arrays of lines joined by
-    /// `joined(separator:)` cost about 4,000 instructions a finding, most of the JUnit report's writing.
+    /// The body: everything a CI reader needs without opening another report, each finding's details with a
+    /// blank line between two. Built as one text: arrays of lines joined by `joined(separator:)` cost about
+    /// 4,000 instructions a finding, most of the JUnit report's writing.
     private func details(_ findings: [Finding]) -> String {
         var text = ""
         text.reserveCapacity(256 * findings.count)
