@@ -34,7 +34,7 @@ struct FixtureExpectation {
         for (i, item) in (json["findings"]?.arrayValue ?? []).enumerated() {
             guard let rule = item["rule"]?.stringValue else { throw FixtureError("\(path): /findings/\(i) has no rule") }
             var locator: Locator?
-            if let object = item["locator"]?.objectValue, let (kind, value) = object.members.first(where: { _ in true }),
+            if let object = item["locator"]?.objectValue, let (kind, value) = object.first(where: { _ in true }),
                 let number = value.exactInteger.map(Int.init)
             {
                 switch kind {

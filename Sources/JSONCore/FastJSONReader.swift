@@ -190,7 +190,7 @@ struct FastJSONReader {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw GiveUp() }
             i += 1
             skipWhitespace()
-            members.append((key, try readValue(depth: depth + 1)))
+            members.append(JSONObject.Member(key: key, value: try readValue(depth: depth + 1)))
             skipWhitespace()
             guard i < bytes.count else { throw GiveUp() }
             if bytes[i] == UInt8(ascii: ",") {

@@ -8,7 +8,17 @@
 /// count whenever an object is copied out of a `JSONValue` (every walk over a message does that at each
 /// object it passes). `keys` and `values` are views of it.
 public struct JSONObject: Sendable {
-    public typealias Member = (key: String, value: JSONValue)
+    /// A key and its value. A struct rather than a tuple: dropping a message releases every object's members,
+    /// and the runtime destroys an array of tuples through its generic, per-field tuple witness, an array of
+    /// structs through the struct's own compiled one.
+    public struct Member: Sendable {
+        public var key: String
+        public var value: JSONValue
+        @inlinable public init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
+    }
 
     /// The members in written order.
     public private(set) var members: [Member]
@@ -59,7 +69,7 @@ public struct JSONObject: Sendable {
                     if index != nil { rebuildIndex() }
                 }
             } else if let newValue {
-                members.append((key, newValue))
+                members.append(Member(key: key, value: newValue))
                 if index != nil {
                     index![key] = members.count - 1
                 } else if members.count > Self.indexThreshold {
@@ -95,5 +105,15 @@ public struct JSONObject: Sendable {
 }
 
 extension JSONObject: Sequence {
-    @inlinable public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
+    /// Members as `(key, value)` pairs, so that `for (key, value) in object` reads as it says.
+    public struct Iterator: IteratorProtocol {
+        @usableFromInline var members: IndexingIterator<[Member]>
+        @inlinable init(members: [Member]) { self.members = members.makeIterator() }
+        @inlinable public mutating func next() -> (key: String, value: JSONValue)? {
+            members.next().map { ($0.key, $0.value) }
+        }
+    }
+
+    @inlinable public func makeIterator() -> Iterator { Iterator(members: members) }
+    @inlinable public var underestimatedCount: Int { members.count }
 }

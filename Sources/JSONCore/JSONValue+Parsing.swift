@@ -138,7 +138,7 @@ extension JSONValue {
                 if let sentinel { key = restoringNul(in: key, sentinel: sentinel) }
                 let value = try convert(
                     json_object_iter_value(current), depth: depth + 1, limit: limit, sentinel: sentinel)
-                members.append((key, value))
+                members.append(JSONObject.Member(key: key, value: value))
                 iterator = json_object_iter_next(node, current)
             }
             return .object(JSONObject(uniqueMembers: members))
