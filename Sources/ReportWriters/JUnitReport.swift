@@ -155,35 +155,46 @@ struct JUnitReport {
         }
     }
 
-    /// Two passes over the cases: the first counts (the attributes of `<testsuites>` and of each suite come
-    /// before their cases), the second writes. The cases come from one sort of every message and finding
-    /// into case order, so no suite is ever held whole.
+    /// One pass over the cases, in the order of one sort of every message and finding, so no suite is ever
+    /// held whole. The counts in the attributes of `<testsuites>` and of each `<testsuite>` come before the
+    /// cases they count: each case is written to a scratch spool as it is made, and counted, and the suites
+    /// are copied out, each behind its attributes, once all are counted. (A first pass that only counted
+    /// read and decoded every message and finding again: more than a fifth of the report's instructions.)
     func render(to out: inout ReportOutput, scratch: ScratchSpools) {
         let index = ReportIndex(report)
         let items = caseItems(index, scratch: scratch)
+        let cases = scratch.makeStore()
         var counts = [Counts](repeating: Counts(), count: index.sources.count)
-        walk(items, index, suite: { _ in }, testCase: { ordinal, testCase in counts[ordinal].add(testCase) })
-        out += #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        out += "<testsuites" + attributes(name: report.toolName, counts.reduce(Counts(), +)) + ">\n"
-        var open = false
+        var suiteStarts = [Int](repeating: 0, count: index.sources.count)
+        // Every test case of a suite has its class name: made and escaped once a suite, not once a case (a
+        // twentieth of the report's instructions went to making it again for each message).
+        var escapedClassName = ""
         walk(
             items, index,
             suite: { ordinal in
-                if open { out += "  </testsuite>\n" }
-                open = true
-                let source = index.sources[ordinal]
-                out += "  <testsuite" + attributes(name: source, counts[ordinal]) + ">\n"
-                if let input = index.input(named: source) {
-                    out += "    <properties>\n"
-                    out +=
-                        "      <property name=\"input.kind\" value=\"\(Escape.xml(input.kind, attribute: true))\"/>\n"
-                    out += "      <property name=\"input.messages\" value=\"\(input.messages)\"/>\n"
-                    out += "    </properties>\n"
-                }
+                suiteStarts[ordinal] = cases.length
+                escapedClassName = Escape.xml(Self.className(index.sources[ordinal]), attribute: true)
             },
-            testCase: { ordinal, testCase in out += render(testCase, classname: Self.className(index.sources[ordinal]))
+            testCase: { ordinal, testCase in
+                counts[ordinal].add(testCase)
+                var text = render(testCase, escapedClassName: escapedClassName)
+                text.withUTF8 { cases.append(raw: UnsafeRawBufferPointer($0)) }
             })
-        if open { out += "  </testsuite>\n" }
+        out += #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        out += "<testsuites" + attributes(name: report.toolName, counts.reduce(Counts(), +)) + ">\n"
+        for ordinal in index.sources.indices {
+            let source = index.sources[ordinal]
+            out += "  <testsuite" + attributes(name: source, counts[ordinal]) + ">\n"
+            if let input = index.input(named: source) {
+                out += "    <properties>\n"
+                out += "      <property name=\"input.kind\" value=\"\(Escape.xml(input.kind, attribute: true))\"/>\n"
+                out += "      <property name=\"input.messages\" value=\"\(input.messages)\"/>\n"
+                out += "    </properties>\n"
+            }
+            let end = ordinal + 1 < suiteStarts.count ? suiteStarts[ordinal + 1] : cases.length
+            cases.forEachPiece(of: suiteStarts[ordinal]..<end) { out.append($0) }
+            out += "  </testsuite>\n"
+        }
         out += "</testsuites>\n"
     }
 
@@ -265,8 +276,9 @@ struct JUnitReport {
             + " errors=\"\(counts.errors)\" skipped=\"\(counts.skipped)\""
     }
 
-    private func render(_ testCase: Case, classname: String) -> String {
-        var out = "    <testcase classname=\"\(Escape.xml(classname, attribute: true))\""
+    /// One `<testcase>`; `escapedClassName` is its suite's class name, escaped for an attribute.
+    private func render(_ testCase: Case, escapedClassName: String) -> String {
+        var out = "    <testcase classname=\"\(escapedClassName)\""
         out += " name=\"\(Escape.xml(testCase.name, attribute: true))\""
         guard testCase.error != nil || testCase.skipped != nil || !testCase.failures.isEmpty || !testCase.others.isEmpty
         else { return out + "/>\n" }

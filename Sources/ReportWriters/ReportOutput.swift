@@ -38,6 +38,9 @@ struct ReportOutput {
     /// Appends a piece built apart, in a `ByteBuffer` (whose appends cost less than an array's).
     mutating func append(_ piece: borrowing ByteBuffer) { buffer.append(piece) }
 
+    /// Appends bytes kept apart (text a writer stored in a spool before it could place it).
+    mutating func append(_ raw: UnsafeRawBufferPointer) { buffer.append(raw) }
+
     /// Writes out what is buffered (nothing for a string output).
     mutating func flush() { buffer.flush() }
 }

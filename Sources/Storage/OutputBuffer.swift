@@ -43,6 +43,11 @@ public struct OutputBuffer {
         flushIfFull()
     }
 
+    public mutating func append(_ raw: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: raw)
+        flushIfFull()
+    }
+
     public mutating func append(byte: UInt8) {
         bytes.append(byte)
         flushIfFull()

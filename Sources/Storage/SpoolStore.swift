@@ -88,6 +88,34 @@ public final class SpoolStore: @unchecked Sendable {
         stored()
     }
 
+    /// Appends bytes as they are, outside any record: for a writer that keeps text to copy out later, in
+    /// order (`forEachPiece`), rather than hold it in memory.
+    public func append(raw bytes: UnsafeRawBufferPointer) {
+        memory.append(contentsOf: bytes)
+        stored()
+    }
+
+    /// Hands `body` the bytes at logical offsets `range` in order, at most `pieceSize` of them at a time. A
+    /// failed read is recorded as this spool's read failure (`readFailure`) and ends the reading.
+    public func forEachPiece(
+        of range: Range<Int>, pieceSize: Int = 64 * 1024, _ body: (UnsafeRawBufferPointer) -> Void
+    ) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= length, "a range within what was stored")
+        guard !range.isEmpty else { return }
+        let piece = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: min(pieceSize, range.count), alignment: 1)
+        defer { piece.deallocate() }
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            let count = min(piece.count, range.upperBound - offset)
+            if let failure = read(into: piece, at: offset, count: count) {
+                return recordReadFailure(SpoolError("the temporary file could not be read (\(failure))"))
+            }
+            body(UnsafeRawBufferPointer(rebasing: piece[..<count]))
+            offset += count
+        }
+    }
+
     /// One record's encoding, reused from record to record so that appending allocates nothing once warm.
     private var scratch = SpoolEncoder()
 

@@ -375,6 +375,33 @@ import Testing
         #expect(amended.readFailure?.description.contains("cannot read back the spooled report") == true)
     }
 
+    /// Text a writer keeps aside (the JUnit report's cases) comes back byte for byte, over any range, whether
+    /// it is all in memory, all in the file, or partly in each, whatever the size of the pieces.
+    @Test(arguments: [SpoolConfiguration(memoryLimit: 0), SpoolConfiguration(memoryLimit: 100), SpoolConfiguration()])
+    func rawBytesComeBackPieceByPiece(configuration: SpoolConfiguration) {
+        let store = SpoolStore(configuration: configuration)
+        var expected: [UInt8] = []
+        for size in [0, 1, 5, 99, 300, 2, 70_000, 17] {
+            let chunk = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ size) }
+            chunk.withUnsafeBytes { store.append(raw: $0) }
+            expected += chunk
+        }
+        #expect(store.length == expected.count)
+        if configuration.memoryLimit == 100 { #expect(store.usesFile && store.bytesInMemory > 0) }
+        let readings = [(0..<expected.count, 7), (0..<expected.count, 64 * 1024), (3..<406, 1), (500..<500, 8)]
+        for (range, pieceSize) in readings {
+            var read: [UInt8] = []
+            var largest = 0
+            store.forEachPiece(of: range, pieceSize: pieceSize) { piece in
+                read += piece
+                largest = max(largest, piece.count)
+            }
+            #expect(read == Array(expected[range]), "\(range) by \(pieceSize)")
+            #expect(largest <= pieceSize)
+        }
+        #expect(store.readFailure == nil)
+    }
+
     @Test func externalSortIsStableOverManyRunsAndLevels() {
         let scratch = ScratchSpools(configuration: SpoolConfiguration(memoryLimit: 0, sortChunk: 7, mergeFanIn: 3))
         var sort = ReportSort<PlaceKey, Finding>(scratch: scratch)
