@@ -170,6 +170,18 @@ enum Escape {
         }
     }
 
+    /// `xml(text, attribute:)` appended as UTF-8: ASCII free of what the escaping replaces, nearly every
+    /// piece of a report, is copied as it is.
+    static func appendXML(_ text: String, attribute: Bool = false, to out: inout some ByteSink & ~Copyable) {
+        let special = attribute ? markupSpecial : xmlTextSpecial
+        let copied: Bool = text.withUTF8InPlace { bytes in
+            for byte in bytes where byte >= 0x80 || special.contains(byte) { return false }
+            out.append(contentsOf: UnsafeRawBufferPointer(bytes))
+            return true
+        }
+        if !copied { out.append(utf8: xml(text, attribute: attribute)) }
+    }
+
     /// The ASCII that XML escaping replaces in text (not in an attribute): `&`, `<`, `>` and the controls but
     /// tab and newline, which text keeps as they are, as it keeps quotes. A finding's details are lines of
     /// text with quotes in them: with the attribute's set, every one was rebuilt byte by byte unchanged.

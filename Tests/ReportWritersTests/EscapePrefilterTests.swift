@@ -1,3 +1,4 @@
+import Bytes
 import Testing
 
 @testable import ReportWriters
@@ -50,6 +51,21 @@ import Testing
                 #expect(
                     Escape.replacingScalars(in: text, unlessFreeOf: special, escaping.replacement)
                         == Escape.replacingScalars(in: text, escaping.replacement), "\(escaping.name): \(text)")
+            }
+        }
+    }
+
+    /// The JUnit report appends XML as bytes, piece by piece: each piece must read as `xml` writes it.
+    @Test func xmlAppendedAsBytesIsTheEscapedText() {
+        let texts = [
+            "", "plain text", "&", "<tag attr=\"v\">it's</tag>", "\r\n\t\u{1}\u{7F}end", "naïve & <x>", "\u{202E}x",
+            "x\u{FFFE}", String(repeating: "line 'quoted' \"twice\"\n", count: 40),
+        ]
+        for attribute in [false, true] {
+            for text in texts {
+                var bytes = ByteBuffer()
+                Escape.appendXML(text, attribute: attribute, to: &bytes)
+                #expect(String(decoding: bytes.array, as: UTF8.self) == Escape.xml(text, attribute: attribute))
             }
         }
     }
