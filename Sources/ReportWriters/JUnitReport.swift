@@ -156,63 +156,66 @@ struct JUnitReport {
         }
     }
 
-    /// One pass over the cases, in the order of one sort of every message and finding, so no suite is ever
-    /// held whole. The counts in the attributes of `<testsuites>` and of each `<testsuite>` come before the
-    /// cases they count: each case is written to a scratch spool as it is made, and counted, and the suites
-    /// are copied out, each behind its attributes, once all are counted. (A first pass that only counted
-    /// read and decoded every message and finding again: more than a fifth of the report's instructions.)
+    /// One pass over the cases, so no suite is ever held whole. The counts in the attributes of
+    /// `<testsuites>` and of each `<testsuite>` come before the cases they count: each case is written to a
+    /// scratch spool as it is made (`CaseWriter`), and counted, and the suites are copied out, each behind
+    /// its attributes, once all are counted. (A first pass that only counted read and decoded every message
+    /// and finding again: more than a fifth of the report's instructions.)
     func render(to out: inout ReportOutput, scratch: ScratchSpools) {
         let index = ReportIndex(report)
-        let items = caseItems(index, scratch: scratch)
-        let cases = scratch.makeStore()
-        var counts = [Counts](repeating: Counts(), count: index.sources.count)
-        var suiteStarts = [Int](repeating: 0, count: index.sources.count)
-        // Every test case of a suite has its class name: made and escaped once a suite, not once a case (a
-        // twentieth of the report's instructions went to making it again for each message).
-        var escapedClassName = ""
-        var piece = ByteBuffer()
-        walk(
-            items, index,
-            suite: { ordinal in
-                suiteStarts[ordinal] = cases.length
-                escapedClassName = Escape.xml(Self.className(index.sources[ordinal]), attribute: true)
-            },
-            testCase: { ordinal, testCase in
-                counts[ordinal].add(testCase)
-                piece.removeAll()
-                render(testCase, escapedClassName: escapedClassName, to: &piece)
-                piece.withUnsafeBytes { cases.append(raw: $0) }
-            })
+        let cases = CaseWriter(self, index, into: scratch.makeStore())
+        writeCases(index, scratch: scratch, to: cases)
         out += #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        out += "<testsuites" + attributes(name: report.toolName, counts.reduce(Counts(), +)) + ">\n"
+        out += "<testsuites" + attributes(name: report.toolName, cases.counts.reduce(Counts(), +)) + ">\n"
         for ordinal in index.sources.indices {
             let source = index.sources[ordinal]
-            out += "  <testsuite" + attributes(name: source, counts[ordinal]) + ">\n"
+            out += "  <testsuite" + attributes(name: source, cases.counts[ordinal]) + ">\n"
             if let input = index.input(named: source) {
                 out += "    <properties>\n"
                 out += "      <property name=\"input.kind\" value=\"\(Escape.xml(input.kind, attribute: true))\"/>\n"
                 out += "      <property name=\"input.messages\" value=\"\(input.messages)\"/>\n"
                 out += "    </properties>\n"
             }
-            let end = ordinal + 1 < suiteStarts.count ? suiteStarts[ordinal + 1] : cases.length
-            cases.forEachPiece(of: suiteStarts[ordinal]..<end) { out.append($0) }
+            cases.forEachPiece(ofSuite: ordinal) { out.append($0) }
             out += "  </testsuite>\n"
         }
         out += "</testsuites>\n"
     }
 
-    /// Every message and finding keyed by suite, then: findings about the whole input; each message (the
-    /// first with its locator) followed by the findings that point at it; findings whose message the report
-    /// does not list, by locator.
-    private func caseItems(_ index: ReportIndex, scratch: ScratchSpools) -> ReportSort<CaseKey, Item>.Sorted {
-        var sort = ReportSort<CaseKey, Item>(scratch: scratch)
-        MessageMatch.run(report, sourceOrdinal: index.sourceOrdinal, scratch: scratch) { event in
+    /// Hands `cases` every message and finding in case order, keyed by suite, then: findings about the whole
+    /// input; each message (the first with its locator) followed by the findings that point at it; findings
+    /// whose message the report does not list, by locator.
+    ///
+    /// `MessageMatch` gives them by place. When the messages are listed in place order (nearly always), place
+    /// order is case order but for those last findings, which wait in a sort of their own until their suite
+    /// ends; otherwise everything goes through one sort into case order. (Sorting everything always was a
+    /// fifth of the report.)
+    private func writeCases(_ index: ReportIndex, scratch: ScratchSpools, to cases: CaseWriter) {
+        var inReportOrder = false
+        var all = ReportSort<CaseKey, Item>(scratch: scratch)
+        var orphans = ReportSort<CaseKey, Item>(scratch: scratch)
+        var orphansSuite = -1
+        func flushOrphans() {
+            guard orphansSuite >= 0 else { return }
+            for (key, item) in orphans.sorted() { cases.add(item, key: key) }
+            orphans = ReportSort<CaseKey, Item>(scratch: scratch)
+            orphansSuite = -1
+        }
+        func take(_ item: Item, key: CaseKey) {
+            guard inReportOrder else { return all.add(item, key: key) }
+            if orphansSuite >= 0, key.suite != orphansSuite { flushOrphans() }
+            guard key.group == .orphan else { return cases.add(item, key: key) }
+            orphansSuite = key.suite
+            orphans.add(item, key: key)
+        }
+        MessageMatch.run(
+            report, sourceOrdinal: index.sourceOrdinal, scratch: scratch, keeping: { $0 },
+            inReportOrder: { inReportOrder = $0 }
+        ) { event in
             switch event {
             case .message(let message, let position, let first):
                 guard first, let caseMessage = message.read(CaseMessage.init(record:)) else { return }
-                sort.add(
-                    .message(caseMessage),
-                    key: .message(suite: index.sourceOrdinal[message.source]!, position: position))
+                take(.message(caseMessage), key: .message(suite: index.sourceOrdinal[message.source]!, position: position))
             case .finding(let finding, let position, let match):
                 let suite = index.sourceOrdinal[finding.source]!
                 let key: CaseKey
@@ -223,54 +226,100 @@ struct JUnitReport {
                 } else {
                     key = .wholeInput(suite: suite, sequence: position)
                 }
-                sort.add(.finding(finding), key: key)
+                take(.finding(finding), key: key)
             }
         }
-        return sort.sorted()
+        if inReportOrder {
+            flushOrphans()
+        } else {
+            for (key, item) in all.sorted() { cases.add(item, key: key) }
+        }
+        cases.finish()
     }
 
-    /// Calls `suite` at the start of each source's suite and `testCase` for each of its cases, in order.
-    private func walk(
-        _ items: ReportSort<CaseKey, Item>.Sorted, _ index: ReportIndex, suite: (Int) -> Void,
-        testCase: (Int, Case) -> Void
-    ) {
-        var iterator = items.makeIterator()
-        var pending = iterator.next()
-        for ordinal in index.sources.indices {
-            suite(ordinal)
-            if let readError = index.input(named: index.sources[ordinal])?.readError {
-                testCase(ordinal, Case(name: "read input", error: readError))
-            }
-            var current: (key: CaseKey, testCase: Case, parsed: Bool)?
-            func close() {
-                guard let (_, unfinished, parsed) = current else { return }
-                var finished = unfinished
-                if !parsed && finished.failures.isEmpty {
-                    finished.skipped = "the message could not be decoded, so it was not checked"
+    /// Makes the test cases from messages and findings given in case order, and writes each, as bytes, to a
+    /// spool as it is finished, counting it in its suite. Every suite gets its start (its class name, its
+    /// read error if any) whether or not it has items.
+    private final class CaseWriter {
+        private let report: JUnitReport
+        private let index: ReportIndex
+        private let store: SpoolStore
+        private(set) var counts: [Counts]
+        private var suiteStarts: [Int]
+        /// The suite being written (`-1` before the first).
+        private var suite = -1
+        private var current: (key: CaseKey, testCase: Case, parsed: Bool)?
+        /// Every test case of a suite has its class name: made and escaped once a suite, not once a case (a
+        /// twentieth of the report's instructions went to making it again for each message).
+        private var escapedClassName = ""
+        private var piece = ByteBuffer()
+
+        init(_ report: JUnitReport, _ index: ReportIndex, into store: SpoolStore) {
+            self.report = report
+            self.index = index
+            self.store = store
+            counts = [Counts](repeating: Counts(), count: index.sources.count)
+            suiteStarts = [Int](repeating: 0, count: index.sources.count)
+        }
+
+        func add(_ item: Item, key: CaseKey) {
+            if key.suite != suite { advance(to: key.suite) }
+            if let open = current?.key, open.startsAnotherCase(key) { close() }
+            switch item {
+            case .message(let message):
+                close()
+                current = (key, Case(name: "\(message.locator) \(message.kind.rawValue)"), message.parsed)
+            case .finding(let finding):
+                if current == nil {
+                    let name = key.group == .wholeInput ? "input" : "\(finding.locator!) message"
+                    current = (key, Case(name: name), true)
                 }
-                testCase(ordinal, finished)
-                current = nil
-            }
-            while let (key, item) = pending, key.suite == ordinal {
-                pending = iterator.next()
-                if let open = current?.key, open.startsAnotherCase(key) { close() }
-                switch item {
-                case .message(let message):
-                    close()
-                    current = (key, Case(name: "\(message.locator) \(message.kind.rawValue)"), message.parsed)
-                case .finding(let finding):
-                    if current == nil {
-                        let name = key.group == .wholeInput ? "input" : "\(finding.locator!) message"
-                        current = (key, Case(name: name), true)
-                    }
-                    if fails(finding) {
-                        current!.testCase.failures.append(finding)
-                    } else {
-                        current!.testCase.others.append(finding)
-                    }
+                if report.fails(finding) {
+                    current!.testCase.failures.append(finding)
+                } else {
+                    current!.testCase.others.append(finding)
                 }
             }
+        }
+
+        /// Ends the last suite and starts the ones after it, which have no items.
+        func finish() { advance(to: index.sources.count) }
+
+        /// The bytes of the cases of suite `ordinal`, in pieces.
+        func forEachPiece(ofSuite ordinal: Int, _ body: (UnsafeRawBufferPointer) -> Void) {
+            let end = ordinal + 1 < suiteStarts.count ? suiteStarts[ordinal + 1] : store.length
+            store.forEachPiece(of: suiteStarts[ordinal]..<end, body)
+        }
+
+        /// Closes the suite being written and starts each suite up to `ordinal` (not past the last).
+        private func advance(to ordinal: Int) {
             close()
+            while suite < ordinal {
+                suite += 1
+                guard suite < index.sources.count else { return }
+                suiteStarts[suite] = store.length
+                escapedClassName = Escape.xml(JUnitReport.className(index.sources[suite]), attribute: true)
+                if let readError = index.input(named: index.sources[suite])?.readError {
+                    write(Case(name: "read input", error: readError))
+                }
+            }
+        }
+
+        private func close() {
+            guard let (_, unfinished, parsed) = current else { return }
+            var finished = unfinished
+            if !parsed && finished.failures.isEmpty {
+                finished.skipped = "the message could not be decoded, so it was not checked"
+            }
+            write(finished)
+            current = nil
+        }
+
+        private func write(_ testCase: Case) {
+            counts[suite].add(testCase)
+            piece.removeAll()
+            report.render(testCase, escapedClassName: escapedClassName, to: &piece)
+            piece.withUnsafeBytes { store.append(raw: $0) }
         }
     }
 

@@ -55,11 +55,16 @@ enum MessageMatch {
 
     /// `run`, each finding sorted as `keeping` makes it: a writer that reads little of a finding spares
     /// encoding and decoding the rest of it in the sort's runs (a tenth of the SARIF report).
+    /// `inReportOrder` hears, before any event, whether the messages come in report order too (their places
+    /// ascend as listed, as nearly always): then a writer that orders by message position needs no sort of
+    /// its own.
     static func run<FindingPart: Spoolable>(
         _ report: AuditReport, sourceOrdinal: [String: Int], scratch: ScratchSpools,
-        keeping part: (Finding) -> FindingPart, _ body: (Event<FindingPart>) -> Void
+        keeping part: (Finding) -> FindingPart, inReportOrder: (Bool) -> Void = { _ in },
+        _ body: (Event<FindingPart>) -> Void
     ) {
-        let messages = placeOrdered(report.messages, sourceOrdinal: sourceOrdinal, scratch: scratch)
+        let (messages, listedInOrder) = placeOrdered(report.messages, sourceOrdinal: sourceOrdinal, scratch: scratch)
+        inReportOrder(listedInOrder)
         var findingSort = ReportSort<PlaceKey, FindingPart>(scratch: scratch)
         for (position, finding) in report.findings.enumerated() {
             findingSort.add(part(finding), key: key(finding.source, finding.locator, position, sourceOrdinal))
@@ -90,7 +95,7 @@ enum MessageMatch {
     /// ends the list, as a failed read does.
     private static func placeOrdered(
         _ messages: AuditList<AuditedMessage>, sourceOrdinal: [String: Int], scratch: ScratchSpools
-    ) -> AnyIterator<(key: PlaceKey, element: Message)> {
+    ) -> (AnyIterator<(key: PlaceKey, element: Message)>, listedInOrder: Bool) {
         var ordinals = OrdinalLookup(sourceOrdinal)
         var previous: PlaceKey?
         var inOrder = true
@@ -106,12 +111,13 @@ enum MessageMatch {
         let records = messages.parts(SpooledRecord.self, from: SpooledRecord.init(encoding:))
         if inOrder {
             var listed = records.enumerated().makeIterator()
-            return AnyIterator {
+            let iterator = AnyIterator<(key: PlaceKey, element: Message)> {
                 guard let (position, record) = listed.next(), let message = try? Message(record) else { return nil }
                 return (
                     PlaceKey(source: ordinals[message.source], locator: message.locator, sequence: position), message
                 )
             }
+            return (iterator, true)
         }
         var sort = ReportSort<PlaceKey, SpooledRecord>(scratch: scratch)
         for (position, record) in records.enumerated() {
@@ -120,10 +126,11 @@ enum MessageMatch {
                 record, key: PlaceKey(source: ordinals[message.source], locator: message.locator, sequence: position))
         }
         var sorted = sort.sorted().makeIterator()
-        return AnyIterator {
+        let iterator = AnyIterator<(key: PlaceKey, element: Message)> {
             guard let (key, record) = sorted.next(), let message = try? Message(record) else { return nil }
             return (key, message)
         }
+        return (iterator, false)
     }
 
     /// `sourceOrdinal[source]` (`Int.max` for a source it lacks), remembering the last source asked about:

@@ -1,5 +1,6 @@
 import AuditModel
 import Foundation
+import Storage
 import Testing
 
 @testable import ReportWriters
@@ -138,6 +139,63 @@ import Testing
             findings: [])
         let root = try parse(ReportWriter.render(builder.report(), format: .junit))
         #expect(attribute(suites(root)[0], "skipped") == "1")
+    }
+
+    /// Messages listed in place order (nearly every report) are written as they come, without sorting: the
+    /// cases must still come in case order. Per suite: its read error; the findings about the whole input;
+    /// each message (the first of its locator) with the findings that point at it; then the findings whose
+    /// message the report does not list, by locator, wherever they came among the messages; suites without
+    /// items keep their place.
+    @Test(arguments: [SpoolConfiguration(), SpoolConfiguration(memoryLimit: 0, sortChunk: 2, mergeFanIn: 2)])
+    func casesComeInCaseOrderWhenMessagesAreListedInPlaceOrder(spool: SpoolConfiguration) throws {
+        let messages = [
+            AuditedMessage(source: "a.pcap", locator: .packet(5), kind: .start),
+            AuditedMessage(source: "a.pcap", locator: .packet(9), kind: .start),
+            AuditedMessage(source: "a.pcap", locator: .packet(9), kind: .end),
+            AuditedMessage(source: "a.pcap", locator: .packet(12), kind: .end),
+            AuditedMessage(source: "c.log", locator: .line(3), kind: .start),
+        ]
+        func finding(_ source: String, _ locator: Locator?, _ message: String) -> Finding {
+            Finding(rule: "test.rule", severity: .error, source: source, locator: locator, message: message)
+        }
+        let findings = [
+            finding("a.pcap", .packet(9), "nine"),
+            finding("a.pcap", .packet(7), "orphan seven"),
+            finding("a.pcap", nil, "whole a"),
+            finding("a.pcap", .packet(1), "orphan one"),
+            finding("c.log", .line(8), "orphan eight"),
+            finding("a.pcap", .packet(5), "five"),
+            finding("c.log", .line(3), "three"),
+            finding("a.pcap", .packet(7), "orphan seven again"),
+        ]
+        let report = AuditReport(
+            inputs: [
+                InputSummary(source: "a.pcap", kind: "pcap", messages: 4),
+                InputSummary(source: "b.wire", kind: "wire", readError: "unreadable"),
+                InputSummary(source: "c.log", kind: "parsl.log", messages: 1),
+                InputSummary(source: "d.wire", kind: "wire"),
+            ],
+            messages: messages, findings: findings, rules: [])
+        let root = try parse(ReportWriter.render(report, format: .junit, options: ReportOptions(spool: spool)))
+        func cases(_ suite: XMLElement) -> [String] {
+            suite.elements(forName: "testcase").map { testCase in
+                let name = attribute(testCase, "name") ?? "?"
+                let messages = (testCase.elements(forName: "failure").first?.stringValue ?? "")
+                    .split(separator: "\n").map(String.init).filter { !$0.hasPrefix("error:") && !$0.hasPrefix("at ") }
+                return ([name] + messages).joined(separator: " / ")
+            }
+        }
+        let suites = suites(root)
+        #expect(suites.map { attribute($0, "name") } == ["a.pcap", "b.wire", "c.log", "d.wire"])
+        #expect(
+            cases(suites[0]) == [
+                "input / whole a", "packet 5 start / five", "packet 9 start / nine", "packet 12 end",
+                "packet 1 message / orphan one", "packet 7 message / orphan seven / orphan seven again",
+            ])
+        #expect(cases(suites[1]) == ["read input"])
+        #expect(cases(suites[2]) == ["line 3 start / three", "line 8 message / orphan eight"])
+        #expect(cases(suites[3]) == [])
+        #expect(suites.map { attribute($0, "tests") } == ["6", "1", "2", "0"])
     }
 
     @Test func snapshot() throws {
