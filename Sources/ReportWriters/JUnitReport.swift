@@ -215,7 +215,8 @@ struct JUnitReport {
             switch event {
             case .message(let message, let position, let first):
                 guard first, let caseMessage = message.read(CaseMessage.init(record:)) else { return }
-                take(.message(caseMessage), key: .message(suite: index.sourceOrdinal[message.source]!, position: position))
+                let suite = index.sourceOrdinal[message.source]!
+                take(.message(caseMessage), key: .message(suite: suite, position: position))
             case .finding(let finding, let position, let match):
                 let suite = index.sourceOrdinal[finding.source]!
                 let key: CaseKey
