@@ -126,15 +126,22 @@ extension Finding: AuditListElement {
         network?.encode(to: &encoder)
     }
 
+    /// Each field set in place: through the memberwise `init`, the finding was built apart and copied into
+    /// `self` (a retain and a release of each of its strings, for every finding read back).
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
         let record = try RecordView(reading: &decoder)
-        self.init(
-            rule: String(utf8: record.rule), severity: record.severity, source: String(utf8: record.source),
-            locator: record.locator, pointer: JSONPointer(tokens: record.pointerTokens.strings()),
-            level: record.level, correlator: record.correlator.map(String.init(utf8:)),
-            message: String(utf8: record.message), sensitiveValues: record.sensitiveValues.strings(),
-            fingerprint: record.fingerprint.map(String.init(utf8:)), baselined: record.baselined,
-            region: record.region)
+        rule = String(utf8: record.rule)
+        severity = record.severity
+        source = String(utf8: record.source)
+        locator = record.locator
+        pointer = JSONPointer(tokens: record.pointerTokens.strings())
+        level = record.level
+        correlator = record.correlator.map(String.init(utf8:))
+        message = String(utf8: record.message)
+        sensitiveValues = record.sensitiveValues.strings()
+        fingerprint = record.fingerprint.map(String.init(utf8:))
+        baselined = record.baselined
+        region = record.region
         network = record.network?.evidence
         subject = record.subject
     }
