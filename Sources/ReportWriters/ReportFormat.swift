@@ -51,6 +51,16 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable, CustomString
         }
     }
 
+    /// Whether the format shows what report preparation adds to each finding besides its baseline mark: its
+    /// fingerprint (JSON, SARIF) and the bytes of its message (SARIF, JSON). The others show a finding's
+    /// baseline mark at most, which preparation sets only from a baseline.
+    public var showsFingerprints: Bool {
+        switch self {
+        case .json, .sarif: true
+        case .text, .junit, .markdown, .html, .github: false
+        }
+    }
+
     /// The usual file extension, for a caller that derives file names.
     public var fileExtension: String {
         switch self {

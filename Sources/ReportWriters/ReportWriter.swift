@@ -35,7 +35,11 @@ public enum ReportWriter {
             out.flush()
             return preparation.prepared
         }
-        let report = report.fingerprinted ? report : ReportPreparation.prepare(report, spool: options.spool)
+        // Preparation without suppressions (with them, the CLI prepares the report itself) adds fingerprints
+        // and regions, and clears baseline marks: a format that shows neither, given findings without a
+        // mark, would get nothing from it but the time it takes (a tenth of the text report).
+        let preparing = !report.fingerprinted && (format.showsFingerprints || report.findings.tally.baselined > 0)
+        let report = preparing ? ReportPreparation.prepare(report, spool: options.spool) : report
         let shown = options.redact ? Redactor(report: report).redacted(report) : report
         switch format {
         case .text: TextReport(report: shown, options: options).render(to: &out, scratch: scratch)

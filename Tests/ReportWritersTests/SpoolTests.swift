@@ -109,6 +109,31 @@ import Testing
         }
     }
 
+    /// A format that shows no fingerprint and no message bytes is written without preparing the report
+    /// (`ReportFormat.showsFingerprints`): what it writes must be what it writes from the prepared report. A
+    /// writer that starts to show what preparation adds fails here until its format says so.
+    @Test func formatsThatShowNoFingerprintsWriteTheSameWithoutPreparation() throws {
+        let (inMemory, spooled, _) = try Self.threeReports()
+        for report in [SampleReports.mixed(), inMemory, spooled] {
+            let prepared = ReportPreparation.prepare(report)
+            #expect(prepared.fingerprinted && !report.fingerprinted)
+            for format in ReportFormat.allCases where !format.showsFingerprints {
+                for redact in [false, true] {
+                    let options = ReportOptions(redact: redact)
+                    #expect(
+                        ReportWriter.render(report, format: format, options: options)
+                            == ReportWriter.render(prepared, format: format, options: options), "\(format)")
+                }
+            }
+        }
+        // The formats that show them differ.
+        let report = SampleReports.mixed()
+        for format in ReportFormat.allCases where format.showsFingerprints {
+            let fingerprint = try #require(ReportPreparation.prepare(report).findings.first?.fingerprint)
+            #expect(ReportWriter.render(report, format: format).contains(fingerprint), "\(format)")
+        }
+    }
+
     /// Suppressions drop findings through the amendments preparation spools beside them, and mark the
     /// baselined ones: every writer reads the same report from spools as from arrays.
     @Test func aSpooledReportWithSuppressionsRendersTheSameBytesAsOneInMemory() throws {
