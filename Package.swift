@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "AuditInputs",
             dependencies: [
-                "JSONCore", "AuditModel", "CaptureReaders", "Storage", "CZlib",
+                "Bytes", "JSONCore", "AuditModel", "CaptureReaders", "Storage", "CZlib",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: releaseChecks),
@@ -144,8 +144,8 @@ let package = Package(
         .executableTarget(
             name: "UsageAuditBench",
             dependencies: [
-                "JSONCore", "JSONSchema", "CJansson", "AuditInputs", "AuditRules", "AuditTooling", "CaptureReaders",
-                "Storage", .product(name: "SystemPackage", package: "swift-system"),
+                "Bytes", "JSONCore", "JSONSchema", "CJansson", "AuditInputs", "AuditRules", "AuditTooling",
+                "CaptureReaders", "Storage", .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: releaseChecks, linkerSettings: fastAllocator),
 

@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import CaptureReaders
 import JSONCore
 
@@ -162,10 +163,7 @@ public enum InputOpener {
         return nil
     }
 
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
-    }
+    private static func hex(_ byte: UInt8) -> String { LowerHex.string(CollectionOfOne(byte)) }
 
     /// Whether text of `kind` holds, within `head`, an object with a `correlator` or `uuid` member: a wire or
     /// NDJSON line that is one, or an object (or element of a top-level array) of a JSON document.

@@ -1,3 +1,4 @@
+import Bytes
 import CJansson
 
 /// Byte-level scans of raw JSON text, used only off the fast path: to place an error exactly, to find how
@@ -225,7 +226,6 @@ enum JSONByteScanner {
     /// A copy of the input where every `\u0000` escape inside an object key reads `\uXXXX` for `sentinel`.
     static func replacingNulEscapesInKeys(_ bytes: UnsafeRawBufferPointer, with sentinel: UInt16) -> [UInt8] {
         var copy = Array(bytes)
-        let digits = Array("0123456789abcdef".utf8)
         var i = 0
         while i < bytes.count {
             guard bytes[i] == quote else {
@@ -238,7 +238,7 @@ enum JSONByteScanner {
             while next < bytes.count, isWhitespace(bytes[next]) { next += 1 }
             if next < bytes.count, bytes[next] == UInt8(ascii: ":") {
                 for escape in escapes {
-                    for k in 0..<4 { copy[escape + 2 + k] = digits[Int((sentinel >> (12 - 4 * k)) & 0xF)] }
+                    copy.withUnsafeMutableBytes { LowerHex.write(UInt64(sentinel), digits: 4, into: $0, at: escape + 2) }
                 }
             }
             i = end

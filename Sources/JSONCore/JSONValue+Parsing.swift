@@ -1,3 +1,4 @@
+import Bytes
 import CJansson
 
 extension JSONValue {
@@ -285,8 +286,5 @@ extension JSONValue {
         text.isEmpty ? "invalid JSON" : text
     }
 
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-    }
+    private static func hex(_ byte: UInt8) -> String { LowerHex.string(CollectionOfOne(byte)) }
 }

@@ -166,14 +166,8 @@ struct Fingerprinter {
 
     /// The prefix as 32 lowercase hexadecimal digits into the 32 bytes of `digits`.
     static func writeHex(_ prefix: HashPrefix, into digits: UnsafeMutableRawBufferPointer) {
-        func hex(_ word: UInt64, at start: Int) {
-            for digit in 0..<16 {
-                let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * digit)) & 0xF
-                digits[start + digit] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
-            }
-        }
-        hex(prefix.high, at: 0)
-        hex(prefix.low, at: 16)
+        LowerHex.write(prefix.high, digits: 16, into: digits, at: 0)
+        LowerHex.write(prefix.low, digits: 16, into: digits, at: 16)
     }
 
     private mutating func redactedSource(_ source: String) -> [UInt8] {

@@ -1,6 +1,7 @@
 // The capture-reader benchmark: generates a large capture of mixed traffic, then scans it with
 // CaptureReader, printing MB/s and datagrams/s. Scripts/bench-capture runs it beside tshark.
 
+import Bytes
 import CaptureReaders
 import Storage
 import SystemPackage
@@ -81,14 +82,13 @@ enum CaptureBenchmark {
             printError("usage-audit-bench: \(error)")
             return 2
         }
-        let digits = Array("0123456789abcdef".utf8)
         // Straight to descriptor 1 in large blocks: the C `stdout` global is not concurrency-safe in Swift 6.
         var output = BufferedFile(descriptor: .standardOutput)
         for event in reader {
             guard case .datagram(let datagram) = event else { continue }
             for byte in datagram.payload {
-                output.append(digits[Int(byte >> 4)])
-                output.append(digits[Int(byte & 0x0F)])
+                output.append(LowerHex.digit(byte >> 4))
+                output.append(LowerHex.digit(byte))
             }
             output.append(10)
         }

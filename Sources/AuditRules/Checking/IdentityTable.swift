@@ -1,3 +1,4 @@
+import Bytes
 import Crypto
 
 /// `--identities`: user and host names to test G0's hashed `uname` and `hname` against. G0 sent the first
@@ -44,8 +45,6 @@ public struct IdentityTable: Sendable {
             guard scalar.value <= 0xFF else { return nil }
             bytes.append(UInt8(scalar.value))
         }
-        let hex = Array("0123456789abcdef".utf8)
-        let digits = SHA256.hash(data: bytes).prefix(5).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] }
-        return String(decoding: digits, as: UTF8.self)
+        return LowerHex.string(SHA256.hash(data: bytes).prefix(5))
     }
 }

@@ -416,10 +416,8 @@ enum SessionKey: Hashable, Sendable {
             return String(unsafeUninitializedCapacity: 36) { text in
                 var at = 0
                 func put(_ bits: UInt64, digits: Int) {
-                    for shift in stride(from: 4 * (digits - 1), through: 0, by: -4) {
-                        text[at] = Self.lowerHex[Int(truncatingIfNeeded: bits >> UInt64(shift)) & 0xF]
-                        at += 1
-                    }
+                    LowerHex.write(bits, digits: digits, into: UnsafeMutableRawBufferPointer(text), at: at)
+                    at += digits
                 }
                 func dash() {
                     text[at] = UInt8(ascii: "-")
@@ -438,8 +436,6 @@ enum SessionKey: Hashable, Sendable {
             }
         }
     }
-
-    private static let lowerHex = Array("0123456789abcdef".utf8)
 
     /// The bits of a lower-case `8-4-4-4-12` UUID; `nil` for any other text (upper case included, so that
     /// the key stays one-to-one with the string). Its digits are read eight (or four) at a time, as words.
