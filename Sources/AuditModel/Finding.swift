@@ -58,8 +58,8 @@ public struct Finding: Sendable {
     /// A finding of `rule` at its default severity. The only public way to make one: a finding's rule is
     /// always a rule of the catalogue, never a string typed at the place that reports it.
     public init(
-        _ rule: RuleDescriptor, source: String, locator: Locator?, pointer: JSONPointer = .root, level: Int? = nil,
-        correlator: String? = nil, message: String, sensitiveValues: [String] = []
+        _ rule: borrowing RuleDescriptor, source: String, locator: Locator?, pointer: JSONPointer = .root,
+        level: Int? = nil, correlator: String? = nil, message: String, sensitiveValues: [String] = []
     ) {
         self.init(
             rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator, pointer: pointer,
