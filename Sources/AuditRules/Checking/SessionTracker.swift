@@ -170,7 +170,16 @@ final class SessionTracker {
     /// At the end of the run: ends whose start never arrived are judged without it (`takeJudged`), and the
     /// sessions still waiting for an end that level 3 promises are returned.
     func finish() -> [Finding] {
-        while heldHead < heldOrder.count { judgeOldestHeld() }
+        // Every end still held is judged, oldest first, in place; the table is then dropped whole rather
+        // than emptied one removal at a time (a removal cost about 840 instructions, on the one thread that
+        // runs while the run's last findings are made).
+        while heldHead < heldOrder.count {
+            let (key, ticket) = heldOrder[heldHead]
+            heldHead += 1
+            guard let index = held.index(forKey: key), held.values[index].ticket == ticket else { continue }
+            judged.append(judge(&held.values[index], start: nil))
+        }
+        held.removeAll()
         // Counted first, so that the findings (a quarter of the sessions, 20,000 and more in a large run) are
         // made into storage of their final size rather than copied at every doubling.
         var findings: [Finding] = []
