@@ -264,6 +264,7 @@ struct JUnitReport {
         }
 
         func add(_ item: Item, key: CaseKey) {
+            assert(key.suite >= suite, "items come in case order: a suite's after the one before it")
             if key.suite != suite { advance(to: key.suite) }
             if let open = current?.key, open.startsAnotherCase(key) { close() }
             switch item {
