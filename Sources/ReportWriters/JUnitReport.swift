@@ -13,7 +13,8 @@ import Storage
 /// and GitLab shows it whole, so a file extension must not look like a class. Findings about a whole input form a test case named `input`. An input that
 /// could not be read is a test case with an `<error>`: the check could not run on it, which is what JUnit's
 /// `errors` count means; otherwise `errors` is 0. A message that could not be decoded and has no failing
-/// finding counts as skipped: it was not checked.
+/// finding counts as skipped: it was not checked. So does a file of a folder that holds no usage messages
+/// (a test case named `read input`, skipped with the reason).
 struct JUnitReport {
     let report: AuditReport
     let options: ReportOptions
@@ -301,8 +302,12 @@ struct JUnitReport {
                 guard suite < index.sources.count else { return }
                 suiteStarts[suite] = store.length
                 escapedClassName = Escape.xml(JUnitReport.className(index.sources[suite]), attribute: true)
-                if let readError = index.input(named: index.sources[suite])?.readError {
+                let input = index.input(named: index.sources[suite])
+                if let readError = input?.readError {
                     write(Case(name: "read input", error: readError))
+                } else if let skipped = input?.skipped {
+                    // A file of a folder that holds no usage messages: not checked, and not an error.
+                    write(Case(name: "read input", skipped: "not checked: \(skipped)"))
                 }
             }
         }

@@ -198,6 +198,25 @@ import Testing
         #expect(suites.map { attribute($0, "tests") } == ["6", "1", "2", "0"])
     }
 
+    /// A file of a folder that holds no usage messages is listed as skipped, with its reason, never as an
+    /// error: its suite has one skipped test case saying why.
+    @Test func aSkippedInputIsASkippedTestCaseWithItsReason() throws {
+        let report = AuditReport(
+            inputs: [
+                InputSummary(source: "captures/README.md", kind: "text", skipped: "text with no usage message line"),
+                InputSummary(source: "captures/lo.pcap", kind: "pcap"),
+            ],
+            messages: [], findings: [], rules: [])
+        let root = try parse(ReportWriter.render(report, format: .junit))
+        let readme = suites(root)[0]
+        #expect(attribute(readme, "tests") == "1" && attribute(readme, "skipped") == "1")
+        #expect(attribute(readme, "errors") == "0" && attribute(readme, "failures") == "0")
+        let skipped = try #require(readme.elements(forName: "testcase").first?.elements(forName: "skipped").first)
+        #expect(attribute(skipped, "message") == "not checked: text with no usage message line")
+        #expect(attribute(suites(root)[1], "tests") == "0")
+        #expect(attribute(root, "skipped") == "1")
+    }
+
     @Test func snapshot() throws {
         try assertSnapshot(ReportWriter.render(report, format: .junit), named: "mixed.junit.xml")
     }
