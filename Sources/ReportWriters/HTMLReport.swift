@@ -265,29 +265,32 @@ struct HTMLReport {
         /// For each of the first `maximumFindingRows` findings that points at a message: that message's position.
         private(set) var messageOfRow: [Int: Int] = [:]
 
+        /// Findings come as their records (`MessageMatch.runOverRecords`): only those of a message that gets
+        /// a card are decoded.
         init(_ report: AuditReport, index: ReportIndex, scratch: ScratchSpools) {
-            var current: (position: Int, message: MessageMatch.Message, findings: [(position: Int, finding: Finding)])?
+            var current:
+                (position: Int, message: MessageMatch.Message, findings: [(position: Int, record: SpooledRecord)])?
             func close() {
                 if let (position, message, findings) = current { offer(position, message, findings) }
                 current = nil
             }
-            MessageMatch.run(report, sourceOrdinal: index.sourceOrdinal, scratch: scratch) { event in
-                guard case .finding(let finding, let position, let match?) = event else { return }
+            MessageMatch.runOverRecords(report, sourceOrdinal: index.sourceOrdinal, scratch: scratch) { event in
+                guard case .finding(let record, let position, let match?) = event else { return }
                 let (message, messagePosition) = match
                 if position < HTMLReport.maximumFindingRows { messageOfRow[position] = messagePosition }
                 if current?.position != messagePosition {
                     close()
                     current = (messagePosition, message, [])
                 }
-                current!.findings.append((position, finding))
+                current!.findings.append((position, record))
             }
             close()
         }
 
         /// Keeps a message with findings if it is among the first `maximumMessageCards` seen so far; only a
-        /// message that gets a card is decoded.
+        /// message that gets a card is decoded, and its findings.
         private mutating func offer(
-            _ position: Int, _ message: MessageMatch.Message, _ findings: [(position: Int, finding: Finding)]
+            _ position: Int, _ message: MessageMatch.Message, _ records: [(position: Int, record: SpooledRecord)]
         ) {
             total += 1
             if positions.count == HTMLReport.maximumMessageCards {
@@ -295,6 +298,11 @@ struct HTMLReport {
             }
             // A record that was read once reads again; one that would not leaves its message without a card.
             guard let decoded = message.decoded() else { return }
+            var findings: [(position: Int, finding: Finding)] = []
+            for (findingPosition, record) in records {
+                guard let finding = try? record.decode(Finding.self) else { return }
+                findings.append((findingPosition, finding))
+            }
             let card = Card(message: decoded, findings: findings)
             if positions.count == HTMLReport.maximumMessageCards, let last = positions.last {
                 positions.removeLast()

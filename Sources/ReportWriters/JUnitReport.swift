@@ -209,16 +209,17 @@ struct JUnitReport {
             orphansSuite = key.suite
             orphans.add(item, key: key)
         }
-        MessageMatch.run(
-            report, sourceOrdinal: index.sourceOrdinal, scratch: scratch, keeping: { $0 },
-            inReportOrder: { inReportOrder = $0 }
+        MessageMatch.runOverRecords(
+            report, sourceOrdinal: index.sourceOrdinal, scratch: scratch, inReportOrder: { inReportOrder = $0 }
         ) { event in
             switch event {
             case .message(let message, let position, let first):
                 guard first, let caseMessage = message.read(CaseMessage.init(record:)) else { return }
                 let suite = index.sourceOrdinal[message.source]!
                 take(.message(caseMessage), key: .message(suite: suite, position: position))
-            case .finding(let finding, let position, let match):
+            case .finding(let record, let position, let match):
+                // Its front was just read from these bytes: the rest reads too (`runOverRecords`).
+                guard let finding = try? record.decode(Finding.self) else { return }
                 let suite = index.sourceOrdinal[finding.source]!
                 let key: CaseKey
                 if let (_, messagePosition) = match {

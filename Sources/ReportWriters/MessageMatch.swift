@@ -1,4 +1,5 @@
 import AuditModel
+import JSONCore
 import Storage
 
 /// Pairs each finding with the message it points at: the first message in report order with the same
@@ -46,30 +47,68 @@ enum MessageMatch {
 
     /// Calls `body` for every message and finding, grouped by source (in `sourceOrdinal` order) and locator
     /// (findings about a whole input first), each message of a group before the group's findings, in report
-    /// order within a group.
+    /// order within a group. Each finding is decoded whole (`runOverRecords` hands over its record).
     static func run(
         _ report: AuditReport, sourceOrdinal: [String: Int], scratch: ScratchSpools, _ body: (Event<Finding>) -> Void
     ) {
-        run(report, sourceOrdinal: sourceOrdinal, scratch: scratch, keeping: { $0 }, body)
+        runOverRecords(report, sourceOrdinal: sourceOrdinal, scratch: scratch) { event in
+            switch event {
+            case .message(let message, let position, let first):
+                body(.message(message, position: position, first: first))
+            case .finding(let record, let position, let message):
+                // Its front was just read from these bytes: the rest reads too.
+                guard let finding = try? record.decode(Finding.self) else { return }
+                body(.finding(finding, position: position, message: message))
+            }
+        }
     }
 
-    /// `run`, each finding sorted as `keeping` makes it: a writer that reads little of a finding spares
-    /// encoding and decoding the rest of it in the sort's runs (a tenth of the SARIF report).
-    /// `inReportOrder` hears, before any event, whether the messages come in report order too (their places
-    /// ascend as listed, as nearly always): then a writer that orders by message position needs no sort of
-    /// its own.
-    static func run<FindingPart: Spoolable>(
-        _ report: AuditReport, sourceOrdinal: [String: Int], scratch: ScratchSpools,
-        keeping part: (Finding) -> FindingPart, inReportOrder: (Bool) -> Void = { _ in },
-        _ body: (Event<FindingPart>) -> Void
+    /// `run`, each finding handed over as its spooled record, for a writer to decode where it needs the
+    /// finding: a spooled list's records go through the sort as they are stored, placed by their fronts,
+    /// instead of each finding being decoded, encoded for the sort and decoded again (a writer that needs
+    /// only some findings whole, as the HTML report's cards, decodes only those; SARIF reads only their
+    /// pointers). `inReportOrder` hears, before any event, whether the messages come in report order too
+    /// (their places ascend as listed, as nearly always): then a writer that orders by message position
+    /// needs no sort of its own.
+    /// `wholeFindings: false` promises that the writer reads no more of a record than the finding's place and
+    /// pointer, which preparation leaves as stored.
+    static func runOverRecords(
+        _ report: AuditReport, sourceOrdinal: [String: Int], scratch: ScratchSpools, wholeFindings: Bool = true,
+        inReportOrder: (Bool) -> Void = { _ in }, _ body: (Event<SpooledRecord>) -> Void
     ) {
         let (messages, listedInOrder) = placeOrdered(report.messages, sourceOrdinal: sourceOrdinal, scratch: scratch)
         inReportOrder(listedInOrder)
-        var findingSort = ReportSort<PlaceKey, FindingPart>(scratch: scratch)
-        for (position, finding) in report.findings.enumerated() {
-            findingSort.add(part(finding), key: key(finding.source, finding.locator, position, sourceOrdinal))
+        var ordinals = OrdinalLookup(sourceOrdinal)
+        var findingSort = ReportSort<PlaceKey, SpooledRecord>(scratch: scratch)
+        // A list gives its records as stored (a transformed one, redacted, makes them from the findings it
+        // reads). An amended one (a prepared report) stores them without what preparation added (fingerprint,
+        // region, baseline mark): a writer that reads that gets each finding as read, encoded again.
+        let records: AnySequence<SpooledRecord> =
+            wholeFindings && !report.findings.readsAsListed
+            ? AnySequence(report.findings.lazy.map(SpooledRecord.init(encoding:)))
+            : AnySequence(report.findings.parts(SpooledRecord.self, from: SpooledRecord.init(encoding:)))
+        for (position, record) in records.enumerated() {
+            // The record was read whole a moment ago: its front reads back unless the spool is broken, and
+            // a broken spool ends the list, as a failed read does.
+            let place = try? record.read { decoder throws(SpoolError) in
+                let front = try Finding.RecordView.Front(reading: &decoder)
+                return (source: InternedStrings.string(front.source), locator: front.locator)
+            }
+            guard let place else { break }
+            findingSort.add(
+                record, key: PlaceKey(source: ordinals[place.source], locator: place.locator, sequence: position))
         }
-        var findings = findingSort.sorted().makeIterator()
+        merge(messages, findingSort.sorted(), body)
+    }
+
+    /// Merges the messages and the findings, both by place, into events: each message of a place before its
+    /// findings, each finding with the first message of its place, if any.
+    private static func merge<FindingPart: Spoolable>(
+        _ messages: AnyIterator<(key: PlaceKey, element: Message)>,
+        _ sortedFindings: ReportSort<PlaceKey, FindingPart>.Sorted, _ body: (Event<FindingPart>) -> Void
+    ) {
+        var messages = messages
+        var findings = sortedFindings.makeIterator()
         var nextMessage = messages.next()
         var nextFinding = findings.next()
         var group: (key: PlaceKey, message: Message, position: Int)?

@@ -18,19 +18,6 @@ struct SARIFReport {
 
     static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-    /// A finding's pointer, all `messageFacts` keeps of it through the sort.
-    struct PointerPart: Spoolable {
-        var pointer: JSONPointer
-
-        init(_ pointer: JSONPointer) { self.pointer = pointer }
-
-        func encode(to encoder: inout SpoolEncoder) { encoder.write(pointer.tokens) }
-
-        init(from decoder: inout SpoolDecoder) throws(SpoolError) {
-            pointer = JSONPointer(tokens: try decoder.readStrings())
-        }
-    }
-
     /// What a result needs from the message its finding points at, found by `MessageMatch` and put back in
     /// report order by a sort on the finding's position.
     struct MessageFacts: Spoolable {
@@ -101,20 +88,24 @@ struct SARIFReport {
     /// For each finding in report order, what its message tells.
     private func messageFacts(sourceOrdinal: [String: Int]) -> ReportSort<PositionKey, MessageFacts>.Sorted {
         var sort = ReportSort<PositionKey, MessageFacts>(scratch: scratch)
-        // Only its pointer is kept of each finding through the sort.
-        MessageMatch.run(report, sourceOrdinal: sourceOrdinal, scratch: scratch, keeping: { PointerPart($0.pointer) }) {
+        // Findings go through the sort as their records; only a finding's front and pointer are read.
+        MessageMatch.runOverRecords(report, sourceOrdinal: sourceOrdinal, scratch: scratch, wholeFindings: false) {
             event in
-            guard case .finding(let finding, let position, let match) = event else { return }
-            let pointer = finding.pointer
+            guard case .finding(let record, let position, let match) = event else { return }
             // The message's front, and what sits at the pointer found in its stored payload: nothing decoded.
-            let facts =
-                match?.0.read { message throws(SpoolError) in
+            // (A finding whose record would not read again, as none does, gets the facts of no message.)
+            var facts = MessageFacts(kind: nil, generation: nil, target: nil)
+            if let pointer = try? record.decode(Finding.Place.self).pointer, let (message, _) = match,
+                let read = message.read({ message throws(SpoolError) in
                     MessageFacts(
                         kind: message.kind, generation: message.generation.map { String(decoding: $0, as: UTF8.self) },
                         target: try message.payloadPlace(at: pointer).map {
                             Self.targetKind(pointer, isObject: $0.isObject, inArray: $0.inArray)
                         })
-                } ?? MessageFacts(kind: nil, generation: nil, target: nil)
+                })
+            {
+                facts = read
+            }
             sort.add(facts, key: PositionKey(position: position, sequence: position))
         }
         return sort.sorted()
