@@ -39,7 +39,9 @@ public struct Baseline: Sendable {
     /// The fingerprints of a JSON report's text.
     public static func parse(_ bytes: [UInt8], path: String) throws(BaselineError) -> Baseline {
         let document: JSONValue
-        do { document = try JSONValue.parse(bytes) } catch {
+        // Up to the size a baseline may have: the parser's default limit, 16 MiB, refused the report of a
+        // 20,000-message run.
+        do { document = try JSONValue.parse(bytes, options: JSONParseOptions(maxBytes: maximumBytes)) } catch {
             throw BaselineError(path: path, reason: "is not JSON: \(error)")
         }
         guard case .object(let top) = document, case .array(let findings)? = top["findings"] else {

@@ -137,6 +137,22 @@ import Testing
         }
     }
 
+    /// A baseline may be as large as `Baseline.maximumBytes`, not only as large as the JSON parser's default
+    /// limit (16 MiB): the JSON report of a 20,000-message run is larger.
+    @Test func aBaselineLargerThanTheParsersDefaultLimitIsRead() throws {
+        let padding = String(repeating: "x", count: 1_000)
+        let count = 17_500
+        var text = #"{"format_version": 2, "findings": ["#
+        for index in 0..<count {
+            if index > 0 { text += ", " }
+            text += #"{"fingerprint": "\#(index):1", "message": "\#(padding)"}"#
+        }
+        text += "]}"
+        #expect(text.utf8.count > JSONParseOptions.default.maxBytes)
+        let baseline = try Baseline.parse(Array(text.utf8), path: "large.json")
+        #expect(baseline.fingerprints.count == count && baseline.contains("17499:1"))
+    }
+
     @Test func aMissingBaselineFileIsNamed() {
         #expect {
             try Baseline.load(path: "/nonexistent/old.json")
