@@ -173,6 +173,17 @@ struct InstanceValidationTests {
         #expect(run.output == "\(instance): valid\n1 valid, 0 invalid\n")
     }
 
+    /// A gzip file handed to validate is refused with the reason before the run, not read as garbage lines
+    /// that are each an invalid instance; a plain file beside it is not.
+    @Test func aGzipCompressedInstanceIsNamedAsSuch() throws {
+        let compressed = folder.appendingPathComponent("lines.ndjson.gz").path
+        try Data([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]).write(to: URL(fileURLWithPath: compressed))
+        let plain = try write("plain.json", "31")
+        #expect(InstanceValidation.unreadableFiles([compressed, plain]).map(\.description) == [
+            "cannot read the instance '\(compressed)': is gzip-compressed, and validate reads JSON as it is (decompress it first: gzip -dk FILE)"
+        ])
+    }
+
     @Test func anUnreadableInstanceIsNamedBeforeTheRunAndTheRunGoesOnPastOne() throws {
         let schema = try Schema(compiling: .bool(true))
         let missing = folder.appendingPathComponent("none.json").path

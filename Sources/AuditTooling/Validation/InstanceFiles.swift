@@ -20,17 +20,30 @@ enum InstanceFiles {
     }
 
     /// Why the file at `path` cannot be read, in the system's words (no such file, permission denied, is a
-    /// directory); `nil` when it can be opened. Opens without blocking, so a FIFO is not waited for.
+    /// directory), or because it is compressed; `nil` when it can be opened. Opens without blocking, so a
+    /// FIFO is not waited for.
     static func whyUnreadable(_ path: String) -> String? {
         if path == "-" { return nil }
         if FileSystem.isDirectory(path) { return "is a directory" }
         do {
             let file = try FileDescriptor.open(FilePath(path), .readOnly, options: [.nonBlocking])
-            try? file.close()
+            defer { try? file.close() }
+            if startsAsGzip(file) {
+                return "is gzip-compressed, and validate reads JSON as it is (decompress it first: gzip -dk FILE)"
+            }
             return nil
         } catch {
             return "\(error)"
         }
+    }
+
+    /// Whether the file's first bytes are gzip's magic number (`1f 8b`): its compressed bytes would otherwise
+    /// read as invalid instances, one for each "line" they happen to hold. Read in place (`pread`), so the
+    /// file's offset does not move; a pipe, which cannot be read so, is not asked.
+    private static func startsAsGzip(_ file: FileDescriptor) -> Bool {
+        var magic: (UInt8, UInt8) = (0, 0)
+        let count = withUnsafeMutableBytes(of: &magic) { (try? file.read(fromAbsoluteOffset: 0, into: $0)) ?? 0 }
+        return count == 2 && magic == (0x1F, 0x8B)
     }
 
     /// Runs `body` with the file at `path` open for reading (`-`: standard input, which stays open).
