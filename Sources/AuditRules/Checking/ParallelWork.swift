@@ -46,7 +46,12 @@ final class ResultSlots<Element>: @unchecked Sendable {
     func store(_ element: consuming Element, at index: Int) { slots[index] = consume element }
 
     /// Moves the results out (no copy), leaving the slots empty.
-    func take() -> [Element] { slots.indices.map { slots[$0].take()! } }
+    func take() -> [Element] {
+        var results: [Element] = []
+        results.reserveCapacity(slots.count)
+        take(into: &results)
+        return results
+    }
 
     /// Moves the results out (no copy) to the end of `results`, leaving the slots empty.
     func take(into results: inout [Element]) {
