@@ -103,9 +103,9 @@ enum MessageMatch {
 
     /// Merges the messages and the findings, both by place, into events: each message of a place before its
     /// findings, each finding with the first message of its place, if any.
-    private static func merge<FindingPart: Spoolable>(
+    private static func merge(
         _ messages: AnyIterator<(key: PlaceKey, element: Message)>,
-        _ sortedFindings: ReportSort<PlaceKey, FindingPart>.Sorted, _ body: (Event<FindingPart>) -> Void
+        _ sortedFindings: ReportSort<PlaceKey, SpooledRecord>.Sorted, _ body: (Event<SpooledRecord>) -> Void
     ) {
         var messages = messages
         var findings = sortedFindings.makeIterator()
