@@ -157,6 +157,14 @@ public final class ByteSource {
         return taken
     }
 
+    /// Copies up to `target.count` bytes into `target`, consuming them (decompressed, for a gzip input): a
+    /// reader with its own buffer (`usage-audit validate`) reads through it. 0 at the end, -1 when the input
+    /// failed (`error` says why).
+    public func read(into target: UnsafeMutableRawBufferPointer) -> Int {
+        guard let base = target.baseAddress, target.count > 0 else { return 0 }
+        return readForStream(into: base, count: target.count)
+    }
+
     /// Up to `count` bytes from the current position, without consuming them.
     public func peek(_ count: Int) -> ArraySlice<UInt8> {
         while end - start < count, fill() {}

@@ -173,15 +173,52 @@ struct InstanceValidationTests {
         #expect(run.output == "\(instance): valid\n1 valid, 0 invalid\n")
     }
 
-    /// A gzip file handed to validate is refused with the reason before the run, not read as garbage lines
-    /// that are each an invalid instance; a plain file beside it is not.
-    @Test func aGzipCompressedInstanceIsNamedAsSuch() throws {
-        let compressed = folder.appendingPathComponent("lines.ndjson.gz").path
-        try Data([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]).write(to: URL(fileURLWithPath: compressed))
-        let plain = try write("plain.json", "31")
-        #expect(InstanceValidation.unreadableFiles([compressed, plain]).map(\.description) == [
-            "cannot read the instance '\(compressed)': is gzip-compressed, and validate reads JSON as it is (decompress it first: gzip -dk FILE)"
-        ])
+    /// `gzip -c FILE`, with the system's gzip, beside the file.
+    func gzip(_ path: String) throws -> String {
+        let result = try ProcessRunner.run("gzip", ["-c", path])
+        #expect(result.status == 0, "gzip: \(result.stderr)")
+        try result.stdoutData.write(to: URL(fileURLWithPath: path + ".gz"))
+        return path + ".gz"
+    }
+
+    /// A gzip file is validated as what it decompresses to, as `check` reads its inputs: each line of a
+    /// compressed NDJSON file, a compressed JSON document whole, with the results the plain files give.
+    @Test(arguments: [false, true])
+    func aGzipCompressedInstanceIsValidatedAsItsContent(ndjson: Bool) throws {
+        let levels = ##"{"properties": {"level": {"enum": [1, 2, 3]}}}"##
+        let schema = try Schema(compiling: try JSONValue.parse(Array(levels.utf8)))
+        // More than one read of compressed bytes and of decompressed ones (64 KiB each).
+        let text = ndjson
+            ? (0..<20_000).map { #"{"level": \#($0 % 4), "n": \#($0)}"# }.joined(separator: "\n") + "\n"
+            : #"{"level": 7, "note": "\#(String(repeating: "x", count: 200_000))"}"#
+        let plain = try write(ndjson ? "lines.ndjson" : "one.json", text)
+        let compressed = try gzip(plain)
+        let expected = try ValidationRun([plain], ndjson: ndjson, against: schema, outputPath: output)
+        let run = try ValidationRun([compressed], ndjson: ndjson, against: schema, outputPath: output)
+        #expect(run.failures.isEmpty)
+        #expect(InstanceValidation.unreadableFiles([compressed]).isEmpty)
+        #expect((run.valid, run.invalid) == (expected.valid, expected.invalid))
+        #expect((run.valid, run.invalid) == (ndjson ? (15_000, 5_000) : (0, 1)))
+        #expect(run.output == expected.output.replacingOccurrences(of: plain, with: compressed))
+    }
+
+    /// A gzip stream cut short: the lines decompressed before the cut keep their results, the line the cut
+    /// falls in is not validated as a fragment, and the failure names the line, the damage and its offset.
+    @Test func aCutGzipInstanceKeepsTheLinesBeforeTheCutAndNamesIt() throws {
+        let schema = try Schema(compiling: .bool(true))
+        let text = (0..<20_000).map { #"{"n": \#($0), "pad": "\#($0 * 7919 % 100_003)"}"# }
+            .joined(separator: "\n") + "\n"
+        let compressed = try Data(contentsOf: URL(fileURLWithPath: try gzip(try write("lines.ndjson", text))))
+        let cut = folder.appendingPathComponent("cut.ndjson.gz").path
+        try compressed.prefix(compressed.count / 2).write(to: URL(fileURLWithPath: cut))
+        let run = try ValidationRun([cut], ndjson: true, against: schema, outputPath: output)
+        let failure = try #require(run.outcome.readFailures.first)
+        #expect(run.outcome.readFailures.count == 1)
+        #expect(run.valid > 1_000 && run.valid < 20_000)
+        #expect(run.invalid == 0)
+        #expect(failure.line == run.valid + 1)
+        #expect(
+            failure.reason.hasPrefix("gzip stream cut short at compressed byte \(compressed.count / 2)"), "\(failure)")
     }
 
     @Test func anUnreadableInstanceIsNamedBeforeTheRunAndTheRunGoesOnPastOne() throws {

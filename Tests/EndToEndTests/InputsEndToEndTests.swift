@@ -288,6 +288,27 @@ struct InputsEndToEndTests {
         let directory = try Binary.run(["validate", "--schema", folder.path, lines.path])
         #expect(directory.stderr.contains("is a directory"), "\(directory.stderr)")
     }
+
+    /// `validate` reads gzip as `check` does: a compressed file and compressed standard input give the
+    /// plain file's results.
+    @Test func validateReadsGzipFilesAndStandardInput() throws {
+        let folder = try Binary.temporaryDirectory()
+        let schema = folder.appendingPathComponent("schema.json")
+        try #"{"properties": {"level": {"enum": [1, 2, 3]}}}"#.write(to: schema, atomically: true, encoding: .utf8)
+        let lines = folder.appendingPathComponent("lines.ndjson")
+        try "{\"level\": 1}\n{\"level\": 9}\n{\"level\": 3}\n".write(to: lines, atomically: true, encoding: .utf8)
+        let compressed = try Scratch.gzip(lines.path, into: folder)
+        let plain = try Binary.run(["validate", "--ndjson", "--schema", schema.path, lines.path])
+        #expect(plain.stdout.hasSuffix("2 valid, 1 invalid\n"), "\(plain.stdout)")
+        let file = try Binary.run(["validate", "--ndjson", "--schema", schema.path, compressed])
+        #expect(file.status == 1)
+        #expect(file.stdout == plain.stdout.replacingOccurrences(of: lines.path, with: compressed), "\(file.stderr)")
+        let piped = try Binary.run(
+            ["validate", "--ndjson", "--schema", schema.path, "-"],
+            stdin: try Data(contentsOf: URL(fileURLWithPath: compressed)))
+        #expect(piped.status == 1)
+        #expect(piped.stdout == plain.stdout.replacingOccurrences(of: lines.path, with: "-"), "\(piped.stderr)")
+    }
 }
 
 /// A JSON report read back for assertions.

@@ -37,7 +37,7 @@ struct Validate: ParsableCommand {
     @Option(help: ArgumentHelp("Threads validating NDJSON lines (0: one per processor).", valueName: "N"))
     var threads: Int = 0
 
-    @Argument(help: "JSON instance files ('-' for standard input).")
+    @Argument(help: "JSON instance files ('-' for standard input), plain or gzip-compressed.")
     var instances: [String]
 
     func validate() throws {
