@@ -44,6 +44,7 @@ extension HTMLReport {
         .matrix tr.unknown td:first-child{font-style:italic}
         .forbidden{color:var(--muted)}
         .unreadable{color:var(--error);font-weight:600}
+        .skipped{color:var(--muted)}
         #filters{display:flex;gap:16px;align-items:center;flex-wrap:wrap;margin:8px 0}
         #filters input[type=search]{font:inherit;padding:2px 6px;border:1px solid var(--line);border-radius:4px}
         article.message{border:1px solid var(--line);border-radius:8px;padding:4px 16px 12px;margin:16px 0}

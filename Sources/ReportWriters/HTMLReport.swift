@@ -92,9 +92,12 @@ struct HTMLReport {
         // A long list of inputs starts folded, unreadable ones counted in its title, so the page opens on the
         // verdict and the counts rather than on a table of files.
         let unreadable = report.inputs.count { $0.readError != nil }
+        // Files of a folder that hold no usage input are listed, not checked: said in the title and the row.
+        let skipped = report.inputs.count { $0.skipped != nil }
         out += "</div>\n<details\(index.sources.count <= Self.inputsShownOpen ? " open" : "")><summary><h3>"
-        out +=
-            "\(ReportIndex.plural(index.sources.count, "input"))\(unreadable > 0 ? ", \(unreadable) unreadable" : "")</h3></summary>\n"
+        out += ReportIndex.plural(index.sources.count, "input")
+        out += (unreadable > 0 ? ", \(unreadable) unreadable" : "") + (skipped > 0 ? ", \(skipped) skipped" : "")
+        out += "</h3></summary>\n"
         out +=
             "<table><thead><tr><th>input</th><th>kind</th><th>messages</th><th>findings</th><th>status</th></tr></thead><tbody>\n"
         for source in index.sources {
@@ -103,7 +106,8 @@ struct HTMLReport {
                 .map { ReportIndex.plural($1, $0.rawValue) }
                 .joined(separator: ", ")
             let status =
-                input?.readError.map { "<span class=\"unreadable\">could not be read: \(h($0))</span>" } ?? "read"
+                input?.readError.map { "<span class=\"unreadable\">could not be read: \(h($0))</span>" }
+                ?? input?.skipped.map { "<span class=\"skipped\">skipped: \(h($0))</span>" } ?? "read"
             out += "<tr><td><code>\(h(source))</code></td><td>\(h(input?.kind ?? ""))</td>"
             out += "<td class=\"num\">\(index.messageCount(of: source))</td>"
             out += "<td>\(counts.isEmpty ? "none" : counts)</td><td>\(status)</td></tr>\n"

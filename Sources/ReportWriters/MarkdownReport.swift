@@ -16,6 +16,8 @@ struct MarkdownReport {
     static let messageLimit = 200
     /// Size budget for the finding rows; the summary comes on top of it and is small.
     static let findingsBudget = 50_000
+    /// Skipped files named in the summary (a folder may hold thousands); the rest are counted.
+    static let namedSkipped = 5
 
     func render(to output: inout ReportOutput) {
         output += render()
@@ -44,6 +46,14 @@ struct MarkdownReport {
         for input in unreadable {
             out +=
                 "\n> **Could not read** \(Escape.markdownCode(input.source)): \(Escape.markdown(Escape.truncated(input.readError!, to: Self.messageLimit)))\n"
+        }
+        // Files of a folder that hold no usage input: not checked, which a reader of the verdict should know.
+        let skipped = report.inputs.filter { $0.skipped != nil }
+        if !skipped.isEmpty {
+            let named = skipped.prefix(Self.namedSkipped).map { Escape.markdownCode($0.source) }
+            let more = skipped.count - named.count
+            out += "\nSkipped (no usage input in them, not checked): \(named.joined(separator: ", "))"
+            out += (more > 0 ? " and \(more) more" : "") + ".\n"
         }
         out += hostTable()
         guard !report.findings.isEmpty else { return out + "\nNo findings.\n" }

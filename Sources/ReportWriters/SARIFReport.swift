@@ -220,10 +220,20 @@ struct SARIFReport {
 
     private func invocation(artifactIndex: [String: Int]) -> JSONValue {
         let unreadable = report.inputs.filter { $0.readError != nil }
-        let notifications: [JSONValue] = unreadable.map { input in
-            orderedObject([
-                "level": "error",
-                "message": orderedObject(["text": .string("could not read \(input.source): \(input.readError!)")]),
+        // An unreadable input is an error of the run; a file of a folder that holds no usage input was
+        // skipped, which a note says (the run is still successful).
+        let notifications: [JSONValue] = report.inputs.compactMap { input in
+            let (level, text): (JSONValue, String)
+            if let error = input.readError {
+                (level, text) = ("error", "could not read \(input.source): \(error)")
+            } else if let reason = input.skipped {
+                (level, text) = ("note", "skipped \(input.source): \(reason)")
+            } else {
+                return nil
+            }
+            return orderedObject([
+                "level": level,
+                "message": orderedObject(["text": .string(text)]),
                 "locations": [
                     orderedObject([
                         "physicalLocation": orderedObject([

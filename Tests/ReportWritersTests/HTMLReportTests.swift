@@ -154,6 +154,20 @@ import Testing
         #expect(page.matches(of: /<tr data-severity="note">/).count == report.count(.note))
     }
 
+    /// A file of a folder that holds no usage input is shown as skipped, with its reason, never as read.
+    @Test func skippedInputsAreShownAsSkippedWithTheirReason() {
+        let report = AuditReport(
+            inputs: [
+                InputSummary(source: "runinfo/freeze.txt", kind: "none", skipped: "text with no <usage> line"),
+                InputSummary(source: "runinfo/lo.pcap", kind: "pcap"),
+            ],
+            messages: [], findings: [], rules: [])
+        let page = ReportWriter.render(report, format: .html)
+        #expect(page.contains("<summary><h3>2 inputs, 1 skipped</h3></summary>"))
+        #expect(page.contains(#"<td><span class="skipped">skipped: text with no &lt;usage&gt; line</span></td></tr>"#))
+        #expect(page.matches(of: /<td>read<\/td>/).count == 1)
+    }
+
     @Test func aLongListOfInputsStartsFolded() {
         #expect(html.contains("<details open><summary><h3>4 inputs, 1 unreadable</h3></summary>"))
         var builder = SampleReports.Builder()

@@ -26,6 +26,19 @@ import Testing
                 })
     }
 
+    /// Files of a folder that hold no usage input are named under the verdict (the first few; a folder may
+    /// hold thousands), so a reader knows they were not checked.
+    @Test func skippedInputsAreNamedUpToAFewThenCounted() {
+        var inputs = (1...7).map { InputSummary(source: "runinfo/notes\($0).txt", kind: "none", skipped: "no usage message") }
+        inputs.append(InputSummary(source: "runinfo/lo.pcap", kind: "pcap"))
+        let markdown = ReportWriter.render(AuditReport(inputs: inputs, messages: [], findings: [], rules: []), format: .markdown)
+        #expect(markdown.contains(
+            "\nSkipped (no usage input in them, not checked): `runinfo/notes1.txt`, `runinfo/notes2.txt`, "
+                + "`runinfo/notes3.txt`, `runinfo/notes4.txt`, `runinfo/notes5.txt` and 2 more.\n"))
+        #expect(!markdown.contains("lo.pcap`, "))
+        #expect(!ReportWriter.render(report, format: .markdown).contains("Skipped"))
+    }
+
     @Test func userDataCannotBreakTheTableOrInjectMarkup() {
         let markdown = ReportWriter.render(report, format: .markdown)
         #expect(!markdown.contains("<script>"))

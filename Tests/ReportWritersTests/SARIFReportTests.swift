@@ -186,6 +186,27 @@ import Testing
         #expect(clean["executionSuccessful"] == true)
     }
 
+    /// A file of a folder that holds no usage input is a note of the run, with its reason: not an error, so
+    /// the run stays successful; the log stays valid SARIF.
+    @Test func skippedInputsAreNotesOfASuccessfulRun() throws {
+        let report = AuditReport(
+            inputs: [
+                InputSummary(source: "runinfo/freeze.txt", kind: "none", skipped: "text with no usage message line"),
+                InputSummary(source: "runinfo/lo.pcap", kind: "pcap", messages: 0),
+            ],
+            messages: [], findings: [], rules: [])
+        let invocation = try #require(try document(report)["runs"]?[0]?["invocations"]?[0])
+        #expect(invocation["executionSuccessful"] == true)
+        let notes = invocation["toolExecutionNotifications"]?.arrayValue ?? []
+        #expect(notes.count == 1)
+        #expect(notes.first?["level"] == "note")
+        #expect(notes.first?["message"]?["text"] == "skipped runinfo/freeze.txt: text with no usage message line")
+        #expect(
+            notes.first?["locations"]?[0]?["physicalLocation"]?["artifactLocation"]?["uri"] == "runinfo/freeze.txt")
+        let sarif = ReportWriter.render(report, format: .sarif)
+        #expect(try SchemaValidators.inHouse.errors(validating: sarif, against: Self.schema).isEmpty)
+    }
+
     @Test(arguments: [
         ("captures/lo.pcap", "captures/lo.pcap"), ("/tmp/a b/lo.pcap", "file:///tmp/a%20b/lo.pcap"),
         (#"C:\captures\lo.pcap"#, "file:///C:/captures/lo.pcap"), ("-", "-"), ("été.log", "%C3%A9t%C3%A9.log"),
