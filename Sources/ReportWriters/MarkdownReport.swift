@@ -16,8 +16,9 @@ struct MarkdownReport {
     static let messageLimit = 200
     /// Size budget for the finding rows; the summary comes on top of it and is small.
     static let findingsBudget = 50_000
-    /// Skipped files named in the summary (a folder may hold thousands); the rest are counted.
-    static let namedSkipped = 5
+    /// Unreadable inputs, and skipped files, named in the summary (a shell glob or a folder may give
+    /// thousands); the rest are counted.
+    static let namedInputs = 5
 
     func render(to output: inout ReportOutput) {
         output += render()
@@ -43,14 +44,17 @@ struct MarkdownReport {
         } else {
             out += "Passes at `--fail-on \(options.failOn.rawValue)`.\n"
         }
-        for input in unreadable {
+        for input in unreadable.prefix(Self.namedInputs) {
             out +=
                 "\n> **Could not read** \(Escape.markdownCode(input.source)): \(Escape.markdown(Escape.truncated(input.readError!, to: Self.messageLimit)))\n"
+        }
+        if unreadable.count > Self.namedInputs {
+            out += "\n> **Could not read** \(unreadable.count - Self.namedInputs) more inputs.\n"
         }
         // Files of a folder that hold no usage input: not checked, which a reader of the verdict should know.
         let skipped = report.inputs.filter { $0.skipped != nil }
         if !skipped.isEmpty {
-            let named = skipped.prefix(Self.namedSkipped).map { Escape.markdownCode($0.source) }
+            let named = skipped.prefix(Self.namedInputs).map { Escape.markdownCode($0.source) }
             let more = skipped.count - named.count
             out += "\nSkipped (no usage input in them, not checked): \(named.joined(separator: ", "))"
             out += (more > 0 ? " and \(more) more" : "") + ".\n"

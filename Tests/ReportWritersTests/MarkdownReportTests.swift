@@ -39,6 +39,14 @@ import Testing
         #expect(!ReportWriter.render(report, format: .markdown).contains("Skipped"))
     }
 
+    /// So are unreadable inputs (a shell glob may name thousands): the comment stays short.
+    @Test func unreadableInputsAreNamedUpToAFewThenCounted() {
+        let inputs = (1...8).map { InputSummary(source: "lo\($0).pcap", kind: "pcap", readError: "Permission denied") }
+        let markdown = ReportWriter.render(AuditReport(inputs: inputs, messages: [], findings: [], rules: []), format: .markdown)
+        #expect(markdown.matches(of: /> \*\*Could not read\*\* `lo\d.pcap`: Permission denied\n/).count == 5)
+        #expect(markdown.contains("\n> **Could not read** 3 more inputs.\n"))
+    }
+
     @Test func userDataCannotBreakTheTableOrInjectMarkup() {
         let markdown = ReportWriter.render(report, format: .markdown)
         #expect(!markdown.contains("<script>"))
