@@ -2,6 +2,7 @@ import AuditModel
 import Foundation
 import JSONCore
 import Storage
+import SystemPackage
 
 /// The findings accepted as they are (`--baseline REPORT.json`): the fingerprints of an earlier JSON
 /// report. A finding of this run with one of them is baselined: reported, but not counted toward
@@ -22,45 +23,43 @@ public struct Baseline: Sendable {
     /// baseline a person accepts.
     public static let maximumBytes = 512 << 20
 
-    /// Reads the `findings[].fingerprint` of a JSON report written by `check --format json`.
+    /// Reads the `findings[].fingerprint` of a JSON report written by `check --format json`, as a stream
+    /// (`BaselineReader`): memory stays that of one message or finding of it, however large the report.
     public static func load(path: String) throws(BaselineError) -> Baseline {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileSystem.readBytes(path, atMost: maximumBytes)
-        } catch {
-            throw BaselineError(path: path, reason: "cannot be read: \(error.reason)")
+        let file: FileDescriptor
+        do { file = try FileDescriptor.open(FilePath(path), .readOnly) } catch {
+            throw BaselineError(path: path, reason: "cannot be read: \(error)")
         }
-        guard bytes.count <= maximumBytes else {
-            throw BaselineError(path: path, reason: "is over the \(maximumBytes >> 20) MiB a baseline may have")
-        }
-        return try parse(bytes, path: path)
+        defer { try? file.close() }
+        var reader = BaselineReader(.file(file), path: path)
+        return try baseline(of: reader.read(), path: path)
     }
 
     /// The fingerprints of a JSON report's text.
     public static func parse(_ bytes: [UInt8], path: String) throws(BaselineError) -> Baseline {
-        let document: JSONValue
-        // Up to the size a baseline may have: the parser's default limit, 16 MiB, refused the report of a
-        // 20,000-message run.
-        do { document = try JSONValue.parse(bytes, options: JSONParseOptions(maxBytes: maximumBytes)) } catch {
-            throw BaselineError(path: path, reason: "is not JSON: \(error)")
+        guard bytes.count <= maximumBytes else {
+            throw BaselineError(path: path, reason: "is over the \(maximumBytes >> 20) MiB a baseline may have")
         }
-        guard case .object(let top) = document, case .array(let findings)? = top["findings"] else {
+        // A small report is read in one chunk of its own size.
+        var reader = BaselineReader(.memory(bytes), path: path, chunk: min(bytes.count, 1 << 16))
+        return try baseline(of: reader.read(), path: path)
+    }
+
+    private static func baseline(of contents: BaselineReader.Contents, path: String) throws(BaselineError) -> Baseline {
+        guard contents.hasFindings else {
             throw BaselineError(
-                path: path, reason: "is not a usage-audit JSON report (no \"findings\" list); make one with --format json")
+                path: path,
+                reason: "is not a usage-audit JSON report (no \"findings\" list); make one with --format json")
         }
-        var fingerprints: Set<String> = []
-        for (index, finding) in findings.enumerated() {
-            guard case .object(let members) = finding, case .string(let fingerprint)? = members["fingerprint"] else {
-                let version = top["format_version"].map { "format_version \($0)" } ?? "no format_version"
-                throw BaselineError(
-                    path: path,
-                    reason:
-                        "finding \(index + 1) has no fingerprint (the report has \(version); a baseline needs format_version 2 or later): run check --format json again to make one"
-                )
-            }
-            fingerprints.insert(fingerprint)
+        if let index = contents.findingWithoutFingerprint {
+            let version = contents.formatVersion.map { "format_version \($0)" } ?? "no format_version"
+            throw BaselineError(
+                path: path,
+                reason:
+                    "finding \(index) has no fingerprint (the report has \(version); a baseline needs format_version 2 or later): run check --format json again to make one"
+            )
         }
-        return Baseline(path: path, fingerprints: fingerprints)
+        return Baseline(path: path, fingerprints: contents.fingerprints)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `--format github`, `--ignore`, `--baseline`, `--color` and `-q`, run through the built binary as a CI
 /// job or a person at a terminal would.
@@ -82,6 +83,30 @@ struct ReportOptionsTests {
         // A new leak still fails.
         let more = try Binary.run(["check", "--baseline", baseline.path, Self.legacy, Self.userCode])
         #expect(more.status == 1)
+    }
+
+    /// A baseline is read as a stream: a large one costs the memory of its fingerprints, not of its text
+    /// (read whole into a tree, a JSON report cost about six times its size).
+    @Test func aLargeBaselineCostsTheMemoryOfItsFingerprintsNotOfItsText() throws {
+        try TemporaryDirectory.with("large-baseline") { folder in
+            let baseline = folder.appendingPathComponent("baseline.json").path
+            let message = String(repeating: "a long finding message, ", count: 300)
+            var text = #"{"format_version": 2, "messages": [], "findings": ["#
+            text += (0..<4_000).map { #"{"message": "\#(message)", "fingerprint": "f\#($0):1"}"# }
+                .joined(separator: ",\n")
+            text += "]}\n"
+            try text.write(toFile: baseline, atomically: true, encoding: .utf8)
+            #expect(text.utf8.count > 25 << 20)
+            let output = folder.appendingPathComponent("report.json").path
+            let input = Binary.root.appendingPathComponent(Self.legacy).path
+            let without = try ChildResourceUse.run(ProcessRunner.usageAudit, ["check", input], stdoutPath: output)
+            let with = try ChildResourceUse.run(
+                ProcessRunner.usageAudit, ["check", "--baseline", baseline, input], stdoutPath: output)
+            #expect(with.status == without.status, "\(with)")
+            #expect(
+                with.peakResidentMiB <= without.peakResidentMiB * 1.25,
+                "peak memory \(without.peakResidentMiB) MiB without the 25 MiB baseline, \(with.peakResidentMiB) MiB with it")
+        }
     }
 
     @Test func aBaselineThatCannotBeReadIsBadUsage() throws {

@@ -3,6 +3,7 @@ import Foundation
 import JSONCore
 import Storage
 import Testing
+import TestSupport
 
 @testable import ReportWriters
 
@@ -151,6 +152,101 @@ import Testing
         #expect(text.utf8.count > JSONParseOptions.default.maxBytes)
         let baseline = try Baseline.parse(Array(text.utf8), path: "large.json")
         #expect(baseline.fingerprints.count == count && baseline.contains("17499:1"))
+    }
+
+    /// A report as `check --format json` writes it (pretty, one member a line), with `count` findings whose
+    /// messages hold what could confuse a reader that only looks for where values end: escaped quotes and
+    /// backslashes, brackets, commas, non-ASCII text.
+    static func prettyReport(findings count: Int) -> String {
+        var text = "{\n  \"tool\": {\"name\": \"usage-audit\"},\n  \"format_version\": 2,\n  \"messages\": [\n"
+        text += (0..<count).map { #"    {"source": "a \"b\" [c], {d}", "locator": {"line": \#($0 + 1)}}"# }
+            .joined(separator: ",\n")
+        text += "\n  ],\n  \"findings\": [\n"
+        text += (0..<count).map {
+            #"    {"rule": "x", "message": "été \\ \"]}\", [{ \#(String(repeating: "·", count: $0 % 97))", "fingerprint": "f\#($0):1"}"#
+        }.joined(separator: ",\n")
+        return text + "\n  ],\n  \"inputs\": []\n}\n"
+    }
+
+    /// `load` reads the file as a stream, a chunk at a time, with values across the chunks' ends: it finds
+    /// what `parse` finds in the same bytes in memory, and what a parse of the whole document holds.
+    @Test func aBaselineReadAsAStreamHoldsEveryFingerprint() throws {
+        let folder = try TemporaryDirectory.make("baseline")
+        let text = Self.prettyReport(findings: 3_000)
+        #expect(text.utf8.count > 8 * BaselineReader(.memory([]), path: "").chunk)
+        let path = folder.appendingPathComponent("report.json").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let streamed = try Baseline.load(path: path)
+        let whole = try JSONValue.parse(text)
+        let expected = Set((whole["findings"]?.arrayValue ?? []).compactMap { $0["fingerprint"]?.stringValue })
+        #expect(expected.count == 3_000)
+        #expect(streamed.fingerprints == expected)
+        #expect(try Baseline.parse(Array(text.utf8), path: path).fingerprints == expected)
+    }
+
+    /// A fault anywhere in a large baseline, read as a stream, is named with the position the parser gives
+    /// for the whole document: the same line, column and byte, whichever chunk it falls in.
+    @Test(arguments: [
+        ("\"fingerprint\": \"f2500:1\"}", "\"fingerprint\": tru}"),  // a bad token in a finding
+        ("\"locator\": {\"line\": 1700}}", "\"locator\": {\"line\": 1700}"),  // a message cut short
+        ("f2999:1\"}", "f2999:1\"} x"),  // a stray word after the last finding
+        ("\"source\": \"a \\\"b\\\" [c], {d}\", \"locator\": {\"line\": 2000}", "\"source\": \"a \u{01}\", \"locator\": {\"line\": 2000}"),
+    ])
+    func aFaultInAStreamedBaselineIsPlacedAsTheParserPlacesIt(_ original: String, _ damaged: String) throws {
+        let folder = try TemporaryDirectory.make("baseline")
+        let text = Self.prettyReport(findings: 3_000)
+        #expect(text.contains(original))
+        let broken = text.replacingOccurrences(of: original, with: damaged)
+        let path = folder.appendingPathComponent("broken.json").path
+        try broken.write(toFile: path, atomically: true, encoding: .utf8)
+        let parserSays: String
+        do {
+            _ = try JSONValue.parse(broken, options: JSONParseOptions(maxBytes: Baseline.maximumBytes))
+            Issue.record("the damaged report parses")
+            return
+        } catch {
+            parserSays = "\(error)"
+        }
+        let position = try #require(parserSays.range(of: " at line ")).lowerBound
+        #expect {
+            try Baseline.load(path: path)
+        } throws: { error in
+            let said = "\(error)"
+            return said.hasPrefix("baseline \(path) is not JSON: ") && said.hasSuffix(String(parserSays[position...]))
+        }
+    }
+
+    /// Cut short anywhere, a report is refused as not JSON, never read past its end.
+    @Test func aBaselineCutShortAnywhereIsNotJSON() {
+        let whole = Array(Self.prettyReport(findings: 3).utf8)
+        #expect(whole.last == 0x0A)  // only the final line feed may go
+        for length in 0..<(whole.count - 1) {
+            #expect {
+                try Baseline.parse(Array(whole[..<length]), path: "b.json")
+            } throws: { error in
+                "\(error)".hasPrefix("baseline b.json is not JSON: ")
+            }
+        }
+    }
+
+    /// What lies between the report's values is read here, not by the parser: a fault there is named at its
+    /// first byte.
+    @Test(arguments: [
+        ("\"format_version\": 2,\n", "\"format_version\": 2\n", "expected ',' or '}' after the member \"format_version\" at line 4, column 3 (byte 61)"),
+        ("\"format_version\": 2,\n", "\"format_version\" 2,\n", "expected ':' after \"format_version\" at line 3, column 20 (byte 56)"),
+        ("\"format_version\": 2,\n", "\"tool\": 2,\n", "duplicate object key 'tool' at line 3, column 3 (byte 39)"),
+        ("\"format_version\": 2,\n", "2: 2,\n", "expected a member name at line 3, column 3 (byte 39)"),
+        ("\"format_version\": 2,\n", "\"format_version\": 2,}\n", "expected a member name at line 3, column 23 (byte 59)"),
+        ("\"format_version\": 2,\n", "\"format_version\": ,\n", "expected a value at line 3, column 21 (byte 57)"),
+        ("\"findings\": [\n", "\"findings\": [,\n", "expected a value at line 9, column 16 (byte 275)"),
+    ])
+    func aFaultBetweenTheReportsValuesIsNamedWhereItIs(_ original: String, _ damaged: String, _ expected: String) {
+        let text = Self.prettyReport(findings: 3).replacingOccurrences(of: original, with: damaged)
+        #expect {
+            try Baseline.parse(Array(text.utf8), path: "b.json")
+        } throws: { error in
+            "\(error)" == "baseline b.json is not JSON: \(expected)"
+        }
     }
 
     @Test func aMissingBaselineFileIsNamed() {

@@ -1,0 +1,293 @@
+import JSONCore
+import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads a baseline (`--baseline REPORT.json`) as a stream: the report's top-level members one at a time,
+/// and the elements of each list among them one at a time, each parsed by the JSON parser (every byte is
+/// checked as strictly as any JSON the tool reads) and then dropped. Only `findings[].fingerprint` and
+/// `format_version` are kept, so memory is that of the largest single element (a message, a finding), not
+/// of the report: parsed whole into a tree, a 20 MB report cost 129 MB.
+///
+/// This reader only finds where each value ends (stepping over strings, counting brackets) and reads the
+/// punctuation between values; whether a value is JSON is the parser's verdict, its errors placed in the
+/// file by line, column and byte.
+struct BaselineReader {
+    /// Where the bytes come from.
+    enum Source {
+        case memory([UInt8])
+        case file(FileDescriptor)
+    }
+
+    private let source: Source
+    private let path: String
+    /// The unread bytes are `buffer[start..<end]`; `buffer[0]` is byte `base` of the file.
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var end = 0
+    private var base = 0
+    private var atEnd = false
+    /// Where `start` is: its line and column (Unicode scalars), both from 1.
+    private var line = 1
+    private var column = 1
+
+    /// How many bytes a read asks for: bytes in memory are served in chunks too, so that they are read
+    /// exactly as a file of them is (the fuzz target chooses small chunks, to put every boundary everywhere).
+    let chunk: Int
+    /// How many bytes of a memory source were served.
+    private var served = 0
+
+    init(_ source: Source, path: String, chunk: Int = 1 << 16) {
+        self.source = source
+        self.path = path
+        self.chunk = max(1, chunk)
+    }
+
+    /// What the report holds that a baseline needs.
+    struct Contents {
+        var fingerprints: Set<String> = []
+        /// The 1-based position of the first finding without a fingerprint, if any.
+        var findingWithoutFingerprint: Int?
+        var formatVersion: JSONValue?
+        var hasFindings = false
+    }
+
+    /// Reads the whole report.
+    mutating func read() throws(BaselineError) -> Contents {
+        var contents = Contents()
+        guard let first = try nextByte() else { throw notJSON(Self.endsInside) }
+        guard first == UInt8(ascii: "{") else {
+            // Read through first, element by element for a list: a broken file is named as not JSON.
+            if first == UInt8(ascii: "[") { try elements { _, _ in } } else { _ = try value() }
+            if try nextByte() != nil { throw notJSON(Self.trailing) }
+            throw notAReport(first == UInt8(ascii: "[") ? "a JSON list" : "not a JSON object")
+        }
+        consume(1)
+        var names: Set<String> = []
+        var expectsMember = false
+        while true {
+            guard let byte = try nextByte() else { throw notJSON(Self.endsInside) }
+            if byte == UInt8(ascii: "}") && !expectsMember {
+                consume(1)
+                break
+            }
+            let nameAt = place
+            guard byte == UInt8(ascii: "\""), case .string(let name) = try value() else {
+                throw notJSON("expected a member name", at: nameAt)
+            }
+            guard names.insert(name).inserted else { throw notJSON("duplicate object key '\(name)'", at: nameAt) }
+            guard try nextByte() == UInt8(ascii: ":") else { throw notJSON("expected ':' after \"\(name)\"") }
+            consume(1)
+            // A list is read element by element (but `format_version`, which is kept whatever it holds).
+            if name != "format_version", try nextByte() == UInt8(ascii: "[") {
+                let isFindings = name == "findings"
+                contents.hasFindings = contents.hasFindings || isFindings
+                try elements { (index, element) throws(BaselineError) in
+                    guard isFindings else { return }
+                    if case .string(let fingerprint)? = element["fingerprint"] {
+                        contents.fingerprints.insert(fingerprint)
+                    } else if contents.findingWithoutFingerprint == nil {
+                        contents.findingWithoutFingerprint = index + 1
+                    }
+                }
+            } else {
+                let member = try value()
+                if name == "format_version" { contents.formatVersion = member }
+            }
+            switch try nextByte() {
+            case UInt8(ascii: ","):
+                consume(1)
+                expectsMember = true
+            case UInt8(ascii: "}"):
+                expectsMember = false
+            case nil: throw notJSON(Self.endsInside)
+            default: throw notJSON("expected ',' or '}' after the member \"\(name)\"")
+            }
+        }
+        if try nextByte() != nil { throw notJSON(Self.trailing) }
+        return contents
+    }
+
+    /// Reads a list, `[` at `start`, handing each element and its index to `body`.
+    private mutating func elements(
+        _ body: (Int, JSONValue) throws(BaselineError) -> Void
+    ) throws(BaselineError) {
+        consume(1)
+        if try nextByte() == UInt8(ascii: "]") {
+            consume(1)
+            return
+        }
+        var index = 0
+        while true {
+            try body(index, try value())
+            index += 1
+            switch try nextByte() {
+            case UInt8(ascii: ","): consume(1)
+            case UInt8(ascii: "]"):
+                consume(1)
+                return
+            case nil: throw notJSON(Self.endsInside)
+            default: throw notJSON("expected ',' or ']' after element \(index) of a list")
+            }
+        }
+    }
+
+    /// The value at `start` (after whitespace), parsed, and consumed.
+    private mutating func value() throws(BaselineError) -> JSONValue {
+        guard try nextByte() != nil else { throw notJSON(Self.endsInside) }
+        let length = try valueLength()
+        guard length > 0 else { throw notJSON("expected a value") }
+        let parsed = buffer.withUnsafeBytes { raw in
+            Result { () throws(JSONParseError) in
+                try JSONValue.parse(
+                    UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)]),
+                    options: JSONParseOptions(maxBytes: Baseline.maximumBytes))
+            }
+        }
+        switch parsed {
+        case .success(let value):
+            consume(length)
+            return value
+        case .failure(let error):
+            // The parser counts from the value's first byte, which is at `line` and `column` of the file.
+            let place =
+                "line \(line + error.line - 1), column \(error.line == 1 ? column + error.column - 1 : error.column)"
+            throw BaselineError(
+                path: path, reason: "is not JSON: \(error.message) at \(place) (byte \(base + start + error.offset))")
+        }
+    }
+
+    /// How many bytes the value starting at `start` takes: a string to its closing quote, a list or an
+    /// object to its closing bracket, anything else to the next delimiter (`:` too, so a member name that is
+    /// not a string is read as a value and named as such). At the end of the file, all that is left (the
+    /// parser then says what is wrong with it).
+    private mutating func valueLength() throws(BaselineError) -> Int {
+        var scanned = 0
+        var depth = 0
+        var inString = false
+        var escaped = false
+        let opening = buffer[start]
+        while true {
+            while start + scanned < end {
+                let byte = buffer[start + scanned]
+                scanned += 1
+                if inString {
+                    if escaped {
+                        escaped = false
+                    } else if byte == UInt8(ascii: "\\") {
+                        escaped = true
+                    } else if byte == UInt8(ascii: "\"") {
+                        inString = false
+                        if depth == 0 { return scanned }
+                    }
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    if depth == 0 { return scanned - 1 }  // a scalar ends at its container's end
+                    depth -= 1
+                    if depth == 0 { return scanned }
+                case UInt8(ascii: ","), UInt8(ascii: ":"), 0x20, 0x0A, 0x0D, 0x09:
+                    if depth == 0 && opening != UInt8(ascii: "\"") { return scanned - 1 }
+                default: break
+                }
+            }
+            guard try fill() else { return scanned }
+        }
+    }
+
+    /// The next byte after whitespace (which is consumed), not itself consumed; `nil` at the end of the file.
+    private mutating func nextByte() throws(BaselineError) -> UInt8? {
+        while true {
+            var blank = start
+            while blank < end,
+                buffer[blank] == 0x20 || buffer[blank] == 0x0A || buffer[blank] == 0x0D
+                    || buffer[blank] == 0x09
+            {
+                blank += 1
+            }
+            consume(blank - start)
+            if start < end { return buffer[start] }
+            guard try fill() else { return nil }
+        }
+    }
+
+    /// Steps over `count` bytes (all in the buffer), keeping the line and column of `start`.
+    private mutating func consume(_ count: Int) {
+        for byte in buffer[start..<(start + count)] {
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        start += count
+    }
+
+    /// Reads more of the file after `end`, first moving the unread bytes to the front (so the buffer holds no
+    /// more than the value being read and a chunk); false at the end of the file.
+    private mutating func fill() throws(BaselineError) -> Bool {
+        guard !atEnd else { return false }
+        if start > 0 {
+            buffer.removeSubrange(0..<start)
+            base += start
+            end -= start
+            start = 0
+        }
+        if buffer.count - end < chunk { buffer.append(contentsOf: repeatElement(0, count: chunk)) }
+        let wanted = min(chunk, Baseline.maximumBytes + 1 - (base + end))
+        let count: Int
+        switch source {
+        case .memory(let bytes):
+            count = min(wanted, bytes.count - served)
+            buffer.replaceSubrange(end..<(end + count), with: bytes[served..<(served + count)])
+            served += count
+        case .file(let file):
+            do {
+                count = try buffer.withUnsafeMutableBytes { raw in
+                    try file.read(
+                        into: UnsafeMutableRawBufferPointer(rebasing: raw[end..<(end + wanted)]), retryOnInterrupt: true)
+                }
+            } catch {
+                throw BaselineError(path: path, reason: "cannot be read: \(error)")
+            }
+        }
+        if count == 0 {
+            atEnd = true
+            return false
+        }
+        end += count
+        if base + end > Baseline.maximumBytes {
+            throw BaselineError(
+                path: path, reason: "is over the \(Baseline.maximumBytes >> 20) MiB a baseline may have")
+        }
+        return true
+    }
+
+    /// The parser's words for the same faults, so a baseline's errors read like every other JSON error.
+    private static let endsInside = "the input ends inside a JSON value"
+    private static let trailing = "trailing bytes after the JSON value"
+
+    /// Where `start` is in the file: line, column, byte.
+    private var place: (line: Int, column: Int, byte: Int) { (line, column, base + start) }
+
+    private func notJSON(_ what: String, at place: (line: Int, column: Int, byte: Int)? = nil) -> BaselineError {
+        let (line, column, byte) = place ?? self.place
+        return BaselineError(
+            path: path, reason: "is not JSON: \(what) at line \(line), column \(column) (byte \(byte))")
+    }
+
+    private func notAReport(_ what: String) -> BaselineError {
+        BaselineError(
+            path: path,
+            reason: "is not a usage-audit JSON report (\(what), with no \"findings\" list); make one with --format json"
+        )
+    }
+}
