@@ -153,28 +153,6 @@ struct SessionKeyTests {
                 == "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5")
     }
 
-    /// A UUID's digits are read as words of eight: every byte at every place of a word is taken exactly when
-    /// it is a lower-case hexadecimal digit, with its value at that place.
-    @Test func eightDigitsAtATimeAcceptLowerCaseHexOnly() {
-        let digits = Array("0123456789abcdef".utf8)
-        for place in 0..<8 {
-            for byte in UInt8.min...UInt8.max {
-                var bytes = [UInt8](repeating: UInt8(ascii: "0"), count: 8)
-                bytes[place] = byte
-                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-                let expected = digits.firstIndex(of: byte).map { UInt64($0) << (4 * (7 - place)) }
-                #expect(SessionKey.lowerHexValue(word) == expected, "byte \(byte) at \(place)")
-            }
-        }
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<1_000 {
-            let value = UInt64(UInt32.random(in: .min ... .max, using: &generator))
-            let text = String(value, radix: 16)
-            let bytes = Array((String(repeating: "0", count: 8 - text.count) + text).utf8)
-            #expect(SessionKey.lowerHexValue(bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }) == value)
-        }
-    }
-
     /// A random lower-case UUID as Parsl spells one (`str(uuid.uuid4())`).
     private func randomParslUUID(_ generator: inout SystemRandomNumberGenerator) -> String {
         let hex = Array("0123456789abcdef")
