@@ -37,7 +37,8 @@ enum InstanceFiles {
     }
 
     /// Whether the file's first bytes are gzip's magic number (`1f 8b`). Read in place (`pread`), so the
-    /// file's offset does not move.
+    /// file's offset does not move; a named pipe, which cannot be read so, is read as it is (standard input,
+    /// `-`, is always looked at through `ByteSource`).
     private static func startsAsGzip(_ file: FileDescriptor) -> Bool {
         var magic: (UInt8, UInt8) = (0, 0)
         let count = withUnsafeMutableBytes(of: &magic) { (try? file.read(fromAbsoluteOffset: 0, into: $0)) ?? 0 }
