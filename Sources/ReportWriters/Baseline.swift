@@ -31,7 +31,24 @@ public struct Baseline: Sendable {
             throw BaselineError(path: path, reason: "cannot be read: \(error)")
         }
         defer { try? file.close() }
-        var reader = BaselineReader(.file(file), path: path)
+        var failure: Errno?
+        let read = { (buffer: UnsafeMutableRawBufferPointer) -> Int in
+            do { return try file.read(into: buffer, retryOnInterrupt: true) } catch {
+                failure = error as? Errno ?? .ioError
+                return -1
+            }
+        }
+        return try load(path: path, reading: read) { failure.map { "\($0)" } }
+    }
+
+    /// Reads a baseline, named `path`, from bytes that `read` serves into the buffer it is given: the count,
+    /// 0 at the end, or -1 when it failed, `failure` then saying why. How the CLI hands over a baseline through
+    /// `ByteSource`, which decompresses a gzip-compressed one.
+    public static func load(
+        path: String, reading read: @escaping (UnsafeMutableRawBufferPointer) -> Int,
+        failure: @escaping () -> String?
+    ) throws(BaselineError) -> Baseline {
+        var reader = BaselineReader(.stream(read: read, failure: failure), path: path)
         return try baseline(of: reader.read(), path: path)
     }
 
@@ -66,6 +83,12 @@ public struct Baseline: Sendable {
 /// A `--baseline` file that cannot serve as one: which file, and why.
 public struct BaselineError: Error, Sendable, CustomStringConvertible {
     public var path: String
+    /// Read after the name: "cannot be read: ...", "is not JSON: ...".
     public var reason: String
     public var description: String { "baseline \(path) \(reason)" }
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 }

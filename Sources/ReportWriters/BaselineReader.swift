@@ -1,11 +1,4 @@
 import JSONCore
-import SystemPackage
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// Reads a baseline (`--baseline REPORT.json`) as a stream: the report's top-level members one at a time,
 /// and the elements of each list among them one at a time, each parsed by the JSON parser (every byte is
@@ -20,7 +13,9 @@ struct BaselineReader {
     /// Where the bytes come from.
     enum Source {
         case memory([UInt8])
-        case file(FileDescriptor)
+        /// Bytes a reader serves (a file's, or the CLI's, which decompresses gzip): `read` fills a buffer and
+        /// gives the count, 0 at the end, or -1 when it failed, `failure` then saying why.
+        case stream(read: (UnsafeMutableRawBufferPointer) -> Int, failure: () -> String?)
     }
 
     private let source: Source
@@ -249,15 +244,11 @@ struct BaselineReader {
             count = min(wanted, bytes.count - served)
             buffer.replaceSubrange(end..<(end + count), with: bytes[served..<(served + count)])
             served += count
-        case .file(let file):
-            do {
-                count = try buffer.withUnsafeMutableBytes { raw in
-                    try file.read(
-                        into: UnsafeMutableRawBufferPointer(rebasing: raw[end..<(end + wanted)]), retryOnInterrupt: true)
-                }
-            } catch {
-                throw BaselineError(path: path, reason: "cannot be read: \(error)")
+        case .stream(let read, let failure):
+            count = buffer.withUnsafeMutableBytes {
+                read(UnsafeMutableRawBufferPointer(rebasing: $0[end..<(end + wanted)]))
             }
+            if count < 0 { throw BaselineError(path: path, reason: "cannot be read: \(failure() ?? "read failed")") }
         }
         if count == 0 {
             atEnd = true

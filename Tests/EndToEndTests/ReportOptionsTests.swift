@@ -109,6 +109,28 @@ struct ReportOptionsTests {
         }
     }
 
+    /// A gzip-compressed baseline is read as every input is, decompressed; a damaged one is named as such.
+    @Test func aGzipCompressedBaselineIsRead() throws {
+        let directory = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let baseline = directory.appendingPathComponent("baseline.json")
+        _ = try Binary.run(["check", "--format", "json", "--output", baseline.path, Self.legacy])
+        let compressed = try Scratch.gzip(baseline.path, into: directory)
+        let plain = try Binary.run(["check", "--format", "json", "--baseline", baseline.path, Self.legacy])
+        let unpacked = try Binary.run(["check", "--format", "json", "--baseline", compressed, Self.legacy])
+        #expect(unpacked.status == 0 && plain.status == 0, "\(unpacked.stderr)")
+        let summary = try #require(try json(unpacked.stdout)["summary"] as? [String: Any])
+        #expect((summary["baselined"] as? Int ?? 0) > 0)
+        #expect(summary["baselined"] as? Int == (try json(plain.stdout)["summary"] as? [String: Any])?["baselined"] as? Int)
+
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: compressed))
+        let cut = directory.appendingPathComponent("cut.json.gz")
+        try bytes.prefix(bytes.count - 8).write(to: cut)
+        let damaged = try Binary.run(["check", "--baseline", cut.path, Self.legacy])
+        #expect(damaged.status == 2)
+        #expect(damaged.stderr.contains("baseline \(cut.path) cannot be read: gzip stream cut short"), "\(damaged.stderr)")
+    }
+
     @Test func aBaselineThatCannotBeReadIsBadUsage() throws {
         let missing = try Binary.run(["check", "--baseline", "/nonexistent/baseline.json", Self.userCode])
         #expect(missing.status == 2)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditInputs
 import AuditModel
 import AuditRules
 import ReportWriters
@@ -60,11 +61,25 @@ struct ReportArguments: ParsableArguments {
     /// `--ignore` and `--baseline`, the baseline read; a baseline that cannot be read is a usage error.
     func suppressions() throws -> Suppressions {
         do {
-            return Suppressions(ignoredRules: Set(ignoredRules), baseline: try baseline.map(Baseline.load(path:)))
+            return Suppressions(ignoredRules: Set(ignoredRules), baseline: try baseline.map(Self.loadBaseline))
         } catch {
             printError("usage-audit: \(error)")
             throw ExitCode(2)
         }
+    }
+
+    /// The baseline at `path`, read through `ByteSource`, so a gzip-compressed one is decompressed as every
+    /// input is.
+    private static func loadBaseline(_ path: String) throws(BaselineError) -> Baseline {
+        let source: ByteSource
+        do { source = try ByteSource(path: path) } catch {
+            // The system's words alone ("No such file or directory"), after the baseline's own.
+            let opening = "cannot open: "
+            let reason =
+                error.message.hasPrefix(opening) ? String(error.message.dropFirst(opening.count)) : error.message
+            throw BaselineError(path: path, reason: "cannot be read: \(reason)")
+        }
+        return try Baseline.load(path: path, reading: source.read(into:)) { source.error }
     }
 
     /// Whether the text report on standard output is coloured: `--color`, and in `auto` a terminal with
