@@ -48,7 +48,6 @@ let package = Package(
         // The readers of untrusted bytes, for the fuzz targets in `Fuzz/` (a package of their own).
         .library(name: "CaptureReaders", targets: ["CaptureReaders"]),
         .library(name: "AuditInputs", targets: ["AuditInputs"]),
-        .library(name: "ReportWriters", targets: ["ReportWriters"]),  // its `--baseline` reader
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -24,7 +24,7 @@ let package = Package(
         .executableTarget(name: "FuzzCapture", dependencies: [product("CaptureReaders")]),
         .executableTarget(name: "FuzzJournal", dependencies: [product("AuditInputs")]),
         .executableTarget(name: "FuzzSchema", dependencies: [product("JSONSchema"), product("JSONCore")]),
-        .executableTarget(name: "FuzzBaseline", dependencies: [product("ReportWriters"), product("JSONCore")]),
+        .executableTarget(name: "FuzzObjectStream", dependencies: [product("JSONCore")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -93,17 +93,17 @@ if messages:
 for name in ["lo-snaplen-128.pcap", "lo-nanosecond.pcap", "mixed-link-types.pcapng", "veth-fragment-missing.pcap"]:
     put("capture", open(os.path.join(ROOT, "Fixtures/captures", name), "rb").read())
 
-# Baseline: JSON reports as `check --format json` writes them (pretty, findings with fingerprints), cut to the
-# fuzzer's length, and the faults a baseline file may have.
+# Object stream (how a baseline is read): JSON reports as `check --format json` writes them (pretty,
+# findings with fingerprints), cut to the fuzzer's length, and the faults a baseline file may have.
 report = {"tool": {"name": "usage-audit"}, "format_version": 2,
           "messages": [{"source": "a \\\"b\\\" [c]", "locator": {"line": 1}}],
           "findings": [{"rule": "privacy.personal-data", "message": "holds ']}' and \\u00e9",
                         "fingerprint": "0123456789abcdef0123456789abcdef:%d" % n} for n in range(1, 4)],
           "inputs": []}
-put("baseline", json.dumps(report, indent=2))
-put("baseline", json.dumps(report, separators=(",", ":")))
+put("object-stream", json.dumps(report, indent=2))
+put("object-stream", json.dumps(report, separators=(",", ":")))
 for case in ['{"findings": []}', '{"findings": [{"rule": "x"}], "format_version": 1}', '[{"fingerprint": "a"}]',
              '{"findings": [{"fingerprint": "a"}], "findings": []}', '{"findings": [1, "x", null, {}]}',
              '{"a": 1,}', '{"findings": [', '"findings"', '{"findings": [{"fingerprint": "a\\u0000"}]} x',
              '{"findings": [{"rule": "x"}], "format_version": [{"rule": "x"}], "format_v": 1}']:
-    put("baseline", case)
+    put("object-stream", case)

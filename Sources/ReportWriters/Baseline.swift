@@ -24,7 +24,7 @@ public struct Baseline: Sendable {
     public static let maximumBytes = 512 << 20
 
     /// Reads the `findings[].fingerprint` of a JSON report written by `check --format json`, as a stream
-    /// (`BaselineReader`): memory stays that of one message or finding of it, however large the report.
+    /// (`JSONObjectStream`): memory stays that of one message or finding of it, however large the report.
     public static func load(path: String) throws(BaselineError) -> Baseline {
         let file: FileDescriptor
         do { file = try FileDescriptor.open(FilePath(path), .readOnly) } catch {
@@ -48,8 +48,7 @@ public struct Baseline: Sendable {
         path: String, reading read: @escaping (UnsafeMutableRawBufferPointer) -> Int,
         failure: @escaping () -> String?
     ) throws(BaselineError) -> Baseline {
-        var reader = BaselineReader(.stream(read: read, failure: failure), path: path)
-        return try baseline(of: reader.read(), path: path)
+        try streamed(.stream(read: read, failure: failure), chunk: 1 << 16, path: path)
     }
 
     /// The fingerprints of a JSON report's text.
@@ -58,25 +57,62 @@ public struct Baseline: Sendable {
             throw BaselineError(path: path, reason: "is over the \(maximumBytes >> 20) MiB a baseline may have")
         }
         // A small report is read in one chunk of its own size.
-        var reader = BaselineReader(.memory(bytes), path: path, chunk: min(bytes.count, 1 << 16))
-        return try baseline(of: reader.read(), path: path)
+        return try streamed(.memory(bytes), chunk: min(bytes.count, 1 << 16), path: path)
     }
 
-    private static func baseline(of contents: BaselineReader.Contents, path: String) throws(BaselineError) -> Baseline {
-        guard contents.hasFindings else {
+    /// The fingerprints of the report `source` holds, `chunk` bytes read at a time (the fuzz target chooses).
+    static func streamed(_ source: JSONObjectStream.Source, chunk: Int, path: String) throws(BaselineError) -> Baseline
+    {
+        var fingerprints: Set<String> = []
+        var hasFindings = false
+        var withoutFingerprint: Int?  // the first finding without one, from 1
+        var formatVersion: JSONValue?
+        // `format_version` is read whole whatever it holds; `findings` element by element.
+        var stream = JSONObjectStream(source, chunk: chunk, wholeMembers: ["format_version"], maxBytes: maximumBytes)
+        do {
+            try stream.read { piece in
+                switch piece {
+                case .member(let name, let value):
+                    if name == "format_version" { formatVersion = value }
+                case .list(let name):
+                    hasFindings = hasFindings || name == "findings"
+                case .element(let name, let index, let finding):
+                    guard name == "findings" else { return }
+                    if case .string(let fingerprint)? = finding["fingerprint"] {
+                        fingerprints.insert(fingerprint)
+                    } else if withoutFingerprint == nil {
+                        withoutFingerprint = index + 1
+                    }
+                }
+            }
+        } catch {
+            switch error.kind {
+            case .unreadable: throw BaselineError(path: path, reason: "cannot be read: \(error.message)")
+            case .notJSON: throw BaselineError(path: path, reason: "is not JSON: \(error.message)")
+            case .tooLarge:
+                throw BaselineError(path: path, reason: "is over the \(maximumBytes >> 20) MiB a baseline may have")
+            case .notAnObject:
+                throw BaselineError(
+                    path: path,
+                    reason:
+                        "is not a usage-audit JSON report (\(error.message), with no \"findings\" list); make one with --format json"
+                )
+            }
+        }
+        guard hasFindings else {
             throw BaselineError(
                 path: path,
                 reason: "is not a usage-audit JSON report (no \"findings\" list); make one with --format json")
         }
-        if let index = contents.findingWithoutFingerprint {
-            let version = contents.formatVersion.map { "format_version \($0)" } ?? "no format_version"
+        if let index = withoutFingerprint {
+            let version = formatVersion.map { "format_version \($0)" } ?? "no format_version"
             throw BaselineError(
                 path: path,
                 reason:
                     "finding \(index) has no fingerprint (the report has \(version); a baseline needs format_version 2 or later): run check --format json again to make one"
             )
         }
-        return Baseline(path: path, fingerprints: contents.fingerprints)
+        return Baseline(path: path, fingerprints: fingerprints)
     }
 }
 

@@ -107,7 +107,6 @@ enum MessageMatch {
         _ messages: AnyIterator<(key: PlaceKey, element: Message)>,
         _ sortedFindings: ReportSort<PlaceKey, SpooledRecord>.Sorted, _ body: (Event<SpooledRecord>) -> Void
     ) {
-        var messages = messages
         var findings = sortedFindings.makeIterator()
         var nextMessage = messages.next()
         var nextFinding = findings.next()

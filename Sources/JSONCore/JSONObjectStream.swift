@@ -1,26 +1,54 @@
-import JSONCore
-
-/// Reads a baseline (`--baseline REPORT.json`) as a stream: the report's top-level members one at a time,
-/// and the elements of each list among them one at a time, each parsed by the JSON parser (every byte is
-/// checked as strictly as any JSON the tool reads) and then dropped. Only `findings[].fingerprint` and
-/// `format_version` are kept, so memory is that of the largest single element (a message, a finding), not
-/// of the report: parsed whole into a tree, a 20 MB report cost 129 MB.
+/// Reads one large JSON document a piece at a time, for a reader that keeps little of it (the fingerprints
+/// of a `--baseline` report): the top-level object's members one by one, and a member that is a list element
+/// by element. Each piece is parsed by `JSONValue.parse`, so every byte is checked as strictly as any JSON
+/// the tool reads, and handed over, then dropped: memory is that of the largest single piece (a message of
+/// a report, a finding), not of the document. Read whole into a tree, a 20 MB report cost 129 MB.
 ///
-/// This reader only finds where each value ends (stepping over strings, counting brackets) and reads the
-/// punctuation between values; whether a value is JSON is the parser's verdict, its errors placed in the
-/// file by line, column and byte.
-struct BaselineReader {
+/// The stream itself only finds where each value ends (stepping over strings, counting brackets) and reads
+/// the punctuation between values; whether a value is JSON is the parser's verdict, its errors placed in the
+/// document by line, column and byte, as a parse of the whole document places them.
+public struct JSONObjectStream {
     /// Where the bytes come from.
-    enum Source {
+    public enum Source {
         case memory([UInt8])
-        /// Bytes a reader serves (a file's, or the CLI's, which decompresses gzip): `read` fills a buffer and
-        /// gives the count, 0 at the end, or -1 when it failed, `failure` then saying why.
+        /// Bytes a reader serves (a file's; one that decompresses gzip): `read` fills a buffer and gives the
+        /// count, 0 at the end, or -1 when it failed, `failure` then saying why.
         case stream(read: (UnsafeMutableRawBufferPointer) -> Int, failure: () -> String?)
     }
 
+    /// What the stream hands over, in document order.
+    public enum Piece {
+        /// A member read whole.
+        case member(name: String, value: JSONValue)
+        /// A member that is a list, before its elements.
+        case list(name: String)
+        /// The element at `index` (from 0) of the list member `name`.
+        case element(name: String, index: Int, value: JSONValue)
+    }
+
+    /// Why the document could not be read to its end.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public enum Kind: Sendable {
+            /// The source failed: `message` is its reason.
+            case unreadable
+            /// The bytes are not JSON: `message` says what and where.
+            case notJSON
+            /// JSON, but not an object: `message` says what it is ("a JSON list").
+            case notAnObject
+            /// More bytes than the limit.
+            case tooLarge
+        }
+        public let kind: Kind
+        public let message: String
+        public var description: String { message }
+    }
+
     private let source: Source
-    private let path: String
-    /// The unread bytes are `buffer[start..<end]`; `buffer[0]` is byte `base` of the file.
+    /// Members read whole even when they are lists.
+    private let wholeMembers: Set<String>
+    /// The most bytes read, and the longest a value parsed may be.
+    private let maxBytes: Int
+    /// The unread bytes are `buffer[start..<end]`; `buffer[0]` is byte `base` of the document.
     private var buffer: [UInt8] = []
     private var start = 0
     private var end = 0
@@ -32,34 +60,27 @@ struct BaselineReader {
 
     /// How many bytes a read asks for: bytes in memory are served in chunks too, so that they are read
     /// exactly as a file of them is (the fuzz target chooses small chunks, to put every boundary everywhere).
-    let chunk: Int
+    public let chunk: Int
     /// How many bytes of a memory source were served.
     private var served = 0
 
-    init(_ source: Source, path: String, chunk: Int = 1 << 16) {
+    /// `wholeMembers` are handed over as `.member` whatever they hold; any other member that is a list, as
+    /// `.list` and its `.element`s.
+    public init(_ source: Source, chunk: Int = 1 << 16, wholeMembers: Set<String> = [], maxBytes: Int) {
         self.source = source
-        self.path = path
         self.chunk = max(1, chunk)
+        self.wholeMembers = wholeMembers
+        self.maxBytes = maxBytes
     }
 
-    /// What the report holds that a baseline needs.
-    struct Contents {
-        var fingerprints: Set<String> = []
-        /// The 1-based position of the first finding without a fingerprint, if any.
-        var findingWithoutFingerprint: Int?
-        var formatVersion: JSONValue?
-        var hasFindings = false
-    }
-
-    /// Reads the whole report.
-    mutating func read() throws(BaselineError) -> Contents {
-        var contents = Contents()
+    /// Reads the document to its end, handing each piece to `body`. A document that is JSON but no object is
+    /// read through (a fault in it is `notJSON`), then refused as `notAnObject`.
+    public mutating func read(_ body: (Piece) -> Void) throws(Failure) {
         guard let first = try nextByte() else { throw notJSON(Self.endsInside) }
         guard first == UInt8(ascii: "{") else {
-            // Read through first, element by element for a list: a broken file is named as not JSON.
             if first == UInt8(ascii: "[") { try elements { _, _ in } } else { _ = try value() }
             if try nextByte() != nil { throw notJSON(Self.trailing) }
-            throw notAReport(first == UInt8(ascii: "[") ? "a JSON list" : "not a JSON object")
+            throw Failure(kind: .notAnObject, message: first == UInt8(ascii: "[") ? "a JSON list" : "not a JSON object")
         }
         consume(1)
         var names: Set<String> = []
@@ -77,21 +98,11 @@ struct BaselineReader {
             guard names.insert(name).inserted else { throw notJSON("duplicate object key '\(name)'", at: nameAt) }
             guard try nextByte() == UInt8(ascii: ":") else { throw notJSON("expected ':' after \"\(name)\"") }
             consume(1)
-            // A list is read element by element (but `format_version`, which is kept whatever it holds).
-            if name != "format_version", try nextByte() == UInt8(ascii: "[") {
-                let isFindings = name == "findings"
-                contents.hasFindings = contents.hasFindings || isFindings
-                try elements { (index, element) throws(BaselineError) in
-                    guard isFindings else { return }
-                    if case .string(let fingerprint)? = element["fingerprint"] {
-                        contents.fingerprints.insert(fingerprint)
-                    } else if contents.findingWithoutFingerprint == nil {
-                        contents.findingWithoutFingerprint = index + 1
-                    }
-                }
+            if !wholeMembers.contains(name), try nextByte() == UInt8(ascii: "[") {
+                body(.list(name: name))
+                try elements { index, element in body(.element(name: name, index: index, value: element)) }
             } else {
-                let member = try value()
-                if name == "format_version" { contents.formatVersion = member }
+                body(.member(name: name, value: try value()))
             }
             switch try nextByte() {
             case UInt8(ascii: ","):
@@ -104,13 +115,10 @@ struct BaselineReader {
             }
         }
         if try nextByte() != nil { throw notJSON(Self.trailing) }
-        return contents
     }
 
     /// Reads a list, `[` at `start`, handing each element and its index to `body`.
-    private mutating func elements(
-        _ body: (Int, JSONValue) throws(BaselineError) -> Void
-    ) throws(BaselineError) {
+    private mutating func elements(_ body: (Int, JSONValue) -> Void) throws(Failure) {
         consume(1)
         if try nextByte() == UInt8(ascii: "]") {
             consume(1)
@@ -118,7 +126,7 @@ struct BaselineReader {
         }
         var index = 0
         while true {
-            try body(index, try value())
+            body(index, try value())
             index += 1
             switch try nextByte() {
             case UInt8(ascii: ","): consume(1)
@@ -132,7 +140,7 @@ struct BaselineReader {
     }
 
     /// The value at `start` (after whitespace), parsed, and consumed.
-    private mutating func value() throws(BaselineError) -> JSONValue {
+    private mutating func value() throws(JSONObjectStream.Failure) -> JSONValue {
         guard try nextByte() != nil else { throw notJSON(Self.endsInside) }
         let length = try valueLength()
         guard length > 0 else { throw notJSON("expected a value") }
@@ -140,7 +148,7 @@ struct BaselineReader {
             Result { () throws(JSONParseError) in
                 try JSONValue.parse(
                     UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)]),
-                    options: JSONParseOptions(maxBytes: Baseline.maximumBytes))
+                    options: JSONParseOptions(maxBytes: maxBytes))
             }
         }
         switch parsed {
@@ -151,8 +159,7 @@ struct BaselineReader {
             // The parser counts from the value's first byte, which is at `line` and `column` of the file.
             let place =
                 "line \(line + error.line - 1), column \(error.line == 1 ? column + error.column - 1 : error.column)"
-            throw BaselineError(
-                path: path, reason: "is not JSON: \(error.message) at \(place) (byte \(base + start + error.offset))")
+            throw Failure(kind: .notJSON, message: "\(error.message) at \(place) (byte \(base + start + error.offset))")
         }
     }
 
@@ -160,7 +167,7 @@ struct BaselineReader {
     /// object to its closing bracket, anything else to the next delimiter (`:` too, so a member name that is
     /// not a string is read as a value and named as such). At the end of the file, all that is left (the
     /// parser then says what is wrong with it).
-    private mutating func valueLength() throws(BaselineError) -> Int {
+    private mutating func valueLength() throws(JSONObjectStream.Failure) -> Int {
         var scanned = 0
         var depth = 0
         var inString = false
@@ -198,7 +205,7 @@ struct BaselineReader {
     }
 
     /// The next byte after whitespace (which is consumed), not itself consumed; `nil` at the end of the file.
-    private mutating func nextByte() throws(BaselineError) -> UInt8? {
+    private mutating func nextByte() throws(JSONObjectStream.Failure) -> UInt8? {
         while true {
             var blank = start
             while blank < end,
@@ -228,7 +235,7 @@ struct BaselineReader {
 
     /// Reads more of the file after `end`, first moving the unread bytes to the front (so the buffer holds no
     /// more than the value being read and a chunk); false at the end of the file.
-    private mutating func fill() throws(BaselineError) -> Bool {
+    private mutating func fill() throws(JSONObjectStream.Failure) -> Bool {
         guard !atEnd else { return false }
         if start > 0 {
             buffer.removeSubrange(0..<start)
@@ -237,7 +244,7 @@ struct BaselineReader {
             start = 0
         }
         if buffer.count - end < chunk { buffer.append(contentsOf: repeatElement(0, count: chunk)) }
-        let wanted = min(chunk, Baseline.maximumBytes + 1 - (base + end))
+        let wanted = min(chunk, maxBytes + 1 - (base + end))
         let count: Int
         switch source {
         case .memory(let bytes):
@@ -248,16 +255,15 @@ struct BaselineReader {
             count = buffer.withUnsafeMutableBytes {
                 read(UnsafeMutableRawBufferPointer(rebasing: $0[end..<(end + wanted)]))
             }
-            if count < 0 { throw BaselineError(path: path, reason: "cannot be read: \(failure() ?? "read failed")") }
+            if count < 0 { throw Failure(kind: .unreadable, message: failure() ?? "read failed") }
         }
         if count == 0 {
             atEnd = true
             return false
         }
         end += count
-        if base + end > Baseline.maximumBytes {
-            throw BaselineError(
-                path: path, reason: "is over the \(Baseline.maximumBytes >> 20) MiB a baseline may have")
+        if base + end > maxBytes {
+            throw Failure(kind: .tooLarge, message: "over the limit of \(maxBytes) bytes")
         }
         return true
     }
@@ -269,16 +275,8 @@ struct BaselineReader {
     /// Where `start` is in the file: line, column, byte.
     private var place: (line: Int, column: Int, byte: Int) { (line, column, base + start) }
 
-    private func notJSON(_ what: String, at place: (line: Int, column: Int, byte: Int)? = nil) -> BaselineError {
+    private func notJSON(_ what: String, at place: (line: Int, column: Int, byte: Int)? = nil) -> Failure {
         let (line, column, byte) = place ?? self.place
-        return BaselineError(
-            path: path, reason: "is not JSON: \(what) at line \(line), column \(column) (byte \(byte))")
-    }
-
-    private func notAReport(_ what: String) -> BaselineError {
-        BaselineError(
-            path: path,
-            reason: "is not a usage-audit JSON report (\(what), with no \"findings\" list); make one with --format json"
-        )
+        return Failure(kind: .notJSON, message: "\(what) at line \(line), column \(column) (byte \(byte))")
     }
 }
