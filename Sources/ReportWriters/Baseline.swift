@@ -60,7 +60,7 @@ public struct Baseline: Sendable {
         return try streamed(.memory(bytes), chunk: min(bytes.count, 1 << 16), path: path)
     }
 
-    /// The fingerprints of the report `source` holds, `chunk` bytes read at a time (the fuzz target chooses).
+    /// The fingerprints of the report `source` holds, read `chunk` bytes at a time.
     static func streamed(_ source: JSONObjectStream.Source, chunk: Int, path: String) throws(BaselineError) -> Baseline
     {
         var fingerprints: Set<String> = []
