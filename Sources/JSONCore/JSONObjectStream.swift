@@ -156,7 +156,7 @@ public struct JSONObjectStream {
             consume(length)
             return value
         case .failure(let error):
-            // The parser counts from the value's first byte, which is at `line` and `column` of the file.
+            // The parser counts from the value's first byte, which is at `line` and `column` of the document.
             let place =
                 "line \(line + error.line - 1), column \(error.line == 1 ? column + error.column - 1 : error.column)"
             throw Failure(kind: .notJSON, message: "\(error.message) at \(place) (byte \(base + start + error.offset))")
@@ -165,7 +165,7 @@ public struct JSONObjectStream {
 
     /// How many bytes the value starting at `start` takes: a string to its closing quote, a list or an
     /// object to its closing bracket, anything else to the next delimiter (`:` too, so a member name that is
-    /// not a string is read as a value and named as such). At the end of the file, all that is left (the
+    /// not a string is read as a value and named as such). At the end of the document, all that is left (the
     /// parser then says what is wrong with it).
     private mutating func valueLength() throws(JSONObjectStream.Failure) -> Int {
         var scanned = 0
@@ -204,7 +204,7 @@ public struct JSONObjectStream {
         }
     }
 
-    /// The next byte after whitespace (which is consumed), not itself consumed; `nil` at the end of the file.
+    /// The next byte after whitespace (which is consumed), not itself consumed; `nil` at the end of the document.
     private mutating func nextByte() throws(JSONObjectStream.Failure) -> UInt8? {
         while true {
             var blank = start
@@ -233,8 +233,8 @@ public struct JSONObjectStream {
         start += count
     }
 
-    /// Reads more of the file after `end`, first moving the unread bytes to the front (so the buffer holds no
-    /// more than the value being read and a chunk); false at the end of the file.
+    /// Reads more of the document after `end`, first moving the unread bytes to the front (so the buffer holds no
+    /// more than the value being read and a chunk); false at the end of the document.
     private mutating func fill() throws(JSONObjectStream.Failure) -> Bool {
         guard !atEnd else { return false }
         if start > 0 {
@@ -268,11 +268,11 @@ public struct JSONObjectStream {
         return true
     }
 
-    /// The parser's words for the same faults, so a baseline's errors read like every other JSON error.
+    /// The parser's words for the same faults, so the stream's errors read like every other JSON error.
     private static let endsInside = "the input ends inside a JSON value"
     private static let trailing = "trailing bytes after the JSON value"
 
-    /// Where `start` is in the file: line, column, byte.
+    /// Where `start` is in the document: line, column, byte.
     private var place: (line: Int, column: Int, byte: Int) { (line, column, base + start) }
 
     private func notJSON(_ what: String, at place: (line: Int, column: Int, byte: Int)? = nil) -> Failure {
