@@ -140,8 +140,13 @@ final class SessionTracker {
     /// correlator may have taken the place): one probe of the table, and the entry is read in place rather
     /// than copied out to compare its ticket.
     private func removeHeld(key: SessionKey, ticket: Int) -> HeldEnd? {
+        heldIndex(key: key, ticket: ticket).map { held.remove(at: $0).value }
+    }
+
+    /// Where the end held under `key` is, if it is the one numbered `ticket`.
+    private func heldIndex(key: SessionKey, ticket: Int) -> Dictionary<SessionKey, HeldEnd>.Index? {
         guard let index = held.index(forKey: key), held.values[index].ticket == ticket else { return nil }
-        return held.remove(at: index).value
+        return index
     }
 
     /// Judges without their start the held ends numbered below `ticket` (`Checker.releasesBeforeJudgment`:
@@ -176,7 +181,7 @@ final class SessionTracker {
         while heldHead < heldOrder.count {
             let (key, ticket) = heldOrder[heldHead]
             heldHead += 1
-            guard let index = held.index(forKey: key), held.values[index].ticket == ticket else { continue }
+            guard let index = heldIndex(key: key, ticket: ticket) else { continue }
             judged.append(judge(&held.values[index], start: nil))
         }
         held.removeAll()
