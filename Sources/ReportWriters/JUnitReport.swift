@@ -74,8 +74,8 @@ struct JUnitReport {
     }
 
     /// What a test case takes from its message: the place that names it, its kind, whether it was decoded.
-    /// Sorted and read back twice (the walks below), so it holds nothing more: the whole message, payload
-    /// and sightings included, was most of what the sort wrote and read.
+    /// It goes through a sort when the messages are not listed in place order, so it holds nothing more: the
+    /// whole message, payload and sightings included, was most of what the sort wrote and read.
     private struct CaseMessage: Spoolable {
         var locator: Locator
         var kind: MessageKind

@@ -219,7 +219,6 @@ struct SARIFReport {
     }
 
     private func invocation(artifactIndex: [String: Int]) -> JSONValue {
-        let unreadable = report.inputs.filter { $0.readError != nil }
         // An unreadable input is an error of the run; a file of a folder that holds no usage input was
         // skipped, which a note says (the run is still successful).
         let notifications: [JSONValue] = report.inputs.compactMap { input in
@@ -244,7 +243,7 @@ struct SARIFReport {
             ])
         }
         return orderedObject([
-            "executionSuccessful": .bool(unreadable.isEmpty),
+            "executionSuccessful": .bool(!report.hasUnreadableInput),
             "toolExecutionNotifications": .array(notifications),
         ])
     }
