@@ -62,6 +62,14 @@ public final class ByteSource {
         }
     }
 
+    /// Reads a file the caller opened (and so named its failure to open in its own words), called `name`,
+    /// closing it when done; a gzip input is decompressed unless `decompresses` is false.
+    public init(owning file: FileDescriptor, name: String, decompresses: Bool = true) {
+        self.name = name
+        self.decompresses = decompresses
+        origin = .descriptor(file, owned: true)
+    }
+
     /// Reads `bytes` as the content of an input called `name`; a gzip input is decompressed unless
     /// `decompresses` is false.
     public init(bytes: [UInt8], name: String, decompresses: Bool = true) {

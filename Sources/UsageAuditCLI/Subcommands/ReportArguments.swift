@@ -3,6 +3,8 @@ import AuditInputs
 import AuditModel
 import AuditRules
 import ReportWriters
+import Storage
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -71,14 +73,12 @@ struct ReportArguments: ParsableArguments {
     /// The baseline at `path`, read through `ByteSource`, so a gzip-compressed one is decompressed as every
     /// input is.
     private static func loadBaseline(_ path: String) throws(BaselineError) -> Baseline {
-        let source: ByteSource
-        do { source = try ByteSource(path: path) } catch {
-            // The system's words alone ("No such file or directory"), after the baseline's own.
-            let opening = "cannot open: "
-            let reason =
-                error.message.hasPrefix(opening) ? String(error.message.dropFirst(opening.count)) : error.message
-            throw BaselineError(path: path, reason: "cannot be read: \(reason)")
+        if FileSystem.isDirectory(path) { throw BaselineError(path: path, reason: "cannot be read: is a directory") }
+        let file: FileDescriptor
+        do { file = try FileDescriptor.open(FilePath(path), .readOnly) } catch {
+            throw BaselineError(path: path, reason: "cannot be read: \(error)")
         }
+        let source = ByteSource(owning: file, name: path)
         return try Baseline.load(path: path, reading: source.read(into:)) { source.error }
     }
 
