@@ -4,12 +4,17 @@ import Testing
 import TestSupport
 
 /// The fast reader must accept exactly what jansson accepts, with identical values (integers apart from
-/// reals, key order, every code point), and hand everything else to jansson.
+/// reals, key order, every code point), and hand everything else to jansson; and a tape (`JSONTape`) must
+/// read nothing the fast reader does not, with the same values, shape and element bounds.
 @Suite("Fast reader against jansson")
 struct FastReaderDifferentialTests {
-    /// Both readers on one input: the same value, or the fast reader gives up (and jansson decides).
+    /// The readers on one input: the same value, or the fast reader gives up (and jansson decides); the same
+    /// of the tape against the fast reader.
     static func agree(_ bytes: [UInt8], maxDepth: Int = 512) -> String? {
-        bytes.withUnsafeBytes { FastReaderAgreement.disagreement($0, maxDepth: maxDepth) }
+        bytes.withUnsafeBytes {
+            FastReaderAgreement.disagreement($0, maxDepth: maxDepth)
+                ?? FastReaderAgreement.tapeDisagreement($0, maxDepth: maxDepth)
+        }
     }
 
     static let samples: [String] = [

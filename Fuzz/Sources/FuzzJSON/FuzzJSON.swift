@@ -7,6 +7,7 @@
 public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     if let disagreement = FastReaderAgreement.disagreement(bytes) { fatalError(disagreement) }
+    if let disagreement = FastReaderAgreement.tapeDisagreement(bytes) { fatalError(disagreement) }
     // The shape the fast reader writes as it reads must be the shape of the value it read.
     var fast = FastJSONReader(bytes, maxDepth: 512)
     if let value = try? fast.read() {

@@ -1,0 +1,516 @@
+import Bytes
+
+/// A JSON document read into a flat table instead of a tree: one node per value, in depth-first order (a
+/// container before its contents, members and elements in written order), each holding where its token is
+/// in the document's bytes, its scalar (an integer, a real's bits) and, for a container, where its contents
+/// end. No value is made while reading, nothing is counted by reference, and the table is the thread's own,
+/// reused from one document to the next.
+///
+/// Why: an audit of a usage message of a known structure reads a handful of its values (those the schemas'
+/// checks read, the correlator, the times), scans its strings for personal data and looks at nothing else.
+/// Building the message's tree (an array for every object, a `String` for every string, a reference count
+/// taken and dropped at every step of every walk) cost more than all of that together. A value is made only
+/// when asked for (`value(at:)`), and from the same interned strings as the fast reader's.
+///
+/// What it accepts is a subset of what `JSONValue.parse` accepts, with the same values: strict JSON without a
+/// single escape (a backslash anywhere makes it give up, and the caller parses the document the usual way),
+/// strings of valid UTF-8 without control characters, integers exact in 64 bits, finite reals, nesting up to
+/// the options' depth, nothing after the value. One difference is deliberate: it does not look for duplicate
+/// keys. Its shape (`shape`) is byte for byte the one the fast reader writes, so a caller that uses a tape
+/// only when its shape is one a parse has already accepted (a shape with a key twice in one object never
+/// is) gets that check from the parse that accepted it.
+///
+/// A tape points into the bytes it was read from and into its thread's table: it is lent to a closure
+/// (`read(_:options:shapeLimit:_:)`) and must not outlive it.
+public struct JSONTape {
+    /// A value's type as the tape keeps it.
+    public enum Kind: UInt8, Sendable {
+        case null, `false`, `true`, integer, real, string, array, object
+    }
+
+    /// One value. Offsets are into the document's bytes.
+    struct Node {
+        var kind: Kind
+        /// The token's first byte (a string's opening quote, a container's bracket) and the offset past its
+        /// last.
+        var start: Int32
+        var end: Int32
+        /// The index of the node after this value's contents (the next sibling, or what follows the parent).
+        var next: Int32
+        /// A container's member or element count.
+        var count: Int32
+        /// For a member's value: its key's bytes (without quotes); otherwise empty.
+        var keyStart: Int32
+        var keyEnd: Int32
+        /// An integer's value, or a real's bits.
+        var bits: UInt64
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    let nodes: UnsafeBufferPointer<Node>
+    /// The document's shape, as the fast reader writes it; `nil` when it is longer than the limit asked for.
+    public let shape: JSONShape?
+    /// The deepest nesting of containers (a scalar document is 0, an object of scalars 1).
+    public let depth: Int
+
+    /// The number of values in the document.
+    public var count: Int { nodes.count }
+
+    /// Reads `bytes` and lends the tape to `body`; `nil` (and `body` not called) when the document is not one
+    /// a tape reads (see the type's comment): then parse it.
+    public static func read<Result>(
+        _ bytes: UnsafeRawBufferPointer, options: JSONParseOptions = .default, shapeLimit: Int,
+        _ body: (JSONTape) throws -> Result
+    ) rethrows -> Result? {
+        guard bytes.count <= options.maxBytes, bytes.count < Int(Int32.max), shapeLimit > 0, shapeLimit <= 1 << 16
+        else { return nil }
+        let scratch = TapeScratch.forThisThread()
+        // A tape read while another of this thread's is lent (a caller's body reading a second document)
+        // gets a table of its own.
+        let table = scratch.inUse ? TapeScratch() : scratch
+        table.inUse = true
+        defer {
+            table.inUse = false
+            table.shrinkIfHuge()
+        }
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: shapeLimit) { shapeBuffer in
+            var writer = TapeWriter(
+                bytes.bindMemory(to: UInt8.self), maxDepth: min(options.maxDepth, 2048), table: table,
+                shapeBuffer: shapeBuffer)
+            guard writer.read() else { return nil }
+            let tape = JSONTape(
+                bytes: writer.bytes, nodes: UnsafeBufferPointer(start: table.nodes, count: writer.count),
+                shape: writer.shape, depth: writer.deepest)
+            return try body(tape)
+        }
+    }
+
+    // MARK: Reading nodes
+
+    /// The root value's node.
+    public static var root: Int { 0 }
+
+    public func kind(at node: Int) -> Kind { nodes[node].kind }
+
+    /// A container's member or element count (0 for a scalar).
+    public func count(at node: Int) -> Int { Int(nodes[node].count) }
+
+    /// The node after `node`'s contents.
+    public func next(after node: Int) -> Int { Int(nodes[node].next) }
+
+    /// The bytes of the value's token as written: a string with its quotes, a container with its brackets.
+    public func tokenRange(at node: Int) -> Range<Int> { Int(nodes[node].start)..<Int(nodes[node].end) }
+
+    /// The member at `position` of the object at `node`, or the element at `position` of the array there;
+    /// `nil` when there is none (or `node` is a scalar).
+    public func child(of node: Int, at position: Int) -> Int? {
+        let parent = nodes[node]
+        guard parent.kind == .array || parent.kind == .object, position >= 0, position < Int(parent.count) else {
+            return nil
+        }
+        var child = node + 1
+        for _ in 0..<position { child = Int(nodes[child].next) }
+        return child
+    }
+
+    /// The node reached from the root by member positions and element indices, as `JSONValue` steps go.
+    public func node(atSteps steps: some Sequence<Int>) -> Int? {
+        var node = Self.root
+        for step in steps {
+            guard let child = child(of: node, at: step) else { return nil }
+            node = child
+        }
+        return node
+    }
+
+    /// The node of the root object's member `key` (compared by bytes: keys have no escapes here).
+    public func member(_ key: StaticString) -> Int? {
+        guard nodes[Self.root].kind == .object else { return nil }
+        let wanted = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        var child = Self.root + 1
+        for _ in 0..<Int(nodes[Self.root].count) {
+            let key = keyBytes(of: child)
+            if key.count == wanted.count, Bytewise.equal(key.baseAddress!, wanted.baseAddress!, count: key.count) {
+                return child
+            }
+            child = Int(nodes[child].next)
+        }
+        return nil
+    }
+
+    /// A member's key bytes (empty for a node that is not a member's value).
+    func keyBytes(of node: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[Int(nodes[node].keyStart)..<Int(nodes[node].keyEnd)])
+    }
+
+    /// A string's UTF-8 bytes (valid, without quotes: a tape's strings have no escapes); empty for any other
+    /// value.
+    public func stringBytes(at node: Int) -> UnsafeBufferPointer<UInt8> {
+        let value = nodes[node]
+        guard value.kind == .string else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(rebasing: bytes[Int(value.start + 1)..<Int(value.end - 1)])
+    }
+
+    /// The value at `node` as a number, as `JSONValue.doubleValue` gives it.
+    public func doubleValue(at node: Int) -> Double? {
+        switch nodes[node].kind {
+        case .integer: Double(Int64(bitPattern: nodes[node].bits))
+        case .real: Double(bitPattern: nodes[node].bits)
+        default: nil
+        }
+    }
+
+    /// The value at `node`, made as `JSONValue.parse` makes it (strings from the thread's interned ones).
+    public func value(at node: Int) -> JSONValue {
+        let value = nodes[node]
+        switch value.kind {
+        case .null: return .null
+        case .false: return .bool(false)
+        case .true: return .bool(true)
+        case .integer: return .integer(Int64(bitPattern: value.bits))
+        case .real: return .real(Double(bitPattern: value.bits))
+        case .string: return .string(Self.string(stringBytes(at: node)))
+        case .array:
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(Int(value.count))
+            var child = node + 1
+            for _ in 0..<Int(value.count) {
+                elements.append(self.value(at: child))
+                child = Int(nodes[child].next)
+            }
+            return .array(elements)
+        case .object:
+            var members: [JSONObject.Member] = []
+            members.reserveCapacity(Int(value.count))
+            var child = node + 1
+            for _ in 0..<Int(value.count) {
+                members.append(JSONObject.Member(key: Self.string(keyBytes(of: child)), value: self.value(at: child)))
+                child = Int(nodes[child].next)
+            }
+            return .object(JSONObject(uniqueMembers: members))
+        }
+    }
+
+    /// A string of valid UTF-8 bytes, from this thread's interned strings when it is one.
+    static func string(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        FastJSONReader.Scratch.forThisThread().string(raw, digest: FastJSONReader.Scratch.digest(raw))
+    }
+}
+
+/// The node table a thread's tapes are written into, grown as documents need and kept.
+final class TapeScratch {
+    fileprivate(set) var nodes: UnsafeMutablePointer<JSONTape.Node>
+    fileprivate(set) var capacity: Int
+    var inUse = false
+
+    /// Past this many nodes, a grown table is given back after its document (a huge document's).
+    static var largestKept: Int { 1 << 16 }
+
+    init() {
+        capacity = 128
+        nodes = .allocate(capacity: capacity)
+    }
+
+    deinit { nodes.deallocate() }
+
+    private static let perThread = PerThread { TapeScratch() }
+
+    static func forThisThread() -> TapeScratch { perThread.object }
+
+    /// Room for at least `count` nodes, the first `kept` of them kept.
+    func grow(toHold count: Int, keeping kept: Int) {
+        guard count > capacity else { return }
+        let grown = max(count, capacity * 2)
+        let moved = UnsafeMutablePointer<JSONTape.Node>.allocate(capacity: grown)
+        moved.moveInitialize(from: nodes, count: kept)
+        nodes.deallocate()
+        nodes = moved
+        capacity = grown
+    }
+
+    /// Drops a table grown past `largestKept` back to its first size.
+    func shrinkIfHuge() {
+        guard capacity > Self.largestKept else { return }
+        nodes.deallocate()
+        capacity = 128
+        nodes = .allocate(capacity: capacity)
+    }
+}
+
+/// The single pass that writes a tape: the fast reader's grammar and checks (see `FastJSONReader`), minus
+/// escapes (it gives up) and the duplicate-key check (see `JSONTape`), writing nodes and the shape.
+private struct TapeWriter {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private let maxDepth: Int
+    private let table: TapeScratch
+    private let shapeBuffer: UnsafeMutableBufferPointer<UInt8>
+    private var shapeLength = 0
+    private var i = 0
+    private(set) var count = 0
+    private(set) var deepest = 0
+
+    init(
+        _ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, table: TapeScratch,
+        shapeBuffer: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+        self.table = table
+        self.shapeBuffer = shapeBuffer
+    }
+
+    var shape: JSONShape? {
+        guard shapeLength <= shapeBuffer.count else { return nil }
+        return JSONShape(encoded: Array(UnsafeBufferPointer(rebasing: shapeBuffer[..<shapeLength])))
+    }
+
+    /// Whether the whole document was read.
+    mutating func read() -> Bool {
+        skipWhitespace()
+        guard readValue(depth: 0, keyStart: 0, keyEnd: 0) else { return false }
+        skipWhitespace()
+        return i == bytes.count
+    }
+
+    @inline(__always)
+    private mutating func shapeTag(_ tag: UInt8) {
+        if shapeLength < shapeBuffer.count { shapeBuffer[shapeLength] = tag }
+        shapeLength += 1
+    }
+
+    private mutating func shapeKey(_ key: UnsafeBufferPointer<UInt8>) {
+        shapeTag(JSONShape.Tag.member)
+        var rest = UInt(key.count)
+        while rest >= 0x80 {
+            shapeTag(UInt8(rest & 0x7F) | 0x80)
+            rest >>= 7
+        }
+        shapeTag(UInt8(rest))
+        if shapeLength + key.count <= shapeBuffer.count, let base = key.baseAddress {
+            (shapeBuffer.baseAddress! + shapeLength).update(from: base, count: key.count)
+        }
+        shapeLength += key.count
+    }
+
+    @inline(__always)
+    private mutating func skipWhitespace() {
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x0A, 0x0D, 0x09: i += 1
+            default: return
+            }
+        }
+    }
+
+    /// Appends a node (its `next` and `count` filled in later for a container) and returns its index.
+    @inline(__always)
+    private mutating func append(_ kind: JSONTape.Kind, start: Int, keyStart: Int, keyEnd: Int) -> Int {
+        if count == table.capacity { table.grow(toHold: count + 1, keeping: count) }
+        (table.nodes + count).initialize(
+            to: JSONTape.Node(
+                kind: kind, start: Int32(truncatingIfNeeded: start), end: 0, next: 0, count: 0,
+                keyStart: Int32(truncatingIfNeeded: keyStart), keyEnd: Int32(truncatingIfNeeded: keyEnd), bits: 0))
+        count += 1
+        return count - 1
+    }
+
+    /// Mutating, though it writes only the table: so that the compiler refuses `finish(append(...))`, whose
+    /// `self` would be read before `append` counts the node.
+    @inline(__always)
+    private mutating func finish(_ node: Int, end: Int, bits: UInt64 = 0) {
+        table.nodes[node].end = Int32(truncatingIfNeeded: end)
+        table.nodes[node].next = Int32(truncatingIfNeeded: count)
+        table.nodes[node].bits = bits
+    }
+
+    private mutating func readValue(depth: Int, keyStart: Int, keyEnd: Int) -> Bool {
+        guard i < bytes.count else { return false }
+        let start = i
+        switch bytes[i] {
+        case UInt8(ascii: "{"): return readObject(depth: depth, keyStart: keyStart, keyEnd: keyEnd)
+        case UInt8(ascii: "["): return readArray(depth: depth, keyStart: keyStart, keyEnd: keyEnd)
+        case UInt8(ascii: "\""):
+            shapeTag(JSONShape.Tag.string)
+            let node = append(.string, start: start, keyStart: keyStart, keyEnd: keyEnd)
+            guard skipString() else { return false }
+            finish(node, end: i)
+            return true
+        case UInt8(ascii: "t"):
+            guard expectWord("true") else { return false }
+            shapeTag(JSONShape.Tag.boolean)
+            let node = append(.true, start: start, keyStart: keyStart, keyEnd: keyEnd)
+            finish(node, end: i)
+            return true
+        case UInt8(ascii: "f"):
+            guard expectWord("false") else { return false }
+            shapeTag(JSONShape.Tag.boolean)
+            let node = append(.false, start: start, keyStart: keyStart, keyEnd: keyEnd)
+            finish(node, end: i)
+            return true
+        case UInt8(ascii: "n"):
+            guard expectWord("null") else { return false }
+            shapeTag(JSONShape.Tag.null)
+            let node = append(.null, start: start, keyStart: keyStart, keyEnd: keyEnd)
+            finish(node, end: i)
+            return true
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return readNumber(keyStart: keyStart, keyEnd: keyEnd)
+        default: return false
+        }
+    }
+
+    private mutating func expectWord(_ word: StaticString) -> Bool {
+        let length = word.utf8CodeUnitCount
+        guard i + length <= bytes.count else { return false }
+        let expected = word.utf8Start
+        for k in 0..<length where bytes[i + k] != expected[k] { return false }
+        i += length
+        return true
+    }
+
+    private mutating func readObject(depth: Int, keyStart: Int, keyEnd: Int) -> Bool {
+        guard depth < maxDepth else { return false }
+        deepest = max(deepest, depth + 1)
+        let node = append(.object, start: i, keyStart: keyStart, keyEnd: keyEnd)
+        i += 1
+        shapeTag(JSONShape.Tag.object)
+        var members: Int32 = 0
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            shapeTag(JSONShape.Tag.end)
+            finish(node, end: i)
+            return true
+        }
+        while true {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
+            let key = i + 1
+            guard skipString() else { return false }
+            let keyBytes = UnsafeBufferPointer(rebasing: bytes[key..<(i - 1)])
+            shapeKey(keyBytes)
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return false }
+            i += 1
+            skipWhitespace()
+            guard readValue(depth: depth + 1, keyStart: key, keyEnd: key + keyBytes.count) else { return false }
+            members += 1
+            skipWhitespace()
+            guard i < bytes.count else { return false }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            guard bytes[i] == UInt8(ascii: "}") else { return false }
+            i += 1
+            shapeTag(JSONShape.Tag.end)
+            finish(node, end: i)
+            table.nodes[node].count = members
+            return true
+        }
+    }
+
+    private mutating func readArray(depth: Int, keyStart: Int, keyEnd: Int) -> Bool {
+        guard depth < maxDepth else { return false }
+        deepest = max(deepest, depth + 1)
+        let node = append(.array, start: i, keyStart: keyStart, keyEnd: keyEnd)
+        i += 1
+        shapeTag(JSONShape.Tag.array)
+        var elements: Int32 = 0
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+            i += 1
+            shapeTag(JSONShape.Tag.end)
+            finish(node, end: i)
+            return true
+        }
+        while true {
+            skipWhitespace()
+            guard readValue(depth: depth + 1, keyStart: 0, keyEnd: 0) else { return false }
+            elements += 1
+            skipWhitespace()
+            guard i < bytes.count else { return false }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            guard bytes[i] == UInt8(ascii: "]") else { return false }
+            i += 1
+            shapeTag(JSONShape.Tag.end)
+            finish(node, end: i)
+            table.nodes[node].count = elements
+            return true
+        }
+    }
+
+    /// Steps over a string token, `i` at its opening quote, to just past its closing quote. Gives up (false)
+    /// at an escape, a control character, invalid UTF-8 or the end of the input.
+    private mutating func skipString() -> Bool {
+        i += 1
+        let start = i
+        var nonASCII = false
+        i = StringBytes.firstSpecial(in: bytes, from: i, sawNonASCII: &nonASCII)
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
+        if nonASCII, !FastJSONReader.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<i])) { return false }
+        i += 1
+        return true
+    }
+
+    /// A number token by the fast reader's rules (`FastJSONReader.readNumber`): the same tokens accepted, the
+    /// same values.
+    private mutating func readNumber(keyStart: Int, keyEnd: Int) -> Bool {
+        let start = i
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < bytes.count else { return false }
+        if bytes[i] == UInt8(ascii: "0") {
+            i += 1
+        } else {
+            guard bytes[i] >= UInt8(ascii: "1"), bytes[i] <= UInt8(ascii: "9") else { return false }
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+        }
+        var isReal = false
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            isReal = true
+            i += 1
+            let digits = i
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+            guard i > digits else { return false }
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            isReal = true
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            let digits = i
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+            guard i > digits else { return false }
+        }
+        if i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"): break
+            default: return false
+            }
+        }
+        let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
+        if !isReal {
+            var value: Int64 = 0
+            let negative = token[0] == UInt8(ascii: "-")
+            for byte in token.dropFirst(negative ? 1 : 0) {
+                let digit = Int64(byte - 48)
+                let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (next, overflow2) =
+                    negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+                guard !overflow1, !overflow2 else { return false }
+                value = next
+            }
+            shapeTag(JSONShape.Tag.integer)
+            let node = append(.integer, start: start, keyStart: keyStart, keyEnd: keyEnd)
+            finish(node, end: i, bits: UInt64(bitPattern: value))
+            return true
+        }
+        guard let double = Double(String(decoding: token, as: UTF8.self)), double.isFinite else { return false }
+        shapeTag(JSONShape.tag(ofNumber: .real(double)))
+        let node = append(.real, start: start, keyStart: keyStart, keyEnd: keyEnd)
+        finish(node, end: i, bits: double.bitPattern)
+        return true
+    }
+}

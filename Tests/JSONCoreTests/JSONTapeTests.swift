@@ -1,0 +1,98 @@
+@testable import JSONCore
+import Testing
+
+/// A tape reads a usage message into nodes in depth-first order, gives up where a parse must decide, and
+/// makes each value as the parse would.
+@Suite("JSON tape")
+struct JSONTapeTests {
+    static let message =
+        #"{"correlator": "4eae03f1-f34e-40de-8bbe-38017acbc1f4", "tracking_level": 3, "components": [{"c": "parsl.config.Config", "executors_len": 1, "dependency_resolver": false}, "parsl.executors.threads.ThreadPoolExecutor"], "start": 1795555185.25, "none": null}"#
+
+    func read<T>(_ text: String, maxDepth: Int = 512, _ body: (JSONTape) -> T) -> T? {
+        Array(text.utf8).withUnsafeBytes { raw in
+            JSONTape.read(raw, options: JSONParseOptions(maxDepth: maxDepth), shapeLimit: 2048, body)
+        }
+    }
+
+    @Test func readsTheUsualMessageAsTheParserDoes() throws {
+        let read = read(Self.message) { tape in (tape.value(at: JSONTape.root), tape.shape, tape.count, tape.depth) }
+        let (value, shape, count, depth) = try #require(read)
+        let expected = try JSONValue.parse(Self.message)
+        #expect(FastReaderAgreement.identical(value, expected))
+        #expect(shape == JSONShape(of: expected, limit: 2048))
+        // The object, 5 members, the list, its object with 3 members, its string.
+        #expect(count == 1 + 5 + 1 + 3 + 1)
+        #expect(depth == 3)
+    }
+
+    @Test func findsValuesByStepsAndByKey() throws {
+        let found = read(Self.message) { tape -> [String] in
+            var seen: [String] = []
+            let list = tape.node(atSteps: [2])!
+            seen.append("\(tape.kind(at: list)) \(tape.count(at: list))")
+            let name = tape.node(atSteps: [2, 0, 0])!
+            seen.append(String(decoding: tape.stringBytes(at: name), as: UTF8.self))
+            seen.append(String(decoding: tape.stringBytes(at: tape.child(of: list, at: 1)!), as: UTF8.self))
+            seen.append("\(tape.child(of: list, at: 2) == nil) \(tape.node(atSteps: [0, 0]) == nil)")
+            seen.append("\(tape.doubleValue(at: tape.member("start")!)!) \(tape.member("parsl_v") == nil)")
+            seen.append(tape.value(at: tape.member("tracking_level")!).serialized() + " " + tape.value(at: tape.member("none")!).serialized())
+            let element = tape.tokenRange(at: tape.child(of: list, at: 1)!)
+            seen.append(String(Self.message.utf8.dropFirst(element.lowerBound).prefix(element.count))!)
+            return seen
+        }
+        #expect(
+            found == [
+                "array 2", "parsl.config.Config", "parsl.executors.threads.ThreadPoolExecutor", "true true",
+                "1795555185.25 true", "3 null", #""parsl.executors.threads.ThreadPoolExecutor""#,
+            ])
+    }
+
+    /// Escapes, whatever they stand for, are left to the parser; so is everything it would refuse.
+    @Test func givesUpWhereTheParserMustDecide() {
+        for text in [
+            #"{"a": "x\ny"}"#, #"{"a\"": 1}"#, #"{"a": 1} x"#, #"{"a": 01}"#, #"{"a": 1e999}"#, #"[9223372036854775808]"#,
+            "{\"a\": \"\u{01}\"}", #"{"a": tru}"#, #"{"a": [1,]}"#, #"{"a" 1}"#, "", " ",
+        ] {
+            #expect(read(text) { _ in true } == nil, "\(text)")
+        }
+        #expect(Array([0x22, 0xC3, 0x28, 0x22]).withUnsafeBytes { JSONTape.read($0, shapeLimit: 64) { _ in true } } == nil)
+        #expect(read("[[[1]]]", maxDepth: 2) { _ in true } == nil)
+        #expect(read("[[[1]]]", maxDepth: 3) { _ in true } == true)
+    }
+
+    /// The one check a tape leaves out: its users take it from a parse of the same shape.
+    @Test func readsAKeyTwiceWhereTheParserRefuses() {
+        #expect(read(#"{"a": 1, "a": 2}"#) { $0.count } == 3)
+        #expect((try? JSONValue.parse(#"{"a": 1, "a": 2}"#)) == nil)
+    }
+
+    @Test func aShapeTooLongIsNotWrittenButTheTapeIsRead() {
+        let long = "{" + (0..<100).map { #""key\#($0)": \#($0)"# }.joined(separator: ",") + "}"
+        let read = Array(long.utf8).withUnsafeBytes { raw in
+            JSONTape.read(raw, shapeLimit: 64) { tape in (tape.shape, tape.count) }
+        }
+        #expect(read?.0 == nil)
+        #expect(read?.1 == 101)
+    }
+
+    /// The thread's table grows for a large document, is given back after it, and a tape read inside
+    /// another's closure gets a table of its own.
+    @Test func aLargeDocumentAndANestedReadEachHaveTheirNodes() throws {
+        let large = "[" + Array(repeating: "1", count: 100_000).joined(separator: ",") + "]"
+        let sum = read(large) { tape in
+            var total = 0
+            var element = JSONTape.root + 1
+            for _ in 0..<tape.count(at: JSONTape.root) {
+                total += Int(tape.doubleValue(at: element)!)
+                element = tape.next(after: element)
+            }
+            return total
+        }
+        #expect(sum == 100_000)
+        let nested = read(#"["outer"]"#) { outer -> String in
+            let inner = read(#"["inner", 2]"#) { inner in inner.value(at: 1) }
+            return outer.value(at: 1).serialized() + " " + (inner?.serialized() ?? "nil")
+        }
+        #expect(nested == #""outer" "inner""#)
+    }
+}
