@@ -44,8 +44,17 @@ public struct JSONShape: Hashable, Sendable {
 
     init(encoded bytes: [UInt8]) {
         self.bytes = bytes
-        digest = bytes.withUnsafeBytes { ByteDigest.of($0, seed: 0x9E37_79B9_7F4A_7C15) }
+        digest = bytes.withUnsafeBytes { Self.digest(of: $0) }
     }
+
+    /// The digest of a shape's encoding, as a `JSONShape` of those bytes hashes it: for looking a shape up by
+    /// bytes that are not (yet) a `JSONShape` (a tape's, `JSONTape.shapeBytes`).
+    public static func digest(of encoding: UnsafeRawBufferPointer) -> UInt64 {
+        ByteDigest.of(encoding, seed: 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The digest this shape hashes by (`digest(of:)` of `bytes`).
+    public var encodingDigest: UInt64 { digest }
 
     /// The shape of `value`, or `nil` when its encoding would be longer than `limit` bytes.
     public init?(of value: JSONValue, limit: Int) {

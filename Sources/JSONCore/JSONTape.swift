@@ -46,12 +46,20 @@ public struct JSONTape {
         var bits: UInt64
     }
 
+    // Plain pointers and numbers only: a tape is copied into every message's context and role values, and
+    // a reference in it would be counted at every copy.
     let bytes: UnsafeBufferPointer<UInt8>
     let nodes: UnsafeBufferPointer<Node>
-    /// The document's shape, as the fast reader writes it; `nil` when it is longer than the limit asked for.
-    public let shape: JSONShape?
+    /// The encoding of the document's shape, as the fast reader writes it (`JSONShape.bytes`); `nil` when it
+    /// is longer than the limit asked for.
+    public let shapeBytes: UnsafeBufferPointer<UInt8>?
     /// The deepest nesting of containers (a scalar document is 0, an object of scalars 1).
     public let depth: Int
+    /// This thread's interned strings, which the strings made from the tape come from.
+    unowned(unsafe) let strings: FastJSONReader.Scratch
+
+    /// The document's shape (see `shapeBytes`).
+    public var shape: JSONShape? { shapeBytes.map { JSONShape(encoded: Array($0)) } }
 
     /// The number of values in the document.
     public var count: Int { nodes.count }
@@ -80,7 +88,7 @@ public struct JSONTape {
             guard writer.read() else { return nil }
             let tape = JSONTape(
                 bytes: writer.bytes, nodes: UnsafeBufferPointer(start: table.nodes, count: writer.count),
-                shape: writer.shape, depth: writer.deepest)
+                shapeBytes: writer.shapeBytes, depth: writer.deepest, strings: FastJSONReader.Scratch.forThisThread())
             return try body(tape)
         }
     }
@@ -114,13 +122,48 @@ public struct JSONTape {
     }
 
     /// The node reached from the root by member positions and element indices, as `JSONValue` steps go.
-    public func node(atSteps steps: some Sequence<Int>) -> Int? {
+    /// (Not generic: called across modules for every check of every message, a generic walk cost ten times
+    /// the walk.)
+    public func node(atSteps steps: ArraySlice<Int>) -> Int? {
         var node = Self.root
-        for step in steps {
-            guard let child = child(of: node, at: step) else { return nil }
+        for index in steps.indices {
+            guard let child = child(of: node, at: steps[index]) else { return nil }
             node = child
         }
         return node
+    }
+
+    public func node(atSteps steps: [Int]) -> Int? { node(atSteps: steps[...]) }
+
+    /// The node that a tape of a document of `value`'s structure has at `steps` (member positions and element
+    /// indices from the root), or `nil` when there is none: node numbers depend on the structure alone, so a
+    /// caller that knows a document's structure can work them out once, from any value of it, and read
+    /// every later tape of that structure without walking it.
+    public static func node(atSteps steps: some Sequence<Int>, in value: JSONValue) -> Int? {
+        var node = root
+        var current = value
+        for step in steps {
+            switch current {
+            case .object(let object) where step >= 0 && step < object.count:
+                node += 1 + object.values[..<step].reduce(0) { $0 + nodeCount(of: $1) }
+                current = object.values[step]
+            case .array(let elements) where step >= 0 && step < elements.count:
+                node += 1 + elements[..<step].reduce(0) { $0 + nodeCount(of: $1) }
+                current = elements[step]
+            default:
+                return nil
+            }
+        }
+        return node
+    }
+
+    /// The number of nodes a tape of `value` has: one per value, containers and their contents.
+    public static func nodeCount(of value: JSONValue) -> Int {
+        switch value {
+        case .object(let object): 1 + object.values.reduce(0) { $0 + nodeCount(of: $1) }
+        case .array(let elements): 1 + elements.reduce(0) { $0 + nodeCount(of: $1) }
+        default: 1
+        }
     }
 
     /// The node of the root object's member `key` (compared by bytes: keys have no escapes here).
@@ -169,7 +212,7 @@ public struct JSONTape {
         case .true: return .bool(true)
         case .integer: return .integer(Int64(bitPattern: value.bits))
         case .real: return .real(Double(bitPattern: value.bits))
-        case .string: return .string(Self.string(stringBytes(at: node)))
+        case .string: return .string(string(stringBytes(at: node)))
         case .array:
             var elements: [JSONValue] = []
             elements.reserveCapacity(Int(value.count))
@@ -184,7 +227,7 @@ public struct JSONTape {
             members.reserveCapacity(Int(value.count))
             var child = node + 1
             for _ in 0..<Int(value.count) {
-                members.append(JSONObject.Member(key: Self.string(keyBytes(of: child)), value: self.value(at: child)))
+                members.append(JSONObject.Member(key: string(keyBytes(of: child)), value: self.value(at: child)))
                 child = Int(nodes[child].next)
             }
             return .object(JSONObject(uniqueMembers: members))
@@ -192,8 +235,8 @@ public struct JSONTape {
     }
 
     /// A string of valid UTF-8 bytes, from this thread's interned strings when it is one.
-    static func string(_ raw: UnsafeBufferPointer<UInt8>) -> String {
-        FastJSONReader.Scratch.forThisThread().string(raw, digest: FastJSONReader.Scratch.digest(raw))
+    func string(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        strings.string(raw, digest: FastJSONReader.Scratch.digest(raw))
     }
 }
 
@@ -259,9 +302,9 @@ private struct TapeWriter {
         self.shapeBuffer = shapeBuffer
     }
 
-    var shape: JSONShape? {
+    var shapeBytes: UnsafeBufferPointer<UInt8>? {
         guard shapeLength <= shapeBuffer.count else { return nil }
-        return JSONShape(encoded: Array(UnsafeBufferPointer(rebasing: shapeBuffer[..<shapeLength])))
+        return UnsafeBufferPointer(rebasing: shapeBuffer[..<shapeLength])
     }
 
     /// Whether the whole document was read.

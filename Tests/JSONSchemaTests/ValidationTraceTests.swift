@@ -66,7 +66,10 @@ struct ValidationTraceTests {
                 options: CompileOptions(
                     formatAssertion: group.cases[0].assertsFormat, resources: SuiteRunner.resources))
         else { return 0 }  // the suite tests report schemas that do not compile or parse
-        let instances = group.cases.compactMap { try? JSONValue.parse($0.dataText) }
+        let parsed = group.cases.compactMap { suiteCase in
+            (try? JSONValue.parse(suiteCase.dataText)).map { (text: suiteCase.dataText, value: $0) }
+        }
+        let instances = parsed.map(\.value)
         var decided = 0
         for (index, recorded) in instances.enumerated() {
             let (valid, recording) = schema.recordValidation(of: recorded)
@@ -75,6 +78,15 @@ struct ValidationTraceTests {
             #expect(schema.isValid(recorded, replaying: trace) == valid, "the recorded instance itself")
             for (otherIndex, other) in instances.enumerated()
             where otherIndex != index && structure(of: other) == structure(of: recorded) {
+                // The instance read as a tape, where a tape reads it, decides as its tree does.
+                let onTape = Array(parsed[otherIndex].text.utf8).withUnsafeBytes { raw in
+                    JSONTape.read(raw, shapeLimit: 4096) { schema.isValid($0, replaying: trace) }
+                }
+                if let onTape {
+                    #expect(
+                        onTape == schema.isValid(other, replaying: trace),
+                        "\(group.testDescription): trace of \(recorded.serialized()) replayed on the tape of \(other.serialized())")
+                }
                 guard let replayed = schema.isValid(other, replaying: trace) else { continue }
                 decided += 1
                 #expect(
@@ -97,6 +109,29 @@ struct ValidationTraceTests {
         #expect(schema.isValid(try JSONValue.parse(#"{"id": "abcd", "n": 9}"#), replaying: recorded) == true)
         #expect(schema.isValid(try JSONValue.parse(#"{"id": "ABCD", "n": 9}"#), replaying: recorded) == nil)
         #expect(schema.isValid(try JSONValue.parse(#"{"id": "abcd", "n": 0}"#), replaying: recorded) == nil)
+        func onTape(_ text: String) -> Bool?? {
+            Array(text.utf8).withUnsafeBytes { raw in JSONTape.read(raw, shapeLimit: 256) { schema.isValid($0, replaying: recorded) } }
+        }
+        #expect(onTape(#"{"id": "abcd", "n": 9}"#) == .some(true))
+        #expect(onTape(#"{"id": "ABCD", "n": 9}"#) == .some(nil))
+        #expect(onTape(#"{"id": "abcd", "n": 0}"#) == .some(nil))
+        // Another structure: the trace's node numbers do not fit, and the replay decides nothing.
+        #expect(onTape(#"{"id": "abcd", "n": 9, "m": [1]}"#) == .some(nil))
+    }
+
+    /// A string's length is counted in code points on a tape's bytes as on the string made from them.
+    @Test func lengthsOnATapeCountCodePoints() throws {
+        let schema = try Schema(
+            compiling: try JSONValue.parse(#"{"properties": {"s": {"maxLength": 3, "minLength": 2}}}"#))
+        let recorded = try #require(schema.recordValidation(of: try JSONValue.parse(#"{"s": "ab"}"#)).trace)
+        for (text, valid) in [("é", false), ("éé", true), ("ééé", true), ("éééé", false), ("😀😀", true), ("a😀😀b", false)] {
+            let document = "{\"s\": \"\(text)\"}"
+            let decided = Array(document.utf8).withUnsafeBytes { raw in
+                JSONTape.read(raw, shapeLimit: 256) { schema.isValid($0, replaying: recorded) }
+            }
+            #expect(decided == .some(valid ? true : nil), "\(text)")
+            #expect(schema.isValid(try JSONValue.parse(document)) == valid)
+        }
     }
 
     @Test func aTraceOfAnotherSchemaDecidesNothing() throws {

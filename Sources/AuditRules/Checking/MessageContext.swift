@@ -15,13 +15,33 @@ public enum Framing: String, Sendable {
 
 /// Everything the message rules look at for one decoded message. Built once per message; rules only read it.
 /// What depends only on the message's structure (shape, annotations, role places) comes from its shared
-/// `MessagePlan`; the rest (values, level, validation) is this message's own.
-public struct MessageContext: Sendable {
+/// `MessagePlan`; the rest (values, level, validation) is this message's own. Not `Sendable`: it may lend
+/// a tape (`JSONTape`), which points into the bytes being audited and lives only while they are.
+public struct MessageContext {
     public let source: String
     public let locator: Locator
     public let framing: Framing
-    public let message: JSONValue
-    public let object: JSONObject
+    /// The message. Made from the tape each time it is asked for, when the message was read as one
+    /// (`values`): the auditor reads a message as a tape only when its plan says no rule asks for this.
+    public var message: JSONValue {
+        switch values {
+        case .tree(let message, _): message
+        case .tape(let tape): tape.value(at: JSONTape.root)
+        }
+    }
+    /// The message as an object (see `message`).
+    public var object: JSONObject {
+        switch values {
+        case .tree(_, let object): object
+        case .tape(let tape): tape.value(at: JSONTape.root).objectValue ?? JSONObject()
+        }
+    }
+    /// Where the message's values are read from: its tree, or the tape it was read into (`JSONTape`).
+    let values: Values
+    enum Values {
+        case tree(JSONValue, JSONObject)
+        case tape(JSONTape)
+    }
     /// The schema it is validated against (the one for its level, when the shape has levels).
     public let schema: SchemaDocument
     /// `tracking_level` as sent, when it is a level.
@@ -36,23 +56,25 @@ public struct MessageContext: Sendable {
     public var configuration: CheckConfiguration { shared.value }
     private let shared: SharedConfiguration
     let plan: MessagePlan
-    /// The values at the plan's role places, in the same order.
+    /// The values at the plan's role places, in the same order. From a tape, a container's place holds `null`
+    /// here and its value is made when it is read (`RoleValues`), from its node (`roleNodes`).
     private let roleValues: [JSONValue]
+    private let roleNodes: [Int]
     /// The component names outside the allowed namespaces, with their places: the user's own code, which
     /// one rule reports and the session step masks (worked out once for both).
     public let userCodeComponents: [(pointer: JSONPointer, name: String)]
 
     init(
-        source: String, locator: Locator, framing: Framing, message: JSONValue, object: JSONObject, plan: MessagePlan,
+        source: String, locator: Locator, framing: Framing, values: Values, plan: MessagePlan,
         schema: SchemaDocument, declaredLevel: Int?, judgedLevel: Int?, correlator: String?,
         schemaViolations: [SchemaViolation], configuration: SharedConfiguration,
-        roleValues: [JSONValue]
+        roleValues: [JSONValue], roleNodes: [Int] = []
     ) {
         self.source = source
         self.locator = locator
         self.framing = framing
-        self.message = message
-        self.object = object
+        self.values = values
+        self.roleNodes = roleNodes
         self.plan = plan
         self.schema = schema
         self.declaredLevel = declaredLevel
@@ -89,7 +111,11 @@ public struct MessageContext: Sendable {
 
     /// The fields carrying a role, with their values, each place once.
     public func values(withRole role: FieldRole) -> RoleValues {
-        RoleValues(places: plan.rolePlaces, values: roleValues, range: plan.roleRanges[role.ordinal])
+        var tape: JSONTape?
+        if case .tape(let read) = values { tape = read }
+        return RoleValues(
+            places: plan.rolePlaces, values: roleValues, range: plan.roleRanges[role.ordinal], tape: tape,
+            nodes: roleNodes)
     }
 
     /// The places of one role with their values: pairs made as they are read, so that the context keeps
@@ -98,13 +124,38 @@ public struct MessageContext: Sendable {
         fileprivate let places: [RolePlace]
         fileprivate let values: [JSONValue]
         fileprivate let range: Range<Int>
+        fileprivate let tape: JSONTape?
+        fileprivate let nodes: [Int]
 
         public var startIndex: Int { range.lowerBound }
         public var endIndex: Int { range.upperBound }
         public subscript(position: Int) -> (pointer: JSONPointer, value: JSONValue) {
-            (places[position].pointer, values[position])
+            if let tape, MessageContext.isContainer(tape.kind(at: nodes[position])) {
+                return (places[position].pointer, tape.value(at: nodes[position]))
+            }
+            return (places[position].pointer, values[position])
         }
     }
+
+    /// The value at `pointer`, as `pointer.resolve(in: message)` gives it; from a tape, found by the plan's
+    /// node for a place it lists (`MessagePlan.disclosingNodes`), so that the rules reading the forbidden and
+    /// identifying fields do not make the message's tree.
+    public func value(at pointer: JSONPointer) -> JSONValue? {
+        switch values {
+        case .tree(let message, _):
+            return pointer.resolve(in: message)
+        case .tape(let tape):
+            guard let node = plan.disclosingNodes[pointer] else { return pointer.resolve(in: message) }
+            return tape.value(at: node)
+        }
+    }
+
+    /// The tape node of the role place at `index` of the plan's `rolePlaces`, when the message was read as a
+    /// tape.
+    func roleNode(_ index: Int) -> Int? { roleNodes.indices.contains(index) ? roleNodes[index] : nil }
+
+    /// Whether a tape's value at a role place is made only when read (see `roleValues`).
+    static func isContainer(_ kind: JSONTape.Kind) -> Bool { kind == .array || kind == .object }
 
     /// For the level rules: the judged level and the fields disclosing `kind` above it, outermost only, or
     /// `nil` when the rules do not apply (end messages take their session's level; with tracking off every

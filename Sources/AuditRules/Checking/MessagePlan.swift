@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import JSONCore
 import JSONSchema
 import Synchronization
@@ -95,6 +96,11 @@ final class MessagePlan: Sendable {
     /// The places that disclose `forbidden` or `identifying` data, each once, in annotation order.
     let forbiddenPlaces: [JSONPointer]
     let identifyingPlaces: [JSONPointer]
+    /// The tape node (`JSONTape`) of each of those places (`MessageContext.value(at:)`).
+    let disclosingNodes: [JSONPointer: Int]
+    /// The tape node of each of `rolePlaces`, and the number of nodes of a tape of this structure.
+    let roleNodes: [Int]
+    let nodeCount: Int
     /// Outermost configuration and execution disclosures above each level, indexed by level 0...3.
     let configurationAbove: [[LocatedAnnotation]]
     let executionAbove: [[LocatedAnnotation]]
@@ -153,6 +159,15 @@ final class MessagePlan: Sendable {
         }
         forbiddenPlaces = placesDisclosing(.forbidden)
         identifyingPlaces = placesDisclosing(.identifying)
+        var disclosingNodes: [JSONPointer: Int] = [:]
+        for pointer in forbiddenPlaces + identifyingPlaces {
+            disclosingNodes[pointer] = Self.steps(to: pointer, in: message).flatMap { steps in
+                JSONTape.node(atSteps: steps, in: message)
+            }
+        }
+        self.disclosingNodes = disclosingNodes
+        roleNodes = places.map { JSONTape.node(atSteps: $0.steps, in: message) ?? -1 }
+        nodeCount = JSONTape.nodeCount(of: message)
         configurationAbove = (0...3).map { Self.outermost(annotations, disclosing: .configuration, above: $0) }
         executionAbove = (0...3).map { Self.outermost(annotations, disclosing: .execution, above: $0) }
 
@@ -336,9 +351,24 @@ public final class StructureMemo: Sendable {
 final class MessagePlanCache: Sendable {
     static let capacity = 512
     private let plans = Mutex<[MessageStructure: MessagePlan]>([:])
+    /// The same plans by their shape's digest, for a lookup by the bytes of a shape (`known(shapeBytes:)`),
+    /// which makes no `JSONShape`: the first plan of a digest only (another of the same digest is looked up
+    /// by its structure).
+    private let byDigest = Mutex<[UInt64: (shape: JSONShape, plan: MessagePlan)]>([:])
 
     /// How many structures are remembered.
     var count: Int { plans.withLock { $0.count } }
+
+    /// The plan remembered for the structure whose shape's encoding is `shapeBytes` (a tape's), if there is
+    /// one and it is the first of its digest.
+    func known(shapeBytes: UnsafeBufferPointer<UInt8>) -> MessagePlan? {
+        guard shapeBytes.count <= MessageStructure.maxBytes else { return nil }
+        let digest = JSONShape.digest(of: UnsafeRawBufferPointer(shapeBytes))
+        guard let (shape, plan) = byDigest.withLock({ $0[digest] }),
+            shape.bytes.hasSameBytes(as: UnsafeRawBufferPointer(shapeBytes))
+        else { return nil }
+        return plan
+    }
 
     /// The plan for `object`'s structure, built and remembered on first sight. `shape` is the structure
     /// the parser wrote, when it did; otherwise it is worked out from the object.
@@ -351,6 +381,11 @@ final class MessagePlanCache: Sendable {
         plans.withLock { plans in
             if plans.count >= Self.capacity { plans.removeAll(keepingCapacity: true) }
             plans[structure] = plan
+        }
+        byDigest.withLock { byDigest in
+            if byDigest.count >= Self.capacity { byDigest.removeAll(keepingCapacity: true) }
+            let digest = structure.shape.encodingDigest
+            if byDigest[digest] == nil { byDigest[digest] = (structure.shape, plan) }
         }
         return plan
     }

@@ -38,6 +38,11 @@ public enum PersonalDataDetector {
         text.withUTF8InPlace { matches(in: $0, checkHostNames: checkHostNames, memo: memo) }
     }
 
+    /// The same for a string's UTF-8 bytes (a tape's, `JSONTape.stringBytes(at:)`).
+    static func matches(inBytes bytes: Bytes, checkHostNames: Bool, memo: StringVerdictMemo) -> [Match] {
+        matches(in: bytes, checkHostNames: checkHostNames, memo: memo)
+    }
+
     /// Strings found clean by the detectors (`StringVerdictMemo`), with and without the host-name one.
     private static let cleanTopic = StringVerdictMemo.Topic()
     private static let cleanOfAllButHostNamesTopic = StringVerdictMemo.Topic()

@@ -95,7 +95,7 @@ public struct RecordAuditor: Sendable {
     /// `inout` call: changing a returned verdict in place before returning it again cost a copy of it, dozens
     /// of reference counts a record (the optimizer did not turn it into a move; through the call it does).
     public func audit(_ record: InputRecord, source: String, keepingPayload: Bool = true) -> RecordVerdict {
-        var verdict = auditPayload(record, source: source)
+        var verdict = auditPayload(record, source: source, keepingPayload: keepingPayload)
         finish(&verdict, record: record, keepingPayload: keepingPayload)
         return verdict
     }
@@ -117,7 +117,7 @@ public struct RecordAuditor: Sendable {
         }
     }
 
-    private func auditPayload(_ record: InputRecord, source: String) -> RecordVerdict {
+    private func auditPayload(_ record: InputRecord, source: String, keepingPayload: Bool) -> RecordVerdict {
         let locator = record.locator
         func unparsed(_ rule: RuleDescriptor, _ text: String, extra: [Finding] = []) -> RecordVerdict {
             let finding = Finding(rule, source: source, locator: locator, message: text)
@@ -139,16 +139,22 @@ public struct RecordAuditor: Sendable {
             }
             switch bytes.first {
             case UInt8(ascii: "1"):
-                return decode(bytes[1...], framing: .versioned, source: source, locator: locator, early: early)
+                return decode(
+                    bytes[1...], framing: .versioned, source: source, locator: locator, early: early,
+                    keepingPayload: keepingPayload)
             case UInt8(ascii: "{"):
-                return decode(bytes[...], framing: .bare, source: source, locator: locator, early: early)
+                return decode(
+                    bytes[...], framing: .bare, source: source, locator: locator, early: early,
+                    keepingPayload: keepingPayload)
             default:
                 return unparsed(
                     UnknownVersionRule.descriptor, UnknownVersionRule.message(firstByte: bytes.first), extra: early)
             }
 
         case .json(let bytes):
-            return decode(bytes[...], framing: .ndjson, source: source, locator: locator, early: [])
+            return decode(
+                bytes[...], framing: .ndjson, source: source, locator: locator, early: [],
+                keepingPayload: keepingPayload)
 
         case .logged(_, let result):
             switch result {
@@ -166,8 +172,19 @@ public struct RecordAuditor: Sendable {
     }
 
     private func decode(
-        _ bytes: ArraySlice<UInt8>, framing: Framing, source: String, locator: Locator, early: [Finding]
+        _ bytes: ArraySlice<UInt8>, framing: Framing, source: String, locator: Locator, early: [Finding],
+        keepingPayload: Bool
     ) -> RecordVerdict {
+        // A message of a structure seen before is read as a tape, unless its tree is wanted after the audit
+        // (a report keeps it, or its identity is its canonical text).
+        if !keepingPayload && !identifiesContent {
+            let verdict = bytes.withUnsafeBytes { raw in
+                JSONTape.read(raw, options: configuration.parseOptions, shapeLimit: MessageStructure.maxBytes) { tape in
+                    analyze(tape, text: raw, framing: framing, source: source, locator: locator, early: early)
+                }
+            }
+            if let verdict, let verdict { return verdict }
+        }
         // The parser also writes the message's structure, which picks its plan.
         let parsed: Result<(value: JSONValue, shape: JSONShape?, elementBounds: [Int]?), JSONParseError> =
             bytes.withUnsafeBytes { raw in
@@ -215,8 +232,62 @@ public struct RecordAuditor: Sendable {
                 findings: early + [finding], session: nil)
         }
         let plan = plans.plan(for: object, shape: shape, schemas: schemas)
-        let kind = plan.kind
         let roles = plan.roleValues(in: value)
+        let (declaredLevel, judgedLevel, schema) = levels(plan, roles)
+        let context = MessageContext(
+            source: source, locator: locator, framing: framing, values: .tree(value, object), plan: plan,
+            schema: schema, declaredLevel: declaredLevel, judgedLevel: judgedLevel,
+            correlator: Self.correlator(plan, roles),
+            schemaViolations: plan.validationMemo.map { validator.violations(of: value, against: schema.id, memo: $0) }
+                ?? validator.violations(of: value, against: schema.id),
+            configuration: sharedConfiguration,
+            roleValues: roles)
+        return judge(
+            context, early: early, payload: value, parslVersion: object["parsl_v"]?.stringValue,
+            content: identifiesContent ? ContentIdentity(generation: plan.generation, value: value) : nil
+        ) { context in Self.configuration(context, text: text) }
+    }
+
+    /// The same for a message read as a tape (`text` its bytes), without making its tree: for a message of a
+    /// structure already planned and valid by the trace its plan's memo keeps (`Schema.isValid(_:replaying:)`).
+    /// `nil` for any other message: `analyze` it from its tree, which gives the same verdict.
+    ///
+    /// The plan is found by the tape's shape, which is the fast reader's: a shape planned before is one a
+    /// parse accepted, so the one check a tape leaves out (a key twice in an object) was made.
+    func analyze(
+        _ tape: JSONTape, text: UnsafeRawBufferPointer, framing: Framing, source: String, locator: Locator,
+        early: [Finding]
+    ) -> RecordVerdict? {
+        guard tape.kind(at: JSONTape.root) == .object, let shape = tape.shapeBytes,
+            let plan = plans.known(shapeBytes: shape), let memo = plan.validationMemo, tape.count == plan.nodeCount
+        else { return nil }
+        let nodes = plan.roleNodes
+        var roles: [JSONValue] = []
+        roles.reserveCapacity(nodes.count)
+        for node in nodes {
+            roles.append(MessageContext.isContainer(tape.kind(at: node)) ? .null : tape.value(at: node))
+        }
+        let (declaredLevel, judgedLevel, schema) = levels(plan, roles)
+        guard let (compiled, trace) = memo.replay(for: schema.id), compiled.isValid(tape, replaying: trace) == true
+        else { return nil }
+        let context = MessageContext(
+            source: source, locator: locator, framing: framing, values: .tape(tape), plan: plan, schema: schema,
+            declaredLevel: declaredLevel, judgedLevel: judgedLevel, correlator: Self.correlator(plan, roles),
+            schemaViolations: [], configuration: sharedConfiguration, roleValues: roles, roleNodes: nodes)
+        let version = tape.member("parsl_v").flatMap { node in
+            tape.kind(at: node) == .string ? tape.value(at: node).stringValue : nil
+        }
+        return judge(context, early: early, payload: nil, parslVersion: version, content: nil) { context in
+            Self.configuration(context, tape: tape, text: text)
+        }
+    }
+
+    /// The level the message declares (a role value), the level it is judged at, and the schema it is
+    /// validated against.
+    private func levels(_ plan: MessagePlan, _ roles: [JSONValue]) -> (
+        declared: Int?, judged: Int?, schema: SchemaDocument
+    ) {
+        let kind = plan.kind
         let levelRange = plan.roleRanges[FieldRole.level.ordinal]
         let declaredLevel = levelRange.first.flatMap { roles[$0].exactInteger }
             .flatMap { (1...3).contains($0) ? Int($0) : nil }
@@ -227,23 +298,31 @@ public struct RecordAuditor: Sendable {
         case .auto: judgedLevel = kind == .start ? (declaredLevel ?? (plan.isAllOrNothing ? 3 : nil)) : nil
         }
         let schema = kind == .start ? plan.schemaByLevel[declaredLevel ?? 0] : plan.shape
-        let correlatorRange = plan.roleRanges[FieldRole.correlator.ordinal]
-        let correlator = correlatorRange.first.flatMap { roles[$0].stringValue }
-        let context = MessageContext(
-            source: source, locator: locator, framing: framing, message: value, object: object, plan: plan,
-            schema: schema, declaredLevel: declaredLevel, judgedLevel: judgedLevel, correlator: correlator,
-            schemaViolations: plan.validationMemo.map { validator.violations(of: value, against: schema.id, memo: $0) }
-                ?? validator.violations(of: value, against: schema.id),
-            configuration: sharedConfiguration,
-            roleValues: roles)
-        let generation = plan.generation
+        return (declaredLevel, judgedLevel, schema)
+    }
 
+    private static func correlator(_ plan: MessagePlan, _ roles: [JSONValue]) -> String? {
+        plan.roleRanges[FieldRole.correlator.ordinal].first.flatMap { roles[$0].stringValue }
+    }
+
+    /// The message rules on one message, and its verdict: what `analyze` does once the message is read, from
+    /// its tree or its tape alike. `configuration` gives the session's configuration components, asked only
+    /// of messages whose session step compares them.
+    private func judge(
+        _ context: MessageContext, early: [Finding], payload: JSONValue?, parslVersion: String?,
+        content: ContentIdentity?, configuration: (MessageContext) -> SessionConfiguration?
+    ) -> RecordVerdict {
+        let plan = context.plan
+        let kind = plan.kind
+        let generation = plan.generation
+        let correlator = context.correlator
+        let judgedLevel = context.judgedLevel
         var findings = early
-        if framing == .bare || (plan.hasBareFraming && framing != .versioned) {
+        if context.framing == .bare || (plan.hasBareFraming && context.framing != .versioned) {
             findings.append(
                 context.finding(
                     LegacyProtocolRule.descriptor,
-                    framing == .bare
+                    context.framing == .bare
                         ? "bare JSON payload: the legacy protocol of Parsl before April 2024 (generation \(generation))"
                         : "a generation \(generation) message: Parsl before April 2024 sent it as bare JSON, the legacy protocol"
                 ))
@@ -262,18 +341,17 @@ public struct RecordAuditor: Sendable {
                 startTime: context.values(withRole: .startTime).first?.value.doubleValue,
                 endTime: context.values(withRole: .endTime).first?.value.doubleValue,
                 duration: context.values(withRole: .duration).first?.value.doubleValue,
-                configuration: keepsConfiguration ? Self.configuration(context, text: text) : nil,
+                configuration: keepsConfiguration ? configuration(context) : nil,
                 plan: plan,
                 userCodeNames: keepsConfiguration ? context.userCodeComponents.map(\.name) : [])
         }
         // The message is made in the verdict: made first and passed in, it would be copied.
         return RecordVerdict(
             message: AuditedMessage(
-                source: source, locator: locator, kind: kind, level: judgedLevel, correlator: correlator,
-                generation: generation, parsed: true, findings: findings.count, payload: value,
-                parslVersion: object["parsl_v"]?.stringValue),
-            findings: findings, session: facts,
-            content: identifiesContent ? ContentIdentity(generation: generation, value: value) : nil)
+                source: context.source, locator: context.locator, kind: kind, level: judgedLevel,
+                correlator: correlator, generation: generation, parsed: true, findings: findings.count,
+                payload: payload, parslVersion: parslVersion),
+            findings: findings, session: facts, content: content)
     }
 
     /// The component list without the components that report execution detail (the end message's
@@ -298,4 +376,32 @@ public struct RecordAuditor: Sendable {
         }
         return SessionConfiguration(indices.map { elements[$0] })
     }
+
+    /// The same from a tape: the components' text is always the client's own (`text` is the tape's bytes),
+    /// and it stands for the components unless it is too long or the message too deep to read back (a tape
+    /// holds no non-finite number), which is when the components are made and kept.
+    static func configuration(
+        _ context: MessageContext, tape: JSONTape, text: UnsafeRawBufferPointer
+    ) -> SessionConfiguration? {
+        guard let place = context.plan.roleRanges[FieldRole.componentList.ordinal].first,
+            let list = context.roleNode(place), tape.kind(at: list) == .array
+        else { return nil }
+        var bounds: [Int] = []
+        bounds.reserveCapacity(2 * tape.count(at: list))
+        var element = list + 1
+        for _ in 0..<tape.count(at: list) {
+            let token = tape.tokenRange(at: element)
+            bounds.append(token.lowerBound)
+            bounds.append(token.upperBound)
+            element = tape.next(after: element)
+        }
+        let indices = context.plan.configurationComponentIndices
+        guard let written = SessionConfiguration.text(of: indices, at: bounds, base: 0, in: text) else { return nil }
+        if written.utf8.count <= SessionConfiguration.longestText && tape.depth < SessionConfiguration.deepestText {
+            return SessionConfiguration(standingFor: written)
+        }
+        guard case .array(let elements) = tape.value(at: list) else { return nil }
+        return SessionConfiguration(written: written, elements: elements, indices: indices)
+    }
 }
+

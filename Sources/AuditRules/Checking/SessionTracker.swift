@@ -338,6 +338,13 @@ struct SessionConfiguration: Sendable, Equatable {
         kept = Self.cannotStandFor(components, text: text) ? components : nil
     }
 
+    /// A configuration whose text is known to stand for its components exactly (no non-finite number, short
+    /// and shallow enough to read back: a tape's, `RecordAuditor.configuration(_:tape:text:)`).
+    init(standingFor written: String) {
+        text = written
+        kept = nil
+    }
+
     /// The configuration of the elements `indices` of a component list, from their text as the client wrote
     /// it (`text(of:at:base:in:)`): a list written otherwise (spaced, escaped, ordered) gets another text, and
     /// is then compared as values.

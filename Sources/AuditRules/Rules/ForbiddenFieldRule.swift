@@ -20,7 +20,7 @@ public struct ForbiddenFieldRule: MessageRule {
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
         for pointer in context.plan.forbiddenPlaces {
-            let value = pointer.resolve(in: context.message)
+            let value = context.value(at: pointer)
             let field = pointer.tokens.last ?? "message"
             var text = "'\(field)' must never be sent: it identifies the user or the machine"
             var sensitive = value?.stringValue.map { [$0] } ?? []

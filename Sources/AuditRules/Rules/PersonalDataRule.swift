@@ -25,8 +25,26 @@ public struct PersonalDataRule: MessageRule {
         var next = 0
         let memo = StringVerdictMemo.forThisThread()
         context.plan.textPlaceKinds.withUnsafeBufferPointer { kinds in
-            scan(context.message, context, kinds, memo, &next, &findings)
+            switch context.values {
+            case .tree(let message, _): scan(message, context, kinds, memo, &next, &findings)
+            case .tape(let tape): scan(tape, context, kinds, memo, &next, &findings)
+            }
             _ = nextValuePlace(context, kinds, &next, &findings)
+        }
+    }
+
+    /// A tape's nodes are in the walk's order already: its strings are scanned where they lie.
+    private func scan(
+        _ tape: JSONTape, _ context: MessageContext, _ kinds: UnsafeBufferPointer<TextPlace.Kind>,
+        _ memo: StringVerdictMemo, _ next: inout Int, _ findings: inout [Finding]
+    ) {
+        for node in 0..<tape.count where tape.kind(at: node) == .string {
+            guard let place = nextValuePlace(context, kinds, &next, &findings) else { return }
+            let matches = PersonalDataDetector.matches(
+                inBytes: tape.stringBytes(at: node), checkHostNames: kinds[place] != .componentName, memo: memo)
+            if !matches.isEmpty {
+                report(matches, at: context.plan.textPlaces[place].pointer, isKey: false, context, &findings)
+            }
         }
     }
 

@@ -17,7 +17,7 @@ public struct ProjectNameRule: MessageRule {
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
         for pointer in context.plan.identifyingPlaces {
-            guard let value = pointer.resolve(in: context.message) else { continue }
+            guard let value = context.value(at: pointer) else { continue }
             let shown = value.stringValue ?? value.serialized()
             findings.append(context.finding(
                 Self.descriptor, at: pointer,

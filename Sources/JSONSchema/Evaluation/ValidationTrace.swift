@@ -20,6 +20,10 @@ public struct ValidationTrace: Sendable {
     /// once, visiting only the places checked.
     let checks: [(keyword: CompiledKeyword, steps: Range<Int>, outcome: Bool)]
     let steps: [Int]
+    /// The tape node (`JSONTape`) of each check's place, for an instance of the recorded structure, which
+    /// has `nodeCount` nodes.
+    let nodes: [Int]
+    let nodeCount: Int
     /// Keeps the compiled keywords the checks point into alive, and names the schema they belong to.
     let owner: AnyObject & Sendable
 
@@ -60,7 +64,17 @@ extension Schema {
             checks.append((check.keyword, lower..<steps.count, check.outcome))
         }
         checks.sort { a, b in steps[a.steps].lexicographicallyPrecedes(steps[b.steps]) }
-        return (valid, ValidationTrace(isValid: valid, checks: checks, steps: steps, owner: arena))
+        var nodes: [Int] = []
+        for check in checks {
+            guard let node = JSONTape.node(atSteps: steps[check.steps], in: instance) else { return (valid, nil) }
+            nodes.append(node)
+        }
+        return (
+            valid,
+            ValidationTrace(
+                isValid: valid, checks: checks, steps: steps, nodes: nodes, nodeCount: JSONTape.nodeCount(of: instance),
+                owner: arena)
+        )
     }
 
     /// Whether `instance` is valid, decided by replaying `trace`, recorded by this schema on an instance of
@@ -72,6 +86,61 @@ extension Schema {
             buildsOutput: false, annotatedKeywords: nil, tracksDynamicScope: usesDynamicReferences)
         let agrees = Self.replay(trace, trace.checks.indices, at: instance, depth: 0, &evaluation)
         return agrees ? trace.isValid : nil
+    }
+
+    /// The same for a document read as a tape (`JSONTape`) of the recorded instance's structure (whose node
+    /// numbers the trace knows: the caller must know the structure is the same). A string's
+    /// `pattern` and length are checked on its bytes where they lie; any other check runs on the value made
+    /// from its place's node (a place checked twice is made once). Nothing else of the document is made.
+    public func isValid(_ tape: JSONTape, replaying trace: ValidationTrace) -> Bool? {
+        guard trace.owner === arena, tape.count == trace.nodeCount else { return nil }
+        var evaluation = Evaluation(
+            buildsOutput: false, annotatedKeywords: nil, tracksDynamicScope: usesDynamicReferences)
+        var madeAt = -1
+        var value = JSONValue.null
+        for (index, check) in trace.checks.enumerated() {
+            let node = trace.nodes[index]
+            if let outcome = Self.outcome(of: check.keyword, onStringAt: node, of: tape, evaluation.memo) {
+                guard outcome == check.outcome else { return nil }
+                continue
+            }
+            if node != madeAt {
+                value = tape.value(at: node)
+                madeAt = node
+            }
+            var evaluated: Evaluated? = nil
+            guard check.keyword.evaluate(value, &evaluation, &evaluated) == check.outcome else { return nil }
+        }
+        return trace.isValid
+    }
+
+    /// The outcome of a string keyword on the tape's string at `node`, as the keyword's `evaluate` decides it
+    /// on the same string made (`PatternKeyword`, `MaxLengthKeyword`, `MinLengthKeyword`); `nil` for any
+    /// other keyword or value.
+    private static func outcome(
+        of keyword: CompiledKeyword, onStringAt node: Int, of tape: JSONTape, _ memo: StringVerdictMemo
+    ) -> Bool? {
+        guard tape.kind(at: node) == .string else { return nil }
+        switch keyword {
+        case .pattern(let k):
+            // A match that fails on a limit is a failed check, as `evaluate` reports it.
+            return (try? k.regex.matches(utf8: tape.stringBytes(at: node), memo: memo)) ?? false
+        case .maxLength(let k):
+            let bytes = tape.stringBytes(at: node)
+            return bytes.count <= k.limit || scalarCount(bytes) <= k.limit
+        case .minLength(let k):
+            let bytes = tape.stringBytes(at: node)
+            return bytes.count >= 4 * k.limit || scalarCount(bytes) >= k.limit
+        default:
+            return nil
+        }
+    }
+
+    /// The code points of valid UTF-8: its bytes that are not continuation bytes.
+    private static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+        return count
     }
 
     /// Runs the checks `range` (sorted by place, all under the place `value` is, `depth` steps deep) and

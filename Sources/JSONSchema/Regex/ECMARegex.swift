@@ -66,21 +66,32 @@ final class ECMARegex: @unchecked Sendable {
     /// versions and component names against the same patterns over and over. `memo` is this thread's (an
     /// evaluation looks it up once for all its patterns).
     func matches(_ subject: String, memo: StringVerdictMemo = .forThisThread()) throws(RegexMatchError) -> Bool {
-        let rc: Int32 = subject.withUTF8InPlace { utf8 in
-            // A UUID is unique by design: remembering one would only push out a string that comes back.
-            let remembers = !Self.isUUIDShaped(utf8)
-            if remembers, let verdict = memo.verdict(memoTopic, on: utf8) { return verdict ? 0 : PCRE2_ERROR_NOMATCH }
-            guard let data = MatchDataCache.forThisThread() else { return PCRE2_ERROR_NOMEMORY }
-            // A String is always valid UTF-8, so PCRE2's own check would only repeat work.
-            let base = utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            let rc =
-                isJITCompiled
-                ? pcre2_jit_match_8(code, base, utf8.count, 0, 0, data, matchContext)
-                : pcre2_match_8(code, base, utf8.count, 0, UInt32(PCRE2_NO_UTF_CHECK), data, matchContext)
-            // A match that hit a limit is an error, reported each time, never remembered.
-            if remembers && (rc >= 0 || rc == PCRE2_ERROR_NOMATCH) { memo.remember(rc >= 0, memoTopic, on: utf8) }
-            return rc
-        }
+        try verdict(subject.withUTF8InPlace { matchCode($0, memo: memo) })
+    }
+
+    /// The same for a string's UTF-8 bytes (a tape's), which must be valid UTF-8: PCRE2 does not check them.
+    func matches(utf8 subject: UnsafeBufferPointer<UInt8>, memo: StringVerdictMemo) throws(RegexMatchError) -> Bool {
+        try verdict(matchCode(subject, memo: memo))
+    }
+
+    /// PCRE2's result for `utf8` (valid UTF-8), or the one remembered.
+    private func matchCode(_ utf8: UnsafeBufferPointer<UInt8>, memo: StringVerdictMemo) -> Int32 {
+        // A UUID is unique by design: remembering one would only push out a string that comes back.
+        let remembers = !Self.isUUIDShaped(utf8)
+        if remembers, let verdict = memo.verdict(memoTopic, on: utf8) { return verdict ? 0 : PCRE2_ERROR_NOMATCH }
+        guard let data = MatchDataCache.forThisThread() else { return PCRE2_ERROR_NOMEMORY }
+        // A String is always valid UTF-8, so PCRE2's own check would only repeat work.
+        let base = utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        let rc =
+            isJITCompiled
+            ? pcre2_jit_match_8(code, base, utf8.count, 0, 0, data, matchContext)
+            : pcre2_match_8(code, base, utf8.count, 0, UInt32(PCRE2_NO_UTF_CHECK), data, matchContext)
+        // A match that hit a limit is an error, reported each time, never remembered.
+        if remembers && (rc >= 0 || rc == PCRE2_ERROR_NOMATCH) { memo.remember(rc >= 0, memoTopic, on: utf8) }
+        return rc
+    }
+
+    private func verdict(_ rc: Int32) throws(RegexMatchError) -> Bool {
         if rc >= 0 { return true }
         if rc == PCRE2_ERROR_NOMATCH { return false }
         throw RegexMatchError(pattern: source, message: Self.message(for: rc))
