@@ -118,6 +118,21 @@ public struct MessageContext {
             nodes: roleNodes)
     }
 
+    /// The value at the role place `index` (of the plan's `rolePlaces`), as `values(withRole:)` gives it,
+    /// without making that collection (which copies three arrays: a tenth of a rule's cost, for the rules that
+    /// read one value of every message).
+    func roleValue(_ index: Int) -> JSONValue {
+        if case .tape(let tape) = values, Self.isContainer(tape.kind(at: roleNodes[index])) {
+            return tape.value(at: roleNodes[index])
+        }
+        return roleValues[index]
+    }
+
+    /// The value at the first place of `role`, if the message has one.
+    func firstValue(withRole role: FieldRole) -> JSONValue? {
+        plan.roleRanges[role.ordinal].first.map(roleValue)
+    }
+
     /// The places of one role with their values: pairs made as they are read, so that the context keeps
     /// only the values (the pointers stay in the shared plan).
     public struct RoleValues: RandomAccessCollection {

@@ -338,9 +338,9 @@ public struct RecordAuditor: Sendable {
             let keepsConfiguration = kind == .end || judgedLevel.map(plan.endLevels.contains) != false
             facts = SessionFacts(
                 kind: kind, key: SessionKey(correlator), level: judgedLevel,
-                startTime: context.values(withRole: .startTime).first?.value.doubleValue,
-                endTime: context.values(withRole: .endTime).first?.value.doubleValue,
-                duration: context.values(withRole: .duration).first?.value.doubleValue,
+                startTime: context.firstValue(withRole: .startTime)?.doubleValue,
+                endTime: context.firstValue(withRole: .endTime)?.doubleValue,
+                duration: context.firstValue(withRole: .duration)?.doubleValue,
                 configuration: keepsConfiguration ? configuration(context) : nil,
                 plan: plan,
                 userCodeNames: keepsConfiguration ? context.userCodeComponents.map(\.name) : [])

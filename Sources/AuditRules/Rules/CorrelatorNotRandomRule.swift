@@ -17,8 +17,11 @@ public struct CorrelatorNotRandomRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        for (pointer, value) in context.values(withRole: .correlator) {
-            guard let text = value.stringValue, let uuid = UUIDText(text), !uuid.isRandom else { continue }
+        for index in context.plan.roleRanges[FieldRole.correlator.ordinal] {
+            guard let text = context.roleValue(index).stringValue, let uuid = UUIDText(text), !uuid.isRandom else {
+                continue
+            }
+            let pointer = context.plan.rolePlaces[index].pointer
             let detail =
                 uuid.version == 1
                 ? "a version-1 UUID: it embeds the sender's MAC address and the time it was made"

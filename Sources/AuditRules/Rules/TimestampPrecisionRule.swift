@@ -16,13 +16,19 @@ public struct TimestampPrecisionRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        for role in [FieldRole.startTime, .endTime] {
-            for (pointer, value) in context.values(withRole: role) {
-                guard case .real(let seconds) = value, seconds.isFinite, seconds.rounded(.down) != seconds else { continue }
-                findings.append(context.finding(
-                    Self.descriptor, at: pointer,
-                    "'\(pointer.tokens.last ?? "")' has sub-second precision (\(value)): whole seconds would do"))
-            }
+        check(.startTime, context, &findings)
+        check(.endTime, context, &findings)
+    }
+
+    /// The places of `role`, read one by one (this runs for every message: see `MessageContext.roleValue`).
+    private func check(_ role: FieldRole, _ context: MessageContext, _ findings: inout [Finding]) {
+        for index in context.plan.roleRanges[role.ordinal] {
+            let value = context.roleValue(index)
+            guard case .real(let seconds) = value, seconds.isFinite, seconds.rounded(.down) != seconds else { continue }
+            let pointer = context.plan.rolePlaces[index].pointer
+            findings.append(context.finding(
+                Self.descriptor, at: pointer,
+                "'\(pointer.tokens.last ?? "")' has sub-second precision (\(value)): whole seconds would do"))
         }
     }
 }
