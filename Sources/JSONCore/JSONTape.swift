@@ -50,22 +50,23 @@ public struct JSONTape {
     // a reference in it would be counted at every copy.
     let bytes: UnsafeBufferPointer<UInt8>
     let nodes: UnsafeBufferPointer<Node>
-    /// The encoding of the document's shape, as the fast reader writes it (`JSONShape.bytes`); `nil` when it
-    /// is longer than the limit asked for.
-    public let shapeBytes: UnsafeBufferPointer<UInt8>?
+    /// The encoding of the document's shape, as the fast reader writes it (`JSONShape.bytes`).
+    public let shapeBytes: UnsafeBufferPointer<UInt8>
     /// The deepest nesting of containers (a scalar document is 0, an object of scalars 1).
     public let depth: Int
     /// This thread's interned strings, which the strings made from the tape come from.
     unowned(unsafe) let strings: FastJSONReader.Scratch
 
     /// The document's shape (see `shapeBytes`).
-    public var shape: JSONShape? { shapeBytes.map { JSONShape(encoded: Array($0)) } }
+    public var shape: JSONShape { JSONShape(encoded: Array(shapeBytes)) }
 
     /// The number of values in the document.
     public var count: Int { nodes.count }
 
     /// Reads `bytes` and lends the tape to `body`; `nil` (and `body` not called) when the document is not one
-    /// a tape reads (see the type's comment): then parse it.
+    /// a tape reads (see the type's comment), or when its shape is longer than `shapeLimit` bytes: then parse
+    /// it. The limit bounds the node table too (every value writes at least a byte of shape): a tape is for
+    /// documents whose shape a caller can look up, and a huge document costs no more than the limit.
     public static func read<Result>(
         _ bytes: UnsafeRawBufferPointer, options: JSONParseOptions = .default, shapeLimit: Int,
         _ body: (JSONTape) throws -> Result
@@ -77,10 +78,7 @@ public struct JSONTape {
         // gets a table of its own.
         let table = scratch.inUse ? TapeScratch() : scratch
         table.inUse = true
-        defer {
-            table.inUse = false
-            table.shrinkIfHuge()
-        }
+        defer { table.inUse = false }
         return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: shapeLimit) { shapeBuffer in
             var writer = TapeWriter(
                 bytes.bindMemory(to: UInt8.self), maxDepth: min(options.maxDepth, 2048), table: table,
@@ -240,14 +238,12 @@ public struct JSONTape {
     }
 }
 
-/// The node table a thread's tapes are written into, grown as documents need and kept.
+/// The node table a thread's tapes are written into, grown as documents need and kept (at most one node
+/// per byte of the largest shape limit asked for).
 final class TapeScratch {
     fileprivate(set) var nodes: UnsafeMutablePointer<JSONTape.Node>
     fileprivate(set) var capacity: Int
     var inUse = false
-
-    /// Past this many nodes, a grown table is given back after its document (a huge document's).
-    static var largestKept: Int { 1 << 16 }
 
     init() {
         capacity = 128
@@ -269,14 +265,6 @@ final class TapeScratch {
         nodes.deallocate()
         nodes = moved
         capacity = grown
-    }
-
-    /// Drops a table grown past `largestKept` back to its first size.
-    func shrinkIfHuge() {
-        guard capacity > Self.largestKept else { return }
-        nodes.deallocate()
-        capacity = 128
-        nodes = .allocate(capacity: capacity)
     }
 }
 
@@ -302,17 +290,15 @@ private struct TapeWriter {
         self.shapeBuffer = shapeBuffer
     }
 
-    var shapeBytes: UnsafeBufferPointer<UInt8>? {
-        guard shapeLength <= shapeBuffer.count else { return nil }
-        return UnsafeBufferPointer(rebasing: shapeBuffer[..<shapeLength])
-    }
+    /// The shape written (`read` gives up when it does not fit).
+    var shapeBytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: shapeBuffer[..<shapeLength]) }
 
     /// Whether the whole document was read.
     mutating func read() -> Bool {
         skipWhitespace()
         guard readValue(depth: 0, keyStart: 0, keyEnd: 0) else { return false }
         skipWhitespace()
-        return i == bytes.count
+        return i == bytes.count && shapeLength <= shapeBuffer.count
     }
 
     @inline(__always)
@@ -367,7 +353,9 @@ private struct TapeWriter {
     }
 
     private mutating func readValue(depth: Int, keyStart: Int, keyEnd: Int) -> Bool {
-        guard i < bytes.count else { return false }
+        // Every value writes a byte of shape at least: past the buffer, the shape is too long to be looked up,
+        // and the nodes are bounded by the limit.
+        guard i < bytes.count, shapeLength < shapeBuffer.count else { return false }
         let start = i
         switch bytes[i] {
         case UInt8(ascii: "{"): return readObject(depth: depth, keyStart: keyStart, keyEnd: keyEnd)

@@ -258,8 +258,8 @@ public struct RecordAuditor: Sendable {
         _ tape: JSONTape, text: UnsafeRawBufferPointer, framing: Framing, source: String, locator: Locator,
         early: [Finding]
     ) -> RecordVerdict? {
-        guard tape.kind(at: JSONTape.root) == .object, let shape = tape.shapeBytes,
-            let plan = plans.known(shapeBytes: shape), let memo = plan.validationMemo, tape.count == plan.nodeCount
+        guard tape.kind(at: JSONTape.root) == .object, let plan = plans.known(shapeBytes: tape.shapeBytes),
+            let memo = plan.validationMemo, tape.count == plan.nodeCount
         else { return nil }
         let nodes = plan.roleNodes
         var roles: [JSONValue] = []
