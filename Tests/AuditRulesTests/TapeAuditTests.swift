@@ -62,9 +62,13 @@ struct TapeAuditTests {
         #"{"uuid": "4eae03f1-f34e-40de-8bbe-38017acbc1f4", "uname": "4e1d0f6a52", "hname": "9c1185a5c5", "os_v": "5.15.0-91-generic", "python_v": "3.11.7", "parsl_v": "1.2.0", "os": "Linux", "test": false, "start": 1795555185}"#,
     ]
 
-    /// What a verdict says, everything but the decoded payload (which a tape never keeps).
-    static func summary(_ verdict: RecordVerdict) -> String {
+    /// What a verdict says; `whole` adds the decoded payload and the message's identity.
+    static func summary(_ verdict: RecordVerdict, whole: Bool = false) -> String {
         var lines: [String] = []
+        if whole {
+            lines.append("payload \(verdict.message?.payload.map { $0.serialized() } ?? "none")")
+            lines.append("identity \(String(describing: verdict.content))")
+        }
         if let message = verdict.message {
             lines.append(
                 "message \(message.kind) level \(String(describing: message.level)) correlator \(String(describing: message.correlator)) generation \(String(describing: message.generation)) parsed \(message.parsed) findings \(message.findings) parsl_v \(String(describing: message.parslVersion))"
@@ -153,16 +157,24 @@ struct TapeAuditTests {
         #expect(!served(message.replacingOccurrences(of: "Linux", with: #"Lin\u0075x"#)))
     }
 
-    /// Through the public entry point: the verdicts of a run that reads tapes and of one that keeps every
-    /// payload (and so reads trees) are the same, over the fixtures.
-    @Test func aRunReadingTapesAndARunKeepingPayloadsAgree() throws {
+    /// Through the public entry point, as runs use it: with and without kept payloads and message
+    /// identities, the verdicts of an auditor that reads tapes and of one that reads only trees are the same,
+    /// payload and identity included, over the fixtures.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func anAuditorReadingTapesAgreesWithOneReadingTrees(keepingPayload: Bool, identifying: Bool) throws {
+        var tapes = auditor
+        tapes.identifiesContent = identifying
+        var trees = tapes
+        trees.readsTapes = false
         var differences: [String] = []
         for (line, payload) in try Self.fixturePayloads().enumerated() {
             let record = InputRecord(locator: .line(line + 1), payload: .datagram(payload))
-            let tape = auditor.audit(record, source: "fixtures", keepingPayload: false)
-            var tree = auditor.audit(record, source: "fixtures", keepingPayload: true)
-            tree.message?.payload = nil
-            if Self.summary(tape) != Self.summary(tree) { differences.append(Self.summary(tape)) }
+            let (fromTape, fromTree) = (
+                tapes.audit(record, source: "fixtures", keepingPayload: keepingPayload),
+                trees.audit(record, source: "fixtures", keepingPayload: keepingPayload)
+            )
+            let (a, b) = (Self.summary(fromTape, whole: true), Self.summary(fromTree, whole: true))
+            if a != b { differences.append("tape: \(a)\ntree: \(b)") }
         }
         #expect(differences.isEmpty, "\(differences.prefix(1))")
     }

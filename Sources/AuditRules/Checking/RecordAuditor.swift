@@ -79,6 +79,9 @@ public struct RecordAuditor: Sendable {
     /// sighting of it from a new message. A run that can see each message only once (one input, one
     /// interface: every repeat is a new send) turns it off, as the identity costs about a tenth of auditing.
     public var identifiesContent = true
+    /// Read a message of a known structure as a tape (`analyze(_:text:...)`). Off, every message is analyzed
+    /// from its tree: the reference the tests hold the tape to.
+    var readsTapes = true
 
     public init(schemas: ParslSchemaSet, validator: any MessageSchemaValidator, configuration: CheckConfiguration) {
         self.schemas = schemas
@@ -175,12 +178,14 @@ public struct RecordAuditor: Sendable {
         _ bytes: ArraySlice<UInt8>, framing: Framing, source: String, locator: Locator, early: [Finding],
         keepingPayload: Bool
     ) -> RecordVerdict {
-        // A message of a structure seen before is read as a tape, unless its tree is wanted after the audit
-        // (a report keeps it, or its identity is its canonical text).
-        if !keepingPayload && !identifiesContent {
+        // A message of a structure seen before is read as a tape; the rest are parsed.
+        if readsTapes {
             let verdict = bytes.withUnsafeBytes { raw in
-                JSONTape.read(raw, options: configuration.parseOptions, shapeLimit: MessageStructure.maxBytes) { tape in
-                    analyze(tape, text: raw, framing: framing, source: source, locator: locator, early: early)
+                JSONTape.read(raw, options: configuration.parseOptions, shapeLimit: MessageStructure.maxBytes) {
+                    tape in
+                    analyze(
+                        tape, text: raw, framing: framing, source: source, locator: locator, early: early,
+                        keepingPayload: keepingPayload)
                 }
             }
             if let verdict, let verdict { return verdict }
@@ -248,15 +253,17 @@ public struct RecordAuditor: Sendable {
         ) { context in Self.configuration(context, text: text) }
     }
 
-    /// The same for a message read as a tape (`text` its bytes), without making its tree: for a message of a
-    /// structure already planned and valid by the trace its plan's memo keeps (`Schema.isValid(_:replaying:)`).
-    /// `nil` for any other message: `analyze` it from its tree, which gives the same verdict.
+    /// The same for a message read as a tape (`text` its bytes), without making its tree for the audit: for a
+    /// message of a structure already planned and valid by the trace its plan's memo keeps
+    /// (`Schema.isValid(_:replaying:)`). `nil` for any other message: `analyze` it from its tree, which gives
+    /// the same verdict. The tree is made from the tape only when the report keeps it (`keepingPayload`) or
+    /// the message is given its identity.
     ///
     /// The plan is found by the tape's shape, which is the fast reader's: a shape planned before is one a
     /// parse accepted, so the one check a tape leaves out (a key twice in an object) was made.
     func analyze(
         _ tape: JSONTape, text: UnsafeRawBufferPointer, framing: Framing, source: String, locator: Locator,
-        early: [Finding]
+        early: [Finding], keepingPayload: Bool = false
     ) -> RecordVerdict? {
         guard tape.kind(at: JSONTape.root) == .object, let plan = plans.known(shapeBytes: tape.shapeBytes),
             let memo = plan.validationMemo, tape.count == plan.nodeCount
@@ -277,9 +284,13 @@ public struct RecordAuditor: Sendable {
         let version = tape.member("parsl_v").flatMap { node in
             tape.kind(at: node) == .string ? tape.value(at: node).stringValue : nil
         }
-        return judge(context, early: early, payload: nil, parslVersion: version, content: nil) { context in
-            Self.configuration(context, tape: tape, text: text)
-        }
+        // The tree, when the report keeps it or the message's identity is its canonical text: made from the
+        // tape (the same value a parse makes), after the audit that did without it.
+        let tree: JSONValue? = keepingPayload || identifiesContent ? tape.value(at: JSONTape.root) : nil
+        return judge(
+            context, early: early, payload: keepingPayload ? tree : nil, parslVersion: version,
+            content: identifiesContent ? tree.map { ContentIdentity(generation: plan.generation, value: $0) } : nil
+        ) { context in Self.configuration(context, tape: tape, text: text) }
     }
 
     /// The level the message declares (a role value), the level it is judged at, and the schema it is
