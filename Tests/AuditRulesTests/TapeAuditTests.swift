@@ -55,6 +55,8 @@ struct TapeAuditTests {
         Parsl.start(level: 1, correlator: "4EAE03F1-F34E-40DE-8BBE-38017ACBC1F4"),
         Parsl.end(end: "1795555190.25", executionTime: "7"), Parsl.end(executionTime: "-1"),
         Parsl.start(level: 2, components: #"{"c": "parsl.config.Config", "executors_len": 1, "node": "10.20.0.13"}"#),
+        // A component name is dotted code, never a host name, even where it reads like one.
+        Parsl.start(level: 2, components: #"{"c": "login1.cluster.example.edu"}, "node17.cluster.example.edu""#),
         Parsl.start(
             level: 2,
             components: #"{"c": "parsl.config.Config", "executors_len": 1, "node": "node17.cluster.example.edu"}"#),
@@ -155,6 +157,89 @@ struct TapeAuditTests {
         #expect(served(message))
         #expect(!served(Parsl.start(level: 1, correlator: "not-a-uuid-but-a-string-of-the-same-structure")))
         #expect(!served(message.replacingOccurrences(of: "Linux", with: #"Lin\u0075x"#)))
+    }
+
+    /// Messages of the fixtures' structures with other values: bytes inside their strings and numbers
+    /// (found by reading each message as a tape) changed to others (letters, digits, dots, at signs, slashes,
+    /// text outside ASCII, a home path, an address; now and then a quote or backslash, which breaks the
+    /// message or escapes), each variant after its original, so that most are read as tapes against a plan
+    /// and a trace made from another message. The tape's verdict is the tree's every time.
+    @Test func messagesWithOtherValuesGetTheTreesVerdict() throws {
+        var generator = SplitMix64(seed: 20261206)
+        let inStrings: [[UInt8]] = [
+            "a", "Z", "7", ".", "@", "/", "-", "é", "😀", " ", "\\", "\"", "home/alice", "10.0.0.1", "x@y.org",
+            "", "parsl.", "acme.",
+        ].map { Array($0.utf8) }
+        let inNumbers: [[UInt8]] = ["0", "1", "9", ".5", "-", "e3", "00", "123456789012345678901"].map {
+            Array($0.utf8)
+        }
+        var tapes = auditor
+        tapes.identifiesContent = false
+        var trees = tapes
+        trees.readsTapes = false
+        var differences: [String] = []
+        var variants = 0
+        var servedVariants = 0
+        for payload in try Self.fixturePayloads() {
+            guard payload.first == UInt8(ascii: "1") || payload.first == UInt8(ascii: "{") else { continue }
+            let offset = payload.first == UInt8(ascii: "1") ? 1 : 0
+            // The bytes of the message's values: a string's between its quotes, a number's token.
+            let places: [(range: Range<Int>, isString: Bool)] =
+                payload[offset...].withUnsafeBytes { raw in
+                    JSONTape.read(raw, shapeLimit: MessageStructure.maxBytes) { tape in
+                        (0..<tape.count).compactMap { node -> (Range<Int>, Bool)? in
+                            let token = tape.tokenRange(at: node)
+                            switch tape.kind(at: node) {
+                            case .string:
+                                return ((token.lowerBound + 1 + offset)..<(token.upperBound - 1 + offset), true)
+                            case .integer, .real:
+                                return ((token.lowerBound + offset)..<(token.upperBound + offset), false)
+                            default: return nil
+                            }
+                        }
+                    }
+                } ?? []
+            guard !places.isEmpty else { continue }
+            for _ in 0..<12 {
+                let place = places[Int(generator.next() % UInt64(places.count))]
+                let choices = place.isString ? inStrings : inNumbers
+                let replacement = choices[Int(generator.next() % UInt64(choices.count))]
+                let at = place.range.lowerBound + Int(generator.next() % UInt64(max(place.range.count, 1)))
+                var variant = payload
+                variant.replaceSubrange(at..<min(at + 1, place.range.upperBound), with: replacement)
+                variants += 1
+                for bytes in [payload, variant] {
+                    let record = InputRecord(locator: .line(variants), payload: .datagram(bytes))
+                    let (a, b) = (
+                        Self.summary(tapes.audit(record, source: "mutated", keepingPayload: false)),
+                        Self.summary(trees.audit(record, source: "mutated", keepingPayload: false))
+                    )
+                    if a != b {
+                        differences.append(
+                            "\(String(decoding: bytes.prefix(160), as: UTF8.self))\ntape: \(a)\ntree: \(b)")
+                    }
+                }
+                if served(variant, by: tapes) { servedVariants += 1 }
+            }
+        }
+        #expect(variants > 1000)
+        // A quarter of the variants keep their structure and their validity, and are read as tapes (most
+        // break a pattern: versions and correlators are strict), which the tree then decides.
+        #expect(servedVariants > variants / 6, "\(servedVariants) of \(variants)")
+        #expect(differences.isEmpty, "\(differences.count) differences; \(differences.prefix(1))")
+    }
+
+    /// Whether `auditor` reads the datagram `payload` as a tape (its structure planned, its values valid).
+    func served(_ payload: [UInt8], by auditor: RecordAuditor) -> Bool {
+        guard let first = payload.first, first == UInt8(ascii: "1") || first == UInt8(ascii: "{") else { return false }
+        let json = first == UInt8(ascii: "1") ? payload.dropFirst() : payload[...]
+        let framing: Framing = first == UInt8(ascii: "1") ? .versioned : .bare
+        let verdict = json.withUnsafeBytes { raw in
+            JSONTape.read(raw, shapeLimit: MessageStructure.maxBytes) { tape in
+                auditor.analyze(tape, text: raw, framing: framing, source: "made", locator: .line(1), early: [])
+            }
+        }
+        return verdict.flatMap { $0 } != nil
     }
 
     /// Through the public entry point, as runs use it: with and without kept payloads and message
