@@ -66,7 +66,11 @@ extension FastJSONReader {
         /// or a new one, interned when short enough.
         @inline(__always)
         func string(_ raw: UnsafeBufferPointer<UInt8>, digest: UInt64) -> String {
-            guard raw.count <= Self.longestInterned else { return String(decoding: raw, as: UTF8.self) }
+            // A UUID (a message's correlator) is unique by design: interned, it would only push out a string
+            // that comes back, and cost a copy into the slot and the release of the string it replaces.
+            guard raw.count <= Self.longestInterned, !StringBytes.isUUIDShaped(raw) else {
+                return String(decoding: raw, as: UTF8.self)
+            }
             let index = Int(truncatingIfNeeded: digest) & (Self.slotCount - 1)
             let stored = bytes.baseAddress! + index * Self.longestInterned
             let slot = slots[index]

@@ -55,6 +55,14 @@ public enum StringBytes {
         return index
     }
 
+    /// 36 bytes with hyphens where a UUID's text has them: a correlator, unique by design, which the caches
+    /// of strings (interning, verdict memos) leave out rather than let it push out a string that comes back.
+    @inlinable
+    public static func isUUIDShaped(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count == 36 && bytes[8] == UInt8(ascii: "-") && bytes[13] == UInt8(ascii: "-")
+            && bytes[18] == UInt8(ascii: "-") && bytes[23] == UInt8(ascii: "-")
+    }
+
     /// Whether a string's UTF-8 `bytes` need an escape in JSON: a quote, a backslash or a control character
     /// (what the report writers ask of every string they write; the reader's scan, `firstSpecial`, looks for
     /// the same bytes).

@@ -77,7 +77,7 @@ final class ECMARegex: @unchecked Sendable {
     /// PCRE2's result for `utf8` (valid UTF-8), or the one remembered.
     private func matchCode(_ utf8: UnsafeBufferPointer<UInt8>, memo: StringVerdictMemo) -> Int32 {
         // A UUID is unique by design: remembering one would only push out a string that comes back.
-        let remembers = !Self.isUUIDShaped(utf8)
+        let remembers = !StringBytes.isUUIDShaped(utf8)
         if remembers, let verdict = memo.verdict(memoTopic, on: utf8) { return verdict ? 0 : PCRE2_ERROR_NOMATCH }
         guard let data = MatchDataCache.forThisThread() else { return PCRE2_ERROR_NOMEMORY }
         // A String is always valid UTF-8, so PCRE2's own check would only repeat work.
@@ -95,12 +95,6 @@ final class ECMARegex: @unchecked Sendable {
         if rc >= 0 { return true }
         if rc == PCRE2_ERROR_NOMATCH { return false }
         throw RegexMatchError(pattern: source, message: Self.message(for: rc))
-    }
-
-    /// 36 bytes with hyphens where a UUID's text has them.
-    private static func isUUIDShaped(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.count == 36 && bytes[8] == UInt8(ascii: "-") && bytes[13] == UInt8(ascii: "-")
-            && bytes[18] == UInt8(ascii: "-") && bytes[23] == UInt8(ascii: "-")
     }
 
     static func message(for code: Int32) -> String {
