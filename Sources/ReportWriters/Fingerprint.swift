@@ -67,6 +67,10 @@ struct Fingerprinter {
     /// open in one input has the same), and looking it up costs a tenth of hashing it again.
     private var prefixes = IdentityCache()
     private var identity: [UInt8] = []
+    /// The same caches for the bytes of records (`next(_: Finding.RecordView, ...)`).
+    private var lastSourceBytes: (source: [UInt8], redacted: [UInt8])?
+    private var recentPointerKeys: [(key: [UInt8], redacted: [UInt8])] = []
+    private var pointerKey: [UInt8] = []
     static let rememberedForms = 4096
 
     init(redactor: Redactor) { self.redactor = redactor }
@@ -75,6 +79,35 @@ struct Fingerprinter {
     /// at (`nil` when the report lists none).
     mutating func next(_ finding: Finding, messageKind: MessageKind?) -> Fingerprint {
         next(Finding.Place(finding), messageKind: messageKind)
+    }
+
+    /// The same from a finding's spooled record, read in place: the same identity, made from the record's
+    /// bytes without making the finding's strings (its rule, source and pointer repeat from finding to
+    /// finding, and are compared as bytes with the ones before).
+    mutating func next(_ finding: Finding.RecordView, messageKind: MessageKind?) -> Fingerprint {
+        let kind = messageKind?.rawValue ?? (finding.locator == nil ? "input" : "")
+        identity.removeAll(keepingCapacity: true)
+        identity.append(contentsOf: finding.rule)
+        identity.append(0)
+        appendRedactedSource(finding.source)
+        identity.append(0)
+        kind.withUTF8InPlace { identity.append(contentsOf: $0) }
+        identity.append(0)
+        appendRedactedPointer(finding.pointerTokens)
+        switch finding.sensitiveValues.count {
+        case 0: break
+        case 1:
+            identity.append(0)
+            finding.sensitiveValues.forEach { value in
+                masked(String(decoding: value, as: UTF8.self)).withUTF8InPlace { identity.append(contentsOf: $0) }
+            }
+        default:
+            for value in Set(finding.sensitiveValues.strings().map { masked($0) }).sorted() {
+                identity.append(0)
+                value.withUTF8InPlace { identity.append(contentsOf: $0) }
+            }
+        }
+        return identityFingerprint()
     }
 
     /// The fingerprint of the next finding, from what report preparation reads of it.
@@ -103,6 +136,11 @@ struct Fingerprinter {
                 value.withUTF8InPlace { identity.append(contentsOf: $0) }
             }
         }
+        return identityFingerprint()
+    }
+
+    /// The fingerprint of the identity assembled in `identity`: its hash's prefix and its occurrence so far.
+    private mutating func identityFingerprint() -> Fingerprint {
         let prefix = prefixes.prefix(of: identity) {
             SHA256.hash(data: identity).withUnsafeBytes { digest in
                 HashPrefix(
@@ -195,6 +233,39 @@ struct Fingerprinter {
     }
 
     static let recentPointerCount = 16
+
+    /// `redactedSource` of a record's source, appended to `identity`: compared by bytes with the last one.
+    private mutating func appendRedactedSource(_ source: UnsafeRawBufferPointer) {
+        if let lastSourceBytes, lastSourceBytes.source.hasSameBytes(as: source) {
+            identity.append(contentsOf: lastSourceBytes.redacted)
+            return
+        }
+        let redacted = redactedSource(String(decoding: source, as: UTF8.self))
+        lastSourceBytes = (Array(source), redacted)
+        identity.append(contentsOf: redacted)
+    }
+
+    /// `redactedPointer` of a record's pointer tokens, appended to `identity`. The recent pointers are found
+    /// by their tokens' bytes (each token's length, then its bytes: `pointerKey`), without making the tokens'
+    /// strings.
+    private mutating func appendRedactedPointer(_ tokens: Finding.RecordView.StringList) {
+        if tokens.count == 0 { return }
+        pointerKey.removeAll(keepingCapacity: true)
+        tokens.forEach { token in
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: token.count).littleEndian) {
+                pointerKey.append(contentsOf: $0)
+            }
+            pointerKey.append(contentsOf: token)
+        }
+        if let recent = recentPointerKeys.firstIndex(where: { $0.key == pointerKey }) {
+            identity.append(contentsOf: recentPointerKeys[recent].redacted)
+            return
+        }
+        let redacted = redactedPointer(JSONPointer(tokens: tokens.strings()))
+        if recentPointerKeys.count == Self.recentPointerCount { recentPointerKeys.removeFirst() }
+        recentPointerKeys.append((pointerKey, redacted))
+        identity.append(contentsOf: redacted)
+    }
 
     private mutating func masked(_ value: String) -> String {
         Self.remembered(value, in: &maskedValues) { redactor.redact(value) }

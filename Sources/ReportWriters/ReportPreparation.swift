@@ -76,31 +76,61 @@ public enum ReportPreparation {
         #else
             let countsTheTally = !keepsTheTally
         #endif
-        for finding in report.findings.parts(Finding.Place.self, from: Finding.Place.init) {
+        // One finding: its message's facts, its fingerprint (`fingerprint` makes it, given the message's
+        // kind) and its amendment. `finding` gives what only ignored rules and the tally's count need.
+        func amend(
+            locator: Locator?, subject: Finding.Subject?, fingerprint: (MessageKind?) -> Fingerprint,
+            finding: () -> (rule: String, severity: Severity, sensitiveValues: [String])
+        ) -> Bool {
             let message: MessageContext
             if pairing != nil {
-                guard let (_, context) = pairing!.contexts.next() else { break }
+                guard let (_, context) = pairing!.contexts.next() else { return false }
                 message = context
             } else {
                 // A finding about a whole input has no message, whatever it says.
-                let subject = finding.locator == nil ? nil : finding.subject
+                let subject = locator == nil ? nil : subject
                 message = MessageContext(kind: subject?.kind, region: subject?.region)
             }
-            let fingerprint = fingerprinter.next(finding, messageKind: message.kind)
+            let fingerprint = fingerprint(message.kind)
             var amendment = Amendment()
-            if !anyIgnored || !ignored.contains(finding.rule) {
+            let facts = anyIgnored || countsTheTally ? finding() : nil
+            if !anyIgnored || !ignored.contains(facts!.rule) {
                 let baselined = suppressions.baseline.map { $0.contains(fingerprint.text) } ?? false
                 amendment = Amendment(fingerprint: fingerprint, region: message.region, baselined: baselined)
                 kept += 1
-                if countsTheTally {
-                    tally.count(finding.severity, baselined: baselined)
-                    if !finding.sensitiveValues.isEmpty {
-                        tally.noteSensitive(finding.sensitiveValues, rule: finding.rule)
+                if countsTheTally, let facts {
+                    tally.count(facts.severity, baselined: baselined)
+                    if !facts.sensitiveValues.isEmpty {
+                        tally.noteSensitive(facts.sensitiveValues, rule: facts.rule)
                     }
                 }
             }
             amendments.append(record: amendment)
             feed?.publish(amendment.fingerprint)
+            return true
+        }
+        // From the spooled records read in place when the list is spooled as stored (no string of a finding
+        // is made but for an ignored rule or the tally), else from each finding's place.
+        var more = true
+        let fromRecords = report.findings.forEachRecord { decoder throws(SpoolError) in
+            guard more else { return decoder.skipRest() }
+            let record = try Finding.RecordView(reading: &decoder)
+            more = amend(
+                locator: record.locator, subject: record.subject,
+                fingerprint: { fingerprinter.next(record, messageKind: $0) },
+                finding: {
+                    (String(decoding: record.rule, as: UTF8.self), record.severity, record.sensitiveValues.strings())
+                })
+        }
+        if !fromRecords {
+            for finding in report.findings.parts(Finding.Place.self, from: Finding.Place.init) {
+                guard
+                    amend(
+                        locator: finding.locator, subject: finding.subject,
+                        fingerprint: { fingerprinter.next(finding, messageKind: $0) },
+                        finding: { (finding.rule, finding.severity, finding.sensitiveValues) })
+                else { break }
+            }
         }
         if keepsTheTally {
             var listed = report.findings.tally

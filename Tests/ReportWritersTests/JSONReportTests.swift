@@ -167,6 +167,45 @@ import Testing
         }
     }
 
+    /// Preparation fingerprints a spooled list from its records read in place, a list in memory (or read
+    /// through a transform) from each finding's place: the same fingerprints either way, over sources that
+    /// change and come back, more pointers than are remembered lately, tokens that need escaping, findings
+    /// about a whole input, and one, two or repeated sensitive values.
+    @Test func fingerprintsFromRecordsEqualThoseFromPlaces() {
+        var findings: [Finding] = []
+        for index in 0..<120 {
+            let values: [String] =
+                switch index % 5 {
+                case 0: []
+                case 1: ["alice@example.org"]
+                case 2: ["/home/böb/run", "10.0.0.\(index % 7)"]
+                case 3: ["x\(index % 4)", "x\(index % 4)", "alice@example.org"]
+                default: ["node\(index % 9).cluster.example.edu"]
+                }
+            let tokens: [String] =
+                // Pointers that come back soon (remembered) and, past the middle, more than are remembered.
+                index % 4 == 0
+                ? [] : ["components", String(index < 60 ? index % 5 : index % 23), index % 3 == 0 ? "a/b~c" : "c"]
+            var finding = Finding(
+                rule: index % 3 == 0 ? "privacy.personal-data" : "schema.violation", severity: .error,
+                source: index % 11 < 5 ? "run.wire" : "other \"é\".pcap",
+                locator: index % 13 == 0 ? nil : .line(index + 1), pointer: JSONPointer(tokens: tokens),
+                message: "m", sensitiveValues: values)
+            finding.subject = index % 2 == 0 ? Finding.Subject(kind: .start, region: nil) : nil
+            findings.append(finding)
+        }
+        var spooled = AuditListBuilder<Finding>(configuration: SpoolConfiguration(memoryLimit: 0))
+        for finding in findings { spooled.append(finding) }
+        let onDisk = spooled.finish()
+        #expect(onDisk.isSpooledToFile)
+        let prepared = [AuditList(findings), onDisk].map { list in
+            ReportPreparation.prepare(AuditReport(inputs: [], messages: [], findings: list, rules: []))
+                .findings.map { $0.fingerprint ?? "none" }
+        }
+        #expect(prepared[0].count == findings.count)
+        #expect(prepared[0] == prepared[1])
+    }
+
     @Test func snapshot() throws {
         try assertSnapshot(ReportWriter.render(report, format: .json), named: "mixed.json")
     }
