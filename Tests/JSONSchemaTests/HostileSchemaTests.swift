@@ -32,6 +32,32 @@ struct HostileSchemaTests {
         ("$ref beside a keyword", { #"{"$ref": "\#($0)", "minimum": 0}"# }),
     ]
 
+    /// Bounds at the edge of what an integer holds are bounds like any other: no arithmetic on them traps.
+    @Test("length, item and property bounds near Int.max validate without overflow, from trees and tapes")
+    func boundsNearIntMax() throws {
+        for keyword in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"] {
+            for bound in ["9223372036854775807", "4611686018427387904", "2305843009213693952"] {
+                let schema = try Schema(compiling: JSONValue.parse(#"{"properties": {"s": {"\#(keyword)": \#(bound)}}}"#))
+                let minimum = keyword.hasPrefix("min")
+                for instance in [#"{"s": "abc"}"#, #"{"s": [1, 2]}"#, #"{"s": {"a": 1}}"#] {
+                    let value = try JSONValue.parse(instance)
+                    let applies =
+                        keyword.hasSuffix("Length") ? instance.contains("\"abc\"")
+                        : keyword.hasSuffix("Items") ? instance.contains("[") : instance.contains("{\"a")
+                    #expect(schema.isValid(value) == !(applies && minimum), "\(keyword) \(bound) \(instance)")
+                    // The trace's replay on a tape checks a string's length on its bytes.
+                    let (_, trace) = schema.recordValidation(of: value)
+                    if let trace {
+                        let onTape = Array(instance.utf8).withUnsafeBytes { raw in
+                            JSONTape.read(raw, shapeLimit: 256) { schema.isValid($0, replaying: trace) }
+                        }
+                        #expect(onTape == .some(schema.isValid(value)), "\(keyword) \(bound) \(instance) on a tape")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a reference chain deeper than the nesting limit is an invalid result, not a stack overflow",
           arguments: 0..<5)
     func deepReferenceChain(_ which: Int) throws {

@@ -22,7 +22,8 @@ public struct MessageContext {
     public let locator: Locator
     public let framing: Framing
     /// The message. Made from the tape each time it is asked for, when the message was read as one
-    /// (`values`): the auditor reads a message as a tape only when its plan says no rule asks for this.
+    /// (`values`): the rules read such a message through its role values, `value(at:)` and the tape's
+    /// strings, and only `InvalidJSONRule` reads this, for logged messages, which are never tapes.
     public var message: JSONValue {
         switch values {
         case .tree(let message, _): message

@@ -130,7 +130,7 @@ extension Schema {
             return bytes.count <= k.limit || scalarCount(bytes) <= k.limit
         case .minLength(let k):
             let bytes = tape.stringBytes(at: node)
-            return bytes.count >= 4 * k.limit || scalarCount(bytes) >= k.limit
+            return bytes.count / 4 >= k.limit || scalarCount(bytes) >= k.limit
         default:
             return nil
         }
