@@ -322,55 +322,13 @@ struct FastJSONReader {
         JSONByteScanner.firstInvalidUTF8(in: UnsafeRawBufferPointer(raw)) == nil
     }
 
-    /// A number token by JSON's grammar: integers exact in 64 bits, anything with a fraction or exponent a
-    /// double. Overflow of either hands over to jansson, which reports it.
+    /// A number token (`NumberToken`); its overflow, either way, hands over to jansson, which reports it.
     private mutating func readNumber() throws(GiveUp) -> JSONValue {
-        let start = i
-        if bytes[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < bytes.count else { throw GiveUp() }
-        if bytes[i] == UInt8(ascii: "0") {
-            i += 1
-        } else {
-            guard bytes[i] >= UInt8(ascii: "1"), bytes[i] <= UInt8(ascii: "9") else { throw GiveUp() }
-            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+        guard let (value, end) = NumberToken.read(bytes, at: i) else { throw GiveUp() }
+        i = end
+        switch value {
+        case .integer(let integer): return .integer(integer)
+        case .real(let real): return .real(real)
         }
-        var isReal = false
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
-            isReal = true
-            i += 1
-            let digits = i
-            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
-            guard i > digits else { throw GiveUp() }
-        }
-        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
-            isReal = true
-            i += 1
-            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-            let digits = i
-            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
-            guard i > digits else { throw GiveUp() }
-        }
-        // jansson reads a token up to the next delimiter: `12abc` is one bad token, not 12 then garbage.
-        if i < bytes.count {
-            switch bytes[i] {
-            case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"): break
-            default: throw GiveUp()
-            }
-        }
-        let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
-        if !isReal {
-            var value: Int64 = 0
-            let negative = token[0] == UInt8(ascii: "-")
-            for byte in token.dropFirst(negative ? 1 : 0) {
-                let digit = Int64(byte - 48)
-                let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
-                let (next, overflow2) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
-                guard !overflow1, !overflow2 else { throw GiveUp() }
-                value = next
-            }
-            return .integer(value)
-        }
-        guard let double = Double(String(decoding: token, as: UTF8.self)), double.isFinite else { throw GiveUp() }
-        return .real(double)
     }
 }

@@ -487,61 +487,21 @@ private struct TapeWriter {
         return true
     }
 
-    /// A number token by the fast reader's rules (`FastJSONReader.readNumber`): the same tokens accepted, the
-    /// same values.
+    /// A number token (`NumberToken`, the fast reader's own), its value in the node's bits.
     private mutating func readNumber(keyStart: Int, keyEnd: Int) -> Bool {
         let start = i
-        if bytes[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < bytes.count else { return false }
-        if bytes[i] == UInt8(ascii: "0") {
-            i += 1
-        } else {
-            guard bytes[i] >= UInt8(ascii: "1"), bytes[i] <= UInt8(ascii: "9") else { return false }
-            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
-        }
-        var isReal = false
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
-            isReal = true
-            i += 1
-            let digits = i
-            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
-            guard i > digits else { return false }
-        }
-        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
-            isReal = true
-            i += 1
-            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-            let digits = i
-            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
-            guard i > digits else { return false }
-        }
-        if i < bytes.count {
-            switch bytes[i] {
-            case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"): break
-            default: return false
-            }
-        }
-        let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
-        if !isReal {
-            var value: Int64 = 0
-            let negative = token[0] == UInt8(ascii: "-")
-            for byte in token.dropFirst(negative ? 1 : 0) {
-                let digit = Int64(byte - 48)
-                let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
-                let (next, overflow2) =
-                    negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
-                guard !overflow1, !overflow2 else { return false }
-                value = next
-            }
+        guard let (value, end) = NumberToken.read(bytes, at: i) else { return false }
+        i = end
+        switch value {
+        case .integer(let integer):
             shapeTag(JSONShape.Tag.integer)
             let node = append(.integer, start: start, keyStart: keyStart, keyEnd: keyEnd)
-            finish(node, end: i, bits: UInt64(bitPattern: value))
-            return true
+            finish(node, end: i, bits: UInt64(bitPattern: integer))
+        case .real(let real):
+            shapeTag(JSONShape.tag(ofNumber: .real(real)))
+            let node = append(.real, start: start, keyStart: keyStart, keyEnd: keyEnd)
+            finish(node, end: i, bits: real.bitPattern)
         }
-        guard let double = Double(String(decoding: token, as: UTF8.self)), double.isFinite else { return false }
-        shapeTag(JSONShape.tag(ofNumber: .real(double)))
-        let node = append(.real, start: start, keyStart: keyStart, keyEnd: keyEnd)
-        finish(node, end: i, bits: double.bitPattern)
         return true
     }
 }
