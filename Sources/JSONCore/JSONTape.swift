@@ -120,8 +120,7 @@ public struct JSONTape {
     }
 
     /// The node reached from the root by member positions and element indices, as `JSONValue` steps go.
-    /// (Not generic: called across modules for every check of every message, a generic walk cost ten times
-    /// the walk.)
+    /// (Not generic: across modules, a walk generic over the steps' collection cost ten times the walk.)
     public func node(atSteps steps: ArraySlice<Int>) -> Int? {
         var node = Self.root
         for index in steps.indices {
@@ -171,7 +170,9 @@ public struct JSONTape {
         var child = Self.root + 1
         for _ in 0..<Int(nodes[Self.root].count) {
             let key = keyBytes(of: child)
-            if key.count == wanted.count, Bytewise.equal(key.baseAddress!, wanted.baseAddress!, count: key.count) {
+            if key.count == wanted.count,
+                key.isEmpty || Bytewise.equal(key.baseAddress!, wanted.baseAddress!, count: key.count)
+            {
                 return child
             }
             child = Int(nodes[child].next)
@@ -201,7 +202,9 @@ public struct JSONTape {
         }
     }
 
-    /// The value at `node`, made as `JSONValue.parse` makes it (strings from the thread's interned ones).
+    /// The value at `node`, made as `JSONValue.parse` makes it (strings from the thread's interned ones). A
+    /// tape whose object has a key twice (which no parse accepts) makes an object with the key twice: make
+    /// values from tapes whose shape a parse has accepted.
     public func value(at node: Int) -> JSONValue {
         let value = nodes[node]
         switch value.kind {
