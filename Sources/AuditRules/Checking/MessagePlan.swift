@@ -166,8 +166,11 @@ final class MessagePlan: Sendable {
             }
         }
         self.disclosingNodes = disclosingNodes
-        roleNodes = places.map { JSONTape.node(atSteps: $0.steps, in: message) ?? -1 }
-        nodeCount = JSONTape.nodeCount(of: message)
+        let roleNodes = places.map { JSONTape.node(atSteps: $0.steps, in: message) }
+        self.roleNodes = roleNodes.map { $0 ?? 0 }
+        // Every place has its node (its steps come from this message); were one missing, no tape would match
+        // the count, and every message of the plan would go to the tree.
+        nodeCount = roleNodes.contains(nil) ? -1 : JSONTape.nodeCount(of: message)
         configurationAbove = (0...3).map { Self.outermost(annotations, disclosing: .configuration, above: $0) }
         executionAbove = (0...3).map { Self.outermost(annotations, disclosing: .execution, above: $0) }
 
