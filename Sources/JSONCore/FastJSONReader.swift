@@ -18,10 +18,8 @@ struct FastJSONReader {
     private let maxDepth: Int
     private var i = 0
     /// The document's shape (`JSONShape`), written as it is read into memory the caller provides (empty when
-    /// no shape is wanted). `shapeLength` counts every byte of it, written or not: beyond the buffer's end the
-    /// shape is too long to keep, and only counted.
-    private let shapeBuffer: UnsafeMutableBufferPointer<UInt8>
-    private(set) var shapeLength = 0
+    /// no shape is wanted).
+    private var shapeWriter: JSONShape.BufferWriter
     /// This thread's interned strings and key-digest stack (see `Scratch`).
     private let scratch: Scratch
     /// The digests of the keys of the objects open at `i`, outermost first: each object's own keys are the
@@ -43,39 +41,13 @@ struct FastJSONReader {
     ) {
         self.bytes = bytes.bindMemory(to: UInt8.self)
         self.maxDepth = min(maxDepth, 2048)
-        self.shapeBuffer = shapeBuffer
+        shapeWriter = JSONShape.BufferWriter(shapeBuffer)
         self.scratch = scratch
         self.notesElementBounds = notesElementBounds
     }
 
     /// The shape written, or `nil` when it did not fit (or none was wanted).
-    var shape: JSONShape? {
-        guard shapeBuffer.count > 0, shapeLength <= shapeBuffer.count else { return nil }
-        return JSONShape(encoded: Array(UnsafeBufferPointer(rebasing: shapeBuffer[..<shapeLength])))
-    }
-
-    @inline(__always)
-    private mutating func shapeTag(_ tag: UInt8) {
-        guard shapeBuffer.count > 0 else { return }
-        if shapeLength < shapeBuffer.count { shapeBuffer[shapeLength] = tag }
-        shapeLength += 1
-    }
-
-    /// A member's key in the shape: its tag, its length (LEB128), its UTF-8 bytes.
-    private mutating func shapeKey(_ key: UnsafeBufferPointer<UInt8>) {
-        guard shapeBuffer.count > 0 else { return }
-        shapeTag(JSONShape.Tag.member)
-        var rest = UInt(key.count)
-        while rest >= 0x80 {
-            shapeTag(UInt8(rest & 0x7F) | 0x80)
-            rest >>= 7
-        }
-        shapeTag(UInt8(rest))
-        if shapeLength + key.count <= shapeBuffer.count, let base = key.baseAddress {
-            (shapeBuffer.baseAddress! + shapeLength).update(from: base, count: key.count)
-        }
-        shapeLength += key.count
-    }
+    var shape: JSONShape? { shapeWriter.fits ? JSONShape(encoded: Array(shapeWriter.written)) : nil }
 
     /// The document's value, or `GiveUp`.
     mutating func read() throws(GiveUp) -> JSONValue {
@@ -104,23 +76,23 @@ struct FastJSONReader {
         case UInt8(ascii: "{"): return try readObject(depth: depth)
         case UInt8(ascii: "["): return try readArray(depth: depth)
         case UInt8(ascii: "\""):
-            shapeTag(JSONShape.Tag.string)
+            shapeWriter.tag(JSONShape.Tag.string)
             return .string(try readString())
         case UInt8(ascii: "t"):
             try expectWord("true")
-            shapeTag(JSONShape.Tag.boolean)
+            shapeWriter.tag(JSONShape.Tag.boolean)
             return .bool(true)
         case UInt8(ascii: "f"):
             try expectWord("false")
-            shapeTag(JSONShape.Tag.boolean)
+            shapeWriter.tag(JSONShape.Tag.boolean)
             return .bool(false)
         case UInt8(ascii: "n"):
             try expectWord("null")
-            shapeTag(JSONShape.Tag.null)
+            shapeWriter.tag(JSONShape.Tag.null)
             return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let number = try readNumber()
-            shapeTag(JSONShape.tag(ofNumber: number))
+            shapeWriter.tag(JSONShape.tag(ofNumber: number))
             return number
         default: throw GiveUp()
         }
@@ -137,12 +109,12 @@ struct FastJSONReader {
     private mutating func readObject(depth: Int) throws(GiveUp) -> JSONValue {
         guard depth < maxDepth else { throw GiveUp() }
         i += 1
-        shapeTag(JSONShape.Tag.object)
+        shapeWriter.tag(JSONShape.Tag.object)
         var members: [JSONObject.Member] = []
         skipWhitespace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
-            shapeTag(JSONShape.Tag.end)
+            shapeWriter.tag(JSONShape.Tag.end)
             return .object(JSONObject(uniqueMembers: members))
         }
         // Room for a usual usage object's members at once, rather than a reallocation at every doubling: a
@@ -158,13 +130,13 @@ struct FastJSONReader {
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw GiveUp() }
             let keyStart = i + 1
             let key = try readString()
-            if shapeBuffer.count > 0 {
+            if shapeWriter.buffer.count > 0 {
                 // Every escape is longer than what it stands for: a key as long as its raw bytes has none.
                 if key.utf8.count == i - 1 - keyStart {
-                    shapeKey(UnsafeBufferPointer(rebasing: bytes[keyStart..<(i - 1)]))
+                    shapeWriter.key(UnsafeBufferPointer(rebasing: bytes[keyStart..<(i - 1)]))
                 } else {
                     var key = key
-                    key.withUTF8 { shapeKey($0) }
+                    key.withUTF8 { shapeWriter.key($0) }
                 }
             }
             // Duplicate keys: by digest, then bytes, for small objects; a set once they grow.
@@ -199,7 +171,7 @@ struct FastJSONReader {
             }
             guard bytes[i] == UInt8(ascii: "}") else { throw GiveUp() }
             i += 1
-            shapeTag(JSONShape.Tag.end)
+            shapeWriter.tag(JSONShape.Tag.end)
             return .object(JSONObject(uniqueMembers: members))
         }
     }
@@ -207,12 +179,12 @@ struct FastJSONReader {
     private mutating func readArray(depth: Int) throws(GiveUp) -> JSONValue {
         guard depth < maxDepth else { throw GiveUp() }
         i += 1
-        shapeTag(JSONShape.Tag.array)
+        shapeWriter.tag(JSONShape.Tag.array)
         var elements: [JSONValue] = []
         skipWhitespace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
             i += 1
-            shapeTag(JSONShape.Tag.end)
+            shapeWriter.tag(JSONShape.Tag.end)
             return .array(elements)
         }
         elements.reserveCapacity(4)
@@ -234,7 +206,7 @@ struct FastJSONReader {
             }
             guard bytes[i] == UInt8(ascii: "]") else { throw GiveUp() }
             i += 1
-            shapeTag(JSONShape.Tag.end)
+            shapeWriter.tag(JSONShape.Tag.end)
             return .array(elements)
         }
     }

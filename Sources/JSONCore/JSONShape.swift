@@ -64,6 +64,48 @@ public struct JSONShape: Hashable, Sendable {
         self.init(encoded: writer.bytes)
     }
 
+    /// A shape written into memory the caller provides, as a reader reads the document (the fast reader's,
+    /// a tape's; `Writer` below makes one from a value). `length` counts every byte, written or not: past the
+    /// buffer's end the shape is too long to keep, and only counted. An empty buffer asks for no shape:
+    /// nothing is written or counted.
+    struct BufferWriter {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        private(set) var length = 0
+
+        init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+        /// Whether a shape was asked for and all of it fit.
+        var fits: Bool { buffer.count > 0 && length <= buffer.count }
+
+        /// The bytes written: the whole shape when it fits.
+        var written: UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: buffer[..<min(length, buffer.count)])
+        }
+
+        @inline(__always)
+        mutating func tag(_ tag: UInt8) {
+            guard buffer.count > 0 else { return }
+            if length < buffer.count { buffer[length] = tag }
+            length += 1
+        }
+
+        /// A member's key: its tag, its length (LEB128), its UTF-8 bytes.
+        mutating func key(_ key: UnsafeBufferPointer<UInt8>) {
+            guard buffer.count > 0 else { return }
+            tag(Tag.member)
+            var rest = UInt(key.count)
+            while rest >= 0x80 {
+                tag(UInt8(rest & 0x7F) | 0x80)
+                rest >>= 7
+            }
+            tag(UInt8(rest))
+            if length + key.count <= buffer.count, let base = key.baseAddress {
+                (buffer.baseAddress! + length).update(from: base, count: key.count)
+            }
+            length += key.count
+        }
+    }
+
     /// Appends the encoding piece by piece; stops keeping it once it passes `limit` bytes.
     struct Writer {
         private(set) var bytes: [UInt8] = []

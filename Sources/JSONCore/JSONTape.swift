@@ -277,8 +277,7 @@ private struct TapeWriter {
     let bytes: UnsafeBufferPointer<UInt8>
     private let maxDepth: Int
     private let table: TapeScratch
-    private let shapeBuffer: UnsafeMutableBufferPointer<UInt8>
-    private var shapeLength = 0
+    private var shapeWriter: JSONShape.BufferWriter
     private var i = 0
     private(set) var count = 0
     private(set) var deepest = 0
@@ -290,38 +289,18 @@ private struct TapeWriter {
         self.bytes = bytes
         self.maxDepth = maxDepth
         self.table = table
-        self.shapeBuffer = shapeBuffer
+        shapeWriter = JSONShape.BufferWriter(shapeBuffer)
     }
 
     /// The shape written (`read` gives up when it does not fit).
-    var shapeBytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: shapeBuffer[..<shapeLength]) }
+    var shapeBytes: UnsafeBufferPointer<UInt8> { shapeWriter.written }
 
     /// Whether the whole document was read.
     mutating func read() -> Bool {
         skipWhitespace()
         guard readValue(depth: 0, keyStart: 0, keyEnd: 0) else { return false }
         skipWhitespace()
-        return i == bytes.count && shapeLength <= shapeBuffer.count
-    }
-
-    @inline(__always)
-    private mutating func shapeTag(_ tag: UInt8) {
-        if shapeLength < shapeBuffer.count { shapeBuffer[shapeLength] = tag }
-        shapeLength += 1
-    }
-
-    private mutating func shapeKey(_ key: UnsafeBufferPointer<UInt8>) {
-        shapeTag(JSONShape.Tag.member)
-        var rest = UInt(key.count)
-        while rest >= 0x80 {
-            shapeTag(UInt8(rest & 0x7F) | 0x80)
-            rest >>= 7
-        }
-        shapeTag(UInt8(rest))
-        if shapeLength + key.count <= shapeBuffer.count, let base = key.baseAddress {
-            (shapeBuffer.baseAddress! + shapeLength).update(from: base, count: key.count)
-        }
-        shapeLength += key.count
+        return i == bytes.count && shapeWriter.fits
     }
 
     @inline(__always)
@@ -358,32 +337,32 @@ private struct TapeWriter {
     private mutating func readValue(depth: Int, keyStart: Int, keyEnd: Int) -> Bool {
         // Every value writes a byte of shape at least: past the buffer, the shape is too long to be looked up,
         // and the nodes are bounded by the limit.
-        guard i < bytes.count, shapeLength < shapeBuffer.count else { return false }
+        guard i < bytes.count, shapeWriter.length < shapeWriter.buffer.count else { return false }
         let start = i
         switch bytes[i] {
         case UInt8(ascii: "{"): return readObject(depth: depth, keyStart: keyStart, keyEnd: keyEnd)
         case UInt8(ascii: "["): return readArray(depth: depth, keyStart: keyStart, keyEnd: keyEnd)
         case UInt8(ascii: "\""):
-            shapeTag(JSONShape.Tag.string)
+            shapeWriter.tag(JSONShape.Tag.string)
             let node = append(.string, start: start, keyStart: keyStart, keyEnd: keyEnd)
             guard skipString() else { return false }
             finish(node, end: i)
             return true
         case UInt8(ascii: "t"):
             guard expectWord("true") else { return false }
-            shapeTag(JSONShape.Tag.boolean)
+            shapeWriter.tag(JSONShape.Tag.boolean)
             let node = append(.true, start: start, keyStart: keyStart, keyEnd: keyEnd)
             finish(node, end: i)
             return true
         case UInt8(ascii: "f"):
             guard expectWord("false") else { return false }
-            shapeTag(JSONShape.Tag.boolean)
+            shapeWriter.tag(JSONShape.Tag.boolean)
             let node = append(.false, start: start, keyStart: keyStart, keyEnd: keyEnd)
             finish(node, end: i)
             return true
         case UInt8(ascii: "n"):
             guard expectWord("null") else { return false }
-            shapeTag(JSONShape.Tag.null)
+            shapeWriter.tag(JSONShape.Tag.null)
             let node = append(.null, start: start, keyStart: keyStart, keyEnd: keyEnd)
             finish(node, end: i)
             return true
@@ -407,12 +386,12 @@ private struct TapeWriter {
         deepest = max(deepest, depth + 1)
         let node = append(.object, start: i, keyStart: keyStart, keyEnd: keyEnd)
         i += 1
-        shapeTag(JSONShape.Tag.object)
+        shapeWriter.tag(JSONShape.Tag.object)
         var members: Int32 = 0
         skipWhitespace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
-            shapeTag(JSONShape.Tag.end)
+            shapeWriter.tag(JSONShape.Tag.end)
             finish(node, end: i)
             return true
         }
@@ -422,7 +401,7 @@ private struct TapeWriter {
             let key = i + 1
             guard skipString() else { return false }
             let keyBytes = UnsafeBufferPointer(rebasing: bytes[key..<(i - 1)])
-            shapeKey(keyBytes)
+            shapeWriter.key(keyBytes)
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return false }
             i += 1
@@ -437,7 +416,7 @@ private struct TapeWriter {
             }
             guard bytes[i] == UInt8(ascii: "}") else { return false }
             i += 1
-            shapeTag(JSONShape.Tag.end)
+            shapeWriter.tag(JSONShape.Tag.end)
             finish(node, end: i)
             table.nodes[node].count = members
             return true
@@ -449,12 +428,12 @@ private struct TapeWriter {
         deepest = max(deepest, depth + 1)
         let node = append(.array, start: i, keyStart: keyStart, keyEnd: keyEnd)
         i += 1
-        shapeTag(JSONShape.Tag.array)
+        shapeWriter.tag(JSONShape.Tag.array)
         var elements: Int32 = 0
         skipWhitespace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
             i += 1
-            shapeTag(JSONShape.Tag.end)
+            shapeWriter.tag(JSONShape.Tag.end)
             finish(node, end: i)
             return true
         }
@@ -470,7 +449,7 @@ private struct TapeWriter {
             }
             guard bytes[i] == UInt8(ascii: "]") else { return false }
             i += 1
-            shapeTag(JSONShape.Tag.end)
+            shapeWriter.tag(JSONShape.Tag.end)
             finish(node, end: i)
             table.nodes[node].count = elements
             return true
@@ -497,11 +476,11 @@ private struct TapeWriter {
         i = end
         switch value {
         case .integer(let integer):
-            shapeTag(JSONShape.Tag.integer)
+            shapeWriter.tag(JSONShape.Tag.integer)
             let node = append(.integer, start: start, keyStart: keyStart, keyEnd: keyEnd)
             finish(node, end: i, bits: UInt64(bitPattern: integer))
         case .real(let real):
-            shapeTag(JSONShape.tag(ofNumber: .real(real)))
+            shapeWriter.tag(JSONShape.tag(ofNumber: .real(real)))
             let node = append(.real, start: start, keyStart: keyStart, keyEnd: keyEnd)
             finish(node, end: i, bits: real.bitPattern)
         }
