@@ -119,19 +119,6 @@ public struct JSONTape {
         return child
     }
 
-    /// The node reached from the root by member positions and element indices, as `JSONValue` steps go.
-    /// (Not generic: across modules, a walk generic over the steps' collection cost ten times the walk.)
-    public func node(atSteps steps: ArraySlice<Int>) -> Int? {
-        var node = Self.root
-        for index in steps.indices {
-            guard let child = child(of: node, at: steps[index]) else { return nil }
-            node = child
-        }
-        return node
-    }
-
-    public func node(atSteps steps: [Int]) -> Int? { node(atSteps: steps[...]) }
-
     /// The node that a tape of a document of `value`'s structure has at `steps` (member positions and element
     /// indices from the root), or `nil` when there is none: node numbers depend on the structure alone, so a
     /// caller that knows a document's structure can work them out once, from any value of it, and read

@@ -29,12 +29,12 @@ struct JSONTapeTests {
     @Test func findsValuesByStepsAndByKey() throws {
         let found = read(Self.message) { tape -> [String] in
             var seen: [String] = []
-            let list = tape.node(atSteps: [2])!
+            let list = tape.child(of: JSONTape.root, at: 2)!
             seen.append("\(tape.kind(at: list)) \(tape.count(at: list))")
-            let name = tape.node(atSteps: [2, 0, 0])!
+            let name = tape.child(of: tape.child(of: list, at: 0)!, at: 0)!
             seen.append(String(decoding: tape.stringBytes(at: name), as: UTF8.self))
             seen.append(String(decoding: tape.stringBytes(at: tape.child(of: list, at: 1)!), as: UTF8.self))
-            seen.append("\(tape.child(of: list, at: 2) == nil) \(tape.node(atSteps: [0, 0]) == nil)")
+            seen.append("\(tape.child(of: list, at: 2) == nil) \(tape.child(of: tape.child(of: JSONTape.root, at: 0)!, at: 0) == nil)")
             seen.append("\(tape.doubleValue(at: tape.member("start")!)!) \(tape.member("parsl_v") == nil)")
             seen.append(
                 tape.value(at: tape.member("tracking_level")!).serialized() + " "
