@@ -59,7 +59,6 @@ struct Fingerprinter {
     /// Occurrences so far of each identity, keyed by its hash's first 128 bits (the part printed).
     private var seen: [HashPrefix: Int] = [:]
     private var redactedSources: [String: [UInt8]] = [:]
-    private var lastSource: (source: String, redacted: [UInt8])?
     private var recentPointers: [(pointer: JSONPointer, redacted: [UInt8])] = []
     private var redactedPointers: [JSONPointer: [UInt8]] = [:]
     private var maskedValues: [String: String] = [:]
@@ -67,7 +66,7 @@ struct Fingerprinter {
     /// open in one input has the same), and looking it up costs a tenth of hashing it again.
     private var prefixes = IdentityCache()
     private var identity: [UInt8] = []
-    /// The same caches for the bytes of records (`next(_: Finding.RecordView, ...)`).
+    /// The last source and the recent pointers, by their bytes.
     private var lastSourceBytes: (source: [UInt8], redacted: [UInt8])?
     private var recentPointerKeys: [(key: [UInt8], redacted: [UInt8])] = []
     private var pointerKey: [UInt8] = []
@@ -85,58 +84,63 @@ struct Fingerprinter {
     /// bytes without making the finding's strings (its rule, source and pointer repeat from finding to
     /// finding, and are compared as bytes with the ones before).
     mutating func next(_ finding: Finding.RecordView, messageKind: MessageKind?) -> Fingerprint {
-        let kind = messageKind?.rawValue ?? (finding.locator == nil ? "input" : "")
-        identity.removeAll(keepingCapacity: true)
-        identity.append(contentsOf: finding.rule)
-        identity.append(0)
-        appendRedactedSource(finding.source)
-        identity.append(0)
-        kind.withUTF8InPlace { identity.append(contentsOf: $0) }
-        identity.append(0)
+        beginIdentity(rule: finding.rule, source: finding.source, kind: Self.kind(messageKind, finding.locator))
         appendRedactedPointer(finding.pointerTokens)
         switch finding.sensitiveValues.count {
         case 0: break
-        case 1:
-            identity.append(0)
-            finding.sensitiveValues.forEach { value in
-                masked(String(decoding: value, as: UTF8.self)).withUTF8InPlace { identity.append(contentsOf: $0) }
-            }
-        default:
-            for value in Set(finding.sensitiveValues.strings().map { masked($0) }).sorted() {
-                identity.append(0)
-                value.withUTF8InPlace { identity.append(contentsOf: $0) }
-            }
+        // One value, the usual case, without an array made for it.
+        case 1: finding.sensitiveValues.forEach { appendMasked(CollectionOfOne(String(decoding: $0, as: UTF8.self))) }
+        default: appendMasked(finding.sensitiveValues.strings())
         }
         return identityFingerprint()
     }
 
     /// The fingerprint of the next finding, from what report preparation reads of it.
     mutating func next(_ finding: Finding.Place, messageKind: MessageKind?) -> Fingerprint {
-        let kind = messageKind?.rawValue ?? (finding.locator == nil ? "input" : "")
-        // The identity: rule, redacted source, message kind, redacted pointer and the distinct masked values
-        // in order, separated by NUL.
         // Strings are appended as their bytes in place (appending a `String.UTF8View` went through the
         // generic sequence path, about 190 instructions each).
+        finding.rule.withUTF8InPlace { rule in
+            finding.source.withUTF8InPlace { source in
+                beginIdentity(
+                    rule: UnsafeRawBufferPointer(rule), source: UnsafeRawBufferPointer(source),
+                    kind: Self.kind(messageKind, finding.locator))
+            }
+        }
+        identity.append(contentsOf: redactedPointer(finding.pointer))
+        appendMasked(finding.sensitiveValues)
+        return identityFingerprint()
+    }
+
+    /// The message kind an identity names: the message's, or `input` for a finding about a whole input.
+    private static func kind(_ messageKind: MessageKind?, _ locator: Locator?) -> String {
+        messageKind?.rawValue ?? (locator == nil ? "input" : "")
+    }
+
+    /// Starts the identity: rule, redacted source, message kind, each followed by a NUL; the redacted pointer
+    /// and the distinct masked values in order, separated by NUL, follow.
+    private mutating func beginIdentity(rule: UnsafeRawBufferPointer, source: UnsafeRawBufferPointer, kind: String) {
         identity.removeAll(keepingCapacity: true)
-        finding.rule.withUTF8InPlace { identity.append(contentsOf: $0) }
+        identity.append(contentsOf: rule)
         identity.append(0)
-        identity.append(contentsOf: redactedSource(finding.source))
+        appendRedactedSource(source)
         identity.append(0)
         kind.withUTF8InPlace { identity.append(contentsOf: $0) }
         identity.append(0)
-        identity.append(contentsOf: redactedPointer(finding.pointer))
-        switch finding.sensitiveValues.count {
+    }
+
+    /// The distinct masked forms of a finding's sensitive values, in order, each after a NUL.
+    private mutating func appendMasked(_ values: some Collection<String>) {
+        switch values.count {
         case 0: break
         case 1:
             identity.append(0)
-            masked(finding.sensitiveValues[0]).withUTF8InPlace { identity.append(contentsOf: $0) }
+            masked(values.first!).withUTF8InPlace { identity.append(contentsOf: $0) }
         default:
-            for value in Set(finding.sensitiveValues.map { masked($0) }).sorted() {
+            for value in Set(values.map { masked($0) }).sorted() {
                 identity.append(0)
                 value.withUTF8InPlace { identity.append(contentsOf: $0) }
             }
         }
-        return identityFingerprint()
     }
 
     /// The fingerprint of the identity assembled in `identity`: its hash's prefix and its occurrence so far.
@@ -209,11 +213,7 @@ struct Fingerprinter {
     }
 
     private mutating func redactedSource(_ source: String) -> [UInt8] {
-        // Nearly every finding names the source the one before it named: compared, not hashed and looked up.
-        if let lastSource, lastSource.source == source { return lastSource.redacted }
-        let redacted = Self.remembered(source, in: &redactedSources) { Array(redactor.redact(source).utf8) }
-        lastSource = (source, redacted)
-        return redacted
+        Self.remembered(source, in: &redactedSources) { Array(redactor.redact(source).utf8) }
     }
 
     /// The root pointer (a third of the findings point at a whole message) and the few pointers met lately
@@ -234,7 +234,8 @@ struct Fingerprinter {
 
     static let recentPointerCount = 16
 
-    /// `redactedSource` of a record's source, appended to `identity`: compared by bytes with the last one.
+    /// `redactedSource` of a finding's source, appended to `identity`. Nearly every finding names the source
+    /// the one before it named: compared by bytes, not hashed and looked up.
     private mutating func appendRedactedSource(_ source: UnsafeRawBufferPointer) {
         if let lastSourceBytes, lastSourceBytes.source.hasSameBytes(as: source) {
             identity.append(contentsOf: lastSourceBytes.redacted)
