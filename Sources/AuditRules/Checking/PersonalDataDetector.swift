@@ -35,19 +35,15 @@ public enum PersonalDataDetector {
     public static func matches(
         in text: String, checkHostNames: Bool = true, memo: StringVerdictMemo = .forThisThread()
     ) -> [Match] {
-        text.withUTF8InPlace { matches(in: $0, checkHostNames: checkHostNames, memo: memo) }
-    }
-
-    /// The same for a string's UTF-8 bytes (a tape's, `JSONTape.stringBytes(at:)`).
-    static func matches(inBytes bytes: Bytes, checkHostNames: Bool, memo: StringVerdictMemo) -> [Match] {
-        matches(in: bytes, checkHostNames: checkHostNames, memo: memo)
+        text.withUTF8InPlace { matches(inBytes: $0, checkHostNames: checkHostNames, memo: memo) }
     }
 
     /// Strings found clean by the detectors (`StringVerdictMemo`), with and without the host-name one.
     private static let cleanTopic = StringVerdictMemo.Topic()
     private static let cleanOfAllButHostNamesTopic = StringVerdictMemo.Topic()
 
-    private static func matches(in bytes: Bytes, checkHostNames: Bool, memo: StringVerdictMemo) -> [Match] {
+    /// The same for a string's UTF-8 bytes (a `String`'s, or a tape's: `JSONTape.stringBytes(at:)`).
+    static func matches(inBytes bytes: Bytes, checkHostNames: Bool, memo: StringVerdictMemo) -> [Match] {
         // One pass tells which detectors can match at all; most strings need none of them. A table gives
         // each byte's class bits, or-ed together: no branch per byte.
         var classes: UInt8 = 0

@@ -39,13 +39,23 @@ public struct PersonalDataRule: MessageRule {
         _ memo: StringVerdictMemo, _ next: inout Int, _ findings: inout [Finding]
     ) {
         for node in 0..<tape.count where tape.kind(at: node) == .string {
-            guard let place = nextValuePlace(context, kinds, &next, &findings) else { return }
-            let matches = PersonalDataDetector.matches(
-                inBytes: tape.stringBytes(at: node), checkHostNames: kinds[place] != .componentName, memo: memo)
-            if !matches.isEmpty {
-                report(matches, at: context.plan.textPlaces[place].pointer, isKey: false, context, &findings)
-            }
+            guard scan(tape.stringBytes(at: node), context, kinds, memo, &next, &findings) else { return }
         }
+    }
+
+    /// One string's bytes, against the plan's next value place; false when the plan has no place left.
+    private func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ context: MessageContext, _ kinds: UnsafeBufferPointer<TextPlace.Kind>,
+        _ memo: StringVerdictMemo, _ next: inout Int, _ findings: inout [Finding]
+    ) -> Bool {
+        guard let place = nextValuePlace(context, kinds, &next, &findings) else { return false }
+        // A component name is dotted code (parsl.config.Config), never a host name.
+        let matches = PersonalDataDetector.matches(
+            inBytes: bytes, checkHostNames: kinds[place] != .componentName, memo: memo)
+        if !matches.isEmpty {
+            report(matches, at: context.plan.textPlaces[place].pointer, isKey: false, context, &findings)
+        }
+        return true
     }
 
     /// Scans the strings of `value` depth-first, each against the plan's next value place. Parameters rather
@@ -57,13 +67,7 @@ public struct PersonalDataRule: MessageRule {
     ) {
         switch value {
         case .string(let text):
-            guard let place = nextValuePlace(context, kinds, &next, &findings) else { return }
-            // A component name is dotted code (parsl.config.Config), never a host name.
-            let matches = PersonalDataDetector.matches(
-                in: text, checkHostNames: kinds[place] != .componentName, memo: memo)
-            if !matches.isEmpty {
-                report(matches, at: context.plan.textPlaces[place].pointer, isKey: false, context, &findings)
-            }
+            _ = text.withUTF8InPlace { scan($0, context, kinds, memo, &next, &findings) }
         case .array(let elements):
             elements.withUnsafeBufferPointer { elements in
                 for index in elements.indices { scan(elements[index], context, kinds, memo, &next, &findings) }
