@@ -123,10 +123,18 @@ public struct MessageContext {
     /// without making that collection (which copies three arrays: a tenth of a rule's cost, for the rules that
     /// read one value of every message).
     func roleValue(_ index: Int) -> JSONValue {
-        if case .tape(let tape) = values, Self.isContainer(tape.kind(at: roleNodes[index])) {
-            return tape.value(at: roleNodes[index])
-        }
-        return roleValues[index]
+        var tape: JSONTape?
+        if case .tape(let read) = values { tape = read }
+        return Self.roleValue(index, roleValues, roleNodes, tape)
+    }
+
+    /// The value at role place `index`: the one kept, or, for a container's place on a tape, the one made
+    /// from its node.
+    fileprivate static func roleValue(_ index: Int, _ values: [JSONValue], _ nodes: [Int], _ tape: JSONTape?)
+        -> JSONValue
+    {
+        if let tape, isContainer(tape.kind(at: nodes[index])) { return tape.value(at: nodes[index]) }
+        return values[index]
     }
 
     /// The value at the first place of `role`, if the message has one.
@@ -146,10 +154,7 @@ public struct MessageContext {
         public var startIndex: Int { range.lowerBound }
         public var endIndex: Int { range.upperBound }
         public subscript(position: Int) -> (pointer: JSONPointer, value: JSONValue) {
-            if let tape, MessageContext.isContainer(tape.kind(at: nodes[position])) {
-                return (places[position].pointer, tape.value(at: nodes[position]))
-            }
-            return (places[position].pointer, values[position])
+            (places[position].pointer, MessageContext.roleValue(position, values, nodes, tape))
         }
     }
 
