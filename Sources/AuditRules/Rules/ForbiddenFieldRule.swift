@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import JSONCore
 
 /// `privacy.forbidden-field`: a field no generation may send again (hashed user and host names, the kernel
@@ -22,7 +23,7 @@ public struct ForbiddenFieldRule: MessageRule {
         for pointer in context.plan.forbiddenPlaces {
             let value = context.value(at: pointer)
             let field = pointer.tokens.last ?? "message"
-            var text = "'\(field)' must never be sent: it identifies the user or the machine"
+            var text = String(concatenating: "'", field, "' must never be sent: it identifies the user or the machine")
             var sensitive = value?.stringValue.map { [$0] } ?? []
             // The proof: a listed user or host name hashes to the sent value (G0's uname and hname).
             if let hash = value?.stringValue, let name = context.configuration.identities.name(hashedAs: hash) {

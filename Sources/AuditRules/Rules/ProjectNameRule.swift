@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import JSONCore
 
 /// `privacy.project-name`: the opt-in `project_name` is present; it ties the run to a named project.
@@ -21,7 +22,7 @@ public struct ProjectNameRule: MessageRule {
             let shown = value.stringValue ?? value.serialized()
             findings.append(context.finding(
                 Self.descriptor, at: pointer,
-                "project name '\(shown)' is sent: this run is no longer anonymous", sensitive: [shown]))
+                String(concatenating: "project name '", shown, "' is sent: this run is no longer anonymous"), sensitive: [shown]))
         }
     }
 }

@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import JSONCore
 
 /// `privacy.timestamp-precision`: a start or end time with sub-second digits, which helps match a message to
@@ -28,7 +29,9 @@ public struct TimestampPrecisionRule: MessageRule {
             let pointer = context.plan.rolePlaces[index].pointer
             findings.append(context.finding(
                 Self.descriptor, at: pointer,
-                "'\(pointer.tokens.last ?? "")' has sub-second precision (\(value)): whole seconds would do"))
+                String(
+                    concatenating: "'", pointer.tokens.last ?? "", "' has sub-second precision (",
+                    String(describing: value), "): whole seconds would do")))
         }
     }
 }

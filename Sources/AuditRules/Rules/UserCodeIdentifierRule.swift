@@ -1,4 +1,5 @@
 import AuditModel
+import Bytes
 import JSONCore
 
 /// `privacy.user-code-identifier`: a component named outside the allowed namespaces (`parsl.` unless
@@ -21,7 +22,9 @@ public struct UserCodeIdentifierRule: MessageRule {
         for (pointer, name) in context.userCodeComponents {
             findings.append(context.finding(
                 Self.descriptor, at: pointer,
-                "component '\(name)' names code outside Parsl: it discloses the user's module and class names",
+                String(
+                    concatenating: "component '", name,
+                    "' names code outside Parsl: it discloses the user's module and class names"),
                 sensitive: [name]))
         }
     }
