@@ -158,15 +158,15 @@ public struct MessageContext {
         }
     }
 
-    /// The value at `pointer`, as `pointer.resolve(in: message)` gives it; from a tape, found by the plan's
-    /// node for a place it lists (`MessagePlan.disclosingNodes`), so that the rules reading the forbidden and
-    /// identifying fields do not make the message's tree.
-    public func value(at pointer: JSONPointer) -> JSONValue? {
+    /// The value at a place of the plan's forbidden or identifying places, as `pointer.resolve(in: message)`
+    /// gives it; from a tape, at the place's node, so that the rules reading those fields do not make the
+    /// message's tree.
+    func value(at place: DisclosingPlace) -> JSONValue? {
         switch values {
         case .tree(let message, _):
-            return pointer.resolve(in: message)
+            return place.pointer.resolve(in: message)
         case .tape(let tape):
-            guard let node = plan.disclosingNodes[pointer] else { return pointer.resolve(in: message) }
+            guard let node = place.node else { return place.pointer.resolve(in: message) }
             return tape.value(at: node)
         }
     }

@@ -94,10 +94,8 @@ final class MessagePlan: Sendable {
     private let roleWalk: [(target: Int, depth: Int)]
     private let roleWalkSteps: [[Int]]
     /// The places that disclose `forbidden` or `identifying` data, each once, in annotation order.
-    let forbiddenPlaces: [JSONPointer]
-    let identifyingPlaces: [JSONPointer]
-    /// The tape node (`JSONTape`) of each of those places (`MessageContext.value(at:)`).
-    let disclosingNodes: [JSONPointer: Int]
+    let forbiddenPlaces: [DisclosingPlace]
+    let identifyingPlaces: [DisclosingPlace]
     /// The tape node of each of `rolePlaces`, and the number of nodes of a tape of this structure.
     let roleNodes: [Int]
     let nodeCount: Int
@@ -153,19 +151,15 @@ final class MessagePlan: Sendable {
         roleWalk = order.map { index in (target: index, depth: places[index].steps.count) }
         roleWalkSteps = order.map { index in places[index].steps }
 
-        func placesDisclosing(_ disclosure: Disclosure) -> [JSONPointer] {
+        func placesDisclosing(_ disclosure: Disclosure) -> [DisclosingPlace] {
             var seen = Set<JSONPointer>()
-            return annotations.filter { $0.discloses == disclosure && seen.insert($0.pointer).inserted }.map(\.pointer)
+            return annotations.filter { $0.discloses == disclosure && seen.insert($0.pointer).inserted }.map {
+                let node = Self.steps(to: $0.pointer, in: message).flatMap { JSONTape.node(atSteps: $0, in: message) }
+                return DisclosingPlace(pointer: $0.pointer, node: node)
+            }
         }
         forbiddenPlaces = placesDisclosing(.forbidden)
         identifyingPlaces = placesDisclosing(.identifying)
-        var disclosingNodes: [JSONPointer: Int] = [:]
-        for pointer in forbiddenPlaces + identifyingPlaces {
-            disclosingNodes[pointer] = Self.steps(to: pointer, in: message).flatMap { steps in
-                JSONTape.node(atSteps: steps, in: message)
-            }
-        }
-        self.disclosingNodes = disclosingNodes
         let roleNodes = places.map { JSONTape.node(atSteps: $0.steps, in: message) }
         self.roleNodes = roleNodes.map { $0 ?? 0 }
         // Every place has its node (its steps come from this message); were one missing, no tape would match
@@ -392,4 +386,12 @@ final class MessagePlanCache: Sendable {
         }
         return plan
     }
+}
+
+/// A place of a message structure that discloses forbidden or identifying data: its pointer, and its node in
+/// a tape of that structure (`JSONTape`), found once per structure so that reading the value from a tape
+/// looks nothing up by pointer (hashing a pointer cost about 500 instructions a read).
+struct DisclosingPlace: Sendable {
+    let pointer: JSONPointer
+    let node: Int?
 }

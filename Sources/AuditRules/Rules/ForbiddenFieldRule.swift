@@ -20,8 +20,9 @@ public struct ForbiddenFieldRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        for pointer in context.plan.forbiddenPlaces {
-            let value = context.value(at: pointer)
+        for place in context.plan.forbiddenPlaces {
+            let value = context.value(at: place)
+            let pointer = place.pointer
             let field = pointer.tokens.last ?? "message"
             var text = String(concatenating: "'", field, "' must never be sent: it identifies the user or the machine")
             var sensitive = value?.stringValue.map { [$0] } ?? []

@@ -17,8 +17,9 @@ public struct ProjectNameRule: MessageRule {
     public init() {}
 
     public func check(_ context: MessageContext, into findings: inout [Finding]) {
-        for pointer in context.plan.identifyingPlaces {
-            guard let value = context.value(at: pointer) else { continue }
+        for place in context.plan.identifyingPlaces {
+            guard let value = context.value(at: place) else { continue }
+            let pointer = place.pointer
             let shown = value.stringValue ?? value.serialized()
             findings.append(context.finding(
                 Self.descriptor, at: pointer,
