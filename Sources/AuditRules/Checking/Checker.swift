@@ -171,10 +171,9 @@ public final class Checker {
     }
 
     /// Ends whose start never arrived, sessions left open, and every message still waiting for sightings.
-    /// `releasingInPlace` false: the session tables are freed on another thread (a run on several threads).
-    public func finish(releasingInPlace: Bool = true) -> CheckStep {
+    public func finish() -> CheckStep {
         var step = CheckStep()
-        let open = sessions.finish(releasingInPlace: releasingInPlace)
+        let open = sessions.finish()
         record(sessions.takeJudged(), into: &step)
         deliver(open, into: &step)
         while ledger.count > 0 { release(into: &step, forgetting: false) }

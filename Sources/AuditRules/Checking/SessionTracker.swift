@@ -2,7 +2,6 @@ import AuditModel
 import Bytes
 import DequeModule
 import JSONCore
-import Storage
 
 /// The only state of the session step: the sessions seen so far, by correlator, and the rules that need two
 /// messages (`session.*`, `level.end-message-below-3`). Sessions are paired whichever message arrives first:
@@ -174,10 +173,8 @@ final class SessionTracker {
     }
 
     /// At the end of the run: ends whose start never arrived are judged without it (`takeJudged`), and the
-    /// sessions still waiting for an end that level 3 promises are returned. The tables are then freed on
-    /// another thread (`releaseElsewhere`), unless `releasingInPlace`: at the end of a run only this thread
-    /// works, and freeing a hundred thousand sessions one reference at a time took it about 10 ms.
-    func finish(releasingInPlace: Bool = true) -> [Finding] {
+    /// sessions still waiting for an end that level 3 promises are returned.
+    func finish() -> [Finding] {
         // Every end still held is judged, oldest first, in place; the table is then dropped whole rather
         // than emptied one removal at a time (a removal cost about 840 instructions, on the one thread that
         // runs while the run's last findings are made).
@@ -187,6 +184,7 @@ final class SessionTracker {
             guard let index = heldIndex(key: key, ticket: ticket) else { continue }
             judged.append(judge(&held.values[index], start: nil))
         }
+        held.removeAll()
         // Counted first, so that the findings (a quarter of the sessions, 20,000 and more in a large run) are
         // made into storage of their final size rather than copied at every doubling.
         var findings: [Finding] = []
@@ -194,14 +192,11 @@ final class SessionTracker {
         for index in opened.indices {
             if let finding = openSessionFinding(at: index) { findings.append(finding) }
         }
-        let tables = (held, opened, numbers, heldOrder)
-        held = [:]
-        opened = Deque()
-        numbers = [:]
-        heldOrder = []
+        opened.removeAll()
+        numbers.removeAll()
+        heldOrder.removeAll()
         heldHead = 0
         dropped = 0
-        releaseElsewhere(tables, inPlace: releasingInPlace)
         return findings
     }
 
