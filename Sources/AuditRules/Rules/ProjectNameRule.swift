@@ -23,7 +23,8 @@ public struct ProjectNameRule: MessageRule {
             let shown = value.stringValue ?? value.serialized()
             findings.append(context.finding(
                 Self.descriptor, at: pointer,
-                String(concatenating: "project name '", shown, "' is sent: this run is no longer anonymous"), sensitive: [shown]))
+                String(concatenating: "project name '", shown, "' is sent: this run is no longer anonymous"),
+                sensitive: [shown]))
         }
     }
 }
