@@ -57,7 +57,7 @@ final class SessionTracker {
     private var dropped = 0
     /// Each open session's number (its arrival position): a small table of small entries, which a lookup
     /// reads far more cheaply than a table holding the sessions themselves.
-    private var numbers: [SessionKey: Int] = [:]
+    private var numbers = SessionNumbers()
     /// Ends waiting for their start, by correlator.
     private var held: [SessionKey: HeldEnd] = [:]
     /// The held ends' correlators and tickets in arrival order (entries whose end was judged since are
@@ -73,12 +73,11 @@ final class SessionTracker {
         self.configuration = configuration
         // Room for a full table at once (address space only, until used), so that filling it never copies.
         let room = min(configuration.sessionCapacity + 1, 1 << 17)
-        numbers.reserveCapacity(room)
         opened.reserveCapacity(room)
     }
 
     /// The open session with `key`, as an index in `opened`.
-    private func index(of key: SessionKey) -> Int? { numbers[key].map { $0 - dropped } }
+    private func index(of key: SessionKey) -> Int? { numbers.number(of: key).map { $0 - dropped } }
 
     /// Applies the session rules to one verdict, in input order: adds their findings to it, and gives an end
     /// message its session's level. Returns `true` when the verdict is an end whose start has not arrived:
@@ -285,10 +284,7 @@ final class SessionTracker {
     private func remember(_ facts: SessionFacts, message: AuditedMessage) -> Session? {
         // One probe of the table for the usual case, a new session.
         let number = dropped + opened.count
-        if let earlier = numbers.updateValue(number, forKey: facts.key) {
-            numbers[facts.key] = earlier
-            return opened[earlier - dropped]
-        }
+        if let earlier = numbers.insert(number, for: facts.key) { return opened[earlier - dropped] }
         // Only a session that will send an end keeps its configuration (the worker left it out otherwise).
         opened.append(
             Session(
@@ -298,7 +294,7 @@ final class SessionTracker {
                 expectsEnd: facts.level.map(facts.plan.endLevels.contains) ?? false, key: facts.key))
         if opened.count > configuration.sessionCapacity {
             if let finding = openSessionFinding(at: 0) { pendingEvictions.append(finding) }
-            numbers[opened.removeFirst().key] = nil
+            numbers.remove(opened.removeFirst().key)
             dropped += 1
         }
         return nil
