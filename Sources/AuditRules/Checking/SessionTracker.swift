@@ -142,8 +142,8 @@ final class SessionTracker {
     }
 
     /// Takes out the end held under `key` if it is the one numbered `ticket` (a later end with the same
-    /// correlator may have taken the place): one probe of the table, and the entry is read in place rather
-    /// than copied out to compare its ticket.
+    /// correlator may have taken the place): the ticket is compared in `heldTickets`, then one probe of the
+    /// table of held ends takes the entry out.
     private func removeHeld(key: SessionKey, ticket: Int) -> HeldEnd? {
         guard let index = heldIndex(key: key, ticket: ticket) else { return nil }
         heldTickets.remove(key)
