@@ -113,9 +113,9 @@ final class SessionTracker {
             }
         case .end:
             if let index = index(of: facts.key) {
-                var end = HeldEnd(ticket: ticket, message: verdict.message!, findings: [], facts: facts)
-                swap(&end.findings, &verdict.findings)
-                let outcome = judge(&end, start: index)
+                // Judged where it is, in the verdict: made into a held end first, its message and facts were
+                // copied and then destroyed (about 800 instructions an end).
+                let outcome = judge(verdict.message!, facts, ticket: ticket, findings: &verdict.findings, start: index)
                 verdict.message!.level = outcome.level
                 verdict.message!.findings = outcome.findingCount
                 verdict.findings = outcome.findings
@@ -221,9 +221,17 @@ final class SessionTracker {
     /// appeared. Findings point at the end message, whichever arrived first. The end's findings are taken out
     /// of it (its holder drops it): a copy of them was copied again at the first finding added.
     private func judge(_ end: inout HeldEnd, start: Int?) -> JudgedEnd {
-        let facts = end.facts
+        judge(end.message, end.facts, ticket: end.ticket, findings: &end.findings, start: start)
+    }
+
+    /// The same for the end `message` (numbered `ticket`, with `facts`), whose findings so far are taken out
+    /// of `endFindings`.
+    private func judge(
+        _ message: AuditedMessage, _ facts: SessionFacts, ticket: Int, findings endFindings: inout [Finding],
+        start: Int?
+    ) -> JudgedEnd {
         var findings: [Finding] = []
-        swap(&findings, &end.findings)
+        swap(&findings, &endFindings)
         let level: Int?
         if case .fixed(let fixed) = configuration.level {
             level = fixed
@@ -233,7 +241,7 @@ final class SessionTracker {
         for i in findings.indices where findings[i].level == nil { findings[i].level = level }
         let added = findings.count
         func report(_ rule: RuleDescriptor, _ pointer: JSONPointer, _ text: String, sensitive: [String] = []) {
-            findings.append(Self.finding(rule, about: end.message, pointer, text, level: level, sensitive: sensitive))
+            findings.append(Self.finding(rule, about: message, pointer, text, level: level, sensitive: sensitive))
         }
         if start == nil { report(EndWithoutStartRule.descriptor, .root, EndWithoutStartRule.message) }
         if let level, EndMessageBelow3Rule.applies(level: level, endLevels: facts.plan.endLevels) {
@@ -258,8 +266,7 @@ final class SessionTracker {
             opened[start].ended = true
         }
         return JudgedEnd(
-            ticket: end.ticket, level: level, findingCount: end.message.findings + findings.count - added,
-            findings: findings)
+            ticket: ticket, level: level, findingCount: message.findings + findings.count - added, findings: findings)
     }
 
     private func judgeOldestHeld() {
