@@ -114,7 +114,7 @@ final class SessionTracker {
         case .end:
             if let index = index(of: facts.key) {
                 // Judged where it is, in the verdict: made into a held end first, its message and facts were
-                // copied and then destroyed (about 800 instructions an end).
+                // copied and then destroyed (about 600 instructions an end).
                 let outcome = judge(verdict.message!, facts, ticket: ticket, findings: &verdict.findings, start: index)
                 verdict.message!.level = outcome.level
                 verdict.message!.findings = outcome.findingCount
