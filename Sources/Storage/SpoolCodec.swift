@@ -42,7 +42,7 @@ public struct SpoolEncoder: ~Copyable {
     /// and a release, for every string of every message and finding spooled). `String.withUTF8InPlace` does
     /// the same, but through it the closure here was not inlined: 65 instructions a message more.
     public mutating func write(_ value: String) {
-        let written = value.utf8.withContiguousStorageIfAvailable { utf8 in
+        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
             write(UInt64(utf8.count))
             bytes.append(contentsOf: utf8)
         }
