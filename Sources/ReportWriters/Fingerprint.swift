@@ -59,7 +59,6 @@ struct Fingerprinter {
     /// Occurrences so far of each identity, keyed by its hash's first 128 bits (the part printed).
     private var seen: [HashPrefix: Int] = [:]
     private var redactedSources: [String: [UInt8]] = [:]
-    private var recentPointers: [(pointer: JSONPointer, redacted: [UInt8])] = []
     private var redactedPointers: [JSONPointer: [UInt8]] = [:]
     private var maskedValues: [String: String] = [:]
     /// The hash prefix of each identity met lately: most findings repeat an identity (every session left
@@ -106,7 +105,7 @@ struct Fingerprinter {
                     kind: Self.kind(messageKind, finding.locator))
             }
         }
-        identity.append(contentsOf: redactedPointer(finding.pointer))
+        appendRedactedPointer(finding.pointer)
         appendMasked(finding.sensitiveValues)
         return identityFingerprint()
     }
@@ -216,22 +215,6 @@ struct Fingerprinter {
         Self.remembered(source, in: &redactedSources) { Array(redactor.redact(source).utf8) }
     }
 
-    /// The root pointer (a third of the findings point at a whole message) and the few pointers met lately
-    /// (a report's findings point at a dozen places or so) are found by comparing tokens, which costs a
-    /// fraction of hashing them for the table.
-    private mutating func redactedPointer(_ pointer: JSONPointer) -> [UInt8] {
-        if pointer.tokens.isEmpty { return [] }
-        if let recent = recentPointers.firstIndex(where: { $0.pointer == pointer }) {
-            return recentPointers[recent].redacted
-        }
-        let redacted = Self.remembered(pointer, in: &redactedPointers) {
-            Array(redactor.redact(pointer).description.utf8)
-        }
-        if recentPointers.count == Self.recentPointerCount { recentPointers.removeFirst() }
-        recentPointers.append((pointer, redacted))
-        return redacted
-    }
-
     static let recentPointerCount = 16
 
     /// `redactedSource` of a finding's source, appended to `identity`. Nearly every finding names the source
@@ -246,23 +229,41 @@ struct Fingerprinter {
         identity.append(contentsOf: redacted)
     }
 
-    /// `redactedPointer` of a record's pointer tokens, appended to `identity`. The recent pointers are found
-    /// by their tokens' bytes (each token's length, then its bytes: `pointerKey`), without making the tokens'
-    /// strings.
+    /// The redacted pointer of a record's pointer tokens, appended to `identity`, without making the tokens'
+    /// strings unless the pointer is not one met lately.
     private mutating func appendRedactedPointer(_ tokens: Finding.RecordView.StringList) {
         if tokens.count == 0 { return }
         pointerKey.removeAll(keepingCapacity: true)
-        tokens.forEach { token in
-            withUnsafeBytes(of: UInt32(truncatingIfNeeded: token.count).littleEndian) {
-                pointerKey.append(contentsOf: $0)
-            }
-            pointerKey.append(contentsOf: token)
-        }
+        tokens.forEach { appendToPointerKey($0) }
+        appendRedactedPointerOfKey { JSONPointer(tokens: tokens.strings()) }
+    }
+
+    /// The same for a finding read as a place.
+    private mutating func appendRedactedPointer(_ pointer: JSONPointer) {
+        if pointer.tokens.isEmpty { return }
+        pointerKey.removeAll(keepingCapacity: true)
+        for token in pointer.tokens { token.withUTF8InPlace { appendToPointerKey(UnsafeRawBufferPointer($0)) } }
+        appendRedactedPointerOfKey { pointer }
+    }
+
+    /// One token of `pointerKey`: its length, then its bytes.
+    private mutating func appendToPointerKey(_ token: UnsafeRawBufferPointer) {
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: token.count).littleEndian) { pointerKey.append(contentsOf: $0) }
+        pointerKey.append(contentsOf: token)
+    }
+
+    /// The redacted form of the pointer whose tokens `pointerKey` holds, appended to `identity`. The root
+    /// pointer (a third of the findings point at a whole message) adds nothing, and its callers skip it; the
+    /// few pointers met lately (a report's findings point at a dozen places or so) are found by comparing
+    /// their tokens' bytes, which costs a fraction of hashing them for the table; `pointer` makes the pointer
+    /// for the rest.
+    private mutating func appendRedactedPointerOfKey(_ pointer: () -> JSONPointer) {
         if let recent = recentPointerKeys.firstIndex(where: { $0.key == pointerKey }) {
             identity.append(contentsOf: recentPointerKeys[recent].redacted)
             return
         }
-        let redacted = redactedPointer(JSONPointer(tokens: tokens.strings()))
+        let made = pointer()
+        let redacted = Self.remembered(made, in: &redactedPointers) { Array(redactor.redact(made).description.utf8) }
         if recentPointerKeys.count == Self.recentPointerCount { recentPointerKeys.removeFirst() }
         recentPointerKeys.append((pointerKey, redacted))
         identity.append(contentsOf: redacted)
