@@ -25,7 +25,7 @@ struct JudgmentAfterReleaseTests {
     /// message or for none, as `check` keeps them (every one for an HTML report).
     func run(
         _ payloads: [String], releasingBeforeJudgment: Bool, observationCapacity: Int = 100_000,
-        sessionCapacity: Int = 100_000, keepingPayloads: Bool = false
+        sessionCapacity: Int = 100_000, keepingPayloads: Bool = false, finishingInSteps: Bool = false
     ) throws -> (outcome: Outcome, awaiting: Int, judged: Int) {
         let checker = try Checker(
             configuration: CheckConfiguration(sessionCapacity: sessionCapacity, observationCapacity: observationCapacity))
@@ -46,7 +46,8 @@ struct JudgmentAfterReleaseTests {
             var verdict = auditor.audit(record, source: "lo.pcap", keepingPayload: keepingPayloads)
             keep(checker.complete(&verdict, input: 0))
         }
-        keep(checker.finish())
+        // `check` takes the run's last steps one by one; the collector takes them as one.
+        if finishingInSteps { checker.finish(keep) } else { keep(checker.finish()) }
         #expect(found.awaitingJudgment == 0)
         let messages = found.messages.finish(), findings = found.findings.finish()
         #expect(messages.readFailure == nil)
@@ -71,6 +72,10 @@ struct JudgmentAfterReleaseTests {
             #expect(released.judged == expectedEarly)
             #expect(released.outcome == held.outcome)
             #expect(released.outcome.messages.allSatisfy { ($0.payload != nil) == keepingPayloads })
+            let inSteps = try run(
+                payloads, releasingBeforeJudgment: true, observationCapacity: observationCapacity,
+                sessionCapacity: sessionCapacity, keepingPayloads: keepingPayloads, finishingInSteps: true)
+            #expect(inSteps.outcome == released.outcome)
             outcomes.append(released.outcome)
         }
         return outcomes[0]
@@ -94,6 +99,21 @@ struct JudgmentAfterReleaseTests {
         let outcome = try expectSameReport(payloads, expectedEarly: 2)
         #expect(rules(outcome.findings).filter { $0 == "session.end-without-start" }.count == 2)
         #expect(outcome.messages.map(\.findings) == [1, 0, 1])
+    }
+
+    /// At the end of a run the ends judged without their start are reported before the sessions left open,
+    /// whether the checker's last steps are taken as one or one by one.
+    @Test func theEndOfARunReportsJudgedEndsBeforeOpenSessions() throws {
+        let payloads = [
+            Parsl.start(level: 3, correlator: Self.a), Parsl.end(correlator: Self.b),
+            Parsl.start(level: 3, correlator: Self.c), Parsl.end(correlator: "00000000-0000-4000-8000-000000000001"),
+        ]
+        let outcome = try expectSameReport(payloads, expectedEarly: 2)
+        #expect(
+            rules(outcome.findings).filter { $0.hasPrefix("session.") } == [
+                "session.end-without-start", "session.end-without-start", "session.start-without-end",
+                "session.start-without-end",
+            ])
     }
 
     @Test func anEndLeavesTheWindowWhereTheLedgerWouldHaveReleasedIt() throws {

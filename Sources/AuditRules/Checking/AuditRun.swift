@@ -91,8 +91,9 @@ public struct AuditRun: Sendable {
                     InputSummary(source: path, kind: inputKind?.rawValue ?? "unknown", readError: error.message))
             }
         }
-        let last = checker.finish()
-        found.take(messages: last.messages, findings: last.findings, awaiting: last.awaiting, judged: last.judged)
+        checker.finish { last in
+            found.take(messages: last.messages, findings: last.findings, awaiting: last.awaiting, judged: last.judged)
+        }
         // Every message of the report is distinct: sightings of one message are its observations.
         if let minimumMessages, found.messages.count < minimumMessages {
             found.keepWithoutSender(
