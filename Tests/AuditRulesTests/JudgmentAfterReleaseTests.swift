@@ -2,6 +2,7 @@ import AuditInputs
 import AuditModel
 import AuditRules
 import Storage
+import TestSupport
 import Testing
 
 /// An end message that arrives before its start (or whose start was never captured) is held by the session
@@ -203,11 +204,69 @@ struct SpoolPatchTests {
         #expect(messages[1_500].findings == 6)
     }
 
-    @Test func aJudgmentTheFailedFileCannotTakeFailsTheList() throws {
+    /// A judgment of a record in the file is laid over what is read from it: the file, which refuses writes,
+    /// is not written for it.
+    @Test func aJudgmentTheFailedFileCannotTakeIsReadAllTheSame() throws {
         var (builder, offsets) = Self.spoolWithFailedFile()
         builder.patch(at: offsets[3], with: AuditedMessage.judgmentRecord(level: 2, findings: 5))
+        let list = builder.finish()
+        let messages = Array(list)
+        #expect(list.readFailure == nil)
+        #expect(messages[3].level == 2 && messages[3].findings == 5)
+        #expect(messages.map(\.locator) == (1...2_000).map { .packet($0) })
+    }
+
+    /// More judgments than wait at once must be written to the file: one that refuses writes fails the list.
+    @Test func judgmentsTheFailedFileMustTakeFailTheList() throws {
+        var (builder, offsets) = Self.spoolWithFailedFile()
+        // The first twenty records are among those the file took before it refused writes.
+        for round in 0...(SpoolStore.filePatchLimit / 20) {
+            for index in 0..<20 {
+                builder.patch(at: offsets[index], with: AuditedMessage.judgmentRecord(level: 2, findings: round))
+            }
+        }
         let list = builder.finish()
         #expect(list.readFailure?.reason.contains("could not be rewritten") == true)
     }
     #endif
+
+    /// Patches of a spool's file, laid over its reads, against a plain copy of the bytes patched in order:
+    /// patches of the same bytes (the later wins), patches across the ends of the pieces read, and a spool
+    /// whose last part is still in memory.
+    /// Past `filePatchLimit` patches the waiting ones are written to the file, and the later ones laid over it.
+    @Test(arguments: [(0, 4_000), (3_000, 4_000), (0, SpoolStore.filePatchLimit + 3_000)])
+    func patchesLaidOverReadsGiveTheBytesPatchedInOrder(memoryLimit: Int, patches: Int) {
+        var random = SplitMix64(seed: UInt64(memoryLimit + patches))
+        let store = SpoolStore(configuration: SpoolConfiguration(memoryLimit: memoryLimit))
+        var model: [UInt8] = []
+        for _ in 0..<2_000 {
+            let chunk = (0..<Int.random(in: 1...90, using: &random)).map { _ in
+                UInt8.random(in: 0...255, using: &random)
+            }
+            store.append(chunk)
+            model += chunk
+        }
+        for _ in 0..<patches {
+            let length = Int.random(in: 1...24, using: &random)
+            let offset = Int.random(in: 0...(model.count - length), using: &random)
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+            store.patch(at: offset, with: bytes)
+            model.replaceSubrange(offset..<(offset + length), with: bytes)
+        }
+        store.flush()
+        #expect(store.usesFile)
+        for pieceSize in [7, 4_096, 1 << 20] {
+            var read: [UInt8] = []
+            store.forEachPiece(of: 0..<store.length, pieceSize: pieceSize) { read += $0 }
+            #expect(read.count == model.count && read == model, "pieces of \(pieceSize) bytes")
+        }
+        for _ in 0..<200 {
+            let start = Int.random(in: 0..<model.count, using: &random)
+            let end = Int.random(in: start...min(model.count, start + 300), using: &random)
+            var read: [UInt8] = []
+            store.forEachPiece(of: start..<end, pieceSize: 64) { read += $0 }
+            #expect(read == Array(model[start..<end]))
+        }
+        #expect(store.readFailure == nil)
+    }
 }
