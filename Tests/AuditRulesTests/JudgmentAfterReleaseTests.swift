@@ -47,8 +47,9 @@ struct JudgmentAfterReleaseTests {
             var verdict = auditor.audit(record, source: "lo.pcap", keepingPayload: keepingPayloads)
             keep(checker.complete(&verdict, input: 0))
         }
-        // `check` takes the run's last steps one by one; the collector takes them as one.
-        if finishingInSteps { checker.finish(keep) } else { keep(checker.finish()) }
+        // `check` takes the run's last steps one by one, the open sessions' findings made on another thread;
+        // the collector takes them as one.
+        if finishingInSteps { checker.finish(threads: 2, keep) } else { keep(checker.finish()) }
         #expect(found.awaitingJudgment == 0)
         let messages = found.messages.finish(), findings = found.findings.finish()
         #expect(messages.readFailure == nil)

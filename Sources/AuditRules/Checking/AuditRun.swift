@@ -91,7 +91,7 @@ public struct AuditRun: Sendable {
                     InputSummary(source: path, kind: inputKind?.rawValue ?? "unknown", readError: error.message))
             }
         }
-        checker.finish { last in
+        checker.finish(threads: threads) { last in
             found.take(messages: last.messages, findings: last.findings, awaiting: last.awaiting, judged: last.judged)
         }
         // Every message of the report is distinct: sightings of one message are its observations.

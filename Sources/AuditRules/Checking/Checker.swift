@@ -1,5 +1,6 @@
 import AuditInputs
 import AuditModel
+import Dispatch
 import JSONCore
 
 /// What the session step made of one record: the messages released to the report (in the order of their
@@ -197,13 +198,24 @@ public final class Checker {
     /// all findings of a large run) are handed over whole: appended to the judged ends' findings, each was
     /// copied and its copy destroyed (a dozen references counted up, then down), 17 million instructions
     /// for 200,000 messages on the one thread that works at the end of a run.
-    public func finish(_ take: (CheckStep) -> Void) {
-        let open = sessions.finish()
+    ///
+    /// With `threads` above one, the open sessions' findings are made, and the open sessions then dropped,
+    /// on another thread while this one judges the held ends and `take`s them: the other processor is
+    /// otherwise idle at the end of a run. For 200,000 messages that takes about 65 million of the 190
+    /// million instructions that ran there one after another, and the end of the run from about 63 to 35
+    /// ms (under perf); the memory made and freed on the other thread costs about 8 MB more at the peak
+    /// (tcmalloc's caches: freeing there alone, or making there alone, cost as much), whatever the input's
+    /// length.
+    public func finish(threads: Int = 1, _ take: (CheckStep) -> Void) {
+        let open = threads > 1 ? OpenSessionFindings(madeOnAnotherThreadFrom: sessions) : nil
+        sessions.judgeEveryHeldEnd()
         var judged = CheckStep()
         record(sessions.takeJudged(), into: &judged)
         take(judged)
+        let openFindings = open?.wait() ?? sessions.openSessionFindings()
+        sessions.forgetEverySession()
         var rest = CheckStep()
-        deliver(open, into: &rest)
+        deliver(openFindings, into: &rest)
         while ledger.count > 0 { release(into: &rest, forgetting: false) }
         take(rest)
     }
@@ -269,5 +281,36 @@ public final class Checker {
         }
         if message.findings == 0 && !keepsEveryPayload { message.payload = nil }
         step.messages.append(message)
+    }
+}
+
+/// The findings of the sessions left open at the end of a run, made on a thread of the global queue, which
+/// then drops those sessions.
+///
+/// `@unchecked Sendable`: the other thread uses only the tracker's open sessions and their numbers
+/// (`SessionTracker.openSessionFindings`, `forgetOpenSessions`), which the calling thread leaves alone
+/// until `wait` returns (it judges the held ends meanwhile, `SessionTracker.judgeEveryHeldEnd`); the
+/// findings are written there once and read here only after the group says they are done.
+private final class OpenSessionFindings: @unchecked Sendable {
+    private let sessions: SessionTracker
+    private var findings: [Finding] = []
+    private let done = DispatchGroup()
+
+    init(madeOnAnotherThreadFrom sessions: SessionTracker) {
+        self.sessions = sessions
+        done.enter()
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            findings = self.sessions.openSessionFindings()
+            self.sessions.forgetOpenSessions()
+            done.leave()
+        }
+    }
+
+    /// The findings, once made (moved out: no copy).
+    func wait() -> [Finding] {
+        done.wait()
+        var taken: [Finding] = []
+        swap(&taken, &findings)
+        return taken
     }
 }

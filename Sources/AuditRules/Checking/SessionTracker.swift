@@ -189,9 +189,20 @@ final class SessionTracker {
     /// At the end of the run: ends whose start never arrived are judged without it (`takeJudged`), and the
     /// sessions still waiting for an end that level 3 promises are returned.
     func finish() -> [Finding] {
-        // Every end still held is judged, oldest first, in place; the table is then dropped whole rather
-        // than emptied one removal at a time (a removal cost about 840 instructions, on the one thread that
-        // runs while the run's last findings are made).
+        judgeEveryHeldEnd()
+        let findings = openSessionFindings()
+        forgetEverySession()
+        return findings
+    }
+
+    // `finish` in parts, for `Checker.finish(threads:_:)`: `judgeEveryHeldEnd` uses only the held ends, and
+    // `openSessionFindings` then `forgetOpenSessions` only the open sessions and their numbers, so the two
+    // may run at once on two threads.
+
+    /// Judges every end still held, oldest first, in place (`takeJudged`); the table is then dropped whole
+    /// rather than emptied one removal at a time (a removal cost about 840 instructions, on the one thread
+    /// that runs while the run's last findings are made).
+    func judgeEveryHeldEnd() {
         while heldHead < heldOrder.count {
             let (key, ticket) = heldOrder[heldHead]
             heldHead += 1
@@ -200,6 +211,11 @@ final class SessionTracker {
         }
         held.removeAll()
         heldTickets.removeAll()
+    }
+
+    /// The findings of the sessions still waiting for an end that their level promises. Reads the open
+    /// sessions and changes nothing.
+    func openSessionFindings() -> [Finding] {
         // Counted first, so that the findings (a quarter of the sessions, 20,000 and more in a large run) are
         // made into storage of their final size rather than copied at every doubling.
         var findings: [Finding] = []
@@ -207,12 +223,23 @@ final class SessionTracker {
         for index in opened.indices {
             if let finding = openSessionFinding(at: index) { findings.append(finding) }
         }
+        return findings
+    }
+
+    /// Drops the open sessions and their numbers: what the thread that made their findings does next.
+    func forgetOpenSessions() {
         opened.removeAll()
         numbers.removeAll()
+    }
+
+    /// Drops every session, held end and number: the run is over.
+    func forgetEverySession() {
+        forgetOpenSessions()
+        held.removeAll()
+        heldTickets.removeAll()
         heldOrder.removeAll()
         heldHead = 0
         dropped = 0
-        return findings
     }
 
     // MARK: Judging an end
