@@ -21,6 +21,12 @@ import TestSupport
         }
     }
 
+    /// The message rules are the catalogue's rules that judge a message on their own, in catalogue order.
+    @Test func theMessageRulesAreTheCataloguesMessageRulesInOrder() {
+        let filtered = RuleCatalogue.rules.compactMap { $0 as? any MessageRule.Type }.map { $0.descriptor.id }
+        #expect(RuleCatalogue.messageRules.map { $0.descriptor.id } == filtered)
+    }
+
     /// A rule file whose type is missing from the catalogue would make findings no report lists.
     @Test func everyRuleFileIsInTheCatalogue() throws {
         let files = Repository.files(under: "Sources/AuditRules/Rules").filter { $0.hasSuffix("Rule.swift") }
