@@ -163,24 +163,37 @@ final class ResourceRegistry {
         }
     }
 
-    /// Percent-encodes what may not appear raw in a URI fragment (RFC 3986 `fragment`).
+    /// Percent-encodes what may not appear raw in a URI fragment (RFC 3986 `fragment`). Byte by byte into
+    /// bytes, and the text itself when nothing needs encoding (nearly every location a schema has): built a
+    /// scalar at a time, with the list of unreserved marks searched for every byte, it was a sixth of the
+    /// schemas' compilation.
     static func encodeFragment(_ text: String) -> String {
-        var out = ""
+        guard text.utf8.contains(where: { !fragmentByteIsRaw[Int($0)] }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
+        let digits = Array("0123456789ABCDEF".utf8)
         for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case _ where "-._~!$&'()*+,;=:@/?".utf8.contains(byte):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let digits = Array("0123456789ABCDEF".unicodeScalars)
-                out += "%"
-                out.unicodeScalars.append(digits[Int(byte >> 4)])
-                out.unicodeScalars.append(digits[Int(byte & 0xF)])
+            if fragmentByteIsRaw[Int(byte)] {
+                out.append(byte)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0xF)])
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether each byte value may stand raw in a fragment: letters, digits and `-._~!$&'()*+,;=:@/?`.
+    private static let fragmentByteIsRaw: [Bool] = (0..<256).map { value in
+        let byte = UInt8(value)
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "-._~!$&'()*+,;=:@/?".utf8.contains(byte)
+        }
     }
 
     /// `%XX` escapes decoded; `nil` when an escape is malformed or the bytes are not UTF-8.
