@@ -165,7 +165,7 @@ final class ResourceRegistry {
 
     /// Percent-encodes what may not appear raw in a URI fragment (RFC 3986 `fragment`). Byte by byte into
     /// bytes, and the text itself when nothing needs encoding (nearly every location a schema has): built a
-    /// scalar at a time, with the list of unreserved marks searched for every byte, it was a sixth of the
+    /// scalar at a time, with the list of unreserved marks searched for every byte, it was a tenth of the
     /// schemas' compilation.
     static func encodeFragment(_ text: String) -> String {
         guard text.utf8.contains(where: { !fragmentByteIsRaw[Int($0)] }) else { return text }
