@@ -110,7 +110,7 @@ extension Finding: AuditListElement {
     public func encode(to encoder: inout SpoolEncoder) {
         encoder.write(rule)
         severity.encode(to: &encoder)
-        encoder.write(source)
+        encoder.writeName(source)
         encoder.write(locator != nil)
         locator?.encode(to: &encoder)
         encoder.write(sensitiveValues)
@@ -159,7 +159,7 @@ extension AuditedMessage: AuditListElement {
     /// (`judgmentRecord(level:findings:)`); then what `AuditedMessage.Place` reads.
     public func encode(to encoder: inout SpoolEncoder) {
         Self.encodeJudgment(level: level, findings: findings, to: &encoder)
-        encoder.write(source)
+        encoder.writeName(source)
         locator.encode(to: &encoder)
         kind.encode(to: &encoder)
         region.encode(to: &encoder)
@@ -233,6 +233,7 @@ extension Finding {
     public struct RecordView {
         public var rule: UnsafeRawBufferPointer
         public var severity: Severity
+        /// The input, as the bytes of its name in `SpoolNames` (written by number: `SpoolEncoder.writeName`).
         public var source: UnsafeRawBufferPointer
         public var locator: Locator?
         public var sensitiveValues: StringList
@@ -258,7 +259,7 @@ extension Finding {
             public init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
                 rule = try decoder.readStringBytes()
                 severity = try Severity(from: &decoder)
-                source = try decoder.readStringBytes()
+                source = try decoder.readNameBytes()
                 locator = try decoder.readBool() ? try Locator(from: &decoder) : nil
             }
         }
@@ -351,6 +352,7 @@ extension AuditedMessage {
     /// message record (`AuditedMessage(from:)` is built on it). Valid only while its record is being read:
     /// inside the closure of `AuditList.forEachRecord`.
     public struct RecordView {
+        /// The input, as the bytes of its name in `SpoolNames` (written by number: `SpoolEncoder.writeName`).
         public var source: UnsafeRawBufferPointer
         public var locator: Locator
         public var kind: MessageKind
@@ -386,7 +388,7 @@ extension AuditedMessage {
                 public var network: Finding.RecordView.Network?
 
                 fileprivate init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
-                    source = try decoder.readStringBytes()
+                    source = try decoder.readNameBytes()
                     locator = try Locator(from: &decoder)
                     network = try .decodeOptional(from: &decoder)
                 }
@@ -409,7 +411,7 @@ extension AuditedMessage {
 
         public init(reading decoder: inout SpoolDecoder) throws(SpoolError) {
             (level, findings) = try AuditedMessage.decodeJudgment(from: &decoder)
-            source = try decoder.readStringBytes()
+            source = try decoder.readNameBytes()
             locator = try Locator(from: &decoder)
             kind = try MessageKind(from: &decoder)
             region = try ByteRegion.decodeOptional(from: &decoder)
@@ -563,7 +565,7 @@ extension AuditedMessage.Summary: SpoolDecodable {
     /// order `AuditedMessage.encode` wrote the fields (as `RecordView` reads them).
     public init(from decoder: inout SpoolDecoder) throws(SpoolError) {
         (level, _) = try AuditedMessage.decodeJudgment(from: &decoder)
-        _ = try decoder.readStringBytes()  // the source
+        _ = try decoder.readNameBytes()  // the source
         _ = try Locator(from: &decoder)
         kind = try MessageKind(from: &decoder)
         _ = try ByteRegion.decodeOptional(from: &decoder)
@@ -579,7 +581,7 @@ extension AuditedMessage {
     /// judgment, then the source); `decoder` is left after it.
     public static func sourceBytes(reading decoder: inout SpoolDecoder) throws(SpoolError) -> UnsafeRawBufferPointer {
         _ = try decodeJudgment(from: &decoder)
-        return try decoder.readStringBytes()
+        return try decoder.readNameBytes()
     }
 }
 
@@ -592,7 +594,7 @@ extension AuditedMessage.Place: SpoolDecodable {
 
     fileprivate init(front decoder: inout SpoolDecoder) throws(SpoolError) {
         _ = try AuditedMessage.decodeJudgment(from: &decoder)
-        source = try decoder.readString()
+        source = try decoder.readName()
         locator = try Locator(from: &decoder)
         kind = try MessageKind(from: &decoder)
         region = try ByteRegion.decodeOptional(from: &decoder)
@@ -612,7 +614,7 @@ extension NetworkEvidence {
 extension Observation {
     /// Read back through `AuditedMessage.RecordView.ObservationList`.
     func encode(to encoder: inout SpoolEncoder) {
-        encoder.write(source)
+        encoder.writeName(source)
         locator.encode(to: &encoder)
         encoder.write(network.isPresent)
         network?.encode(to: &encoder)
