@@ -22,8 +22,8 @@ public struct SpoolError: Error, Sendable, CustomStringConvertible {
 /// Appends values as bytes: unsigned LEB128 varints, zigzag for signed numbers, strings as length and UTF-8.
 public struct SpoolEncoder: ~Copyable {
     public internal(set) var bytes = ByteBuffer()
-    /// The string `writeName` named last, and its number.
-    var lastName: (string: String, number: Int)?
+    /// The string `writeName` named last, its number, and the table that numbered it.
+    var lastName: (string: String, number: Int, table: ObjectIdentifier)?
 
     public init() {}
 

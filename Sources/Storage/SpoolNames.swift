@@ -67,14 +67,15 @@ public final class SpoolNames: @unchecked Sendable {
 extension SpoolEncoder {
     /// A string most records repeat: 1 + its number in `names` (`SpoolNames`), or 0 and the string itself
     /// when the table is full. The last one named is remembered: records of one input name the same string
-    /// one after another, compared here without the table's lock.
+    /// one after another, compared here without the table's lock (and only for the table that numbered it).
     public mutating func writeName(_ value: String, in names: SpoolNames = .shared) {
-        if let last = lastName, last.string == value { return write(UInt64(last.number + 1)) }
+        let table = ObjectIdentifier(names)
+        if let last = lastName, last.table == table, last.string == value { return write(UInt64(last.number + 1)) }
         guard let number = names.number(of: value) else {
             write(UInt64(0))
             return write(value)
         }
-        lastName = (value, number)
+        lastName = (value, number, table)
         write(UInt64(number + 1))
     }
 }

@@ -40,6 +40,20 @@ struct SpoolNamesTests {
         #expect(byBytes.number(of: long) == nil && byBytes.number(of: "short") == 0)
     }
 
+    /// One encoder writing into two tables: the name it remembers from one is not the other's number.
+    @Test func anEncoderRemembersANameOnlyForItsTable() throws {
+        let first = SpoolNames(), second = SpoolNames()
+        _ = second.number(of: "other.pcap")
+        var encoder = SpoolEncoder()
+        encoder.writeName("lo.pcap", in: first)
+        encoder.writeName("lo.pcap", in: second)
+        let read = try SpoolDecoder.reading(encoder.bytes.array) { decoder throws(SpoolError) in
+            [try decoder.readName(in: first), try decoder.readName(in: second)]
+        }
+        #expect(read == ["lo.pcap", "lo.pcap"])
+        #expect(encoder.bytes.array == [1, 2])
+    }
+
     @Test func aNumberNeverGivenIsADamagedRecord() throws {
         let names = SpoolNames()
         _ = names.number(of: "only")
