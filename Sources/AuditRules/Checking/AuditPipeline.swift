@@ -39,11 +39,14 @@ extension AuditRun {
                 }
             }
             guard inFlight.count > Self.batchesAhead || (exhausted && !inFlight.isEmpty) else { continue }
-            var verdicts = inFlight.removeFirst().wait(helping: feed)
-            for i in verdicts.indices {
-                checker.complete(&verdicts[i], input: input, into: &step)
-                body(step)
-                step.removeAll()
+            // Each verdict completed where its chunk's slot holds it, then destroyed there: copied nowhere.
+            for chunk in inFlight.removeFirst().waitForVerdicts(helping: feed) {
+                for index in 0..<chunk.count {
+                    checker.complete(&chunk[index], input: input, into: &step)
+                    chunk.discard(at: index)
+                    body(step)
+                    step.removeAll()
+                }
             }
         }
     }
@@ -117,13 +120,11 @@ private final class PipelineBatch: @unchecked Sendable {
         }
     }
 
-    /// The verdicts, moved out so that completing them in place copies nothing; until the batch is done, the
-    /// calling thread audits the feed's next chunks (of this batch or a later one) instead of sleeping.
-    func wait(helping feed: WorkFeed) -> [RecordVerdict] {
+    /// The chunks' slots, every verdict in them, in record order (to be completed where they lie); until the
+    /// batch is done, the calling thread audits the feed's next chunks (of this batch or a later one) instead
+    /// of sleeping.
+    func waitForVerdicts(helping feed: WorkFeed) -> [ResultSlots<RecordVerdict>] {
         feed.help(until: done)
-        var verdicts: [RecordVerdict] = []
-        verdicts.reserveCapacity(count)
-        for chunk in chunks { chunk.take(into: &verdicts) }
-        return verdicts
+        return chunks
     }
 }

@@ -29,33 +29,65 @@ public enum ParallelWork {
 /// written by exactly one worker, through memory allocated once (no array uniqueness check or reallocation
 /// can race), and read only after the workers are done (`concurrentPerform` returns, or the pipeline's
 /// dispatch group is waited for), which orders the accesses.
+///
+/// The elements lie in raw slots beside a table of which are filled, not as optionals: the session step
+/// completes each verdict where it lies (`subscript`), and an optional's payload cannot be lent in place.
 final class ResultSlots<Element>: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<Element?>
+    private let slots: UnsafeMutablePointer<Element>
+    private let filled: UnsafeMutableBufferPointer<Bool>
+    let count: Int
 
     init(count: Int) {
+        self.count = count
         slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
+        filled = .allocate(capacity: count)
+        filled.initialize(repeating: false)
     }
 
     deinit {
-        slots.deinitialize()
+        for index in 0..<count where filled[index] { (slots + index).deinitialize(count: 1) }
         slots.deallocate()
+        filled.deallocate()
     }
 
     /// Takes `element` (moved in, not copied: a verdict holds dozens of references).
-    func store(_ element: consuming Element, at index: Int) { slots[index] = consume element }
+    func store(_ element: consuming Element, at index: Int) {
+        precondition(!filled[index], "a result slot is written once")
+        (slots + index).initialize(to: element)
+        filled[index] = true
+    }
+
+    /// The result at `index` where it lies: read or changed in place, never copied out. A verdict is 368
+    /// bytes; taken out into an array for the session step, each was copied twice more, through memory a
+    /// batch of them outgrows the processor's cache with.
+    subscript(index: Int) -> Element {
+        unsafeAddress {
+            precondition(filled[index], "an empty result slot")
+            return UnsafePointer(slots + index)
+        }
+        unsafeMutableAddress {
+            precondition(filled[index], "an empty result slot")
+            return slots + index
+        }
+    }
+
+    /// Destroys the result at `index` (done with), leaving its slot empty.
+    func discard(at index: Int) {
+        precondition(filled[index], "an empty result slot")
+        (slots + index).deinitialize(count: 1)
+        filled[index] = false
+    }
 
     /// Moves the results out (no copy), leaving the slots empty.
     func take() -> [Element] {
         var results: [Element] = []
-        results.reserveCapacity(slots.count)
-        take(into: &results)
+        results.reserveCapacity(count)
+        for index in 0..<count {
+            precondition(filled[index], "an empty result slot")
+            results.append((slots + index).move())
+            filled[index] = false
+        }
         return results
-    }
-
-    /// Moves the results out (no copy) to the end of `results`, leaving the slots empty.
-    func take(into results: inout [Element]) {
-        for index in slots.indices { results.append(slots[index].take()!) }
     }
 }
 
