@@ -105,10 +105,11 @@ import Testing
 
     @Test func theEscapeCheckFlagsExactlyQuotesBackslashesAndControlCharacters() {
         func naive(_ bytes: [UInt8]) -> Bool { bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
-        // Every byte value at every position of strings one to seventeen bytes long (the eight-byte steps and
-        // the tail), among harmless neighbours of every kind (ASCII, UTF-8 continuation bytes, 0x7F, 0xFF).
+        // Every byte value at every position of strings one to thirty-five bytes long (the sixteen-byte steps,
+        // the overlapping last sixteen, the two overlapping eights, the bytes one at a time), among harmless
+        // neighbours of every kind (ASCII, UTF-8 continuation bytes, 0x7F, 0xFF).
         for filler in [UInt8(ascii: "a"), 0x80, 0x7F, 0xFF, 0x21, 0x5B, 0x5D, 0x23] {
-            for length in 1...17 {
+            for length in 1...35 {
                 for position in 0..<length {
                     for byte in UInt8.min...UInt8.max {
                         var bytes = [UInt8](repeating: filler, count: length)

@@ -1,0 +1,80 @@
+// Byte scans sixteen bytes at a time with SSE2 (every x86-64 processor has it), for the JSON reader's and
+// the report writers' search for a string's special bytes. `static inline`: Swift imports the bodies and
+// inlines them at the call site, so a short string costs no call. Other processors use JSONCore's
+// eight-bytes-at-a-time Swift scan instead (see `StringBytes.firstSpecial`).
+#ifndef USAGE_AUDIT_CBYTESCAN_H
+#define USAGE_AUDIT_CBYTESCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define UA_HAVE_SSE2_SCAN 1
+
+/// The index of the first quote, backslash or control byte (below 0x20) in `bytes[start..<count]`, or `count`.
+/// `*saw_high` is set to 1 when a byte of 0x80 or more lies before it (it may also be set by one after it in
+/// the same sixteen). Reads only inside `bytes[0..<count]`: the last sixteen are read overlapping those
+/// before them, eight to fifteen as two overlapping eights, fewer one at a time.
+static inline size_t ua_first_special(const uint8_t *bytes, size_t count, size_t start, int *saw_high) {
+    size_t index = start;
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i below_space = _mm_set1_epi8(0x1F);
+    unsigned high = 0;
+    while (index + 16 <= count) {
+        __m128i block = _mm_loadu_si128((const __m128i *)(bytes + index));
+        __m128i special = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
+            _mm_cmpeq_epi8(_mm_min_epu8(block, below_space), block));
+        unsigned found = (unsigned)_mm_movemask_epi8(special);
+        high |= (unsigned)_mm_movemask_epi8(block);
+        if (found != 0) {
+            if (high != 0) *saw_high = 1;
+            return index + (size_t)__builtin_ctz(found);
+        }
+        index += 16;
+    }
+    if (high != 0) *saw_high = 1;
+    if (index < count && count >= 16) {
+        // The last sixteen bytes, those already scanned masked off.
+        size_t last = count - 16;
+        __m128i block = _mm_loadu_si128((const __m128i *)(bytes + last));
+        __m128i special = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
+            _mm_cmpeq_epi8(_mm_min_epu8(block, below_space), block));
+        unsigned fresh = ~0u << (unsigned)(index - last);
+        unsigned found = (unsigned)_mm_movemask_epi8(special) & fresh & 0xFFFFu;
+        unsigned tail_high = (unsigned)_mm_movemask_epi8(block) & fresh & 0xFFFFu;
+        if (found != 0) {
+            unsigned position = (unsigned)__builtin_ctz(found);
+            if (tail_high & ((1u << position) - 1u)) *saw_high = 1;
+            return last + position;
+        }
+        if (tail_high != 0) *saw_high = 1;
+        return count;
+    }
+    if (count - index >= 8) {
+        // Eight to fifteen bytes left: the first eight and the last eight (overlapping), as one block.
+        size_t last = count - 8;
+        __m128i block = _mm_unpacklo_epi64(
+            _mm_loadl_epi64((const __m128i *)(bytes + index)), _mm_loadl_epi64((const __m128i *)(bytes + last)));
+        __m128i special = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
+            _mm_cmpeq_epi8(_mm_min_epu8(block, below_space), block));
+        unsigned found = (unsigned)_mm_movemask_epi8(special);
+        if (_mm_movemask_epi8(block) != 0) *saw_high = 1;
+        if (found & 0xFFu) return index + (size_t)__builtin_ctz(found);
+        if (found != 0) return last + (size_t)__builtin_ctz(found >> 8);
+        return count;
+    }
+    for (; index < count; index++) {
+        uint8_t byte = bytes[index];
+        if (byte == '"' || byte == '\\' || byte < 0x20) return index;
+        if (byte >= 0x80) *saw_high = 1;
+    }
+    return index;
+}
+#endif
+
+#endif
