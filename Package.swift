@@ -3,7 +3,7 @@
 // usage-audit: audits the opt-in usage-tracking messages of Parsl for privacy and schema conformance.
 //
 // The targets follow the architecture, bottom to top:
-//   C libraries (CJansson, CPcap, CPCRE2, CZlib; CByteScan, our own)  ->  JSONCore  ->  JSONSchema
+//   C libraries (CJansson, CPcap, CPCRE2, CZlib; CInline, our own)  ->  JSONCore  ->  JSONSchema
 //   CaptureReaders (pcap/pcapng -> UDP datagrams)
 //   Storage (spools, their codec, the external sort, file access; on swift-system and swift-collections)
 //   AuditModel (findings as plain data)  ->  AuditInputs (wire, ndjson, log, journal, pcap)
@@ -74,10 +74,11 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
         // MARK: Libraries.
-        // The string scans with SSE2, `static inline` C that Swift inlines (its vector types scalarized them).
-        .target(name: "CByteScan"),
+        // `static inline` C that Swift inlines: the string scan with SSE2 (Swift's vector types scalarized it),
+        // a prefetch hint.
+        .target(name: "CInline"),
         .target(name: "Bytes", swiftSettings: specializedReleaseChecks),
-        .target(name: "JSONCore", dependencies: ["CJansson", "CByteScan", "Bytes"], swiftSettings: releaseChecks),
+        .target(name: "JSONCore", dependencies: ["CJansson", "CInline", "Bytes"], swiftSettings: releaseChecks),
         .target(
             name: "JSONSchema",
             dependencies: ["Bytes", "JSONCore", "CPCRE2", .product(name: "SystemPackage", package: "swift-system")],
@@ -105,7 +106,7 @@ let package = Package(
         .target(
             name: "AuditRules",
             dependencies: [
-                "Bytes", "JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "CaptureReaders", "Storage",
+                "Bytes", "CInline", "JSONCore", "JSONSchema", "AuditModel", "AuditInputs", "CaptureReaders", "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],

@@ -1,5 +1,5 @@
 #if arch(x86_64)
-    import CByteScan
+    import CInline
 #endif
 #if canImport(Glibc)
     import Glibc
@@ -8,7 +8,7 @@
 #endif
 
 /// Scans of string bytes many at a time: nearly every byte of a usage message's strings needs no escape, and
-/// testing sixteen (SSE2, `CByteScan`, on x86-64) or eight (a word in Swift, elsewhere) costs about what
+/// testing sixteen (SSE2, `CInline`, on x86-64) or eight (a word in Swift, elsewhere) costs about what
 /// testing one byte did.
 public enum StringBytes {
     private static let ones: UInt64 = 0x0101_0101_0101_0101

@@ -42,6 +42,9 @@ extension AuditRun {
             // Each verdict completed where its chunk's slot holds it, then destroyed there: copied nowhere.
             for chunk in inFlight.removeFirst().waitForVerdicts(helping: feed) {
                 for index in 0..<chunk.count {
+                    if index + Self.prefetchDistance < chunk.count {
+                        checker.prefetch(for: chunk[index + Self.prefetchDistance])
+                    }
                     checker.complete(&chunk[index], input: input, into: &step)
                     chunk.discard(at: index)
                     body(step)
@@ -53,6 +56,9 @@ extension AuditRun {
 
     /// How many batches are audited ahead of the one being completed.
     static let batchesAhead = 2
+
+    /// How many records ahead of the one being completed its session's slot is brought into the cache.
+    static let prefetchDistance = 2
 
     /// Audits one record of a batch. Unless a report reads them (`keepPayloads`, `keepFindingPayloads`), the
     /// decoded messages are released on the auditing thread; the session step drops those of messages

@@ -1,3 +1,4 @@
+import CInline
 /// The open sessions' numbers by correlator: the session step's one lookup per message, in a table made for
 /// it.
 ///
@@ -41,6 +42,12 @@ struct SessionNumbers: ~Copyable {
 
     /// How many numbers the table holds.
     var count: Int { uuidCount + texts.count }
+
+    /// Brings the slot `key`'s probe starts at into the cache, for a lookup a few records later.
+    func prefetch(_ key: SessionKey) {
+        guard case .uuid(let high, let low) = key, let base = slots.baseAddress else { return }
+        ua_prefetch(base + home(high, low))
+    }
 
     /// The number of the session with `key`, if it is open.
     func number(of key: SessionKey) -> Int? {

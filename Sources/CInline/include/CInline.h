@@ -1,7 +1,8 @@
-// Byte scans sixteen bytes at a time with SSE2 (every x86-64 processor has it), for the JSON reader's and
-// the report writers' search for a string's special bytes. `static inline`: Swift imports the bodies and
-// inlines them at the call site, so a short string costs no call. Other processors use JSONCore's
-// eight-bytes-at-a-time Swift scan instead (see `StringBytes.firstSpecial`).
+// Small C that Swift inlines at the call site (`static inline`: Swift imports the bodies), for what Swift
+// itself compiles poorly: the search for a string's special bytes sixteen at a time with SSE2 (every x86-64
+// processor has it; Swift's own vector types were scalarized), for the JSON readers and the report writers,
+// and a prefetch hint for the session step's table. Other processors use JSONCore's eight-bytes-at-a-time
+// Swift scan instead (see `StringBytes.firstSpecial`).
 #ifndef USAGE_AUDIT_CBYTESCAN_H
 #define USAGE_AUDIT_CBYTESCAN_H
 
@@ -76,5 +77,8 @@ static inline size_t ua_first_special(const uint8_t *bytes, size_t count, size_t
     return index;
 }
 #endif
+
+/// Asks the processor to bring the cache line at `address` in, for a read soon (no fault if it is not mapped).
+static inline void ua_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
 #endif
