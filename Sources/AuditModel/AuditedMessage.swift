@@ -66,24 +66,22 @@ public struct AuditedMessage: Sendable, Hashable {
         observations += 1
         if laterObservations.count + 1 < Self.observedLimit { laterObservations.append(observation) }
     }
+}
 
+/// The initializer sits in an extension so that the struct keeps its synthesized memberwise initializer, which
+/// it calls: the optimizer builds that one's value in place, while an initializer that sets `self`'s fields
+/// one by one built it in a temporary, copied it out (a reference count for each string) and destroyed the
+/// temporary, for every message.
+extension AuditedMessage {
     public init(
         source: String, locator: Locator, kind: MessageKind, level: Int? = nil, correlator: String? = nil,
         generation: String? = nil, parsed: Bool = true, findings: Int = 0, payload: JSONValue? = nil,
         region: ByteRegion? = nil, network: NetworkEvidence? = nil, parslVersion: String? = nil
     ) {
-        self.source = source
-        self.locator = locator
-        self.kind = kind
-        self.level = level
-        self.correlator = correlator
-        self.generation = generation
-        self.parsed = parsed
-        self.findings = findings
-        self.payload = payload
-        self.region = region
-        self.network = network
-        self.parslVersion = parslVersion
+        self.init(
+            source: source, locator: locator, kind: kind, level: level, correlator: correlator,
+            generation: generation, parsed: parsed, findings: findings, payload: payload, region: region,
+            parslVersion: parslVersion, network: network, observations: 1, laterObservations: [])
     }
 }
 

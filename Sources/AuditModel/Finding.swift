@@ -54,7 +54,13 @@ public struct Finding: Sendable {
     /// Whether report preparation needs to look for the finding's message: it points at a place and the
     /// checker did not say which message is there.
     public var needsPairing: Bool { !subject.isPresent && locator != nil }
+}
 
+/// The initializers sit in an extension so that the struct keeps its synthesized memberwise initializer, which
+/// they call: the optimizer builds that one's value in place, while an initializer that sets `self`'s fields
+/// one by one built it in a temporary, copied it out (a reference count for each string and array) and
+/// destroyed the temporary (as many again), for every finding.
+extension Finding {
     /// A finding of `rule` at its default severity. The only public way to make one: a finding's rule is
     /// always a rule of the catalogue, never a string typed at the place that reports it.
     public init(
@@ -63,7 +69,8 @@ public struct Finding: Sendable {
     ) {
         self.init(
             rule: rule.id, severity: rule.defaultSeverity, source: source, locator: locator, pointer: pointer,
-            level: level, correlator: correlator, message: message, sensitiveValues: sensitiveValues)
+            level: level, correlator: correlator, message: message, sensitiveValues: sensitiveValues,
+            fingerprint: nil, baselined: false, region: nil, network: nil, subject: nil)
     }
 
     /// A finding as read back from a spool or an earlier report, or made by a test double: its rule id is
@@ -73,18 +80,10 @@ public struct Finding: Sendable {
         level: Int? = nil, correlator: String? = nil, message: String, sensitiveValues: [String] = [],
         fingerprint: String? = nil, baselined: Bool = false, region: ByteRegion? = nil
     ) {
-        self.rule = rule
-        self.severity = severity
-        self.source = source
-        self.locator = locator
-        self.pointer = pointer
-        self.level = level
-        self.correlator = correlator
-        self.message = message
-        self.sensitiveValues = sensitiveValues
-        self.fingerprint = fingerprint
-        self.baselined = baselined
-        self.region = region
+        self.init(
+            rule: rule, severity: severity, source: source, locator: locator, pointer: pointer, level: level,
+            correlator: correlator, message: message, sensitiveValues: sensitiveValues, fingerprint: fingerprint,
+            baselined: baselined, region: region, network: nil, subject: nil)
     }
 }
 
