@@ -25,7 +25,9 @@ public final class SpoolNames: @unchecked Sendable {
     private let names: UnsafeMutablePointer<UnsafeRawBufferPointer>
     private let published = Atomic<Int>(0)
 
-    /// The shared table holds up to 65,536 names in 4 MB: a run's inputs, whatever their number.
+    /// The shared table holds up to 65,536 names in 4 MB: a run's inputs, whatever their number. The
+    /// dictionary from name to number keeps its own copy of each, so the table's memory is bounded by about
+    /// twice `byteLimit` (plus 16 bytes a name for `names`).
     init(capacity: Int = 65_536, byteLimit: Int = 4 << 20) {
         self.capacity = capacity
         self.byteLimit = byteLimit
