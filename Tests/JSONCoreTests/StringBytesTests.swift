@@ -62,6 +62,19 @@ struct StringBytesTests {
         }
     }
 
+    /// A scan from the end, or past it, reads nothing and finds nothing.
+    @Test(arguments: Scan.allCases)
+    func aStartAtOrPastTheEndReadsNothing(_ scan: Scan) {
+        for length in [0, 5, 8, 16, 20] {
+            let bytes = [UInt8](repeating: 0x22, count: length)
+            for start in [length, length + 1, length + 9] {
+                var saw = false
+                #expect(bytes.withUnsafeBufferPointer { scan($0, start, &saw) } == start, "\(length), \(start)")
+                #expect(!saw)
+            }
+        }
+    }
+
     @Test(arguments: Scan.allCases)
     func randomStringsWithRandomStarts(_ scan: Scan) {
         var generator = SystemRandomNumberGenerator()

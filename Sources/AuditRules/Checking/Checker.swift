@@ -128,12 +128,12 @@ public final class Checker {
         return step
     }
 
-    /// The same into `step`, empty, which the caller reads and then empties (`CheckStep.removeAll`): the
-    /// pipeline keeps one step for every record rather than allocating its arrays for each.
     /// Brings what completing `verdict` will look up first (its session's slot) into the cache: the session
     /// step calls it a few records ahead, so the probe of a table larger than the cache does not wait on memory.
     func prefetch(for verdict: borrowing RecordVerdict) { sessions.prefetch(verdict) }
 
+    /// The same into `step`, empty, which the caller reads and then empties (`CheckStep.removeAll`): the
+    /// pipeline keeps one step for every record rather than allocating its arrays for each.
     public func complete(_ verdict: inout RecordVerdict, input: Int, into step: inout CheckStep) {
         // Tested, not bound: binding the message would copy it.
         guard verdict.message.isPresent else {

@@ -1,4 +1,5 @@
 import CInline
+
 /// The open sessions' numbers by correlator: the session step's one lookup per message, in a table made for
 /// it.
 ///

@@ -84,15 +84,15 @@ final class SessionTracker {
     /// The open session with `key`, as an index in `opened`.
     private func index(of key: SessionKey) -> Int? { numbers.number(of: key).map { $0 - dropped } }
 
-    /// Applies the session rules to one verdict, in input order: adds their findings to it, and gives an end
-    /// message its session's level. Returns `true` when the verdict is an end whose start has not arrived:
-    /// its findings then stay here (the verdict's are emptied) until `takeJudged` hands them out; the
-    /// message stays in the verdict, to be updated with the judged end's level and finding count.
     /// Brings the session table's slot for `verdict`'s session into the cache: called a few records ahead.
     func prefetch(_ verdict: borrowing RecordVerdict) {
         if let key = verdict.session?.key { numbers.prefetch(key) }
     }
 
+    /// Applies the session rules to one verdict, in input order: adds their findings to it, and gives an end
+    /// message its session's level. Returns `true` when the verdict is an end whose start has not arrived:
+    /// its findings then stay here (the verdict's are emptied) until `takeJudged` hands them out; the
+    /// message stays in the verdict, to be updated with the judged end's level and finding count.
     func observe(_ verdict: inout RecordVerdict, ticket: Int) -> Bool {
         // The message is read and changed where it is, in the verdict: taken out into a local and put back,
         // it was copied back (and the local destroyed), about 300 instructions a record.

@@ -3,21 +3,21 @@
 // processor has it; Swift's own vector types were scalarized), for the JSON readers and the report writers,
 // and a prefetch hint for the session step's table. Other processors use JSONCore's eight-bytes-at-a-time
 // Swift scan instead (see `StringBytes.firstSpecial`).
-#ifndef USAGE_AUDIT_CBYTESCAN_H
-#define USAGE_AUDIT_CBYTESCAN_H
+#ifndef USAGE_AUDIT_CINLINE_H
+#define USAGE_AUDIT_CINLINE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-#define UA_HAVE_SSE2_SCAN 1
 
 /// The index of the first quote, backslash or control byte (below 0x20) in `bytes[start..<count]`, or `count`.
 /// `*saw_high` is set to 1 when a byte of 0x80 or more lies before it (it may also be set by one after it in
 /// the same sixteen). Reads only inside `bytes[0..<count]`: the last sixteen are read overlapping those
 /// before them, eight to fifteen as two overlapping eights, fewer one at a time.
 static inline size_t ua_first_special(const uint8_t *bytes, size_t count, size_t start, int *saw_high) {
+    if (start >= count) return start;  // as the Swift scan: nothing to read (and `count - index` stays positive)
     size_t index = start;
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
