@@ -191,18 +191,11 @@ final class SessionTracker {
         return pendingEvictions
     }
 
-    /// At the end of the run: ends whose start never arrived are judged without it (`takeJudged`), and the
-    /// sessions still waiting for an end that level 3 promises are returned.
-    func finish() -> [Finding] {
-        judgeEveryHeldEnd()
-        let findings = openSessionFindings()
-        forgetEverySession()
-        return findings
-    }
-
-    // `finish` in parts, for `Checker.finish(threads:_:)`: `judgeEveryHeldEnd` uses only the held ends, and
-    // `openSessionFindings` then `forgetOpenSessions` only the open sessions and their numbers, so the two
-    // may run at once on two threads.
+    // At the end of the run (`Checker.finish(threads:_:)`): ends whose start never arrived are judged without
+    // it (`judgeEveryHeldEnd`, then `takeJudged`), the sessions still waiting for an end that level 3 promises
+    // give their findings (`openSessionFindings`), and everything is dropped (`forgetEverySession`). The
+    // first uses only the held ends, and `openSessionFindings` then `forgetOpenSessions` only the open
+    // sessions and their numbers, so the two may run at once on two threads.
 
     /// Judges every end still held, oldest first, in place (`takeJudged`); the table is then dropped whole
     /// rather than emptied one removal at a time (a removal cost about 840 instructions, on the one thread
