@@ -12,6 +12,14 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
+/// One bit for each byte of `block` that is a quote, a backslash or a control byte (below 0x20).
+static inline unsigned ua_special_bits(__m128i block) {
+    __m128i special = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')), _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'))),
+        _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1F)), block));
+    return (unsigned)_mm_movemask_epi8(special);
+}
+
 /// The index of the first quote, backslash or control byte (below 0x20) in `bytes[start..<count]`, or `count`.
 /// `*saw_high` is set to 1 when a byte of 0x80 or more lies before it (it may also be set by one after it in
 /// the same sixteen). Reads only inside `bytes[0..<count]`: the last sixteen are read overlapping those
@@ -19,16 +27,10 @@
 static inline size_t ua_first_special(const uint8_t *bytes, size_t count, size_t start, int *saw_high) {
     if (start >= count) return start;  // as the Swift scan: nothing to read (and `count - index` stays positive)
     size_t index = start;
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i below_space = _mm_set1_epi8(0x1F);
     unsigned high = 0;
     while (index + 16 <= count) {
         __m128i block = _mm_loadu_si128((const __m128i *)(bytes + index));
-        __m128i special = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
-            _mm_cmpeq_epi8(_mm_min_epu8(block, below_space), block));
-        unsigned found = (unsigned)_mm_movemask_epi8(special);
+        unsigned found = ua_special_bits(block);
         high |= (unsigned)_mm_movemask_epi8(block);
         if (found != 0) {
             if (high != 0) *saw_high = 1;
@@ -41,11 +43,8 @@ static inline size_t ua_first_special(const uint8_t *bytes, size_t count, size_t
         // The last sixteen bytes, those already scanned masked off.
         size_t last = count - 16;
         __m128i block = _mm_loadu_si128((const __m128i *)(bytes + last));
-        __m128i special = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
-            _mm_cmpeq_epi8(_mm_min_epu8(block, below_space), block));
         unsigned fresh = ~0u << (unsigned)(index - last);
-        unsigned found = (unsigned)_mm_movemask_epi8(special) & fresh & 0xFFFFu;
+        unsigned found = ua_special_bits(block) & fresh & 0xFFFFu;
         unsigned tail_high = (unsigned)_mm_movemask_epi8(block) & fresh & 0xFFFFu;
         if (found != 0) {
             unsigned position = (unsigned)__builtin_ctz(found);
@@ -60,10 +59,7 @@ static inline size_t ua_first_special(const uint8_t *bytes, size_t count, size_t
         size_t last = count - 8;
         __m128i block = _mm_unpacklo_epi64(
             _mm_loadl_epi64((const __m128i *)(bytes + index)), _mm_loadl_epi64((const __m128i *)(bytes + last)));
-        __m128i special = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
-            _mm_cmpeq_epi8(_mm_min_epu8(block, below_space), block));
-        unsigned found = (unsigned)_mm_movemask_epi8(special);
+        unsigned found = ua_special_bits(block);
         if (_mm_movemask_epi8(block) != 0) *saw_high = 1;
         if (found & 0xFFu) return index + (size_t)__builtin_ctz(found);
         if (found != 0) return last + (size_t)__builtin_ctz(found >> 8);
