@@ -25,8 +25,9 @@ final class BackgroundProgram {
     init(_ executable: String, _ arguments: [String], outputIn folder: URL) throws {
         stdoutFile = folder.appendingPathComponent("background-stdout")
         stderrFile = folder.appendingPathComponent("background-stderr")
-        FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        // A file that could not be made fails `FileHandle(forWritingTo:)` below, which says so.
+        _ = FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = folder
