@@ -50,14 +50,14 @@ struct Fingerprint: Hashable, Sendable {
 ///
 /// A report may hold a million findings, so the identity is assembled as bytes in one reused buffer and the
 /// fingerprint kept as a value (`Fingerprint`: its text is made only where it is shown); the redacted forms
-/// of sources, pointers and sensitive values, which repeat across nearly every finding, are remembered (up
-/// to `rememberedForms` of each, then forgotten and worked out again), and so are the hashes of recent
-/// identities (`IdentityCache`).
+/// of sources and pointers, which repeat across nearly every finding, are remembered (up to
+/// `rememberedForms` of each, then forgotten and worked out again), sensitive values' masks are the
+/// redactor's, found by their bytes, and the hashes of recent identities are remembered (`IdentityCache`).
 struct Fingerprinter {
     /// Built from the unredacted report: masks come from every finding's sensitive values.
     let redactor: Redactor
     /// Occurrences so far of each identity, keyed by its hash's first 128 bits (the part printed).
-    private var seen: [HashPrefix: Int] = [:]
+    private var seen = OccurrenceCounts()
     private var redactedSources: [String: [UInt8]] = [:]
     private var redactedPointers: [JSONPointer: [UInt8]] = [:]
     private var maskedValues: [String: String] = [:]
@@ -87,8 +87,8 @@ struct Fingerprinter {
         appendRedactedPointer(finding.pointerTokens)
         switch finding.sensitiveValues.count {
         case 0: break
-        // One value, the usual case, without an array made for it.
-        case 1: finding.sensitiveValues.forEach { appendMasked(CollectionOfOne(String(decoding: $0, as: UTF8.self))) }
+        // One value, the usual case, masked from its bytes without a string made of them.
+        case 1: finding.sensitiveValues.forEach { appendMasked(bytes: $0) }
         default: appendMasked(finding.sensitiveValues.strings())
         }
         return identityFingerprint()
@@ -142,6 +142,16 @@ struct Fingerprinter {
         }
     }
 
+    /// The masked form of one sensitive value, after a NUL: `appendMasked` of that value alone.
+    private mutating func appendMasked(bytes value: UnsafeRawBufferPointer) {
+        identity.append(0)
+        if let mask = redactor.mask(ofSensitiveValue: value) {
+            mask.withUTF8InPlace { identity.append(contentsOf: $0) }
+        } else {
+            masked(String(decoding: value, as: UTF8.self)).withUTF8InPlace { identity.append(contentsOf: $0) }
+        }
+    }
+
     /// The fingerprint of the identity assembled in `identity`: its hash's prefix and its occurrence so far.
     private mutating func identityFingerprint() -> Fingerprint {
         let prefix = prefixes.prefix(of: identity) {
@@ -151,14 +161,56 @@ struct Fingerprinter {
                     low: UInt64(bigEndian: digest.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
             }
         }
-        // One lookup that counts in place (a read and then a write looked the prefix up twice).
-        let occurrence = Self.incremented(&seen[prefix, default: 0])
-        return Fingerprint(prefix: prefix, occurrence: occurrence)
+        return Fingerprint(prefix: prefix, occurrence: seen.counting(prefix))
     }
 
-    private static func incremented(_ count: inout Int) -> Int {
-        count += 1
-        return count
+    /// How often each identity was met so far, by its hash prefix. A prefix is SHA-256 output, evenly spread
+    /// already, so a slot is two multiplications and a shift of its bits, where a `Dictionary` ran the seeded
+    /// hasher over it (about 270 instructions a finding). The multipliers are drawn for each table, so
+    /// identities cannot be made to share slots without knowing them. Open addressing, linear probing, grown at
+    /// half full; like the dictionary, it holds one entry per distinct identity.
+    struct OccurrenceCounts {
+        private var prefixes = [HashPrefix](repeating: HashPrefix(high: 0, low: 0), count: 1024)
+        /// The count of the prefix in the same slot; 0: an empty slot.
+        private var counts = [Int](repeating: 0, count: 1024)
+        private var slotBits = 10
+        private var used = 0
+        private let multiplier = UInt64.random(in: .min ... .max) | 1
+        private let highMultiplier = UInt64.random(in: .min ... .max) | 1
+
+        /// Counts one more sighting of `prefix`; returns how many there have been, this one included.
+        mutating func counting(_ prefix: HashPrefix) -> Int {
+            if 2 * (used + 1) > counts.count { grow() }
+            var slot = self.slot(of: prefix)
+            while counts[slot] != 0 {
+                if prefixes[slot] == prefix {
+                    counts[slot] += 1
+                    return counts[slot]
+                }
+                slot = (slot + 1) & (counts.count - 1)
+            }
+            prefixes[slot] = prefix
+            counts[slot] = 1
+            used += 1
+            return 1
+        }
+
+        private func slot(of prefix: HashPrefix) -> Int {
+            Int(truncatingIfNeeded: ((prefix.low ^ (prefix.high &* highMultiplier)) &* multiplier) >> UInt64(64 - slotBits))
+        }
+
+        private mutating func grow() {
+            let old = (prefixes, counts)
+            slotBits += 1
+            prefixes = [HashPrefix](repeating: HashPrefix(high: 0, low: 0), count: 1 << slotBits)
+            counts = [Int](repeating: 0, count: 1 << slotBits)
+            for (prefix, count) in zip(old.0, old.1) where count != 0 {
+                var slot = self.slot(of: prefix)
+                while counts[slot] != 0 { slot = (slot + 1) & (counts.count - 1) }
+                prefixes[slot] = prefix
+                counts[slot] = count
+            }
+        }
     }
 
     /// The hash prefixes of the identities met lately, `slotCount` of them, direct-mapped by a fast digest of
@@ -269,8 +321,13 @@ struct Fingerprinter {
         identity.append(contentsOf: redacted)
     }
 
+    /// `value` masked as `--redact` masks it: a finding's values are all among the redactor's, whose masks
+    /// it finds by their bytes; any other is redacted as text, and remembered.
     private mutating func masked(_ value: String) -> String {
-        Self.remembered(value, in: &maskedValues) { redactor.redact(value) }
+        if let mask = value.withUTF8InPlace({ redactor.mask(ofSensitiveValue: UnsafeRawBufferPointer($0)) }) {
+            return mask
+        }
+        return Self.remembered(value, in: &maskedValues) { redactor.redact(value) }
     }
 
     /// `forms[key]`, made and kept when missing; past `rememberedForms` entries, the kept ones are forgotten.

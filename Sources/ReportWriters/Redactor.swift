@@ -15,6 +15,8 @@ public struct Redactor: Sendable {
     /// each position (`alice@uni.edu` before `uni.edu`) in time independent of how many values there are,
     /// and never rescans an inserted mask.
     private let trie: ByteTrie
+    /// The same values by their exact bytes, for fingerprints (`mask(ofSensitiveValue:)`).
+    private let exact: ExactValues
     /// Each value and its mask, for callers that show the mapping.
     public let masks: [String: String]
 
@@ -36,28 +38,44 @@ public struct Redactor: Sendable {
     /// `values` pairs each sensitive value with the rule that reported it (which tells its kind).
     public init(values: some Sequence<(value: String, rule: String?)>) {
         var masks: [String: String] = [:]
-        var order: [String] = []
+        // In the order first named, each with its first mask (a report may name thousands: the table is
+        // looked up once a value, to keep the first naming).
+        var named: [(value: String, mask: String)] = []
         for (value, rule) in values where !value.isEmpty && masks[value] == nil {
-            masks[value] = Self.mask(value, rule: rule)
-            order.append(value)
+            let mask = Self.mask(value, rule: rule)
+            masks[value] = mask
+            named.append((value, mask))
         }
         var trie = ByteTrie()
-        for value in order { trie.insert(value, mask: masks[value]!) }
+        for (value, mask) in named { trie.insert(value, mask: mask) }
         // A mask keeps parts of its value (a prefix, a class-name suffix, a domain). When such a part is
         // itself a sensitive value, the stricter generic mask is used instead, so no value survives inside
         // another value's mask.
-        for value in order where trie.contains(in: masks[value]!) {
+        var exact = ExactValues(named.lazy.map(\.value))
+        for (index, (value, first)) in named.enumerated() {
+            guard trie.contains(in: first) else {
+                exact.setMask(first, at: index)
+                continue
+            }
             let generic = Self.genericMask(value)
             let mask = trie.contains(in: generic) ? "***" : generic
             masks[value] = mask
             trie.insert(value, mask: mask)
+            exact.setMask(mask, at: index)
         }
         self.trie = trie
+        self.exact = exact
         self.masks = masks
     }
 
     /// Whether there is anything to mask.
     public var isEmpty: Bool { masks.isEmpty }
+
+    /// The mask of `value` when it is one of the sensitive values, found by its bytes: what `redact` makes of
+    /// it (the value itself is the longest match at its start, and nothing is left after it). Fingerprints
+    /// mask every finding's values, which are all in the set: a walk down the trie, where a table of masks
+    /// by `String` made a string of the bytes and hashed it. `nil` for any other text.
+    func mask(ofSensitiveValue value: UnsafeRawBufferPointer) -> String? { exact.mask(of: value) }
 
     /// `text` with every occurrence of a sensitive value replaced by its mask. Text without a match (nearly
     /// all of it) is returned as it is, without copying. Matching runs on UTF-8 bytes: UTF-8 is
@@ -269,6 +287,13 @@ extension Redactor {
 
     /// `a***` or, for longer values such as the hashed user names of old clients, `3c***`.
     static func genericMask(_ value: String) -> String {
+        // ASCII (a hashed name, nearly every value this mask gets): scalars are bytes.
+        let ascii = value.withUTF8InPlace { bytes -> String? in
+            guard !bytes.isEmpty, StringBytes.isASCII(bytes) else { return nil }
+            let keep = bytes.count >= 8 ? 2 : 1
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<keep]), as: UTF8.self) + "***"
+        }
+        if let ascii { return ascii }
         let keep = value.unicodeScalars.count >= 8 ? 2 : 1
         return String(String.UnicodeScalarView(value.unicodeScalars.prefix(keep))) + "***"
     }
@@ -320,6 +345,14 @@ extension Redactor {
     /// `/home/alice/x` -> `/home/***`, `C:\Users\bob\x` -> `C:\Users\***`, `~alice/x` -> `~***`: the
     /// conventional top directory says what kind of path it is; the user's part goes.
     static func pathMask(_ value: String) -> String? {
+        // A path starts with `~`, `/` or `\\`, or a drive (`C:`): any other ASCII first byte without a
+        // colon after it is no path, decided before the scalars are made.
+        let utf8 = value.utf8
+        if let first = utf8.first, first < 0x80, first != UInt8(ascii: "~"), first != UInt8(ascii: "/"),
+            first != UInt8(ascii: "\\"), utf8.dropFirst().first != UInt8(ascii: ":")
+        {
+            return nil
+        }
         if value.hasPrefix("~") { return "~***" }
         let scalars = Array(value.unicodeScalars)
         if scalars.count >= 3, scalars[0].properties.isAlphabetic, scalars[1] == ":",
@@ -382,6 +415,7 @@ extension Redactor {
 
     /// `node17.cluster.example.org` -> `n***.example.org`; `uni.edu` -> `u***.edu`.
     static func hostMask(_ value: String) -> String? {
+        guard holds(value, UInt8(ascii: ".")) else { return nil }
         let labels = value.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2,
             // A label holds no dot, so the host-name bytes left are letters, digits and hyphens.
@@ -465,6 +499,66 @@ private struct ByteTrie: Sendable {
     func contains(in text: String) -> Bool {
         text.withUTF8InPlace { bytes in
             bytes.indices.contains { mayStart(with: bytes[$0]) && longestMatch(in: bytes, at: $0) != nil }
+        }
+    }
+}
+
+/// Distinct strings by their exact bytes, each with a mask: the sensitive values of a report, for the
+/// fingerprint of every finding that names one. A trie finds the longest value in a text; finding a whole
+/// value by its bytes is a hash and one comparison here, where walking the trie's sibling lists cost about
+/// 700 instructions a hashed user name.
+///
+/// Open addressing with linear probing, at most half full, over `ByteDigest` with a seed drawn for each
+/// table: values cannot be chosen to collide without knowing it. Made once, from distinct values.
+private struct ExactValues: Sendable {
+    /// The values' bytes one after another; value `i` ends at `ends[i]`.
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+    private var masks: [String] = []
+    /// Each slot: a value's index, or -1.
+    private var slots: [Int32]
+    private let seed = UInt64.random(in: .min ... .max)
+
+    /// The table of `values`, which are distinct, each with the mask "" until `setMask` gives it one.
+    init(_ values: some Collection<String>) {
+        var size = 16
+        while size < 2 * values.count { size <<= 1 }
+        slots = [Int32](repeating: -1, count: size)
+        ends.reserveCapacity(values.count)
+        masks = [String](repeating: "", count: values.count)
+        for value in values {
+            value.withUTF8InPlace { value in
+                let index = ends.count
+                bytes.append(contentsOf: value)
+                ends.append(bytes.count)
+                var slot = self.slot(of: UnsafeRawBufferPointer(value))
+                while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
+                slots[slot] = Int32(index)
+            }
+        }
+    }
+
+    private func slot(of value: UnsafeRawBufferPointer) -> Int {
+        Int(truncatingIfNeeded: ByteDigest.of(value, seed: seed)) & (slots.count - 1)
+    }
+
+    mutating func setMask(_ mask: String, at index: Int) { masks[index] = mask }
+
+    /// The mask of the value whose bytes are `value`, if it is one.
+    func mask(of value: UnsafeRawBufferPointer) -> String? {
+        var slot = slot(of: value)
+        return bytes.withUnsafeBytes { stored in
+            while true {
+                let index = Int(slots[slot])
+                if index < 0 { return nil }
+                let start = index == 0 ? 0 : ends[index - 1]
+                if ends[index] - start == value.count
+                    && (value.isEmpty || Bytewise.equal(stored.baseAddress! + start, value.baseAddress!, count: value.count))
+                {
+                    return masks[index]
+                }
+                slot = (slot + 1) & (slots.count - 1)
+            }
         }
     }
 }

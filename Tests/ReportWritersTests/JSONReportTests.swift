@@ -126,6 +126,27 @@ import Testing
         #expect([UInt8]().withUnsafeBufferPointer(StringBytes.needsJSONEscape) == false)
     }
 
+    @Test("occurrences are counted per identity as a dictionary counts them, through the table's growth")
+    func occurrencesCountedPerIdentity() {
+        var counts = Fingerprinter.OccurrenceCounts()
+        var model: [Fingerprinter.HashPrefix: Int] = [:]
+        var generator = SystemRandomNumberGenerator()
+        // Prefixes that differ in one half only, and low halves alike in their low bits, as well as random ones.
+        let prefixes = (0..<3_000).map { index -> Fingerprinter.HashPrefix in
+            switch index % 3 {
+            case 0: return .init(high: UInt64(index), low: 42)
+            case 1: return .init(high: 7, low: UInt64(index) << 40)
+            default: return .init(high: generator.next(), low: generator.next())
+            }
+        }
+        for _ in 0..<20_000 {
+            let prefix = prefixes[Int.random(in: 0..<prefixes.count, using: &generator)]
+            model[prefix, default: 0] += 1
+            #expect(counts.counting(prefix) == model[prefix]!)
+        }
+        #expect(counts.counting(.init(high: 1, low: 1)) == 1)
+    }
+
     @Test func aFingerprintIsThirtyTwoHexDigitsAColonAndItsOccurrence() {
         let text = Fingerprinter.text(.init(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210), occurrence: 12)
         #expect(text == "0123456789abcdeffedcba9876543210:12")

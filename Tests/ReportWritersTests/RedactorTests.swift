@@ -105,6 +105,46 @@ import Testing
             ])
     }
 
+    @Test("a sensitive value found by its bytes has the mask redaction gives it; any other text has none")
+    func exactMaskIsTheRedactedValue() {
+        // Hashed names (thousands in a capture of old clients), values whose mask had to be made stricter,
+        // non-ASCII ones, and a value that is another's prefix.
+        var values: [(value: String, rule: String?)] = (0..<5_000).map {
+            (String(UInt64($0) &* 0x9E37_79B9_7F4A_7C15, radix: 16), "privacy.forbidden-field")
+        }
+        values += [
+            ("node17.cluster.example.org", "privacy.personal-data"), ("example.org", "privacy.personal-data"),
+            ("josé@uni.edu", "privacy.personal-data"), ("é", nil), ("uni.edu", "privacy.personal-data"),
+            ("alice@uni.edu", "privacy.personal-data"), ("alice@uni.edu", "privacy.user-code-identifier"),
+        ]
+        let redactor = Redactor(values: values)
+        for (value, _) in values {
+            let mask = value.withUTF8InPlace { redactor.mask(ofSensitiveValue: UnsafeRawBufferPointer($0)) }
+            #expect(mask == redactor.redact(value), "\(value)")
+        }
+        for text in ["alice@uni.edu ", "alice@uni.ed", "node17", "", "e", "cafe\u{301}", "0x1"] {
+            #expect(text.withUTF8InPlace { redactor.mask(ofSensitiveValue: UnsafeRawBufferPointer($0)) } == nil)
+        }
+        #expect(Redactor(values: []).mask(ofSensitiveValue: UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
+    }
+
+    @Test("the generic mask keeps one or two scalars, whether the bytes are ASCII or not", arguments: [
+        ("3c2f1a9b0e", "3c***"), ("bob", "b***"), ("abcdefgh", "ab***"), ("abcdefg", "a***"), ("", "***"),
+        ("éléphants", "él***"), ("日本", "日***"), ("a日本語テキスト", "a日***"),
+    ])
+    func genericMask(_ value: String, _ expected: String) {
+        #expect(Redactor.genericMask(value) == expected)
+    }
+
+    @Test("the shape tests' byte rejections change no mask", arguments: [
+        ("C:/data/run", "C:/data/***"), ("c:\\x", "c:\\***"), ("a:b", "a***"), ("\\\\server\\share", "\\\\***"),
+        ("é:/x", "é:/***"), ("Ü:\\Users\\x", "Ü:\\Users\\***"), ("~x", "~***"), ("/x", "/***"), ("~", "***"), ("uni.edu", "u***.edu"),
+        ("localhost", "lo***"),
+    ])
+    func shapeRejections(_ value: String, _ expected: String) {
+        #expect(Redactor.mask(value, rule: "privacy.personal-data") == expected)
+    }
+
     @Test("addresses are ASCII: digits of other scripts make no address, so the value gets the generic mask")
     func fullwidthDigitsAreNoAddress() {
         #expect(Redactor.mask("１９２.１６８.４.７", rule: nil) == "１９***")
