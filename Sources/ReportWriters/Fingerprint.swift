@@ -196,7 +196,9 @@ struct Fingerprinter {
         }
 
         private func slot(of prefix: HashPrefix) -> Int {
-            Int(truncatingIfNeeded: ((prefix.low ^ (prefix.high &* highMultiplier)) &* multiplier) >> UInt64(64 - slotBits))
+            Int(
+                truncatingIfNeeded: ((prefix.low ^ (prefix.high &* highMultiplier)) &* multiplier)
+                    >> UInt64(64 - slotBits))
         }
 
         private mutating func grow() {

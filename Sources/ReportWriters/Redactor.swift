@@ -553,7 +553,8 @@ private struct ExactValues: Sendable {
                 if index < 0 { return nil }
                 let start = index == 0 ? 0 : ends[index - 1]
                 if ends[index] - start == value.count
-                    && (value.isEmpty || Bytewise.equal(stored.baseAddress! + start, value.baseAddress!, count: value.count))
+                    && (value.isEmpty
+                        || Bytewise.equal(stored.baseAddress! + start, value.baseAddress!, count: value.count))
                 {
                     return masks[index]
                 }

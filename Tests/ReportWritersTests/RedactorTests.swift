@@ -128,19 +128,24 @@ import Testing
         #expect(Redactor(values: []).mask(ofSensitiveValue: UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
     }
 
-    @Test("the generic mask keeps one or two scalars, whether the bytes are ASCII or not", arguments: [
-        ("3c2f1a9b0e", "3c***"), ("bob", "b***"), ("abcdefgh", "ab***"), ("abcdefg", "a***"), ("", "***"),
-        ("éléphants", "él***"), ("日本", "日***"), ("a日本語テキスト", "a日***"),
-    ])
+    @Test(
+        "the generic mask keeps one or two scalars, whether the bytes are ASCII or not",
+        arguments: [
+            ("3c2f1a9b0e", "3c***"), ("bob", "b***"), ("abcdefgh", "ab***"), ("abcdefg", "a***"), ("", "***"),
+            ("éléphants", "él***"), ("日本", "日***"), ("a日本語テキスト", "a日***"),
+        ])
     func genericMask(_ value: String, _ expected: String) {
         #expect(Redactor.genericMask(value) == expected)
     }
 
-    @Test("the shape tests' byte rejections change no mask", arguments: [
-        ("C:/data/run", "C:/data/***"), ("c:\\x", "c:\\***"), ("a:b", "a***"), ("\\\\server\\share", "\\\\***"),
-        ("é:/x", "é:/***"), ("Ü:\\Users\\x", "Ü:\\Users\\***"), ("~x", "~***"), ("/x", "/***"), ("~", "***"), ("uni.edu", "u***.edu"),
-        ("localhost", "lo***"),
-    ])
+    @Test(
+        "the shape tests' byte rejections change no mask",
+        arguments: [
+            ("C:/data/run", "C:/data/***"), ("c:\\x", "c:\\***"), ("a:b", "a***"), ("\\\\server\\share", "\\\\***"),
+            ("é:/x", "é:/***"), ("Ü:\\Users\\x", "Ü:\\Users\\***"), ("~x", "~***"), ("/x", "/***"), ("~", "***"),
+            ("uni.edu", "u***.edu"),
+            ("localhost", "lo***"),
+        ])
     func shapeRejections(_ value: String, _ expected: String) {
         #expect(Redactor.mask(value, rule: "privacy.personal-data") == expected)
     }
