@@ -40,6 +40,24 @@ struct ResultSlotsTests {
         #expect(Tracked.alive.load(ordering: .relaxed) == before, "the slots destroyed the two left in them")
     }
 
+    @Test("a result made in its slot is the one there, and destroyed once with the slots")
+    func aResultIsMadeInItsSlot() {
+        let before = Tracked.alive.load(ordering: .relaxed)
+        do {
+            let slots = ResultSlots<Verdict>(count: 2)
+            var madeAt: UnsafeMutablePointer<Verdict>?
+            slots.initialize(at: 1) { slot in
+                madeAt = slot
+                slot.initialize(to: Verdict(tracked: Tracked(7), notes: ["made here"]))
+            }
+            #expect(slots[1].tracked.value == 7)
+            #expect(slots[1].notes == ["made here"])
+            withUnsafePointer(to: &slots[1]) { #expect(UnsafeMutablePointer(mutating: $0) == madeAt) }
+            #expect(Tracked.alive.load(ordering: .relaxed) == before + 1)
+        }
+        #expect(Tracked.alive.load(ordering: .relaxed) == before, "the one made in its slot was destroyed")
+    }
+
     @Test func takeMovesEveryResultOutInIndexOrder() {
         let slots = ResultSlots<Verdict>(count: 4)
         for index in [2, 0, 3, 1] { slots.store(Verdict(tracked: Tracked(index), notes: ["\(index)"]), at: index) }

@@ -63,8 +63,10 @@ extension AuditRun {
     /// Audits one record of a batch. Unless a report reads them (`keepPayloads`, `keepFindingPayloads`), the
     /// decoded messages are released on the auditing thread; the session step drops those of messages
     /// without findings unless every one is kept.
-    func audit(_ record: InputRecord, source: String, auditor: RecordAuditor) -> RecordVerdict {
-        auditor.audit(record, source: source, keepingPayload: keepPayloads || keepFindingPayloads)
+    func audit(
+        _ record: InputRecord, source: String, auditor: RecordAuditor, into slot: UnsafeMutablePointer<RecordVerdict>
+    ) {
+        auditor.audit(record, source: source, keepingPayload: keepPayloads || keepFindingPayloads, into: slot)
     }
 }
 
@@ -120,7 +122,7 @@ private final class PipelineBatch: @unchecked Sendable {
         done.enter()
         feed.add {
             for (offset, record) in records.enumerated() {
-                verdicts.store(run.audit(record, source: source, auditor: auditor), at: offset)
+                verdicts.initialize(at: offset) { run.audit(record, source: source, auditor: auditor, into: $0) }
             }
             done.leave()
         }

@@ -57,6 +57,14 @@ final class ResultSlots<Element>: @unchecked Sendable {
         filled[index] = true
     }
 
+    /// Lets `initialize` make the element at `index` in its slot (`initialize` must initialize the memory it
+    /// is handed): a verdict made where it will lie is moved nowhere.
+    func initialize(at index: Int, _ initialize: (UnsafeMutablePointer<Element>) -> Void) {
+        precondition(!filled[index], "a result slot is written once")
+        initialize(slots + index)
+        filled[index] = true
+    }
+
     /// The result at `index` where it lies: read or changed in place, never copied out. A verdict is 368
     /// bytes; taken out into an array for the session step, each was copied twice more, through memory a
     /// batch of them outgrows the processor's cache with.

@@ -98,9 +98,21 @@ public struct RecordAuditor: Sendable {
     /// `inout` call: changing a returned verdict in place before returning it again cost a copy of it, dozens
     /// of reference counts a record (the optimizer did not turn it into a move; through the call it does).
     public func audit(_ record: InputRecord, source: String, keepingPayload: Bool = true) -> RecordVerdict {
-        var verdict = auditPayload(record, source: source, keepingPayload: keepingPayload)
-        finish(&verdict, record: record, keepingPayload: keepingPayload)
-        return verdict
+        withUnsafeTemporaryAllocation(of: RecordVerdict.self, capacity: 1) { slot in
+            audit(record, source: source, keepingPayload: keepingPayload, into: slot.baseAddress!)
+            return slot.baseAddress!.move()
+        }
+    }
+
+    /// The same, the verdict made in `slot` (uninitialized memory; initialized on return): where the auditing
+    /// threads keep it until the session step. Returned from function to function (through the tape's
+    /// closure, an optional and the pipeline's store), a verdict of 360 bytes was moved about twenty times a
+    /// record; each function below initializes the slot it is handed instead.
+    public func audit(
+        _ record: InputRecord, source: String, keepingPayload: Bool, into slot: UnsafeMutablePointer<RecordVerdict>
+    ) {
+        auditPayload(record, source: source, keepingPayload: keepingPayload, into: slot)
+        finish(&slot.pointee, record: record, keepingPayload: keepingPayload)
     }
 
     private func finish(_ verdict: inout RecordVerdict, record: InputRecord, keepingPayload: Bool) {
@@ -120,20 +132,22 @@ public struct RecordAuditor: Sendable {
         }
     }
 
-    private func auditPayload(_ record: InputRecord, source: String, keepingPayload: Bool) -> RecordVerdict {
+    private func auditPayload(
+        _ record: InputRecord, source: String, keepingPayload: Bool, into slot: UnsafeMutablePointer<RecordVerdict>
+    ) {
         let locator = record.locator
-        func unparsed(_ rule: RuleDescriptor, _ text: String, extra: [Finding] = []) -> RecordVerdict {
+        func unparsed(_ rule: RuleDescriptor, _ text: String, extra: [Finding] = []) {
             let finding = Finding(rule, source: source, locator: locator, message: text)
             let message = AuditedMessage(
                 source: source, locator: locator, kind: .unknown, parsed: false, findings: extra.count + 1)
-            return RecordVerdict(message: message, findings: extra + [finding], session: nil)
+            slot.initialize(to: RecordVerdict(message: message, findings: extra + [finding], session: nil))
         }
         switch record.payload {
         case .problem(let problem):
             let (rule, text) = problem.report
             if problem.isMessage { return unparsed(rule, text) }
             let finding = Finding(rule, source: source, locator: locator, message: text)
-            return RecordVerdict(message: nil, findings: [finding], session: nil)
+            slot.initialize(to: RecordVerdict(message: nil, findings: [finding], session: nil))
 
         case .datagram(let bytes):
             var early: [Finding] = []
@@ -144,11 +158,11 @@ public struct RecordAuditor: Sendable {
             case UInt8(ascii: "1"):
                 return decode(
                     bytes[1...], framing: .versioned, source: source, locator: locator, early: early,
-                    keepingPayload: keepingPayload)
+                    keepingPayload: keepingPayload, into: slot)
             case UInt8(ascii: "{"):
                 return decode(
                     bytes[...], framing: .bare, source: source, locator: locator, early: early,
-                    keepingPayload: keepingPayload)
+                    keepingPayload: keepingPayload, into: slot)
             default:
                 return unparsed(
                     UnknownVersionRule.descriptor, UnknownVersionRule.message(firstByte: bytes.first), extra: early)
@@ -157,7 +171,7 @@ public struct RecordAuditor: Sendable {
         case .json(let bytes):
             return decode(
                 bytes[...], framing: .ndjson, source: source, locator: locator, early: [],
-                keepingPayload: keepingPayload)
+                keepingPayload: keepingPayload, into: slot)
 
         case .logged(_, let result):
             switch result {
@@ -167,7 +181,7 @@ public struct RecordAuditor: Sendable {
                 if size > OversizeRule.limit {
                     early.append(OversizeRule.finding(size: size, logged: true, source: source, locator: locator))
                 }
-                return analyze(value, framing: .logged, source: source, locator: locator, early: early)
+                return analyze(value, framing: .logged, source: source, locator: locator, early: early, into: slot)
             case .failure(let error):
                 return unparsed(LogUnparseableRule.descriptor, "the logged message cannot be read: \(error)")
             }
@@ -176,19 +190,19 @@ public struct RecordAuditor: Sendable {
 
     private func decode(
         _ bytes: ArraySlice<UInt8>, framing: Framing, source: String, locator: Locator, early: [Finding],
-        keepingPayload: Bool
-    ) -> RecordVerdict {
+        keepingPayload: Bool, into slot: UnsafeMutablePointer<RecordVerdict>
+    ) {
         // A message of a structure seen before is read as a tape; the rest are parsed.
         if readsTapes {
-            let verdict = bytes.withUnsafeBytes { raw in
+            let made = bytes.withUnsafeBytes { raw in
                 JSONTape.read(raw, options: configuration.parseOptions, shapeLimit: MessageStructure.maxBytes) {
                     tape in
                     analyze(
                         tape, text: raw, framing: framing, source: source, locator: locator, early: early,
-                        keepingPayload: keepingPayload)
+                        keepingPayload: keepingPayload, into: slot)
                 }
             }
-            if let verdict, let verdict { return verdict }
+            if made == true { return }
         }
         // The parser also writes the message's structure, which picks its plan.
         let parsed: Result<(value: JSONValue, shape: JSONShape?, elementBounds: [Int]?), JSONParseError> =
@@ -200,9 +214,9 @@ public struct RecordAuditor: Sendable {
             }
         switch parsed {
         case .success(let (value, shape, elementBounds)):
-            return analyze(
+            analyze(
                 value, shape: shape, text: elementBounds.map { (bytes, $0) }, framing: framing, source: source,
-                locator: locator, early: early)
+                locator: locator, early: early, into: slot)
         case .failure(let error):
             let rule: RuleDescriptor
             switch error.code {
@@ -217,7 +231,7 @@ public struct RecordAuditor: Sendable {
                 rule, source: source, locator: locator, message: text, sensitiveValues: error.key.map { [$0] } ?? [])
             let message = AuditedMessage(
                 source: source, locator: locator, kind: .unknown, parsed: false, findings: early.count + 1)
-            return RecordVerdict(message: message, findings: early + [finding], session: nil)
+            slot.initialize(to: RecordVerdict(message: message, findings: early + [finding], session: nil))
         }
     }
 
@@ -227,14 +241,30 @@ public struct RecordAuditor: Sendable {
         _ value: JSONValue, shape: JSONShape? = nil, text: (bytes: ArraySlice<UInt8>, elementBounds: [Int])? = nil,
         framing: Framing, source: String, locator: Locator, early: [Finding]
     ) -> RecordVerdict {
+        withUnsafeTemporaryAllocation(of: RecordVerdict.self, capacity: 1) { slot in
+            analyze(
+                value, shape: shape, text: text, framing: framing, source: source, locator: locator, early: early,
+                into: slot.baseAddress!)
+            return slot.baseAddress!.move()
+        }
+    }
+
+    /// The same, the verdict made in `slot` (uninitialized; initialized on return).
+    func analyze(
+        _ value: JSONValue, shape: JSONShape? = nil, text: (bytes: ArraySlice<UInt8>, elementBounds: [Int])? = nil,
+        framing: Framing, source: String, locator: Locator, early: [Finding],
+        into slot: UnsafeMutablePointer<RecordVerdict>
+    ) {
         guard case .object(let object) = value else {
             let rule = NotObjectRule.descriptor
             let finding = Finding(
                 rule, source: source, locator: locator, message: "the message is a JSON \(value.typeName), not an object")
-            return RecordVerdict(
-                message: AuditedMessage(
-                    source: source, locator: locator, kind: .unknown, parsed: false, findings: early.count + 1),
-                findings: early + [finding], session: nil)
+            slot.initialize(
+                to: RecordVerdict(
+                    message: AuditedMessage(
+                        source: source, locator: locator, kind: .unknown, parsed: false, findings: early.count + 1),
+                    findings: early + [finding], session: nil))
+            return
         }
         let plan = plans.plan(for: object, shape: shape, schemas: schemas)
         let roles = plan.roleValues(in: value)
@@ -247,9 +277,10 @@ public struct RecordAuditor: Sendable {
                 ?? validator.violations(of: value, against: schema.id),
             configuration: sharedConfiguration,
             roleValues: roles)
-        return judge(
+        judge(
             context, early: early, payload: value, parslVersion: object["parsl_v"]?.stringValue,
-            content: identifiesContent ? ContentIdentity(generation: plan.generation, value: value) : nil
+            content: identifiesContent ? ContentIdentity(generation: plan.generation, value: value) : nil,
+            into: slot
         ) { context in Self.configuration(context, text: text) }
     }
 
@@ -265,9 +296,23 @@ public struct RecordAuditor: Sendable {
         _ tape: JSONTape, text: UnsafeRawBufferPointer, framing: Framing, source: String, locator: Locator,
         early: [Finding], keepingPayload: Bool = false
     ) -> RecordVerdict? {
+        withUnsafeTemporaryAllocation(of: RecordVerdict.self, capacity: 1) { slot in
+            analyze(
+                tape, text: text, framing: framing, source: source, locator: locator, early: early,
+                keepingPayload: keepingPayload, into: slot.baseAddress!)
+                ? slot.baseAddress!.move() : nil
+        }
+    }
+
+    /// The same, the verdict made in `slot` (uninitialized memory): whether it was (`false`: the slot is left
+    /// uninitialized, for the tree to be analyzed).
+    func analyze(
+        _ tape: JSONTape, text: UnsafeRawBufferPointer, framing: Framing, source: String, locator: Locator,
+        early: [Finding], keepingPayload: Bool = false, into slot: UnsafeMutablePointer<RecordVerdict>
+    ) -> Bool {
         guard tape.kind(at: JSONTape.root) == .object, let plan = plans.known(shapeBytes: tape.shapeBytes),
             let memo = plan.validationMemo, tape.count == plan.nodeCount
-        else { return nil }
+        else { return false }
         let nodes = plan.roleNodes
         var roles: [JSONValue] = []
         roles.reserveCapacity(nodes.count)
@@ -276,7 +321,7 @@ public struct RecordAuditor: Sendable {
         }
         let (declaredLevel, judgedLevel, schema) = levels(plan, roles)
         guard let (compiled, trace) = memo.replay(for: schema.id), compiled.isValid(tape, replaying: trace) == true
-        else { return nil }
+        else { return false }
         let context = MessageContext(
             source: source, locator: locator, framing: framing, values: .tape(tape), plan: plan, schema: schema,
             declaredLevel: declaredLevel, judgedLevel: judgedLevel, correlator: Self.correlator(plan, roles),
@@ -287,10 +332,12 @@ public struct RecordAuditor: Sendable {
         // The tree, when the report keeps it or the message's identity is its canonical text: made from the
         // tape (the same value a parse makes), after the audit that did without it.
         let tree: JSONValue? = keepingPayload || identifiesContent ? tape.value(at: JSONTape.root) : nil
-        return judge(
+        judge(
             context, early: early, payload: keepingPayload ? tree : nil, parslVersion: version,
-            content: identifiesContent ? tree.map { ContentIdentity(generation: plan.generation, value: $0) } : nil
+            content: identifiesContent ? tree.map { ContentIdentity(generation: plan.generation, value: $0) } : nil,
+            into: slot
         ) { context in Self.configuration(context, tape: tape, text: text) }
+        return true
     }
 
     /// The level the message declares (a role value), the level it is judged at, and the schema it is
@@ -321,8 +368,9 @@ public struct RecordAuditor: Sendable {
     /// of messages whose session step compares them.
     private func judge(
         _ context: MessageContext, early: [Finding], payload: JSONValue?, parslVersion: String?,
-        content: ContentIdentity?, configuration: (MessageContext) -> SessionConfiguration?
-    ) -> RecordVerdict {
+        content: ContentIdentity?, into slot: UnsafeMutablePointer<RecordVerdict>,
+        configuration: (MessageContext) -> SessionConfiguration?
+    ) {
         let plan = context.plan
         let kind = plan.kind
         let generation = plan.generation
@@ -356,13 +404,15 @@ public struct RecordAuditor: Sendable {
                 plan: plan,
                 userCodeNames: keepsConfiguration ? context.userCodeComponents.map(\.name) : [])
         }
-        // The message is made in the verdict: made first and passed in, it would be copied.
-        return RecordVerdict(
-            message: AuditedMessage(
-                source: context.source, locator: context.locator, kind: kind, level: judgedLevel,
-                correlator: correlator, generation: generation, parsed: true, findings: findings.count,
-                payload: payload, parslVersion: parslVersion),
-            findings: findings, session: facts, content: content)
+        // The message is made in the verdict, and the verdict in its slot: made first and passed in, each
+        // would be copied.
+        slot.initialize(
+            to: RecordVerdict(
+                message: AuditedMessage(
+                    source: context.source, locator: context.locator, kind: kind, level: judgedLevel,
+                    correlator: correlator, generation: generation, parsed: true, findings: findings.count,
+                    payload: payload, parslVersion: parslVersion),
+                findings: findings, session: facts, content: content))
     }
 
     /// The component list without the components that report execution detail (the end message's
