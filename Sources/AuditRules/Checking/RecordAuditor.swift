@@ -258,7 +258,8 @@ public struct RecordAuditor: Sendable {
         guard case .object(let object) = value else {
             let rule = NotObjectRule.descriptor
             let finding = Finding(
-                rule, source: source, locator: locator, message: "the message is a JSON \(value.typeName), not an object")
+                rule, source: source, locator: locator,
+                message: "the message is a JSON \(value.typeName), not an object")
             slot.initialize(
                 to: RecordVerdict(
                     message: AuditedMessage(
@@ -465,4 +466,3 @@ public struct RecordAuditor: Sendable {
         return SessionConfiguration(written: written, elements: elements, indices: indices)
     }
 }
-
