@@ -65,7 +65,7 @@ import Testing
         #expect(emptied)
         buffer.append(contentsOf: [5, 6])
         #expect(buffer.array == [5, 6])
-        var nothing: [UInt8] = []
+        let nothing: [UInt8] = []
         nothing.withUnsafeBytes { buffer.append(contentsOf: $0) }
         #expect(buffer.array == [5, 6])
     }
