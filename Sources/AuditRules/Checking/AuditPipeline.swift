@@ -1,6 +1,7 @@
 import AuditInputs
 import AuditModel
 import Dispatch
+import Foundation
 
 extension AuditRun {
     /// Checks every record of `reader`: records are audited in parallel on `threads` threads, the calling
@@ -29,7 +30,8 @@ extension AuditRun {
         var exhausted = false
         while !exhausted || !inFlight.isEmpty {
             if !exhausted {
-                let batch = PipelineBatch(source: reader.source, run: self, auditor: auditor)
+                let batch = PipelineBatch(
+                    source: reader.source, run: self, auditor: auditor, laneAuditors: checker.laneAuditors)
                 while batch.count < batchSize, let record = reader.next() { batch.add(record, to: feed) }
                 batch.seal(to: feed)
                 if batch.count == 0 {
@@ -81,6 +83,7 @@ private final class PipelineBatch: @unchecked Sendable {
     private let source: String
     private let run: AuditRun
     private let auditor: RecordAuditor
+    private let laneAuditors: LaneAuditors
     /// The records read since the last chunk was handed over.
     private var gathering: [InputRecord] = []
     /// Records read into the batch.
@@ -91,10 +94,11 @@ private final class PipelineBatch: @unchecked Sendable {
     /// auditing it.
     static let chunkSize = 128
 
-    init(source: String, run: AuditRun, auditor: RecordAuditor) {
+    init(source: String, run: AuditRun, auditor: RecordAuditor, laneAuditors: LaneAuditors) {
         self.source = source
         self.run = run
         self.auditor = auditor
+        self.laneAuditors = laneAuditors
         gathering.reserveCapacity(Self.chunkSize)
     }
 
@@ -118,10 +122,12 @@ private final class PipelineBatch: @unchecked Sendable {
         gathering.reserveCapacity(Self.chunkSize)
         let records = taken, verdicts = ResultSlots<RecordVerdict>(count: records.count)
         chunks.append(verdicts)
-        let (run, auditor, done) = (run, auditor, done)
+        let (run, auditor, laneAuditors, done) = (run, auditor, laneAuditors, done)
+        laneAuditors.count(records.count)
         let source = Self.chunkCopy(of: source)
         done.enter()
-        feed.add {
+        feed.add { lane in
+            let auditor = lane == 0 ? auditor : laneAuditors.auditor(forLane: lane, like: auditor)
             for (offset, record) in records.enumerated() {
                 verdicts.initialize(at: offset) { run.audit(record, source: source, auditor: auditor, into: $0) }
             }
@@ -145,5 +151,45 @@ private final class PipelineBatch: @unchecked Sendable {
     func waitForVerdicts(helping feed: WorkFeed) -> [ResultSlots<RecordVerdict>] {
         feed.help(until: done)
         return chunks
+    }
+}
+
+/// The auditors of a run's lanes (`WorkFeed`'s threads beside the one that reads), one each, made by the lane
+/// that first needs it and kept for the run's later inputs: each an independent copy of the checker's
+/// (`RecordAuditor.independentCopy()`), so that no two processors count references on the same compiled
+/// schemas and caches. The reading thread audits with the checker's own.
+///
+/// Only once a run has audited `recordsBeforeCopies` records: a copy costs its lane a few milliseconds
+/// (the schemas compiled again), which a run of a few inputs of a few messages (a folder of fixtures) would
+/// wait for, and saves about a twentieth of the CPU time of a long run. Until then the lanes share the
+/// checker's auditor. `@unchecked Sendable`: `made` and `records` are read and written under `lock`; an
+/// auditor is made outside it, by the one lane that uses it.
+final class LaneAuditors: @unchecked Sendable {
+    /// 16,384 records: eight batches. Set before a run only (the tests set it lower).
+    var recordsBeforeCopies = 16_384
+    private let lock = NSLock()
+    private var made: [Int: RecordAuditor] = [:]
+    private var records = 0
+
+    /// Counts records handed to the lanes (the reading thread, as it hands each chunk over).
+    func count(_ handedOver: Int) { lock.withLock { records += handedOver } }
+
+    /// The lanes that have an auditor of their own.
+    var lanesWithCopies: [Int] { lock.withLock { made.keys.sorted() } }
+
+    /// Lane `lane`'s auditor, with what a run sets on its own copy of the checker's (`identifiesContent`)
+    /// taken from `template`: `template` itself until the run is long enough for copies.
+    func auditor(forLane lane: Int, like template: RecordAuditor) -> RecordAuditor {
+        let (known, copies) = lock.withLock { (made[lane], records >= recordsBeforeCopies) }
+        guard copies else { return template }
+        var auditor: RecordAuditor
+        if let known {
+            auditor = known
+        } else {
+            auditor = template.independentCopy()
+            lock.withLock { made[lane] = auditor }
+        }
+        auditor.identifiesContent = template.identifiesContent
+        return auditor
     }
 }

@@ -56,6 +56,8 @@ public final class Checker {
     public let auditor: RecordAuditor
     private let sessions: SessionTracker
     private let ledger: ObservationLedger
+    /// The auditors of the pipeline's other threads, kept from input to input (`AuditRun.check`).
+    let laneAuditors = LaneAuditors()
 
     public init(auditor: RecordAuditor) {
         self.auditor = auditor

@@ -109,7 +109,9 @@ final class ResultSlots<Element>: @unchecked Sendable {
 /// shared two processors three ways; the scheduler let one run alone, and it finished its part and slept
 /// while another still worked, a processor idle about an eighth of the time.
 public final class WorkFeed: @unchecked Sendable {
-    private let chunks = Mutex<Deque<@Sendable () -> Void>>(Deque())
+    /// Each chunk is run with the number of the thread that runs it: 0 for the thread that adds them, 1 and
+    /// up for the lanes (`AuditRun` gives each its own auditor).
+    private let chunks = Mutex<Deque<@Sendable (_ lane: Int) -> Void>>(Deque())
     /// Counts the chunks added, then the lanes released when the feed closes.
     private let added = DispatchSemaphore(value: 0)
     private let lanes: Int
@@ -118,26 +120,26 @@ public final class WorkFeed: @unchecked Sendable {
     /// Starts `threads - 1` lanes, each on a serial queue of its own, taking chunks until the feed closes.
     public init(threads: Int) {
         lanes = max(1, threads) - 1
-        for lane in 0..<lanes {
+        for lane in 1..<(lanes + 1) {
             DispatchQueue(label: "usage-audit.lane-\(lane)").async(group: lanesDone) { [self] in
-                while let chunk = next() { chunk() }
+                while let chunk = next() { chunk(lane) }
             }
         }
     }
 
-    func add(_ chunk: @escaping @Sendable () -> Void) {
+    func add(_ chunk: @escaping @Sendable (_ lane: Int) -> Void) {
         chunks.withLock { $0.append(chunk) }
         added.signal()
     }
 
     /// The oldest chunk not yet taken, waiting for one to be added; `nil` once the feed is closed.
-    private func next() -> (@Sendable () -> Void)? {
+    private func next() -> (@Sendable (_ lane: Int) -> Void)? {
         added.wait()
         return chunks.withLock { $0.popFirst() }
     }
 
     /// The oldest chunk not yet taken, if there is one now.
-    private func nextIfAny() -> (@Sendable () -> Void)? {
+    private func nextIfAny() -> (@Sendable (_ lane: Int) -> Void)? {
         guard added.wait(timeout: .now()) == .success else { return nil }
         return chunks.withLock { $0.popFirst() }
     }
@@ -150,7 +152,7 @@ public final class WorkFeed: @unchecked Sendable {
                 group.wait()
                 return
             }
-            chunk()
+            chunk(0)
         }
     }
 
@@ -164,7 +166,7 @@ public final class WorkFeed: @unchecked Sendable {
         for lower in stride(from: 0, to: count, by: chunkSize) {
             let indices = lower..<min(lower + chunkSize, count)
             done.enter()
-            add {
+            add { _ in
                 for index in indices { slots.store(transform(index), at: index) }
                 done.leave()
             }
@@ -175,7 +177,7 @@ public final class WorkFeed: @unchecked Sendable {
     /// Runs what is left in the feed (the callers wait for all they add, so normally nothing), then lets the
     /// lanes end and waits for them. Called once no more work will be added.
     public func close() {
-        while let chunk = nextIfAny() { chunk() }
+        while let chunk = nextIfAny() { chunk(0) }
         for _ in 0..<lanes { added.signal() }
         lanesDone.wait()
     }

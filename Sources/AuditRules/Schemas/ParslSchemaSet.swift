@@ -8,6 +8,8 @@ import Storage
 public final class ParslSchemaSet: Sendable {
     /// Every document, by `$id`.
     public let documents: [String: SchemaDocument]
+    /// The files the set was read from (path, text), to read them again (`independentCopy`).
+    private let files: [(path: String, text: String)]
     /// The message schemas (those with `messageKind`), newest generation first.
     public let messageSchemas: [SchemaDocument]
     let annotationTrees: [String: AnnotationNode]
@@ -32,6 +34,10 @@ public final class ParslSchemaSet: Sendable {
         let allOrNothing: Bool
     }
 
+    /// The same set read again from the same files: the same documents, none of its objects shared. For
+    /// an auditor of another thread (`RecordAuditor.independentCopy()`).
+    public func independentCopy() throws(SchemaSetError) -> ParslSchemaSet { try ParslSchemaSet(files: files) }
+
     /// The schemas compiled into the binary.
     public static func embedded() throws(SchemaSetError) -> ParslSchemaSet {
         try ParslSchemaSet(files: EmbeddedSchemas.files)
@@ -39,6 +45,7 @@ public final class ParslSchemaSet: Sendable {
 
     /// Loads the given files (path relative to the schemas folder, text).
     public init(files: [(path: String, text: String)]) throws(SchemaSetError) {
+        self.files = files
         var documents: [String: SchemaDocument] = [:]
         for (path, text) in files {
             let json: JSONValue
@@ -56,7 +63,8 @@ public final class ParslSchemaSet: Sendable {
         self.documents = documents
         let messages = documents.values.filter { $0.messageKind != nil }
         guard !messages.isEmpty else {
-            throw SchemaSetError(path: files.first?.path ?? "(none)", message: "no message schema (none has messageKind)")
+            throw SchemaSetError(
+                path: files.first?.path ?? "(none)", message: "no message schema (none has messageKind)")
         }
         messageSchemas = messages.sorted {
             ($0.generations.max() ?? "", $1.path) > ($1.generations.max() ?? "", $0.path)
@@ -78,7 +86,8 @@ public final class ParslSchemaSet: Sendable {
                 }
             }
             var byLevel: [Int: SchemaDocument] = [:]
-            for other in messageSchemas where other.messageKind == document.messageKind && other.generations == document.generations {
+            for other in messageSchemas
+            where other.messageKind == document.messageKind && other.generations == document.generations {
                 if let level = other.trackingLevel { byLevel[level] = other }
             }
             return ShapeInfo(
@@ -195,8 +204,10 @@ public final class ParslSchemaSet: Sendable {
         return Self.levels(of: kind, generations: generations, in: messageSchemas)
     }
 
-    private static func levels(of kind: MessageKind, generations: [String], in documents: [SchemaDocument]) -> Set<Int> {
-        let pinned = documents.filter { $0.messageKind == kind && $0.generations == generations }.compactMap(\.trackingLevel)
+    private static func levels(of kind: MessageKind, generations: [String], in documents: [SchemaDocument]) -> Set<Int>
+    {
+        let pinned = documents.filter { $0.messageKind == kind && $0.generations == generations }.compactMap(
+            \.trackingLevel)
         return pinned.isEmpty ? [1, 2, 3] : Set(pinned)
     }
 
