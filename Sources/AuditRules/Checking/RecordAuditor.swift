@@ -111,9 +111,10 @@ public struct RecordAuditor: Sendable {
     /// (`RecordVerdict.place(in:)`). Without `keepingPayload` the decoded message is released here, on the
     /// thread that built it (freeing it on the session thread instead costs more than the whole session step).
     ///
-    /// The functions below build the verdict whole and return it, and it is finished here through one
-    /// `inout` call: changing a returned verdict in place before returning it again cost a copy of it, dozens
-    /// of reference counts a record (the optimizer did not turn it into a move; through the call it does).
+    /// The functions below build the verdict whole in the slot they are handed, and it is finished there
+    /// through one `inout` access: changing a returned verdict in place before returning it again cost a copy
+    /// of it, dozens of reference counts a record. This one returns it, from a temporary slot: for one record
+    /// at a time (`Checker.check`) and the tests.
     public func audit(_ record: InputRecord, source: String, keepingPayload: Bool = true) -> RecordVerdict {
         withUnsafeTemporaryAllocation(of: RecordVerdict.self, capacity: 1) { slot in
             audit(record, source: source, keepingPayload: keepingPayload, into: slot.baseAddress!)
