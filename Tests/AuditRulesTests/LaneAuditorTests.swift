@@ -31,6 +31,10 @@ import Testing
         let original = try Checker(configuration: CheckConfiguration()).auditor
         let copy = original.independentCopy()
         #expect(copy.schemas !== original.schemas)
+        #expect(copy.configuration.allowedNamespaces == original.configuration.allowedNamespaces)
+        for name in ["parsl.config.Config", "parsl", "parslx.Thing", "acme.Provider", "é.parsl."] {
+            #expect(copy.configuration.isAllowedComponent(name) == original.configuration.isAllowedComponent(name))
+        }
         for (index, line) in Self.lines(200).enumerated() {
             let record = InputRecord(locator: .line(index + 1), payload: .datagram(Array(line.utf8)))
             let mine = original.audit(record, source: "lanes.wire")

@@ -71,6 +71,15 @@ public struct CheckConfiguration: Sendable {
         self.observationCapacity = observationCapacity
     }
 
+    /// The same configuration with the namespaces, and the bytes every component name is compared with, in
+    /// storage of its own: for an auditor of another thread (`RecordAuditor.independentCopy()`), which
+    /// would otherwise count a reference on the same arrays for every component of every message.
+    func independentCopy() -> CheckConfiguration {
+        var copy = self
+        copy.allowedNamespaces = allowedNamespaces.map { String(decoding: Array($0.utf8), as: UTF8.self) }
+        return copy
+    }
+
     /// Whether a component name belongs to an allowed namespace (`parsl.` allows `parsl.config.Config`).
     public func isAllowedComponent(_ name: String) -> Bool {
         // The name's own UTF-8, read in place, against the namespaces' bytes without copying their arrays.

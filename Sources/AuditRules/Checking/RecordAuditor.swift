@@ -101,7 +101,8 @@ public struct RecordAuditor: Sendable {
         guard validator is EngineSchemaValidator, let schemas = try? schemas.independentCopy(),
             let validator = try? EngineSchemaValidator(schemas: schemas)
         else { return self }
-        var copy = RecordAuditor(schemas: schemas, validator: validator, configuration: configuration)
+        var copy = RecordAuditor(
+            schemas: schemas, validator: validator, configuration: configuration.independentCopy())
         copy.identifiesContent = identifiesContent
         copy.readsTapes = readsTapes
         return copy
