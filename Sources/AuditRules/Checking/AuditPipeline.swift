@@ -162,8 +162,9 @@ private final class PipelineBatch: @unchecked Sendable {
 /// Only once a run has handed `recordsBeforeCopies` records over: a copy costs its lane a few milliseconds
 /// (the schemas compiled again), which a run of a few inputs of a few messages (a folder of fixtures) would
 /// wait for, and saves a long run up to a twentieth of its CPU time (when the processors do not share a
-/// cache; nothing when they do). Until then the lanes share the checker's auditor. `@unchecked Sendable`: `made` and `records` are read and written under `lock`; an
-/// auditor is made outside it, by the one lane that uses it.
+/// cache; nothing when they do). Until then the lanes share the checker's auditor. `@unchecked Sendable`:
+/// `made` and `records` are read and written under `lock`; an auditor is made outside it, by the one lane
+/// that uses it.
 final class LaneAuditors: @unchecked Sendable {
     /// 16,384 records: eight batches. Set before a run only (the tests set it lower).
     var recordsBeforeCopies = 16_384

@@ -31,6 +31,22 @@ public struct RecordVerdict: Sendable {
     var interface = 0
     /// Whether it was seen on the wire (a capture or journal) or in a client's log, for `--reconcile`.
     var origin = SightingOrigin.other
+
+    /// The verdict `make` initializes in a temporary slot, moved out: for the callers of the auditor's
+    /// functions that make verdicts in place and want one returned.
+    static func made(by make: (UnsafeMutablePointer<RecordVerdict>) -> Void) -> RecordVerdict {
+        madeIfAny { slot in
+            make(slot)
+            return true
+        }!
+    }
+
+    /// The same when `make` may decline: `nil` when it returns `false`, leaving the slot uninitialized.
+    static func madeIfAny(by make: (UnsafeMutablePointer<RecordVerdict>) -> Bool) -> RecordVerdict? {
+        withUnsafeTemporaryAllocation(of: RecordVerdict.self, capacity: 1) { slot in
+            make(slot.baseAddress!) ? slot.baseAddress!.move() : nil
+        }
+    }
 }
 
 /// Which side of `--reconcile` a sighting is on.
@@ -117,10 +133,7 @@ public struct RecordAuditor: Sendable {
     /// of it, dozens of reference counts a record. This one returns it, from a temporary slot: for one record
     /// at a time (`Checker.check`) and the tests.
     public func audit(_ record: InputRecord, source: String, keepingPayload: Bool = true) -> RecordVerdict {
-        withUnsafeTemporaryAllocation(of: RecordVerdict.self, capacity: 1) { slot in
-            audit(record, source: source, keepingPayload: keepingPayload, into: slot.baseAddress!)
-            return slot.baseAddress!.move()
-        }
+        RecordVerdict.made { audit(record, source: source, keepingPayload: keepingPayload, into: $0) }
     }
 
     /// The same, the verdict made in `slot` (uninitialized memory; initialized on return): where the auditing
@@ -260,11 +273,10 @@ public struct RecordAuditor: Sendable {
         _ value: JSONValue, shape: JSONShape? = nil, text: (bytes: ArraySlice<UInt8>, elementBounds: [Int])? = nil,
         framing: Framing, source: String, locator: Locator, early: [Finding]
     ) -> RecordVerdict {
-        withUnsafeTemporaryAllocation(of: RecordVerdict.self, capacity: 1) { slot in
+        RecordVerdict.made {
             analyze(
                 value, shape: shape, text: text, framing: framing, source: source, locator: locator, early: early,
-                into: slot.baseAddress!)
-            return slot.baseAddress!.move()
+                into: $0)
         }
     }
 
@@ -316,11 +328,10 @@ public struct RecordAuditor: Sendable {
         _ tape: JSONTape, text: UnsafeRawBufferPointer, framing: Framing, source: String, locator: Locator,
         early: [Finding], keepingPayload: Bool = false
     ) -> RecordVerdict? {
-        withUnsafeTemporaryAllocation(of: RecordVerdict.self, capacity: 1) { slot in
+        RecordVerdict.madeIfAny {
             analyze(
                 tape, text: text, framing: framing, source: source, locator: locator, early: early,
-                keepingPayload: keepingPayload, into: slot.baseAddress!)
-                ? slot.baseAddress!.move() : nil
+                keepingPayload: keepingPayload, into: $0)
         }
     }
 
