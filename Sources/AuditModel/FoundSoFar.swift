@@ -18,17 +18,28 @@ public struct FoundSoFar {
     /// Messages kept and not judged yet.
     public var awaitingJudgment: Int { awaiting.count }
 
-    /// Keeps messages and findings the checker released, each counted to its sender; `found` sees each finding
-    /// as it is kept (`listen` prints a live line for it). The messages at the positions `waiting` names are
-    /// kept before their judgment: their level and finding count are written into their records when
-    /// `judged` (of this call or a later one) gives them, and they are counted to their sender then.
+    /// Keeps messages and findings the checker released, each counted to its sender, and leaves both arrays
+    /// empty (their capacity kept for the next step); `found` sees each finding as it is kept (`listen`
+    /// prints a live line for it). The messages at the positions `waiting` names are kept before their
+    /// judgment: their level and finding count are written into their records when `judged` (of this call
+    /// or a later one) gives them, and they are counted to their sender then.
+    ///
+    /// Each element is moved out of its array, not copied: a copy counts a reference for each of its strings,
+    /// and in `check` those strings were made on the auditing thread, so each count took a cache line from
+    /// the other processor (an element is copied out by `for ... in`, and by a subscript however it is read,
+    /// since the calls between could change the array as far as the compiler knows).
     public mutating func take(
-        messages released: [AuditedMessage], findings reported: [Finding], awaiting waiting: [AwaitingJudgment] = [],
-        judged: [LaterJudgment] = [], found: (Finding) -> Void = { _ in }
+        messages released: inout [AuditedMessage], findings reported: inout [Finding],
+        awaiting waiting: [AwaitingJudgment] = [], judged: [LaterJudgment] = [], found: (Finding) -> Void = { _ in }
     ) {
         var nextWaiting = waiting.makeIterator()
         var next = nextWaiting.next()
-        for (position, message) in released.enumerated() {
+        // Reversed, so that each `popLast` moves the next one out in order; in their buffer, where a swap moves
+        // the two elements (the array's own swap copies them).
+        released.withUnsafeMutableBufferPointer { $0.reverse() }
+        var position = 0
+        while let message = released.popLast() {
+            defer { position += 1 }
             guard let waits = next, waits.position == position else {
                 hosts.add(message)
                 messages.append(message)
@@ -43,7 +54,8 @@ public struct FoundSoFar {
             awaiting[waits.ticket] = (offset, sent)
             next = nextWaiting.next()
         }
-        for finding in reported {
+        reported.withUnsafeMutableBufferPointer { $0.reverse() }
+        while let finding = reported.popLast() {
             hosts.add(finding)
             findings.append(finding)
             found(finding)

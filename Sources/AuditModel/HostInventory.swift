@@ -32,11 +32,13 @@ public struct HostInventory: Sendable {
     /// Counts a message under the sender of its first sighting that has network evidence.
     public mutating func add(_ message: AuditedMessage) {
         guard let network = Self.sender(of: message) else { return }
+        // Only what the closure reads is captured: capturing the message copied it whole.
+        let (generation, version, level) = (message.generation, message.parslVersion, message.level)
         update(network.senderAddress) { host in
             host.messages += 1
-            if let generation = message.generation { Self.insert(generation, into: &host.generations) }
-            if let version = message.parslVersion { Self.insert(version, into: &host.parslVersions) }
-            if let level = message.level { Self.insert(level, into: &host.levels) }
+            if let generation { Self.insert(generation, into: &host.generations) }
+            if let version { Self.insert(version, into: &host.parslVersions) }
+            if let level { Self.insert(level, into: &host.levels) }
         }
     }
 
@@ -48,9 +50,10 @@ public struct HostInventory: Sendable {
     /// Counts a finding under its sender.
     public mutating func add(_ finding: Finding) {
         guard let network = finding.network else { return }
+        let (severity, rule) = (finding.severity, finding.rule)
         update(network.senderAddress) { host in
-            host.findingsBySeverity[finding.severity.ordinal] += 1
-            Self.insert(finding.rule, into: &host.rules)
+            host.findingsBySeverity[severity.ordinal] += 1
+            Self.insert(rule, into: &host.rules)
         }
     }
 

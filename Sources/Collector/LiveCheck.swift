@@ -165,8 +165,9 @@ final class LiveCheck: @unchecked Sendable {
     }
 
     /// Keeps a step's messages and findings, printing a line per finding.
-    private func take(_ step: LiveStep, into found: inout FoundSoFar) {
-        found.take(messages: step.messages, findings: step.findings) { output.finding($0) }
+    private func take(_ step: consuming LiveStep, into found: inout FoundSoFar) {
+        var step = step
+        found.take(messages: &step.messages, findings: &step.findings) { output.finding($0) }
     }
 
     /// Checks the journal as it grows until the writer closes it; the reader's error, if any.

@@ -36,20 +36,26 @@ struct JudgmentAfterReleaseTests {
         auditor.identifiesContent = false
         var found = FoundSoFar(spool: SpoolConfiguration(memoryLimit: 600))
         var awaiting = 0, judged = 0
-        func keep(_ step: CheckStep) {
+        func keep(_ step: inout CheckStep) {
             awaiting += step.awaiting.count
             judged += step.judged.count
-            found.take(messages: step.messages, findings: step.findings, awaiting: step.awaiting, judged: step.judged)
+            found.take(messages: &step.messages, findings: &step.findings, awaiting: step.awaiting, judged: step.judged)
         }
         for (i, payload) in payloads.enumerated() {
             let record = InputRecord(
                 locator: .packet(i + 1), payload: .datagram(Array(payload.utf8)), network: Self.sender)
             var verdict = auditor.audit(record, source: "lo.pcap", keepingPayload: keepingPayloads)
-            keep(checker.complete(&verdict, input: 0))
+            var step = checker.complete(&verdict, input: 0)
+            keep(&step)
         }
         // `check` takes the run's last steps one by one, the open sessions' findings made on another thread;
         // the collector takes them as one.
-        if finishingInSteps { checker.finish(threads: 2, keep) } else { keep(checker.finish()) }
+        if finishingInSteps {
+            checker.finish(threads: 2, keep)
+        } else {
+            var last = checker.finish()
+            keep(&last)
+        }
         #expect(found.awaitingJudgment == 0)
         let messages = found.messages.finish(), findings = found.findings.finish()
         #expect(messages.readFailure == nil)

@@ -7,7 +7,8 @@ extension AuditRun {
     /// Checks every record of `reader`: records are audited in parallel on `threads` threads, the calling
     /// thread among them, and completed by the session step in input order on the calling thread, each step
     /// handed to `body` in that order (`input` numbers the input within the run, for matching sightings
-    /// across inputs), so the outcome does not depend on timing or thread count.
+    /// across inputs), so the outcome does not depend on timing or thread count. `body` may take the step's
+    /// messages and findings out of it (`FoundSoFar.take`); the step is emptied for the next record after.
     ///
     /// The calling thread reads the records in batches and hands them to the other threads in chunks as it
     /// reads them, through a `WorkFeed`. Up to `batchesAhead` batches are in flight while it completes the
@@ -19,7 +20,7 @@ extension AuditRun {
     /// twice (see `RecordAuditor.identifiesContent`).
     public func check(
         _ reader: some RecordReader, checker: Checker, input: Int = 0, identifyingContent: Bool = true,
-        body: (CheckStep) -> Void
+        body: (inout CheckStep) -> Void
     ) {
         var auditor = checker.auditor
         auditor.identifiesContent = identifyingContent
@@ -49,7 +50,7 @@ extension AuditRun {
                     }
                     checker.complete(&chunk[index], input: input, into: &step)
                     chunk.discard(at: index)
-                    body(step)
+                    body(&step)
                     step.removeAll()
                 }
             }

@@ -55,7 +55,7 @@ public struct AuditRun: Sendable {
                 // Without keepPayloads the workers already dropped the decoded message.
                 if step.newInInput { summary.messages += 1 }
                 found.take(
-                    messages: step.messages, findings: step.findings, awaiting: step.awaiting, judged: step.judged)
+                    messages: &step.messages, findings: &step.findings, awaiting: step.awaiting, judged: step.judged)
             }
             inputNumber += 1
             summary.readError = reader.readError
@@ -92,7 +92,7 @@ public struct AuditRun: Sendable {
             }
         }
         checker.finish(threads: threads) { last in
-            found.take(messages: last.messages, findings: last.findings, awaiting: last.awaiting, judged: last.judged)
+            found.take(messages: &last.messages, findings: &last.findings, awaiting: last.awaiting, judged: last.judged)
         }
         // Every message of the report is distinct: sightings of one message are its observations.
         if let minimumMessages, found.messages.count < minimumMessages {

@@ -203,7 +203,8 @@ public final class Checker {
     /// sessions left open and the messages still held. Two, so that the open sessions' findings (a fifth of
     /// all findings of a large run) are handed over whole: appended to the judged ends' findings, each was
     /// copied and its copy destroyed (a dozen references counted up, then down), 17 million instructions
-    /// for 200,000 messages on the one thread that works at the end of a run.
+    /// for 200,000 messages on the one thread that works at the end of a run. `take` may move the steps'
+    /// messages and findings out (`FoundSoFar.take`).
     ///
     /// With `threads` above one, the open sessions' findings are made, and the open sessions then dropped,
     /// on another thread while this one judges the held ends and `take`s them: the other processor is
@@ -212,18 +213,18 @@ public final class Checker {
     /// ms (under perf); it costs about 8 MB more at the peak, whatever the input's length: tcmalloc keeps
     /// more free spans in its page heap (83 against 73 MiB at exit) when memory is made or freed on the
     /// other thread meanwhile (either alone cost as much; marking that thread idle did not help).
-    public func finish(threads: Int = 1, _ take: (CheckStep) -> Void) {
+    public func finish(threads: Int = 1, _ take: (inout CheckStep) -> Void) {
         let open = threads > 1 ? OpenSessionFindings(madeOnAnotherThreadFrom: sessions) : nil
         sessions.judgeEveryHeldEnd()
         var judged = CheckStep()
         record(sessions.takeJudged(), into: &judged)
-        take(judged)
+        take(&judged)
         let openFindings = open?.wait() ?? sessions.openSessionFindings()
         sessions.forgetEverySession()
         var rest = CheckStep()
         deliver(openFindings, into: &rest)
         while ledger.count > 0 { release(into: &rest, forgetting: false) }
-        take(rest)
+        take(&rest)
     }
 
     /// The `--reconcile` rule a message breaks when only one side saw it.
