@@ -1,6 +1,5 @@
 import AuditModel
 import Bytes
-import DequeModule
 import JSONCore
 
 /// The only state of the session step: the sessions seen so far, by correlator, and the rules that need two
@@ -51,8 +50,8 @@ final class SessionTracker {
 
     private let configuration: CheckConfiguration
     /// The open sessions in the order their start arrived: forgetting the oldest, and the sessions still
-    /// open at the end, are read in order, never looked up. A ring buffer: forgetting the oldest moves none.
-    private var opened = Deque<Session>()
+    /// open at the end, are read in order, never looked up. A ring: forgetting the oldest moves none.
+    private var opened = Ring<Session>()
     /// How many sessions were dropped from the front of `opened` (its index 0 is session number `dropped`).
     private var dropped = 0
     /// Each open session's number (its arrival position): a small table of small entries, which a lookup
