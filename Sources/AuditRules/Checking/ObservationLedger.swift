@@ -1,5 +1,4 @@
 import AuditModel
-import DequeModule
 
 /// Where a sighting was made: an input of the run, and the capture interface within it (0 for inputs
 /// without interfaces). A message seen twice on one stream was sent twice; seen on two streams, it is one
@@ -58,9 +57,10 @@ final class ObservationLedger {
     /// released or evidenced since: skipped when met).
     private var parkingOrder: [Int] = []
     private var parkingHead = 0
-    /// Entries by ticket: `entries[i]` has ticket `base + i`. A ring buffer: releasing the oldest moves
-    /// nothing (the ledger holds up to `capacity` entries of several hundred bytes each).
-    private var entries = Deque<Entry>()
+    /// Entries by ticket: `entries[i]` has ticket `base + i`. A ring: releasing the oldest moves nothing
+    /// (the ledger holds up to `capacity` entries of several hundred bytes each), and a message goes in and
+    /// out moved, not copied.
+    private var entries = Ring<Entry>()
     private var base = 0
     /// The tickets of the entries with each content, oldest first.
     private var sends: [ContentIdentity: [Int]] = [:]
