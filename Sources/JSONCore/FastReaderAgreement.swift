@@ -22,13 +22,14 @@ package enum FastReaderAgreement {
 
     /// What is wrong when a tape (`JSONTape`) reads `bytes` otherwise than the fast reader, or `nil` when they
     /// agree. A tape may give up on anything; what it reads, the fast reader must read with the identical
-    /// value, the same shape and the same element bounds, unless an object of it has a key twice (which a
-    /// tape does not look for: its users take the check from a parse of the same shape).
+    /// value, the same shape, the same element bounds and the same canonical text (`JSONTape.writeCanonical`
+    /// against the value's, keys sorted: what a message's identity hashes), unless an object of it has a key
+    /// twice (which a tape does not look for: its users take the check from a parse of the same shape).
     package static func tapeDisagreement(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 512) -> String? {
         let limit = 2048
         let read = JSONTape.read(bytes, options: JSONParseOptions(maxDepth: maxDepth), shapeLimit: limit) { tape in
             (value: tape.value(at: JSONTape.root), shape: tape.shape, bounds: elementBounds(of: tape),
-             duplicateKey: hasDuplicateKey(tape))
+             duplicateKey: hasDuplicateKey(tape), canonical: canonicalText(of: tape))
         }
         guard let read else { return nil }
         let fast = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limit) {
@@ -43,7 +44,20 @@ package enum FastReaderAgreement {
         guard identical(read.value, fast.value) else { return "a tape read \(read.value), the fast reader \(fast.value)" }
         guard read.shape == fast.shape else { return "a tape wrote another shape than the fast reader" }
         guard read.bounds == fast.bounds else { return "a tape placed elements at \(read.bounds), the fast reader at \(fast.bounds)" }
+        var treeText: [UInt8] = []
+        fast.value.write(to: &treeText, .init(sortKeys: true))
+        guard read.canonical == treeText else {
+            return "a tape's canonical text \(String(decoding: read.canonical, as: UTF8.self)), the value's "
+                + String(decoding: treeText, as: UTF8.self)
+        }
         return nil
+    }
+
+    /// The tape's canonical text (`JSONTape.writeCanonical`), which must be the value's.
+    private static func canonicalText(of tape: JSONTape) -> [UInt8] {
+        var text: [UInt8] = []
+        tape.writeCanonical(at: JSONTape.root, to: &text)
+        return text
     }
 
     /// The fast reader's element bounds (`JSONValue.parseNotingElements`) as a tape's nodes give them: the

@@ -107,3 +107,41 @@ struct JSONTapeTests {
         #expect(nested == #""outer" "inner""#)
     }
 }
+
+/// A message's identity hashes its canonical text: written from its tape, it must be byte for byte the text
+/// its value writes with sorted keys, or the same message read as a tape in one input and as a value in
+/// another (a capture's datagram and a log's line) would count as two.
+@Suite("JSON tape's canonical text")
+struct JSONTapeCanonicalTests {
+    static func texts(_ document: String) throws -> (tape: String, value: String)? {
+        let value = try JSONValue.parse(document)
+        let tape = Array(document.utf8).withUnsafeBytes { raw in
+            JSONTape.read(raw, shapeLimit: 2048) { tape in
+                var text: [UInt8] = []
+                tape.writeCanonical(at: JSONTape.root, to: &text)
+                return String(decoding: text, as: UTF8.self)
+            }
+        }
+        return tape.map { ($0, value.serialized(.init(sortKeys: true))) }
+    }
+
+    @Test(arguments: [
+        JSONTapeTests.message,
+        #"{"z": 1, "a": {"y": [3, 2, {"b": true, "a": false}], "x": null}, "m": -0.0}"#,
+        #"{"ab": 1, "a": 2, "": 3, "b": 4}"#,
+        #"{"é": "ünïcode", "e": "plain", "z": "😀", "\#u{7F}": "del"}"#,
+        #"[1.5, -1.5e-3, 1E2, 1e300, 0.1, 9223372036854775807, -9223372036854775808]"#,
+        #"{"nested": [[], {}, [{}], {"k": []}], "order": {"b": 1, "a": 2, "c": 3}}"#,
+        "0", "true", "null", "\"text\"", "{}", "[]", "  { \"spaced\" : [ 1 , 2 ] }  ",
+    ])
+    func isTheValuesText(_ document: String) throws {
+        let texts = try #require(try Self.texts(document), "a tape reads \(document)")
+        #expect(texts.tape == texts.value)
+    }
+
+    @Test func ordersKeysByCodePointNotByWrittenOrder() throws {
+        let texts = try #require(try Self.texts(#"{"b": 1, "é": 2, "a": {"d": 1, "c": 2}, "aa": 3}"#))
+        #expect(texts.tape == #"{"a":{"c":2,"d":1},"aa":3,"b":1,"é":2}"#)
+        #expect(texts.tape == texts.value)
+    }
+}

@@ -23,6 +23,17 @@ struct ContentIdentity: Hashable, Sendable {
         self.init(hashing: text)
     }
 
+    /// The same identity as `init(generation:value:)` of the tape's value (`JSONTape.writeCanonical`), without
+    /// making the value.
+    init(generation: String, tape: JSONTape) {
+        var text: [UInt8] = []
+        text.reserveCapacity(512)
+        text.append(contentsOf: generation.utf8)
+        text.append(0)
+        tape.writeCanonical(at: JSONTape.root, to: &text)
+        self.init(hashing: text)
+    }
+
     init(undecoded bytes: [UInt8]) {
         self.init(hashing: [1] + bytes)
     }

@@ -360,12 +360,12 @@ public struct RecordAuditor: Sendable {
         let version = tape.member("parsl_v").flatMap { node in
             tape.kind(at: node) == .string ? tape.value(at: node).stringValue : nil
         }
-        // The tree, when the report keeps it or the message's identity is its canonical text: made from the
-        // tape (the same value a parse makes), after the audit that did without it.
-        let tree: JSONValue? = keepingPayload || identifiesContent ? tape.value(at: JSONTape.root) : nil
+        // The tree, when the report keeps it: made from the tape (the same value a parse makes), after the
+        // audit that did without it. The identity's canonical text is written from the tape.
         judge(
-            context, early: early, payload: keepingPayload ? tree : nil, parslVersion: version,
-            content: identifiesContent ? tree.map { ContentIdentity(generation: plan.generation, value: $0) } : nil,
+            context, early: early, payload: keepingPayload ? tape.value(at: JSONTape.root) : nil,
+            parslVersion: version,
+            content: identifiesContent ? ContentIdentity(generation: plan.generation, tape: tape) : nil,
             into: slot
         ) { context in Self.configuration(context, tape: tape, text: text) }
         return true
