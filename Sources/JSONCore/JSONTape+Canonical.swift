@@ -19,7 +19,13 @@ extension JSONTape {
     /// UTF-8 is code point order. A key twice in one object (which a tape does not look for, see the type's
     /// comment) is ordered by position here and arbitrarily by the tree's sort: use tapes whose shape a parse
     /// accepted, as for `value(at:)`.
-    public func writeCanonical(at node: Int, to out: inout [UInt8]) {
+    public func writeCanonical(at node: Int, to out: inout [UInt8]) { writeCanonical(at: node, into: &out) }
+
+    /// The same into a `ByteBuffer`, whose appends cost a fraction of an array's.
+    public func writeCanonical(at node: Int, to out: inout ByteBuffer) { writeCanonical(at: node, into: &out) }
+
+    /// One writer for both outputs, specialized for each.
+    func writeCanonical<Sink: ByteSink & ~Copyable>(at node: Int, into out: inout Sink) {
         let value = nodes[node]
         switch value.kind {
         case .null: out.append("null")
@@ -33,7 +39,7 @@ extension JSONTape {
             var child = node + 1
             for position in 0..<Int(value.count) {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
-                writeCanonical(at: child, to: &out)
+                writeCanonical(at: child, into: &out)
                 child = Int(nodes[child].next)
             }
             out.append(UInt8(ascii: "]"))
@@ -66,14 +72,14 @@ extension JSONTape {
                     if position > 0 { out.append(UInt8(ascii: ",")) }
                     Self.writeQuoted(keyBytes(of: members[position]), to: &out)
                     out.append(UInt8(ascii: ":"))
-                    writeCanonical(at: members[position], to: &out)
+                    writeCanonical(at: members[position], into: &out)
                 }
             }
             out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeQuoted(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    private static func writeQuoted<Sink: ByteSink & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout Sink) {
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: UnsafeRawBufferPointer(bytes))
         out.append(UInt8(ascii: "\""))

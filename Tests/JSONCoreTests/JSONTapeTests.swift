@@ -1,3 +1,4 @@
+import Bytes
 import Testing
 
 @testable import JSONCore
@@ -119,6 +120,9 @@ struct JSONTapeCanonicalTests {
             JSONTape.read(raw, shapeLimit: 2048) { tape in
                 var text: [UInt8] = []
                 tape.writeCanonical(at: JSONTape.root, to: &text)
+                var buffer = ByteBuffer(capacity: 4)
+                tape.writeCanonical(at: JSONTape.root, to: &buffer)
+                #expect(buffer.array == text, "the same text into either output")
                 return String(decoding: text, as: UTF8.self)
             }
         }

@@ -1,3 +1,4 @@
+import Bytes
 import JSONCore
 
 /// What makes two sightings one message: a 128-bit keyed hash of the message's generation and its
@@ -26,12 +27,11 @@ struct ContentIdentity: Hashable, Sendable {
     /// The same identity as `init(generation:value:)` of the tape's value (`JSONTape.writeCanonical`), without
     /// making the value.
     init(generation: String, tape: JSONTape) {
-        var text: [UInt8] = []
-        text.reserveCapacity(512)
-        text.append(contentsOf: generation.utf8)
+        var text = ByteBuffer(capacity: 1024)
+        text.append(utf8: generation)
         text.append(0)
         tape.writeCanonical(at: JSONTape.root, to: &text)
-        self.init(hashing: text)
+        (first, second) = text.withUnsafeBytes(Self.hashes)
     }
 
     init(undecoded bytes: [UInt8]) {
@@ -39,13 +39,16 @@ struct ContentIdentity: Hashable, Sendable {
     }
 
     private init(hashing bytes: [UInt8]) {
-        (first, second) = bytes.withUnsafeBytes { raw in
-            var one = Hasher(), two = Hasher()
-            one.combine(UInt8(1))
-            two.combine(UInt8(2))
-            one.combine(bytes: raw)
-            two.combine(bytes: raw)
-            return (one.finalize(), two.finalize())
-        }
+        (first, second) = bytes.withUnsafeBytes(Self.hashes)
+    }
+
+    /// The two keyed hashes of `raw`.
+    private static func hashes(_ raw: UnsafeRawBufferPointer) -> (Int, Int) {
+        var one = Hasher(), two = Hasher()
+        one.combine(UInt8(1))
+        two.combine(UInt8(2))
+        one.combine(bytes: raw)
+        two.combine(bytes: raw)
+        return (one.finalize(), two.finalize())
     }
 }
