@@ -79,7 +79,9 @@ extension JSONTape {
         }
     }
 
-    private static func writeQuoted<Sink: ByteSink & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout Sink) {
+    private static func writeQuoted<Sink: ByteSink & ~Copyable>(
+        _ bytes: UnsafeBufferPointer<UInt8>, to out: inout Sink
+    ) {
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: UnsafeRawBufferPointer(bytes))
         out.append(UInt8(ascii: "\""))
