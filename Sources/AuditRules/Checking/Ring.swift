@@ -1,9 +1,9 @@
 /// A first-in, first-out ring of elements in one allocation: elements are moved in and out, and read and
-/// changed where they lie. The session step's table of open sessions, whose elements hold a dozen strings
-/// that the auditing thread made: swift-collections' `Deque` copied each new session once more on its way
-/// into storage, and copied a whole session out for a field read where the optimizer could not see through
-/// its getter (the pair rules' reads), a reference counted up and down for each string, each count taking
-/// a cache line from the other processor when the two do not share a cache.
+/// changed where they lie. The session step's open sessions and the observation ledger's held messages,
+/// whose elements hold a dozen strings that the auditing thread made: swift-collections' `Deque` copied each
+/// new element once more on its way into storage, and copied a whole session out for a field read where the
+/// optimizer could not see through its getter (the pair rules' reads), a reference counted up and down for
+/// each string, each count taking a cache line from the other processor when the two do not share a cache.
 struct Ring<Element>: ~Copyable {
     private var base: UnsafeMutablePointer<Element>
     private(set) var capacity: Int
