@@ -1,29 +1,20 @@
-import Synchronization
+import TestSupport
 import Testing
 
 @testable import AuditRules
 
-/// The ring that holds the session step's open sessions: first in, first out across its wrap and its growth,
-/// elements changed where they lie, and each destroyed exactly once.
+/// The ring that holds the open sessions and the ledger's messages: first in, first out across its wrap and
+/// its growth, elements changed where they lie, and each destroyed exactly once.
 @Suite("Ring", .serialized)
 struct RingTests {
-    /// Counts the instances alive, to see which destruction ran.
-    final class Counted: @unchecked Sendable {
-        static let alive = Atomic<Int>(0)
-        var value: Int
-        init(_ value: Int) {
-            self.value = value
-            Self.alive.add(1, ordering: .relaxed)
-        }
-        deinit { Self.alive.subtract(1, ordering: .relaxed) }
-    }
-
     struct Session {
-        var counted: Counted
+        var counted: Tracked
         var name: String
     }
 
-    static func session(_ number: Int) -> Session { Session(counted: Counted(number), name: "session \(number)") }
+    static func session(_ number: Int, in census: Census = Census()) -> Session {
+        Session(counted: Tracked(number, in: census), name: "session \(number)")
+    }
 
     @Test func keepsArrivalOrderAcrossItsWrapAndItsGrowth() {
         var ring = Ring<Session>()
@@ -55,19 +46,20 @@ struct RingTests {
     }
 
     @Test func eachElementIsDestroyedOnce() {
-        let before = Counted.alive.load(ordering: .relaxed)
+        let census = Census()
         do {
             var ring = Ring<Session>()
-            for number in 0..<20 { ring.append(Self.session(number)) }
+            for number in 0..<20 { ring.append(Self.session(number, in: census)) }
             _ = ring.removeFirst()
-            #expect(Counted.alive.load(ordering: .relaxed) == before + 19, "the one taken out is gone with its value")
+            #expect(census.alive == 19, "the one taken out is gone with its value")
             ring.removeAll()
             #expect(ring.isEmpty && ring.capacity == 0)
-            #expect(Counted.alive.load(ordering: .relaxed) == before)
-            for number in 0..<5 { ring.append(Self.session(number)) }
+            #expect(census.alive == 0)
+            for number in 0..<5 { ring.append(Self.session(number, in: census)) }
             for _ in 0..<3 { _ = ring.removeFirst() }
-            for number in 5..<30 { ring.append(Self.session(number)) }
+            for number in 5..<30 { ring.append(Self.session(number, in: census)) }
+            #expect(census.alive == 27)
         }
-        #expect(Counted.alive.load(ordering: .relaxed) == before, "the ring destroyed what was left in it")
+        #expect(census.alive == 0, "the ring destroyed what was left in it")
     }
 }
