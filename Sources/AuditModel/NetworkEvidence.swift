@@ -87,6 +87,30 @@ public struct NetworkEvidence: Sendable, Hashable {
         }
         let (days, secondOfDay) = Self.floorDivision(wholeSeconds, 86_400)
         let (year, month, day) = civil(fromDays: days)
+        if (0...9999).contains(year) {
+            // Every packet's time: its 27 bytes written in place (every field is then at least 0). Built from
+            // padded strings it cost 8,500 instructions a packet, a tenth of checking a capture.
+            return String(unsafeUninitializedCapacity: 27) { text in
+                var end = 0
+                func put(_ value: Int64, _ width: Int, _ after: Unicode.Scalar) {
+                    var rest = value
+                    for position in (end..<(end + width)).reversed() {
+                        text[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                        rest /= 10
+                    }
+                    text[end + width] = UInt8(ascii: after)
+                    end += width + 1
+                }
+                put(year, 4, "-")
+                put(month, 2, "-")
+                put(day, 2, "T")
+                put(secondOfDay / 3600, 2, ":")
+                put(secondOfDay / 60 % 60, 2, ":")
+                put(secondOfDay % 60, 2, ".")
+                put(nanos / 1000, 6, "Z")
+                return end
+            }
+        }
         func pad(_ value: Int64, _ width: Int) -> String {
             let digits = String(value.magnitude)
             return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits

@@ -242,6 +242,32 @@ struct NetworkEvidenceTests {
         #expect(NetworkEvidence.rfc3339(seconds: 0, nanoseconds: 1_795_555_185_701_525_999) == "2026-11-24T21:19:45.701525Z")
         _ = NetworkEvidence.rfc3339(seconds: .max, nanoseconds: .max)
         _ = NetworkEvidence.rfc3339(seconds: .min, nanoseconds: .min)
+        // The first and last instants of four-digit years, and either side of them (five digits, a sign).
+        #expect(NetworkEvidence.rfc3339(seconds: -62_135_596_800, nanoseconds: 0) == "0001-01-01T00:00:00.000000Z")
+        #expect(NetworkEvidence.rfc3339(seconds: -62_167_219_200, nanoseconds: 0) == "0000-01-01T00:00:00.000000Z")
+        #expect(NetworkEvidence.rfc3339(seconds: -62_167_219_201, nanoseconds: 0) == "-0001-12-31T23:59:59.000000Z")
+        let lastOfFourDigits = NetworkEvidence.rfc3339(seconds: 253_402_300_799, nanoseconds: 999_999_999)
+        #expect(lastOfFourDigits == "9999-12-31T23:59:59.999999Z")
+        #expect(NetworkEvidence.rfc3339(seconds: 253_402_300_800, nanoseconds: 0) == "10000-01-01T00:00:00.000000Z")
+    }
+
+    /// Any time from 1600 to 9999 reads as the calendar says (Foundation's Gregorian calendar, which before
+    /// 1582 is Julian, hence the start), with the microseconds of its nanoseconds.
+    @Test func timesAgreeWithTheCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        var generator = SplitMix64(seed: 20261206)
+        let (first, last): (Int64, Int64) = (-11_676_096_000, 253_402_300_799)
+        for _ in 0..<5_000 {
+            let seconds = first + Int64(generator.next() % UInt64(last - first + 1))
+            let nanoseconds = Int64(generator.next() % 1_000_000_000)
+            let parts = calendar.dateComponents(
+                [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
+            let expected = String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", parts.year!, parts.month!, parts.day!, parts.hour!,
+                parts.minute!, parts.second!, Int(nanoseconds / 1000))
+            #expect(NetworkEvidence.rfc3339(seconds: seconds, nanoseconds: nanoseconds) == expected, "\(seconds)")
+        }
     }
 
     @Test func endpointsAndTheirAddresses() {
