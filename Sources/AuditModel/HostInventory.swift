@@ -66,15 +66,20 @@ public struct HostInventory: Sendable {
         }
     }
 
+    /// One probe of the table for a known sender (a capture's every message and finding comes here): asked
+    /// whether it was there, then changed through its key, each address was hashed twice or three times.
     private mutating func update(_ address: String, _ body: (inout HostSummary) -> Void) {
-        if hosts[address] == nil {
-            guard hosts.count < Self.limit else {
-                unlisted += 1
-                return
-            }
-            hosts[address] = HostSummary(address: address)
+        if let known = hosts.index(forKey: address) {
+            body(&hosts.values[known])
+            return
         }
-        body(&hosts[address]!)
+        guard hosts.count < Self.limit else {
+            unlisted += 1
+            return
+        }
+        var summary = HostSummary(address: address)
+        body(&summary)
+        hosts[address] = summary
     }
 
     /// Keeps a short sorted set; a host sending hundreds of versions is listed with the first 64.

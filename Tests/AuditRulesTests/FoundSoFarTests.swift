@@ -42,6 +42,26 @@ struct FoundSoFarTests {
         #expect(host?.rules == [InvalidJSONRule.descriptor.id])
     }
 
+    @Test func theInventoryListsUpToItsLimitOfSendersAndCountsTheRest() {
+        var hosts = HostInventory()
+        func sender(_ number: Int) -> NetworkEvidence {
+            NetworkEvidence(
+                from: "10.\(number >> 16 & 0xFF).\(number >> 8 & 0xFF).\(number & 0xFF):41003",
+                to: "192.0.2.77:50077", time: "2026-11-20T10:00:03.000000Z")
+        }
+        for number in 0..<(HostInventory.limit + 3) { hosts.add(Self.message(number, network: sender(number))) }
+        hosts.add(Self.message(0, network: sender(0)))
+        hosts.add(Self.finding(1, network: sender(1)))
+        hosts.add(Self.finding(HostInventory.limit + 1, network: sender(HostInventory.limit + 1)))
+        let summaries = hosts.summaries
+        #expect(summaries.count == HostInventory.limit)
+        #expect(hosts.unlisted == 4, "three senders past the limit, and one finding of one of them")
+        let first = summaries.first { $0.address == "10.0.0.0" }, second = summaries.first { $0.address == "10.0.0.1" }
+        #expect(first?.messages == 2, "a listed sender is counted again")
+        #expect(second?.messages == 1 && second?.rules == [InvalidJSONRule.descriptor.id])
+        #expect(second?.count(.error) == 1)
+    }
+
     @Test func aMessageReleasedBeforeItsJudgmentIsCompletedByIt() {
         var found = FoundSoFar()
         var messages = (1...3).map { Self.message($0, network: Self.sender) }
