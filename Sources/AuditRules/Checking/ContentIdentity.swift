@@ -16,30 +16,26 @@ struct ContentIdentity: Hashable, Sendable {
     private let second: Int
 
     init(generation: String, value: JSONValue) {
-        var text: [UInt8] = []
-        text.reserveCapacity(512)
-        text.append(contentsOf: generation.utf8)
-        text.append(0)
-        value.write(to: &text, .init(sortKeys: true))
-        self.init(hashing: text)
+        self.init(generation: generation) { value.write(to: &$0, .init(sortKeys: true)) }
     }
 
     /// The same identity as `init(generation:value:)` of the tape's value (`JSONTape.writeCanonical`), without
     /// making the value.
     init(generation: String, tape: JSONTape) {
+        self.init(generation: generation) { tape.writeCanonical(at: JSONTape.root, to: &$0) }
+    }
+
+    /// The hashes of the generation, a zero byte and the canonical text `writeCanonical` writes.
+    private init(generation: String, writingCanonical writeCanonical: (inout ByteBuffer) -> Void) {
         var text = ByteBuffer(capacity: 1024)
         text.append(utf8: generation)
         text.append(0)
-        tape.writeCanonical(at: JSONTape.root, to: &text)
+        writeCanonical(&text)
         (first, second) = text.withUnsafeBytes(Self.hashes)
     }
 
     init(undecoded bytes: [UInt8]) {
-        self.init(hashing: [1] + bytes)
-    }
-
-    private init(hashing bytes: [UInt8]) {
-        (first, second) = bytes.withUnsafeBytes(Self.hashes)
+        (first, second) = ([1] + bytes).withUnsafeBytes(Self.hashes)
     }
 
     /// The two keyed hashes of `raw`.
