@@ -2,11 +2,13 @@ import Foundation
 
 /// Temporary folders for tests, each unique, under the system's temporary directory.
 public enum TemporaryDirectory {
-    /// A new empty folder whose name starts with `label`; the caller removes it (or leaves it for a failed test
-    /// to be looked at).
+    /// A new empty folder whose name starts with `label`. The caller may remove it; whatever is left is
+    /// removed when the test process exits (`LeftoverFolders`), unless `USAGE_AUDIT_KEEP_TEST_FOLDERS` is
+    /// set, to look at what a failed test wrote.
     public static func make(_ label: String = "usage-audit-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        LeftoverFolders.shared.add(url)
         return url
     }
 
@@ -31,4 +33,31 @@ public final class ScratchFolder: Sendable {
     public func path(_ name: String) -> String { name.isEmpty ? root : root + "/" + name }
 
     deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// The folders `TemporaryDirectory.make` made, removed at the test process's exit: a test that forgets its
+/// folder (or stops at a failed `#require` before removing it) would otherwise leave one in the system's
+/// temporary directory at every `make test`.
+final class LeftoverFolders: @unchecked Sendable {
+    static let shared = LeftoverFolders()
+
+    private let lock = NSLock()
+    private var folders: [URL] = []
+    private var registered = false
+
+    func add(_ url: URL) {
+        lock.lock()
+        defer { lock.unlock() }
+        folders.append(url)
+        guard !registered, ProcessInfo.processInfo.environment["USAGE_AUDIT_KEEP_TEST_FOLDERS"] == nil else { return }
+        registered = true
+        atexit { LeftoverFolders.shared.removeAll() }
+    }
+
+    private func removeAll() {
+        lock.lock()
+        defer { lock.unlock() }
+        for url in folders { try? FileManager.default.removeItem(at: url) }
+        folders = []
+    }
 }
