@@ -37,7 +37,8 @@ public final class ScratchFolder: Sendable {
 
 /// The folders `TemporaryDirectory.make` made, removed at the test process's exit: a test that forgets its
 /// folder (or stops at a failed `#require` before removing it) would otherwise leave one in the system's
-/// temporary directory at every `make test`.
+/// temporary directory at every `make test`. `@unchecked Sendable`: its state is read and written only under
+/// `lock`.
 final class LeftoverFolders: @unchecked Sendable {
     static let shared = LeftoverFolders()
 
