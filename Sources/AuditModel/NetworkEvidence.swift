@@ -61,13 +61,33 @@ public struct NetworkEvidence: Sendable, Hashable {
     /// The sender's address without its port: `10.0.0.7`, `::1` (the host inventory's key).
     public var senderAddress: String { Self.address(of: from) }
 
-    /// The address part of an `ADDR:PORT` or `[ADDR]:PORT` endpoint.
+    /// The address part of an `ADDR:PORT` or `[ADDR]:PORT` endpoint. Found in the endpoint's UTF-8 bytes
+    /// (the brackets and the colon are ASCII): searched by `Character`, as it was, the host inventory spent
+    /// about 3,700 instructions here for each message and finding of a capture, 5% of checking it.
     public static func address(of endpoint: String) -> String {
+        let found: String?? = endpoint.utf8.withContiguousStorageIfAvailable { bytes in
+            addressBytes(of: bytes).map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+        }
+        if let found { return found ?? endpoint }
+        // A string without contiguous UTF-8 (bridged): the same search, by `Character`.
         if endpoint.hasPrefix("["), let close = endpoint.firstIndex(of: "]") {
             return String(endpoint[endpoint.index(after: endpoint.startIndex)..<close])
         }
         guard let colon = endpoint.lastIndex(of: ":") else { return endpoint }
         return String(endpoint[..<colon])
+    }
+
+    /// Where the address lies in an endpoint's bytes; `nil` when the endpoint is all address (no port).
+    private static func addressBytes(of endpoint: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        if endpoint.first == UInt8(ascii: "["), let close = endpoint.firstIndex(of: UInt8(ascii: "]")) {
+            return 1..<close
+        }
+        var index = endpoint.count
+        while index > 0 {
+            index -= 1
+            if endpoint[index] == UInt8(ascii: ":") { return 0..<index }
+        }
+        return nil
     }
 
     /// `ADDR:PORT`, or `[ADDR]:PORT` when the address is IPv6 (holds a colon).

@@ -275,5 +275,28 @@ struct NetworkEvidenceTests {
         #expect(NetworkEvidence.endpoint(address: "fe80::1", port: 50077) == "[fe80::1]:50077")
         #expect(NetworkEvidence.address(of: "[fe80::1]:50077") == "fe80::1")
         #expect(NetworkEvidence.address(of: "10.0.0.7:41003") == "10.0.0.7")
+        #expect(NetworkEvidence.address(of: "10.0.0.7") == "10.0.0.7", "no port: all address")
+        #expect(NetworkEvidence.address(of: "") == "")
+        #expect(NetworkEvidence.address(of: "[fe80::1") == "[fe80:", "no closing bracket: cut at the last colon")
+        #expect(NetworkEvidence.address(of: "höst.example:50077") == "höst.example")
+    }
+
+    /// The address is found in the endpoint's bytes; by `Character`, as it was found before, every endpoint
+    /// of a random mix of digits, colons, brackets, dots and non-ASCII letters gives the same address.
+    @Test func anEndpointsAddressFromItsBytesIsTheOneFoundByCharacter() {
+        func byCharacter(_ endpoint: String) -> String {
+            if endpoint.hasPrefix("["), let close = endpoint.firstIndex(of: "]") {
+                return String(endpoint[endpoint.index(after: endpoint.startIndex)..<close])
+            }
+            guard let colon = endpoint.lastIndex(of: ":") else { return endpoint }
+            return String(endpoint[..<colon])
+        }
+        var generator = SplitMix64(seed: 20261206)
+        let pieces = ["1", "0", "255", ".", ":", "::", "[", "]", "fe80", "é", "ö", "a", "-", "%eth0"]
+        for _ in 0..<5_000 {
+            let endpoint = (0..<Int.random(in: 0...8, using: &generator))
+                .map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(NetworkEvidence.address(of: endpoint) == byCharacter(endpoint), "\(endpoint)")
+        }
     }
 }

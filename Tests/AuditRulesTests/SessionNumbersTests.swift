@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import AuditRules
@@ -5,18 +6,6 @@ import Testing
 /// `SessionNumbers`, the session step's table of open sessions by correlator, answers as a dictionary does
 /// through every mix of openings, lookups and removals, whatever the probe chains its hash makes.
 @Suite struct SessionNumbersTests {
-    /// A small deterministic generator (SplitMix64), so that a failure replays.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Keys from a pool small enough that they come back: UUIDs, a few texts, and UUIDs that differ in one
     /// half only.
     static func key(_ pick: Int) -> SessionKey {
@@ -30,7 +19,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 4])
     func answersAsADictionaryDoes(seed: UInt64) {
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix64(seed: seed)  // deterministic, so that a failure replays
         var table = SessionNumbers()
         var model: [SessionKey: Int] = [:]
         for step in 0..<60_000 {
