@@ -82,9 +82,9 @@ public struct HostInventory: Sendable {
         hosts[address] = summary
     }
 
-    /// Keeps a short sorted set; a host sending hundreds of versions is listed with the first 64. A value
-    /// already listed, nearly every time, is found by equality first: a finding's rule is the same string as
-    /// the one listed (one storage, equal at once), where ordering it among the others compared their text.
+    /// Keeps a short sorted set; a host sending hundreds of versions is listed with the first 64. Nearly every
+    /// value is listed already, so it is looked up by equality first (a finding's rule is the very string
+    /// listed: one storage, equal at once) rather than ordered among the others, text against text.
     private static func insert<T: Comparable>(_ value: T, into list: inout [T]) {
         guard list.count < 64, !list.contains(value) else { return }
         let index = list.firstIndex { $0 >= value } ?? list.endIndex
