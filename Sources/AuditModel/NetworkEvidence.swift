@@ -65,29 +65,24 @@ public struct NetworkEvidence: Sendable, Hashable {
     /// (the brackets and the colon are ASCII): searched by `Character`, as it was, the host inventory spent
     /// about 3,700 instructions here for each message and finding of a capture, 5% of checking it.
     public static func address(of endpoint: String) -> String {
-        let found: String?? = endpoint.utf8.withContiguousStorageIfAvailable { bytes in
-            addressBytes(of: bytes).map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
-        }
-        if let found { return found ?? endpoint }
-        // A string without contiguous UTF-8 (bridged): the same search, by `Character`.
-        if endpoint.hasPrefix("["), let close = endpoint.firstIndex(of: "]") {
-            return String(endpoint[endpoint.index(after: endpoint.startIndex)..<close])
-        }
-        guard let colon = endpoint.lastIndex(of: ":") else { return endpoint }
-        return String(endpoint[..<colon])
+        // The bytes where they lie (as `String.withUTF8InPlace` reads them): copying the string to call
+        // `withUTF8` cost a retain and a release a call; only a bridged string is copied.
+        if let found = endpoint.utf8.withContiguousStorageIfAvailable(address(inUTF8:)) { return found ?? endpoint }
+        var bridged = endpoint
+        return bridged.withUTF8(address(inUTF8:)) ?? endpoint
     }
 
-    /// Where the address lies in an endpoint's bytes; `nil` when the endpoint is all address (no port).
-    private static func addressBytes(of endpoint: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    /// The address in an endpoint's bytes; `nil` when the endpoint is all address (no port).
+    private static func address(inUTF8 endpoint: UnsafeBufferPointer<UInt8>) -> String? {
+        let address: Range<Int>
         if endpoint.first == UInt8(ascii: "["), let close = endpoint.firstIndex(of: UInt8(ascii: "]")) {
-            return 1..<close
+            address = 1..<close
+        } else if let colon = endpoint.lastIndex(of: UInt8(ascii: ":")) {
+            address = 0..<colon
+        } else {
+            return nil
         }
-        var index = endpoint.count
-        while index > 0 {
-            index -= 1
-            if endpoint[index] == UInt8(ascii: ":") { return 0..<index }
-        }
-        return nil
+        return String(decoding: UnsafeBufferPointer(rebasing: endpoint[address]), as: UTF8.self)
     }
 
     /// `ADDR:PORT`, or `[ADDR]:PORT` when the address is IPv6 (holds a colon).
