@@ -91,6 +91,17 @@ public struct ByteBuffer: ~Copyable {
         length = at + 1
     }
 
+    /// Appends a copy of bytes the buffer already holds (`range` of them): a text written once and wanted
+    /// again further on, copied rather than made twice.
+    @inlinable @inline(__always)
+    public mutating func appendCopy(of range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= length, "a range outside the buffer's bytes")
+        guard !range.isEmpty else { return }
+        reserve(range.count)
+        (base + length).update(from: base + range.lowerBound, count: range.count)
+        length += range.count
+    }
+
     /// Empties the buffer, keeping its capacity.
     @inlinable @inline(__always)
     public mutating func removeAll() { length = 0 }

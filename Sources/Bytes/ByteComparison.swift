@@ -17,6 +17,14 @@ extension Array where Element == UInt8 {
 
 /// Byte runs compared where they lie.
 public enum Bytewise {
+    /// The offset of the first `byte` among the `count` bytes at `base`, found by `memchr` (a loop over a
+    /// buffer's generic slice costs a dozen instructions a byte).
+    @inlinable
+    public static func firstIndex(of byte: UInt8, in base: UnsafeRawPointer, count: Int) -> Int? {
+        guard count > 0, let found = memchr(base, Int32(byte), count) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
     /// Whether the `count` bytes at `a` and at `b` are the same. Runs of up to 16 bytes (keys, versions,
     /// short names: most of what the verdict memo confirms) are compared as two words,
     /// overlapping when shorter than 16, or as a 4-, 2- and 1-byte piece below 8; longer ones with `memcmp`,

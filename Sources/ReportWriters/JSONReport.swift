@@ -306,16 +306,26 @@ struct JSONReport {
 
     /// A message from its spooled record (a message in memory is written from the record it would be).
     static func write(_ message: AuditedMessage.RecordView, to out: inout ByteBuffer) {
-        out.append(MessageMember.source); string(message.source, to: &out)
-        out.append(MessageMember.locator); locator(message.locator, to: &out)
+        out.append(MessageMember.source)
+        let sourceStart = out.count
+        string(message.source, to: &out)
+        let sourceText = sourceStart..<out.count
+        out.append(MessageMember.locator)
+        let locatorStart = out.count
+        locator(message.locator, to: &out)
+        let locatorText = locatorStart..<out.count
         out.append(MessageMember.kind); put(quoted(message.kind), &out)
         out.append(MessageMember.level); number(message.level, to: &out)
         out.append(MessageMember.correlator); string(message.correlator, to: &out)
         out.append(MessageMember.generation); string(message.generation, to: &out)
         out.append(MessageMember.findings); number(message.findings, to: &out)
         out.append(MessageMember.observations); number(message.observations, to: &out)
-        out.append(MessageMember.network); network(message.network, to: &out)
-        out.append(MessageMember.observed); observed(message, to: &out)
+        out.append(MessageMember.network)
+        let networkStart = out.count
+        network(message.network, to: &out)
+        let networkText = networkStart..<out.count
+        out.append(MessageMember.observed)
+        observed(message, sourceText: sourceText, locatorText: locatorText, networkText: networkText, to: &out)
         out.append(close)
     }
 
@@ -395,11 +405,26 @@ struct JSONReport {
 
     /// The sightings (`AuditedMessage.observed`: the message's own place, then the later ones), laid out as
     /// `PrettyJSON` lays out a member of an element (depth 3): each sighting an object on its own lines, as
-    /// its locator is a container.
-    private static func observed(_ message: AuditedMessage.RecordView, to out: inout ByteBuffer) {
+    /// its locator is a container. The first sighting's source, locator and network evidence are the
+    /// message's own, whose text was just written at `sourceText`, `locatorText` and `networkText` of `out`:
+    /// copied from there, not made again (the evidence two levels deeper).
+    private static func observed(
+        _ message: AuditedMessage.RecordView, sourceText: Range<Int>, locatorText: Range<Int>,
+        networkText: Range<Int>, to out: inout ByteBuffer
+    ) {
         put("[\n", &out)
         let last = message.laterObservations.count
-        sighting(message.source, message.locator, message.network, last: last == 0, to: &out)
+        out.append(SightingPiece.source)
+        out.appendCopy(of: sourceText)
+        out.append(SightingPiece.locator)
+        out.appendCopy(of: locatorText)
+        if message.network != nil {
+            out.append(SightingPiece.network)
+            appendTwoLevelsDeeper(networkText, of: &out)
+            out.append(last == 0 ? SightingPiece.lastClose : SightingPiece.close)
+        } else {
+            out.append(last == 0 ? SightingPiece.noNetworkLast : SightingPiece.noNetwork)
+        }
         for (index, later) in message.laterObservations.enumerated() {
             sighting(later.source, later.locator, later.network, last: index + 1 == last, to: &out)
         }
@@ -415,6 +440,29 @@ struct JSONReport {
     ) {
         out.append(SightingPiece.source); string(source, to: &out)
         out.append(SightingPiece.locator); Self.locator(locator, to: &out)
+        sightingNetwork(network, last: last, to: &out)
+    }
+
+    /// Appends a copy of `range` of `out`, text laid out as `PrettyJSON` lays it out at one depth, as it lays
+    /// it out two levels deeper: four more spaces after each line break. (A line break is never inside a
+    /// value: JSON strings hold theirs escaped.)
+    private static func appendTwoLevelsDeeper(_ range: Range<Int>, of out: inout ByteBuffer) {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let lineBreak = out.withUnsafeBytes { bytes in
+                Bytewise.firstIndex(
+                    of: UInt8(ascii: "\n"), in: bytes.baseAddress! + start, count: range.upperBound - start
+                ).map { start + $0 }
+            }
+            guard let lineBreak else { return out.appendCopy(of: start..<range.upperBound) }
+            out.appendCopy(of: start..<(lineBreak + 1))
+            put("    ", &out)
+            start = lineBreak + 1
+        }
+    }
+
+    /// The rest of a sighting after its locator: its network evidence and the object's end.
+    private static func sightingNetwork(_ network: Finding.RecordView.Network?, last: Bool, to out: inout ByteBuffer) {
         if let network {
             out.append(SightingPiece.network)
             Self.network(network, depth: 5, to: &out)
