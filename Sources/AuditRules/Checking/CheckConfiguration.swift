@@ -83,27 +83,30 @@ public struct CheckConfiguration: Sendable {
     /// Whether a component name belongs to an allowed namespace (`parsl.` allows `parsl.config.Config`).
     public func isAllowedComponent(_ name: String) -> Bool {
         // The name's own UTF-8, read in place, against the namespaces' bytes without copying their arrays.
-        let verdict: Bool? = name.withUTF8InPlace { bytes in
-            // Bytes compare as characters do only for ASCII; anything else is left to String's comparison.
-            guard namespacesAreASCII, StringBytes.isASCII(bytes) else { return nil }
-            return namespaceBytes.withUnsafeBufferPointer { namespaces in
-                for index in namespaces.indices {
-                    let namespace = namespaces.baseAddress! + index
-                    if namespace.pointee.dotted.withUnsafeBufferPointer({ StringBytes.hasPrefix(bytes, $0) }) {
-                        return true
-                    }
-                    if bytes.count == namespace.pointee.exact.count,
-                        namespace.pointee.exact.withUnsafeBufferPointer({ StringBytes.hasPrefix(bytes, $0) })
-                    {
-                        return true
-                    }
-                }
-                return false
-            }
-        }
-        if let verdict { return verdict }
+        if let verdict = name.withUTF8InPlace({ isAllowedComponent(utf8: $0) }) { return verdict }
         return allowedNamespaces.contains { prefix in
             name.hasPrefix(prefix.hasSuffix(".") ? prefix : prefix + ".") || name == prefix
+        }
+    }
+
+    /// The same for a name's UTF-8 bytes, when its bytes can tell: `nil` unless the name and the namespaces
+    /// are ASCII (bytes compare as characters do only for ASCII; anything else is left to `String`'s
+    /// comparison, through `isAllowedComponent(_:)`).
+    func isAllowedComponent(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard namespacesAreASCII, StringBytes.isASCII(bytes) else { return nil }
+        return namespaceBytes.withUnsafeBufferPointer { namespaces in
+            for index in namespaces.indices {
+                let namespace = namespaces.baseAddress! + index
+                if namespace.pointee.dotted.withUnsafeBufferPointer({ StringBytes.hasPrefix(bytes, $0) }) {
+                    return true
+                }
+                if bytes.count == namespace.pointee.exact.count,
+                    namespace.pointee.exact.withUnsafeBufferPointer({ StringBytes.hasPrefix(bytes, $0) })
+                {
+                    return true
+                }
+            }
+            return false
         }
     }
 

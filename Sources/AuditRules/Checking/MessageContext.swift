@@ -57,10 +57,14 @@ public struct MessageContext {
     public var configuration: CheckConfiguration { shared.value }
     private let shared: SharedConfiguration
     let plan: MessagePlan
-    /// The values at the plan's role places, in the same order. From a tape, a container's place holds `null`
-    /// here and its value is made when it is read (`RoleValues`), from its node (`roleNodes`).
+    /// The values at the plan's role places, in the same order. From a tape, a container's place and a
+    /// component name's (`madeWhenRead`) hold `null` here and the value is made when it is read
+    /// (`RoleValues`), from its node (`roleNodes`).
     private let roleValues: [JSONValue]
     private let roleNodes: [Int]
+    /// The role places whose strings, from a tape, are made only when read: the component names, three or
+    /// four a message, which only the test for the user's own code reads, and it reads their bytes.
+    private let madeWhenRead: Range<Int>
     /// The component names outside the allowed namespaces, with their places: the user's own code, which
     /// one rule reports and the session step masks (worked out once for both).
     public let userCodeComponents: [(pointer: JSONPointer, name: String)]
@@ -84,12 +88,27 @@ public struct MessageContext {
         self.schemaViolations = schemaViolations
         shared = configuration
         self.roleValues = roleValues
+        let names = plan.roleRanges[FieldRole.componentName.ordinal]
         var userCode: [(pointer: JSONPointer, name: String)] = []
-        for index in plan.roleRanges[FieldRole.componentName.ordinal] {
-            guard case .string(let name) = roleValues[index], !configuration.value.isAllowedComponent(name) else {
-                continue
+        switch values {
+        case .tree:
+            madeWhenRead = 0..<0
+            for index in names {
+                guard case .string(let name) = roleValues[index], !configuration.value.isAllowedComponent(name) else {
+                    continue
+                }
+                userCode.append((plan.rolePlaces[index].pointer, name))
             }
-            userCode.append((plan.rolePlaces[index].pointer, name))
+        case .tape(let tape):
+            madeWhenRead = names
+            for index in names {
+                let node = roleNodes[index]
+                guard tape.kind(at: node) == .string else { continue }
+                if configuration.value.isAllowedComponent(utf8: tape.stringBytes(at: node)) == true { continue }
+                let name = tape.value(at: node).stringValue!
+                if configuration.value.isAllowedComponent(name) { continue }
+                userCode.append((plan.rolePlaces[index].pointer, name))
+            }
         }
         userCodeComponents = userCode
     }
@@ -116,7 +135,7 @@ public struct MessageContext {
         if case .tape(let read) = values { tape = read }
         return RoleValues(
             places: plan.rolePlaces, values: roleValues, range: plan.roleRanges[role.ordinal], tape: tape,
-            nodes: roleNodes)
+            nodes: roleNodes, madeWhenRead: madeWhenRead)
     }
 
     /// The value at the role place `index` (of the plan's `rolePlaces`), as `values(withRole:)` gives it,
@@ -125,15 +144,17 @@ public struct MessageContext {
     func roleValue(_ index: Int) -> JSONValue {
         var tape: JSONTape?
         if case .tape(let read) = values { tape = read }
-        return Self.roleValue(index, roleValues, roleNodes, tape)
+        return Self.roleValue(index, roleValues, roleNodes, tape, madeWhenRead)
     }
 
-    /// The value at role place `index`: the one kept, or, for a container's place on a tape, the one made
-    /// from its node.
-    fileprivate static func roleValue(_ index: Int, _ values: [JSONValue], _ nodes: [Int], _ tape: JSONTape?)
-        -> JSONValue
-    {
-        if let tape, isContainer(tape.kind(at: nodes[index])) { return tape.value(at: nodes[index]) }
+    /// The value at role place `index`: the one kept, or, for a container's place or a place `madeWhenRead`
+    /// on a tape, the one made from its node.
+    fileprivate static func roleValue(
+        _ index: Int, _ values: [JSONValue], _ nodes: [Int], _ tape: JSONTape?, _ madeWhenRead: Range<Int>
+    ) -> JSONValue {
+        if let tape, madeWhenRead.contains(index) || isContainer(tape.kind(at: nodes[index])) {
+            return tape.value(at: nodes[index])
+        }
         return values[index]
     }
 
@@ -150,11 +171,12 @@ public struct MessageContext {
         fileprivate let range: Range<Int>
         fileprivate let tape: JSONTape?
         fileprivate let nodes: [Int]
+        fileprivate let madeWhenRead: Range<Int>
 
         public var startIndex: Int { range.lowerBound }
         public var endIndex: Int { range.upperBound }
         public subscript(position: Int) -> (pointer: JSONPointer, value: JSONValue) {
-            (places[position].pointer, MessageContext.roleValue(position, values, nodes, tape))
+            (places[position].pointer, MessageContext.roleValue(position, values, nodes, tape, madeWhenRead))
         }
     }
 
@@ -175,7 +197,7 @@ public struct MessageContext {
     /// tape.
     func roleNode(_ index: Int) -> Int? { roleNodes.indices.contains(index) ? roleNodes[index] : nil }
 
-    /// Whether a tape's value at a role place is made only when read (see `roleValues`).
+    /// Whether a tape's value at a role place is made only when read, whatever its role (see `roleValues`).
     static func isContainer(_ kind: JSONTape.Kind) -> Bool { kind == .array || kind == .object }
 
     /// For the level rules: the judged level and the fields disclosing `kind` above it, outermost only, or

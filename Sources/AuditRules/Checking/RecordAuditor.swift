@@ -345,10 +345,13 @@ public struct RecordAuditor: Sendable {
             let memo = plan.validationMemo, tape.count == plan.nodeCount
         else { return false }
         let nodes = plan.roleNodes
+        // Component names are made only if read (`MessageContext.madeWhenRead`); containers likewise.
+        let names = plan.roleRanges[FieldRole.componentName.ordinal]
         var roles: [JSONValue] = []
         roles.reserveCapacity(nodes.count)
-        for node in nodes {
-            roles.append(MessageContext.isContainer(tape.kind(at: node)) ? .null : tape.value(at: node))
+        for (index, node) in nodes.enumerated() {
+            let later = names.contains(index) || MessageContext.isContainer(tape.kind(at: node))
+            roles.append(later ? .null : tape.value(at: node))
         }
         let (declaredLevel, judgedLevel, schema) = levels(plan, roles)
         guard let (compiled, trace) = memo.replay(for: schema.id), compiled.isValid(tape, replaying: trace) == true
