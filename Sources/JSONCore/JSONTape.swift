@@ -67,27 +67,43 @@ public struct JSONTape {
     /// a tape reads (see the type's comment), or when its shape is longer than `shapeLimit` bytes: then parse
     /// it. The limit bounds the node table too (every value writes at least a byte of shape): a tape is for
     /// documents whose shape a caller can look up, and a huge document costs no more than the limit.
+    ///
+    /// Inlinable, over the one reader that is not generic (`lend`): a generic function called from another
+    /// module runs unspecialized, and this one looked up the runtime's metadata of `Result?` and of the
+    /// `Swift.Result` inside `withUnsafeTemporaryAllocation` for every document, about 660 instructions a
+    /// message of `check`.
+    @inlinable
     public static func read<Result>(
         _ bytes: UnsafeRawBufferPointer, options: JSONParseOptions = .default, shapeLimit: Int,
-        _ body: (JSONTape) throws -> Result
-    ) rethrows -> Result? {
+        _ body: (JSONTape) -> Result
+    ) -> Result? {
+        var result: Result?
+        lend(bytes, options: options, shapeLimit: shapeLimit) { result = body($0) }
+        return result
+    }
+
+    /// What `read` does: reads `bytes` and lends the tape to `body`, or returns without calling it.
+    @usableFromInline
+    static func lend(
+        _ bytes: UnsafeRawBufferPointer, options: JSONParseOptions, shapeLimit: Int, _ body: (JSONTape) -> Void
+    ) {
         guard bytes.count <= options.maxBytes, bytes.count < Int(Int32.max), shapeLimit > 0, shapeLimit <= 1 << 16
-        else { return nil }
+        else { return }
         let scratch = TapeScratch.forThisThread()
         // A tape read while another of this thread's is lent (a caller's body reading a second document)
         // gets a table of its own.
         let table = scratch.inUse ? TapeScratch() : scratch
         table.inUse = true
         defer { table.inUse = false }
-        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: shapeLimit) { shapeBuffer in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: shapeLimit) { shapeBuffer in
             var writer = TapeWriter(
                 bytes.bindMemory(to: UInt8.self), maxDepth: min(options.maxDepth, 2048), table: table,
                 shapeBuffer: shapeBuffer)
-            guard writer.read() else { return nil }
+            guard writer.read() else { return }
             let tape = JSONTape(
                 bytes: writer.bytes, nodes: UnsafeBufferPointer(start: table.nodes, count: writer.count),
                 shapeBytes: writer.shapeBytes, depth: writer.deepest, strings: FastJSONReader.Scratch.forThisThread())
-            return try body(tape)
+            body(tape)
         }
     }
 
