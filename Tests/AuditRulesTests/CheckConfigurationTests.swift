@@ -1,5 +1,6 @@
-import AuditRules
 import Testing
+
+@testable import AuditRules
 
 /// `--allow-namespace` decides which component names are the user's own code; the byte comparison that
 /// makes it cheap must say what `String` comparison says.
@@ -21,6 +22,21 @@ struct CheckConfigurationTests {
         #expect(!configuration.isAllowedComponent("acme.cluster.Provider"))
         configuration.allowedNamespaces.append("acme")
         #expect(configuration.isAllowedComponent("acme.cluster.Provider"))
+    }
+
+    /// A component name read from a tape is tested by its bytes (`isAllowedComponent(utf8:)`), made into a
+    /// string only when it is the user's code or its bytes cannot tell.
+    @Test func theByteTestSaysWhatTheStringTestSays() {
+        let configuration = CheckConfiguration(allowedNamespaces: ["parsl.", "globus_compute"])
+        for name in [
+            "parsl.config.Config", "parsl", "parsl.", "parslx.Provider", "globus_compute", "globus_compute.Executor",
+            "globus_computer.Provider", "acme.parsl.Provider", "", "p",
+        ] {
+            let verdict = Array(name.utf8).withUnsafeBufferPointer { configuration.isAllowedComponent(utf8: $0) }
+            #expect(verdict == configuration.isAllowedComponent(name), "\(name)")
+        }
+        // Text outside ASCII compares as characters: the bytes leave it to the string test.
+        #expect(Array("caf\u{E9}.Provider".utf8).withUnsafeBufferPointer { configuration.isAllowedComponent(utf8: $0) } == nil)
     }
 
     @Test func nonASCIINamesCompareAsCharacters() {

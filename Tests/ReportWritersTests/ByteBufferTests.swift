@@ -26,6 +26,17 @@ import Testing
         #expect(buffer.array == expected)
     }
 
+    /// What the JSON report does with a message's source and locator, written once and copied into its
+    /// first sighting: the copy is of the bytes held, also when appending it grows the buffer.
+    @Test func aCopyOfBytesAlreadyHeldIsAppendedAcrossGrowth() {
+        var buffer = ByteBuffer(capacity: 16)
+        buffer.append(contentsOf: Array("0123456789abcdef".utf8))
+        buffer.appendCopy(of: 2..<12)
+        buffer.appendCopy(of: 5..<5)
+        buffer.appendCopy(of: 20..<26)
+        #expect(String(decoding: buffer.array, as: UTF8.self) == "0123456789abcdef23456789ab6789ab")
+    }
+
     @Test func literalsAndStringsAppendTheirUTF8() {
         var buffer = ByteBuffer()
         buffer.append("{\"key\": ")
