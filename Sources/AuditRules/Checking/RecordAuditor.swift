@@ -481,17 +481,21 @@ public struct RecordAuditor: Sendable {
         guard let place = context.plan.roleRanges[FieldRole.componentList.ordinal].first,
             let list = context.roleNode(place), tape.kind(at: list) == .array
         else { return nil }
-        var bounds: [Int] = []
-        bounds.reserveCapacity(2 * tape.count(at: list))
-        var element = list + 1
-        for _ in 0..<tape.count(at: list) {
-            let token = tape.tokenRange(at: element)
-            bounds.append(token.lowerBound)
-            bounds.append(token.upperBound)
-            element = tape.next(after: element)
-        }
         let indices = context.plan.configurationComponentIndices
-        guard let written = SessionConfiguration.text(of: indices, at: bounds, base: 0, in: text) else { return nil }
+        // The elements' bounds in temporary memory (on the stack for any real list): an array of them was an
+        // allocation, and its release, for every message that keeps its configuration.
+        let count = tape.count(at: list)
+        let written = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * count) { bounds -> String? in
+            var element = list + 1
+            for position in 0..<count {
+                let token = tape.tokenRange(at: element)
+                bounds.initializeElement(at: 2 * position, to: token.lowerBound)
+                bounds.initializeElement(at: 2 * position + 1, to: token.upperBound)
+                element = tape.next(after: element)
+            }
+            return SessionConfiguration.text(of: indices, at: UnsafeBufferPointer(bounds), base: 0, in: text)
+        }
+        guard let written else { return nil }
         if written.utf8.count <= SessionConfiguration.longestText && tape.depth < SessionConfiguration.deepestText {
             return SessionConfiguration(standingFor: written)
         }

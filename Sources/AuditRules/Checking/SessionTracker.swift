@@ -407,6 +407,13 @@ struct SessionConfiguration: Sendable, Equatable {
     /// `JSONValue.parseNotingElements` gives them), copied as written and separated by commas; `nil` when
     /// an offset lies outside `bytes`.
     static func text(of indices: [Int], at bounds: [Int], base: Int, in bytes: UnsafeRawBufferPointer) -> String? {
+        bounds.withUnsafeBufferPointer { text(of: indices, at: $0, base: base, in: bytes) }
+    }
+
+    /// The same with the bounds where they lie (a tape's, gathered in temporary memory).
+    static func text(
+        of indices: [Int], at bounds: UnsafeBufferPointer<Int>, base: Int, in bytes: UnsafeRawBufferPointer
+    ) -> String? {
         guard let source = bytes.baseAddress else { return nil }
         var length = 1 + max(indices.count, 1)
         for index in indices {
