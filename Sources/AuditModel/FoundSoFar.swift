@@ -35,8 +35,8 @@ public struct FoundSoFar {
         var nextWaiting = waiting.makeIterator()
         var next = nextWaiting.next()
         // Reversed, so that each `popLast` moves the next one out in order; in their buffer, where a swap moves
-        // the two elements (the array's own swap copies them).
-        released.withUnsafeMutableBufferPointer { $0.reverse() }
+        // the two elements (the array's own swap copies them). One element, most steps' count, is in order.
+        if released.count > 1 { released.withUnsafeMutableBufferPointer { $0.reverse() } }
         var position = 0
         while let message = released.popLast() {
             defer { position += 1 }
@@ -54,7 +54,9 @@ public struct FoundSoFar {
             awaiting[waits.ticket] = (offset, sent)
             next = nextWaiting.next()
         }
-        reported.withUnsafeMutableBufferPointer { $0.reverse() }
+        // Most steps report no finding or one: an empty array's storage is the shared empty one, which asking
+        // for its buffer would replace with storage of its own.
+        if reported.count > 1 { reported.withUnsafeMutableBufferPointer { $0.reverse() } }
         while let finding = reported.popLast() { keep(finding, found: found) }
         for judgment in judged {
             guard let (offset, sent) = awaiting.removeValue(forKey: judgment.ticket) else {
