@@ -95,16 +95,14 @@ public struct JSONTape {
         let table = scratch.inUse ? TapeScratch() : scratch
         table.inUse = true
         defer { table.inUse = false }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: shapeLimit) { shapeBuffer in
-            var writer = TapeWriter(
-                bytes.bindMemory(to: UInt8.self), maxDepth: min(options.maxDepth, 2048), table: table,
-                shapeBuffer: shapeBuffer)
-            guard writer.read() else { return }
-            let tape = JSONTape(
-                bytes: writer.bytes, nodes: UnsafeBufferPointer(start: table.nodes, count: writer.count),
-                shapeBytes: writer.shapeBytes, depth: writer.deepest, strings: FastJSONReader.Scratch.forThisThread())
-            body(tape)
-        }
+        var writer = TapeWriter(
+            bytes.bindMemory(to: UInt8.self), maxDepth: min(options.maxDepth, 2048), table: table,
+            shapeBuffer: table.shapeBuffer(holding: shapeLimit))
+        guard writer.read() else { return }
+        let tape = JSONTape(
+            bytes: writer.bytes, nodes: UnsafeBufferPointer(start: table.nodes, count: writer.count),
+            shapeBytes: writer.shapeBytes, depth: writer.deepest, strings: FastJSONReader.Scratch.forThisThread())
+        body(tape)
     }
 
     // MARK: Reading nodes
@@ -250,13 +248,28 @@ final class TapeScratch {
     fileprivate(set) var nodes: UnsafeMutablePointer<JSONTape.Node>
     fileprivate(set) var capacity: Int
     var inUse = false
+    /// The shape being written, kept from document to document: a shape limit of 2 KB is past what
+    /// `withUnsafeTemporaryAllocation` keeps on the stack, so it allocated and freed it for every message.
+    private var shape = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
 
     init() {
         capacity = 128
         nodes = .allocate(capacity: capacity)
     }
 
-    deinit { nodes.deallocate() }
+    deinit {
+        nodes.deallocate()
+        shape.deallocate()
+    }
+
+    /// Room for a shape of `limit` bytes (its contents left as they are: the writer writes before it reads).
+    func shapeBuffer(holding limit: Int) -> UnsafeMutableBufferPointer<UInt8> {
+        if shape.count < limit {
+            shape.deallocate()
+            shape = .allocate(capacity: limit)
+        }
+        return UnsafeMutableBufferPointer(rebasing: shape[..<limit])
+    }
 
     private static let perThread = PerThread { TapeScratch() }
 
