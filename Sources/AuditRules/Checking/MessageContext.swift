@@ -104,9 +104,11 @@ public struct MessageContext {
             for index in names {
                 let node = roleNodes[index]
                 guard tape.kind(at: node) == .string else { continue }
-                if configuration.value.isAllowedComponent(utf8: tape.stringBytes(at: node)) == true { continue }
+                let byBytes = configuration.value.isAllowedComponent(utf8: tape.stringBytes(at: node))
+                if byBytes == true { continue }
                 let name = tape.value(at: node).stringValue!
-                if configuration.value.isAllowedComponent(name) { continue }
+                // Only when the bytes could not tell does the string comparison decide.
+                if byBytes == nil && configuration.value.isAllowedComponent(name) { continue }
                 userCode.append((plan.rolePlaces[index].pointer, name))
             }
         }
