@@ -173,6 +173,7 @@ let package = Package(
                 "ReportWriters", "AuditRules", "AuditInputs", "AuditModel", "JSONCore", "JSONSchema", "Storage",
                 "Bytes",
                 "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             exclude: ["Snapshots"]),  // read by path, re-recorded with USAGE_AUDIT_RECORD=1
         .testTarget(

@@ -68,6 +68,9 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
     }
 
     var storage: Storage
+    /// Where the records numbered 0, `RecordRuns.length`, twice that, ... begin in a spooled list as its
+    /// builder wrote it (empty otherwise): where each of `recordRuns()` starts.
+    var waypoints: [Int] = []
     /// Applied to each element as it is read, before `transform` (see `amended(by:count:tally:keeps:_:)`).
     var amendments: Amendments?
     /// Applied to each element as it is read (redaction); must keep what the tally counts.
@@ -101,10 +104,11 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
 
     public init(arrayLiteral elements: Element...) { self.init(elements) }
 
-    init(store: SpoolStore, start: Int, end: Int, count: Int, tally: AuditListTally) {
+    init(store: SpoolStore, start: Int, end: Int, count: Int, tally: AuditListTally, waypoints: [Int] = []) {
         self.storage = .spool(store, start: start, end: end)
         self.count = count
         self.tally = tally
+        self.waypoints = waypoints
     }
 
     public var isEmpty: Bool { count == 0 }
@@ -219,6 +223,22 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
             guard records.nextRecord(body) else { break }
         }
         return true
+    }
+
+    /// The records as stored, cut into runs of `RecordRuns.length` (the last one shorter), each of which can
+    /// be read on a thread of its own: for a writer that renders runs side by side and writes them in order.
+    /// `nil` when `forEachRecord` would read nothing (the list held in memory, transformed or amended) or
+    /// the list does not know where its runs begin (it was not made by a builder).
+    public func recordRuns() -> [RecordRun]? {
+        guard case .spool(let store, let start, let end) = storage, transform == nil, amendments == nil,
+            start == 0, count > 0, waypoints.count == (count + RecordRuns.length - 1) / RecordRuns.length
+        else { return nil }
+        return waypoints.indices.map { index in
+            RecordRun(
+                store: store, start: waypoints[index],
+                end: index + 1 < waypoints.count ? waypoints[index + 1] : end,
+                count: Swift.min(RecordRuns.length, count - index * RecordRuns.length))
+        }
     }
 
     /// For a writer that copies fields out of the spooled records without decoding the elements: calls
@@ -360,12 +380,16 @@ public struct AuditListBuilder<Element: AuditListElement> {
     /// Elements appended so far.
     public private(set) var count = 0
     private var tally = AuditListTally()
+    /// Where every `RecordRuns.length`-th record begins (`AuditList.waypoints`).
+    private var waypoints: [Int] = []
 
     public init(configuration: SpoolConfiguration = .init()) { store = SpoolStore(configuration: configuration) }
 
     /// Appends `element`; returns where its record's bytes begin in the store, for `patch`.
     @discardableResult
     public mutating func append(_ element: Element) -> Int {
+        // A run begins at its first record's length, before the bytes `append` returns the offset of.
+        if count % RecordRuns.length == 0 { waypoints.append(store.length) }
         let offset = store.append(record: element)
         count += 1
         Element.tally(element, into: &tally)
@@ -385,7 +409,8 @@ public struct AuditListBuilder<Element: AuditListElement> {
     /// The list of everything appended. The builder must not be used afterwards.
     public func finish() -> AuditList<Element> {
         store.flush()
-        return AuditList(store: store, start: 0, end: store.length, count: count, tally: tally)
+        return AuditList(
+            store: store, start: 0, end: store.length, count: count, tally: tally, waypoints: waypoints)
     }
 }
 
@@ -399,4 +424,32 @@ extension AuditList: Equatable where Element: Equatable {
 /// Prints as an array of the elements as read (transformed).
 extension AuditList: CustomStringConvertible {
     public var description: String { Array(self).description }
+}
+
+/// How spooled lists are cut into runs (`AuditList.recordRuns()`).
+public enum RecordRuns {
+    /// Records a run: enough that handing one to another thread costs nothing beside rendering it (a run
+    /// of findings is about half a megabyte of JSON), few enough that the runs rendered ahead of the one
+    /// being written stay a few megabytes. The fingerprints of a report in preparation come in chunks of
+    /// this many (`FingerprintFeed`), one chunk a run of findings.
+    public static let length = 1024
+}
+
+/// Consecutive records of a spooled list (`AuditList.recordRuns()`): `count` records from byte `start` to
+/// `end` of `store`, read through a cursor of their own.
+public struct RecordRun: Sendable {
+    let store: SpoolStore
+    let start: Int
+    let end: Int
+    /// Records in the run.
+    public let count: Int
+
+    /// Hands `body` a decoder of each record in order, as `AuditList.forEachRecord` does; a failure to read
+    /// ends the run (the store remembers why).
+    public func forEachRecord(_ body: (inout SpoolDecoder) throws(SpoolError) -> Void) {
+        let records = SpoolCursor(store: store, start: start, end: end)
+        for _ in 0..<count {
+            guard records.nextRecord(body) else { break }
+        }
+    }
 }

@@ -83,6 +83,14 @@ struct Fingerprinter {
     /// bytes without making the finding's strings (its rule, source and pointer repeat from finding to
     /// finding, and are compared as bytes with the ones before).
     mutating func next(_ finding: Finding.RecordView, messageKind: MessageKind?) -> Fingerprint {
+        let prefix = identityPrefix(finding, messageKind: messageKind)
+        return Fingerprint(prefix: prefix, occurrence: seen.counting(prefix))
+    }
+
+    /// The hash prefix of a finding's identity, without counting it: what `next` makes of the finding
+    /// before its occurrence, for a writer that works out the identities of several runs of findings side
+    /// by side and counts them in order (`OccurrenceCounts`).
+    mutating func identityPrefix(_ finding: Finding.RecordView, messageKind: MessageKind?) -> HashPrefix {
         beginIdentity(rule: finding.rule, source: finding.source, kind: Self.kind(messageKind, finding.locator))
         appendRedactedPointer(finding.pointerTokens)
         switch finding.sensitiveValues.count {
@@ -91,7 +99,7 @@ struct Fingerprinter {
         case 1: finding.sensitiveValues.forEach { appendMasked(bytes: $0) }
         default: appendMasked(finding.sensitiveValues.strings())
         }
-        return identityFingerprint()
+        return identityPrefix()
     }
 
     /// The fingerprint of the next finding, from what report preparation reads of it.
@@ -154,14 +162,19 @@ struct Fingerprinter {
 
     /// The fingerprint of the identity assembled in `identity`: its hash's prefix and its occurrence so far.
     private mutating func identityFingerprint() -> Fingerprint {
-        let prefix = prefixes.prefix(of: identity) {
+        let prefix = identityPrefix()
+        return Fingerprint(prefix: prefix, occurrence: seen.counting(prefix))
+    }
+
+    /// The hash prefix of the identity assembled in `identity`.
+    private mutating func identityPrefix() -> HashPrefix {
+        prefixes.prefix(of: identity) {
             SHA256.hash(data: identity).withUnsafeBytes { digest in
                 HashPrefix(
                     high: UInt64(bigEndian: digest.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
                     low: UInt64(bigEndian: digest.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
             }
         }
-        return Fingerprint(prefix: prefix, occurrence: seen.counting(prefix))
     }
 
     /// How often each identity was met so far, by its hash prefix. A prefix is SHA-256 output, evenly spread

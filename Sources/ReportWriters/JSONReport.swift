@@ -16,6 +16,10 @@ struct JSONReport {
     /// the findings come from it, as preparation without suppressions changes nothing else; `nil` when
     /// `report` is prepared.
     var preparation: ReportPreparation.InFlight? = nil
+    /// Whether the findings' fingerprints are worked out here, as the findings are written, rather than by
+    /// a preparation: for a report prepared without suppressions whose findings all say which message they
+    /// are about (no pairing), where a preparation would add nothing else (see `ReportWriter.render`).
+    var fingerprintsWhileWriting = false
 
     /// Raised when a key changes meaning or goes away; new keys do not raise it.
     static let formatVersion = 2
@@ -116,6 +120,18 @@ struct JSONReport {
             out += "[]"
             return
         }
+        if let runs = messages.recordRuns(), runs.count > 1 {
+            return Self.streamRuns(
+                runs, printer: printer, to: &out, worker: {}, prepare: { _, _ in }, order: { _ in }
+            ) { _, run, layout, _, text in
+                var position = 0
+                run.forEachRecord { decoder throws(SpoolError) in
+                    let message = try AuditedMessage.RecordView(reading: &decoder)
+                    layout.element(position, to: &text) { Self.write(message, to: &$0) }
+                    position += 1
+                }
+            }
+        }
         var list = ArrayElements(count: messages.count, printer: printer)
         func written(_ message: AuditedMessage.RecordView) {
             list.write(to: &out) { Self.write(message, to: &$0) }
@@ -143,6 +159,9 @@ struct JSONReport {
             out += "[]"
             return
         }
+        if fingerprintsWhileWriting, let runs = report.findings.recordRuns() {
+            return Self.streamFingerprinting(runs, redactor: Redactor(tally: report.findings.tally), printer: printer, to: &out)
+        }
         if let feed = preparation?.fingerprints {
             // Preparation without suppressions keeps every finding, in order: the unprepared list's records
             // are the prepared list's, one fingerprint each.
@@ -162,6 +181,86 @@ struct JSONReport {
         let findings = preparation?.prepared.findings ?? report.findings
         guard streamRecords(of: findings, printer: printer, to: &out, fingerprint: { $0?.fingerprint }) else {
             return stream(findings, printer: printer, to: &out) { Self.write($0, to: &$1) }
+        }
+    }
+
+    /// The findings from the runs of their records, each with the fingerprint report preparation would give
+    /// it: each run's identities worked out on the thread that renders it (a `Fingerprinter` each, masking
+    /// with `redactor`), then counted in report order (`OccurrenceCounts`, one for the report), then written.
+    private static func streamFingerprinting(
+        _ runs: [RecordRun], redactor: Redactor, printer: PrettyJSON, to out: inout ReportOutput
+    ) {
+        let occurrences = Occurrences()
+        streamRuns(
+            runs, printer: printer, to: &out, worker: { Fingerprinter(redactor: redactor) },
+            prepare: { fingerprinter, run in
+                var prefixes: [Fingerprinter.HashPrefix] = []
+                prefixes.reserveCapacity(run.count)
+                run.forEachRecord { decoder throws(SpoolError) in
+                    let finding = try Finding.RecordView(reading: &decoder)
+                    // As preparation has it: a finding about a whole input has no message, whatever it says.
+                    let kind = finding.locator == nil ? nil : finding.subject?.kind
+                    prefixes.append(fingerprinter.identityPrefix(finding, messageKind: kind))
+                }
+                return prefixes
+            },
+            order: { prefixes in prefixes.map { Fingerprint(prefix: $0, occurrence: occurrences.counting($0)) } },
+            render: { _, run, layout, fingerprints, text in
+                var position = 0
+                run.forEachRecord { decoder throws(SpoolError) in
+                    let finding = try Finding.RecordView(reading: &decoder)
+                    let fingerprint = position < fingerprints.count ? fingerprints[position] : nil
+                    layout.element(position, to: &text) { Self.write(finding, fingerprint: fingerprint, to: &$0) }
+                    position += 1
+                }
+            })
+    }
+
+    /// The report's occurrence counts, taken by one run at a time (`RunRendering`'s ordered step, under its
+    /// lock): `@unchecked Sendable` for that.
+    private final class Occurrences: @unchecked Sendable {
+        private var counts = Fingerprinter.OccurrenceCounts()
+        func counting(_ prefix: Fingerprinter.HashPrefix) -> Int { counts.counting(prefix) }
+    }
+
+    /// The elements of a top-level array member from the runs of its spooled records, rendered on this
+    /// thread and a helper (`RunRendering`: each thread with its own `Worker`, each run prepared, ordered
+    /// and rendered), laid out as `ArrayElements` lays them out: `render` writes a run's elements, each
+    /// through the run's `RunLayout`.
+    private static func streamRuns<Worker, Prepared, Context>(
+        _ runs: [RecordRun], printer: PrettyJSON, to out: inout ReportOutput,
+        worker: @escaping @Sendable () -> Worker,
+        prepare: @escaping @Sendable (inout Worker, RecordRun) -> Prepared,
+        order: @escaping @Sendable (Prepared) -> Context,
+        render: @escaping @Sendable (inout Worker, RecordRun, RunLayout, Context, inout ByteBuffer) -> Void
+    ) {
+        let indent = Array(printer.indentation(2).utf8)
+        out += "[\n"
+        RunRendering.render(
+            runs: runs.count, worker: worker, prepare: { worker, index in prepare(&worker, runs[index]) },
+            order: { _, prepared in order(prepared) },
+            render: { worker, index, context, text in
+                let layout = RunLayout(indent: indent, endsTheArray: index == runs.count - 1, count: runs[index].count)
+                render(&worker, runs[index], layout, context, &text)
+            },
+            write: { out.append($0) })
+        out += printer.indentation(1) + "]"
+    }
+
+    /// The layout of one run's elements: each on its own indented line, followed by a comma but for the
+    /// array's last.
+    private struct RunLayout: Sendable {
+        let indent: [UInt8]
+        /// Whether the run's last element is the array's.
+        let endsTheArray: Bool
+        /// Elements in the run.
+        let count: Int
+
+        /// Writes the run's element at `position` (from 0) through `body`.
+        func element(_ position: Int, to text: inout ByteBuffer, _ body: (inout ByteBuffer) -> Void) {
+            text.append(contentsOf: indent)
+            body(&text)
+            text.append(endsTheArray && position == count - 1 ? "\n" : ",\n")
         }
     }
 

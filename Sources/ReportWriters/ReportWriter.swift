@@ -27,6 +27,15 @@ public enum ReportWriter {
         scratch: ScratchSpools
     ) -> AuditReport {
         if format == .json, !report.fingerprinted, !options.redact {
+            if report.findings.tally.unpaired == 0, report.findings.recordRuns() != nil {
+                // Preparation without suppressions, of findings that each say which message they are about,
+                // adds only their fingerprints: the writer works them out itself as it writes the findings,
+                // on two threads (`RunRendering`). The report it read is the one whose stores say whether
+                // they could be read back.
+                JSONReport(report: report, fingerprintsWhileWriting: true).render(to: &out)
+                out.flush()
+                return report
+            }
             // The JSON report lists the messages before the findings, and preparing a report without
             // suppressions changes only its findings: the messages are written while the findings are
             // prepared on another thread.

@@ -37,8 +37,15 @@ public struct OutputBuffer {
         flushIfFull()
     }
 
-    /// A piece built apart (a report element), copied in at once.
+    /// A piece built apart (a report element), copied in at once; a piece as large as the buffer (a run of
+    /// report elements) is written from where it lies, after what the buffer holds, rather than copied.
     public mutating func append(_ piece: borrowing ByteBuffer) {
+        if let descriptor, piece.count >= capacity {
+            flush()
+            guard failure == nil else { return }
+            failure = piece.withUnsafeBytes { descriptor.writeAll($0).failure }
+            return
+        }
         piece.withUnsafeBytes { bytes.append(contentsOf: $0) }
         flushIfFull()
     }
