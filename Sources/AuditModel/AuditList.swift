@@ -430,8 +430,7 @@ extension AuditList: CustomStringConvertible {
 public enum RecordRuns {
     /// Records a run: enough that handing one to another thread costs nothing beside rendering it (a run
     /// of findings is about half a megabyte of JSON), few enough that the runs rendered ahead of the one
-    /// being written stay a few megabytes. The fingerprints of a report in preparation come in chunks of
-    /// this many (`FingerprintFeed`), one chunk a run of findings.
+    /// being written stay a few megabytes, and that the two threads rendering a report's runs end together.
     public static let length = 1024
 }
 

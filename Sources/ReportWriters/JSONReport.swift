@@ -160,7 +160,8 @@ struct JSONReport {
             return
         }
         if fingerprintsWhileWriting, let runs = report.findings.recordRuns() {
-            return Self.streamFingerprinting(runs, redactor: Redactor(tally: report.findings.tally), printer: printer, to: &out)
+            let redactor = Redactor(tally: report.findings.tally)
+            return Self.streamFingerprinting(runs, redactor: redactor, printer: printer, to: &out)
         }
         if let feed = preparation?.fingerprints {
             // Preparation without suppressions keeps every finding, in order: the unprepared list's records
