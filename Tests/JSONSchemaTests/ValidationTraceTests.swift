@@ -134,6 +134,47 @@ struct ValidationTraceTests {
         }
     }
 
+    /// `enum` on a string, and the bounds, `enum`, `const` and `type` on numbers, booleans and null, are
+    /// decided on a tape's values where they lie (no evaluation made): each replay agrees with evaluating
+    /// the document in full, or gives up where an outcome differs from the recorded one.
+    @Test func checksOnATapesScalarsDecideAsEvaluationDoes() throws {
+        let schema = try Schema(
+            compiling: try JSONValue.parse(
+                #"{"properties": {"s": {"enum": ["x", "é", "", 1, true]}, "#
+                    + #""n": {"maximum": 3, "exclusiveMinimum": 0.5, "enum": [1, 2.0, 3, "3"]}, "#
+                    + #""m": {"minimum": -1, "exclusiveMaximum": 10}, "b": {"const": false, "type": "boolean"}, "#
+                    + #""z": {"type": ["null", "integer"]}}}"#))
+        let recorded = try #require(
+            schema.recordValidation(of: try JSONValue.parse(#"{"s": "x", "n": 1, "m": 0, "b": false, "z": null}"#))
+                .trace)
+        // The same structure as the recorded instance (integers where it has integers); "e\u{301}" is
+        // canonically equivalent to "é" but not the same code points, so not in the enum's "é".
+        let documents = [
+            #"{"s": "é", "n": 2, "m": 9, "b": false, "z": null}"#,
+            "{\"s\": \"e\u{301}\", \"n\": 3, \"m\": -1, \"b\": false, \"z\": null}",
+            #"{"s": "", "n": 1, "m": 0, "b": false, "z": null}"#,
+            #"{"s": "y", "n": 1, "m": 0, "b": false, "z": null}"#,
+            #"{"s": "x", "n": 4, "m": 0, "b": false, "z": null}"#,
+            #"{"s": "x", "n": 0, "m": 0, "b": false, "z": null}"#,
+            #"{"s": "x", "n": 1, "m": 10, "b": false, "z": null}"#,
+            #"{"s": "x", "n": 1, "m": -2, "b": false, "z": null}"#,
+            #"{"s": "x", "n": 1, "m": 0, "b": true, "z": null}"#,
+        ]
+        var decided = 0
+        for document in documents {
+            let replayed = Array(document.utf8).withUnsafeBytes { raw in
+                JSONTape.read(raw, shapeLimit: 256) { schema.isValid($0, replaying: recorded) }
+            }
+            let onTape = try #require(replayed, "\(document) was not read as a tape")
+            let full = schema.isValid(try JSONValue.parse(document))
+            // The recorded instance is valid: a replay decides exactly the documents that are valid.
+            #expect(onTape == (full ? true : nil), "\(document)")
+            #expect(onTape == schema.isValid(try JSONValue.parse(document), replaying: recorded), "\(document)")
+            if onTape != nil { decided += 1 }
+        }
+        #expect(decided == 2)
+    }
+
     @Test func aTraceOfAnotherSchemaDecidesNothing() throws {
         let document = try JSONValue.parse(#"{"minimum": 1}"#)
         let first = try Schema(compiling: document)

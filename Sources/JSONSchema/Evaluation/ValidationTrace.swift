@@ -94,13 +94,14 @@ extension Schema {
     /// from its place's node (a place checked twice is made once). Nothing else of the document is made.
     public func isValid(_ tape: JSONTape, replaying trace: ValidationTrace) -> Bool? {
         guard trace.owner === arena, tape.count == trace.nodeCount else { return nil }
-        var evaluation = Evaluation(
-            buildsOutput: false, annotatedKeywords: nil, tracksDynamicScope: usesDynamicReferences)
+        let memo = StringVerdictMemo.forThisThread()
+        // Made at the first check the tape cannot decide in place: most messages have none.
+        var evaluation: Evaluation? = nil
         var madeAt = -1
         var value = JSONValue.null
         for (index, check) in trace.checks.enumerated() {
             let node = trace.nodes[index]
-            if let outcome = Self.outcome(of: check.keyword, onStringAt: node, of: tape, evaluation.memo) {
+            if let outcome = Self.outcome(of: check.keyword, at: node, of: tape, memo) {
                 guard outcome == check.outcome else { return nil }
                 continue
             }
@@ -108,30 +109,53 @@ extension Schema {
                 value = tape.value(at: node)
                 madeAt = node
             }
+            if evaluation == nil {
+                evaluation = Evaluation(
+                    buildsOutput: false, annotatedKeywords: nil, tracksDynamicScope: usesDynamicReferences)
+            }
             var evaluated: Evaluated? = nil
-            guard check.keyword.evaluate(value, &evaluation, &evaluated) == check.outcome else { return nil }
+            guard check.keyword.evaluate(value, &evaluation!, &evaluated) == check.outcome else { return nil }
         }
         return trace.isValid
     }
 
-    /// The outcome of a string keyword on the tape's string at `node`, as the keyword's `evaluate` decides it
-    /// on the same string made (`PatternKeyword`, `MaxLengthKeyword`, `MinLengthKeyword`); `nil` for any
-    /// other keyword or value.
+    /// The outcome of a keyword on the tape's value at `node` decided where it lies, as the keyword's
+    /// `evaluate` decides it on the value made: on a string, `pattern`, `maxLength`, `minLength` and `enum` read
+    /// its bytes; on a number, a boolean or null (made without allocating), the four bounds, `enum`, `const`
+    /// and `type` compare it. `nil` for any other keyword or value: the caller evaluates it.
+    @inline(__always)
     private static func outcome(
-        of keyword: CompiledKeyword, onStringAt node: Int, of tape: JSONTape, _ memo: StringVerdictMemo
+        of keyword: CompiledKeyword, at node: Int, of tape: JSONTape, _ memo: StringVerdictMemo
     ) -> Bool? {
-        guard tape.kind(at: node) == .string else { return nil }
-        switch keyword {
-        case .pattern(let k):
-            // A match that fails on a limit is a failed check, as `evaluate` reports it.
-            return (try? k.regex.matches(utf8: tape.stringBytes(at: node), memo: memo)) ?? false
-        case .maxLength(let k):
-            let bytes = tape.stringBytes(at: node)
-            return bytes.count <= k.limit || scalarCount(bytes) <= k.limit
-        case .minLength(let k):
-            let bytes = tape.stringBytes(at: node)
-            return bytes.count / 4 >= k.limit || scalarCount(bytes) >= k.limit
-        default:
+        switch tape.kind(at: node) {
+        case .string:
+            switch keyword {
+            case .pattern(let k):
+                // A match that fails on a limit is a failed check, as `evaluate` reports it.
+                return (try? k.regex.matches(utf8: tape.stringBytes(at: node), memo: memo)) ?? false
+            case .maxLength(let k):
+                let bytes = tape.stringBytes(at: node)
+                return bytes.count <= k.limit || scalarCount(bytes) <= k.limit
+            case .minLength(let k):
+                let bytes = tape.stringBytes(at: node)
+                return bytes.count / 4 >= k.limit || scalarCount(bytes) >= k.limit
+            case .enum(let k):
+                return k.holds(stringBytes: tape.stringBytes(at: node))
+            default:
+                return nil
+            }
+        case .integer, .real, .true, .false, .null:
+            switch keyword {
+            case .maximum(let k): return k.holds(tape.value(at: node))
+            case .minimum(let k): return k.holds(tape.value(at: node))
+            case .exclusiveMaximum(let k): return k.holds(tape.value(at: node))
+            case .exclusiveMinimum(let k): return k.holds(tape.value(at: node))
+            case .enum(let k): return k.values.contains(tape.value(at: node))
+            case .const(let k): return tape.value(at: node) == k.value
+            case .type(let k): return k.types.admits(tape.value(at: node))
+            default: return nil
+            }
+        case .array, .object:
             return nil
         }
     }

@@ -10,8 +10,11 @@ struct MinimumKeyword {
         .validator(.minimum(MinimumKeyword(box: site.box(try site.number()), location: site.location())))
     }
 
+    /// Whether `instance` passes: what `evaluate` decides, without an evaluation to report to (a replay).
+    func holds(_ instance: JSONValue) -> Bool { !(instance.isNumber && JSONNumber.compare(instance, limit) < 0) }
+
     func evaluate(_ instance: JSONValue, _ e: inout Evaluation) -> Bool {
-        guard instance.isNumber, JSONNumber.compare(instance, limit) < 0 else { return true }
+        guard !holds(instance) else { return true }
         e.fail(location, "\(describe(instance)) is less than the minimum of \(describe(limit))")
         return false
     }
