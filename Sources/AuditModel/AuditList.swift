@@ -282,12 +282,15 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
         public func makeIterator() -> PartIterator<Part> { PartIterator(list: list, part: part) }
     }
 
+    /// Inlinable where it is iterated, so that `Part` is known there: compiled in this module for any part,
+    /// each `next` asked the runtime for `Part?`'s metadata (about 500 instructions a part, for every
+    /// finding a sorted report writer reads).
     public struct PartIterator<Part: SpoolDecodable>: IteratorProtocol {
-        private var elements: Iterator?
-        private let cursor: SpoolCursor?
-        private let amendments: (cursor: SpoolCursor, keeps: @Sendable (SpoolCursor) -> Bool?)?
-        private let part: (ListElement) -> Part
-        private var remaining: Int
+        @usableFromInline var elements: Iterator?
+        @usableFromInline let cursor: SpoolCursor?
+        @usableFromInline let amendments: (cursor: SpoolCursor, keeps: @Sendable (SpoolCursor) -> Bool?)?
+        @usableFromInline let part: (ListElement) -> Part
+        @usableFromInline var remaining: Int
 
         init(list: AuditList, part: @escaping (ListElement) -> Part) {
             self.part = part
@@ -302,13 +305,19 @@ public struct AuditList<Element: AuditListElement>: Sequence, Sendable, Expressi
             }
         }
 
+        @inlinable
         public mutating func next() -> Part? {
             guard let cursor else {
                 guard let element = elements?.next() else { return nil }
                 return part(element)
             }
             guard remaining > 0 else { return nil }
-            while let next = cursor.next(Part.self) {
+            while true {
+                // Decoded here rather than by `cursor.next(Part.self)`, whose generic body is not inlinable.
+                var read: Part?
+                guard cursor.nextRecord({ decoder throws(SpoolError) in read = try Part(from: &decoder) }),
+                    let next = read
+                else { break }
                 if let (amendmentCursor, keeps) = amendments {
                     // An unreadable amendment ends the list (its store remembers why).
                     guard let kept = keeps(amendmentCursor) else { break }

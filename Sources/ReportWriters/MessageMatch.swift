@@ -83,20 +83,25 @@ enum MessageMatch {
         // A list gives its records as stored (a transformed one, redacted, makes them from the findings it
         // reads). An amended one (a prepared report) stores them without what preparation added (fingerprint,
         // region, baseline mark): a writer that reads that gets each finding as read, encoded again.
-        let records: AnySequence<SpooledRecord> =
-            wholeFindings && !report.findings.readsAsListed
-            ? AnySequence(report.findings.lazy.map(SpooledRecord.init(encoding:)))
-            : AnySequence(report.findings.parts(SpooledRecord.self, from: SpooledRecord.init(encoding:)))
-        for (position, record) in records.enumerated() {
-            // The record was read whole a moment ago: its front reads back unless the spool is broken, and
-            // a broken spool ends the list, as a failed read does.
-            let place = try? record.read { decoder throws(SpoolError) in
-                let front = try Finding.RecordView.Front(reading: &decoder)
-                return (source: InternedStrings.string(front.source), locator: front.locator)
+        // Each sequence iterated where its type is known (an `AnySequence` of either went through the
+        // generic iterators, unspecialized, for every finding).
+        func sortByPlace(_ records: some Sequence<SpooledRecord>) {
+            for (position, record) in records.enumerated() {
+                // The record was read whole a moment ago: its front reads back unless the spool is broken, and
+                // a broken spool ends the list, as a failed read does.
+                let place = try? record.read { decoder throws(SpoolError) in
+                    let front = try Finding.RecordView.Front(reading: &decoder)
+                    return (source: InternedStrings.string(front.source), locator: front.locator)
+                }
+                guard let place else { break }
+                findingSort.add(
+                    record, key: PlaceKey(source: ordinals[place.source], locator: place.locator, sequence: position))
             }
-            guard let place else { break }
-            findingSort.add(
-                record, key: PlaceKey(source: ordinals[place.source], locator: place.locator, sequence: position))
+        }
+        if wholeFindings && !report.findings.readsAsListed {
+            sortByPlace(report.findings.lazy.map(SpooledRecord.init(encoding:)))
+        } else {
+            sortByPlace(report.findings.parts(SpooledRecord.self, from: SpooledRecord.init(encoding:)))
         }
         merge(messages, findingSort.sorted(), body)
     }
