@@ -121,8 +121,9 @@ extension Schema {
 
     /// The outcome of a keyword on the tape's value at `node` decided where it lies, as the keyword's
     /// `evaluate` decides it on the value made: on a string, `pattern`, `maxLength`, `minLength` and `enum` read
-    /// its bytes; on a number, a boolean or null (made without allocating), the four bounds, `enum`, `const`
-    /// and `type` compare it. `nil` for any other keyword or value: the caller evaluates it.
+    /// its bytes; on a number, a boolean or null (made without allocating), the four bounds (their `holds`,
+    /// which their `evaluate` calls), `enum`, `const` and `type` (the comparison their `evaluate` makes)
+    /// decide on it. `nil` for any other keyword or value: the caller evaluates it.
     @inline(__always)
     private static func outcome(
         of keyword: CompiledKeyword, at node: Int, of tape: JSONTape, _ memo: StringVerdictMemo
