@@ -199,8 +199,7 @@ struct JSONReport {
                 prefixes.reserveCapacity(run.count)
                 run.forEachRecord { decoder throws(SpoolError) in
                     let finding = try Finding.RecordView(reading: &decoder)
-                    // As preparation has it: a finding about a whole input has no message, whatever it says.
-                    let kind = finding.locator == nil ? nil : finding.subject?.kind
+                    let kind = ReportPreparation.message(ofFindingAt: finding.locator, saying: finding.subject)?.kind
                     prefixes.append(fingerprinter.identityPrefix(finding, messageKind: kind))
                 }
                 return prefixes

@@ -39,6 +39,13 @@ public struct Suppressions: Sendable {
 /// (`AuditList.amended`), not written into a second copy of them; a pass over the findings makes strings of
 /// only what a `Finding.Place` holds: one pass, or two when pairing.
 public enum ReportPreparation {
+    /// The message a finding at `locator` is about, as its `subject` says: none for a finding about a whole
+    /// input (no locator), whatever it says. What a finding's fingerprint names, here and where the JSON
+    /// report works fingerprints out itself.
+    static func message(ofFindingAt locator: Locator?, saying subject: Finding.Subject?) -> Finding.Subject? {
+        locator == nil ? nil : subject
+    }
+
     public static func prepare(
         _ report: AuditReport, suppressions: Suppressions = .init(), spool: SpoolConfiguration = .init()
     ) -> AuditReport {
@@ -87,8 +94,7 @@ public enum ReportPreparation {
                 guard let (_, context) = pairing!.contexts.next() else { return false }
                 message = context
             } else {
-                // A finding about a whole input has no message, whatever it says.
-                let subject = locator == nil ? nil : subject
+                let subject = Self.message(ofFindingAt: locator, saying: subject)
                 message = MessageContext(kind: subject?.kind, region: subject?.region)
             }
             let fingerprint = fingerprint(message.kind)

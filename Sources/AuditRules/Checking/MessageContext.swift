@@ -88,7 +88,7 @@ public struct MessageContext {
         self.schemaViolations = schemaViolations
         shared = configuration
         self.roleValues = roleValues
-        let names = plan.roleRanges[FieldRole.componentName.ordinal]
+        let names = Self.namesMadeWhenRead(in: plan)
         var userCode: [(pointer: JSONPointer, name: String)] = []
         switch values {
         case .tree:
@@ -154,7 +154,7 @@ public struct MessageContext {
     fileprivate static func roleValue(
         _ index: Int, _ values: [JSONValue], _ nodes: [Int], _ tape: JSONTape?, _ madeWhenRead: Range<Int>
     ) -> JSONValue {
-        if let tape, madeWhenRead.contains(index) || isContainer(tape.kind(at: nodes[index])) {
+        if let tape, isMadeWhenRead(index, at: nodes[index], of: tape, names: madeWhenRead) {
             return tape.value(at: nodes[index])
         }
         return values[index]
@@ -199,8 +199,21 @@ public struct MessageContext {
     /// tape.
     func roleNode(_ index: Int) -> Int? { roleNodes.indices.contains(index) ? roleNodes[index] : nil }
 
-    /// Whether a tape's value at a role place is made only when read, whatever its role (see `roleValues`).
-    static func isContainer(_ kind: JSONTape.Kind) -> Bool { kind == .array || kind == .object }
+    /// The role places whose strings, from a tape, are made only when read (`madeWhenRead`): the plan's
+    /// component names.
+    static func namesMadeWhenRead(in plan: MessagePlan) -> Range<Int> {
+        plan.roleRanges[FieldRole.componentName.ordinal]
+    }
+
+    /// Whether a tape's value at role place `index` (at `node`) is made only when read: a place among `names`
+    /// (`namesMadeWhenRead(in:)`), or a container's, whatever its role. The record auditor leaves these places
+    /// `null` in the values it hands over (see `roleValues`).
+    @inline(__always)
+    static func isMadeWhenRead(_ index: Int, at node: Int, of tape: JSONTape, names: Range<Int>) -> Bool {
+        if names.contains(index) { return true }
+        let kind = tape.kind(at: node)
+        return kind == .array || kind == .object
+    }
 
     /// For the level rules: the judged level and the fields disclosing `kind` above it, outermost only, or
     /// `nil` when the rules do not apply (end messages take their session's level; with tracking off every

@@ -345,12 +345,12 @@ public struct RecordAuditor: Sendable {
             let memo = plan.validationMemo, tape.count == plan.nodeCount
         else { return false }
         let nodes = plan.roleNodes
-        // Component names are made only if read (`MessageContext.madeWhenRead`); containers likewise.
-        let names = plan.roleRanges[FieldRole.componentName.ordinal]
+        // Component names and containers are made only if read (`MessageContext.madeWhenRead`).
+        let names = MessageContext.namesMadeWhenRead(in: plan)
         var roles: [JSONValue] = []
         roles.reserveCapacity(nodes.count)
         for (index, node) in nodes.enumerated() {
-            let later = names.contains(index) || MessageContext.isContainer(tape.kind(at: node))
+            let later = MessageContext.isMadeWhenRead(index, at: node, of: tape, names: names)
             roles.append(later ? .null : tape.value(at: node))
         }
         let (declaredLevel, judgedLevel, schema) = levels(plan, roles)
